@@ -1,0 +1,125 @@
+/* cli/main.c: the `gazette` command. Subcommands dispatch to the modules;
+ * options may come before or after arguments. */
+#include "corpus/corpus.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+    fputs("usage: gazette COMMAND [options] ARGS...\n"
+          "\n"
+          "commands:\n"
+          "  parse PATH... [--json] [--format auto|gazette|markdown]\n"
+          "      parse bulletins and laws (files or directories) and print their\n"
+          "      structure: an outline, or with --json one JSON object per file\n"
+          "      per line (docs/corpus.md)\n"
+          "  help   this text\n",
+          f);
+}
+
+static void print_outline(const gz_doc *d, int32_t id, int depth)
+{
+    const gz_node *n = &d->nodes[id];
+    printf("%*s%s", depth * 2, "", gz_kind_name(n->kind));
+    if (n->label)
+        printf(" %s", gz_doc_get(d, n->label));
+    if (n->title)
+        printf(" \"%s\"", gz_doc_get(d, n->title));
+    if (n->docno_raw)
+        printf(" [%s]", gz_doc_get(d, n->docno_raw));
+    if (n->date)
+        printf(" %s", gz_doc_get(d, n->date));
+    printf(" @%zu-%zu\n", n->start, n->end);
+    for (int32_t c = n->first_child; c != GZ_NONE; c = d->nodes[c].next_sibling) {
+        gz_kind k = d->nodes[c].kind;
+        /* the outline shows units, not every paragraph and cell */
+        if (k == GZ_KIND_PARAGRAPH || k == GZ_KIND_ROW || k == GZ_KIND_CELL || k == GZ_KIND_ITEM)
+            continue;
+        print_outline(d, c, depth + 1);
+    }
+}
+
+static int cmd_parse(int argc, char **argv)
+{
+    int json = 0, n_paths = 0, refused = 0;
+    cp_format fmt = CP_FORMAT_AUTO;
+    char **paths = calloc((size_t)argc + 1, sizeof *paths);
+    if (!paths)
+        return 2;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+        } else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+            const char *f = argv[++i];
+            fmt = strcmp(f, "gazette") == 0    ? CP_FORMAT_GAZETTE
+                  : strcmp(f, "markdown") == 0 ? CP_FORMAT_MARKDOWN
+                                               : CP_FORMAT_AUTO;
+        } else if (strcmp(argv[i], "--") == 0) {
+            while (++i < argc)
+                paths[n_paths++] = argv[i];
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "gazette parse: unknown option %s\n", argv[i]);
+            free(paths);
+            return 2;
+        } else {
+            paths[n_paths++] = argv[i];
+        }
+    }
+    if (!n_paths) {
+        usage(stderr);
+        free(paths);
+        return 2;
+    }
+    gz_buf out;
+    gz_buf_init(&out);
+    size_t n_ok = 0;
+    for (int p = 0; p < n_paths; p++) {
+        char **files;
+        size_t n_files;
+        gz_error err = {0};
+        if (cp_list_files(paths[p], &files, &n_files, &err) != GZ_OK) {
+            fprintf(stderr, "gazette: %s\n", err.msg);
+            refused++;
+            continue;
+        }
+        for (size_t f = 0; f < n_files; f++) {
+            gz_doc doc;
+            gz_doc_init(&doc);
+            if (cp_parse_file(files[f], fmt, &doc, &err) != GZ_OK) {
+                fprintf(stderr, "gazette: %s\n", err.msg);
+                refused++;
+            } else if (json) {
+                out.len = 0;
+                gz_doc_json(&doc, &out);
+                gz_buf_putc(&out, '\n');
+                fwrite(out.data, 1, out.len, stdout);
+                n_ok++;
+            } else {
+                printf("%s\n", files[f]);
+                print_outline(&doc, 0, 1);
+                n_ok++;
+            }
+            gz_doc_fini(&doc);
+        }
+        cp_paths_free(files, n_files);
+    }
+    gz_buf_fini(&out);
+    free(paths);
+    fprintf(stderr, "gazette parse: %zu parsed, %d refused\n", n_ok, refused);
+    return refused ? (n_ok ? 1 : 2) : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "parse") == 0)
+        return cmd_parse(argc - 2, argv + 2);
+    fprintf(stderr, "gazette: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

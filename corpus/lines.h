@@ -1,0 +1,73 @@
+/* corpus/lines.h (private): classifying one line of a source by the
+ * structural marker it starts with. Shared by gazette.c, markdown.c and
+ * clean.c. */
+#ifndef GZ_CORPUS_LINES_H
+#define GZ_CORPUS_LINES_H
+
+#include "corpus/corpus.h"
+
+typedef enum cp_line_kind {
+    CP_L_TEXT = 0,
+    CP_L_PART,      /* 第一编 */
+    CP_L_CHAPTER,   /* 第一章 总则 */
+    CP_L_LSECTION,  /* 第一节 (of a law) */
+    CP_L_ARTICLE,   /* 第四十六条 … / 第十条之一 … */
+    CP_L_PAREN,     /* （一） (一) （1） */
+    CP_L_CNENUM,    /* 一、 */
+    CP_L_NUMENUM,   /* 1. 1、 1． */
+    CP_L_BULLET,    /* - item */
+    CP_L_DOCNO,     /* the whole line is a 文号 */
+    CP_L_DATE,      /* the whole line is a date */
+    CP_L_ATTACH,    /* 附件 / 附件1 / 附件: … */
+    CP_L_TABLE,     /* has a tab */
+    CP_L_CONTENTS,  /* 目录 */
+    CP_L_CATEGORY,  /* 【政府文件】 */
+} cp_line_kind;
+
+typedef struct cp_line_info {
+    cp_line_kind kind;
+    int64_t number;     /* numeral of the marker, GZ_NONE if none */
+    int32_t sub;        /* 之一 -> 1 */
+    size_t label_len;   /* bytes of the marker as printed (第四十六条, （一）, 一、) */
+    size_t rest;        /* offset where the text after the marker and blanks starts */
+} cp_line_info;
+
+/* Classifies s[0..len) (already trimmed). */
+void cp_line_classify(const char *s, size_t len, cp_line_info *li);
+
+/* True if cp ends a sentence or a heading: 。！？；：!?;: ）)】」”… */
+int cp_is_terminal(int32_t cp);
+
+/* Code point ending at s + len (len > 0), or -1. */
+int32_t cp_last_cp(const char *s, size_t len);
+
+/* Blanks: ASCII space, tab, U+3000, U+00A0. Returns the byte length of the
+ * blank at s, or 0. */
+size_t cp_blank_len(const char *s, const char *end);
+
+#endif
+
+/* A cleaned text and its lines: text holds the lines separated by '\n';
+ * line i is text[start[i], end[i]). gap[i] is 1 when a blank line stood
+ * before line i in the source. */
+typedef struct cp_text {
+    char *text;
+    size_t len;
+    size_t *start, *end;
+    unsigned char *gap;
+    size_t n, cap;
+    gz_buf buf; /* builds text */
+    gz_status status;
+} cp_text;
+
+void cp_text_init(cp_text *t);
+void cp_text_fini(cp_text *t);
+/* Appends a line (no newline inside) and returns its index. */
+void cp_text_add(cp_text *t, const char *s, size_t len, int gap);
+/* Appends s to the last line (a rejoined page break). */
+void cp_text_extend(cp_text *t, const char *s, size_t len);
+/* Finishes building: t->text/len point into the buffer. */
+void cp_text_done(cp_text *t);
+/* Splits raw UTF-8 into trimmed lines; with rejoin, merges paragraphs split
+ * by PDF page breaks (gazette text). Control characters become spaces. */
+void cp_text_from_raw(cp_text *t, const char *s, size_t len, int rejoin);

@@ -1,0 +1,78 @@
+/* tests/helpers.h: shared by the Criterion suites: reading files, finding
+ * the corpora, walking a gz_doc. */
+#ifndef GZ_TESTS_HELPERS_H
+#define GZ_TESTS_HELPERS_H
+
+#include "common/common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static inline char *th_read(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
+        free(b);
+        b = NULL;
+    }
+    fclose(f);
+    if (b) {
+        b[n] = 0;
+        *len = (size_t)n;
+    }
+    return b;
+}
+
+/* The shared corpora, or NULL (the caller skips and says why). */
+static inline const char *th_corpus_dir(void)
+{
+    static char path[4096];
+    const char *env = getenv("GAZETTE_CORPUS");
+    snprintf(path, sizeof path, "%s", env && *env ? env : GZ_DEFAULT_CORPUS);
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? path : NULL;
+}
+
+#define TH_SEED GZ_SAMPLE_DIR "/seed/yijinhuoluo-2023-11-12.txt"
+
+/* First node of kind k under (and including) id whose number is num
+ * (GZ_NONE: any), in document order; GZ_NONE if none. */
+static inline int32_t th_find(const gz_doc *d, int32_t id, gz_kind k, int64_t num)
+{
+    const gz_node *n = &d->nodes[id];
+    if (n->kind == k && (num == GZ_NONE || n->number == num))
+        return id;
+    for (int32_t c = n->first_child; c != GZ_NONE; c = d->nodes[c].next_sibling) {
+        int32_t r = th_find(d, c, k, num);
+        if (r != GZ_NONE)
+            return r;
+    }
+    return GZ_NONE;
+}
+
+static inline size_t th_count(const gz_doc *d, int32_t id, gz_kind k)
+{
+    const gz_node *n = &d->nodes[id];
+    size_t c = n->kind == k;
+    for (int32_t ch = n->first_child; ch != GZ_NONE; ch = d->nodes[ch].next_sibling)
+        c += th_count(d, ch, k);
+    return c;
+}
+
+static inline size_t th_children(const gz_doc *d, int32_t id, gz_kind k)
+{
+    size_t c = 0;
+    for (int32_t ch = d->nodes[id].first_child; ch != GZ_NONE; ch = d->nodes[ch].next_sibling)
+        c += d->nodes[ch].kind == k;
+    return c;
+}
+
+#endif
