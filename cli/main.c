@@ -1,5 +1,6 @@
 /* cli/main.c: the `gazette` command. Subcommands dispatch to the modules;
  * options may come before or after arguments. */
+#include "analysis/analysis.h"
 #include "corpus/corpus.h"
 
 #include <stdio.h>
@@ -15,6 +16,8 @@ static void usage(FILE *f)
           "      parse bulletins and laws (files or directories) and print their\n"
           "      structure: an outline, or with --json one JSON object per file\n"
           "      per line (docs/corpus.md)\n"
+          "  analyze [--query] [--id] TEXT...   (or - to read standard input)\n"
+          "      print the tokens of TEXT: pos span type text start-end source\n"
           "  help   this text\n",
           f);
 }
@@ -111,6 +114,53 @@ static int cmd_parse(int argc, char **argv)
     return refused ? (n_ok ? 1 : 2) : 0;
 }
 
+static int cmd_analyze(int argc, char **argv)
+{
+    an_mode mode = AN_MODE_DOCUMENT;
+    int show_id = 0;
+    an_analyzer *a;
+    gz_error err = {0};
+    if (an_analyzer_open(&a, &err) != GZ_OK) {
+        fprintf(stderr, "gazette: %s\n", err.msg);
+        return 2;
+    }
+    gz_buf in;
+    gz_buf_init(&in);
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--query") == 0) {
+            mode = AN_MODE_QUERY;
+        } else if (strcmp(argv[i], "--id") == 0) {
+            show_id = 1;
+        } else if (strcmp(argv[i], "-") == 0) {
+            char chunk[65536];
+            size_t n;
+            while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+                gz_buf_put(&in, chunk, n);
+        } else {
+            if (in.len)
+                gz_buf_putc(&in, ' ');
+            gz_buf_puts(&in, argv[i]);
+        }
+    }
+    if (show_id)
+        printf("%s\n", an_analyzer_id(a));
+    const an_token *t;
+    size_t n;
+    int rc = 0;
+    if (an_analyze(a, in.data ? in.data : "", in.len, mode, &t, &n) != GZ_OK) {
+        fprintf(stderr, "gazette analyze: cannot analyse the input\n");
+        rc = 2;
+        n = 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        printf("%u\t%u\t%s\t%.*s\t%u-%u\t%.*s\n", t[i].pos, t[i].span, an_type_name(t[i].type),
+               (int)t[i].len, t[i].text, t[i].start, t[i].end, (int)(t[i].end - t[i].start),
+               in.data + t[i].start);
+    gz_buf_fini(&in);
+    an_analyzer_close(a);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
@@ -119,6 +169,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "parse") == 0)
         return cmd_parse(argc - 2, argv + 2);
+    if (strcmp(argv[1], "analyze") == 0)
+        return cmd_analyze(argc - 2, argv + 2);
     fprintf(stderr, "gazette: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

@@ -41,6 +41,19 @@ static inline const char *th_corpus_dir(void)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? path : NULL;
 }
 
+/* Fills dir (a char array) with <corpus>/laws, or skips the calling test
+ * and says so on stderr. For Criterion tests only. */
+#define TH_LAWS_OR_SKIP(dir)                                                                     \
+    do {                                                                                         \
+        const char *corpus_ = th_corpus_dir();                                                   \
+        if (!corpus_) {                                                                          \
+            fprintf(stderr, "SKIP %s: no corpus at GAZETTE_CORPUS or %s\n", __func__,            \
+                    GZ_DEFAULT_CORPUS);                                                          \
+            cr_skip_test("corpus not found (set GAZETTE_CORPUS)");                              \
+        }                                                                                        \
+        snprintf(dir, sizeof dir, "%s/laws", corpus_);                                           \
+    } while (0)
+
 #define TH_SEED GZ_SAMPLE_DIR "/seed/yijinhuoluo-2023-11-12.txt"
 
 /* First node of kind k under (and including) id whose number is num

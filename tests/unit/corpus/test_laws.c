@@ -59,7 +59,7 @@ static size_t count_article_lines(const char *s, size_t len)
 /* Parses path and compares its article count; returns 0 and reports on mismatch. */
 static int check_file(const char *path, size_t *n_articles)
 {
-    size_t len;
+    size_t len = 0;
     char *raw = th_read(path, &len);
     cr_assert_not_null(raw, "cannot read %s", path);
     gz_doc d;
@@ -135,14 +135,8 @@ Test(laws, title_date_and_chapters)
 
 Test(laws, whole_corpus_parses)
 {
-    const char *corpus = th_corpus_dir();
-    if (!corpus) {
-        fprintf(stderr, "SKIP laws::whole_corpus_parses: no corpus at GAZETTE_CORPUS or %s\n",
-                GZ_DEFAULT_CORPUS);
-        cr_skip_test("corpus not found (set GAZETTE_CORPUS)");
-    }
     char laws[4200];
-    snprintf(laws, sizeof laws, "%s/laws", corpus);
+    TH_LAWS_OR_SKIP(laws);
     char **files;
     size_t n, total = 0, bad = 0;
     gz_error err;

@@ -1,0 +1,193 @@
+/* analysis/tokenize.c: positions and tokens over the normalised text. ICU's
+ * word break (locale zh, run over the normalised UTF-8 through a UText)
+ * decides words; this file turns its segments into grams, unigrams, words
+ * and terms, gives every token its position, and sorts the result. */
+#include "analysis/analyzer.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+
+static int grow_tok(an_analyzer *a)
+{
+    if (a->n_tok < a->cap_tok)
+        return 1;
+    size_t cap = a->cap_tok ? a->cap_tok * 2 : 1024;
+    an_token *t = gz_realloc(a->tok, cap * sizeof *t);
+    if (!t) {
+        a->status = GZ_NOMEM;
+        return 0;
+    }
+    a->tok = t;
+    a->cap_tok = cap;
+    return 1;
+}
+
+void an_emit_text(an_analyzer *a, an_type type, const char *s, size_t len, uint32_t pos,
+                  uint32_t span, uint32_t start, uint32_t end)
+{
+    if (a->status != GZ_OK || !grow_tok(a))
+        return;
+    an_token *t = &a->tok[a->n_tok++];
+    t->text = (const char *)(uintptr_t)a->chars.len; /* an offset until an_analyze ends */
+    t->len = (uint32_t)len;
+    t->pos = pos;
+    t->span = span;
+    t->start = start;
+    t->end = end;
+    t->type = type;
+    gz_buf_put(&a->chars, s, len);
+}
+
+void an_emit_cps(an_analyzer *a, an_type type, size_t i0, size_t i1, uint32_t pos, uint32_t span)
+{
+    uint32_t b0 = a->cp_byte[i0], b1 = i1 < a->n_cp ? a->cp_byte[i1] : (uint32_t)a->norm.len;
+    an_emit_text(a, type, a->norm.data + b0, b1 - b0, pos, span, a->src_start[i0],
+                 a->src_end[i1 - 1]);
+}
+
+/* Blanks that take no position in documents: spaces inside a line. Line and
+ * paragraph separators and tabs (table cells) are boundaries; in queries
+ * every blank is one (it separates the words a person typed). */
+static int transparent(int32_t c)
+{
+    if (c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f' || c == 0x2028 || c == 0x2029 ||
+        c == 0x85)
+        return 0;
+    return u_isUWhiteSpace(c);
+}
+
+typedef struct run_state {
+    int64_t prev;   /* index of the last Han character of the open run, or -1 */
+    uint32_t n;     /* characters in the open run */
+} run_state;
+
+static void end_run(an_analyzer *a, run_state *r, an_mode mode)
+{
+    if (r->prev >= 0) {
+        size_t i = (size_t)r->prev;
+        if (mode == AN_MODE_DOCUMENT)
+            an_emit_cps(a, AN_UNI, i, i + 1, a->pos_of[i], 1);
+        else if (r->n == 1)
+            an_emit_cps(a, AN_PREFIX, i, i + 1, a->pos_of[i], 1);
+    }
+    r->prev = -1;
+    r->n = 0;
+}
+
+static void han(an_analyzer *a, run_state *r, size_t i, uint32_t *pos)
+{
+    a->pos_of[i] = (*pos)++;
+    if (r->prev >= 0) {
+        size_t p = (size_t)r->prev;
+        /* a gram of two characters that may have blanks between them: its
+         * text is the two characters, its range covers both */
+        uint32_t b0 = a->cp_byte[p], b1 = a->cp_byte[p + 1], c0 = a->cp_byte[i],
+                 c1 = i + 1 < a->n_cp ? a->cp_byte[i + 1] : (uint32_t)a->norm.len;
+        char g[8];
+        memcpy(g, a->norm.data + b0, b1 - b0);
+        memcpy(g + (b1 - b0), a->norm.data + c0, c1 - c0);
+        an_emit_text(a, AN_GRAM, g, (b1 - b0) + (c1 - c0), a->pos_of[p], 1, a->src_start[p],
+                     a->src_end[i]);
+    }
+    r->prev = (int64_t)i;
+    r->n++;
+}
+
+static int cmp_tok(const void *x, const void *y)
+{
+    const an_token *a = x, *b = y;
+    if (a->pos != b->pos)
+        return a->pos < b->pos ? -1 : 1;
+    if (a->type != b->type)
+        return a->type < b->type ? -1 : 1;
+    if (a->span != b->span)
+        return a->span < b->span ? -1 : 1;
+    return a->start < b->start ? -1 : a->start > b->start;
+}
+
+gz_status an_analyze(an_analyzer *a, const char *text, size_t len, an_mode mode,
+                     const an_token **toks, size_t *n)
+{
+    *toks = NULL;
+    *n = 0;
+    if (len > INT32_MAX)
+        return GZ_INVALID;
+    a->status = GZ_OK;
+    a->n_tok = 0;
+    a->chars.len = 0;
+    a->chars.status = GZ_OK;
+    if (an_normalize_text(a, text, len) != GZ_OK)
+        return a->status;
+
+    UErrorCode ec = U_ZERO_ERROR;
+    a->utext = utext_openUTF8(a->utext, a->norm.data ? a->norm.data : "", (int64_t)a->norm.len, &ec);
+    ubrk_setUText(a->words, a->utext, &ec);
+    if (U_FAILURE(ec))
+        return a->status = GZ_INVALID;
+
+    uint32_t pos = 0;
+    run_state r = {-1, 0};
+    size_t i = 0;
+    int32_t b1;
+    for (int32_t b0 = ubrk_first(a->words); (b1 = ubrk_next(a->words)) != UBRK_DONE; b0 = b1) {
+        int32_t status = ubrk_getRuleStatus(a->words);
+        size_t seg0 = i;
+        while (i < a->n_cp && a->cp_byte[i] < (uint32_t)b1)
+            i++;
+        size_t seg1 = i;
+        if (status < UBRK_WORD_NONE_LIMIT) {
+            /* spaces and punctuation */
+            for (size_t k = seg0; k < seg1; k++)
+                if (mode == AN_MODE_QUERY || !transparent(a->cp[k])) {
+                    end_run(a, &r, mode);
+                    pos++;
+                }
+            continue;
+        }
+        /* a word: Han characters become grams; other runs inside it (kana,
+         * letters, digits) become terms of one position each */
+        size_t n_han = 0;
+        for (size_t k = seg0; k < seg1; k++)
+            n_han += gz_is_han(a->cp[k]) != 0;
+        if (n_han == seg1 - seg0) {
+            uint32_t first = pos;
+            for (size_t k = seg0; k < seg1; k++)
+                han(a, &r, k, &pos);
+            an_emit_cps(a, AN_WORD, seg0, seg1, first, (uint32_t)(seg1 - seg0));
+            continue;
+        }
+        size_t k = seg0;
+        while (k < seg1) {
+            if (gz_is_han(a->cp[k])) {
+                han(a, &r, k, &pos);
+                k++;
+                continue;
+            }
+            end_run(a, &r, mode);
+            size_t e = k;
+            while (e < seg1 && !gz_is_han(a->cp[e]))
+                e++;
+            for (size_t m = k; m < e; m++)
+                a->pos_of[m] = pos;
+            an_emit_cps(a, AN_TERM, k, e, pos, 1);
+            pos++;
+            k = e;
+        }
+        (void)b0;
+    }
+    end_run(a, &r, mode);
+    an_fold_numerals(a);
+    an_fold_docnos(a);
+    if (a->chars.status != GZ_OK)
+        a->status = GZ_NOMEM;
+    if (a->status != GZ_OK)
+        return a->status;
+    for (size_t t = 0; t < a->n_tok; t++)
+        a->tok[t].text = a->chars.data + (uintptr_t)a->tok[t].text;
+    if (a->n_tok > 1)
+        qsort(a->tok, a->n_tok, sizeof *a->tok, cmp_tok);
+    *toks = a->tok;
+    *n = a->n_tok;
+    return GZ_OK;
+}
