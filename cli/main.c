@@ -2,6 +2,9 @@
  * options may come before or after arguments. */
 #include "analysis/analysis.h"
 #include "corpus/corpus.h"
+#include "indexer/indexer.h"
+
+#include <unistd.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +21,15 @@ static void usage(FILE *f)
           "      per line (docs/corpus.md)\n"
           "  analyze [--query] [--id] TEXT...   (or - to read standard input)\n"
           "      print the tokens of TEXT: pos span type text start-end source\n"
+          "  index PATH... [--index DIR] [--prune] [--ram-mb N] [--threads N] [--quiet]\n"
+          "      index files and directories (only new and changed files are read\n"
+          "      again); one commit per run. Exit 0 all indexed, 1 some files refused,\n"
+          "      2 nothing committed\n"
+          "  optimize [--index DIR]   merge every segment into one\n"
+          "  check [--index DIR]      verify every checksum and invariant\n"
+          "  stats [--index DIR]      sizes and counts\n"
+          "\n"
+          "The index directory is --index DIR, else $GAZETTE_INDEX, else ./gazette-index.\n"
           "  help   this text\n",
           f);
 }
@@ -161,6 +173,89 @@ static int cmd_analyze(int argc, char **argv)
     return rc;
 }
 
+/* --index DIR, else $GAZETTE_INDEX, else the default. */
+static const char *index_dir(const char *given)
+{
+    if (given)
+        return given;
+    const char *env = getenv("GAZETTE_INDEX");
+    return env && *env ? env : IX_DEFAULT_DIR;
+}
+
+static int cmd_index(int argc, char **argv, int optimize)
+{
+    ix_options o = {0};
+    const char *dir = NULL;
+    int quiet = 0;
+    char **paths = calloc((size_t)argc + 1, sizeof *paths);
+    size_t n = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--index") == 0 && i + 1 < argc)
+            dir = argv[++i];
+        else if (strcmp(argv[i], "--ram-mb") == 0 && i + 1 < argc)
+            o.ram_mb = (size_t)atol(argv[++i]);
+        else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
+            o.threads = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--prune") == 0)
+            o.prune = 1;
+        else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0)
+            quiet = 1;
+        else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "gazette: unknown option %s\n", argv[i]);
+            free(paths);
+            return 2;
+        } else
+            paths[n++] = argv[i];
+    }
+    o.dir = index_dir(dir);
+    o.progress = !quiet && isatty(2);
+    if (!optimize && n == 0) {
+        fprintf(stderr, "gazette index: no PATH given\n");
+        free(paths);
+        return 2;
+    }
+    ix_report r;
+    gz_error err = {0};
+    gz_status st = optimize ? ix_optimize(&o, &r, &err) : ix_index(&o, paths, n, &r, &err);
+    free(paths);
+    if (st != GZ_OK) {
+        fprintf(stderr, "gazette: %s\n", err.msg[0] ? err.msg : gz_status_str(st));
+        fprintf(stderr, "gazette: nothing committed; the index is as it was\n");
+        return 2;
+    }
+    if (!quiet || r.refused) {
+        if (optimize)
+            fprintf(stderr, "gazette optimize: %zu segments merged into 1 in %.2fs, generation %llu\n",
+                    r.segments_merged, r.seconds, (unsigned long long)r.generation);
+        else
+            fprintf(stderr,
+                    "gazette index: %zu files: %zu indexed, %zu unchanged, %zu refused, %zu removed; "
+                    "%zu documents added; %.1f MB in %.2fs (%.1f MB/s); %zu segments written, %zu merged; %s\n",
+                    r.files, r.indexed, r.unchanged, r.refused, r.removed, r.docs_added, r.bytes_read / 1e6,
+                    r.seconds, r.seconds > 0 ? r.bytes_read / 1e6 / r.seconds : 0, r.segments_written,
+                    r.segments_merged,
+                    r.committed ? "committed" : "nothing changed, nothing committed");
+    }
+    return r.refused ? 1 : 0;
+}
+
+static int cmd_simple(int argc, char **argv, int which)
+{
+    const char *dir = NULL;
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--index") == 0 && i + 1 < argc)
+            dir = argv[++i];
+        else if (!dir && argv[i][0] != '-')
+            dir = argv[i];
+    gz_error err = {0};
+    gz_status st = which ? ix_check(index_dir(dir), stdout, &err) : ix_stats(index_dir(dir), stdout, &err);
+    if (st != GZ_OK) {
+        fprintf(stderr, "gazette: %s\n", err.msg[0] ? err.msg : gz_status_str(st));
+        return st == GZ_CORRUPT ? 1 : 2;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
@@ -171,6 +266,14 @@ int main(int argc, char **argv)
         return cmd_parse(argc - 2, argv + 2);
     if (strcmp(argv[1], "analyze") == 0)
         return cmd_analyze(argc - 2, argv + 2);
+    if (strcmp(argv[1], "index") == 0)
+        return cmd_index(argc - 2, argv + 2, 0);
+    if (strcmp(argv[1], "optimize") == 0)
+        return cmd_index(argc - 2, argv + 2, 1);
+    if (strcmp(argv[1], "check") == 0)
+        return cmd_simple(argc - 2, argv + 2, 1);
+    if (strcmp(argv[1], "stats") == 0)
+        return cmd_simple(argc - 2, argv + 2, 0);
     fprintf(stderr, "gazette: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

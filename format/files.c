@@ -1,0 +1,317 @@
+/* format/files.c: whole-file writes with headers, the manifest, delete
+ * bitmaps, and directory fsync: everything the commit protocol touches. */
+#include "format/format.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void gz_path_segment(char *out, size_t cap, const char *dir, uint32_t id)
+{
+    snprintf(out, cap, "%s/seg-%06u.gzs", dir, id);
+}
+
+void gz_path_deletes(char *out, size_t cap, const char *dir, uint32_t id, uint32_t gen)
+{
+    snprintf(out, cap, "%s/del-%06u-%06u.gzd", dir, id, gen);
+}
+
+static gz_status sys_err(gz_error *err, const char *what, const char *path)
+{
+    int e = errno;
+    gz_error_set(err, GZ_IO, -1, "[format][%s] %s: %s", what, path, strerror(e));
+    if (err)
+        err->sys_errno = e;
+    return GZ_IO;
+}
+
+static gz_status write_all(int fd, const void *p, size_t len)
+{
+    const char *c = p;
+    while (len) {
+        ssize_t n = write(fd, c, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return GZ_IO;
+        }
+        c += n;
+        len -= (size_t)n;
+    }
+    return GZ_OK;
+}
+
+gz_status gz_file_write(const char *path, uint16_t kind, const void *body, size_t len, gz_error *err)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return sys_err(err, "write", tmp);
+    uint8_t hdr[GZ_HEADER_LEN];
+    gz_header_put(hdr, kind, body, len);
+    if (write_all(fd, hdr, sizeof hdr) != GZ_OK || write_all(fd, body, len) != GZ_OK || fsync(fd) != 0) {
+        gz_status st = sys_err(err, "write", tmp);
+        close(fd);
+        unlink(tmp);
+        return st;
+    }
+    if (close(fd) != 0 || rename(tmp, path) != 0) {
+        gz_status st = sys_err(err, "write", path);
+        unlink(tmp);
+        return st;
+    }
+    return GZ_OK;
+}
+
+gz_status gz_fsync_dir(const char *dir, gz_error *err)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return sys_err(err, "fsync", dir);
+    int rc = fsync(fd);
+    close(fd);
+    return rc == 0 ? GZ_OK : sys_err(err, "fsync", dir);
+}
+
+/* Reads a whole file with a header of the given kind. *img is malloc'd;
+ * *body points inside it. */
+static gz_status read_file(const char *path, uint16_t kind, uint8_t **img, const uint8_t **body,
+                           uint64_t *body_len, gz_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return GZ_EOF;
+        return sys_err(err, "read", path);
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        close(fd);
+        return sys_err(err, "read", path);
+    }
+    size_t len = (size_t)st.st_size;
+    uint8_t *b = gz_alloc(len + 1);
+    if (!b) {
+        close(fd);
+        return gz_error_set(err, GZ_NOMEM, -1, "[format][read] %s: out of memory", path);
+    }
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = read(fd, b + got, len - got);
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR)
+                continue;
+            break;
+        }
+        got += (size_t)n;
+    }
+    close(fd);
+    gz_error e2 = {0};
+    gz_status rc = got == len ? gz_header_check(b, len, kind, body, body_len, &e2) : GZ_IO;
+    if (rc != GZ_OK) {
+        gz_free(b);
+        return gz_error_set(err, rc, e2.offset, "[format][read] %s: %s", path,
+                            got == len ? e2.msg : "short read");
+    }
+    *img = b;
+    return GZ_OK;
+}
+
+/* ------------------------------------------------------------ manifest */
+
+void gz_manifest_init(gz_manifest *m) { memset(m, 0, sizeof *m); }
+
+void gz_manifest_fini(gz_manifest *m)
+{
+    for (size_t i = 0; i < m->n_src; i++) {
+        gz_free(m->src[i].key);
+        gz_free(m->src[i].display);
+    }
+    gz_free(m->src);
+    gz_free(m->seg);
+    gz_free(m->analyzer_id);
+    memset(m, 0, sizeof *m);
+}
+
+gz_status gz_manifest_add_segment(gz_manifest *m, const gz_man_segment *s)
+{
+    if (m->n_seg == m->cap_seg) {
+        size_t cap = m->cap_seg ? m->cap_seg * 2 : 16;
+        gz_man_segment *p = gz_realloc(m->seg, cap * sizeof *p);
+        if (!p)
+            return GZ_NOMEM;
+        m->seg = p;
+        m->cap_seg = cap;
+    }
+    m->seg[m->n_seg++] = *s;
+    return GZ_OK;
+}
+
+gz_status gz_manifest_add_source(gz_manifest *m, const gz_man_source *s)
+{
+    if (m->n_src == m->cap_src) {
+        size_t cap = m->cap_src ? m->cap_src * 2 : 256;
+        gz_man_source *p = gz_realloc(m->src, cap * sizeof *p);
+        if (!p)
+            return GZ_NOMEM;
+        m->src = p;
+        m->cap_src = cap;
+    }
+    gz_man_source *d = &m->src[m->n_src];
+    *d = *s;
+    d->key = gz_strndup(s->key, strlen(s->key));
+    d->display = gz_strndup(s->display, strlen(s->display));
+    if (!d->key || !d->display) {
+        gz_free(d->key);
+        gz_free(d->display);
+        return GZ_NOMEM;
+    }
+    m->n_src++;
+    return GZ_OK;
+}
+
+gz_status gz_manifest_read(const char *dir, gz_manifest *m, gz_error *err)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/MANIFEST", dir);
+    uint8_t *img;
+    const uint8_t *body;
+    uint64_t len;
+    gz_status st = read_file(path, GZ_FILE_MANIFEST, &img, &body, &len, err);
+    if (st != GZ_OK)
+        return st;
+    gz_reader r = {body, body + len, GZ_OK};
+    m->generation = gz_rd_u64(&r);
+    uint32_t n;
+    const char *s = gz_rd_str(&r, &n);
+    m->analyzer_id = gz_strndup(s, n);
+    m->next_segment_id = gz_rd_u32(&r);
+    uint32_t n_seg = gz_rd_u32(&r);
+    for (uint32_t i = 0; i < n_seg && r.status == GZ_OK; i++) {
+        gz_man_segment g;
+        g.id = gz_rd_u32(&r);
+        g.n_docs = gz_rd_u32(&r);
+        g.n_units = gz_rd_u32(&r);
+        g.bytes = gz_rd_u64(&r);
+        g.del_gen = gz_rd_u32(&r);
+        g.n_deleted = gz_rd_u32(&r);
+        if (r.status == GZ_OK && gz_manifest_add_segment(m, &g) != GZ_OK)
+            st = GZ_NOMEM;
+    }
+    uint32_t n_src = gz_rd_u32(&r);
+    for (uint32_t i = 0; i < n_src && r.status == GZ_OK && st == GZ_OK; i++) {
+        gz_man_source src;
+        uint32_t kl, dl;
+        const char *k = gz_rd_str(&r, &kl), *d = gz_rd_str(&r, &dl);
+        src.hash_lo = gz_rd_u64(&r);
+        src.hash_hi = gz_rd_u64(&r);
+        src.size = gz_rd_u64(&r);
+        src.segment = gz_rd_u32(&r);
+        src.first_doc = gz_rd_u32(&r);
+        src.n_docs = gz_rd_u32(&r);
+        if (r.status != GZ_OK)
+            break;
+        char *kk = gz_strndup(k, kl), *dd = gz_strndup(d, dl);
+        src.key = kk;
+        src.display = dd;
+        if (!kk || !dd || gz_manifest_add_source(m, &src) != GZ_OK)
+            st = GZ_NOMEM;
+        gz_free(kk);
+        gz_free(dd);
+    }
+    gz_free(img);
+    if (st == GZ_OK && (r.status != GZ_OK || r.p != r.end || !m->analyzer_id))
+        st = gz_error_set(err, GZ_CORRUPT, -1, "[format][manifest] %s: malformed body", path);
+    else if (st == GZ_NOMEM)
+        gz_error_set(err, st, -1, "[format][manifest] out of memory");
+    return st;
+}
+
+gz_status gz_manifest_commit(const char *dir, const gz_manifest *m, gz_error *err)
+{
+    gz_buf b;
+    gz_buf_init(&b);
+    gz_buf_u64(&b, m->generation);
+    gz_buf_str(&b, m->analyzer_id ? m->analyzer_id : "", m->analyzer_id ? strlen(m->analyzer_id) : 0);
+    gz_buf_u32(&b, m->next_segment_id);
+    gz_buf_u32(&b, (uint32_t)m->n_seg);
+    for (size_t i = 0; i < m->n_seg; i++) {
+        const gz_man_segment *g = &m->seg[i];
+        gz_buf_u32(&b, g->id);
+        gz_buf_u32(&b, g->n_docs);
+        gz_buf_u32(&b, g->n_units);
+        gz_buf_u64(&b, g->bytes);
+        gz_buf_u32(&b, g->del_gen);
+        gz_buf_u32(&b, g->n_deleted);
+    }
+    gz_buf_u32(&b, (uint32_t)m->n_src);
+    for (size_t i = 0; i < m->n_src; i++) {
+        const gz_man_source *s = &m->src[i];
+        gz_buf_str(&b, s->key, strlen(s->key));
+        gz_buf_str(&b, s->display, strlen(s->display));
+        gz_buf_u64(&b, s->hash_lo);
+        gz_buf_u64(&b, s->hash_hi);
+        gz_buf_u64(&b, s->size);
+        gz_buf_u32(&b, s->segment);
+        gz_buf_u32(&b, s->first_doc);
+        gz_buf_u32(&b, s->n_docs);
+    }
+    gz_status st = b.status;
+    if (st == GZ_OK) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/MANIFEST", dir);
+        st = gz_file_write(path, GZ_FILE_MANIFEST, b.data, b.len, err);
+        if (st == GZ_OK)
+            st = gz_fsync_dir(dir, err);
+    } else {
+        gz_error_set(err, st, -1, "[format][manifest] out of memory");
+    }
+    gz_buf_fini(&b);
+    return st;
+}
+
+/* ------------------------------------------------------------- deletes */
+
+gz_status gz_deletes_read(const char *path, uint32_t n_docs, uint8_t **bits, gz_error *err)
+{
+    uint8_t *img;
+    const uint8_t *body;
+    uint64_t len;
+    gz_status st = read_file(path, GZ_FILE_DELETES, &img, &body, &len, err);
+    if (st == GZ_EOF)
+        return gz_error_set(err, GZ_CORRUPT, -1, "[format][deletes] %s: missing", path);
+    if (st != GZ_OK)
+        return st;
+    size_t nb = ((size_t)n_docs + 7) / 8;
+    if (len != 4 + nb || gz_get32(body) != n_docs) {
+        gz_free(img);
+        return gz_error_set(err, GZ_CORRUPT, -1, "[format][deletes] %s: wrong size", path);
+    }
+    *bits = gz_alloc(nb ? nb : 1);
+    if (!*bits) {
+        gz_free(img);
+        return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+    }
+    memcpy(*bits, body + 4, nb);
+    gz_free(img);
+    return GZ_OK;
+}
+
+gz_status gz_deletes_write(const char *path, uint32_t n_docs, const uint8_t *bits, gz_error *err)
+{
+    size_t nb = ((size_t)n_docs + 7) / 8;
+    uint8_t *body = gz_alloc(4 + nb);
+    if (!body)
+        return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+    gz_put32(body, n_docs);
+    memcpy(body + 4, bits, nb);
+    gz_status st = gz_file_write(path, GZ_FILE_DELETES, body, 4 + nb, err);
+    gz_free(body);
+    return st;
+}

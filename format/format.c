@@ -1,0 +1,226 @@
+/* format/format.c: the primitives of the on-disk format (format.h): file
+ * headers with XXH3 checksums, varints, a bounds-checked reader and the
+ * block bit-packer used by postings. Shared by indexer/ and searcher/. */
+#include "format/format.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <xxhash.h>
+
+const char *gz_section_name(int id)
+{
+    static const char *const names[GZ_SEC__COUNT] = {
+        [GZ_SEC_META] = "meta",     [GZ_SEC_DOCS] = "docs",       [GZ_SEC_UNITS] = "units",
+        [GZ_SEC_STRINGS] = "strings", [GZ_SEC_DICT] = "dictionary", [GZ_SEC_POSTINGS] = "postings",
+        [GZ_SEC_ZDICT] = "zstd-dictionary", [GZ_SEC_TEXT] = "stored-text",
+    };
+    return id > 0 && id < GZ_SEC__COUNT ? names[id] : "unknown";
+}
+
+uint64_t gz_xxh3(const void *p, size_t len) { return XXH3_64bits(p, len); }
+
+size_t gz_varint_put(uint8_t *out, uint64_t v)
+{
+    size_t n = 0;
+    while (v >= 0x80) {
+        out[n++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    out[n++] = (uint8_t)v;
+    return n;
+}
+
+gz_status gz_varint_get(const uint8_t **pp, const uint8_t *end, uint64_t *v)
+{
+    const uint8_t *p = *pp;
+    uint64_t r = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        if (p >= end)
+            return GZ_CORRUPT;
+        uint8_t b = *p++;
+        r |= (uint64_t)(b & 0x7F) << shift;
+        if (!(b & 0x80)) {
+            *pp = p;
+            *v = r;
+            return GZ_OK;
+        }
+    }
+    return GZ_CORRUPT;
+}
+
+void gz_buf_varint(gz_buf *b, uint64_t v)
+{
+    uint8_t tmp[GZ_VARINT_MAX];
+    gz_buf_put(b, tmp, gz_varint_put(tmp, v));
+}
+
+void gz_buf_u32(gz_buf *b, uint32_t v)
+{
+    uint8_t tmp[4];
+    gz_put32(tmp, v);
+    gz_buf_put(b, tmp, 4);
+}
+
+void gz_buf_u64(gz_buf *b, uint64_t v)
+{
+    uint8_t tmp[8];
+    gz_put64(tmp, v);
+    gz_buf_put(b, tmp, 8);
+}
+
+void gz_buf_str(gz_buf *b, const char *s, size_t len)
+{
+    gz_buf_u32(b, (uint32_t)len);
+    gz_buf_put(b, s, len);
+}
+
+uint32_t gz_rd_u32(gz_reader *r)
+{
+    if (r->status != GZ_OK || r->end - r->p < 4) {
+        r->status = GZ_CORRUPT;
+        return 0;
+    }
+    uint32_t v = gz_get32(r->p);
+    r->p += 4;
+    return v;
+}
+
+uint64_t gz_rd_u64(gz_reader *r)
+{
+    if (r->status != GZ_OK || r->end - r->p < 8) {
+        r->status = GZ_CORRUPT;
+        return 0;
+    }
+    uint64_t v = gz_get64(r->p);
+    r->p += 8;
+    return v;
+}
+
+uint64_t gz_rd_varint(gz_reader *r)
+{
+    uint64_t v = 0;
+    if (r->status == GZ_OK && gz_varint_get(&r->p, r->end, &v) != GZ_OK)
+        r->status = GZ_CORRUPT;
+    return r->status == GZ_OK ? v : 0;
+}
+
+const char *gz_rd_str(gz_reader *r, uint32_t *len)
+{
+    uint32_t n = gz_rd_u32(r);
+    if (r->status != GZ_OK || (size_t)(r->end - r->p) < n) {
+        r->status = GZ_CORRUPT;
+        *len = 0;
+        return "";
+    }
+    const char *s = (const char *)r->p;
+    r->p += n;
+    *len = n;
+    return s;
+}
+
+void gz_header_put(uint8_t out[GZ_HEADER_LEN], uint16_t kind, const void *body, uint64_t body_len)
+{
+    memcpy(out, GZ_MAGIC, 8);
+    gz_put16(out + 8, GZ_FORMAT_VERSION);
+    gz_put16(out + 10, kind);
+    gz_put32(out + 12, 0);
+    gz_put64(out + 16, body_len);
+    gz_put64(out + 24, gz_xxh3(body, body_len));
+    gz_put64(out + 32, gz_xxh3(out, 32));
+}
+
+gz_status gz_header_check(const uint8_t *p, size_t len, uint16_t kind, const uint8_t **body,
+                          uint64_t *body_len, gz_error *err)
+{
+    if (len < GZ_HEADER_LEN || memcmp(p, GZ_MAGIC, 8) != 0)
+        return gz_error_set(err, GZ_CORRUPT, 0, "bad magic (not a Gazette file, or truncated)");
+    if (gz_get64(p + 32) != gz_xxh3(p, 32))
+        return gz_error_set(err, GZ_CORRUPT, 32, "header checksum mismatch");
+    if (gz_get16(p + 8) != GZ_FORMAT_VERSION)
+        return gz_error_set(err, GZ_VERSION, 8, "format version %u, this build reads %d",
+                            gz_get16(p + 8), GZ_FORMAT_VERSION);
+    if (gz_get16(p + 10) != kind)
+        return gz_error_set(err, GZ_VERSION, 10, "file kind %u, expected %u", gz_get16(p + 10), kind);
+    if (gz_get32(p + 12) != 0)
+        return gz_error_set(err, GZ_VERSION, 12, "unknown flags 0x%x", gz_get32(p + 12));
+    uint64_t bl = gz_get64(p + 16);
+    if (bl != len - GZ_HEADER_LEN)
+        return gz_error_set(err, GZ_CORRUPT, 16, "body length %llu, file holds %zu (truncated?)",
+                            (unsigned long long)bl, len - GZ_HEADER_LEN);
+    if (gz_get64(p + 24) != gz_xxh3(p + GZ_HEADER_LEN, bl))
+        return gz_error_set(err, GZ_CORRUPT, 24, "body checksum mismatch");
+    *body = p + GZ_HEADER_LEN;
+    *body_len = bl;
+    return GZ_OK;
+}
+
+/* Bit packing: one width byte, then n values of `width` bits, LSB first,
+ * in 64-bit little-endian words (the tail is padded to whole bytes). */
+void gz_pack(gz_buf *b, const uint32_t *v, size_t n)
+{
+    uint32_t all = 0;
+    for (size_t i = 0; i < n; i++)
+        all |= v[i];
+    unsigned w = gz_bits(all);
+    size_t bytes = (n * w + 7) / 8;
+    gz_buf_reserve(b, bytes + 1 + 8);
+    if (b->status != GZ_OK)
+        return;
+    uint8_t *out = (uint8_t *)b->data + b->len;
+    out[0] = (uint8_t)w;
+    out++;
+    uint64_t acc = 0;
+    unsigned filled = 0;
+    size_t o = 0;
+    for (size_t i = 0; i < n && w; i++) {
+        acc |= (uint64_t)v[i] << filled;
+        filled += w;
+        if (filled >= 32) {
+            gz_put32(out + o, (uint32_t)acc);
+            o += 4;
+            acc >>= 32;
+            filled -= 32;
+        }
+    }
+    while (filled > 0) {
+        out[o++] = (uint8_t)acc;
+        acc >>= 8;
+        filled = filled > 8 ? filled - 8 : 0;
+    }
+    b->len += 1 + bytes;
+    b->data[b->len] = 0;
+}
+
+gz_status gz_unpack(gz_reader *r, uint32_t *v, size_t n)
+{
+    if (r->status != GZ_OK || r->p >= r->end)
+        return r->status = GZ_CORRUPT;
+    unsigned w = *r->p++;
+    if (w > 32)
+        return r->status = GZ_CORRUPT;
+    size_t bytes = (n * w + 7) / 8;
+    if ((size_t)(r->end - r->p) < bytes)
+        return r->status = GZ_CORRUPT;
+    if (w == 0) {
+        memset(v, 0, n * sizeof *v);
+        return GZ_OK;
+    }
+    const uint8_t *in = r->p;
+    uint64_t mask = w == 32 ? 0xFFFFFFFFu : ((1u << w) - 1);
+    size_t bit = 0;
+    for (size_t i = 0; i < n; i++, bit += w) {
+        size_t byte = bit >> 3;
+        unsigned shift = bit & 7;
+        /* read up to 8 bytes without passing the end of the packed data */
+        uint64_t word = 0;
+        if (bytes - byte >= 8) {
+            word = gz_get64(in + byte);
+        } else {
+            for (size_t k = 0; k < bytes - byte; k++)
+                word |= (uint64_t)in[byte + k] << (8 * k);
+        }
+        v[i] = (uint32_t)((word >> shift) & mask);
+    }
+    r->p += bytes;
+    return GZ_OK;
+}

@@ -1,0 +1,374 @@
+/* format/format.h: THE on-disk format of a Gazette index, shared by the
+ * indexer (which writes it) and the searcher (which reads it), so that
+ * neither includes the other. docs/format.md is the prose version of the
+ * layouts below; keep both true.
+ *
+ * All integers are little-endian; no struct is ever written as is.
+ *
+ * Every file starts with a 40-byte header:
+ *   magic[8] "\x89GZT\r\n\x1a\n" | u16 version | u16 kind | u32 flags (0)
+ *   | u64 body_len | u64 body_xxh3 (XXH3-64 of the body) | u64 header_xxh3
+ *   (XXH3-64 of the preceding 32 bytes)
+ * A bad magic or checksum is GZ_CORRUPT; an unknown version, kind or flag
+ * is GZ_VERSION.
+ *
+ * Version log:
+ *   1  manifest + one file per segment (sections with a TOC) + delete sets;
+ *      postings in blocks of 128 units, bit-packed; zstd stored text
+ *
+ * Files of an index directory:
+ *   MANIFEST          kind MANIFEST: the committed state (replaced by rename)
+ *   seg-NNNNNN.gzs    kind SEGMENT: one immutable segment
+ *   del-NNNNNN-GGGGGG.gzd  kind DELETES: deleted docs of segment N as of
+ *                     generation G (a bitmap)
+ *   LOCK              the writer lock (flock), no content
+ *
+ * MANIFEST body:
+ *   u64 generation | str analyzer_id | u32 next_segment_id
+ *   | u32 n_segments, then per segment:
+ *       u32 id | u32 n_docs | u32 n_units | u64 bytes | u32 del_generation (0: none) | u32 n_deleted
+ *   | u32 n_sources, then per source:
+ *       str key (absolute path) | str display (as reported) | u64 hash_lo | u64 hash_hi
+ *       | u64 size | u32 segment_id | u32 first_doc | u32 n_docs
+ *   str = u32 length + bytes.
+ *
+ * SEGMENT body: a TOC then sections.
+ *   u32 n_sections, then per section: u32 id | u64 offset (from body start) | u64 length | u64 xxh3
+ *   Sections (GZ_SEC_*):
+ *     META     u32 n_docs | u32 n_units | u64 n_tokens_total (document field)
+ *              | u64 n_words_total | u32 n_terms | u32 zstd_block_size
+ *     DOCS     n_docs records of GZ_DOC_REC bytes (see gz_docrec_*)
+ *     UNITS    n_units records of GZ_UNIT_REC bytes (see gz_unitrec_*)
+ *     STRINGS  NUL-terminated UTF-8 strings referenced by offset
+ *     DICT     the term dictionary: front-coded blocks of 16 terms
+ *              (see dict.c in both modules' shared code: gz_dict_*)
+ *     POSTINGS per term, blocks of GZ_BLOCK units (see gz_post_*)
+ *     ZDICT    the zstd dictionary for TEXT (may be empty)
+ *     TEXT     stored text: u32 n_blocks, then n_blocks x (u64 offset u32 clen u32 ulen),
+ *              then the zstd frames; documents' cleaned texts concatenated
+ */
+#ifndef GZ_COMMON_FORMAT_H
+#define GZ_COMMON_FORMAT_H
+
+#include "common/common.h"
+
+#include <stdbool.h>
+
+#define GZ_MAGIC "\x89GZT\r\n\x1a\n"
+#define GZ_FORMAT_VERSION 1
+#define GZ_HEADER_LEN 40
+
+enum gz_file_kind { GZ_FILE_MANIFEST = 1, GZ_FILE_SEGMENT = 2, GZ_FILE_DELETES = 3 };
+
+enum gz_section {
+    GZ_SEC_META = 1,
+    GZ_SEC_DOCS,
+    GZ_SEC_UNITS,
+    GZ_SEC_STRINGS,
+    GZ_SEC_DICT,
+    GZ_SEC_POSTINGS,
+    GZ_SEC_ZDICT,
+    GZ_SEC_TEXT,
+    GZ_SEC__COUNT
+};
+
+const char *gz_section_name(int id);
+
+/* ---------------------------------------------------------- little endian */
+
+static inline void gz_put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static inline void gz_put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+static inline void gz_put64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+static inline uint16_t gz_get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static inline uint32_t gz_get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint64_t gz_get64(const uint8_t *p) { return gz_get32(p) | (uint64_t)gz_get32(p + 4) << 32; }
+
+/* ---------------------------------------------------------------- varint */
+
+#define GZ_VARINT_MAX 10
+/* Writes v as LEB128; returns the bytes written. */
+size_t gz_varint_put(uint8_t *out, uint64_t v);
+/* Reads a varint from [*p, end); GZ_CORRUPT when truncated or too long. */
+gz_status gz_varint_get(const uint8_t **p, const uint8_t *end, uint64_t *v);
+void gz_buf_varint(gz_buf *b, uint64_t v);
+void gz_buf_u32(gz_buf *b, uint32_t v);
+void gz_buf_u64(gz_buf *b, uint64_t v);
+void gz_buf_str(gz_buf *b, const char *s, size_t len);
+
+/* A bounds-checked reader over [p, end): every get fails with GZ_CORRUPT
+ * (sticky) rather than read past end. */
+typedef struct gz_reader {
+    const uint8_t *p, *end;
+    gz_status status;
+} gz_reader;
+
+uint32_t gz_rd_u32(gz_reader *r);
+uint64_t gz_rd_u64(gz_reader *r);
+uint64_t gz_rd_varint(gz_reader *r);
+/* A string: u32 length + bytes; returns a pointer into the buffer (not
+ * NUL-terminated) and its length. */
+const char *gz_rd_str(gz_reader *r, uint32_t *len);
+
+/* ---------------------------------------------------------------- header */
+
+uint64_t gz_xxh3(const void *p, size_t len);
+/* Writes the 40-byte header for a body into out. */
+void gz_header_put(uint8_t out[GZ_HEADER_LEN], uint16_t kind, const void *body, uint64_t body_len);
+/* Checks the header of a whole file image [p, p+len) of the expected kind,
+ * verifying the body checksum. On GZ_OK *body and *body_len point inside. */
+gz_status gz_header_check(const uint8_t *p, size_t len, uint16_t kind, const uint8_t **body,
+                          uint64_t *body_len, gz_error *err);
+
+/* ---------------------------------------------------------- bit packing */
+
+/* Postings blocks hold GZ_BLOCK units; positions are packed in chunks of
+ * GZ_BLOCK values. */
+#define GZ_BLOCK 128
+/* Terms in at most this many units are stored as plain varints. */
+#define GZ_SMALL_DF 16
+
+/* Bits needed for v (0 for 0). */
+static inline unsigned gz_bits(uint32_t v) { return v ? 32u - (unsigned)__builtin_clz(v) : 0; }
+/* Packs n values (n <= GZ_BLOCK) with a 1-byte width prefix; returns the
+ * bytes appended. */
+void gz_pack(gz_buf *b, const uint32_t *v, size_t n);
+/* Unpacks n values; GZ_CORRUPT if the data is short or the width > 32. */
+gz_status gz_unpack(gz_reader *r, uint32_t *v, size_t n);
+
+/* ------------------------------------------------------ record layouts */
+
+/* DOCS record: fixed size, little-endian fields at these offsets. */
+#define GZ_DOC_REC 64
+/* Each field is a u32 STRINGS offset (0: none) unless said otherwise:
+ * TITLE | DOCNO_RAW (as printed) | ISSUER (伊政发) | DOCNO (canonical)
+ * | BODY (issuing body) | DATE (u32 yyyymmdd, 0 none) | YEAR, SERIAL (u32,
+ * of the 文号) | KIND (u32 gz_kind of the document node) | TEXT_OFF (u64,
+ * offset in the concatenated stored text) | TEXT_LEN (u32) | FIRST_UNIT,
+ * N_UNITS (u32) | SOURCE (display path) | ISSUE (the issue's title and
+ * number, for documents of a bulletin). */
+enum {
+    GZ_DOC_TITLE = 0, GZ_DOC_DOCNO_RAW = 4, GZ_DOC_ISSUER = 8, GZ_DOC_DOCNO = 12,
+    GZ_DOC_BODY = 16, GZ_DOC_DATE = 20, GZ_DOC_YEAR = 24, GZ_DOC_SERIAL = 28, GZ_DOC_KIND = 32,
+    GZ_DOC_TEXT_OFF = 36, GZ_DOC_TEXT_LEN = 44, GZ_DOC_FIRST_UNIT = 48, GZ_DOC_N_UNITS = 52,
+    GZ_DOC_SOURCE = 56, GZ_DOC_ISSUE = 60
+};
+
+/* UNITS record. start/end are byte offsets in the document's text. */
+#define GZ_UNIT_REC 40
+enum {
+    GZ_UNIT_DOC = 0, GZ_UNIT_KIND = 4, GZ_UNIT_NUMBER = 8, GZ_UNIT_SUB = 12, GZ_UNIT_LABEL = 16,
+    GZ_UNIT_PATH = 20, GZ_UNIT_START = 24, GZ_UNIT_END = 28, GZ_UNIT_LEN = 32, GZ_UNIT_WORDS = 36
+};
+/* LABEL: STRINGS offset of 第四十六条; PATH: STRINGS offset of the unit's
+ * place, "第七章 管理监督" (chapter/section titles joined by " / ");
+ * LEN: positions in the unit (BM25 length); WORDS: words in the unit. */
+
+/* ------------------------------------------------------------ dictionary */
+
+/* Terms are byte strings: a field byte then the token text.
+ *   'g' gram, unigram, term, num, docno (the exact/phrase field)
+ *   'w' words (ranking only: no positions)
+ * DICT layout: u32 n_terms | u32 n_blocks | n_blocks x u32 block offset
+ * (from the start of the block area) | blocks. A block holds up to
+ * GZ_DICT_BLOCK terms: the first stored whole (varint len + bytes), each
+ * next as varint shared-prefix + varint suffix len + suffix; every term is
+ * followed by varint df | varint postings offset delta (from the block's
+ * first term's offset, itself a varint) | varint postings length | u8 flags. */
+#define GZ_DICT_BLOCK 16
+#define GZ_TERM_MAX 255
+enum { GZ_TERM_SPANS = 1, GZ_TERM_NOPOS = 2 };
+
+#define GZ_FIELD_GRAM 'g'
+#define GZ_FIELD_WORD 'w'
+
+/* ------------------------------------------------------------- postings */
+
+/* A rare term's postings (df <= GZ_SMALL_DF): varint 0, then per unit
+ * varint unit delta (the first absolute, then gap - 1) and varint tf - 1;
+ * unless NOPOS, every position as a varint delta within its unit (the
+ * first absolute); if SPANS, every span - 1 as a varint.
+ * Other terms: varint n_blocks, then per block a
+ * skip entry: varint last_unit_delta (from the previous block's last unit)
+ * | varint byte_len | u8 max_tf (saturated at 255) | u8 min_len_log (for
+ * the block's score bound) | u32 xxh3 low bits of the block bytes; then the
+ * blocks. A block: packed unit deltas (first from the previous block's last
+ * unit + 1) | packed tf-1 | unless NOPOS: positions, per GZ_BLOCK chunk of
+ * the block's concatenated position lists: packed deltas (each unit's first
+ * position absolute) | if SPANS: packed span-1 values in the same chunks. */
+
+/* ============================================================ manifest */
+
+typedef struct gz_man_segment {
+    uint32_t id, n_docs, n_units;
+    uint64_t bytes;
+    uint32_t del_gen, n_deleted; /* del_gen 0: no deletes file */
+} gz_man_segment;
+
+typedef struct gz_man_source {
+    char *key;     /* absolute path: identity */
+    char *display; /* as reported in results */
+    uint64_t hash_lo, hash_hi, size;
+    uint32_t segment, first_doc, n_docs;
+} gz_man_source;
+
+typedef struct gz_manifest {
+    uint64_t generation;
+    char *analyzer_id;
+    uint32_t next_segment_id;
+    gz_man_segment *seg;
+    size_t n_seg, cap_seg;
+    gz_man_source *src;
+    size_t n_src, cap_src;
+} gz_manifest;
+
+void gz_manifest_init(gz_manifest *m);
+void gz_manifest_fini(gz_manifest *m);
+/* Reads DIR/MANIFEST. GZ_EOF if there is none (an empty index). */
+gz_status gz_manifest_read(const char *dir, gz_manifest *m, gz_error *err);
+/* Writes DIR/MANIFEST.tmp, fsyncs it, renames it over DIR/MANIFEST and
+ * fsyncs DIR: the commit point. */
+gz_status gz_manifest_commit(const char *dir, const gz_manifest *m, gz_error *err);
+/* Appends (copies) a segment / source entry. */
+gz_status gz_manifest_add_segment(gz_manifest *m, const gz_man_segment *s);
+gz_status gz_manifest_add_source(gz_manifest *m, const gz_man_source *s);
+
+/* Paths of an index's files into out (at least 4096 bytes). */
+void gz_path_segment(char *out, size_t cap, const char *dir, uint32_t id);
+void gz_path_deletes(char *out, size_t cap, const char *dir, uint32_t id, uint32_t gen);
+
+/* Writes buf as a whole file (header + body) to path via a temporary name,
+ * fsynced; the caller fsyncs the directory (gz_fsync_dir) before relying
+ * on it. */
+gz_status gz_file_write(const char *path, uint16_t kind, const void *body, size_t len, gz_error *err);
+gz_status gz_fsync_dir(const char *dir, gz_error *err);
+
+/* ============================================================== deletes */
+
+/* A deleted-docs bitmap of n_docs bits; file body: u32 n_docs | bits. */
+gz_status gz_deletes_read(const char *path, uint32_t n_docs, uint8_t **bits, gz_error *err);
+gz_status gz_deletes_write(const char *path, uint32_t n_docs, const uint8_t *bits, gz_error *err);
+static inline bool gz_bit(const uint8_t *bits, uint32_t i) { return bits && (bits[i >> 3] >> (i & 7)) & 1; }
+
+/* ============================================================= segment */
+
+typedef struct gz_segment gz_segment;
+
+/* Maps and verifies a segment file: header, TOC, every section checksum and
+ * the tables' bounds. GZ_CORRUPT / GZ_VERSION with err naming the file. */
+gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err);
+void gz_segment_close(gz_segment *s);
+
+typedef struct gz_seg_stats {
+    uint32_t n_docs, n_units, n_terms;
+    uint64_t n_positions; /* total positions (document field) */
+    uint64_t section_bytes[GZ_SEC__COUNT];
+    uint64_t file_bytes;
+} gz_seg_stats;
+void gz_segment_stats(const gz_segment *s, gz_seg_stats *st);
+
+typedef struct gz_docinfo {
+    const char *title, *docno_raw, *issuer, *docno, *body, *source, *issue; /* "" if none */
+    uint32_t date, year, serial, kind;
+    uint64_t text_off;
+    uint32_t text_len, first_unit, n_units;
+} gz_docinfo;
+
+typedef struct gz_unitinfo {
+    uint32_t doc, kind, sub, start, end, len, words;
+    int32_t number; /* -1: none */
+    const char *label, *path;
+} gz_unitinfo;
+
+/* Table access; the strings point into the mapping (valid until close).
+ * GZ_INVALID for an id out of range, GZ_CORRUPT for a bad record. */
+gz_status gz_segment_doc(const gz_segment *s, uint32_t doc, gz_docinfo *out);
+gz_status gz_segment_unit(const gz_segment *s, uint32_t unit, gz_unitinfo *out);
+/* Decompresses a document's stored text into out (replacing its content). */
+gz_status gz_segment_text(const gz_segment *s, uint32_t doc, gz_buf *out);
+
+typedef struct gz_terminfo {
+    uint32_t df;
+    uint64_t off, len; /* in the POSTINGS section */
+    uint8_t flags;
+} gz_terminfo;
+
+/* Exact lookup: 1 and *ti if the term (field byte + text) is there, 0 if not,
+ * -1 on corruption. */
+int gz_segment_term(const gz_segment *s, const char *term, size_t len, gz_terminfo *ti);
+/* Calls fn for every term that starts with prefix, in order, until fn
+ * returns nonzero. Returns -1 on corruption, else 0. */
+int gz_segment_prefix(const gz_segment *s, const char *prefix, size_t len,
+                      int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti),
+                      void *ctx);
+/* Every term in order (for checks and merges). Same contract. */
+int gz_segment_terms(const gz_segment *s,
+                     int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti),
+                     void *ctx);
+
+/* ============================================================ postings */
+
+#define GZ_POST_END UINT32_MAX
+
+/* A cursor over one term's postings in one segment: block skip list, the
+ * current block decoded, positions decoded on demand. Embedded by value;
+ * gz_post_fini frees its buffers. */
+typedef struct gz_post {
+    const uint8_t *base, *end; /* the term's postings */
+    uint8_t flags;
+    uint32_t n_blocks, block;  /* current block index */
+    uint32_t n_last;           /* units in the last block */
+    uint32_t *blk_last, *blk_max_tf, *blk_min_len; /* blk_last owns the skip arrays */
+    uint64_t *blk_off;         /* from base */
+    uint32_t *blk_len, *blk_sum, *blk_xxh;
+    const uint8_t *pos_data;   /* the current block's positions */
+    uint32_t units[GZ_BLOCK], tfs[GZ_BLOCK], n, i;
+    bool pos_ready;
+    uint32_t *pos, *span, pos_cap; /* positions of the whole block */
+    uint32_t *pos_start;           /* offset of unit i's positions */
+    uint32_t unit, tf;             /* current, unit == GZ_POST_END when done */
+    bool small;                    /* a rare term, decoded whole at open */
+    gz_status status;
+} gz_post;
+
+gz_status gz_post_open(gz_post *p, const gz_segment *s, const gz_terminfo *ti);
+void gz_post_fini(gz_post *p);
+/* Advance to the next unit / to the first unit >= target (never back). */
+gz_status gz_post_next(gz_post *p);
+gz_status gz_post_seek(gz_post *p, uint32_t target);
+/* Positions (and spans, all 1 unless the term has GZ_TERM_SPANS) of the
+ * current unit; valid until the cursor moves. */
+gz_status gz_post_positions(gz_post *p, const uint32_t **pos, const uint32_t **span, uint32_t *n);
+/* The current block's last unit and bounds (for block-max pruning). */
+static inline uint32_t gz_post_block_last(const gz_post *p) { return p->blk_last[p->block]; }
+
+/* ============================================================ snapshot */
+
+/* A committed state opened for reading: the manifest, every segment mapped
+ * and verified, and the delete bitmaps. Immutable once open: a commit made
+ * afterwards is seen by opening a new snapshot. */
+typedef struct gz_snapshot {
+    char *dir;
+    gz_manifest man;
+    gz_segment **seg;  /* man.n_seg entries */
+    uint8_t **deleted; /* per segment, NULL when none */
+    uint64_t n_units, n_positions, n_live_docs;
+} gz_snapshot;
+
+/* Opens DIR's last commit. An index that does not exist yet is GZ_EOF. A
+ * segment that a concurrent commit removed between reading the manifest and
+ * opening it makes the open retry with the new manifest. */
+gz_status gz_snapshot_open(const char *dir, gz_snapshot **out, gz_error *err);
+void gz_snapshot_close(gz_snapshot *s);
+
+#endif

@@ -1,0 +1,303 @@
+/* format/postings.c: the postings cursor. A term's postings are a skip
+ * table (one entry per block of GZ_BLOCK units: last unit, byte length,
+ * max tf, min unit length, positions count, 32 bits of XXH3) followed by
+ * the blocks; a block is decoded when the cursor enters it (its checksum
+ * verified then), its positions only when asked for. */
+#include "format/format.h"
+#include "format/segment.h"
+
+#include <string.h>
+
+void gz_post_fini(gz_post *p)
+{
+    gz_free(p->blk_last);
+    gz_free(p->pos);
+    gz_free(p->pos_start);
+    memset(p, 0, sizeof *p);
+}
+
+static gz_status corrupt(gz_post *p)
+{
+    p->status = GZ_CORRUPT;
+    p->unit = GZ_POST_END;
+    return GZ_CORRUPT;
+}
+
+static gz_status load_block(gz_post *p, uint32_t b)
+{
+    p->block = b;
+    p->i = 0;
+    p->pos_ready = false;
+    const uint8_t *data = p->base + p->blk_off[b];
+    if (p->blk_off[b] > (uint64_t)(p->end - p->base) || p->blk_len[b] > (uint64_t)(p->end - data))
+        return corrupt(p);
+    if ((uint32_t)gz_xxh3(data, p->blk_len[b]) != p->blk_xxh[b])
+        return corrupt(p);
+    gz_reader r = {data, data + p->blk_len[b], GZ_OK};
+    uint32_t prev = b ? p->blk_last[b - 1] + 1 : 0;
+    p->n = b + 1 < p->n_blocks ? GZ_BLOCK : p->n_last;
+    if (gz_unpack(&r, p->units, p->n) != GZ_OK || gz_unpack(&r, p->tfs, p->n) != GZ_OK)
+        return corrupt(p);
+    for (uint32_t i = 0; i < p->n; i++) {
+        prev += p->units[i];
+        p->units[i] = prev++;
+        p->tfs[i] += 1;
+    }
+    if (p->units[p->n - 1] != p->blk_last[b])
+        return corrupt(p);
+    p->pos_data = r.p;
+    p->unit = p->units[0];
+    p->tf = p->tfs[0];
+    return GZ_OK;
+}
+
+/* A rare term (df <= GZ_SMALL_DF): varint units, tfs, positions and spans,
+ * decoded at once into the cursor's single block. */
+static gz_status open_small(gz_post *p, gz_reader *r, const gz_terminfo *ti)
+{
+    if (ti->df == 0 || ti->df > GZ_SMALL_DF)
+        return corrupt(p);
+    p->n_blocks = 1;
+    p->n_last = p->n = ti->df;
+    uint32_t *mem = gz_alloc(6 * sizeof(uint32_t) + sizeof(uint64_t));
+    if (!mem)
+        return p->status = GZ_NOMEM;
+    p->blk_last = mem;
+    p->blk_len = mem + 1;
+    p->blk_max_tf = mem + 2;
+    p->blk_min_len = mem + 3;
+    p->blk_sum = mem + 4;
+    p->blk_xxh = mem + 5;
+    p->blk_off = (uint64_t *)(void *)(mem + 6);
+    uint64_t unit = 0, sum = 0, max_tf = 0;
+    for (uint32_t i = 0; i < p->n; i++) {
+        uint64_t d = gz_rd_varint(r), tf = gz_rd_varint(r) + 1;
+        unit = i ? unit + d + 1 : d;
+        if (unit >= GZ_POST_END || tf > (1u << 24))
+            return corrupt(p);
+        p->units[i] = (uint32_t)unit;
+        p->tfs[i] = (uint32_t)tf;
+        sum += tf;
+        if (tf > max_tf)
+            max_tf = tf;
+    }
+    if (r->status != GZ_OK || sum > (1u << 26))
+        return corrupt(p);
+    p->blk_last[0] = p->units[p->n - 1];
+    p->blk_max_tf[0] = (uint32_t)max_tf;
+    p->blk_min_len[0] = 0;
+    p->blk_sum[0] = (uint32_t)sum;
+    if (!(p->flags & GZ_TERM_NOPOS)) {
+        size_t need = (size_t)sum + 1;
+        p->pos = gz_alloc(2 * need * sizeof *p->pos);
+        p->pos_start = gz_alloc((GZ_BLOCK + 1) * sizeof *p->pos_start);
+        if (!p->pos || !p->pos_start)
+            return p->status = GZ_NOMEM;
+        p->pos_cap = (uint32_t)need;
+        p->span = p->pos + need;
+        uint32_t k = 0;
+        for (uint32_t i = 0; i < p->n; i++) {
+            p->pos_start[i] = k;
+            uint64_t prev = 0;
+            for (uint32_t j = 0; j < p->tfs[i]; j++, k++) {
+                prev += gz_rd_varint(r);
+                p->pos[k] = (uint32_t)prev;
+            }
+        }
+        p->pos_start[p->n] = k;
+        for (uint32_t q = 0; q < k; q++)
+            p->span[q] = (p->flags & GZ_TERM_SPANS) ? (uint32_t)gz_rd_varint(r) + 1 : 1;
+        p->pos_ready = true;
+    }
+    if (r->status != GZ_OK || r->p != r->end)
+        return corrupt(p);
+    p->small = true;
+    p->block = 0;
+    p->i = 0;
+    p->unit = p->units[0];
+    p->tf = p->tfs[0];
+    return GZ_OK;
+}
+
+gz_status gz_post_open(gz_post *p, const gz_segment *s, const gz_terminfo *ti)
+{
+    memset(p, 0, sizeof *p);
+    p->unit = GZ_POST_END;
+    p->base = s->sec[GZ_SEC_POSTINGS] + ti->off;
+    p->end = p->base + ti->len;
+    p->flags = ti->flags;
+    gz_reader r = {p->base, p->end, GZ_OK};
+    uint64_t nb = gz_rd_varint(&r);
+    if (r.status == GZ_OK && nb == 0)
+        return open_small(p, &r, ti);
+    if (r.status != GZ_OK || nb == 0 || nb > (ti->df + GZ_BLOCK - 1) / GZ_BLOCK ||
+        nb != (ti->df + GZ_BLOCK - 1) / GZ_BLOCK)
+        return corrupt(p);
+    p->n_blocks = (uint32_t)nb;
+    p->n_last = ti->df - (p->n_blocks - 1) * GZ_BLOCK;
+    /* one allocation for the six skip arrays */
+    size_t n = p->n_blocks;
+    uint32_t *mem = gz_alloc(n * (6 * sizeof(uint32_t) + sizeof(uint64_t)));
+    if (!mem)
+        return p->status = GZ_NOMEM;
+    p->blk_last = mem;
+    p->blk_len = mem + n;
+    p->blk_max_tf = mem + 2 * n;
+    p->blk_min_len = mem + 3 * n;
+    p->blk_sum = mem + 4 * n;
+    p->blk_xxh = mem + 5 * n;
+    p->blk_off = (uint64_t *)(void *)(mem + 6 * n);
+    uint64_t last = 0, off = 0;
+    for (size_t b = 0; b < n; b++) {
+        uint64_t d = gz_rd_varint(&r);
+        last = b ? last + d + 1 : d;
+        p->blk_last[b] = (uint32_t)last;
+        p->blk_len[b] = (uint32_t)gz_rd_varint(&r);
+        p->blk_max_tf[b] = (uint32_t)gz_rd_varint(&r);
+        p->blk_min_len[b] = (uint32_t)gz_rd_varint(&r);
+        p->blk_sum[b] = (uint32_t)gz_rd_varint(&r);
+        p->blk_xxh[b] = gz_rd_u32(&r);
+        if (last >= GZ_POST_END)
+            return corrupt(p);
+    }
+    if (r.status != GZ_OK)
+        return corrupt(p);
+    off = (uint64_t)(r.p - p->base);
+    for (size_t b = 0; b < n; b++) {
+        p->blk_off[b] = off;
+        off += p->blk_len[b];
+    }
+    if (off != ti->len)
+        return corrupt(p);
+    return load_block(p, 0);
+}
+
+gz_status gz_post_next(gz_post *p)
+{
+    if (p->unit == GZ_POST_END)
+        return GZ_EOF;
+    if (++p->i < p->n) {
+        p->unit = p->units[p->i];
+        p->tf = p->tfs[p->i];
+        return GZ_OK;
+    }
+    if (p->block + 1 >= p->n_blocks) {
+        p->unit = GZ_POST_END;
+        return GZ_EOF;
+    }
+    return load_block(p, p->block + 1);
+}
+
+gz_status gz_post_seek(gz_post *p, uint32_t target)
+{
+    if (p->unit == GZ_POST_END || p->unit >= target)
+        return p->unit == GZ_POST_END ? GZ_EOF : GZ_OK;
+    if (p->blk_last[p->block] < target) {
+        /* gallop over the skip table, then binary search */
+        uint32_t lo = p->block + 1, step = 1, hi = lo;
+        while (hi < p->n_blocks && p->blk_last[hi] < target) {
+            lo = hi + 1;
+            hi += step;
+            step *= 2;
+        }
+        if (hi >= p->n_blocks)
+            hi = p->n_blocks - 1;
+        if (lo > hi || p->blk_last[hi] < target) {
+            if (lo >= p->n_blocks) {
+                p->unit = GZ_POST_END;
+                return GZ_EOF;
+            }
+        }
+        while (lo < hi) {
+            uint32_t mid = (lo + hi) / 2;
+            if (p->blk_last[mid] < target)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo >= p->n_blocks || p->blk_last[lo] < target) {
+            p->unit = GZ_POST_END;
+            return GZ_EOF;
+        }
+        gz_status st = load_block(p, lo);
+        if (st != GZ_OK)
+            return st;
+    }
+    while (p->units[p->i] < target)
+        p->i++;
+    p->unit = p->units[p->i];
+    p->tf = p->tfs[p->i];
+    return GZ_OK;
+}
+
+static gz_status decode_positions(gz_post *p)
+{
+    uint32_t total = p->blk_sum[p->block];
+    uint32_t sum = 0;
+    for (uint32_t i = 0; i < p->n; i++)
+        sum += p->tfs[i];
+    if (sum != total)
+        return corrupt(p);
+    size_t need = (size_t)total + GZ_BLOCK;
+    if (need > p->pos_cap) {
+        uint32_t *np = gz_realloc(p->pos, 2 * need * sizeof *np);
+        if (!np)
+            return p->status = GZ_NOMEM;
+        p->pos = np;
+        p->pos_cap = (uint32_t)need;
+        uint32_t *ps = gz_realloc(p->pos_start, (GZ_BLOCK + 1) * sizeof *ps);
+        if (!ps)
+            return p->status = GZ_NOMEM;
+        p->pos_start = ps;
+    }
+    p->span = p->pos + p->pos_cap;
+    const uint8_t *bend = p->base + p->blk_off[p->block] + p->blk_len[p->block];
+    gz_reader r = {p->pos_data, bend, GZ_OK};
+    for (uint32_t at = 0; at < total; at += GZ_BLOCK) {
+        uint32_t n = total - at < GZ_BLOCK ? total - at : GZ_BLOCK;
+        if (gz_unpack(&r, p->pos + at, n) != GZ_OK)
+            return corrupt(p);
+    }
+    if (p->flags & GZ_TERM_SPANS) {
+        for (uint32_t at = 0; at < total; at += GZ_BLOCK) {
+            uint32_t n = total - at < GZ_BLOCK ? total - at : GZ_BLOCK;
+            if (gz_unpack(&r, p->span + at, n) != GZ_OK)
+                return corrupt(p);
+        }
+        for (uint32_t k = 0; k < total; k++)
+            p->span[k] += 1;
+    } else {
+        for (uint32_t k = 0; k < total; k++)
+            p->span[k] = 1;
+    }
+    if (r.p != r.end)
+        return corrupt(p);
+    /* deltas -> absolute, per unit */
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < p->n; i++) {
+        p->pos_start[i] = k;
+        uint32_t prev = 0;
+        for (uint32_t j = 0; j < p->tfs[i]; j++, k++) {
+            prev += p->pos[k];
+            p->pos[k] = prev;
+        }
+    }
+    p->pos_start[p->n] = k;
+    p->pos_ready = true;
+    return GZ_OK;
+}
+
+gz_status gz_post_positions(gz_post *p, const uint32_t **pos, const uint32_t **span, uint32_t *n)
+{
+    if (p->unit == GZ_POST_END || (p->flags & GZ_TERM_NOPOS))
+        return GZ_INVALID;
+    if (!p->pos_ready) {
+        gz_status st = decode_positions(p);
+        if (st != GZ_OK)
+            return st;
+    }
+    *pos = p->pos + p->pos_start[p->i];
+    *span = p->span + p->pos_start[p->i];
+    *n = p->tfs[p->i];
+    return GZ_OK;
+}

@@ -1,0 +1,409 @@
+/* format/segment.c: reading a segment file: mapping and verifying it, the
+ * docs/units/strings tables, the front-coded term dictionary and the stored
+ * text. Postings cursors are in postings.c. */
+#include "format/format.h"
+#include "format/segment.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+static gz_status seg_fail(gz_error *err, gz_status st, const char *path, const char *what)
+{
+    return gz_error_set(err, st, -1, "[segment][open] %s: %s", path, what);
+}
+
+gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
+{
+    *out = NULL;
+    gz_segment *s = gz_calloc(1, sizeof *s);
+    if (!s)
+        return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+    s->fd = -1;
+    s->path = gz_strndup(path, strlen(path));
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        gz_segment_close(s);
+        gz_error_set(err, GZ_IO, -1, "[segment][open] %s: %s", path, strerror(e));
+        if (err)
+            err->sys_errno = e;
+        return GZ_IO;
+    }
+    s->map_len = (size_t)st.st_size;
+    if (s->map_len > 0) {
+        void *m = mmap(NULL, s->map_len, PROT_READ, MAP_SHARED, fd, 0);
+        s->map = m == MAP_FAILED ? NULL : m;
+    }
+    close(fd);
+    gz_status rc;
+    if (!s->map) {
+        rc = seg_fail(err, GZ_CORRUPT, path, "empty or unmappable file");
+        goto fail;
+    }
+    const uint8_t *body;
+    uint64_t body_len;
+    gz_error e2 = {0};
+    if ((rc = gz_header_check(s->map, s->map_len, GZ_FILE_SEGMENT, &body, &body_len, &e2)) != GZ_OK) {
+        gz_error_set(err, rc, e2.offset, "[segment][open] %s: %s", path, e2.msg);
+        goto fail;
+    }
+    gz_reader r = {body, body + body_len, GZ_OK};
+    uint32_t n_sec = gz_rd_u32(&r);
+    if (n_sec > 64) {
+        rc = seg_fail(err, GZ_CORRUPT, path, "bad section table");
+        goto fail;
+    }
+    for (uint32_t i = 0; i < n_sec && r.status == GZ_OK; i++) {
+        uint32_t id = gz_rd_u32(&r);
+        uint64_t off = gz_rd_u64(&r), len = gz_rd_u64(&r), h = gz_rd_u64(&r);
+        if (r.status != GZ_OK || id == 0 || id >= GZ_SEC__COUNT || off > body_len || len > body_len - off) {
+            rc = seg_fail(err, GZ_CORRUPT, path, "bad section table");
+            goto fail;
+        }
+        if (gz_xxh3(body + off, len) != h) {
+            char m[96];
+            snprintf(m, sizeof m, "section %s: checksum mismatch", gz_section_name((int)id));
+            rc = seg_fail(err, GZ_CORRUPT, path, m);
+            goto fail;
+        }
+        s->sec[id] = body + off;
+        s->sec_len[id] = len;
+    }
+    for (int id = 1; id < GZ_SEC__COUNT; id++)
+        if (!s->sec[id] && id != GZ_SEC_ZDICT) {
+            char m[96];
+            snprintf(m, sizeof m, "section %s missing", gz_section_name(id));
+            rc = seg_fail(err, GZ_CORRUPT, path, m);
+            goto fail;
+        }
+    gz_reader mr = {s->sec[GZ_SEC_META], s->sec[GZ_SEC_META] + s->sec_len[GZ_SEC_META], GZ_OK};
+    s->n_docs = gz_rd_u32(&mr);
+    s->n_units = gz_rd_u32(&mr);
+    s->n_positions = gz_rd_u64(&mr);
+    s->n_words = gz_rd_u64(&mr);
+    s->n_terms = gz_rd_u32(&mr);
+    s->zblock = gz_rd_u32(&mr);
+    if (mr.status != GZ_OK || s->sec_len[GZ_SEC_DOCS] != (uint64_t)s->n_docs * GZ_DOC_REC ||
+        s->sec_len[GZ_SEC_UNITS] != (uint64_t)s->n_units * GZ_UNIT_REC || s->zblock == 0 ||
+        s->sec_len[GZ_SEC_STRINGS] == 0 || s->sec[GZ_SEC_STRINGS][s->sec_len[GZ_SEC_STRINGS] - 1] != 0) {
+        rc = seg_fail(err, GZ_CORRUPT, path, "bad meta, docs, units or strings section");
+        goto fail;
+    }
+    gz_reader dr = {s->sec[GZ_SEC_DICT], s->sec[GZ_SEC_DICT] + s->sec_len[GZ_SEC_DICT], GZ_OK};
+    s->dict_n_terms = gz_rd_u32(&dr);
+    s->dict_n_blocks = gz_rd_u32(&dr);
+    if (dr.status != GZ_OK || s->dict_n_terms != s->n_terms ||
+        (uint64_t)s->dict_n_blocks * 4 > (uint64_t)(dr.end - dr.p) ||
+        s->dict_n_blocks != (s->n_terms + GZ_DICT_BLOCK - 1) / GZ_DICT_BLOCK) {
+        rc = seg_fail(err, GZ_CORRUPT, path, "bad dictionary header");
+        goto fail;
+    }
+    s->dict_offsets = dr.p;
+    s->dict_blocks = dr.p + 4 * (size_t)s->dict_n_blocks;
+    s->dict_blocks_len = (uint64_t)(dr.end - s->dict_blocks);
+    gz_reader tr = {s->sec[GZ_SEC_TEXT], s->sec[GZ_SEC_TEXT] + s->sec_len[GZ_SEC_TEXT], GZ_OK};
+    s->n_tblocks = gz_rd_u32(&tr);
+    if (tr.status != GZ_OK || (uint64_t)s->n_tblocks * 16 > (uint64_t)(tr.end - tr.p)) {
+        rc = seg_fail(err, GZ_CORRUPT, path, "bad stored-text table");
+        goto fail;
+    }
+    s->tblocks = tr.p;
+    s->tframes = tr.p + 16 * (size_t)s->n_tblocks;
+    s->tframes_len = (uint64_t)(tr.end - s->tframes);
+    if (s->sec[GZ_SEC_ZDICT] && s->sec_len[GZ_SEC_ZDICT]) {
+        s->ddict = ZSTD_createDDict(s->sec[GZ_SEC_ZDICT], s->sec_len[GZ_SEC_ZDICT]);
+        if (!s->ddict) {
+            rc = seg_fail(err, GZ_CORRUPT, path, "bad zstd dictionary");
+            goto fail;
+        }
+    }
+    *out = s;
+    return GZ_OK;
+fail:
+    gz_segment_close(s);
+    return rc;
+}
+
+void gz_segment_close(gz_segment *s)
+{
+    if (!s)
+        return;
+    if (s->map)
+        munmap((void *)s->map, s->map_len);
+    if (s->ddict)
+        ZSTD_freeDDict(s->ddict);
+    gz_free(s->path);
+    gz_free(s);
+}
+
+void gz_segment_stats(const gz_segment *s, gz_seg_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    st->n_docs = s->n_docs;
+    st->n_units = s->n_units;
+    st->n_terms = s->n_terms;
+    st->n_positions = s->n_positions;
+    for (int i = 1; i < GZ_SEC__COUNT; i++)
+        st->section_bytes[i] = s->sec_len[i];
+    st->file_bytes = s->map_len;
+}
+
+static const char *str_at(const gz_segment *s, uint32_t off, gz_status *st)
+{
+    if (off >= s->sec_len[GZ_SEC_STRINGS]) {
+        *st = GZ_CORRUPT;
+        return "";
+    }
+    return (const char *)s->sec[GZ_SEC_STRINGS] + off;
+}
+
+gz_status gz_segment_doc(const gz_segment *s, uint32_t doc, gz_docinfo *o)
+{
+    if (doc >= s->n_docs)
+        return GZ_INVALID;
+    const uint8_t *r = s->sec[GZ_SEC_DOCS] + (size_t)doc * GZ_DOC_REC;
+    gz_status st = GZ_OK;
+    o->title = str_at(s, gz_get32(r + GZ_DOC_TITLE), &st);
+    o->docno_raw = str_at(s, gz_get32(r + GZ_DOC_DOCNO_RAW), &st);
+    o->issuer = str_at(s, gz_get32(r + GZ_DOC_ISSUER), &st);
+    o->docno = str_at(s, gz_get32(r + GZ_DOC_DOCNO), &st);
+    o->body = str_at(s, gz_get32(r + GZ_DOC_BODY), &st);
+    o->source = str_at(s, gz_get32(r + GZ_DOC_SOURCE), &st);
+    o->issue = str_at(s, gz_get32(r + GZ_DOC_ISSUE), &st);
+    o->date = gz_get32(r + GZ_DOC_DATE);
+    o->year = gz_get32(r + GZ_DOC_YEAR);
+    o->serial = gz_get32(r + GZ_DOC_SERIAL);
+    o->kind = gz_get32(r + GZ_DOC_KIND);
+    o->text_off = gz_get64(r + GZ_DOC_TEXT_OFF);
+    o->text_len = gz_get32(r + GZ_DOC_TEXT_LEN);
+    o->first_unit = gz_get32(r + GZ_DOC_FIRST_UNIT);
+    o->n_units = gz_get32(r + GZ_DOC_N_UNITS);
+    if ((uint64_t)o->first_unit + o->n_units > s->n_units)
+        st = GZ_CORRUPT;
+    return st;
+}
+
+gz_status gz_segment_unit(const gz_segment *s, uint32_t unit, gz_unitinfo *o)
+{
+    if (unit >= s->n_units)
+        return GZ_INVALID;
+    const uint8_t *r = s->sec[GZ_SEC_UNITS] + (size_t)unit * GZ_UNIT_REC;
+    gz_status st = GZ_OK;
+    o->doc = gz_get32(r + GZ_UNIT_DOC);
+    o->kind = gz_get32(r + GZ_UNIT_KIND);
+    o->number = (int32_t)gz_get32(r + GZ_UNIT_NUMBER);
+    o->sub = gz_get32(r + GZ_UNIT_SUB);
+    o->label = str_at(s, gz_get32(r + GZ_UNIT_LABEL), &st);
+    o->path = str_at(s, gz_get32(r + GZ_UNIT_PATH), &st);
+    o->start = gz_get32(r + GZ_UNIT_START);
+    o->end = gz_get32(r + GZ_UNIT_END);
+    o->len = gz_get32(r + GZ_UNIT_LEN);
+    o->words = gz_get32(r + GZ_UNIT_WORDS);
+    if (o->doc >= s->n_docs || o->start > o->end)
+        st = GZ_CORRUPT;
+    return st;
+}
+
+gz_status gz_segment_text(const gz_segment *s, uint32_t doc, gz_buf *out)
+{
+    gz_docinfo d;
+    gz_status st = gz_segment_doc(s, doc, &d);
+    out->len = 0;
+    if (st != GZ_OK)
+        return st;
+    static _Thread_local ZSTD_DCtx *dctx;
+    if (!dctx && !(dctx = ZSTD_createDCtx()))
+        return GZ_NOMEM;
+    uint64_t from = d.text_off, to = d.text_off + d.text_len;
+    gz_buf_reserve(out, d.text_len);
+    char *block = NULL;
+    for (uint64_t b = from / s->zblock; from < to; b++) {
+        if (b >= s->n_tblocks) {
+            st = GZ_CORRUPT;
+            break;
+        }
+        const uint8_t *e = s->tblocks + 16 * b;
+        uint64_t off = gz_get64(e);
+        uint32_t clen = gz_get32(e + 8), ulen = gz_get32(e + 12);
+        if (off > s->tframes_len || clen > s->tframes_len - off || ulen > s->zblock) {
+            st = GZ_CORRUPT;
+            break;
+        }
+        if (!block && !(block = gz_alloc(s->zblock))) {
+            st = GZ_NOMEM;
+            break;
+        }
+        size_t got = s->ddict ? ZSTD_decompress_usingDDict(dctx, block, ulen, s->tframes + off, clen, s->ddict)
+                              : ZSTD_decompressDCtx(dctx, block, ulen, s->tframes + off, clen);
+        if (ZSTD_isError(got) || got != ulen) {
+            st = GZ_CORRUPT;
+            break;
+        }
+        uint64_t bstart = b * s->zblock, bend = bstart + ulen;
+        uint64_t a = from > bstart ? from : bstart, z = to < bend ? to : bend;
+        if (a >= z) {
+            st = GZ_CORRUPT;
+            break;
+        }
+        gz_buf_put(out, block + (a - bstart), (size_t)(z - a));
+        from = z;
+    }
+    gz_free(block);
+    if (st == GZ_OK && out->status != GZ_OK)
+        st = GZ_NOMEM;
+    return st;
+}
+
+/* ---------------------------------------------------------- dictionary */
+
+typedef struct dict_iter {
+    gz_reader r;
+    uint32_t left;      /* terms left in the block */
+    uint8_t term[GZ_TERM_MAX + 1];
+    uint32_t term_len;
+    uint64_t off;
+    gz_terminfo ti;
+} dict_iter;
+
+static int dict_block(const gz_segment *s, uint32_t b, dict_iter *it)
+{
+    uint32_t boff = gz_get32(s->dict_offsets + 4 * (size_t)b);
+    uint32_t bend = b + 1 < s->dict_n_blocks ? gz_get32(s->dict_offsets + 4 * (size_t)(b + 1))
+                                             : (uint32_t)s->dict_blocks_len;
+    if (boff > bend || bend > s->dict_blocks_len)
+        return -1;
+    it->r = (gz_reader){s->dict_blocks + boff, s->dict_blocks + bend, GZ_OK};
+    it->left = b + 1 < s->dict_n_blocks ? GZ_DICT_BLOCK : s->n_terms - b * GZ_DICT_BLOCK;
+    it->term_len = 0;
+    it->off = 0;
+    it->ti.len = 0;
+    return 0;
+}
+
+/* Reads the next term of the block; 1 ok, 0 block done, -1 corrupt. */
+static int dict_next(const gz_segment *s, dict_iter *it, int first)
+{
+    if (!it->left)
+        return 0;
+    uint64_t shared = first ? 0 : gz_rd_varint(&it->r);
+    uint64_t n = gz_rd_varint(&it->r);
+    if (it->r.status != GZ_OK || shared > it->term_len || shared + n > GZ_TERM_MAX ||
+        (uint64_t)(it->r.end - it->r.p) < n)
+        return -1;
+    memcpy(it->term + shared, it->r.p, n);
+    it->r.p += n;
+    it->term_len = (uint32_t)(shared + n);
+    uint64_t df_flags = gz_rd_varint(&it->r);
+    it->ti.df = (uint32_t)(df_flags >> 2);
+    it->ti.flags = (uint8_t)(df_flags & 3);
+    /* postings are laid out in dictionary order: each term's start where
+     * the previous one's ends; a block's first term gives it whole */
+    it->off = first ? gz_rd_varint(&it->r) : it->off + it->ti.len;
+    it->ti.off = it->off;
+    it->ti.len = gz_rd_varint(&it->r);
+    if (it->r.status != GZ_OK)
+        return -1;
+    if (it->ti.off > s->sec_len[GZ_SEC_POSTINGS] || it->ti.len > s->sec_len[GZ_SEC_POSTINGS] - it->ti.off)
+        return -1;
+    it->left--;
+    return 1;
+}
+
+static int cmp_term(const uint8_t *a, size_t al, const char *b, size_t bl)
+{
+    size_t n = al < bl ? al : bl;
+    int c = memcmp(a, b, n);
+    return c ? c : (al < bl ? -1 : al > bl);
+}
+
+/* The last block whose first term is <= key (0 if key is before all). */
+static int64_t dict_find_block(const gz_segment *s, const char *key, size_t len)
+{
+    int64_t lo = 0, hi = (int64_t)s->dict_n_blocks - 1, best = 0;
+    while (lo <= hi) {
+        int64_t mid = (lo + hi) / 2;
+        dict_iter it;
+        if (dict_block(s, (uint32_t)mid, &it) != 0 || dict_next(s, &it, 1) != 1)
+            return -1;
+        if (cmp_term(it.term, it.term_len, key, len) <= 0) {
+            best = mid;
+            lo = mid + 1;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    return best;
+}
+
+int gz_segment_term(const gz_segment *s, const char *term, size_t len, gz_terminfo *ti)
+{
+    if (!s->n_terms)
+        return 0;
+    int64_t b = dict_find_block(s, term, len);
+    if (b < 0)
+        return -1;
+    dict_iter it;
+    if (dict_block(s, (uint32_t)b, &it) != 0)
+        return -1;
+    for (int first = 1;; first = 0) {
+        int rc = dict_next(s, &it, first);
+        if (rc <= 0)
+            return rc;
+        int c = cmp_term(it.term, it.term_len, term, len);
+        if (c == 0) {
+            *ti = it.ti;
+            return 1;
+        }
+        if (c > 0)
+            return 0;
+    }
+}
+
+static int walk_from(const gz_segment *s, uint32_t b, const char *prefix, size_t plen,
+                     int (*fn)(void *, const char *, size_t, const gz_terminfo *), void *ctx)
+{
+    for (; b < s->dict_n_blocks; b++) {
+        dict_iter it;
+        if (dict_block(s, b, &it) != 0)
+            return -1;
+        for (int first = 1;; first = 0) {
+            int rc = dict_next(s, &it, first);
+            if (rc < 0)
+                return -1;
+            if (rc == 0)
+                break;
+            int c = plen ? memcmp(it.term, prefix, it.term_len < plen ? it.term_len : plen) : 0;
+            if (c < 0 || (c == 0 && it.term_len < plen && plen))
+                continue;
+            if (c > 0)
+                return 0;
+            if (fn(ctx, (const char *)it.term, it.term_len, &it.ti))
+                return 0;
+        }
+    }
+    return 0;
+}
+
+int gz_segment_prefix(const gz_segment *s, const char *prefix, size_t len,
+                      int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti), void *ctx)
+{
+    if (!s->n_terms)
+        return 0;
+    int64_t b = dict_find_block(s, prefix, len);
+    return b < 0 ? -1 : walk_from(s, (uint32_t)b, prefix, len, fn, ctx);
+}
+
+int gz_segment_terms(const gz_segment *s,
+                     int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti), void *ctx)
+{
+    return s->n_terms ? walk_from(s, 0, "", 0, fn, ctx) : 0;
+}

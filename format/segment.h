@@ -1,0 +1,28 @@
+/* format/segment.h (private): the body of gz_segment, shared by segment.c
+ * and postings.c. */
+#ifndef GZ_FORMAT_SEGMENT_H
+#define GZ_FORMAT_SEGMENT_H
+
+#include "format/format.h"
+
+struct ZSTD_DDict_s;
+
+struct gz_segment {
+    char *path;
+    const uint8_t *map;
+    size_t map_len;
+    int fd;
+    const uint8_t *sec[GZ_SEC__COUNT];
+    uint64_t sec_len[GZ_SEC__COUNT];
+    uint32_t n_docs, n_units, n_terms, zblock;
+    uint64_t n_positions, n_words;
+    uint32_t dict_n_terms, dict_n_blocks;
+    const uint8_t *dict_offsets, *dict_blocks;
+    uint64_t dict_blocks_len;
+    uint32_t n_tblocks;
+    const uint8_t *tblocks, *tframes;
+    uint64_t tframes_len;
+    struct ZSTD_DDict_s *ddict;
+};
+
+#endif

@@ -1,0 +1,163 @@
+/* indexer/check.c: `gazette check` and `gazette stats`: read the last
+ * commit through format/ and verify or measure it. */
+#include "indexer/indexer.h"
+
+#include <string.h>
+
+typedef struct check_ctx {
+    const gz_segment *seg;
+    uint32_t n_units;
+    uint64_t postings, positions, problems;
+    FILE *out;
+    const char *path;
+} check_ctx;
+
+static int check_term(void *arg, const char *term, size_t len, const gz_terminfo *ti)
+{
+    check_ctx *c = arg;
+    gz_post p;
+    gz_status st = gz_post_open(&p, c->seg, ti);
+    uint32_t prev = 0, n = 0;
+    int first = 1;
+    while (st == GZ_OK && p.unit != GZ_POST_END) {
+        if ((!first && p.unit <= prev) || p.unit >= c->n_units) {
+            st = GZ_CORRUPT;
+            break;
+        }
+        if (!(ti->flags & GZ_TERM_NOPOS)) {
+            const uint32_t *pos, *span;
+            uint32_t k;
+            if ((st = gz_post_positions(&p, &pos, &span, &k)) != GZ_OK)
+                break;
+            for (uint32_t i = 1; i < k; i++)
+                if (pos[i] < pos[i - 1])
+                    st = GZ_CORRUPT;
+            c->positions += k;
+        }
+        prev = p.unit;
+        first = 0;
+        n++;
+        st = gz_post_next(&p);
+        if (st == GZ_EOF)
+            st = GZ_OK;
+    }
+    if (st == GZ_OK && n != ti->df)
+        st = GZ_CORRUPT;
+    if (st != GZ_OK) {
+        c->problems++;
+        fprintf(c->out, "BAD  %s: postings of term '%.*s': %s\n", c->path, (int)(len - 1), term + 1,
+                gz_status_str(st));
+    }
+    c->postings += n;
+    gz_post_fini(&p);
+    return c->problems > 20; /* stop listing after 20 */
+}
+
+gz_status ix_check(const char *dir, FILE *out, gz_error *err)
+{
+    gz_snapshot *snap;
+    gz_status st = gz_snapshot_open(dir, &snap, err);
+    if (st == GZ_EOF)
+        return gz_error_set(err, GZ_IO, -1, "[check] %s: no index here (no MANIFEST)", dir);
+    if (st != GZ_OK) {
+        fprintf(out, "BAD  %s\n", err ? err->msg : gz_status_str(st));
+        return st;
+    }
+    fprintf(out, "ok   %s/MANIFEST: generation %llu, %zu segments, %zu sources, analyzer %s\n", dir,
+            (unsigned long long)snap->man.generation, snap->man.n_seg, snap->man.n_src, snap->man.analyzer_id);
+    uint64_t problems = 0;
+    gz_buf text;
+    gz_buf_init(&text);
+    for (size_t i = 0; i < snap->man.n_seg; i++) {
+        const gz_segment *seg = snap->seg[i];
+        char path[4200];
+        gz_path_segment(path, sizeof path, dir, snap->man.seg[i].id);
+        gz_seg_stats ss;
+        gz_segment_stats(seg, &ss);
+        uint64_t before = problems;
+        for (uint32_t d = 0; d < ss.n_docs; d++) {
+            gz_docinfo di;
+            if (gz_segment_doc(seg, d, &di) != GZ_OK || gz_segment_text(seg, d, &text) != GZ_OK ||
+                text.len != di.text_len) {
+                fprintf(out, "BAD  %s: document %u: bad record or stored text\n", path, d);
+                problems++;
+                continue;
+            }
+            for (uint32_t u = di.first_unit; u < di.first_unit + di.n_units; u++) {
+                gz_unitinfo ui;
+                if (gz_segment_unit(seg, u, &ui) != GZ_OK || ui.doc != d || ui.end > di.text_len) {
+                    fprintf(out, "BAD  %s: unit %u of document %u out of place\n", path, u, d);
+                    problems++;
+                }
+            }
+        }
+        check_ctx c = {seg, ss.n_units, 0, 0, 0, out, path};
+        if (gz_segment_terms(seg, check_term, &c) < 0) {
+            fprintf(out, "BAD  %s: dictionary does not decode\n", path);
+            problems++;
+        }
+        problems += c.problems;
+        if (problems == before)
+            fprintf(out, "ok   %s: %u docs, %u units, %u terms, %llu postings, every block verified\n", path,
+                    ss.n_docs, ss.n_units, ss.n_terms, (unsigned long long)c.postings);
+    }
+    for (size_t k = 0; k < snap->man.n_src; k++) {
+        const gz_man_source *s = &snap->man.src[k];
+        size_t i = 0;
+        while (i < snap->man.n_seg && snap->man.seg[i].id != s->segment)
+            i++;
+        int ok = i < snap->man.n_seg && (uint64_t)s->first_doc + s->n_docs <= snap->man.seg[i].n_docs;
+        for (uint32_t d = s->first_doc; ok && d < s->first_doc + s->n_docs; d++)
+            ok = !gz_bit(snap->deleted[i], d);
+        if (!ok) {
+            fprintf(out, "BAD  source %s: points at missing or deleted documents\n", s->display);
+            problems++;
+        }
+    }
+    gz_buf_fini(&text);
+    gz_snapshot_close(snap);
+    fprintf(out, "%s: %llu problem%s\n", problems ? "FAILED" : "ok", (unsigned long long)problems,
+            problems == 1 ? "" : "s");
+    return problems ? gz_error_set(err, GZ_CORRUPT, -1, "[check] %s: %llu problems", dir,
+                                   (unsigned long long)problems)
+                    : GZ_OK;
+}
+
+gz_status ix_stats(const char *dir, FILE *out, gz_error *err)
+{
+    gz_snapshot *snap;
+    gz_status st = gz_snapshot_open(dir, &snap, err);
+    if (st == GZ_EOF)
+        return gz_error_set(err, GZ_IO, -1, "[stats] %s: no index here (no MANIFEST)", dir);
+    if (st != GZ_OK)
+        return st;
+    uint64_t sec[GZ_SEC__COUNT] = {0}, files = 0, terms = 0, docs = 0, deleted = 0, raw = 0;
+    for (size_t i = 0; i < snap->man.n_seg; i++) {
+        gz_seg_stats ss;
+        gz_segment_stats(snap->seg[i], &ss);
+        for (int k = 1; k < GZ_SEC__COUNT; k++)
+            sec[k] += ss.section_bytes[k];
+        files += ss.file_bytes;
+        terms += ss.n_terms;
+        docs += ss.n_docs;
+        deleted += snap->man.seg[i].n_deleted;
+    }
+    for (size_t k = 0; k < snap->man.n_src; k++)
+        raw += snap->man.src[k].size;
+    fprintf(out, "index        %s (generation %llu)\n", dir, (unsigned long long)snap->man.generation);
+    fprintf(out, "sources      %zu files, %.1f MB\n", snap->man.n_src, raw / 1e6);
+    fprintf(out, "documents    %llu live, %llu deleted\n", (unsigned long long)(docs - deleted),
+            (unsigned long long)deleted);
+    fprintf(out, "units        %llu\n", (unsigned long long)snap->n_units);
+    fprintf(out, "terms        %llu (summed over %zu segments)\n", (unsigned long long)terms, snap->man.n_seg);
+    fprintf(out, "positions    %llu\n", (unsigned long long)snap->n_positions);
+    for (int k = 1; k < GZ_SEC__COUNT; k++)
+        fprintf(out, "bytes %-16s %12llu  %5.3f x raw\n", gz_section_name(k), (unsigned long long)sec[k],
+                raw ? (double)sec[k] / raw : 0);
+    fprintf(out, "bytes total            %12llu  %5.3f x raw\n", (unsigned long long)files,
+            raw ? (double)files / raw : 0);
+    fprintf(out, "postings     %.2f bytes per position\n",
+            snap->n_positions ? (double)sec[GZ_SEC_POSTINGS] / snap->n_positions : 0);
+    gz_snapshot_close(snap);
+    return GZ_OK;
+}

@@ -1,0 +1,370 @@
+/* indexer/flush.c: writing an in-memory segment as a segment file (layout
+ * in format/format.h): terms sorted, records counting-sorted by term (which
+ * keeps each term's units and positions in order), postings bit-packed in
+ * blocks of GZ_BLOCK units with a skip entry each, the dictionary
+ * front-coded, the stored text zstd-compressed in blocks with a dictionary
+ * trained on this segment's own text. */
+#include "indexer/memseg_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zdict.h>
+#include <zstd.h>
+
+#define IX_ZBLOCK (64u << 10)
+#define IX_ZLEVEL 12
+#define IX_ZDICT_MAX (110u << 10)
+
+static int cmp_terms(const void *a, const void *b, void *ctx)
+{
+    const ix_memseg *m = ctx;
+    const ix_term *x = &m->terms[*(const uint32_t *)a], *y = &m->terms[*(const uint32_t *)b];
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(m->term_text.data + x->off, m->term_text.data + y->off, n);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+typedef struct block_enc {
+    uint32_t units[GZ_BLOCK], tfs[GZ_BLOCK];
+    uint32_t n, max_tf, min_len;
+    uint32_t *pos, *span;
+    size_t n_pos, cap_pos;
+} block_enc;
+
+/* Appends one finished block to blocks and its skip entry to skips. */
+static void emit_block(block_enc *e, uint32_t prev_last, int first, uint8_t flags, gz_buf *skips,
+                       gz_buf *blocks)
+{
+    size_t start = blocks->len;
+    uint32_t deltas[GZ_BLOCK], tfm1[GZ_BLOCK];
+    uint32_t base = first ? 0 : prev_last + 1;
+    for (uint32_t i = 0; i < e->n; i++) {
+        deltas[i] = e->units[i] - base;
+        base = e->units[i] + 1;
+        tfm1[i] = e->tfs[i] - 1;
+    }
+    gz_pack(blocks, deltas, e->n);
+    gz_pack(blocks, tfm1, e->n);
+    if (!(flags & GZ_TERM_NOPOS)) {
+        for (size_t at = 0; at < e->n_pos; at += GZ_BLOCK)
+            gz_pack(blocks, e->pos + at, e->n_pos - at < GZ_BLOCK ? e->n_pos - at : GZ_BLOCK);
+        if (flags & GZ_TERM_SPANS)
+            for (size_t at = 0; at < e->n_pos; at += GZ_BLOCK)
+                gz_pack(blocks, e->span + at, e->n_pos - at < GZ_BLOCK ? e->n_pos - at : GZ_BLOCK);
+    }
+    uint32_t last = e->units[e->n - 1];
+    gz_buf_varint(skips, first ? last : last - prev_last - 1);
+    gz_buf_varint(skips, blocks->len - start);
+    gz_buf_varint(skips, e->max_tf);
+    gz_buf_varint(skips, e->min_len);
+    uint32_t sum = 0;
+    for (uint32_t i = 0; i < e->n; i++)
+        sum += e->tfs[i];
+    gz_buf_varint(skips, sum);
+    gz_buf_u32(skips, (uint32_t)gz_xxh3(blocks->data + start, blocks->len - start));
+    e->n = 0;
+    e->n_pos = 0;
+    e->max_tf = 0;
+    e->min_len = UINT32_MAX;
+}
+
+static int push_pos(block_enc *e, uint32_t pos, uint32_t span)
+{
+    if (e->n_pos == e->cap_pos) {
+        size_t cap = e->cap_pos ? e->cap_pos * 2 : 4096;
+        uint32_t *p = gz_realloc(e->pos, cap * sizeof *p), *s;
+        if (!p)
+            return 0;
+        e->pos = p;
+        if (!(s = gz_realloc(e->span, cap * sizeof *s)))
+            return 0;
+        e->span = s;
+        e->cap_pos = cap;
+    }
+    e->pos[e->n_pos] = pos;
+    e->span[e->n_pos] = span;
+    e->n_pos++;
+    return 1;
+}
+
+/* Encodes the postings of one term from its records [r, r + n). */
+static void encode_term(const ix_memseg *m, const ix_rec *r, size_t n, uint8_t flags, block_enc *e,
+                        gz_buf *out, uint32_t *df)
+{
+    gz_buf skips, blocks;
+    gz_buf_init(&skips);
+    gz_buf_init(&blocks);
+    uint32_t n_blocks = 0, prev_last = 0, units = 0;
+    const uint32_t *lens = (flags & GZ_TERM_NOPOS) ? m->unit_words : m->unit_len;
+    /* a rare term: plain varints, no skip table (most terms are rare) */
+    size_t n_units_est = 0;
+    for (size_t i = 0; i < n && n_units_est <= GZ_SMALL_DF; i++)
+        n_units_est += i == 0 || r[i].unit != r[i - 1].unit;
+    if (n_units_est <= GZ_SMALL_DF) {
+        gz_buf_varint(out, 0);
+        uint32_t prev_unit = 0;
+        for (size_t i = 0; i < n;) {
+            size_t j = i;
+            while (j < n && r[j].unit == r[i].unit)
+                j++;
+            gz_buf_varint(out, units ? r[i].unit - prev_unit - 1 : r[i].unit);
+            gz_buf_varint(out, j - i - 1);
+            prev_unit = r[i].unit;
+            units++;
+            i = j;
+        }
+        if (!(flags & GZ_TERM_NOPOS)) {
+            for (size_t i = 0; i < n; i++) {
+                uint32_t pos = r[i].pos_span & IX_POS_MAX;
+                int first = i == 0 || r[i].unit != r[i - 1].unit;
+                gz_buf_varint(out, first ? pos : pos - (r[i - 1].pos_span & IX_POS_MAX));
+            }
+            if (flags & GZ_TERM_SPANS)
+                for (size_t i = 0; i < n; i++)
+                    gz_buf_varint(out, r[i].pos_span >> IX_POS_BITS);
+        }
+        *df = units;
+        gz_buf_fini(&skips);
+        gz_buf_fini(&blocks);
+        return;
+    }
+    e->n = 0;
+    e->n_pos = 0;
+    e->max_tf = 0;
+    e->min_len = UINT32_MAX;
+    for (size_t i = 0; i < n;) {
+        uint32_t unit = r[i].unit, tf = 0, prev_pos = 0;
+        for (; i < n && r[i].unit == unit; i++, tf++) {
+            uint32_t pos = r[i].pos_span & IX_POS_MAX, span = r[i].pos_span >> IX_POS_BITS;
+            if (!(flags & GZ_TERM_NOPOS) && !push_pos(e, tf ? pos - prev_pos : pos, span))
+                out->status = GZ_NOMEM;
+            prev_pos = pos;
+        }
+        e->units[e->n] = unit;
+        e->tfs[e->n] = tf;
+        e->n++;
+        units++;
+        if (tf > e->max_tf)
+            e->max_tf = tf;
+        if (lens[unit] < e->min_len)
+            e->min_len = lens[unit];
+        if (e->n == GZ_BLOCK) {
+            emit_block(e, prev_last, n_blocks == 0, flags, &skips, &blocks);
+            prev_last = unit;
+            n_blocks++;
+        }
+    }
+    if (e->n) {
+        uint32_t last = e->units[e->n - 1];
+        emit_block(e, prev_last, n_blocks == 0, flags, &skips, &blocks);
+        prev_last = last;
+        n_blocks++;
+    }
+    gz_buf_varint(out, n_blocks);
+    gz_buf_put(out, skips.data, skips.len);
+    gz_buf_put(out, blocks.data, blocks.len);
+    if (skips.status != GZ_OK || blocks.status != GZ_OK)
+        out->status = GZ_NOMEM;
+    gz_buf_fini(&skips);
+    gz_buf_fini(&blocks);
+    *df = units;
+}
+
+/* Stored text: blocks of IX_ZBLOCK bytes, zstd with a trained dictionary
+ * when there is enough text to train one. */
+static gz_status compress_text(const gz_buf *text, gz_buf *zdict, gz_buf *out)
+{
+    size_t n_blocks = (text->len + IX_ZBLOCK - 1) / IX_ZBLOCK;
+    ZSTD_CCtx *cctx = ZSTD_createCCtx();
+    ZSTD_CDict *cdict = NULL;
+    if (!cctx)
+        return GZ_NOMEM;
+    if (text->len >= 8 * IX_ZDICT_MAX) {
+        /* samples: 4 KiB pieces spread over the text */
+        size_t piece = 4096, n_samples = text->len / piece;
+        if (n_samples > 4096)
+            n_samples = 4096;
+        size_t stride = text->len / n_samples;
+        size_t *sizes = gz_alloc(n_samples * sizeof *sizes);
+        char *samples = gz_alloc(n_samples * piece);
+        void *dict = gz_alloc(IX_ZDICT_MAX);
+        if (sizes && samples && dict) {
+            for (size_t i = 0; i < n_samples; i++) {
+                memcpy(samples + i * piece, text->data + i * stride, piece);
+                sizes[i] = piece;
+            }
+            size_t dl = ZDICT_trainFromBuffer(dict, IX_ZDICT_MAX, samples, sizes, (unsigned)n_samples);
+            if (!ZDICT_isError(dl)) {
+                gz_buf_put(zdict, dict, dl);
+                cdict = ZSTD_createCDict(dict, dl, IX_ZLEVEL);
+            }
+        }
+        gz_free(sizes);
+        gz_free(samples);
+        gz_free(dict);
+    }
+    gz_buf_u32(out, (uint32_t)n_blocks);
+    size_t table = out->len;
+    gz_buf_reserve(out, 16 * n_blocks);
+    for (size_t b = 0; b < n_blocks; b++)
+        gz_buf_put(out, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+    size_t frames = out->len, cap = ZSTD_compressBound(IX_ZBLOCK);
+    gz_status st = out->status;
+    for (size_t b = 0; b < n_blocks && st == GZ_OK; b++) {
+        size_t ulen = text->len - b * IX_ZBLOCK < IX_ZBLOCK ? text->len - b * IX_ZBLOCK : IX_ZBLOCK;
+        gz_buf_reserve(out, cap);
+        if (out->status != GZ_OK) {
+            st = GZ_NOMEM;
+            break;
+        }
+        const char *src = text->data + b * IX_ZBLOCK;
+        size_t c = cdict ? ZSTD_compress_usingCDict(cctx, out->data + out->len, cap, src, ulen, cdict)
+                         : ZSTD_compressCCtx(cctx, out->data + out->len, cap, src, ulen, IX_ZLEVEL);
+        if (ZSTD_isError(c)) {
+            st = GZ_IO;
+            break;
+        }
+        uint8_t *e = (uint8_t *)out->data + table + 16 * b;
+        gz_put64(e, out->len - frames);
+        gz_put32(e + 8, (uint32_t)c);
+        gz_put32(e + 12, (uint32_t)ulen);
+        out->len += c;
+    }
+    ZSTD_freeCDict(cdict);
+    ZSTD_freeCCtx(cctx);
+    return st;
+}
+
+gz_status ix_memseg_flush(ix_memseg *m, const char *path, gz_man_segment *out, gz_error *err)
+{
+    if (m->status != GZ_OK)
+        return gz_error_set(err, m->status, -1, "[indexer][flush] %s: out of memory while building", path);
+    gz_status st = GZ_OK;
+    uint32_t *order = gz_alloc(((size_t)m->n_terms + 1) * sizeof *order);
+    size_t *start = gz_calloc((size_t)m->n_terms + 1, sizeof *start);
+    ix_rec *sorted = gz_alloc((m->n_rec + 1) * sizeof *sorted);
+    gz_buf sec[GZ_SEC__COUNT];
+    for (int i = 0; i < GZ_SEC__COUNT; i++)
+        gz_buf_init(&sec[i]);
+    block_enc enc = {0};
+    if (!order || !start || !sorted) {
+        st = GZ_NOMEM;
+        goto done;
+    }
+    /* counting sort of the records by term: stable, so units and positions
+     * stay in the order they were added */
+    for (uint32_t t = 0; t < m->n_terms; t++) {
+        start[t + 1] = start[t] + m->terms[t].count;
+        order[t] = t;
+    }
+    {
+        size_t *fill = gz_alloc(((size_t)m->n_terms + 1) * sizeof *fill);
+        if (!fill) {
+            st = GZ_NOMEM;
+            goto done;
+        }
+        memcpy(fill, start, ((size_t)m->n_terms + 1) * sizeof *fill);
+        for (size_t i = 0; i < m->n_rec; i++)
+            sorted[fill[m->rec[i].term]++] = m->rec[i];
+        gz_free(fill);
+    }
+    gz_free(m->rec); /* the records now live in sorted */
+    m->rec = NULL;
+    m->cap_rec = 0;
+    qsort_r(order, m->n_terms, sizeof *order, cmp_terms, m);
+
+    /* postings and dictionary */
+    gz_buf *post = &sec[GZ_SEC_POSTINGS], *dict = &sec[GZ_SEC_DICT];
+    uint32_t n_dblocks = (m->n_terms + GZ_DICT_BLOCK - 1) / GZ_DICT_BLOCK;
+    gz_buf_u32(dict, m->n_terms);
+    gz_buf_u32(dict, n_dblocks);
+    size_t offsets_at = dict->len;
+    for (uint32_t b = 0; b < n_dblocks; b++)
+        gz_buf_u32(dict, 0);
+    size_t blocks_at = dict->len;
+    const char *prev = NULL;
+    size_t prev_len = 0;
+    for (uint32_t k = 0; k < m->n_terms && post->status == GZ_OK && dict->status == GZ_OK; k++) {
+        const ix_term *t = &m->terms[order[k]];
+        const char *text = m->term_text.data + t->off;
+        uint64_t off = post->len;
+        uint32_t df;
+        encode_term(m, sorted + start[order[k]], t->count, t->flags, &enc, post, &df);
+        if (k % GZ_DICT_BLOCK == 0) {
+            gz_put32((uint8_t *)dict->data + offsets_at + 4 * (k / GZ_DICT_BLOCK),
+                     (uint32_t)(dict->len - blocks_at));
+            gz_buf_varint(dict, t->len);
+            gz_buf_put(dict, text, t->len);
+            gz_buf_varint(dict, (uint64_t)df << 2 | t->flags);
+            gz_buf_varint(dict, off);
+        } else {
+            size_t shared = 0;
+            while (shared < prev_len && shared < t->len && prev[shared] == text[shared])
+                shared++;
+            gz_buf_varint(dict, shared);
+            gz_buf_varint(dict, t->len - shared);
+            gz_buf_put(dict, text + shared, t->len - shared);
+            gz_buf_varint(dict, (uint64_t)df << 2 | t->flags);
+        }
+        gz_buf_varint(dict, post->len - off);
+        prev = text;
+        prev_len = t->len;
+    }
+    if (post->status != GZ_OK || dict->status != GZ_OK) {
+        st = GZ_NOMEM;
+        goto done;
+    }
+    gz_buf *meta = &sec[GZ_SEC_META];
+    gz_buf_u32(meta, m->n_docs);
+    gz_buf_u32(meta, m->n_units);
+    gz_buf_u64(meta, m->n_positions);
+    gz_buf_u64(meta, m->n_words);
+    gz_buf_u32(meta, m->n_terms);
+    gz_buf_u32(meta, IX_ZBLOCK);
+    gz_buf_put(&sec[GZ_SEC_DOCS], m->docs.data, m->docs.len);
+    gz_buf_put(&sec[GZ_SEC_UNITS], m->units.data, m->units.len);
+    gz_buf_put(&sec[GZ_SEC_STRINGS], m->strings.data, m->strings.len);
+    if ((st = compress_text(&m->text, &sec[GZ_SEC_ZDICT], &sec[GZ_SEC_TEXT])) != GZ_OK)
+        goto done;
+
+    /* the body: TOC, then the sections in id order */
+    {
+        gz_buf body;
+        gz_buf_init(&body);
+        uint32_t n_sec = GZ_SEC__COUNT - 1;
+        gz_buf_u32(&body, n_sec);
+        uint64_t off = 4 + (uint64_t)n_sec * 28;
+        for (int i = 1; i < GZ_SEC__COUNT; i++) {
+            gz_buf_u32(&body, (uint32_t)i);
+            gz_buf_u64(&body, off);
+            gz_buf_u64(&body, sec[i].len);
+            gz_buf_u64(&body, gz_xxh3(sec[i].data ? sec[i].data : "", sec[i].len));
+            off += sec[i].len;
+        }
+        for (int i = 1; i < GZ_SEC__COUNT; i++)
+            if (sec[i].len)
+                gz_buf_put(&body, sec[i].data, sec[i].len);
+        if (body.status != GZ_OK)
+            st = GZ_NOMEM;
+        else
+            st = gz_file_write(path, GZ_FILE_SEGMENT, body.data, body.len, err);
+        out->id = m->id;
+        out->n_docs = m->n_docs;
+        out->n_units = m->n_units;
+        out->bytes = GZ_HEADER_LEN + body.len;
+        out->del_gen = 0;
+        out->n_deleted = 0;
+        gz_buf_fini(&body);
+    }
+done:
+    if (st == GZ_NOMEM)
+        gz_error_set(err, st, -1, "[indexer][flush] %s: out of memory", path);
+    for (int i = 0; i < GZ_SEC__COUNT; i++)
+        gz_buf_fini(&sec[i]);
+    gz_free(enc.pos);
+    gz_free(enc.span);
+    gz_free(order);
+    gz_free(start);
+    gz_free(sorted);
+    return st;
+}

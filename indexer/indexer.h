@@ -1,0 +1,51 @@
+/* indexer/indexer.h: the one public header of gz_indexer. Builds and
+ * commits segments from source files: incremental (content hashes), crash
+ * safe (one commit per run, by renaming the manifest), one writer at a time
+ * (a lock file), both cores, bounded memory. Reads and writes the index
+ * only through format/. Called by the CLI (gazette index, optimize, check,
+ * stats). */
+#ifndef GZ_INDEXER_INDEXER_H
+#define GZ_INDEXER_INDEXER_H
+
+#include "format/format.h"
+
+#include <stdio.h>
+
+#define IX_DEFAULT_DIR "gazette-index"
+
+typedef struct ix_options {
+    const char *dir;  /* index directory */
+    size_t ram_mb;    /* memory budget for in-memory segments (all workers) */
+    int threads;      /* workers; 0: the number of cores */
+    int prune;        /* remove documents whose files are gone */
+    int progress;     /* draw a progress line on stderr */
+    FILE *log;        /* refused files and notes; NULL: stderr */
+} ix_options;
+
+typedef struct ix_report {
+    size_t files, indexed, unchanged, refused, removed;
+    size_t docs_added, segments_written, segments_merged;
+    uint64_t bytes_read;
+    double seconds;
+    int committed;    /* 1 if this run made a commit */
+    uint64_t generation;
+} ix_report;
+
+/* Indexes the files under paths (files or directories) into o->dir and
+ * commits once. Files that cannot be read or parsed are named on o->log and
+ * skipped; what they had indexed before stays. GZ_OK when the commit was
+ * made (or nothing changed); an error if nothing was committed, with err
+ * saying why (another writer holds the lock, the disk is full ...). */
+gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report *rep, gz_error *err);
+
+/* Merges every segment into one (dropping deleted documents) and commits. */
+gz_status ix_optimize(const ix_options *o, ix_report *rep, gz_error *err);
+
+/* Verifies every checksum and structural invariant of the last commit;
+ * prints what it checks to out and names each problem. GZ_OK if sound. */
+gz_status ix_check(const char *dir, FILE *out, gz_error *err);
+
+/* Prints documents, units, terms, bytes per section and per posting. */
+gz_status ix_stats(const char *dir, FILE *out, gz_error *err);
+
+#endif

@@ -1,0 +1,256 @@
+/* indexer/memseg.c: filling an in-memory segment. Each token occurrence is
+ * one 12-byte record (term, unit, position|span); terms are interned in an
+ * open-addressing table keyed by XXH3. Flushing is in flush.c. */
+#include "indexer/memseg_impl.h"
+
+#include <string.h>
+
+ix_memseg *ix_memseg_new(uint32_t segment_id)
+{
+    ix_memseg *m = gz_calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->id = segment_id;
+    gz_buf_init(&m->strings);
+    gz_buf_putc(&m->strings, 0); /* offset 0: "" */
+    gz_buf_init(&m->docs);
+    gz_buf_init(&m->units);
+    gz_buf_init(&m->text);
+    gz_buf_init(&m->term_text);
+    m->hash_cap = 1u << 16;
+    m->hash = gz_calloc(m->hash_cap, sizeof *m->hash);
+    if (!m->hash)
+        m->status = GZ_NOMEM;
+    return m;
+}
+
+void ix_memseg_free(ix_memseg *m)
+{
+    if (!m)
+        return;
+    gz_buf_fini(&m->strings);
+    gz_buf_fini(&m->docs);
+    gz_buf_fini(&m->units);
+    gz_buf_fini(&m->text);
+    gz_buf_fini(&m->term_text);
+    gz_free(m->hash);
+    gz_free(m->str_hash);
+    gz_free(m->terms);
+    gz_free(m->rec);
+    gz_free(m->unit_len);
+    gz_free(m->unit_words);
+    gz_free(m);
+}
+
+uint32_t ix_memseg_id(const ix_memseg *m) { return m->id; }
+uint32_t ix_memseg_n_docs(const ix_memseg *m) { return m->n_docs; }
+gz_status ix_memseg_status(const ix_memseg *m) { return m->status; }
+
+size_t ix_memseg_bytes(const ix_memseg *m)
+{
+    return m->n_rec * sizeof(ix_rec) * 2 /* the flush sorts into a copy */ + m->text.cap +
+           m->strings.cap + m->docs.cap + m->units.cap + m->term_text.cap +
+           m->hash_cap * sizeof *m->hash + m->cap_terms * sizeof *m->terms;
+}
+
+uint32_t ix_str(ix_memseg *m, const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    size_t len = strlen(s);
+    /* interned: unit paths and labels repeat across units */
+    if (m->n_str * 2 >= m->str_cap) {
+        size_t cap = m->str_cap ? m->str_cap * 2 : 4096;
+        uint32_t *nh = gz_calloc(cap, sizeof *nh);
+        if (!nh) {
+            m->status = GZ_NOMEM;
+            return 0;
+        }
+        for (size_t i = 0; i < m->str_cap; i++)
+            if (m->str_hash[i]) {
+                const char *t = m->strings.data + m->str_hash[i];
+                size_t at = gz_xxh3(t, strlen(t)) & (cap - 1);
+                while (nh[at])
+                    at = (at + 1) & (cap - 1);
+                nh[at] = m->str_hash[i];
+            }
+        gz_free(m->str_hash);
+        m->str_hash = nh;
+        m->str_cap = cap;
+    }
+    size_t at = gz_xxh3(s, len) & (m->str_cap - 1);
+    while (m->str_hash[at]) {
+        const char *t = m->strings.data + m->str_hash[at];
+        if (strncmp(t, s, len) == 0 && t[len] == 0)
+            return m->str_hash[at];
+        at = (at + 1) & (m->str_cap - 1);
+    }
+    uint32_t off = (uint32_t)m->strings.len;
+    gz_buf_put(&m->strings, s, len);
+    gz_buf_putc(&m->strings, 0);
+    if (m->strings.status != GZ_OK) {
+        m->status = GZ_NOMEM;
+        return 0;
+    }
+    m->str_hash[at] = off;
+    m->n_str++;
+    return off;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 1;
+    size_t c = *cap ? *cap : 1024;
+    while (c < need)
+        c *= 2;
+    void *n = gz_realloc(*p, c * size);
+    if (!n)
+        return 0;
+    *p = n;
+    *cap = c;
+    return 1;
+}
+
+uint32_t ix_memseg_doc(ix_memseg *m, const ix_docmeta *d, const char *text, size_t len)
+{
+    if (m->status != GZ_OK)
+        return 0;
+    uint8_t r[GZ_DOC_REC] = {0};
+    gz_put32(r + GZ_DOC_TITLE, ix_str(m, d->title));
+    gz_put32(r + GZ_DOC_DOCNO_RAW, ix_str(m, d->docno_raw));
+    gz_put32(r + GZ_DOC_ISSUER, ix_str(m, d->issuer));
+    gz_put32(r + GZ_DOC_DOCNO, ix_str(m, d->docno));
+    gz_put32(r + GZ_DOC_BODY, ix_str(m, d->body));
+    gz_put32(r + GZ_DOC_DATE, d->date);
+    gz_put32(r + GZ_DOC_YEAR, d->year);
+    gz_put32(r + GZ_DOC_SERIAL, d->serial);
+    gz_put32(r + GZ_DOC_KIND, d->kind);
+    gz_put64(r + GZ_DOC_TEXT_OFF, m->text.len);
+    gz_put32(r + GZ_DOC_TEXT_LEN, (uint32_t)len);
+    gz_put32(r + GZ_DOC_FIRST_UNIT, m->n_units);
+    gz_put32(r + GZ_DOC_N_UNITS, 0);
+    gz_put32(r + GZ_DOC_SOURCE, ix_str(m, d->source));
+    gz_put32(r + GZ_DOC_ISSUE, ix_str(m, d->issue));
+    gz_buf_put(&m->docs, r, sizeof r);
+    gz_buf_put(&m->text, text, len);
+    if (m->docs.status != GZ_OK || m->text.status != GZ_OK)
+        m->status = GZ_NOMEM;
+    return m->n_docs++;
+}
+
+/* Interns a term (field byte + text); returns its id or UINT32_MAX. */
+static uint32_t intern(ix_memseg *m, char field, const char *s, size_t len, int spans)
+{
+    char key[GZ_TERM_MAX + 1];
+    key[0] = field;
+    memcpy(key + 1, s, len);
+    size_t klen = len + 1;
+    uint64_t h = gz_xxh3(key, klen);
+    if (m->n_terms * 2 >= m->hash_cap) { /* rehash at half full */
+        size_t cap = m->hash_cap * 2;
+        uint32_t *nh = gz_calloc(cap, sizeof *nh);
+        if (!nh) {
+            m->status = GZ_NOMEM;
+            return UINT32_MAX;
+        }
+        for (uint32_t t = 0; t < m->n_terms; t++) {
+            size_t at = m->terms[t].hash & (cap - 1);
+            while (nh[at])
+                at = (at + 1) & (cap - 1);
+            nh[at] = t + 1;
+        }
+        gz_free(m->hash);
+        m->hash = nh;
+        m->hash_cap = cap;
+    }
+    size_t at = h & (m->hash_cap - 1);
+    while (m->hash[at]) {
+        ix_term *t = &m->terms[m->hash[at] - 1];
+        if (t->hash == h && t->len == klen && memcmp(m->term_text.data + t->off, key, klen) == 0) {
+            if (spans)
+                t->flags |= GZ_TERM_SPANS;
+            return m->hash[at] - 1;
+        }
+        at = (at + 1) & (m->hash_cap - 1);
+    }
+    if (!grow((void **)&m->terms, &m->cap_terms, m->n_terms + 1, sizeof *m->terms)) {
+        m->status = GZ_NOMEM;
+        return UINT32_MAX;
+    }
+    ix_term *t = &m->terms[m->n_terms];
+    t->hash = h;
+    t->off = (uint32_t)m->term_text.len;
+    t->len = (uint16_t)klen;
+    t->flags = (uint8_t)((spans ? GZ_TERM_SPANS : 0) | (field == GZ_FIELD_WORD ? GZ_TERM_NOPOS : 0));
+    t->count = 0;
+    gz_buf_put(&m->term_text, key, klen);
+    if (m->term_text.status != GZ_OK) {
+        m->status = GZ_NOMEM;
+        return UINT32_MAX;
+    }
+    m->hash[at] = ++m->n_terms;
+    return m->n_terms - 1;
+}
+
+void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_t n)
+{
+    if (m->status != GZ_OK || m->n_docs == 0)
+        return;
+    uint32_t unit = m->n_units;
+    if (!grow((void **)&m->rec, &m->cap_rec, m->n_rec + n, sizeof *m->rec) ||
+        !grow((void **)&m->unit_len, &m->cap_unit_len, unit + 1, sizeof *m->unit_len) ||
+        !grow((void **)&m->unit_words, &m->cap_unit_words, unit + 1, sizeof *m->unit_words)) {
+        m->status = GZ_NOMEM;
+        return;
+    }
+    uint32_t len = 0, words = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].len == 0 || t[i].len > GZ_TERM_MAX - 1)
+            continue; /* a 10 MB run of letters is not a term anyone types */
+        /* words of one or two characters add nothing the grams at the same
+         * position do not say (a two-character word is its gram); keeping
+         * them would cost a fifth of the postings */
+        if (t[i].type == AN_WORD && t[i].span < 3)
+            continue;
+        char field = t[i].type == AN_WORD ? GZ_FIELD_WORD : GZ_FIELD_GRAM;
+        uint32_t span = t[i].span ? t[i].span : 1;
+        if (span > IX_SPAN_MAX)
+            span = IX_SPAN_MAX;
+        uint32_t term = intern(m, field, t[i].text, t[i].len, span > 1 && field == GZ_FIELD_GRAM);
+        if (term == UINT32_MAX)
+            return;
+        uint32_t pos = t[i].pos > IX_POS_MAX ? IX_POS_MAX : t[i].pos;
+        ix_rec *r = &m->rec[m->n_rec++];
+        r->term = term;
+        r->unit = unit;
+        r->pos_span = field == GZ_FIELD_WORD ? 0 : pos | (span - 1) << IX_POS_BITS;
+        m->terms[term].count++;
+        if (t[i].pos + t[i].span > len)
+            len = t[i].pos + t[i].span;
+        words += field == GZ_FIELD_WORD;
+    }
+    m->unit_len[unit] = len;
+    m->unit_words[unit] = words;
+    m->n_positions += len;
+    m->n_words += words;
+
+    uint8_t r[GZ_UNIT_REC] = {0};
+    gz_put32(r + GZ_UNIT_DOC, m->n_docs - 1);
+    gz_put32(r + GZ_UNIT_KIND, u->kind);
+    gz_put32(r + GZ_UNIT_NUMBER, (uint32_t)u->number);
+    gz_put32(r + GZ_UNIT_SUB, u->sub);
+    gz_put32(r + GZ_UNIT_LABEL, ix_str(m, u->label));
+    gz_put32(r + GZ_UNIT_PATH, ix_str(m, u->path));
+    gz_put32(r + GZ_UNIT_START, u->start);
+    gz_put32(r + GZ_UNIT_END, u->end);
+    gz_put32(r + GZ_UNIT_LEN, len);
+    gz_put32(r + GZ_UNIT_WORDS, words);
+    gz_buf_put(&m->units, r, sizeof r);
+    if (m->units.status != GZ_OK)
+        m->status = GZ_NOMEM;
+    m->n_units++;
+    /* the document's unit count */
+    uint8_t *d = (uint8_t *)m->docs.data + (size_t)(m->n_docs - 1) * GZ_DOC_REC;
+    gz_put32(d + GZ_DOC_N_UNITS, gz_get32(d + GZ_DOC_N_UNITS) + 1);
+}

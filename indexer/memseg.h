@@ -1,0 +1,39 @@
+/* indexer/memseg.h (private): the in-memory segment a worker fills and
+ * flushes: docs, units, strings, stored text, and one record per token
+ * occurrence, sorted into postings at flush time. */
+#ifndef GZ_INDEXER_MEMSEG_H
+#define GZ_INDEXER_MEMSEG_H
+
+#include "analysis/analysis.h"
+#include "format/format.h"
+
+typedef struct ix_memseg ix_memseg;
+
+typedef struct ix_docmeta {
+    const char *title, *docno_raw, *issuer, *docno, *body, *source, *issue;
+    uint32_t date, year, serial, kind;
+} ix_docmeta;
+
+typedef struct ix_unitmeta {
+    uint32_t kind, sub;
+    int32_t number;
+    const char *label, *path;
+    uint32_t start, end; /* in the document's text */
+} ix_unitmeta;
+
+ix_memseg *ix_memseg_new(uint32_t segment_id);
+void ix_memseg_free(ix_memseg *m);
+uint32_t ix_memseg_id(const ix_memseg *m);
+uint32_t ix_memseg_n_docs(const ix_memseg *m);
+/* Bytes held (for the RAM budget). */
+size_t ix_memseg_bytes(const ix_memseg *m);
+/* Starts a document whose stored text is text[0..len); returns its id. */
+uint32_t ix_memseg_doc(ix_memseg *m, const ix_docmeta *d, const char *text, size_t len);
+/* Adds a unit of the last document with its tokens. */
+void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_t n);
+/* Sticky status of all the above. */
+gz_status ix_memseg_status(const ix_memseg *m);
+/* Writes the segment file to path (fsynced) and describes it in *out. */
+gz_status ix_memseg_flush(ix_memseg *m, const char *path, gz_man_segment *out, gz_error *err);
+
+#endif

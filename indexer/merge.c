@@ -1,0 +1,189 @@
+/* indexer/merge.c: merging segments. A merge reads each live document's
+ * stored text and unit table and analyses the units again: simpler than
+ * merging postings, always consistent with the current analyzer, and fast
+ * enough for the sizes a tiered policy merges (the big merge is `optimize`). */
+#include "indexer/merge.h"
+#include "indexer/memseg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+gz_status ix_state_grow(ix_state *s, size_t n)
+{
+    if (n <= s->cap)
+        return GZ_OK;
+    size_t cap = s->cap ? s->cap : 16;
+    while (cap < n)
+        cap *= 2;
+    uint8_t **d = gz_realloc(s->deleted, cap * sizeof *d);
+    if (!d)
+        return GZ_NOMEM;
+    s->deleted = d;
+    unsigned char *f = gz_realloc(s->dirty, cap);
+    if (!f)
+        return GZ_NOMEM;
+    s->dirty = f;
+    for (size_t i = s->cap; i < cap; i++) {
+        s->deleted[i] = NULL;
+        s->dirty[i] = 0;
+    }
+    s->cap = cap;
+    return GZ_OK;
+}
+
+static gz_status obsolete(ix_state *s, uint32_t id)
+{
+    if (s->n_obsolete == s->cap_obsolete) {
+        size_t cap = s->cap_obsolete ? s->cap_obsolete * 2 : 16;
+        uint32_t *o = gz_realloc(s->obsolete, cap * sizeof *o);
+        if (!o)
+            return GZ_NOMEM;
+        s->obsolete = o;
+        s->cap_obsolete = cap;
+    }
+    s->obsolete[s->n_obsolete++] = id;
+    return GZ_OK;
+}
+
+gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, uint32_t new_id,
+                   an_analyzer *an, gz_error *err)
+{
+    gz_manifest *m = s->man;
+    ix_memseg *ms = ix_memseg_new(new_id);
+    uint32_t **remap = gz_calloc(n, sizeof *remap);
+    gz_status st = ms && remap ? GZ_OK : GZ_NOMEM;
+    gz_buf text;
+    gz_buf_init(&text);
+    for (size_t k = 0; k < n && st == GZ_OK; k++) {
+        const gz_man_segment *g = &m->seg[pos[k]];
+        const uint8_t *del = s->deleted[pos[k]];
+        char path[4200];
+        gz_path_segment(path, sizeof path, dir, g->id);
+        gz_segment *seg;
+        if ((st = gz_segment_open(path, &seg, err)) != GZ_OK)
+            break;
+        remap[k] = gz_alloc(((size_t)g->n_docs + 1) * sizeof **remap);
+        if (!remap[k])
+            st = GZ_NOMEM;
+        for (uint32_t d = 0; d < g->n_docs && st == GZ_OK; d++) {
+            remap[k][d] = UINT32_MAX;
+            if (gz_bit(del, d))
+                continue;
+            gz_docinfo di;
+            if ((st = gz_segment_doc(seg, d, &di)) != GZ_OK || (st = gz_segment_text(seg, d, &text)) != GZ_OK)
+                break;
+            ix_docmeta dm = {di.title, di.docno_raw, di.issuer, di.docno, di.body, di.source, di.issue,
+                             di.date, di.year, di.serial, di.kind};
+            remap[k][d] = ix_memseg_doc(ms, &dm, text.data ? text.data : "", text.len);
+            for (uint32_t u = di.first_unit; u < di.first_unit + di.n_units && st == GZ_OK; u++) {
+                gz_unitinfo ui;
+                const an_token *t;
+                size_t nt;
+                if ((st = gz_segment_unit(seg, u, &ui)) != GZ_OK)
+                    break;
+                if (ui.end > text.len) {
+                    st = GZ_CORRUPT;
+                    break;
+                }
+                ix_unitmeta um = {ui.kind, ui.sub, ui.number, ui.label, ui.path, ui.start, ui.end};
+                if ((st = an_analyze(an, text.data + ui.start, ui.end - ui.start, AN_MODE_DOCUMENT, &t, &nt)) ==
+                    GZ_OK)
+                    ix_memseg_unit(ms, &um, t, nt);
+            }
+            if (st == GZ_OK)
+                st = ix_memseg_status(ms);
+        }
+        gz_segment_close(seg);
+        if (st != GZ_OK && st != GZ_NOMEM && err && !err->msg[0])
+            gz_error_set(err, st, -1, "[indexer][merge] %s: %s", path, gz_status_str(st));
+    }
+    gz_man_segment out = {0};
+    if (st == GZ_OK) {
+        char path[4200];
+        gz_path_segment(path, sizeof path, dir, new_id);
+        st = ix_memseg_flush(ms, path, &out, err);
+    }
+    if (st == GZ_OK) {
+        /* remap the sources of the merged segments */
+        for (size_t i = 0; i < m->n_src; i++)
+            for (size_t k = 0; k < n; k++)
+                if (m->src[i].segment == m->seg[pos[k]].id && m->src[i].n_docs) {
+                    m->src[i].segment = new_id;
+                    m->src[i].first_doc = remap[k][m->src[i].first_doc];
+                    break;
+                }
+        /* drop the merged segments, keep the order of the rest */
+        size_t w = 0;
+        for (size_t i = 0; i < m->n_seg; i++) {
+            int gone = 0;
+            for (size_t k = 0; k < n; k++)
+                gone |= pos[k] == i;
+            if (gone) {
+                if (obsolete(s, m->seg[i].id) != GZ_OK)
+                    st = GZ_NOMEM;
+                gz_free(s->deleted[i]);
+                continue;
+            }
+            m->seg[w] = m->seg[i];
+            s->deleted[w] = s->deleted[i];
+            s->dirty[w] = s->dirty[i];
+            w++;
+        }
+        m->n_seg = w;
+        if (st == GZ_OK && (st = gz_manifest_add_segment(m, &out)) == GZ_OK &&
+            (st = ix_state_grow(s, m->n_seg)) == GZ_OK) {
+            s->deleted[m->n_seg - 1] = NULL;
+            s->dirty[m->n_seg - 1] = 0;
+        }
+    }
+    for (size_t k = 0; remap && k < n; k++)
+        gz_free(remap[k]);
+    gz_free(remap);
+    gz_buf_fini(&text);
+    ix_memseg_free(ms);
+    if (st == GZ_NOMEM)
+        gz_error_set(err, st, -1, "[indexer][merge] out of memory");
+    return st;
+}
+
+/* A tier with this many segments is merged; more than IX_MAX_SEGMENTS in
+ * all merges the smallest. One bulk run writes a segment per memory budget
+ * and worker, so these leave a first build alone. */
+#define IX_TIER_MERGE 8
+#define IX_MAX_SEGMENTS 24
+
+static unsigned tier(uint64_t bytes)
+{
+    unsigned t = 0;
+    for (uint64_t b = bytes >> 20; b >= 4; b >>= 2)
+        t++;
+    return t;
+}
+
+gz_status ix_merge_policy(const char *dir, ix_state *s, an_analyzer *an, size_t *merged, gz_error *err)
+{
+    for (int round = 0; round < 8; round++) {
+        gz_manifest *m = s->man;
+        size_t pick[16], n = 0;
+        for (unsigned t = 0; t < 32 && n < IX_TIER_MERGE; t++) {
+            n = 0;
+            for (size_t i = 0; i < m->n_seg && n < 10; i++)
+                if (tier(m->seg[i].bytes) == t)
+                    pick[n++] = i;
+        }
+        if (n < IX_TIER_MERGE && m->n_seg > IX_MAX_SEGMENTS) {
+            /* too many segments across tiers: merge the smallest ones */
+            n = 0;
+            for (size_t i = 0; i < m->n_seg && n < 4; i++)
+                if (tier(m->seg[i].bytes) <= 1)
+                    pick[n++] = i;
+        }
+        if (n < 2 || (n < IX_TIER_MERGE && m->n_seg <= IX_MAX_SEGMENTS))
+            return GZ_OK;
+        gz_status st = ix_merge(dir, s, pick, n, m->next_segment_id++, an, err);
+        if (st != GZ_OK)
+            return st;
+        *merged += n;
+    }
+    return GZ_OK;
+}

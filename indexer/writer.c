@@ -1,0 +1,681 @@
+/* indexer/writer.c: `gazette index`. Workers (one per core) take files from
+ * a shared list, skip those whose content hash is unchanged, parse and
+ * analyse the rest into their own in-memory segments and flush them at the
+ * memory budget. The main thread then builds the new manifest (deletes for
+ * changed and pruned files, the merge policy) and commits it by rename:
+ * all of a run's segments become visible together, or none do. */
+#include "corpus/corpus.h"
+#include "indexer/indexer.h"
+#include "indexer/memseg.h"
+#include "indexer/merge.h"
+#include "indexer/units.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+enum { R_PENDING = 0, R_UNCHANGED, R_INDEXED, R_REFUSED };
+
+typedef struct job {
+    char *path, *key, *display;
+} job;
+
+typedef struct result {
+    int state;
+    uint64_t hash_lo, hash_hi, size;
+    uint32_t segment, first_doc, n_docs;
+} result;
+
+typedef struct writer {
+    const ix_options *o;
+    FILE *log;
+    const gz_manifest *old;
+    uint32_t *src_hash; /* open addressing over old->src by key: index + 1 */
+    size_t src_cap;
+    job *jobs;
+    result *res;
+    size_t n_jobs;
+    atomic_size_t next, done;
+    atomic_ullong bytes;
+    size_t budget; /* bytes per worker */
+    pthread_mutex_t mu;
+    uint32_t next_seg_id;
+    gz_man_segment *segs;
+    size_t n_segs, cap_segs;
+    atomic_int fatal;
+    gz_error fatal_err;
+} writer;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static const gz_man_source *old_source(const writer *w, const char *key)
+{
+    if (!w->src_cap)
+        return NULL;
+    size_t at = gz_xxh3(key, strlen(key)) & (w->src_cap - 1);
+    while (w->src_hash[at]) {
+        const gz_man_source *s = &w->old->src[w->src_hash[at] - 1];
+        if (strcmp(s->key, key) == 0)
+            return s;
+        at = (at + 1) & (w->src_cap - 1);
+    }
+    return NULL;
+}
+
+static void set_fatal(writer *w, const gz_error *e)
+{
+    pthread_mutex_lock(&w->mu);
+    if (!atomic_load(&w->fatal)) {
+        w->fatal_err = *e;
+        atomic_store(&w->fatal, 1);
+    }
+    pthread_mutex_unlock(&w->mu);
+}
+
+static void logf_locked(writer *w, const char *fmt, const char *a, const char *b)
+{
+    pthread_mutex_lock(&w->mu);
+    if (w->o->progress)
+        fputs("\r\033[K", w->log);
+    fprintf(w->log, fmt, a, b);
+    pthread_mutex_unlock(&w->mu);
+}
+
+static gz_status flush_seg(writer *w, ix_memseg *m)
+{
+    char path[4200];
+    gz_man_segment g;
+    gz_error e = {0};
+    gz_path_segment(path, sizeof path, w->o->dir, ix_memseg_id(m));
+    gz_status st = ix_memseg_flush(m, path, &g, &e);
+    if (st != GZ_OK) {
+        set_fatal(w, &e);
+        return st;
+    }
+    pthread_mutex_lock(&w->mu);
+    if (w->n_segs == w->cap_segs) {
+        size_t cap = w->cap_segs ? w->cap_segs * 2 : 8;
+        gz_man_segment *p = gz_realloc(w->segs, cap * sizeof *p);
+        if (p) {
+            w->segs = p;
+            w->cap_segs = cap;
+        }
+    }
+    if (w->n_segs < w->cap_segs)
+        w->segs[w->n_segs++] = g;
+    else
+        st = GZ_NOMEM;
+    pthread_mutex_unlock(&w->mu);
+    return st;
+}
+
+static ix_memseg *new_seg(writer *w)
+{
+    pthread_mutex_lock(&w->mu);
+    uint32_t id = w->next_seg_id++;
+    pthread_mutex_unlock(&w->mu);
+    return ix_memseg_new(id);
+}
+
+static char *read_raw(const char *path, size_t *len, gz_error *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        gz_error_set(e, GZ_IO, -1, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > CP_MAX_FILE_BYTES) {
+        gz_error_set(e, GZ_INVALID, -1, "not a regular file, or larger than %u bytes", CP_MAX_FILE_BYTES);
+        fclose(f);
+        return NULL;
+    }
+    char *b = gz_alloc((size_t)st.st_size + 1);
+    size_t n = b ? fread(b, 1, (size_t)st.st_size, f) : 0;
+    fclose(f);
+    if (!b || n != (size_t)st.st_size) {
+        gz_free(b);
+        gz_error_set(e, GZ_IO, -1, "read error");
+        return NULL;
+    }
+    *len = n;
+    return b;
+}
+
+static void *work(void *arg)
+{
+    writer *w = arg;
+    an_analyzer *an;
+    gz_error e = {0};
+    if (an_analyzer_open(&an, &e) != GZ_OK) {
+        set_fatal(w, &e);
+        return NULL;
+    }
+    ix_memseg *seg = NULL;
+    size_t i;
+    while (!atomic_load(&w->fatal) && (i = atomic_fetch_add(&w->next, 1)) < w->n_jobs) {
+        job *j = &w->jobs[i];
+        result *r = &w->res[i];
+        size_t len = 0;
+        memset(&e, 0, sizeof e);
+        char *raw = read_raw(j->path, &len, &e);
+        if (!raw) {
+            r->state = R_REFUSED;
+            logf_locked(w, "gazette: [corpus][read] %s: %s\n", j->path, e.msg);
+            atomic_fetch_add(&w->done, 1);
+            continue;
+        }
+        atomic_fetch_add(&w->bytes, len);
+        XXH128_hash_t h = XXH3_128bits(raw, len);
+        r->hash_lo = h.low64;
+        r->hash_hi = h.high64;
+        r->size = len;
+        const gz_man_source *old = old_source(w, j->key);
+        if (old && old->hash_lo == h.low64 && old->hash_hi == h.high64) {
+            r->state = R_UNCHANGED;
+            gz_free(raw);
+            atomic_fetch_add(&w->done, 1);
+            continue;
+        }
+        char *utf8 = NULL;
+        size_t ulen;
+        const char *enc;
+        gz_doc doc;
+        gz_doc_init(&doc);
+        gz_status st = cp_decode(raw, len, &utf8, &ulen, &enc, &e);
+        gz_free(raw);
+        if (st == GZ_OK)
+            st = cp_parse_text(j->display, utf8, ulen, CP_FORMAT_AUTO, &doc, &e);
+        gz_free(utf8);
+        if (st == GZ_NOMEM) {
+            set_fatal(w, &e);
+        } else if (st != GZ_OK) {
+            r->state = R_REFUSED;
+            logf_locked(w, "gazette: [corpus][read] %s: %s\n", j->path, e.msg);
+        } else {
+            if (!seg && !(seg = new_seg(w))) {
+                gz_error_set(&e, GZ_NOMEM, -1, "[indexer] out of memory");
+                set_fatal(w, &e);
+            } else {
+                uint32_t first = ix_memseg_n_docs(seg), n = 0;
+                st = ix_add_parsed(seg, an, &doc, j->display, &n);
+                if (st != GZ_OK) {
+                    gz_error_set(&e, st, -1, "[indexer] %s: %s", j->path, gz_status_str(st));
+                    set_fatal(w, &e);
+                } else {
+                    r->state = R_INDEXED;
+                    r->segment = ix_memseg_id(seg);
+                    r->first_doc = first;
+                    r->n_docs = n;
+                    if (ix_memseg_bytes(seg) > w->budget) {
+                        flush_seg(w, seg);
+                        ix_memseg_free(seg);
+                        seg = NULL;
+                    }
+                }
+            }
+        }
+        gz_doc_fini(&doc);
+        atomic_fetch_add(&w->done, 1);
+    }
+    if (seg && !atomic_load(&w->fatal) && ix_memseg_n_docs(seg))
+        flush_seg(w, seg);
+    ix_memseg_free(seg);
+    an_analyzer_close(an);
+    return NULL;
+}
+
+/* ------------------------------------------------------------ listing */
+
+static gz_status list_jobs(writer *w, char **paths, size_t n_paths, gz_error *err)
+{
+    size_t cap = 0;
+    for (size_t p = 0; p < n_paths; p++) {
+        char **files;
+        size_t n;
+        if (cp_list_files(paths[p], &files, &n, err) != GZ_OK)
+            return GZ_IO;
+        struct stat st;
+        int is_dir = stat(paths[p], &st) == 0 && S_ISDIR(st.st_mode);
+        size_t plen = strlen(paths[p]);
+        for (size_t i = 0; i < n; i++) {
+            if (w->n_jobs == cap) {
+                cap = cap ? cap * 2 : 1024;
+                job *j = gz_realloc(w->jobs, cap * sizeof *j);
+                if (!j) {
+                    cp_paths_free(files, n);
+                    return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+                }
+                w->jobs = j;
+            }
+            job *j = &w->jobs[w->n_jobs];
+            char real[PATH_MAX];
+            j->path = files[i];
+            j->key = gz_strndup(realpath(files[i], real) ? real : files[i],
+                                strlen(realpath(files[i], real) ? real : files[i]));
+            /* reported as the path relative to the directory given */
+            const char *disp = files[i];
+            if (is_dir && strncmp(files[i], paths[p], plen) == 0) {
+                disp = files[i] + plen;
+                while (*disp == '/')
+                    disp++;
+            }
+            j->display = gz_strndup(disp, strlen(disp));
+            w->n_jobs++;
+            files[i] = NULL;
+        }
+        cp_paths_free(files, n);
+    }
+    return GZ_OK;
+}
+
+/* ------------------------------------------------------------- commit */
+
+static int under(const char *key, char **roots, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(roots[i]);
+        if (strncmp(key, roots[i], l) == 0 && (key[l] == '/' || key[l] == 0))
+            return 1;
+    }
+    return 0;
+}
+
+static gz_status mark_deleted(ix_state *s, uint32_t seg_id, uint32_t first, uint32_t n)
+{
+    for (size_t i = 0; i < s->man->n_seg; i++) {
+        gz_man_segment *g = &s->man->seg[i];
+        if (g->id != seg_id)
+            continue;
+        if (!s->deleted[i] && !(s->deleted[i] = gz_calloc(((size_t)g->n_docs + 7) / 8 + 1, 1)))
+            return GZ_NOMEM;
+        for (uint32_t d = first; d < first + n && d < g->n_docs; d++)
+            if (!gz_bit(s->deleted[i], d)) {
+                s->deleted[i][d >> 3] |= (uint8_t)(1u << (d & 7));
+                g->n_deleted++;
+            }
+        s->dirty[i] = 1;
+        return GZ_OK;
+    }
+    return GZ_OK;
+}
+
+static void progress(writer *w, double t0, int final)
+{
+    size_t done = atomic_load(&w->done);
+    double mb = atomic_load(&w->bytes) / 1e6, dt = now() - t0;
+    double rate = dt > 0 ? mb / dt : 0;
+    double eta = done ? dt * (double)(w->n_jobs - done) / (double)done : 0;
+    int width = 24, fill = w->n_jobs ? (int)(width * done / w->n_jobs) : width;
+    fprintf(w->log, "\r\033[K[%.*s%*s] %zu/%zu files  %.1f MB  %.1f MB/s  ETA %.0fs%s", fill,
+            "########################", width - fill, "", done, w->n_jobs, mb, rate, eta, final ? "\n" : "");
+    fflush(w->log);
+}
+
+static void remove_garbage(const char *dir, const gz_manifest *m)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        unsigned id, gen;
+        int keep = 1;
+        char tail[8];
+        if (sscanf(e->d_name, "seg-%u.gz%1s", &id, tail) == 2) {
+            keep = 0;
+            for (size_t i = 0; i < m->n_seg; i++)
+                keep |= m->seg[i].id == id;
+        } else if (sscanf(e->d_name, "del-%u-%u.gz%1s", &id, &gen, tail) == 3) {
+            keep = 0;
+            for (size_t i = 0; i < m->n_seg; i++)
+                keep |= m->seg[i].id == id && m->seg[i].del_gen == gen;
+        } else if (strstr(e->d_name, ".tmp")) {
+            keep = 0;
+        }
+        if (!keep) {
+            char p[4200];
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            unlink(p);
+        }
+    }
+    closedir(d);
+}
+
+/* Takes the writer lock; returns the fd or -1 with err set. */
+static int take_lock(const char *dir, gz_error *err)
+{
+    char p[4200];
+    snprintf(p, sizeof p, "%s/LOCK", dir);
+    int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        gz_error_set(err, GZ_IO, -1, "[indexer][lock] %s: %s", p, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        gz_error_set(err, GZ_IO, -1,
+                     "[indexer][lock] %s: another gazette index or optimize is writing this index", dir);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static gz_status open_state(const char *dir, gz_manifest *man, ix_state *s, const char *analyzer_id,
+                            gz_error *err)
+{
+    memset(s, 0, sizeof *s);
+    s->man = man;
+    gz_status st = gz_manifest_read(dir, man, err);
+    if (st == GZ_EOF) {
+        man->analyzer_id = gz_strndup(analyzer_id, strlen(analyzer_id));
+        man->next_segment_id = 1;
+        st = man->analyzer_id ? GZ_OK : GZ_NOMEM;
+    } else if (st == GZ_OK && strcmp(man->analyzer_id, analyzer_id) != 0) {
+        return gz_error_set(err, GZ_VERSION, -1,
+                            "[indexer] %s was built by analyzer '%s', this is '%s': rebuild it in a new directory",
+                            dir, man->analyzer_id, analyzer_id);
+    }
+    if (st != GZ_OK)
+        return st;
+    if ((st = ix_state_grow(s, man->n_seg + 1)) != GZ_OK)
+        return st;
+    for (size_t i = 0; i < man->n_seg; i++)
+        if (man->seg[i].del_gen) {
+            char p[4200];
+            gz_path_deletes(p, sizeof p, dir, man->seg[i].id, man->seg[i].del_gen);
+            if ((st = gz_deletes_read(p, man->seg[i].n_docs, &s->deleted[i], err)) != GZ_OK)
+                return st;
+        }
+    return GZ_OK;
+}
+
+static void close_state(ix_state *s)
+{
+    for (size_t i = 0; i < s->cap; i++)
+        gz_free(s->deleted[i]);
+    gz_free(s->deleted);
+    gz_free(s->dirty);
+    gz_free(s->obsolete);
+}
+
+/* Writes changed delete files, drops emptied segments, commits, then
+ * removes what the new commit no longer references. */
+static gz_status commit(const char *dir, ix_state *s, gz_error *err)
+{
+    gz_manifest *m = s->man;
+    m->generation++;
+    size_t w = 0;
+    gz_status st = GZ_OK;
+    for (size_t i = 0; i < m->n_seg && st == GZ_OK; i++) {
+        gz_man_segment *g = &m->seg[i];
+        if (g->n_deleted >= g->n_docs) {
+            gz_free(s->deleted[i]);
+            continue; /* nothing live: the segment leaves */
+        }
+        if (s->dirty[i]) {
+            char p[4200];
+            gz_path_deletes(p, sizeof p, dir, g->id, (uint32_t)m->generation);
+            st = gz_deletes_write(p, g->n_docs, s->deleted[i], err);
+            g->del_gen = (uint32_t)m->generation;
+        }
+        m->seg[w] = *g;
+        s->deleted[w] = s->deleted[i];
+        s->dirty[w] = 0;
+        w++;
+    }
+    for (size_t i = w; i < m->n_seg; i++)
+        s->deleted[i] = NULL;
+    m->n_seg = w;
+    if (st == GZ_OK)
+        st = gz_fsync_dir(dir, err);
+    if (st == GZ_OK)
+        st = gz_manifest_commit(dir, m, err);
+    if (st == GZ_OK)
+        remove_garbage(dir, m);
+    return st;
+}
+
+gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report *rep, gz_error *err)
+{
+    memset(rep, 0, sizeof *rep);
+    double t0 = now();
+    writer w = {0};
+    w.o = o;
+    w.log = o->log ? o->log : stderr;
+    pthread_mutex_init(&w.mu, NULL);
+    if (mkdir(o->dir, 0755) != 0 && errno != EEXIST)
+        return gz_error_set(err, GZ_IO, -1, "[indexer] cannot create %s: %s", o->dir, strerror(errno));
+    int lock = take_lock(o->dir, err);
+    if (lock < 0)
+        return GZ_IO;
+
+    an_analyzer *an = NULL;
+    gz_manifest man;
+    gz_manifest_init(&man);
+    ix_state s = {0};
+    gz_status st = an_analyzer_open(&an, err);
+    if (st == GZ_OK)
+        st = open_state(o->dir, &man, &s, an_analyzer_id(an), err);
+    if (st == GZ_OK) {
+        remove_garbage(o->dir, &man); /* files of runs that died before committing */
+        st = list_jobs(&w, paths, n_paths, err);
+    }
+    if (st == GZ_OK) {
+        w.old = &man;
+        w.src_cap = 16;
+        while (w.src_cap < man.n_src * 2 + 2)
+            w.src_cap *= 2;
+        w.src_hash = gz_calloc(w.src_cap, sizeof *w.src_hash);
+        w.res = gz_calloc(w.n_jobs + 1, sizeof *w.res);
+        if (!w.src_hash || !w.res)
+            st = gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+        for (size_t i = 0; st == GZ_OK && i < man.n_src; i++) {
+            size_t at = gz_xxh3(man.src[i].key, strlen(man.src[i].key)) & (w.src_cap - 1);
+            while (w.src_hash[at])
+                at = (at + 1) & (w.src_cap - 1);
+            w.src_hash[at] = (uint32_t)i + 1;
+        }
+    }
+    if (st == GZ_OK) {
+        int n_threads = o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+        if (n_threads < 1)
+            n_threads = 1;
+        if (n_threads > 16)
+            n_threads = 16;
+        w.budget = (o->ram_mb ? o->ram_mb : 256) * (size_t)1 << 20;
+        w.budget /= (size_t)n_threads;
+        w.next_seg_id = man.next_segment_id;
+        pthread_t th[16];
+        for (int i = 0; i < n_threads; i++)
+            pthread_create(&th[i], NULL, work, &w);
+        if (o->progress)
+            while (atomic_load(&w.done) < w.n_jobs && !atomic_load(&w.fatal)) {
+                progress(&w, t0, 0);
+                usleep(200000);
+            }
+        for (int i = 0; i < n_threads; i++)
+            pthread_join(th[i], NULL);
+        if (o->progress)
+            progress(&w, t0, 1);
+        man.next_segment_id = w.next_seg_id;
+        if (atomic_load(&w.fatal)) {
+            if (err)
+                *err = w.fatal_err;
+            st = w.fatal_err.code ? w.fatal_err.code : GZ_IO;
+        }
+    }
+
+    /* the new state */
+    size_t n_before_seg = man.n_seg;
+    for (size_t i = 0; st == GZ_OK && i < w.n_segs; i++) {
+        if ((st = gz_manifest_add_segment(&man, &w.segs[i])) == GZ_OK)
+            st = ix_state_grow(&s, man.n_seg);
+    }
+    gz_manifest nm;
+    gz_manifest_init(&nm);
+    int changed = 0;
+    if (st == GZ_OK) {
+        char **roots = gz_calloc(n_paths + 1, sizeof *roots);
+        for (size_t p = 0; roots && p < n_paths; p++) {
+            char real[PATH_MAX];
+            roots[p] = gz_strndup(realpath(paths[p], real) ? real : paths[p],
+                                  strlen(realpath(paths[p], real) ? real : paths[p]));
+        }
+        /* which old sources were seen in this run */
+        unsigned char *seen = gz_calloc(man.n_src + 1, 1);
+        for (size_t i = 0; seen && i < w.n_jobs; i++) {
+            const gz_man_source *old = old_source(&w, w.jobs[i].key);
+            if (old)
+                seen[old - man.src] = 1;
+        }
+        nm.generation = man.generation;
+        nm.analyzer_id = gz_strndup(man.analyzer_id, strlen(man.analyzer_id));
+        nm.next_segment_id = man.next_segment_id;
+        for (size_t i = 0; st == GZ_OK && i < man.n_seg; i++)
+            st = gz_manifest_add_segment(&nm, &man.seg[i]);
+        for (size_t i = 0; st == GZ_OK && i < man.n_src; i++) {
+            const gz_man_source *src = &man.src[i];
+            int drop = 0;
+            if (seen && seen[i]) {
+                /* replaced when its file was indexed anew */
+                for (size_t j = 0; j < w.n_jobs; j++)
+                    if (w.res[j].state == R_INDEXED && strcmp(w.jobs[j].key, src->key) == 0)
+                        drop = 1;
+            } else if (o->prune && roots && under(src->key, roots, n_paths) && access(src->key, F_OK) != 0) {
+                drop = 1;
+                rep->removed++;
+            }
+            if (drop) {
+                s.man = &nm;
+                st = mark_deleted(&s, src->segment, src->first_doc, src->n_docs);
+                changed = 1;
+            } else {
+                st = gz_manifest_add_source(&nm, src);
+            }
+        }
+        for (size_t j = 0; st == GZ_OK && j < w.n_jobs; j++) {
+            result *r = &w.res[j];
+            rep->files++;
+            rep->indexed += r->state == R_INDEXED;
+            rep->unchanged += r->state == R_UNCHANGED;
+            rep->refused += r->state == R_REFUSED;
+            if (r->state != R_INDEXED)
+                continue;
+            gz_man_source src = {w.jobs[j].key, w.jobs[j].display, r->hash_lo, r->hash_hi, r->size,
+                                 r->segment, r->first_doc, r->n_docs};
+            st = gz_manifest_add_source(&nm, &src);
+            rep->docs_added += r->n_docs;
+            changed = 1;
+        }
+        /* documents of new segments that no source claims (a file that
+         * failed half way) are deleted at once */
+        s.man = &nm;
+        for (size_t i = n_before_seg; st == GZ_OK && i < nm.n_seg; i++) {
+            gz_man_segment *g = &nm.seg[i];
+            unsigned char *claimed = gz_calloc(g->n_docs + 1, 1);
+            if (!claimed) {
+                st = GZ_NOMEM;
+                break;
+            }
+            for (size_t k = 0; k < nm.n_src; k++)
+                if (nm.src[k].segment == g->id)
+                    memset(claimed + nm.src[k].first_doc, 1, nm.src[k].n_docs);
+            for (uint32_t d = 0; d < g->n_docs && st == GZ_OK; d++)
+                if (!claimed[d])
+                    st = mark_deleted(&s, g->id, d, 1);
+            gz_free(claimed);
+        }
+        rep->segments_written = w.n_segs;
+        if (st == GZ_OK && changed)
+            st = ix_merge_policy(o->dir, &s, an, &rep->segments_merged, err);
+        if (st == GZ_OK && changed)
+            st = commit(o->dir, &s, err);
+        rep->committed = st == GZ_OK && changed;
+        rep->generation = nm.generation;
+        for (size_t p = 0; roots && p < n_paths; p++)
+            gz_free(roots[p]);
+        gz_free(roots);
+        gz_free(seen);
+    }
+    if (st != GZ_OK) {
+        /* nothing committed: remove this run's files, judged against the
+         * manifest on disk (and only if it reads cleanly) */
+        gz_manifest cur;
+        gz_manifest_init(&cur);
+        gz_status rs = gz_manifest_read(o->dir, &cur, NULL);
+        if (rs == GZ_OK || rs == GZ_EOF)
+            remove_garbage(o->dir, &cur);
+        gz_manifest_fini(&cur);
+    }
+    rep->bytes_read = atomic_load(&w.bytes);
+    rep->seconds = now() - t0;
+    for (size_t i = 0; i < w.n_jobs; i++) {
+        gz_free(w.jobs[i].path);
+        gz_free(w.jobs[i].key);
+        gz_free(w.jobs[i].display);
+    }
+    gz_free(w.jobs);
+    gz_free(w.res);
+    gz_free(w.src_hash);
+    gz_free(w.segs);
+    s.man = &man;
+    close_state(&s);
+    gz_manifest_fini(&nm);
+    gz_manifest_fini(&man);
+    an_analyzer_close(an);
+    pthread_mutex_destroy(&w.mu);
+    close(lock);
+    return st;
+}
+
+gz_status ix_optimize(const ix_options *o, ix_report *rep, gz_error *err)
+{
+    memset(rep, 0, sizeof *rep);
+    double t0 = now();
+    int lock = take_lock(o->dir, err);
+    if (lock < 0)
+        return GZ_IO;
+    an_analyzer *an = NULL;
+    gz_manifest man;
+    gz_manifest_init(&man);
+    ix_state s = {0};
+    gz_status st = an_analyzer_open(&an, err);
+    if (st == GZ_OK)
+        st = open_state(o->dir, &man, &s, an_analyzer_id(an), err);
+    if (st == GZ_OK && (man.n_seg > 1 || (man.n_seg == 1 && man.seg[0].n_deleted))) {
+        size_t *pos = gz_alloc(man.n_seg * sizeof *pos);
+        for (size_t i = 0; pos && i < man.n_seg; i++)
+            pos[i] = i;
+        size_t n = man.n_seg;
+        st = pos ? ix_merge(o->dir, &s, pos, n, man.next_segment_id++, an, err) : GZ_NOMEM;
+        gz_free(pos);
+        rep->segments_merged = n;
+        if (st == GZ_OK)
+            st = commit(o->dir, &s, err);
+        rep->committed = st == GZ_OK;
+    }
+    rep->generation = man.generation;
+    rep->seconds = now() - t0;
+    close_state(&s);
+    gz_manifest_fini(&man);
+    an_analyzer_close(an);
+    close(lock);
+    return st;
+}
