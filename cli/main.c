@@ -3,6 +3,10 @@
 #include "analysis/analysis.h"
 #include "corpus/corpus.h"
 #include "indexer/indexer.h"
+#include "searcher/searcher.h"
+#include "server/server.h"
+
+#include <json-c/json.h>
 
 #include <unistd.h>
 
@@ -25,6 +29,12 @@ static void usage(FILE *f)
           "      index files and directories (only new and changed files are read\n"
           "      again); one commit per run. Exit 0 all indexed, 1 some files refused,\n"
           "      2 nothing committed\n"
+          "  search QUERY... [--json] [-n N] [--offset K] [--unit article|document] [--sort date]\n"
+          "      search (docs/query.md); prints hits, or the JSON answer with --json\n"
+          "  article REF [--json]     one article: 《title》第四十六条, title 第46条 (exit 3: ambiguous)\n"
+          "  show ID [--json]         a document by id (SEG-DOC, as hits give it)\n"
+          "  serve [--index DIR] [--port 8080] [--bind 127.0.0.1] [--threads N]\n"
+          "      the web page and the JSON API (docs/api.md)\n"
           "  optimize [--index DIR]   merge every segment into one\n"
           "  check [--index DIR]      verify every checksum and invariant\n"
           "  stats [--index DIR]      sizes and counts\n"
@@ -256,6 +266,169 @@ static int cmd_simple(int argc, char **argv, int which)
     return 0;
 }
 
+static const char *jstr(json_object *o, const char *key)
+{
+    json_object *v;
+    return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+               ? json_object_get_string(v)
+               : "";
+}
+
+/* Prints a snippet with its highlights between 【 and 】. */
+static void print_snippet(json_object *hit)
+{
+    const char *s = jstr(hit, "snippet");
+    json_object *hl;
+    size_t at = 0, len = strlen(s);
+    if (json_object_object_get_ex(hit, "highlights", &hl))
+        for (size_t i = 0; i < json_object_array_length(hl); i++) {
+            json_object *r = json_object_array_get_idx(hl, i);
+            size_t a = (size_t)json_object_get_int(json_object_array_get_idx(r, 0)),
+                   b = (size_t)json_object_get_int(json_object_array_get_idx(r, 1));
+            if (a < at || b > len)
+                continue;
+            printf("%.*s【%.*s】", (int)(a - at), s + at, (int)(b - a), s + a);
+            at = b;
+        }
+    printf("%s", s + at);
+}
+
+/* Runs a query, article or show and prints JSON or a readable form. */
+static int cmd_query(int argc, char **argv, int what)
+{
+    const char *dir = NULL;
+    int json = 0;
+    sr_request rq = {0};
+    gz_buf q;
+    gz_buf_init(&q);
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--index") == 0 && i + 1 < argc)
+            dir = argv[++i];
+        else if (strcmp(argv[i], "--json") == 0)
+            json = 1;
+        else if ((strcmp(argv[i], "-n") == 0 || strcmp(argv[i], "--limit") == 0) && i + 1 < argc)
+            rq.n = (size_t)atol(argv[++i]);
+        else if (strcmp(argv[i], "--offset") == 0 && i + 1 < argc)
+            rq.offset = (size_t)atol(argv[++i]);
+        else if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc)
+            rq.unit = strcmp(argv[++i], "document") == 0 ? SR_BY_DOCUMENT : SR_BY_UNIT;
+        else if (strcmp(argv[i], "--sort") == 0 && i + 1 < argc)
+            rq.sort = strcmp(argv[++i], "date") == 0 ? SR_SORT_DATE : SR_SORT_SCORE;
+        else {
+            if (q.len)
+                gz_buf_putc(&q, ' ');
+            gz_buf_puts(&q, argv[i]);
+        }
+    }
+    sr_index *ix;
+    gz_error err = {0};
+    if (sr_index_open(index_dir(dir), &ix, &err) != GZ_OK) {
+        fprintf(stderr, "gazette: %s\n", err.msg);
+        gz_buf_fini(&q);
+        return 2;
+    }
+    gz_buf out;
+    gz_buf_init(&out);
+    int ambiguous = 0, rc = 0;
+    gz_status st;
+    rq.query = gz_buf_cstr(&q);
+    if (what == 0)
+        st = sr_search_json(ix, &rq, &out, &err);
+    else if (what == 1)
+        st = sr_article_json(ix, rq.query, &out, &ambiguous, &err);
+    else
+        st = sr_show_json(ix, rq.query, &out, &err);
+    if (st != GZ_OK) {
+        fprintf(stderr, "gazette: %s\n", err.msg);
+        rc = 2;
+    } else if (json) {
+        printf("%s\n", gz_buf_cstr(&out));
+    } else {
+        json_object *o = json_tokener_parse(gz_buf_cstr(&out)), *v;
+        if (what == 0 && o) {
+            json_object *hits;
+            json_object_object_get_ex(o, "hits", &hits);
+            json_object_object_get_ex(o, "total", &v);
+            printf("%d hits for %s (read as %s, %s)\n", json_object_get_int(v), jstr(o, "query"),
+                   jstr(o, "read_as"), jstr(o, "mode"));
+            for (size_t i = 0; hits && i < json_object_array_length(hits); i++) {
+                json_object *h = json_object_array_get_idx(hits, i), *u;
+                json_object_object_get_ex(h, "unit", &u);
+                printf("\n%zu. %s  %s %s\n   %s  %s  [%s]\n   ", rq.offset + i + 1, jstr(h, "title"),
+                       jstr(u, "path"), jstr(u, "label"), jstr(h, "source"), jstr(h, "date"), jstr(h, "id"));
+                print_snippet(h);
+                printf("\n");
+            }
+        } else if (what == 1 && o) {
+            json_object *cands;
+            if (json_object_object_get_ex(o, "candidates", &cands)) {
+                printf("%zu candidates:\n", json_object_array_length(cands));
+                for (size_t i = 0; i < json_object_array_length(cands); i++) {
+                    json_object *c = json_object_array_get_idx(cands, i), *u, *d;
+                    json_object_object_get_ex(c, "unit", &u);
+                    json_object_object_get_ex(c, "document", &d);
+                    printf("  %s %s  (%s)\n", jstr(c, "title"), jstr(u, "label"), jstr(d, "source"));
+                }
+            } else {
+                json_object *u;
+                json_object_object_get_ex(o, "unit", &u);
+                printf("%s %s\n%s\n\n%s\n", jstr(o, "title"), jstr(u, "label"), jstr(o, "source"), jstr(o, "text"));
+            }
+        } else if (o) {
+            json_object *d;
+            json_object_object_get_ex(o, "document", &d);
+            printf("%s\n%s\n\n%s\n", jstr(d, "title"), jstr(d, "source"), jstr(o, "text"));
+        }
+        json_object_put(o);
+    }
+    if (what == 1 && rc == 0) {
+        json_object *o = json_tokener_parse(gz_buf_cstr(&out)), *c;
+        if (ambiguous)
+            rc = 3;
+        else if (o && json_object_object_get_ex(o, "candidates", &c))
+            rc = 1; /* no such article */
+        json_object_put(o);
+    }
+    gz_buf_fini(&out);
+    gz_buf_fini(&q);
+    sr_index_close(ix);
+    return rc;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    sv_options o = {.bind = "127.0.0.1", .port = 8080};
+    const char *dir = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--index") == 0 && i + 1 < argc)
+            dir = argv[++i];
+        else if (strcmp(argv[i], "--port") == 0 && i + 1 < argc)
+            o.port = (unsigned)atoi(argv[++i]);
+        else if (strcmp(argv[i], "--bind") == 0 && i + 1 < argc)
+            o.bind = argv[++i];
+        else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
+            o.threads = (unsigned)atoi(argv[++i]);
+        else {
+            fprintf(stderr, "gazette serve: unknown argument %s\n", argv[i]);
+            return 2;
+        }
+    }
+    o.index_dir = index_dir(dir);
+    sv_server *s;
+    unsigned port;
+    gz_error err = {0};
+    if (sv_start(&o, &s, &port, &err) != GZ_OK) {
+        fprintf(stderr, "gazette: %s\n", err.msg);
+        return 2;
+    }
+    printf("gazette: serving %s at http://%s:%u/\n", o.index_dir, o.bind, port);
+    fflush(stdout);
+    for (;;)
+        pause();
+    sv_stop(s);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
@@ -268,6 +441,14 @@ int main(int argc, char **argv)
         return cmd_analyze(argc - 2, argv + 2);
     if (strcmp(argv[1], "index") == 0)
         return cmd_index(argc - 2, argv + 2, 0);
+    if (strcmp(argv[1], "serve") == 0)
+        return cmd_serve(argc - 2, argv + 2);
+    if (strcmp(argv[1], "search") == 0)
+        return cmd_query(argc - 2, argv + 2, 0);
+    if (strcmp(argv[1], "article") == 0)
+        return cmd_query(argc - 2, argv + 2, 1);
+    if (strcmp(argv[1], "show") == 0)
+        return cmd_query(argc - 2, argv + 2, 2);
     if (strcmp(argv[1], "optimize") == 0)
         return cmd_index(argc - 2, argv + 2, 1);
     if (strcmp(argv[1], "check") == 0)

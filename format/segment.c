@@ -213,16 +213,18 @@ gz_status gz_segment_unit(const gz_segment *s, uint32_t unit, gz_unitinfo *o)
     return st;
 }
 
-gz_status gz_segment_text(const gz_segment *s, uint32_t doc, gz_buf *out)
+void gz_textctx_free(gz_textctx *ctx) { ZSTD_freeDCtx((ZSTD_DCtx *)ctx); }
+
+gz_status gz_segment_text(const gz_segment *s, uint32_t doc, gz_buf *out, gz_textctx **ctx)
 {
     gz_docinfo d;
     gz_status st = gz_segment_doc(s, doc, &d);
     out->len = 0;
     if (st != GZ_OK)
         return st;
-    static _Thread_local ZSTD_DCtx *dctx;
-    if (!dctx && !(dctx = ZSTD_createDCtx()))
+    if (!*ctx && !(*ctx = (gz_textctx *)ZSTD_createDCtx()))
         return GZ_NOMEM;
+    ZSTD_DCtx *dctx = (ZSTD_DCtx *)*ctx;
     uint64_t from = d.text_off, to = d.text_off + d.text_len;
     gz_buf_reserve(out, d.text_len);
     char *block = NULL;

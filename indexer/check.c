@@ -68,6 +68,7 @@ gz_status ix_check(const char *dir, FILE *out, gz_error *err)
     uint64_t problems = 0;
     gz_buf text;
     gz_buf_init(&text);
+    gz_textctx *tctx = NULL;
     for (size_t i = 0; i < snap->man.n_seg; i++) {
         const gz_segment *seg = snap->seg[i];
         char path[4200];
@@ -77,7 +78,7 @@ gz_status ix_check(const char *dir, FILE *out, gz_error *err)
         uint64_t before = problems;
         for (uint32_t d = 0; d < ss.n_docs; d++) {
             gz_docinfo di;
-            if (gz_segment_doc(seg, d, &di) != GZ_OK || gz_segment_text(seg, d, &text) != GZ_OK ||
+            if (gz_segment_doc(seg, d, &di) != GZ_OK || gz_segment_text(seg, d, &text, &tctx) != GZ_OK ||
                 text.len != di.text_len) {
                 fprintf(out, "BAD  %s: document %u: bad record or stored text\n", path, d);
                 problems++;
@@ -115,6 +116,7 @@ gz_status ix_check(const char *dir, FILE *out, gz_error *err)
         }
     }
     gz_buf_fini(&text);
+    gz_textctx_free(tctx);
     gz_snapshot_close(snap);
     fprintf(out, "%s: %llu problem%s\n", problems ? "FAILED" : "ok", (unsigned long long)problems,
             problems == 1 ? "" : "s");

@@ -54,6 +54,7 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
     gz_status st = ms && remap ? GZ_OK : GZ_NOMEM;
     gz_buf text;
     gz_buf_init(&text);
+    gz_textctx *tctx = NULL;
     for (size_t k = 0; k < n && st == GZ_OK; k++) {
         const gz_man_segment *g = &m->seg[pos[k]];
         const uint8_t *del = s->deleted[pos[k]];
@@ -70,7 +71,7 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
             if (gz_bit(del, d))
                 continue;
             gz_docinfo di;
-            if ((st = gz_segment_doc(seg, d, &di)) != GZ_OK || (st = gz_segment_text(seg, d, &text)) != GZ_OK)
+            if ((st = gz_segment_doc(seg, d, &di)) != GZ_OK || (st = gz_segment_text(seg, d, &text, &tctx)) != GZ_OK)
                 break;
             ix_docmeta dm = {di.title, di.docno_raw, di.issuer, di.docno, di.body, di.source, di.issue,
                              di.date, di.year, di.serial, di.kind};
@@ -140,6 +141,7 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
         gz_free(remap[k]);
     gz_free(remap);
     gz_buf_fini(&text);
+    gz_textctx_free(tctx);
     ix_memseg_free(ms);
     if (st == GZ_NOMEM)
         gz_error_set(err, st, -1, "[indexer][merge] out of memory");

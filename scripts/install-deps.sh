@@ -5,11 +5,11 @@
 set -eu
 
 PKGS="build-essential cmake pkg-config libicu-dev libzstd-dev libxxhash-dev \
-libstreamvbyte-dev libmicrohttpd-dev"
+libstreamvbyte-dev libmicrohttpd-dev libjson-c-dev"
 for arg in "$@"; do
     case "$arg" in
     --test) PKGS="$PKGS libcriterion-dev clang" ;;
-    --browser) PKGS="$PKGS chromium" ;;
+    --browser) PKGS="$PKGS chromium fonts-noto-cjk" ;;
     esac
 done
 

@@ -1,0 +1,255 @@
+/* searcher/article.c: looking up an article by reference (《title》第四十六条,
+ * title 第46条, 第十条之一), and showing a whole document by id. */
+#include "searcher/index.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct ref {
+    char title[512]; /* normalised; may be empty */
+    int64_t number;
+    int32_t sub;
+} ref;
+
+/* Parses the last 第…条[之…] of s and the title before it. */
+static int parse_ref(an_analyzer *an, const char *s, ref *r)
+{
+    memset(r, 0, sizeof *r);
+    const char *di = NULL;
+    for (const char *p = strstr(s, "第"); p; p = strstr(p + 3, "第")) {
+        int64_t v;
+        size_t n = gz_numeral_parse(p + 3, strlen(p + 3), &v);
+        if (n && strncmp(p + 3 + n, "条", 3) == 0) {
+            di = p;
+            r->number = v;
+            r->sub = 0;
+            const char *after = p + 3 + n + 3;
+            if (strncmp(after, "之", 3) == 0) {
+                int64_t sub;
+                size_t m = gz_numeral_parse(after + 3, strlen(after + 3), &sub);
+                if (m)
+                    r->sub = (int32_t)sub;
+            }
+        }
+    }
+    if (!di)
+        return 0;
+    /* the title: what precedes, without 《》 and blanks */
+    char raw[512];
+    size_t k = 0;
+    for (const char *p = s; p < di && k + 4 < sizeof raw;) {
+        const char *q = p;
+        int32_t c = gz_utf8_next(&q, di);
+        if (c < 0)
+            break;
+        if (c != 0x300A && c != 0x300B && c != ' ' && c != 0x3000) {
+            memcpy(raw + k, p, (size_t)(q - p));
+            k += (size_t)(q - p);
+        }
+        p = q;
+    }
+    raw[k] = 0;
+    const char *norm;
+    size_t nl;
+    const uint32_t *map;
+    if (k && an_normalize(an, raw, k, &norm, &nl, &map) == GZ_OK && nl < sizeof r->title) {
+        memcpy(r->title, norm, nl);
+        r->title[nl] = 0;
+    }
+    return 1;
+}
+
+typedef struct cand {
+    uint32_t seg, unit;
+    int exact; /* its regulation's title equals the reference's */
+} cand;
+
+/* The regulation a unit belongs to: its path's first element, else the
+ * document's title. */
+static void reg_title(const gz_unitinfo *ui, const gz_docinfo *di, char *out, size_t cap)
+{
+    const char *slash = strstr(ui->path, " / ");
+    if (*ui->path && !(strncmp(ui->path, "第", 3) == 0))
+        snprintf(out, cap, "%.*s", slash ? (int)(slash - ui->path) : (int)strlen(ui->path), ui->path);
+    else
+        snprintf(out, cap, "%s", di->title);
+}
+
+static void write_doc_head(gz_buf *b, sr_index *ix, size_t s, uint32_t doc, const gz_docinfo *di)
+{
+    gz_buf_printf(b, "{\"id\":\"%u-%u\",\"title\":", ix->snap->man.seg[s].id, doc);
+    gz_json_str(b, di->title, strlen(di->title));
+    gz_buf_puts(b, ",\"docno\":");
+    if (*di->docno_raw)
+        gz_json_str(b, di->docno_raw, strlen(di->docno_raw));
+    else
+        gz_buf_puts(b, "null");
+    if (di->date)
+        gz_buf_printf(b, ",\"date\":\"%04u-%02u-%02u\"", di->date / 10000, di->date / 100 % 100, di->date % 100);
+    else
+        gz_buf_puts(b, ",\"date\":null");
+    gz_buf_puts(b, ",\"source\":");
+    gz_json_str(b, di->source, strlen(di->source));
+    gz_buf_putc(b, '}');
+}
+
+static void write_unit_obj(gz_buf *b, sr_index *ix, size_t s, uint32_t unit, const gz_unitinfo *ui)
+{
+    gz_buf_printf(b, "{\"id\":\"%u-%u-%u\",\"kind\":\"%s\"", ix->snap->man.seg[s].id, ui->doc, unit,
+                  gz_kind_name((gz_kind)ui->kind));
+    if (ui->number >= 0)
+        gz_buf_printf(b, ",\"number\":%d", ui->number);
+    if (ui->sub)
+        gz_buf_printf(b, ",\"sub\":%u", ui->sub);
+    gz_buf_puts(b, ",\"label\":");
+    gz_json_str(b, ui->label, strlen(ui->label));
+    gz_buf_puts(b, ",\"path\":");
+    gz_json_str(b, ui->path, strlen(ui->path));
+    gz_buf_printf(b, ",\"start\":%u,\"end\":%u}", ui->start, ui->end);
+}
+
+gz_status sr_article_json(sr_index *ix, const char *text, gz_buf *out, int *ambiguous, gz_error *err)
+{
+    *ambiguous = 0;
+    ref r;
+    if (!parse_ref(ix->an, text, &r)) {
+        gz_buf_puts(out, "{\"candidates\":[],\"note\":\"no 第…条 in the reference\"}");
+        return GZ_OK;
+    }
+    cand *c = NULL;
+    size_t n = 0, cap = 0;
+    char reg[512];
+    for (size_t s = 0; s < ix->snap->man.n_seg; s++) {
+        const gz_segment *seg = ix->snap->seg[s];
+        gz_seg_stats ss;
+        gz_segment_stats(seg, &ss);
+        for (uint32_t u = 0; u < ss.n_units; u++) {
+            gz_unitinfo ui;
+            gz_docinfo di;
+            if (gz_segment_unit(seg, u, &ui) != GZ_OK || ui.kind != GZ_KIND_ARTICLE || ui.number != r.number ||
+                (int32_t)ui.sub != r.sub || gz_bit(ix->snap->deleted[s], ui.doc) ||
+                gz_segment_doc(seg, ui.doc, &di) != GZ_OK)
+                continue;
+            reg_title(&ui, &di, reg, sizeof reg);
+            int exact = 0;
+            if (r.title[0]) {
+                const char *norm;
+                size_t nl;
+                const uint32_t *map;
+                char hay[1024];
+                snprintf(hay, sizeof hay, "%s %s", di.title, ui.path);
+                if (an_normalize(ix->an, hay, strlen(hay), &norm, &nl, &map) != GZ_OK ||
+                    !memmem(norm, nl, r.title, strlen(r.title)))
+                    continue;
+                if (an_normalize(ix->an, reg, strlen(reg), &norm, &nl, &map) == GZ_OK)
+                    exact = nl == strlen(r.title) && memcmp(norm, r.title, nl) == 0;
+            }
+            if (n == cap) {
+                cap = cap ? cap * 2 : 16;
+                cand *nc = gz_realloc(c, cap * sizeof *nc);
+                if (!nc) {
+                    gz_free(c);
+                    return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+                }
+                c = nc;
+            }
+            c[n++] = (cand){(uint32_t)s, u, exact};
+        }
+    }
+    /* an exact title among partial ones decides */
+    size_t n_exact = 0, pick = 0;
+    for (size_t i = 0; i < n; i++)
+        if (c[i].exact) {
+            n_exact++;
+            pick = i;
+        }
+    if (n == 1 || n_exact == 1) {
+        if (n == 1)
+            pick = 0;
+        const gz_segment *seg = ix->snap->seg[c[pick].seg];
+        gz_unitinfo ui;
+        gz_docinfo di;
+        gz_buf t;
+        gz_buf_init(&t);
+        gz_segment_unit(seg, c[pick].unit, &ui);
+        gz_segment_doc(seg, ui.doc, &di);
+        reg_title(&ui, &di, reg, sizeof reg);
+        gz_buf_puts(out, "{\"title\":");
+        gz_json_str(out, reg, strlen(reg));
+        gz_buf_puts(out, ",\"source\":");
+        gz_json_str(out, di.source, strlen(di.source));
+        gz_buf_puts(out, ",\"document\":");
+        write_doc_head(out, ix, c[pick].seg, ui.doc, &di);
+        gz_buf_puts(out, ",\"unit\":");
+        write_unit_obj(out, ix, c[pick].seg, c[pick].unit, &ui);
+        gz_buf_puts(out, ",\"text\":");
+        if (gz_segment_text(seg, ui.doc, &t, &ix->tctx) == GZ_OK && ui.end <= t.len)
+            gz_json_str(out, t.data + ui.start, ui.end - ui.start);
+        else
+            gz_buf_puts(out, "null");
+        gz_buf_putc(out, '}');
+        gz_buf_fini(&t);
+    } else {
+        *ambiguous = n > 1;
+        gz_buf_puts(out, "{\"candidates\":[");
+        for (size_t i = 0; i < n && i < 50; i++) {
+            const gz_segment *seg = ix->snap->seg[c[i].seg];
+            gz_unitinfo ui;
+            gz_docinfo di;
+            gz_segment_unit(seg, c[i].unit, &ui);
+            gz_segment_doc(seg, ui.doc, &di);
+            reg_title(&ui, &di, reg, sizeof reg);
+            gz_buf_puts(out, i ? ",{\"title\":" : "{\"title\":");
+            gz_json_str(out, reg, strlen(reg));
+            gz_buf_puts(out, ",\"document\":");
+            write_doc_head(out, ix, c[i].seg, ui.doc, &di);
+            gz_buf_puts(out, ",\"unit\":");
+            write_unit_obj(out, ix, c[i].seg, c[i].unit, &ui);
+            gz_buf_putc(out, '}');
+        }
+        gz_buf_printf(out, "],\"total\":%zu}", n);
+    }
+    gz_free(c);
+    return out->status == GZ_OK ? GZ_OK : gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+}
+
+gz_status sr_show_json(sr_index *ix, const char *id, gz_buf *out, gz_error *err)
+{
+    unsigned sid, doc;
+    if (sscanf(id, "%u-%u", &sid, &doc) != 2)
+        return gz_error_set(err, GZ_INVALID, -1, "[searcher][show] '%s' is not a document id (SEG-DOC)", id);
+    size_t s = 0;
+    while (s < ix->snap->man.n_seg && ix->snap->man.seg[s].id != sid)
+        s++;
+    gz_docinfo di;
+    if (s == ix->snap->man.n_seg || gz_bit(ix->snap->deleted[s], doc) ||
+        gz_segment_doc(ix->snap->seg[s], doc, &di) != GZ_OK)
+        return gz_error_set(err, GZ_INVALID, -1, "[searcher][show] no document %s in this snapshot", id);
+    const gz_segment *seg = ix->snap->seg[s];
+    gz_buf t;
+    gz_buf_init(&t);
+    gz_status st = gz_segment_text(seg, doc, &t, &ix->tctx);
+    if (st != GZ_OK) {
+        gz_buf_fini(&t);
+        return gz_error_set(err, st, -1, "[searcher][show] %s: stored text unreadable", id);
+    }
+    gz_buf_puts(out, "{\"document\":");
+    write_doc_head(out, ix, s, doc, &di);
+    gz_buf_puts(out, ",\"issue\":");
+    gz_json_str(out, di.issue, strlen(di.issue));
+    gz_buf_puts(out, ",\"text\":");
+    gz_json_str(out, t.data ? t.data : "", t.len);
+    gz_buf_puts(out, ",\"units\":[");
+    for (uint32_t u = di.first_unit; u < di.first_unit + di.n_units; u++) {
+        gz_unitinfo ui;
+        if (gz_segment_unit(seg, u, &ui) != GZ_OK)
+            continue;
+        if (u != di.first_unit)
+            gz_buf_putc(out, ',');
+        write_unit_obj(out, ix, s, u, &ui);
+    }
+    gz_buf_puts(out, "]}");
+    gz_buf_fini(&t);
+    return out->status == GZ_OK ? GZ_OK : gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+}

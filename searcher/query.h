@@ -1,0 +1,74 @@
+/* searcher/query.h (private): the parsed query and the match plan of a
+ * query word. Shared by query.c (parsing, planning), eval.c (matching) and
+ * output.c (snippets). */
+#ifndef GZ_SEARCHER_QUERY_H
+#define GZ_SEARCHER_QUERY_H
+
+#include "analysis/analysis.h"
+#include "format/format.h"
+#include "searcher/searcher.h"
+
+typedef enum q_type { Q_TEXT = 0, Q_AND, Q_OR, Q_NOT, Q_FILTER } q_type;
+
+typedef enum q_field {
+    F_NONE = 0, F_TITLE, F_DOCNO, F_ISSUER, F_KIND, F_DATE, F_YEAR
+} q_field;
+
+typedef struct q_node {
+    q_type type;
+    char *text;          /* Q_TEXT: the words to find as a substring; Q_FILTER: the value */
+    q_field field;       /* Q_FILTER */
+    uint32_t lo, hi;     /* F_DATE / F_YEAR: yyyymmdd range */
+    int kind;            /* F_KIND: gz_kind, or -1 */
+    struct q_node **kid;
+    size_t n_kid;
+    int leaf;            /* Q_TEXT: index into the plan's leaves */
+} q_node;
+
+/* One element of a phrase: a token that must start at a position. */
+typedef struct q_elem {
+    char term[GZ_TERM_MAX + 1]; /* field byte + text */
+    uint32_t len;
+    int prefix;                 /* any term starting with it */
+    int doc_span;               /* advance by the matched token's span in the document */
+    uint32_t advance;           /* else advance by this; plus `extra` either way */
+    uint32_t extra;
+    uint32_t qstart, qend;      /* bytes of the query word it stands for */
+} q_elem;
+
+/* A way to spell a word as elements (the plain grams, or with numerals and
+ * 文号 folded). A word matches where any of its variants does. */
+typedef struct q_variant {
+    q_elem *e;
+    size_t n;
+} q_variant;
+
+typedef struct q_leaf {
+    char *text;
+    q_variant v[3];
+    size_t n_v;
+    char **words;  /* WORD tokens of 3+ characters, for ranking */
+    size_t n_words;
+    int positive;  /* not under a NOT */
+} q_leaf;
+
+typedef struct q_plan {
+    q_node *root;        /* NULL: nothing to search */
+    q_leaf *leaf;
+    size_t n_leaf;
+    gz_buf notes;        /* JSON array body of notes on how the query was read */
+    gz_buf read_as;      /* the query as understood */
+    int question;        /* read as a question: an OR of its words */
+    int any_word;        /* keywords no unit holds together: any of them,
+                          * documents holding more of them first */
+} q_plan;
+
+/* Parses text into plan; never fails on odd input (it becomes text and a
+ * note). GZ_NOMEM only. */
+enum { Q_READ_KEYWORDS = 0, Q_READ_QUESTION, Q_READ_ANY_WORD };
+gz_status q_parse(an_analyzer *an, const char *text, int how, q_plan *plan);
+void q_plan_fini(q_plan *plan);
+/* Does text look like a question (a sentence rather than keywords)? */
+int q_is_question(const char *text);
+
+#endif

@@ -1,0 +1,682 @@
+/* searcher/search.c: opening an index, evaluating a parsed query over every
+ * segment (exhaustively: totals and facets need every match), ranking units
+ * with BM25 over the matched words plus title, word and article-label
+ * boosts, grouping by document on request, and writing the JSON answer
+ * with snippets whose highlights are exact byte ranges of the stored text. */
+#include "searcher/index.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+gz_status sr_index_open(const char *dir, sr_index **out, gz_error *err)
+{
+    *out = NULL;
+    sr_index *ix = gz_calloc(1, sizeof *ix);
+    if (!ix)
+        return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+    ix->dir = gz_strndup(dir, strlen(dir));
+    gz_status st = gz_snapshot_open(dir, &ix->snap, err);
+    if (st == GZ_EOF)
+        st = gz_error_set(err, GZ_IO, -1, "[searcher] %s: no index here (run gazette index first)", dir);
+    if (st == GZ_OK)
+        st = an_analyzer_open(&ix->an, err);
+    if (st == GZ_OK && strcmp(an_analyzer_id(ix->an), ix->snap->man.analyzer_id) != 0)
+        st = gz_error_set(err, GZ_VERSION, -1, "[searcher] %s was built by analyzer '%s', this is '%s'", dir,
+                          ix->snap->man.analyzer_id, an_analyzer_id(ix->an));
+    if (st != GZ_OK) {
+        sr_index_close(ix);
+        return st;
+    }
+    ix->n_units = ix->snap->n_units ? ix->snap->n_units : 1;
+    ix->avg_len = (double)ix->snap->n_positions / (double)ix->n_units;
+    if (ix->avg_len < 1)
+        ix->avg_len = 1;
+    *out = ix;
+    return GZ_OK;
+}
+
+void sr_index_close(sr_index *ix)
+{
+    if (!ix)
+        return;
+    gz_snapshot_close(ix->snap);
+    gz_textctx_free(ix->tctx);
+    an_analyzer_close(ix->an);
+    gz_free(ix->dir);
+    gz_free(ix);
+}
+
+uint64_t sr_index_generation(const sr_index *ix) { return ix->snap->man.generation; }
+
+uint64_t sr_index_disk_generation(const char *dir)
+{
+    gz_manifest m;
+    gz_manifest_init(&m);
+    uint64_t g = gz_manifest_read(dir, &m, NULL) == GZ_OK ? m.generation : 0;
+    gz_manifest_fini(&m);
+    return g;
+}
+
+/* ------------------------------------------------------------ booleans */
+
+typedef struct seg_eval {
+    const gz_segment *seg;
+    const uint8_t *deleted;
+    ulist *leaf; /* per leaf */
+} seg_eval;
+
+static gz_status ul_copy(ulist *dst, const ulist *src)
+{
+    for (size_t i = 0; i < src->n; i++)
+        if (ul_push(dst, src->unit[i], src->tf[i]) != GZ_OK)
+            return GZ_NOMEM;
+    return GZ_OK;
+}
+
+static gz_status all_units(const seg_eval *se, ulist *out)
+{
+    gz_seg_stats ss;
+    gz_segment_stats(se->seg, &ss);
+    for (uint32_t u = 0; u < ss.n_units; u++)
+        if (ul_push(out, u, 1) != GZ_OK)
+            return GZ_NOMEM;
+    return GZ_OK;
+}
+
+static int keeps(const seg_eval *se, const q_node *f, uint32_t unit, gz_buf *scratch, an_analyzer *an)
+{
+    gz_unitinfo ui;
+    gz_docinfo di;
+    if (gz_segment_unit(se->seg, unit, &ui) != GZ_OK || gz_segment_doc(se->seg, ui.doc, &di) != GZ_OK)
+        return 0;
+    switch (f->field) {
+    case F_DATE:
+    case F_YEAR: return di.date >= f->lo && di.date <= f->hi && di.date != 0;
+    case F_KIND: return f->kind >= 0 && ((int)ui.kind == f->kind || (int)di.kind == f->kind);
+    case F_ISSUER: return strcmp(di.issuer, f->text) == 0 || strstr(di.body, f->text) != NULL;
+    case F_DOCNO: {
+        gz_docno a, b;
+        if (!gz_docno_find(f->text, strlen(f->text), &a))
+            return strstr(di.docno_raw, f->text) != NULL;
+        return gz_docno_find(di.docno, strlen(di.docno), &b) && a.year == b.year && a.serial == b.serial &&
+               strcmp(a.issuer, b.issuer) == 0;
+    }
+    case F_TITLE: {
+        /* normalised substring of the title or of the unit's place */
+        const char *n1;
+        size_t l1;
+        const uint32_t *map;
+        if (an_normalize(an, f->text, strlen(f->text), &n1, &l1, &map) != GZ_OK)
+            return 0;
+        scratch->len = 0;
+        gz_buf_put(scratch, n1, l1);
+        gz_buf_cstr(scratch);
+        char *want = scratch->data ? gz_strndup(scratch->data, scratch->len) : NULL;
+        int hit = 0;
+        const char *fields[2] = {di.title, ui.path};
+        for (int k = 0; want && k < 2 && !hit; k++) {
+            const char *n2;
+            size_t l2;
+            if (an_normalize(an, fields[k], strlen(fields[k]), &n2, &l2, &map) == GZ_OK)
+                hit = memmem(n2, l2, want, strlen(want)) != NULL;
+        }
+        gz_free(want);
+        return hit;
+    }
+    default: return 1;
+    }
+}
+
+/* Evaluates n over one segment into out (sorted units). */
+static gz_status eval(const seg_eval *se, const q_node *n, ulist *out, gz_buf *scratch, an_analyzer *an)
+{
+    gz_status st = GZ_OK;
+    switch (n->type) {
+    case Q_TEXT:
+        return ul_copy(out, &se->leaf[n->leaf]);
+    case Q_FILTER: {
+        ulist all = {0};
+        st = all_units(se, &all);
+        for (size_t i = 0; st == GZ_OK && i < all.n; i++)
+            if (keeps(se, n, all.unit[i], scratch, an))
+                st = ul_push(out, all.unit[i], 1);
+        ul_fini(&all);
+        return st;
+    }
+    case Q_NOT: {
+        ulist all = {0}, inner = {0};
+        st = all_units(se, &all);
+        if (st == GZ_OK)
+            st = eval(se, n->kid[0], &inner, scratch, an);
+        for (size_t i = 0, j = 0; st == GZ_OK && i < all.n; i++) {
+            while (j < inner.n && inner.unit[j] < all.unit[i])
+                j++;
+            if (j >= inner.n || inner.unit[j] != all.unit[i])
+                st = ul_push(out, all.unit[i], 1);
+        }
+        ul_fini(&all);
+        ul_fini(&inner);
+        return st;
+    }
+    case Q_OR: {
+        ulist acc = {0};
+        for (size_t k = 0; st == GZ_OK && k < n->n_kid; k++) {
+            ulist kid = {0}, merged = {0};
+            st = eval(se, n->kid[k], &kid, scratch, an);
+            size_t i = 0, j = 0;
+            while (st == GZ_OK && (i < acc.n || j < kid.n)) {
+                if (j >= kid.n || (i < acc.n && acc.unit[i] < kid.unit[j]))
+                    st = ul_push(&merged, acc.unit[i++], 1);
+                else if (i >= acc.n || kid.unit[j] < acc.unit[i])
+                    st = ul_push(&merged, kid.unit[j++], 1);
+                else {
+                    st = ul_push(&merged, acc.unit[i++], 1);
+                    j++;
+                }
+            }
+            ul_fini(&acc);
+            ul_fini(&kid);
+            acc = merged;
+        }
+        *out = acc;
+        return st;
+    }
+    case Q_AND: {
+        /* lists intersect; filters and negations then remove */
+        ulist acc = {0};
+        int have = 0;
+        for (size_t k = 0; st == GZ_OK && k < n->n_kid; k++) {
+            const q_node *c = n->kid[k];
+            if (c->type == Q_FILTER || c->type == Q_NOT)
+                continue;
+            ulist kid = {0}, inter = {0};
+            st = eval(se, c, &kid, scratch, an);
+            if (!have) {
+                acc = kid;
+                have = 1;
+                continue;
+            }
+            for (size_t i = 0, j = 0; st == GZ_OK && i < acc.n && j < kid.n;) {
+                if (acc.unit[i] < kid.unit[j])
+                    i++;
+                else if (kid.unit[j] < acc.unit[i])
+                    j++;
+                else {
+                    st = ul_push(&inter, acc.unit[i], 1);
+                    i++;
+                    j++;
+                }
+            }
+            ul_fini(&acc);
+            ul_fini(&kid);
+            acc = inter;
+        }
+        if (!have && st == GZ_OK)
+            st = all_units(se, &acc);
+        for (size_t k = 0; st == GZ_OK && k < n->n_kid; k++) {
+            const q_node *c = n->kid[k];
+            if (c->type != Q_FILTER && c->type != Q_NOT)
+                continue;
+            ulist neg = {0}, kept = {0};
+            if (c->type == Q_NOT)
+                st = eval(se, c->kid[0], &neg, scratch, an);
+            for (size_t i = 0, j = 0; st == GZ_OK && i < acc.n; i++) {
+                int keep;
+                if (c->type == Q_FILTER) {
+                    keep = keeps(se, c, acc.unit[i], scratch, an);
+                } else {
+                    while (j < neg.n && neg.unit[j] < acc.unit[i])
+                        j++;
+                    keep = !(j < neg.n && neg.unit[j] == acc.unit[i]);
+                }
+                if (keep)
+                    st = ul_push(&kept, acc.unit[i], 1);
+            }
+            ul_fini(&neg);
+            ul_fini(&acc);
+            acc = kept;
+        }
+        *out = acc;
+        return st;
+    }
+    }
+    return st;
+}
+
+/* ------------------------------------------------------------- scoring */
+
+#define BM25_K1 1.2
+#define BM25_B 0.75
+#define W_TITLE 0.6
+#define W_WORD 0.5
+#define W_LABEL 3.0
+
+typedef struct hit {
+    double score;
+    uint32_t seg, unit, doc, date;
+} hit;
+
+static double bm25(double idf, double tf, double len, double avg)
+{
+    return idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * len / avg));
+}
+
+/* 第N条 as a whole leaf: units labelled so get a boost over mentions. */
+static int leaf_article_number(const char *text, int64_t *num)
+{
+    size_t len = strlen(text);
+    if (len < 9 || memcmp(text, "第", 3) != 0 || memcmp(text + len - 3, "条", 3) != 0)
+        return 0;
+    return gz_numeral_parse(text + 3, len - 6, num) == len - 6;
+}
+
+static int cmp_hit_score(const void *a, const void *b)
+{
+    const hit *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score < y->score ? 1 : -1;
+    if (x->seg != y->seg)
+        return x->seg < y->seg ? -1 : 1;
+    return (x->unit > y->unit) - (x->unit < y->unit);
+}
+
+static int cmp_hit_date(const void *a, const void *b)
+{
+    const hit *x = a, *y = b;
+    if (x->date != y->date)
+        return x->date < y->date ? 1 : -1;
+    return cmp_hit_score(a, b);
+}
+
+/* ------------------------------------------------------------- output */
+
+static void json_kv_str(gz_buf *b, const char *k, const char *v)
+{
+    gz_buf_printf(b, "\"%s\":", k);
+    gz_json_str(b, v, strlen(v));
+}
+
+static void json_date(gz_buf *b, uint32_t d)
+{
+    if (d)
+        gz_buf_printf(b, "\"date\":\"%04u-%02u-%02u\"", d / 10000, d / 100 % 100, d % 100);
+    else
+        gz_buf_puts(b, "\"date\":null");
+}
+
+static int cmp_occ(const void *a, const void *b)
+{
+    const occ *x = a, *y = b;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+/* The snippet of a unit: up to ~160 characters around its first match, and
+ * the highlights inside it as byte ranges of the snippet. */
+static void write_snippet(sr_index *ix, const q_plan *plan, const char *doc_text, size_t doc_len,
+                          const gz_unitinfo *ui, gz_buf *b)
+{
+    const char *text = doc_text + ui->start;
+    uint32_t len = ui->end <= doc_len ? ui->end - ui->start : 0;
+    occ found[64];
+    size_t n_found = 0;
+    const an_token *t;
+    size_t n;
+    if (an_analyze(ix->an, text, len, AN_MODE_DOCUMENT, &t, &n) == GZ_OK)
+        for (size_t l = 0; l < plan->n_leaf && n_found < 64; l++)
+            if (plan->leaf[l].positive)
+                n_found += sr_leaf_occurrences(&plan->leaf[l], text, t, n, found + n_found, 64 - n_found);
+    qsort(found, n_found, sizeof *found, cmp_occ);
+    /* window: from a little before the first match, at most 480 bytes */
+    uint32_t from = n_found && found[0].start > 90 ? found[0].start - 90 : 0, to;
+    while (from > 0 && ((unsigned char)text[from] & 0xC0) == 0x80)
+        from--;
+    to = from + 480 < len ? from + 480 : len;
+    while (to < len && ((unsigned char)text[to] & 0xC0) == 0x80)
+        to--;
+    gz_buf_puts(b, "\"snippet\":");
+    gz_json_str(b, text + from, to - from);
+    gz_buf_printf(b, ",\"snippet_start\":%u,\"highlights\":[", ui->start + from);
+    uint32_t last_end = 0;
+    int first = 1;
+    for (size_t i = 0; i < n_found; i++) {
+        occ o = found[i];
+        if (o.start < from || o.end > to || o.start < last_end)
+            continue;
+        gz_buf_printf(b, "%s[%u,%u]", first ? "" : ",", o.start - from, o.end - from);
+        last_end = o.end;
+        first = 0;
+    }
+    gz_buf_putc(b, ']');
+}
+
+static void write_unit(gz_buf *b, const gz_unitinfo *ui, uint32_t seg_id, uint32_t unit)
+{
+    gz_buf_printf(b, "\"unit\":{\"id\":\"%u-%u-%u\",\"kind\":\"%s\"", seg_id, ui->doc, unit,
+                  gz_kind_name((gz_kind)ui->kind));
+    if (ui->number >= 0)
+        gz_buf_printf(b, ",\"number\":%d", ui->number);
+    if (ui->sub)
+        gz_buf_printf(b, ",\"sub\":%u", ui->sub);
+    gz_buf_putc(b, ',');
+    json_kv_str(b, "label", ui->label);
+    gz_buf_putc(b, ',');
+    json_kv_str(b, "path", ui->path);
+    gz_buf_printf(b, ",\"start\":%u,\"end\":%u}", ui->start, ui->end);
+}
+
+static void write_hit(sr_index *ix, const q_plan *plan, const hit *h, gz_buf *b, gz_buf *text)
+{
+    const gz_segment *seg = ix->snap->seg[h->seg];
+    gz_unitinfo ui;
+    gz_docinfo di;
+    if (gz_segment_unit(seg, h->unit, &ui) != GZ_OK || gz_segment_doc(seg, ui.doc, &di) != GZ_OK)
+        return;
+    uint32_t seg_id = ix->snap->man.seg[h->seg].id;
+    gz_buf_printf(b, "{\"id\":\"%u-%u\",", seg_id, ui.doc);
+    json_kv_str(b, "source", di.source);
+    gz_buf_putc(b, ',');
+    json_kv_str(b, "title", di.title);
+    gz_buf_putc(b, ',');
+    if (*di.docno_raw)
+        json_kv_str(b, "docno", di.docno_raw);
+    else
+        gz_buf_puts(b, "\"docno\":null");
+    gz_buf_putc(b, ',');
+    json_date(b, di.date);
+    gz_buf_printf(b, ",\"score\":%.4f,", h->score);
+    if (*di.issue) {
+        json_kv_str(b, "issue", di.issue);
+        gz_buf_putc(b, ',');
+    }
+    if (gz_segment_text(seg, ui.doc, text, &ix->tctx) == GZ_OK)
+        write_snippet(ix, plan, text->data ? text->data : "", text->len, &ui, b);
+    else
+        gz_buf_puts(b, "\"snippet\":\"\",\"snippet_start\":0,\"highlights\":[]");
+    gz_buf_putc(b, ',');
+    write_unit(b, &ui, seg_id, h->unit);
+    gz_buf_putc(b, '}');
+}
+
+typedef struct facet {
+    char key[64];
+    size_t count;
+} facet;
+
+static void facet_add(facet *f, size_t *n, size_t cap, const char *key)
+{
+    if (!*key)
+        return;
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(f[i].key, key) == 0) {
+            f[i].count++;
+            return;
+        }
+    if (*n < cap) {
+        snprintf(f[*n].key, sizeof f[*n].key, "%s", key);
+        f[*n].count = 1;
+        (*n)++;
+    }
+}
+
+static int cmp_facet(const void *a, const void *b)
+{
+    const facet *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    return strcmp(x->key, y->key);
+}
+
+static void write_facet(gz_buf *b, const char *name, facet *f, size_t n)
+{
+    qsort(f, n, sizeof *f, cmp_facet);
+    gz_buf_printf(b, "\"%s\":[", name);
+    for (size_t i = 0; i < n && i < 50; i++) {
+        gz_buf_printf(b, "%s{\"value\":", i ? "," : "");
+        gz_json_str(b, f[i].key, strlen(f[i].key));
+        gz_buf_printf(b, ",\"count\":%zu}", f[i].count);
+    }
+    gz_buf_putc(b, ']');
+}
+
+/* Runs plan; fills hits (one per matching live unit, scored). */
+static gz_status run(sr_index *ix, const q_plan *plan, hit **hits_out, size_t *n_out)
+{
+    gz_snapshot *snap = ix->snap;
+    size_t n_seg = snap->man.n_seg, n_leaf = plan->n_leaf;
+    seg_eval *se = gz_calloc(n_seg + 1, sizeof *se);
+    double *df = gz_calloc(n_leaf + 1, sizeof *df);
+    hit *hits = NULL;
+    size_t n_hits = 0, cap = 0;
+    gz_status st = se && df ? GZ_OK : GZ_NOMEM;
+    gz_buf scratch;
+    gz_buf_init(&scratch);
+    /* leaves, per segment; document frequencies over all of them */
+    for (size_t s = 0; st == GZ_OK && s < n_seg; s++) {
+        se[s].seg = snap->seg[s];
+        se[s].deleted = snap->deleted[s];
+        se[s].leaf = gz_calloc(n_leaf + 1, sizeof *se[s].leaf);
+        if (!se[s].leaf) {
+            st = GZ_NOMEM;
+            break;
+        }
+        for (size_t l = 0; st == GZ_OK && l < n_leaf; l++) {
+            st = sr_match_leaf(snap->seg[s], &plan->leaf[l], &se[s].leaf[l]);
+            df[l] += (double)se[s].leaf[l].n;
+        }
+    }
+    for (size_t s = 0; st == GZ_OK && plan->root && s < n_seg; s++) {
+        ulist res = {0};
+        st = eval(&se[s], plan->root, &res, &scratch, ix->an);
+        /* scoring */
+        for (size_t i = 0; st == GZ_OK && i < res.n; i++) {
+            uint32_t u = res.unit[i];
+            gz_unitinfo ui;
+            gz_docinfo di;
+            if (gz_segment_unit(se[s].seg, u, &ui) != GZ_OK || gz_segment_doc(se[s].seg, ui.doc, &di) != GZ_OK)
+                continue;
+            if (gz_bit(se[s].deleted, ui.doc))
+                continue;
+            double score = 0, len = ui.len ? ui.len : 1;
+            size_t matched = 0;
+            for (size_t l = 0; l < n_leaf; l++) {
+                if (!plan->leaf[l].positive)
+                    continue;
+                double idf = log(1 + ((double)ix->n_units - df[l] + 0.5) / (df[l] + 0.5));
+                ssize_t at = ul_find(&se[s].leaf[l], u);
+                if (at >= 0) {
+                    score += bm25(idf, se[s].leaf[l].tf[at], len, ix->avg_len);
+                    matched++;
+                    int64_t num;
+                    if (ui.kind == GZ_KIND_ARTICLE && leaf_article_number(plan->leaf[l].text, &num) &&
+                        num == ui.number)
+                        score += W_LABEL * idf;
+                }
+                /* the document's title line holds the word too */
+                if (di.n_units && ul_find(&se[s].leaf[l], di.first_unit) >= 0)
+                    score += W_TITLE * idf;
+                /* whole words (3+ characters) as ICU segments them */
+                for (size_t w = 0; w < plan->leaf[l].n_words && at >= 0; w++) {
+                    char term[GZ_TERM_MAX + 1];
+                    size_t wl = strlen(plan->leaf[l].words[w]);
+                    if (wl + 1 > GZ_TERM_MAX)
+                        continue;
+                    term[0] = GZ_FIELD_WORD;
+                    memcpy(term + 1, plan->leaf[l].words[w], wl);
+                    gz_terminfo ti;
+                    if (gz_segment_term(se[s].seg, term, wl + 1, &ti) != 1)
+                        continue;
+                    gz_post p;
+                    if (gz_post_open(&p, se[s].seg, &ti) == GZ_OK && gz_post_seek(&p, u) == GZ_OK && p.unit == u)
+                        score += W_WORD * bm25(idf, p.tf, ui.words ? ui.words : 1, 8);
+                    gz_post_fini(&p);
+                }
+            }
+            if (plan->question && n_leaf)
+                score *= (1.0 + (double)matched) / (1.0 + (double)n_leaf);
+            if (plan->any_word) {
+                /* how many of the words the unit's document holds */
+                size_t in_doc = 0, pos = 0;
+                for (size_t l = 0; l < n_leaf; l++) {
+                    if (!plan->leaf[l].positive)
+                        continue;
+                    pos++;
+                    const ulist *ll = &se[s].leaf[l];
+                    /* first listed unit at or after the document's first */
+                    size_t lo = 0, hi = ll->n;
+                    while (lo < hi) {
+                        size_t mid = (lo + hi) / 2;
+                        if (ll->unit[mid] < di.first_unit)
+                            lo = mid + 1;
+                        else
+                            hi = mid;
+                    }
+                    in_doc += lo < ll->n && ll->unit[lo] < di.first_unit + di.n_units;
+                }
+                score *= 1.0 + 4.0 * (double)in_doc / (double)(pos ? pos : 1);
+                if (in_doc == pos)
+                    score += 100.0; /* documents with every word above the rest */
+            }
+            if (n_hits == cap) {
+                cap = cap ? cap * 2 : 256;
+                hit *h = gz_realloc(hits, cap * sizeof *h);
+                if (!h) {
+                    st = GZ_NOMEM;
+                    break;
+                }
+                hits = h;
+            }
+            hits[n_hits++] = (hit){score, (uint32_t)s, u, ui.doc, di.date};
+        }
+        ul_fini(&res);
+    }
+    for (size_t s = 0; se && s < n_seg; s++) {
+        for (size_t l = 0; se[s].leaf && l < n_leaf; l++)
+            ul_fini(&se[s].leaf[l]);
+        gz_free(se[s].leaf);
+    }
+    gz_free(se);
+    gz_free(df);
+    gz_buf_fini(&scratch);
+    if (st != GZ_OK) {
+        gz_free(hits);
+        return st;
+    }
+    *hits_out = hits;
+    *n_out = n_hits;
+    return GZ_OK;
+}
+
+gz_status sr_search_ids(sr_index *ix, const char *query, uint64_t **ids, size_t *n, gz_error *err)
+{
+    q_plan plan;
+    hit *hits = NULL;
+    size_t n_hits = 0;
+    gz_status st = q_parse(ix->an, query, Q_READ_KEYWORDS, &plan);
+    if (st == GZ_OK)
+        st = run(ix, &plan, &hits, &n_hits);
+    q_plan_fini(&plan);
+    if (st != GZ_OK) {
+        gz_free(hits);
+        return gz_error_set(err, st, -1, "[searcher][search] %s", gz_status_str(st));
+    }
+    *ids = gz_alloc((n_hits + 1) * sizeof **ids);
+    if (!*ids) {
+        gz_free(hits);
+        return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+    }
+    for (size_t i = 0; i < n_hits; i++)
+        (*ids)[i] = (uint64_t)ix->snap->man.seg[hits[i].seg].id << 32 | hits[i].unit;
+    *n = n_hits;
+    gz_free(hits);
+    return GZ_OK;
+}
+
+gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_error *err)
+{
+    const char *q = rq->query ? rq->query : "";
+    q_plan plan;
+    int question = q_is_question(q), any = 0;
+    gz_status st = q_parse(ix->an, q, question ? Q_READ_QUESTION : Q_READ_KEYWORDS, &plan);
+    hit *hits = NULL;
+    size_t n_hits = 0;
+    if (st == GZ_OK)
+        st = run(ix, &plan, &hits, &n_hits);
+    /* keywords that no unit holds together: any of them, the units of
+     * documents that hold more of them first */
+    if (st == GZ_OK && !question && n_hits == 0 && plan.n_leaf > 1 && plan.root && plan.root->type == Q_AND) {
+        q_plan_fini(&plan);
+        any = 1;
+        st = q_parse(ix->an, q, Q_READ_ANY_WORD, &plan);
+        if (st == GZ_OK) {
+            const char *m = "no single unit holds every word: any word, documents holding all first";
+            if (plan.notes.len)
+                gz_buf_putc(&plan.notes, ',');
+            gz_json_str(&plan.notes, m, strlen(m));
+            st = run(ix, &plan, &hits, &n_hits);
+        }
+    }
+    if (st != GZ_OK) {
+        q_plan_fini(&plan);
+        gz_free(hits);
+        return gz_error_set(err, st, -1, "[searcher][search] %s", gz_status_str(st));
+    }
+    /* facets over every match */
+    facet years[64], issuers[64], kinds[GZ_KIND__COUNT];
+    size_t ny = 0, ni = 0, nk = 0;
+    for (size_t i = 0; i < n_hits; i++) {
+        const gz_segment *seg = ix->snap->seg[hits[i].seg];
+        gz_unitinfo ui;
+        gz_docinfo di;
+        if (gz_segment_unit(seg, hits[i].unit, &ui) != GZ_OK || gz_segment_doc(seg, ui.doc, &di) != GZ_OK)
+            continue;
+        char y[8] = "";
+        if (di.date)
+            snprintf(y, sizeof y, "%u", di.date / 10000);
+        facet_add(years, &ny, 64, y);
+        facet_add(issuers, &ni, 64, di.issuer);
+        facet_add(kinds, &nk, GZ_KIND__COUNT, gz_kind_name((gz_kind)ui.kind));
+    }
+    if (n_hits > 1)
+        qsort(hits, n_hits, sizeof *hits, rq->sort == SR_SORT_DATE ? cmp_hit_date : cmp_hit_score);
+    size_t total = n_hits;
+    if (rq->unit == SR_BY_DOCUMENT) {
+        /* the best unit of each document, in rank order */
+        size_t w = 0;
+        for (size_t i = 0; i < n_hits; i++) {
+            int seen = 0;
+            for (size_t j = 0; j < w && !seen; j++)
+                seen = hits[j].seg == hits[i].seg && hits[j].doc == hits[i].doc;
+            if (!seen)
+                hits[w++] = hits[i];
+        }
+        total = n_hits = w;
+    }
+    gz_buf_puts(out, "{");
+    json_kv_str(out, "query", q);
+    gz_buf_puts(out, ",\"read_as\":");
+    gz_json_str(out, plan.read_as.data ? plan.read_as.data : "", plan.read_as.len);
+    gz_buf_printf(out, ",\"mode\":\"%s\",\"unit\":\"%s\",\"notes\":[%s],\"total\":%zu,\"hits\":[",
+                  question ? "question" : any ? "any-word" : "keywords", rq->unit == SR_BY_DOCUMENT ? "document" : "article",
+                  plan.notes.data ? plan.notes.data : "", total);
+    gz_buf text;
+    gz_buf_init(&text);
+    size_t n = rq->n ? rq->n : 10;
+    for (size_t i = rq->offset, k = 0; i < n_hits && k < n; i++, k++) {
+        if (k)
+            gz_buf_putc(out, ',');
+        write_hit(ix, &plan, &hits[i], out, &text);
+    }
+    gz_buf_fini(&text);
+    gz_buf_puts(out, "],\"facets\":{");
+    write_facet(out, "year", years, ny);
+    gz_buf_putc(out, ',');
+    write_facet(out, "issuer", issuers, ni);
+    gz_buf_putc(out, ',');
+    write_facet(out, "kind", kinds, nk);
+    gz_buf_puts(out, "}}");
+    gz_free(hits);
+    q_plan_fini(&plan);
+    return out->status == GZ_OK ? GZ_OK : gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+}

@@ -1,0 +1,53 @@
+/* searcher/searcher.h: the one public header of gz_searcher. Opens the last
+ * commit of an index (through format/, never the indexer), parses queries
+ * (docs/query.md), matches and ranks units, builds snippets, facets,
+ * article and 文号 lookups, and writes the JSON the CLI and the server
+ * return. Called by cli/ and server/. */
+#ifndef GZ_SEARCHER_SEARCHER_H
+#define GZ_SEARCHER_SEARCHER_H
+
+#include "common/common.h"
+
+typedef struct sr_index sr_index;
+
+/* Opens DIR's last commit and an analyzer; refuses (GZ_VERSION) an index
+ * built by another analyzer. The index is a snapshot: later commits are
+ * seen by sr_index_reopen. One sr_index may serve one thread at a time. */
+gz_status sr_index_open(const char *dir, sr_index **out, gz_error *err);
+void sr_index_close(sr_index *ix);
+/* Generation of the snapshot, and of the MANIFEST on disk now (0 if none). */
+uint64_t sr_index_generation(const sr_index *ix);
+uint64_t sr_index_disk_generation(const char *dir);
+
+typedef enum sr_unit_mode { SR_BY_UNIT = 0, SR_BY_DOCUMENT } sr_unit_mode;
+typedef enum sr_sort { SR_SORT_SCORE = 0, SR_SORT_DATE } sr_sort;
+
+typedef struct sr_request {
+    const char *query;
+    size_t n, offset;  /* page */
+    sr_unit_mode unit;
+    sr_sort sort;
+} sr_request;
+
+/* Runs a search and writes the answer as one JSON object into out:
+ * {"query", "read_as", "notes", "mode", "total", "hits": [...], "facets"}
+ * (docs/query.md and docs/api.md give every field). A query never fails on
+ * what a person types: odd syntax is searched as text and noted. */
+gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_error *err);
+
+/* Every unit matching query, read as keywords (no question fallback), as
+ * (segment id << 32 | unit) in no particular order; *ids is freed with
+ * gz_free. For tests and tools that compare match sets. */
+gz_status sr_search_ids(sr_index *ix, const char *query, uint64_t **ids, size_t *n, gz_error *err);
+
+/* Article lookup: 《title》第四十六条, title 第46条, 第十条之一 ...
+ * Writes {"title","source","unit","text","document"} when one article
+ * matches, {"candidates": [...]} when several do (*ambiguous = 1), or
+ * {"candidates": []} when none does. */
+gz_status sr_article_json(sr_index *ix, const char *ref, gz_buf *out, int *ambiguous, gz_error *err);
+
+/* A document by id ("SEG-DOC", as hits give it): its metadata, units and
+ * text as JSON; GZ_INVALID for an unknown id. */
+gz_status sr_show_json(sr_index *ix, const char *id, gz_buf *out, gz_error *err);
+
+#endif

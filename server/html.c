@@ -1,0 +1,394 @@
+/* server/html.c: the Chinese web page for citizens and clerks: a search box,
+ * filters with counts, highlighted snippets, paging, a document view with an
+ * anchor per unit, and an article lookup box. Plain HTML and CSS: usable
+ * without JavaScript, and on a phone. */
+#include "server/html.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void html_escape(gz_buf *b, const char *s, size_t len)
+{
+    const char *p = s, *end = s + len;
+    while (p < end) {
+        const char *q = p;
+        int32_t c = gz_utf8_next(&q, end);
+        if (c < 0) {
+            gz_buf_puts(b, "\xEF\xBF\xBD");
+            p++;
+            continue;
+        }
+        switch (c) {
+        case '&': gz_buf_puts(b, "&amp;"); break;
+        case '<': gz_buf_puts(b, "&lt;"); break;
+        case '>': gz_buf_puts(b, "&gt;"); break;
+        case '"': gz_buf_puts(b, "&quot;"); break;
+        case '\'': gz_buf_puts(b, "&#39;"); break;
+        default: gz_buf_put(b, p, (size_t)(q - p));
+        }
+        p = q;
+    }
+}
+
+static void esc(gz_buf *b, const char *s) { html_escape(b, s ? s : "", s ? strlen(s) : 0); }
+
+/* Percent-encodes s for a URL query value. */
+static void url_enc(gz_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+            *p == '_' || *p == '.')
+            gz_buf_putc(b, (char)*p);
+        else {
+            char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+            gz_buf_put(b, e, 3);
+        }
+    }
+}
+
+/* href of a document opened at one of its units. */
+static void unit_href(gz_buf *b, const char *doc_id, const char *unit_id)
+{
+    gz_buf_puts(b, "/doc/");
+    url_enc(b, doc_id);
+    gz_buf_puts(b, "?u=");
+    url_enc(b, unit_id);
+    gz_buf_puts(b, "#u-");
+    url_enc(b, unit_id);
+}
+
+static const char *js(json_object *o, const char *k)
+{
+    json_object *v;
+    return o && json_object_object_get_ex(o, k, &v) && json_object_is_type(v, json_type_string)
+               ? json_object_get_string(v)
+               : "";
+}
+
+static json_object *jo(json_object *o, const char *k)
+{
+    json_object *v = NULL;
+    if (o)
+        json_object_object_get_ex(o, k, &v);
+    return v;
+}
+
+const char html_css[] =
+    "*{box-sizing:border-box}body{margin:0;font:16px/1.6 system-ui,'Noto Sans CJK SC','PingFang SC',"
+    "'Microsoft YaHei',sans-serif;color:#1b1b1b;background:#f6f6f3}"
+    "header{background:#9b1c1c;color:#fff;padding:12px 16px}header a{color:#fff;text-decoration:none}"
+    "h1{margin:0 0 8px;font-size:20px}form{display:flex;gap:6px;flex-wrap:wrap;margin:6px 0}"
+    "input[type=search],input[type=text]{flex:1 1 220px;min-width:0;padding:8px;font-size:16px;border:1px solid #ccc;"
+    "border-radius:4px}button,select{padding:8px 12px;font-size:16px;border-radius:4px;border:1px solid #ccc}"
+    "button{background:#fff;cursor:pointer}main{display:flex;gap:16px;max-width:1100px;margin:0 auto;padding:16px}"
+    "aside{flex:0 0 200px}section{flex:1;min-width:0}aside h3{font-size:15px;margin:12px 0 4px}"
+    "aside ul{list-style:none;margin:0;padding:0}aside li a{text-decoration:none}aside .on{font-weight:bold}"
+    "ol.hits{padding-left:1.4em}ol.hits li{background:#fff;margin:0 0 12px;padding:10px 12px;border-radius:6px;"
+    "box-shadow:0 1px 2px rgba(0,0,0,.08)}.hit a.t{font-size:17px;font-weight:600;color:#0b3d91}"
+    ".where{color:#9b1c1c;font-size:14px}.snip{margin:4px 0;white-space:pre-wrap;word-break:break-all}"
+    "mark{background:#ffe58a;padding:0 1px}small{color:#666}.notes{color:#666;font-size:14px}"
+    ".pages a,.pages span{margin-right:8px}.doc{background:#fff;padding:16px;border-radius:6px}"
+    ".unit{white-space:pre-wrap;padding:4px 6px;margin:2px 0;border-left:3px solid transparent;"
+    "word-break:break-all}.unit:target,.unit.hit{border-left-color:#9b1c1c;background:#fff7e6}"
+    ".unit.chapter,.unit.section,.unit.document,.unit.regulation{font-weight:bold}"
+    ".focus{margin:0 0 16px;padding:8px;background:#fffaf0;border-radius:6px}"
+    ".meta{color:#555;font-size:14px}.art{background:#fff;padding:16px;border-radius:6px;white-space:pre-wrap}"
+    "@media(max-width:700px){main{flex-direction:column;padding:8px}aside{flex:none}}";
+
+static void head(gz_buf *b, const char *title)
+{
+    gz_buf_puts(b, "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+                   "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>");
+    esc(b, title);
+    gz_buf_puts(b, "</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>");
+}
+
+static void header(gz_buf *b, const page_params *p)
+{
+    gz_buf_puts(b, "<header><h1><a href=\"/\">政府公报全文检索</a></h1>"
+                   "<form action=\"/\" method=\"get\" role=\"search\">"
+                   "<input type=\"search\" name=\"q\" aria-label=\"关键词\" placeholder=\"输入关键词，如：职工代表大会\" value=\"");
+    esc(b, p ? p->q : "");
+    gz_buf_puts(b, "\"><select name=\"unit\" aria-label=\"结果单位\"><option value=\"article\">按条文</option>"
+                   "<option value=\"document\"");
+    if (p && p->unit && strcmp(p->unit, "document") == 0)
+        gz_buf_puts(b, " selected");
+    gz_buf_puts(b, ">按文件</option></select><button type=\"submit\">搜索</button></form>"
+                   "<form action=\"/article\" method=\"get\"><input type=\"text\" name=\"ref\" aria-label=\"条文\" "
+                   "placeholder=\"条文查询：《…办法》第四十六条\" value=\"");
+    esc(b, p ? p->ref : "");
+    gz_buf_puts(b, "\"><button type=\"submit\">查条文</button></form></header>");
+}
+
+/* A link to the current search with one parameter changed. */
+static void search_link(gz_buf *b, const page_params *p, const char *key, const char *val, size_t page)
+{
+    const char *keys[] = {"q", "unit", "year", "issuer", "kind", "sort"};
+    const char *vals[] = {p->q, p->unit, p->year, p->issuer, p->kind, p->sort};
+    gz_buf_puts(b, "/?");
+    int first = 1;
+    for (size_t i = 0; i < 6; i++) {
+        const char *v = strcmp(keys[i], key) == 0 ? val : vals[i];
+        if (!v || !*v)
+            continue;
+        gz_buf_puts(b, first ? "" : "&amp;");
+        gz_buf_printf(b, "%s=", keys[i]);
+        url_enc(b, v);
+        first = 0;
+    }
+    if (page > 1)
+        gz_buf_printf(b, "%spage=%zu", first ? "" : "&amp;", page);
+}
+
+/* Chinese names for the unit kinds shown in the filters. */
+static const char *kind_label(const char *k)
+{
+    static const char *const map[][2] = {
+        {"article", "条文"},   {"paragraph", "段落"},   {"row", "表格行"},   {"item", "项"},
+        {"section", "节/标题"}, {"chapter", "章"},       {"part", "编"},      {"document", "文件标题"},
+        {"regulation", "附发文件标题"}, {"attachment", "附件标题"}, {"masthead", "刊头"},
+        {"contents", "目录"},  {"frontmatter", "编委会"}, {"backmatter", "简介"}, {"table", "表格"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i][0], k) == 0)
+            return map[i][1];
+    return k;
+}
+
+static void facet_block(gz_buf *b, const page_params *p, json_object *facets, const char *name, const char *label,
+                        const char *current)
+{
+    json_object *arr = jo(facets, name);
+    if (!arr || !json_object_array_length(arr))
+        return;
+    gz_buf_printf(b, "<h3>%s</h3><ul>", label);
+    if (current && *current) {
+        gz_buf_puts(b, "<li><a href=\"");
+        search_link(b, p, name, "", 1);
+        gz_buf_puts(b, "\">全部</a></li>");
+    }
+    for (size_t i = 0; i < json_object_array_length(arr) && i < 12; i++) {
+        json_object *f = json_object_array_get_idx(arr, i);
+        const char *v = js(f, "value");
+        gz_buf_puts(b, "<li><a href=\"");
+        search_link(b, p, name, v, 1);
+        gz_buf_printf(b, "\"%s>", current && strcmp(current, v) == 0 ? " class=\"on\"" : "");
+        esc(b, strcmp(name, "kind") == 0 ? kind_label(v) : v);
+        gz_buf_printf(b, "</a> (%d)</li>", json_object_get_int(jo(f, "count")));
+    }
+    gz_buf_puts(b, "</ul>");
+}
+
+/* The snippet with its highlights as <mark>. */
+static void snippet(gz_buf *b, json_object *hit)
+{
+    const char *s = js(hit, "snippet");
+    size_t len = strlen(s), at = 0;
+    json_object *hl = jo(hit, "highlights");
+    for (size_t i = 0; hl && i < json_object_array_length(hl); i++) {
+        json_object *r = json_object_array_get_idx(hl, i);
+        size_t a = (size_t)json_object_get_int(json_object_array_get_idx(r, 0)),
+               e = (size_t)json_object_get_int(json_object_array_get_idx(r, 1));
+        if (a < at || e > len || a > e)
+            continue;
+        html_escape(b, s + at, a - at);
+        gz_buf_puts(b, "<mark>");
+        html_escape(b, s + a, e - a);
+        gz_buf_puts(b, "</mark>");
+        at = e;
+    }
+    html_escape(b, s + at, len - at);
+}
+
+void html_search_page(gz_buf *b, const page_params *p, json_object *ans)
+{
+    head(b, p->q && *p->q ? p->q : "政府公报全文检索");
+    header(b, p);
+    gz_buf_puts(b, "<main>");
+    if (!ans) {
+        gz_buf_puts(b, "<section><p>输入关键词搜索公报文件与法规条文。可用引号搜索短语，"
+                       "用 OR 表示或，用 - 排除；也可直接输入问题或文号（如 伊政发〔2023〕110号）。</p></section></main></body></html>");
+        return;
+    }
+    json_object *facets = jo(ans, "facets");
+    gz_buf_puts(b, "<aside>");
+    facet_block(b, p, facets, "year", "年份", p->year);
+    facet_block(b, p, facets, "issuer", "发文机关", p->issuer);
+    facet_block(b, p, facets, "kind", "类型", p->kind);
+    gz_buf_puts(b, "</aside><section>");
+    int total = json_object_get_int(jo(ans, "total"));
+    gz_buf_printf(b, "<p class=\"notes\">共 %d 条结果", total);
+    if (strcmp(js(ans, "mode"), "question") == 0)
+        gz_buf_puts(b, "（按问题理解：包含任一关键词，相关度高者在前）");
+    else if (strcmp(js(ans, "mode"), "any-word") == 0)
+        gz_buf_puts(b, "（没有同时包含全部关键词的条文：同一文件包含全部关键词者在前）");
+    json_object *notes = jo(ans, "notes");
+    for (size_t i = 0; notes && i < json_object_array_length(notes); i++) {
+        gz_buf_puts(b, "；");
+        esc(b, json_object_get_string(json_object_array_get_idx(notes, i)));
+    }
+    gz_buf_puts(b, "。 排序：");
+    if (p->sort && strcmp(p->sort, "date") == 0) {
+        gz_buf_puts(b, "<a href=\"");
+        search_link(b, p, "sort", "", 1);
+        gz_buf_puts(b, "\">相关度</a> · <b>日期</b>");
+    } else {
+        gz_buf_puts(b, "<b>相关度</b> · <a href=\"");
+        search_link(b, p, "sort", "date", 1);
+        gz_buf_puts(b, "\">日期</a>");
+    }
+    gz_buf_puts(b, "</p>");
+    json_object *hits = jo(ans, "hits");
+    size_t n = hits ? json_object_array_length(hits) : 0;
+    gz_buf_printf(b, "<ol class=\"hits\" start=\"%zu\">", (p->page - 1) * 10 + 1);
+    for (size_t i = 0; i < n; i++) {
+        json_object *h = json_object_array_get_idx(hits, i), *u = jo(h, "unit");
+        gz_buf_puts(b, "<li class=\"hit\"><a class=\"t\" href=\"");
+        unit_href(b, js(h, "id"), js(u, "id"));
+        gz_buf_puts(b, "\">");
+        esc(b, js(h, "title"));
+        gz_buf_puts(b, "</a><div class=\"where\">");
+        esc(b, js(u, "path"));
+        gz_buf_puts(b, " ");
+        esc(b, js(u, "label"));
+        gz_buf_puts(b, "</div><p class=\"snip\">");
+        snippet(b, h);
+        gz_buf_puts(b, "</p><small>");
+        if (*js(h, "docno")) {
+            esc(b, js(h, "docno"));
+            gz_buf_puts(b, " · ");
+        }
+        esc(b, js(h, "date"));
+        gz_buf_puts(b, " · ");
+        esc(b, js(h, "source"));
+        gz_buf_puts(b, "</small></li>");
+    }
+    gz_buf_puts(b, "</ol><p class=\"pages\">");
+    size_t pages = ((size_t)total + 9) / 10;
+    if (p->page > 1) {
+        gz_buf_puts(b, "<a href=\"");
+        search_link(b, p, "", "", p->page - 1);
+        gz_buf_puts(b, "\">上一页</a>");
+    }
+    if (pages > 1)
+        gz_buf_printf(b, "<span>第 %zu / %zu 页</span>", p->page, pages);
+    if (p->page < pages) {
+        gz_buf_puts(b, "<a href=\"");
+        search_link(b, p, "", "", p->page + 1);
+        gz_buf_puts(b, "\">下一页</a>");
+    }
+    gz_buf_puts(b, "</p></section></main></body></html>");
+}
+
+void html_doc_page(gz_buf *b, json_object *o, const char *target)
+{
+    json_object *d = jo(o, "document");
+    head(b, js(d, "title"));
+    header(b, NULL);
+    gz_buf_puts(b, "<main><section class=\"doc\"><h2>");
+    esc(b, js(d, "title"));
+    gz_buf_puts(b, "</h2><p class=\"meta\">");
+    if (*js(d, "docno")) {
+        esc(b, js(d, "docno"));
+        gz_buf_puts(b, " · ");
+    }
+    esc(b, js(d, "date"));
+    gz_buf_puts(b, " · ");
+    esc(b, js(o, "issue"));
+    gz_buf_puts(b, " · 来源：");
+    esc(b, js(d, "source"));
+    gz_buf_puts(b, "</p>");
+    const char *text = js(o, "text");
+    size_t tlen = strlen(text);
+    json_object *units = jo(o, "units");
+    /* the unit asked for first, so a phone shows it without scrolling */
+    for (size_t i = 0; target && *target && units && i < json_object_array_length(units); i++) {
+        json_object *u = json_object_array_get_idx(units, i);
+        size_t a = (size_t)json_object_get_int(jo(u, "start")), e = (size_t)json_object_get_int(jo(u, "end"));
+        if (strcmp(js(u, "id"), target) != 0 || a > e || e > tlen)
+            continue;
+        gz_buf_puts(b, "<div class=\"focus\"><p class=\"meta\">");
+        esc(b, js(u, "path"));
+        gz_buf_puts(b, " <a href=\"#u-");
+        esc(b, target);
+        gz_buf_puts(b, "\">在全文中查看</a></p><div class=\"unit hit\">");
+        html_escape(b, text + a, e - a);
+        gz_buf_puts(b, "</div></div><h3>全文</h3>");
+    }
+    for (size_t i = 0; units && i < json_object_array_length(units); i++) {
+        json_object *u = json_object_array_get_idx(units, i);
+        size_t a = (size_t)json_object_get_int(jo(u, "start")), e = (size_t)json_object_get_int(jo(u, "end"));
+        if (a > e || e > tlen)
+            continue;
+        const char *id = js(u, "id");
+        gz_buf_puts(b, "<div id=\"u-");
+        esc(b, id);
+        gz_buf_puts(b, "\" class=\"unit ");
+        esc(b, js(u, "kind"));
+        if (target && strcmp(target, id) == 0)
+            gz_buf_puts(b, " hit");
+        gz_buf_puts(b, "\">");
+        html_escape(b, text + a, e - a);
+        gz_buf_puts(b, "</div>");
+    }
+    gz_buf_puts(b, "</section></main></body></html>");
+}
+
+void html_article_page(gz_buf *b, const char *ref, json_object *o)
+{
+    page_params p = {.ref = ref, .page = 1};
+    head(b, ref);
+    header(b, &p);
+    gz_buf_puts(b, "<main><section>");
+    json_object *cands = jo(o, "candidates");
+    if (cands) {
+        size_t n = json_object_array_length(cands);
+        if (!n)
+            gz_buf_puts(b, "<p>没有找到该条文。请检查名称与条号，例如：《伊金霍洛旗属国有企业领导人员管理办法》第四十六条。</p>");
+        else
+            gz_buf_printf(b, "<p>有 %zu 个可能的条文，请选择：</p><ol class=\"hits\">", n);
+        for (size_t i = 0; i < n; i++) {
+            json_object *c = json_object_array_get_idx(cands, i), *u = jo(c, "unit"), *d = jo(c, "document");
+            gz_buf_puts(b, "<li><a class=\"t\" href=\"");
+            unit_href(b, js(d, "id"), js(u, "id"));
+            gz_buf_puts(b, "\">");
+            esc(b, js(c, "title"));
+            gz_buf_puts(b, " ");
+            esc(b, js(u, "label"));
+            gz_buf_puts(b, "</a><br><small>");
+            esc(b, js(d, "source"));
+            gz_buf_puts(b, "</small></li>");
+        }
+        if (n)
+            gz_buf_puts(b, "</ol>");
+    } else {
+        json_object *u = jo(o, "unit"), *d = jo(o, "document");
+        gz_buf_puts(b, "<h2>");
+        esc(b, js(o, "title"));
+        gz_buf_puts(b, " ");
+        esc(b, js(u, "label"));
+        gz_buf_puts(b, "</h2><p class=\"meta\">");
+        esc(b, js(u, "path"));
+        gz_buf_puts(b, " · 出自 <a href=\"");
+        unit_href(b, js(d, "id"), js(u, "id"));
+        gz_buf_puts(b, "\">");
+        esc(b, js(d, "title"));
+        gz_buf_puts(b, "</a> · ");
+        esc(b, js(d, "source"));
+        gz_buf_puts(b, "</p><div class=\"art\">");
+        esc(b, js(o, "text"));
+        gz_buf_puts(b, "</div>");
+    }
+    gz_buf_puts(b, "</section></main></body></html>");
+}
+
+void html_error_page(gz_buf *b, int status, const char *msg)
+{
+    head(b, "出错了");
+    header(b, NULL);
+    gz_buf_printf(b, "<main><section><h2>%d</h2><p>", status);
+    esc(b, msg);
+    gz_buf_puts(b, "</p><p><a href=\"/\">返回检索</a></p></section></main></body></html>");
+}

@@ -1,0 +1,358 @@
+/* server/server.c: HTTP on libmicrohttpd with a thread pool. Routes:
+ *   GET /                  the search page (q, unit, year, issuer, kind, sort, page)
+ *   GET /doc/ID            a document, with an anchor per unit (?u=UNIT marks one)
+ *   GET /article?ref=      the article lookup page
+ *   GET /api/search?q=     the CLI's JSON (n, offset, unit, sort, year, issuer, kind)
+ *   GET /api/article?ref=  the CLI's JSON
+ *   GET /api/doc/ID        the CLI's JSON
+ *   GET /static/app.css    the embedded stylesheet
+ * Anything else is 404, any path with "..", a NUL or a backslash 400, any
+ * method but GET and HEAD 405, a query over SV_MAX_QUERY_BYTES 413. Each
+ * request borrows a searcher from a pool that follows the MANIFEST (a new
+ * commit), so a request finishes on the snapshot it began with and no
+ * restart is needed. */
+#include "server/server.h"
+#include "searcher/searcher.h"
+#include "server/html.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct sv_server {
+    struct MHD_Daemon *d;
+    char *dir;
+    pthread_mutex_t mu;
+    struct slot *free; /* idle searchers of the current generation */
+    unsigned gen;
+    struct stat st;    /* the MANIFEST the generation was opened from */
+    int have_st;
+};
+
+/* ------------------------------------------------------ the index pool */
+
+/* Searchers are not thread-safe: each request borrows one from a pool.
+ * When a commit replaces MANIFEST the pool's generation moves on: new
+ * requests get searchers of the new snapshot, and searchers of the old one
+ * are closed as their requests give them back. */
+typedef struct slot {
+    sr_index *ix;
+    unsigned gen;
+    struct slot *next;
+} slot;
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_ino == b->st_ino && a->st_dev == b->st_dev && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec && a->st_size == b->st_size;
+}
+
+static slot *acquire(sv_server *s, gz_error *err)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/MANIFEST", s->dir);
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        gz_error_set(err, GZ_IO, -1, "no index at %s yet", s->dir);
+        return NULL;
+    }
+    pthread_mutex_lock(&s->mu);
+    if (!s->have_st || !same_file(&st, &s->st)) {
+        s->st = st;
+        s->have_st = 1;
+        s->gen++;
+        /* free searchers of the old snapshot go now */
+        for (slot **p = &s->free; *p;) {
+            slot *x = *p;
+            if (x->gen != s->gen) {
+                *p = x->next;
+                sr_index_close(x->ix);
+                gz_free(x);
+            } else {
+                p = &x->next;
+            }
+        }
+    }
+    slot *x = s->free;
+    unsigned gen = s->gen;
+    if (x)
+        s->free = x->next;
+    pthread_mutex_unlock(&s->mu);
+    if (x)
+        return x;
+    x = gz_calloc(1, sizeof *x);
+    if (!x || sr_index_open(s->dir, &x->ix, err) != GZ_OK) {
+        gz_free(x);
+        return NULL;
+    }
+    x->gen = gen;
+    return x;
+}
+
+static void release(sv_server *s, slot *x)
+{
+    pthread_mutex_lock(&s->mu);
+    if (x->gen == s->gen) {
+        x->next = s->free;
+        s->free = x;
+        x = NULL;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (x) {
+        sr_index_close(x->ix);
+        gz_free(x);
+    }
+}
+
+/* ------------------------------------------------------------- replies */
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type, gz_buf *body)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(body->len, body->data ? body->data : (void *)"", MHD_RESPMEM_MUST_COPY);
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r, "Content-Type", type);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Content-Security-Policy", "default-src 'self'; style-src 'self'");
+    MHD_add_response_header(r, "Cache-Control", "no-cache");
+    enum MHD_Result ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result json_error(struct MHD_Connection *c, unsigned status, const char *msg)
+{
+    gz_buf b;
+    gz_buf_init(&b);
+    gz_buf_printf(&b, "{\"error\":{\"status\":%u,\"message\":", status);
+    gz_json_str(&b, msg, strlen(msg));
+    gz_buf_puts(&b, "}}");
+    enum MHD_Result r = reply(c, status, "application/json; charset=utf-8", &b);
+    gz_buf_fini(&b);
+    return r;
+}
+
+static enum MHD_Result html_error(struct MHD_Connection *c, unsigned status, const char *msg)
+{
+    gz_buf b;
+    gz_buf_init(&b);
+    html_error_page(&b, (int)status, msg);
+    enum MHD_Result r = reply(c, status, "text/html; charset=utf-8", &b);
+    gz_buf_fini(&b);
+    return r;
+}
+
+/* Renders a searcher answer (JSON in out) as a page with render(). */
+typedef void (*renderer)(gz_buf *b, json_object *answer, const void *arg);
+
+static enum MHD_Result page_reply(struct MHD_Connection *c, gz_buf *out, renderer render, const void *arg)
+{
+    json_object *ans = json_tokener_parse(gz_buf_cstr(out));
+    gz_buf page;
+    gz_buf_init(&page);
+    render(&page, ans, arg);
+    enum MHD_Result r = reply(c, 200, "text/html; charset=utf-8", &page);
+    gz_buf_fini(&page);
+    json_object_put(ans);
+    return r;
+}
+
+static void render_search(gz_buf *b, json_object *ans, const void *arg) { html_search_page(b, arg, ans); }
+static void render_article(gz_buf *b, json_object *ans, const void *arg) { html_article_page(b, arg, ans); }
+static void render_doc(gz_buf *b, json_object *ans, const void *arg) { html_doc_page(b, ans, arg); }
+
+static const char *arg(struct MHD_Connection *c, const char *k)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, k);
+    return v ? v : "";
+}
+
+/* Filter values go into the query as field:value; only safe characters. */
+static int safe_value(const char *v)
+{
+    if (strlen(v) > 64)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+        if (*p <= ' ' || *p == '"' || *p == '(' || *p == ')' || *p == ':')
+            return 0;
+    return 1;
+}
+
+static int too_long(struct MHD_Connection *c)
+{
+    const char *keys[] = {"q", "ref", "year", "issuer", "kind", "unit", "sort", "n", "offset", "page", "u"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strlen(arg(c, keys[i])) > SV_MAX_QUERY_BYTES)
+            return 1;
+    return 0;
+}
+
+/* q plus the filters as query syntax. */
+static void build_query(struct MHD_Connection *c, gz_buf *q)
+{
+    gz_buf_puts(q, arg(c, "q"));
+    const char *f[][2] = {{"year", "year:"}, {"issuer", "issuer:"}, {"kind", "kind:"}, {"date", "date:"}};
+    for (size_t i = 0; i < 4; i++) {
+        const char *v = arg(c, f[i][0]);
+        if (*v && safe_value(v))
+            gz_buf_printf(q, " %s%s", f[i][1], v);
+    }
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                              const char *version, const char *upload, size_t *upload_size, void **state)
+{
+    sv_server *s = cls;
+    (void)version;
+    (void)upload;
+    if (!*state) { /* first call: headers only */
+        static int marker;
+        *state = &marker;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        *upload_size = 0; /* no bodies accepted */
+        return MHD_YES;
+    }
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        return json_error(c, 405, "only GET");
+    if (strstr(url, "..") || strchr(url, '\\') || strstr(url, "%2e") || strstr(url, "%2E") || strstr(url, "//"))
+        return json_error(c, 400, "bad path");
+    int api = strncmp(url, "/api/", 5) == 0;
+    if (too_long(c))
+        return api ? json_error(c, 413, "query too long") : html_error(c, 413, "查询内容过长");
+    if (strcmp(url, "/static/app.css") == 0) {
+        gz_buf b;
+        gz_buf_init(&b);
+        gz_buf_puts(&b, html_css);
+        enum MHD_Result r = reply(c, 200, "text/css; charset=utf-8", &b);
+        gz_buf_fini(&b);
+        return r;
+    }
+    int route = strcmp(url, "/") == 0                    ? 1
+                : strncmp(url, "/doc/", 5) == 0          ? 2
+                : strcmp(url, "/article") == 0           ? 3
+                : strcmp(url, "/api/search") == 0        ? 4
+                : strcmp(url, "/api/article") == 0       ? 5
+                : strncmp(url, "/api/doc/", 9) == 0      ? 6
+                                                         : 0;
+    if (!route)
+        return api ? json_error(c, 404, "no such endpoint") : html_error(c, 404, "没有这个页面");
+    gz_error err = {0};
+    slot *sl = acquire(s, &err);
+    if (!sl)
+        return api ? json_error(c, 503, err.msg) : html_error(c, 503, "索引尚未建立");
+    sr_index *ix = sl->ix;
+    gz_buf out, q;
+    gz_buf_init(&out);
+    gz_buf_init(&q);
+    enum MHD_Result res;
+    gz_status st = GZ_OK;
+    if (route == 1 || route == 4) {
+        build_query(c, &q);
+        sr_request rq = {.query = gz_buf_cstr(&q)};
+        rq.unit = strcmp(arg(c, "unit"), "document") == 0 ? SR_BY_DOCUMENT : SR_BY_UNIT;
+        rq.sort = strcmp(arg(c, "sort"), "date") == 0 ? SR_SORT_DATE : SR_SORT_SCORE;
+        size_t page = (size_t)strtoul(arg(c, "page"), NULL, 10);
+        if (page < 1)
+            page = 1;
+        if (page > 1000)
+            page = 1000;
+        rq.n = route == 4 ? (size_t)strtoul(arg(c, "n"), NULL, 10) : 10;
+        if (rq.n == 0)
+            rq.n = 10;
+        if (rq.n > SV_MAX_PAGE)
+            rq.n = SV_MAX_PAGE;
+        rq.offset = route == 4 ? (size_t)strtoul(arg(c, "offset"), NULL, 10) : (page - 1) * 10;
+        if (route == 1 && !*arg(c, "q")) {
+            page_params p = {.page = 1};
+            html_search_page(&out, &p, NULL);
+            res = reply(c, 200, "text/html; charset=utf-8", &out);
+        } else if ((st = sr_search_json(ix, &rq, &out, &err)) != GZ_OK) {
+            res = api ? json_error(c, 500, err.msg) : html_error(c, 500, err.msg);
+        } else if (route == 4) {
+            res = reply(c, 200, "application/json; charset=utf-8", &out);
+        } else {
+            page_params p = {arg(c, "q"), arg(c, "unit"), arg(c, "year"), arg(c, "issuer"),
+                             arg(c, "kind"), arg(c, "sort"), "", page};
+            res = page_reply(c, &out, render_search, &p);
+        }
+    } else if (route == 3 || route == 5) {
+        int amb;
+        const char *ref = arg(c, "ref");
+        if ((st = sr_article_json(ix, ref, &out, &amb, &err)) != GZ_OK) {
+            res = api ? json_error(c, 500, err.msg) : html_error(c, 500, err.msg);
+        } else if (route == 5) {
+            res = reply(c, 200, "application/json; charset=utf-8", &out);
+        } else {
+            res = page_reply(c, &out, render_article, ref);
+        }
+    } else {
+        const char *id = url + (route == 2 ? 5 : 9);
+        if ((st = sr_show_json(ix, id, &out, &err)) != GZ_OK) {
+            res = api ? json_error(c, 404, err.msg) : html_error(c, 404, "没有这个文件");
+        } else if (route == 6) {
+            res = reply(c, 200, "application/json; charset=utf-8", &out);
+        } else {
+            res = page_reply(c, &out, render_doc, arg(c, "u"));
+        }
+    }
+    gz_buf_fini(&out);
+    gz_buf_fini(&q);
+    release(s, sl);
+    return res;
+}
+
+gz_status sv_start(const sv_options *o, sv_server **out, unsigned *port_out, gz_error *err)
+{
+    *out = NULL;
+    sv_server *s = gz_calloc(1, sizeof *s);
+    if (!s)
+        return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+    s->dir = gz_strndup(o->index_dir, strlen(o->index_dir));
+    pthread_mutex_init(&s->mu, NULL);
+    struct sockaddr_in addr = {0};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)o->port);
+    if (inet_pton(AF_INET, o->bind ? o->bind : "127.0.0.1", &addr.sin_addr) != 1) {
+        sv_stop(s);
+        return gz_error_set(err, GZ_INVALID, -1, "[server] bad bind address %s", o->bind);
+    }
+    s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+                            handle, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads ? o->threads : 4),
+                            MHD_OPTION_CONNECTION_LIMIT, 512u, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
+    if (!s->d) {
+        sv_stop(s);
+        return gz_error_set(err, GZ_IO, -1, "[server] cannot listen on %s:%u (in use?)",
+                            o->bind ? o->bind : "127.0.0.1", o->port);
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    *port_out = info ? info->port : o->port;
+    *out = s;
+    return GZ_OK;
+}
+
+void sv_stop(sv_server *s)
+{
+    if (!s)
+        return;
+    if (s->d)
+        MHD_stop_daemon(s->d);
+    while (s->free) {
+        slot *x = s->free;
+        s->free = x->next;
+        sr_index_close(x->ix);
+        gz_free(x);
+    }
+    pthread_mutex_destroy(&s->mu);
+    gz_free(s->dir);
+    gz_free(s);
+}

@@ -1,0 +1,27 @@
+/* server/server.h: the one public header of gz_server: the HTTP JSON API
+ * and the web page for citizens, on libmicrohttpd with a thread pool. Reads
+ * the index through the searcher only; notices each new commit and serves
+ * it without a restart. Called by the CLI (`gazette serve`). */
+#ifndef GZ_SERVER_SERVER_H
+#define GZ_SERVER_SERVER_H
+
+#include "common/common.h"
+
+typedef struct sv_options {
+    const char *index_dir;
+    const char *bind;      /* "127.0.0.1" by default */
+    unsigned port;         /* 8080 by default; 0: any free port */
+    unsigned threads;      /* worker threads; 0: 4 */
+} sv_options;
+
+typedef struct sv_server sv_server;
+
+/* Starts serving in background threads; *port_out gets the bound port. */
+gz_status sv_start(const sv_options *o, sv_server **out, unsigned *port_out, gz_error *err);
+void sv_stop(sv_server *s);
+
+/* Limits (docs/api.md). */
+#define SV_MAX_QUERY_BYTES 1024
+#define SV_MAX_PAGE 100
+
+#endif

@@ -1,0 +1,188 @@
+/* Codecs of the on-disk format: varints, bit packing and whole postings
+ * lists round-trip at block boundaries and on seeded random data; a
+ * corrupted byte anywhere in a segment is reported, never a crash. */
+#include "format/format.h"
+#include "indexer/memseg.h"
+#include "helpers.h"
+
+#include <criterion/criterion.h>
+#include <unistd.h>
+
+Test(codec, varint_roundtrips_boundaries)
+{
+    const uint64_t v[] = {0, 127, 128, 16383, 16384, UINT32_MAX, UINT64_MAX};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        uint8_t buf[GZ_VARINT_MAX];
+        const uint8_t *end = buf + gz_varint_put(buf, v[i]), *p = buf;
+        uint64_t got;
+        cr_assert_eq(gz_varint_get(&p, end, &got), GZ_OK);
+        cr_assert(p == end && got == v[i]);
+        const uint8_t *q = buf;
+        cr_assert_eq(gz_varint_get(&q, end - 1, &got), end - buf > 1 ? GZ_CORRUPT : GZ_CORRUPT,
+                     "truncated varint is corrupt");
+    }
+}
+
+static uint64_t rng = 88172645463325252ull;
+static uint32_t next32(void)
+{
+    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+    return (uint32_t)rng;
+}
+
+Test(codec, pack_roundtrips_at_block_boundaries)
+{
+    const size_t lens[] = {0, 1, GZ_BLOCK - 1, GZ_BLOCK};
+    for (unsigned width = 0; width <= 32; width++)
+        for (size_t li = 0; li < 4; li++) {
+            uint32_t v[GZ_BLOCK], got[GZ_BLOCK];
+            size_t n = lens[li];
+            for (size_t i = 0; i < n; i++)
+                v[i] = width == 32 ? next32() : width ? next32() & ((1u << width) - 1) : 0;
+            gz_buf b;
+            gz_buf_init(&b);
+            gz_pack(&b, v, n);
+            gz_reader r = {(const uint8_t *)b.data, (const uint8_t *)b.data + b.len, GZ_OK};
+            cr_assert_eq(gz_unpack(&r, got, n), GZ_OK);
+            cr_assert(r.p == r.end, "width %u n %zu: %zu bytes left", width, n, (size_t)(r.end - r.p));
+            cr_assert(n == 0 || memcmp(v, got, n * sizeof *v) == 0, "width %u n %zu", width, n);
+            /* one byte short is corrupt */
+            if (b.len > 1) {
+                gz_reader s = {(const uint8_t *)b.data, (const uint8_t *)b.data + b.len - 1, GZ_OK};
+                cr_assert_eq(gz_unpack(&s, got, n), GZ_CORRUPT);
+            }
+            gz_buf_fini(&b);
+        }
+}
+
+/* A segment whose term "t<df>" occurs in df units (df across the small and
+ * block encodings and their boundaries), with random positions and spans. */
+#define N_UNITS 700
+static const uint32_t dfs[] = {1, 2, GZ_SMALL_DF, GZ_SMALL_DF + 1, GZ_BLOCK - 1, GZ_BLOCK, GZ_BLOCK + 1, 300, N_UNITS};
+
+typedef struct occur {
+    uint32_t unit, pos, span;
+} occur;
+
+Test(codec, postings_roundtrip_through_a_segment_file)
+{
+    char dir[] = "/tmp/gz-codec-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    ix_memseg *m = ix_memseg_new(1);
+    ix_docmeta dm = {.title = "t", .source = "s"};
+    ix_memseg_doc(m, &dm, "x", 1);
+    /* expected occurrences per term, built unit by unit */
+    size_t n_terms = sizeof dfs / sizeof dfs[0];
+    occur *exp[16];
+    size_t n_exp[16] = {0};
+    for (size_t t = 0; t < n_terms; t++)
+        exp[t] = malloc(sizeof(occur) * N_UNITS * 4);
+    for (uint32_t u = 0; u < N_UNITS; u++) {
+        an_token tok[64];
+        size_t n = 0;
+        char names[16][16];
+        for (size_t t = 0; t < n_terms; t++) {
+            /* the first dfs[t] units of a stride through all units */
+            uint32_t stride = N_UNITS / dfs[t];
+            if (u % stride || u / stride >= dfs[t])
+                continue;
+            snprintf(names[t], sizeof names[t], "t%u", dfs[t]);
+            uint32_t tf = 1 + next32() % 3, pos = next32() % 50;
+            for (uint32_t k = 0; k < tf; k++) {
+                uint32_t span = t % 2 ? 1 + next32() % 4 : 1;
+                tok[n++] = (an_token){names[t], (uint32_t)strlen(names[t]), pos, span, 0, 1,
+                                      span > 1 ? AN_NUM : AN_GRAM};
+                exp[t][n_exp[t]++] = (occur){u, pos, span};
+                pos += 1 + next32() % 1000;
+            }
+        }
+        /* tokens sorted by position, as the analyzer gives them */
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = i; j > 0 && tok[j - 1].pos > tok[j].pos; j--) {
+                an_token x = tok[j];
+                tok[j] = tok[j - 1];
+                tok[j - 1] = x;
+            }
+        ix_unitmeta um = {.kind = GZ_KIND_PARAGRAPH, .number = -1, .start = 0, .end = 1};
+        ix_memseg_unit(m, &um, tok, n);
+    }
+    char path[4200];
+    gz_path_segment(path, sizeof path, dir, 1);
+    gz_man_segment g;
+    gz_error err = {0};
+    cr_assert_eq(ix_memseg_flush(m, path, &g, &err), GZ_OK, "%s", err.msg);
+    ix_memseg_free(m);
+    gz_segment *seg;
+    cr_assert_eq(gz_segment_open(path, &seg, &err), GZ_OK, "%s", err.msg);
+    for (size_t t = 0; t < n_terms; t++) {
+        char term[16];
+        int tl = snprintf(term, sizeof term, "gt%u", dfs[t]);
+        term[0] = GZ_FIELD_GRAM;
+        gz_terminfo ti;
+        cr_assert_eq(gz_segment_term(seg, term, (size_t)tl, &ti), 1, "term %s", term + 1);
+        cr_assert_eq(ti.df, dfs[t]);
+        gz_post p;
+        cr_assert_eq(gz_post_open(&p, seg, &ti), GZ_OK);
+        size_t k = 0;
+        while (p.unit != GZ_POST_END) {
+            const uint32_t *pos, *span;
+            uint32_t n;
+            cr_assert_eq(gz_post_positions(&p, &pos, &span, &n), GZ_OK);
+            for (uint32_t i = 0; i < n; i++, k++) {
+                cr_assert_lt(k, n_exp[t]);
+                cr_assert_eq(p.unit, exp[t][k].unit, "df %u: unit", dfs[t]);
+                cr_assert_eq(pos[i], exp[t][k].pos, "df %u unit %u: position", dfs[t], p.unit);
+                cr_assert_eq(span[i], exp[t][k].span, "df %u: span", dfs[t]);
+            }
+            gz_status st = gz_post_next(&p);
+            cr_assert(st == GZ_OK || st == GZ_EOF);
+        }
+        cr_assert_eq(k, n_exp[t], "df %u: all occurrences read", dfs[t]);
+        gz_post_fini(&p);
+        /* seek lands on the first unit >= target */
+        cr_assert_eq(gz_post_open(&p, seg, &ti), GZ_OK);
+        for (uint32_t target = 0; target < N_UNITS; target += 37) {
+            gz_status st = gz_post_seek(&p, target);
+            uint32_t want = GZ_POST_END;
+            for (size_t i = 0; i < n_exp[t]; i++)
+                if (exp[t][i].unit >= target) {
+                    want = exp[t][i].unit;
+                    break;
+                }
+            cr_assert_eq(p.unit, want, "df %u seek %u", dfs[t], target);
+            cr_assert(st == GZ_OK || (st == GZ_EOF && want == GZ_POST_END));
+            if (p.unit == GZ_POST_END)
+                break;
+        }
+        gz_post_fini(&p);
+        free(exp[t]);
+    }
+    gz_segment_close(seg);
+
+    /* every byte flipped in turn (a stride of them): open says corrupt */
+    size_t len;
+    char *img = th_read(path, &len);
+    cr_assert_not_null(img);
+    size_t stride = len / 400 + 1, tried = 0;
+    for (size_t at = 0; at < len; at += stride, tried++) {
+        img[at] ^= 0x5A;
+        FILE *f = fopen(path, "wb");
+        fwrite(img, 1, len, f);
+        fclose(f);
+        gz_segment *bad;
+        gz_status st = gz_segment_open(path, &bad, &err);
+        cr_assert(st == GZ_CORRUPT || st == GZ_VERSION, "flip at %zu: %s", at, gz_status_str(st));
+        cr_assert(strstr(err.msg, path), "the message names the file: %s", err.msg);
+        img[at] ^= 0x5A;
+    }
+    /* and every truncation */
+    for (size_t cut = 0; cut < len; cut += stride) {
+        FILE *f = fopen(path, "wb");
+        fwrite(img, 1, cut, f);
+        fclose(f);
+        gz_segment *bad;
+        cr_assert_neq(gz_segment_open(path, &bad, &err), GZ_OK, "truncated at %zu", cut);
+    }
+    cr_assert_gt(tried, 100);
+    free(img);
+}

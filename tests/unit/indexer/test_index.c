@@ -1,0 +1,270 @@
+/* The indexer: incremental runs, changed and removed files, the writer
+ * lock, bad files in a batch, and SIGKILL at random moments. */
+#include "format/format.h"
+#include "indexer/indexer.h"
+#include "helpers.h"
+
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void copy_file(const char *from, const char *to, const char *append)
+{
+    size_t len;
+    char *b = th_read(from, &len);
+    cr_assert_not_null(b, "%s", from);
+    FILE *f = fopen(to, "wb");
+    cr_assert_not_null(f, "%s", to);
+    fwrite(b, 1, len, f);
+    if (append)
+        fputs(append, f);
+    fclose(f);
+    free(b);
+}
+
+static char src[] = "/tmp/gz-ix-src-XXXXXX";
+static char dir[] = "/tmp/gz-ix-XXXXXX";
+static const char *laws[] = {"个人独资企业法(1999-08-30).md", "电子签名法(2019-04-23).md",
+                             "促进个体工商户发展条例(2022-10-01).md", "个体工商户名称登记管理办法.md"};
+
+static void setup(void)
+{
+    cr_assert_not_null(mkdtemp(src));
+    cr_assert_not_null(mkdtemp(dir));
+    char a[4200], b[4200];
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(a, sizeof a, "%s/laws/%s", GZ_SAMPLE_DIR, laws[i]);
+        snprintf(b, sizeof b, "%s/%s", src, laws[i]);
+        copy_file(a, b, NULL);
+    }
+}
+
+TestSuite(index, .init = setup, .timeout = 600);
+
+static ix_report run(int prune)
+{
+    ix_options o = {.dir = dir, .threads = 2, .prune = prune};
+    ix_report r;
+    gz_error err = {0};
+    char *paths[] = {src};
+    cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
+    return r;
+}
+
+static uint64_t live_docs(void)
+{
+    gz_snapshot *s;
+    gz_error err;
+    cr_assert_eq(gz_snapshot_open(dir, &s, &err), GZ_OK, "%s", err.msg);
+    uint64_t n = s->n_live_docs;
+    gz_snapshot_close(s);
+    return n;
+}
+
+Test(index, unchanged_files_are_not_read_again)
+{
+    ix_report r = run(0);
+    cr_assert_eq(r.indexed, 4);
+    cr_assert(r.committed);
+    ix_report again = run(0);
+    cr_assert_eq(again.indexed, 0, "an unchanged corpus re-analyses no file");
+    cr_assert_eq(again.unchanged, 4);
+    cr_assert_not(again.committed, "nothing changed, nothing committed");
+    cr_assert_eq(again.generation, r.generation);
+    FILE *out = fopen("/dev/null", "w");
+    gz_error err;
+    cr_assert_eq(ix_check(dir, out, &err), GZ_OK, "%s", err.msg);
+    fclose(out);
+}
+
+Test(index, changed_and_removed_files)
+{
+    run(0);
+    uint64_t before = live_docs();
+    char p[4200];
+    snprintf(p, sizeof p, "%s/%s", src, laws[1]);
+    char from[4200];
+    snprintf(from, sizeof from, "%s/laws/%s", GZ_SAMPLE_DIR, laws[1]);
+    copy_file(from, p, "\n第九十九条 本条为增量测试新增。\n");
+    ix_report r = run(0);
+    cr_assert_eq(r.indexed, 1);
+    cr_assert_eq(r.unchanged, 3);
+    cr_assert_eq(live_docs(), before, "the old version is deleted, the new one added");
+    unlink(p);
+    r = run(0);
+    cr_assert_eq(live_docs(), before, "without --prune a vanished file stays");
+    r = run(1);
+    cr_assert_eq(r.removed, 1);
+    cr_assert_eq(live_docs(), before - 1);
+    FILE *out = fopen("/dev/null", "w");
+    gz_error err;
+    cr_assert_eq(ix_check(dir, out, &err), GZ_OK, "%s", err.msg);
+    fclose(out);
+}
+
+Test(index, a_bad_file_is_named_and_the_rest_indexed)
+{
+    char p[4200];
+    snprintf(p, sizeof p, "%s/broken.txt", src);
+    FILE *f = fopen(p, "wb");
+    fwrite("\x00\x01\x02binary", 1, 9, f);
+    fclose(f);
+    char logp[] = "/tmp/gz-ix-log-XXXXXX";
+    int fd = mkstemp(logp);
+    FILE *log = fdopen(fd, "w+");
+    ix_options o = {.dir = dir, .threads = 2, .log = log};
+    ix_report r;
+    gz_error err = {0};
+    char *paths[] = {src};
+    cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(r.refused, 1);
+    cr_assert_eq(r.indexed, 4);
+    cr_assert(r.committed);
+    fflush(log);
+    size_t len;
+    char *msg = th_read(logp, &len);
+    cr_assert(strstr(msg, "broken.txt") && strstr(msg, "NUL byte"), "%s", msg);
+    free(msg);
+    fclose(log);
+}
+
+Test(index, a_second_writer_is_refused)
+{
+    run(0);
+    char lock[4200];
+    snprintf(lock, sizeof lock, "%s/LOCK", dir);
+    int fd = open(lock, O_RDWR);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+    /* flock locks are per open file description: a fork holds its own */
+    pid_t pid = fork();
+    if (pid == 0) {
+        ix_options o = {.dir = dir, .threads = 1};
+        ix_report r;
+        gz_error err = {0};
+        char *paths[] = {src};
+        gz_status st = ix_index(&o, paths, 1, &r, &err);
+        _exit(st == GZ_IO && strstr(err.msg, "another gazette index") ? 0 : 1);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    close(fd);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the second writer was not refused clearly");
+}
+
+/* -------------------------------------------------------- crash trials */
+
+/* Starts `gazette index` on src in a child process. */
+static pid_t spawn_index(const char *gazette)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 2);
+        execl(gazette, gazette, "index", "--index", dir, "--quiet", src, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+static size_t source_keys(char ***out)
+{
+    gz_manifest m;
+    gz_manifest_init(&m);
+    gz_error err;
+    gz_status st = gz_manifest_read(dir, &m, &err);
+    if (st == GZ_EOF) {
+        *out = NULL;
+        return 0;
+    }
+    cr_assert_eq(st, GZ_OK, "%s", err.msg);
+    char **k = calloc(m.n_src + 1, sizeof *k);
+    for (size_t i = 0; i < m.n_src; i++)
+        k[i] = strdup(strrchr(m.src[i].key, '/') + 1);
+    size_t n = m.n_src;
+    gz_manifest_fini(&m);
+    *out = k;
+    return n;
+}
+
+static int has(char **k, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(k[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+Test(index, sigkill_at_random_moments_keeps_the_last_commit)
+{
+    char gazette[4200];
+    snprintf(gazette, sizeof gazette, "%s/gazette", GZ_BUILD_DIR);
+    cr_assert_eq(access(gazette, X_OK), 0, "%s", gazette);
+    srand(12345);
+    /* how long a run takes here (process start, ICU, two new files): the
+     * kills are spread over that */
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    pid_t first = spawn_index(gazette);
+    int first_status;
+    waitpid(first, &first_status, 0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    cr_assert(WIFEXITED(first_status) && WEXITSTATUS(first_status) == 0);
+    long run_us = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
+    char names[64][64];
+    size_t n_names = 4;
+    for (size_t i = 0; i < 4; i++)
+        snprintf(names[i], sizeof names[i], "%s", laws[i]);
+    int killed_mid_run = 0;
+    for (int trial = 0; trial < 20; trial++) {
+        /* the corpus grows by two files a trial */
+        for (int k = 0; k < 2; k++) {
+            char from[4200], to[4200], mark[128];
+            snprintf(names[n_names], sizeof names[n_names], "trial-%02d-%d.md", trial, k);
+            snprintf(from, sizeof from, "%s/laws/%s", GZ_SAMPLE_DIR, laws[(trial + k) % 4]);
+            snprintf(to, sizeof to, "%s/%s", src, names[n_names]);
+            snprintf(mark, sizeof mark, "\n第九百条 崩溃试验第%d轮第%d份。\n", trial, k);
+            copy_file(from, to, mark);
+            n_names++;
+        }
+        char **before;
+        size_t n_before = source_keys(&before);
+        pid_t pid = spawn_index(gazette);
+        usleep((useconds_t)(rand() % (run_us + 1)));
+        int status;
+        killed_mid_run += kill(pid, SIGKILL) == 0 && waitpid(pid, &status, WNOHANG) == 0;
+        waitpid(pid, &status, 0);
+        /* the index opens at a commit, checks clean, and holds exactly the
+         * files of the commit before this run or of this run */
+        char **after;
+        size_t n_after = source_keys(&after);
+        if (n_after) {
+            FILE *out = fopen("/dev/null", "w");
+            gz_error err;
+            cr_assert_eq(ix_check(dir, out, &err), GZ_OK, "trial %d: %s", trial, err.msg);
+            fclose(out);
+            cr_assert_eq(live_docs(), n_after, "trial %d: one document per law file", trial);
+        }
+        int is_before = n_after == n_before, is_all = n_after == n_names;
+        for (size_t i = 0; i < n_after; i++)
+            is_before &= has(before, n_before, after[i]);
+        for (size_t i = 0; is_all && i < n_names; i++)
+            is_all = has(after, n_after, names[i]);
+        cr_assert(is_before || is_all, "trial %d: %zu sources, neither the last commit (%zu) nor this run's (%zu)",
+                  trial, n_after, n_before, n_names);
+        for (size_t i = 0; i < n_before; i++)
+            free(before[i]);
+        for (size_t i = 0; i < n_after; i++)
+            free(after[i]);
+        free(before);
+        free(after);
+        /* finish the run so the next trial starts from a known commit */
+        run(0);
+    }
+    fprintf(stderr, "crash trials: 20 runs killed at random, %d while still running\n", killed_mid_run);
+    cr_assert_gt(killed_mid_run, 5, "the kills must land inside runs");
+}

@@ -1,0 +1,206 @@
+/* The HTTP API and page over real HTTP on loopback: answers, refusals,
+ * escaping, and a reindex committing while requests run. */
+#include "indexer/indexer.h"
+#include "searcher/searcher.h"
+#include "server/server.h"
+#include "helpers.h"
+
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/gz-http-XXXXXX";
+static char extra[] = "/tmp/gz-http-src-XXXXXX";
+static sv_server *srv;
+static unsigned port;
+
+static void start(void)
+{
+    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_not_null(mkdtemp(extra));
+    ix_options o = {.dir = dir, .threads = 2};
+    ix_report r;
+    gz_error err = {0};
+    char *paths[] = {GZ_SAMPLE_DIR "/seed"};
+    cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
+    sv_options so = {.index_dir = dir, .bind = "127.0.0.1", .port = 0, .threads = 4};
+    cr_assert_eq(sv_start(&so, &srv, &port, &err), GZ_OK, "%s", err.msg);
+}
+
+static void stop(void) { sv_stop(srv); }
+
+TestSuite(http, .init = start, .fini = stop, .timeout = 300);
+
+/* Sends raw request bytes; returns the status and puts the body in *body. */
+static int http_raw(const char *req, size_t len, gz_buf *body)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    if (write(fd, req, len) != (ssize_t)len) {
+        close(fd);
+        return -1;
+    }
+    gz_buf all;
+    gz_buf_init(&all);
+    char chunk[65536];
+    ssize_t n;
+    while ((n = read(fd, chunk, sizeof chunk)) > 0)
+        gz_buf_put(&all, chunk, (size_t)n);
+    close(fd);
+    int status = -1;
+    const char *s = gz_buf_cstr(&all);
+    if (sscanf(s, "HTTP/1.%*d %d", &status) != 1)
+        status = -1;
+    const char *b = strstr(s, "\r\n\r\n");
+    if (body) {
+        body->len = 0;
+        if (b)
+            gz_buf_put(body, b + 4, all.len - (size_t)(b + 4 - s));
+        gz_buf_cstr(body);
+    }
+    gz_buf_fini(&all);
+    return status;
+}
+
+static int get(const char *path, gz_buf *body)
+{
+    char req[8192];
+    int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", path);
+    return http_raw(req, (size_t)n, body);
+}
+
+Test(http, api_search_answers_the_cli_json)
+{
+    gz_buf b;
+    gz_buf_init(&b);
+    cr_assert_eq(get("/api/search?q=%E8%81%8C%E5%B7%A5%E4%BB%A3%E8%A1%A8%E5%A4%A7%E4%BC%9A&n=3", &b), 200);
+    json_object *o = json_tokener_parse(b.data), *hits, *u, *v;
+    cr_assert_not_null(o, "%.200s", b.data);
+    json_object_object_get_ex(o, "hits", &hits);
+    json_object_object_get_ex(json_object_array_get_idx(hits, 0), "unit", &u);
+    json_object_object_get_ex(u, "label", &v);
+    cr_assert_str_eq(json_object_get_string(v), "第四十四条");
+    json_object_put(o);
+    /* the same JSON as the searcher gives the CLI */
+    sr_index *ix;
+    gz_error err;
+    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK);
+    gz_buf cli;
+    gz_buf_init(&cli);
+    sr_request rq = {.query = "职工代表大会", .n = 3};
+    cr_assert_eq(sr_search_json(ix, &rq, &cli, &err), GZ_OK);
+    cr_assert_str_eq(b.data, gz_buf_cstr(&cli));
+    sr_index_close(ix);
+    gz_buf_fini(&cli);
+    gz_buf_fini(&b);
+}
+
+Test(http, api_article_and_doc)
+{
+    gz_buf b;
+    gz_buf_init(&b);
+    cr_assert_eq(get("/api/article?ref=%E7%AC%AC%E5%9B%9B%E5%8D%81%E5%85%AD%E6%9D%A1", &b), 200);
+    cr_assert(strstr(b.data, "纪委书记不得兼任其他职务或者分管其他工作。"), "%.300s", b.data);
+    cr_assert_eq(get("/api/doc/1-1", &b), 200);
+    cr_assert(strstr(b.data, "\"units\":["));
+    cr_assert_eq(get("/api/doc/99-99", &b), 404);
+    gz_buf_fini(&b);
+}
+
+Test(http, page_escapes_what_it_echoes)
+{
+    gz_buf b;
+    gz_buf_init(&b);
+    cr_assert_eq(get("/?q=%3Cscript%3Ealert(1)%3C/script%3E", &b), 200);
+    cr_assert_null(strstr(b.data, "<script>"), "a raw <script> was echoed");
+    cr_assert(strstr(b.data, "&lt;script&gt;"));
+    cr_assert_eq(get("/?q=%E9%83%9D%E6%B0%B8%E6%B8%85", &b), 200);
+    cr_assert(strstr(b.data, "<mark>郝永清</mark>"), "highlighted in the page");
+    gz_buf_fini(&b);
+}
+
+Test(http, refusals)
+{
+    gz_buf b;
+    gz_buf_init(&b);
+    cr_assert_eq(get("/../etc/passwd", &b), 400);
+    cr_assert_eq(get("/static/../../etc/passwd", &b), 400);
+    cr_assert_eq(get("/static/%2e%2e/%2e%2e/etc/passwd", &b), 400);
+    cr_assert_eq(get("/etc/passwd", &b), 404);
+    cr_assert_eq(get("/api/nothing", &b), 404);
+    char big[3000] = "/api/search?q=";
+    memset(big + strlen(big), 'a', 2000);
+    cr_assert_eq(get(big, &b), 413);
+    const char post[] = "POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc";
+    cr_assert_eq(http_raw(post, sizeof post - 1, &b), 405);
+    const char junk[] = "GARBAGE\r\n\r\n";
+    int st = http_raw(junk, sizeof junk - 1, &b);
+    cr_assert(st == 400 || st == -1, "malformed request: %d", st);
+    /* invalid UTF-8 in a parameter */
+    cr_assert_eq(get("/api/search?q=%FF%FE%E4", &b), 200);
+    json_object *o = json_tokener_parse(b.data);
+    cr_assert_not_null(o, "still JSON: %.100s", b.data);
+    json_object_put(o);
+    gz_buf_fini(&b);
+}
+
+static atomic_int failures, done_flag, requests;
+
+static void *hammer(void *arg)
+{
+    (void)arg;
+    gz_buf b;
+    gz_buf_init(&b);
+    while (!atomic_load(&done_flag)) {
+        int st = get("/api/search?q=%E4%BC%81%E4%B8%9A&n=5", &b);
+        if (st != 200 || !strstr(b.data, "\"total\""))
+            atomic_fetch_add(&failures, 1);
+        atomic_fetch_add(&requests, 1);
+    }
+    gz_buf_fini(&b);
+    return NULL;
+}
+
+Test(http, reindex_during_requests_fails_none)
+{
+    pthread_t th[3];
+    for (int i = 0; i < 3; i++)
+        pthread_create(&th[i], NULL, hammer, NULL);
+    /* a new file, committed while the requests run */
+    char path[512];
+    snprintf(path, sizeof path, "%s/notice.txt", extra);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("伊金霍洛旗人民政府关于测试热更新的通知\n\n伊政发〔2024〕1号\n\n各有关单位：\n\n"
+          "热更新检索测试正文，独一无二的词语：鄂托克前旗验证。\n\n伊金霍洛旗人民政府\n2024年1月2日\n", f);
+    fclose(f);
+    ix_options o = {.dir = dir, .threads = 1};
+    ix_report r;
+    gz_error err = {0};
+    char *paths[] = {extra};
+    usleep(200000);
+    cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
+    usleep(300000);
+    atomic_store(&done_flag, 1);
+    for (int i = 0; i < 3; i++)
+        pthread_join(th[i], NULL);
+    cr_assert_eq(atomic_load(&failures), 0, "%d of %d requests failed", atomic_load(&failures),
+                 atomic_load(&requests));
+    cr_assert_gt(atomic_load(&requests), 10);
+    /* the new commit is served without a restart */
+    gz_buf b;
+    gz_buf_init(&b);
+    cr_assert_eq(get("/api/search?q=%E9%84%82%E6%89%98%E5%85%8B%E5%89%8D%E6%97%97%E9%AA%8C%E8%AF%81", &b), 200);
+    cr_assert(strstr(b.data, "\"total\":1"), "%.300s", b.data);
+    gz_buf_fini(&b);
+}
