@@ -300,6 +300,9 @@ typedef struct gz_textctx gz_textctx;
 void gz_textctx_free(gz_textctx *ctx);
 /* Decompresses a document's stored text into out (replacing its content). */
 gz_status gz_segment_text(const gz_segment *s, uint32_t doc, gz_buf *out, gz_textctx **ctx);
+/* Only bytes [start, end) of it: decompresses just the blocks they touch. */
+gz_status gz_segment_text_range(const gz_segment *s, uint32_t doc, uint32_t start, uint32_t end, gz_buf *out,
+                                gz_textctx **ctx);
 
 typedef struct gz_terminfo {
     uint32_t df;

@@ -217,11 +217,23 @@ void gz_textctx_free(gz_textctx *ctx) { ZSTD_freeDCtx((ZSTD_DCtx *)ctx); }
 
 gz_status gz_segment_text(const gz_segment *s, uint32_t doc, gz_buf *out, gz_textctx **ctx)
 {
+    return gz_segment_text_range(s, doc, 0, UINT32_MAX, out, ctx);
+}
+
+gz_status gz_segment_text_range(const gz_segment *s, uint32_t doc, uint32_t start, uint32_t end, gz_buf *out,
+                                gz_textctx **ctx)
+{
     gz_docinfo d;
     gz_status st = gz_segment_doc(s, doc, &d);
     out->len = 0;
     if (st != GZ_OK)
         return st;
+    if (end > d.text_len)
+        end = d.text_len;
+    if (start > end)
+        return GZ_INVALID;
+    d.text_off += start;
+    d.text_len = end - start;
     if (!*ctx && !(*ctx = (gz_textctx *)ZSTD_createDCtx()))
         return GZ_NOMEM;
     ZSTD_DCtx *dctx = (ZSTD_DCtx *)*ctx;

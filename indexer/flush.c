@@ -12,7 +12,7 @@
 #include <zstd.h>
 
 #define IX_ZBLOCK (64u << 10)
-#define IX_ZLEVEL 12
+#define IX_ZLEVEL 9
 #define IX_ZDICT_MAX (110u << 10)
 
 static int cmp_terms(const void *a, const void *b, void *ctx)
@@ -181,9 +181,9 @@ static gz_status compress_text(const gz_buf *text, gz_buf *zdict, gz_buf *out)
         return GZ_NOMEM;
     if (text->len >= 8 * IX_ZDICT_MAX) {
         /* samples: 4 KiB pieces spread over the text */
-        size_t piece = 4096, n_samples = text->len / piece;
-        if (n_samples > 4096)
-            n_samples = 4096;
+        size_t piece = 2048, n_samples = text->len / piece;
+        if (n_samples > 1024)
+            n_samples = 1024;
         size_t stride = text->len / n_samples;
         size_t *sizes = gz_alloc(n_samples * sizeof *sizes);
         char *samples = gz_alloc(n_samples * piece);

@@ -1,6 +1,7 @@
 #!/bin/sh
-# scripts/bench.sh BUILD: runs the benchmarks on the laws corpus
+# scripts/bench.sh BUILD: every benchmark, on the laws corpus
 # (GAZETTE_CORPUS, default ../shared/corpus) or, without it, on sample/.
+# Each prints its figures beside a baseline measured in the same run.
 set -eu
 B=${1:-build}
 C=${GAZETTE_CORPUS:-../shared/corpus}
@@ -8,4 +9,10 @@ if [ -d "$C/laws" ]; then T="$C/laws"; else
     echo "bench: no corpus at $C; measuring sample/ instead" >&2
     T=sample
 fi
-"$B/bench_parse" --corpus "$T"
+IX=$(mktemp -d)
+trap 'rm -rf "$IX"' EXIT
+echo "== parse";    "$B/bench_parse" --corpus "$T"
+echo "== analyze";  "$B/bench_analyze" --corpus "$T"
+echo "== index";    "$B/bench_index" --corpus "$T" --keep "$IX/ix"
+echo "== query";    "$B/bench_query" --index "$IX/ix" --n 200
+echo "== http";     sh benchmarks/bench_http.sh "$B/gazette" "$T" 10

@@ -184,8 +184,8 @@ gz_status sr_article_json(sr_index *ix, const char *text, gz_buf *out, int *ambi
         gz_buf_puts(out, ",\"unit\":");
         write_unit_obj(out, ix, c[pick].seg, c[pick].unit, &ui);
         gz_buf_puts(out, ",\"text\":");
-        if (gz_segment_text(seg, ui.doc, &t, &ix->tctx) == GZ_OK && ui.end <= t.len)
-            gz_json_str(out, t.data + ui.start, ui.end - ui.start);
+        if (gz_segment_text_range(seg, ui.doc, ui.start, ui.end, &t, &ix->tctx) == GZ_OK)
+            gz_json_str(out, t.data ? t.data : "", t.len);
         else
             gz_buf_puts(out, "null");
         gz_buf_putc(out, '}');

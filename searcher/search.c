@@ -315,7 +315,7 @@ static int cmp_occ(const void *a, const void *b)
 /* The snippet of a unit: up to ~160 characters around its first match, and
  * the highlights inside it as byte ranges of the snippet. */
 static void write_snippet(sr_index *ix, const q_plan *plan, const char *doc_text, size_t doc_len,
-                          const gz_unitinfo *ui, gz_buf *b)
+                          const gz_unitinfo *ui, uint32_t base, gz_buf *b)
 {
     const char *text = doc_text + ui->start;
     uint32_t len = ui->end <= doc_len ? ui->end - ui->start : 0;
@@ -323,10 +323,22 @@ static void write_snippet(sr_index *ix, const q_plan *plan, const char *doc_text
     size_t n_found = 0;
     const an_token *t;
     size_t n;
-    if (an_analyze(ix->an, text, len, AN_MODE_DOCUMENT, &t, &n) == GZ_OK)
-        for (size_t l = 0; l < plan->n_leaf && n_found < 64; l++)
-            if (plan->leaf[l].positive)
-                n_found += sr_leaf_occurrences(&plan->leaf[l], text, t, n, found + n_found, 64 - n_found);
+    /* the snippet shows the first matches: analyse the unit's first 1 KiB
+     * (cut at a line end) and the whole unit only if nothing is found there */
+    uint32_t head = len;
+    if (len > 1024) {
+        const char *nl = memchr(text + 768, '\n', len - 768);
+        head = nl && nl - text < 2048 ? (uint32_t)(nl - text) : len;
+    }
+    for (int pass = 0; pass < 2 && n_found == 0; pass++) {
+        uint32_t upto = pass ? len : head;
+        if (pass && head == len)
+            break;
+        if (an_analyze(ix->an, text, upto, AN_MODE_DOCUMENT, &t, &n) == GZ_OK)
+            for (size_t l = 0; l < plan->n_leaf && n_found < 64; l++)
+                if (plan->leaf[l].positive)
+                    n_found += sr_leaf_occurrences(&plan->leaf[l], text, t, n, found + n_found, 64 - n_found);
+    }
     qsort(found, n_found, sizeof *found, cmp_occ);
     /* window: from a little before the first match, at most 480 bytes */
     uint32_t from = n_found && found[0].start > 90 ? found[0].start - 90 : 0, to;
@@ -337,7 +349,7 @@ static void write_snippet(sr_index *ix, const q_plan *plan, const char *doc_text
         to--;
     gz_buf_puts(b, "\"snippet\":");
     gz_json_str(b, text + from, to - from);
-    gz_buf_printf(b, ",\"snippet_start\":%u,\"highlights\":[", ui->start + from);
+    gz_buf_printf(b, ",\"snippet_start\":%u,\"highlights\":[", base + ui->start + from);
     uint32_t last_end = 0;
     int first = 1;
     for (size_t i = 0; i < n_found; i++) {
@@ -390,8 +402,14 @@ static void write_hit(sr_index *ix, const q_plan *plan, const hit *h, gz_buf *b,
         json_kv_str(b, "issue", di.issue);
         gz_buf_putc(b, ',');
     }
-    if (gz_segment_text(seg, ui.doc, text, &ix->tctx) == GZ_OK)
-        write_snippet(ix, plan, text->data ? text->data : "", text->len, &ui, b);
+    /* only the unit's bytes are decompressed; the snippet code sees them
+     * as the document's text from ui.start on */
+    if (gz_segment_text_range(seg, ui.doc, ui.start, ui.end, text, &ix->tctx) == GZ_OK) {
+        gz_unitinfo local = ui;
+        local.start = 0;
+        local.end = (uint32_t)text->len;
+        write_snippet(ix, plan, text->data ? text->data : "", text->len, &local, ui.start, b);
+    }
     else
         gz_buf_puts(b, "\"snippet\":\"\",\"snippet_start\":0,\"highlights\":[]");
     gz_buf_putc(b, ',');
@@ -440,6 +458,61 @@ static void write_facet(gz_buf *b, const char *name, facet *f, size_t n)
     gz_buf_putc(b, ']');
 }
 
+/* Word-field cursors of one segment, per leaf and word, opened lazily. */
+typedef struct word_cursors {
+    gz_post *p;
+    signed char *state; /* 0 unopened, 1 open, -1 absent */
+    size_t *base;       /* per leaf: index of its first word */
+    size_t n;
+} word_cursors;
+
+static void wc_init(word_cursors *wc, const q_plan *plan)
+{
+    memset(wc, 0, sizeof *wc);
+    wc->base = gz_calloc(plan->n_leaf + 1, sizeof *wc->base);
+    for (size_t l = 0; wc->base && l < plan->n_leaf; l++) {
+        wc->base[l] = wc->n;
+        wc->n += plan->leaf[l].n_words;
+    }
+    wc->p = gz_calloc(wc->n + 1, sizeof *wc->p);
+    wc->state = gz_calloc(wc->n + 1, 1);
+}
+
+static void wc_fini(word_cursors *wc)
+{
+    for (size_t i = 0; wc->state && i < wc->n; i++)
+        if (wc->state[i] == 1)
+            gz_post_fini(&wc->p[i]);
+    gz_free(wc->p);
+    gz_free(wc->state);
+    gz_free(wc->base);
+    memset(wc, 0, sizeof *wc);
+}
+
+static gz_post *word_cursor(word_cursors *wc, const gz_segment *seg, const q_plan *plan, size_t l, size_t w)
+{
+    if (!wc->p || !wc->state || !wc->base)
+        return NULL;
+    size_t i = wc->base[l] + w;
+    if (wc->state[i] == 0) {
+        char term[GZ_TERM_MAX + 1];
+        size_t wl = strlen(plan->leaf[l].words[w]);
+        gz_terminfo ti;
+        wc->state[i] = -1;
+        if (wl + 1 <= GZ_TERM_MAX) {
+            term[0] = GZ_FIELD_WORD;
+            memcpy(term + 1, plan->leaf[l].words[w], wl);
+            if (gz_segment_term(seg, term, wl + 1, &ti) == 1) {
+                if (gz_post_open(&wc->p[i], seg, &ti) == GZ_OK)
+                    wc->state[i] = 1;
+                else
+                    gz_post_fini(&wc->p[i]);
+            }
+        }
+    }
+    return wc->state[i] == 1 ? &wc->p[i] : NULL;
+}
+
 /* Runs plan; fills hits (one per matching live unit, scored). */
 static gz_status run(sr_index *ix, const q_plan *plan, hit **hits_out, size_t *n_out)
 {
@@ -468,6 +541,8 @@ static gz_status run(sr_index *ix, const q_plan *plan, hit **hits_out, size_t *n
     }
     for (size_t s = 0; st == GZ_OK && plan->root && s < n_seg; s++) {
         ulist res = {0};
+        word_cursors wc;
+        wc_init(&wc, plan);
         st = eval(&se[s], plan->root, &res, &scratch, ix->an);
         /* scoring */
         for (size_t i = 0; st == GZ_OK && i < res.n; i++) {
@@ -496,21 +571,12 @@ static gz_status run(sr_index *ix, const q_plan *plan, hit **hits_out, size_t *n
                 /* the document's title line holds the word too */
                 if (di.n_units && ul_find(&se[s].leaf[l], di.first_unit) >= 0)
                     score += W_TITLE * idf;
-                /* whole words (3+ characters) as ICU segments them */
+                /* whole words (3+ characters) as ICU segments them: cursors
+                 * opened once per segment, moving forward with the units */
                 for (size_t w = 0; w < plan->leaf[l].n_words && at >= 0; w++) {
-                    char term[GZ_TERM_MAX + 1];
-                    size_t wl = strlen(plan->leaf[l].words[w]);
-                    if (wl + 1 > GZ_TERM_MAX)
-                        continue;
-                    term[0] = GZ_FIELD_WORD;
-                    memcpy(term + 1, plan->leaf[l].words[w], wl);
-                    gz_terminfo ti;
-                    if (gz_segment_term(se[s].seg, term, wl + 1, &ti) != 1)
-                        continue;
-                    gz_post p;
-                    if (gz_post_open(&p, se[s].seg, &ti) == GZ_OK && gz_post_seek(&p, u) == GZ_OK && p.unit == u)
-                        score += W_WORD * bm25(idf, p.tf, ui.words ? ui.words : 1, 8);
-                    gz_post_fini(&p);
+                    gz_post *p = word_cursor(&wc, se[s].seg, plan, l, w);
+                    if (p && gz_post_seek(p, u) == GZ_OK && p->unit == u)
+                        score += W_WORD * bm25(idf, p->tf, ui.words ? ui.words : 1, 8);
                 }
             }
             if (plan->question && n_leaf)
@@ -549,6 +615,7 @@ static gz_status run(sr_index *ix, const q_plan *plan, hit **hits_out, size_t *n
             }
             hits[n_hits++] = (hit){score, (uint32_t)s, u, ui.doc, di.date};
         }
+        wc_fini(&wc);
         ul_fini(&res);
     }
     for (size_t s = 0; se && s < n_seg; s++) {

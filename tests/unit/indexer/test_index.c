@@ -268,3 +268,22 @@ Test(index, sigkill_at_random_moments_keeps_the_last_commit)
     fprintf(stderr, "crash trials: 20 runs killed at random, %d while still running\n", killed_mid_run);
     cr_assert_gt(killed_mid_run, 5, "the kills must land inside runs");
 }
+
+Test(index, another_analyzer_is_refused)
+{
+    run(0);
+    /* rewrite the manifest as if another analyzer had built the index */
+    gz_manifest m;
+    gz_manifest_init(&m);
+    gz_error err = {0};
+    cr_assert_eq(gz_manifest_read(dir, &m, &err), GZ_OK);
+    gz_free(m.analyzer_id);
+    m.analyzer_id = gz_strndup("gazette-zh/0 icu=1.0", 20);
+    cr_assert_eq(gz_manifest_commit(dir, &m, &err), GZ_OK);
+    gz_manifest_fini(&m);
+    ix_options o = {.dir = dir, .threads = 1};
+    ix_report r;
+    char *paths[] = {src};
+    cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_VERSION);
+    cr_assert(strstr(err.msg, "analyzer"), "%s", err.msg);
+}

@@ -207,3 +207,23 @@ Test(search, a_question_ranks_relevant_units)
     cr_assert(found, "第四十六条 (兼职) in the top 10");
     json_object_put(o);
 }
+
+Test(search, another_analyzer_is_refused)
+{
+    char other[] = "/tmp/gz-search-other-XXXXXX";
+    cr_assert_not_null(mkdtemp(other));
+    char cmd[4300];
+    snprintf(cmd, sizeof cmd, "cp %s/* %s/", dir, other);
+    cr_assert_eq(system(cmd), 0);
+    gz_manifest m;
+    gz_manifest_init(&m);
+    gz_error err = {0};
+    cr_assert_eq(gz_manifest_read(other, &m, &err), GZ_OK);
+    gz_free(m.analyzer_id);
+    m.analyzer_id = gz_strndup("gazette-zh/0 icu=1.0", 20);
+    cr_assert_eq(gz_manifest_commit(other, &m, &err), GZ_OK);
+    gz_manifest_fini(&m);
+    sr_index *x;
+    cr_assert_eq(sr_index_open(other, &x, &err), GZ_VERSION);
+    cr_assert(strstr(err.msg, "analyzer"), "%s", err.msg);
+}

@@ -1,0 +1,172 @@
+/* benchmarks/bench_query.c: query latency by class on an index (build it
+ * first: gazette index --index DIR CORPUS). Classes: single word, AND of two
+ * words, phrase of 4-10 characters, long question, article lookup. Queries
+ * are drawn with a seeded RNG from the index's own stored text. Each class
+ * prints p50/p99 of top-10 searches (JSON with snippets, warm), beside the
+ * same queries asking only for the matching unit ids (the evaluation alone)
+ * in the same run. Usage: bench_query --index DIR [--n 200]. */
+#include "format/format.h"
+#include "searcher/searcher.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+static uint64_t rnd(void)
+{
+    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+    return rng;
+}
+
+/* A run of `chars` Han characters from the text, or 0. */
+static size_t han_run(const char *text, size_t len, size_t chars, char *out)
+{
+    for (int tries = 0; tries < 1000; tries++) {
+        size_t at = rnd() % len;
+        while (at > 0 && ((unsigned char)text[at] & 0xC0) == 0x80)
+            at--;
+        const char *p = text + at, *end = text + len;
+        size_t got = 0;
+        while (got < chars && p < end) {
+            const char *q = p;
+            int32_t c = gz_utf8_next(&p, end);
+            if (c < 0 || !gz_is_han(c)) {
+                p = q;
+                break;
+            }
+            got++;
+        }
+        if (got == chars) {
+            memcpy(out, text + at, (size_t)(p - (text + at)));
+            out[p - (text + at)] = 0;
+            return (size_t)(p - (text + at));
+        }
+    }
+    return 0;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = NULL;
+    int n = 200;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--index") == 0 && i + 1 < argc)
+            dir = argv[++i];
+        else if (strcmp(argv[i], "--n") == 0 && i + 1 < argc)
+            n = atoi(argv[++i]);
+    }
+    if (!dir) {
+        fprintf(stderr, "usage: bench_query --index DIR [--n 200]\n");
+        return 2;
+    }
+    gz_snapshot *snap;
+    gz_error err = {0};
+    if (gz_snapshot_open(dir, &snap, &err) != GZ_OK) {
+        fprintf(stderr, "bench_query: %s\n", err.msg);
+        return 1;
+    }
+    /* sample text: the stored text of up to 300 documents */
+    gz_buf text, doc;
+    gz_buf_init(&text);
+    gz_buf_init(&doc);
+    gz_textctx *tc = NULL;
+    char (*articles)[64] = calloc(300, 64);
+    size_t n_articles = 0;
+    for (size_t s = 0; s < snap->man.n_seg; s++) {
+        gz_seg_stats ss;
+        gz_segment_stats(snap->seg[s], &ss);
+        for (uint32_t d = 0; d < ss.n_docs && text.len < (8u << 20); d += 1 + ss.n_docs / 300) {
+            if (gz_segment_text(snap->seg[s], d, &doc, &tc) == GZ_OK)
+                gz_buf_put(&text, doc.data, doc.len);
+            gz_docinfo di;
+            if (gz_segment_doc(snap->seg[s], d, &di) == GZ_OK && n_articles < 300)
+                for (uint32_t u = di.first_unit; u < di.first_unit + di.n_units; u++) {
+                    gz_unitinfo ui;
+                    if (gz_segment_unit(snap->seg[s], u, &ui) == GZ_OK && ui.kind == GZ_KIND_ARTICLE) {
+                        snprintf(articles[n_articles++], 64, "%.36s %s", di.title, ui.label);
+                        break;
+                    }
+                }
+        }
+    }
+    gz_textctx_free(tc);
+    gz_snapshot_close(snap);
+    sr_index *ix;
+    if (sr_index_open(dir, &ix, &err) != GZ_OK) {
+        fprintf(stderr, "bench_query: %s\n", err.msg);
+        return 1;
+    }
+    const char *classes[] = {"word", "and2", "phrase", "question", "article"};
+    static const char *const qw[] = {"什么", "如何", "是否", "哪些"};
+    printf("# index %s: %d queries a class, top-10, warm\n", dir, n);
+    printf("class\tp50_ms\tp99_ms\teval_p50_ms\teval_p99_ms\tx_eval_p50\n");
+    double *t_json = malloc(sizeof(double) * (size_t)n), *t_eval = malloc(sizeof(double) * (size_t)n);
+    gz_buf out;
+    gz_buf_init(&out);
+    for (int c = 0; c < 5; c++) {
+        char q[512];
+        for (int i = 0; i < n; i++) {
+            char a[128], b[128];
+            switch (c) {
+            case 0: han_run(text.data, text.len, 2, q); break;
+            case 1:
+                han_run(text.data, text.len, 2, a);
+                han_run(text.data, text.len, 2, b);
+                snprintf(q, sizeof q, "%s %s", a, b);
+                break;
+            case 2: han_run(text.data, text.len, 4 + rnd() % 7, q); break;
+            case 3:
+                han_run(text.data, text.len, 12, a);
+                snprintf(q, sizeof q, "%s%s？", a, qw[rnd() % 4]);
+                break;
+            default: snprintf(q, sizeof q, "%s", n_articles ? articles[rnd() % n_articles] : "第一条");
+            }
+            int ambiguous;
+            sr_request rq = {.query = q, .n = 10};
+            if (i == 0) { /* warm the caches */
+                out.len = 0;
+                sr_search_json(ix, &rq, &out, &err);
+            }
+            double t0 = now();
+            out.len = 0;
+            if (c == 4)
+                sr_article_json(ix, q, &out, &ambiguous, &err);
+            else
+                sr_search_json(ix, &rq, &out, &err);
+            t_json[i] = (now() - t0) * 1e3;
+            t0 = now();
+            uint64_t *ids;
+            size_t k;
+            if (c != 4 && sr_search_ids(ix, q, &ids, &k, &err) == GZ_OK)
+                gz_free(ids);
+            t_eval[i] = c == 4 ? t_json[i] : (now() - t0) * 1e3;
+        }
+        qsort(t_json, (size_t)n, sizeof *t_json, cmp_d);
+        qsort(t_eval, (size_t)n, sizeof *t_eval, cmp_d);
+        double p50 = t_json[n / 2], p99 = t_json[n * 99 / 100], e50 = t_eval[n / 2], e99 = t_eval[n * 99 / 100];
+        printf("%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.2f\n", classes[c], p50, p99, e50, e99, e50 > 0 ? p50 / e50 : 0);
+    }
+    sr_index_close(ix);
+    gz_buf_fini(&out);
+    gz_buf_fini(&text);
+    gz_buf_fini(&doc);
+    free(t_json);
+    free(t_eval);
+    free(articles);
+    return 0;
+}
