@@ -8,7 +8,7 @@ set -eu
 SECS=${1:-60}
 cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
     -DGZ_BUILD_TESTS=OFF -DGZ_FUZZ=ON >/dev/null
-for t in parse analyze; do
+for t in parse analyze query segment; do
     cmake --build build-fuzz -j2 --target fuzz_$t
     mkdir -p "build-fuzz/work-$t" "tests/fuzz/corpus/$t"
     "build-fuzz/fuzz_$t" -max_total_time="$SECS" -max_len=65536 \

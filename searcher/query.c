@@ -19,6 +19,9 @@ typedef struct tok {
 
 static void note(q_plan *p, const char *msg)
 {
+    /* each note once */
+    if (p->notes.len && memmem(p->notes.data, p->notes.len, msg, strlen(msg)))
+        return;
     if (p->notes.len)
         gz_buf_putc(&p->notes, ',');
     gz_json_str(&p->notes, msg, strlen(msg));
@@ -166,7 +169,11 @@ typedef struct parser {
     size_t n, i;
     q_plan *plan;
     gz_status st;
+    int depth;
 } parser;
+
+/* Groups and NOTs nest at most this deep; deeper ones are read flat. */
+#define Q_MAX_DEPTH 32
 
 static q_node *node(parser *p, q_type type)
 {
@@ -247,7 +254,13 @@ static q_node *parse_unary(parser *p)
     tok *t = &p->t[p->i];
     if (t->kind == T_NOT) {
         p->i++;
+        if (p->depth >= Q_MAX_DEPTH) {
+            note(p->plan, "NOT nested too deep: ignored");
+            return NULL;
+        }
+        p->depth++;
         q_node *inner = parse_unary(p);
+        p->depth--;
         if (!inner) {
             note(p->plan, "NOT without a word: ignored");
             return NULL;
@@ -258,7 +271,15 @@ static q_node *parse_unary(parser *p)
     }
     if (t->kind == T_LP) {
         p->i++;
+        if (p->depth >= Q_MAX_DEPTH) {
+            if (!p->plan->deep_noted)
+                note(p->plan, "brackets nested too deep: inner ones ignored");
+            p->plan->deep_noted = 1;
+            return NULL;
+        }
+        p->depth++;
         q_node *inner = parse_or(p);
+        p->depth--;
         if (p->i < p->n && p->t[p->i].kind == T_RP)
             p->i++;
         return inner;

@@ -59,6 +59,7 @@ typedef struct q_plan {
     gz_buf notes;        /* JSON array body of notes on how the query was read */
     gz_buf read_as;      /* the query as understood */
     int question;        /* read as a question: an OR of its words */
+    int deep_noted;
     int any_word;        /* keywords no unit holds together: any of them,
                           * documents holding more of them first */
 } q_plan;
