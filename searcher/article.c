@@ -120,15 +120,25 @@ gz_status sr_article_json(sr_index *ix, const char *text, gz_buf *out, int *ambi
     cand *c = NULL;
     size_t n = 0, cap = 0;
     char reg[512];
-    for (size_t s = 0; s < ix->snap->man.n_seg; s++) {
-        const gz_segment *seg = ix->snap->seg[s];
-        gz_seg_stats ss;
-        gz_segment_stats(seg, &ss);
-        for (uint32_t u = 0; u < ss.n_units; u++) {
+    /* the articles numbered so: a binary search in the table built at open */
+    size_t lo = 0, hi = ix->n_articles;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const sr_article_ref *m = &ix->articles[mid];
+        if (m->number < r.number || (m->number == r.number && (int32_t)m->sub < r.sub))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo; k < ix->n_articles && ix->articles[k].number == r.number &&
+                        (int32_t)ix->articles[k].sub == r.sub; k++) {
+        {
+            size_t s = ix->articles[k].seg;
+            uint32_t u = ix->articles[k].unit;
+            const gz_segment *seg = ix->snap->seg[s];
             gz_unitinfo ui;
             gz_docinfo di;
-            if (gz_segment_unit(seg, u, &ui) != GZ_OK || ui.kind != GZ_KIND_ARTICLE || ui.number != r.number ||
-                (int32_t)ui.sub != r.sub || gz_bit(ix->snap->deleted[s], ui.doc) ||
+            if (gz_segment_unit(seg, u, &ui) != GZ_OK || gz_bit(ix->snap->deleted[s], ui.doc) ||
                 gz_segment_doc(seg, ui.doc, &di) != GZ_OK)
                 continue;
             reg_title(&ui, &di, reg, sizeof reg);

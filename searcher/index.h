@@ -7,6 +7,10 @@
 
 #include <sys/types.h>
 
+typedef struct sr_article_ref {
+    uint32_t number, sub, seg, unit;
+} sr_article_ref;
+
 struct sr_index {
     char *dir;
     gz_snapshot *snap;
@@ -14,6 +18,12 @@ struct sr_index {
     double avg_len;   /* positions per unit */
     uint64_t n_units; /* live and deleted: BM25's N */
     gz_textctx *tctx; /* stored-text decompression */
+    /* facets, per segment and document: year and issuer id */
+    uint16_t **doc_year, **doc_issuer;
+    char **issuers;   /* issuer id -> code; id 0 is "" */
+    size_t n_issuers;
+    sr_article_ref *articles; /* every article unit, by (number, sub) */
+    size_t n_articles, cap_articles;
 };
 
 /* Units of one segment with a count each, sorted by unit. */

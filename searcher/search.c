@@ -10,6 +10,77 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int cmp_article_ref(const void *a, const void *b)
+{
+    const sr_article_ref *x = a, *y = b;
+    if (x->number != y->number)
+        return x->number < y->number ? -1 : 1;
+    if (x->sub != y->sub)
+        return x->sub < y->sub ? -1 : 1;
+    if (x->seg != y->seg)
+        return x->seg < y->seg ? -1 : 1;
+    return (x->unit > y->unit) - (x->unit < y->unit);
+}
+
+/* Year and issuer of every document, read once per snapshot, so counting
+ * facets over every match is array increments. */
+static gz_status load_facets(sr_index *ix)
+{
+    size_t n = ix->snap->man.n_seg;
+    ix->doc_year = gz_calloc(n + 1, sizeof *ix->doc_year);
+    ix->doc_issuer = gz_calloc(n + 1, sizeof *ix->doc_issuer);
+    ix->issuers = gz_calloc(1, sizeof *ix->issuers);
+    if (!ix->doc_year || !ix->doc_issuer || !ix->issuers)
+        return GZ_NOMEM;
+    ix->issuers[0] = gz_strndup("", 0);
+    ix->n_issuers = 1;
+    for (size_t s = 0; s < n; s++) {
+        gz_seg_stats ss;
+        gz_segment_stats(ix->snap->seg[s], &ss);
+        ix->doc_year[s] = gz_calloc(ss.n_docs + 1, sizeof **ix->doc_year);
+        ix->doc_issuer[s] = gz_calloc(ss.n_docs + 1, sizeof **ix->doc_issuer);
+        if (!ix->doc_year[s] || !ix->doc_issuer[s])
+            return GZ_NOMEM;
+        for (uint32_t d = 0; d < ss.n_docs; d++) {
+            gz_docinfo di;
+            if (gz_segment_doc(ix->snap->seg[s], d, &di) != GZ_OK)
+                return GZ_CORRUPT;
+            ix->doc_year[s][d] = (uint16_t)(di.date / 10000);
+            size_t id = 0;
+            while (id < ix->n_issuers && strcmp(ix->issuers[id], di.issuer) != 0)
+                id++;
+            if (id == ix->n_issuers && id < UINT16_MAX) {
+                char **v = gz_realloc(ix->issuers, (id + 1) * sizeof *v);
+                if (!v)
+                    return GZ_NOMEM;
+                ix->issuers = v;
+                ix->issuers[id] = gz_strndup(di.issuer, strlen(di.issuer));
+                ix->n_issuers++;
+            }
+            ix->doc_issuer[s][d] = (uint16_t)(id < ix->n_issuers ? id : 0);
+        }
+        /* articles by number, for lookups */
+        for (uint32_t u = 0; u < ss.n_units; u++) {
+            gz_unitinfo ui;
+            if (gz_segment_unit(ix->snap->seg[s], u, &ui) != GZ_OK)
+                return GZ_CORRUPT;
+            if (ui.kind != GZ_KIND_ARTICLE || ui.number < 0)
+                continue;
+            if (ix->n_articles == ix->cap_articles) {
+                size_t cap = ix->cap_articles ? ix->cap_articles * 2 : 1024;
+                sr_article_ref *v = gz_realloc(ix->articles, cap * sizeof *v);
+                if (!v)
+                    return GZ_NOMEM;
+                ix->articles = v;
+                ix->cap_articles = cap;
+            }
+            ix->articles[ix->n_articles++] = (sr_article_ref){(uint32_t)ui.number, ui.sub, (uint32_t)s, u};
+        }
+    }
+    qsort(ix->articles, ix->n_articles, sizeof *ix->articles, cmp_article_ref);
+    return GZ_OK;
+}
+
 gz_status sr_index_open(const char *dir, sr_index **out, gz_error *err)
 {
     *out = NULL;
@@ -29,6 +100,10 @@ gz_status sr_index_open(const char *dir, sr_index **out, gz_error *err)
         sr_index_close(ix);
         return st;
     }
+    if ((st = load_facets(ix)) != GZ_OK) {
+        sr_index_close(ix);
+        return gz_error_set(err, st, -1, "[searcher] %s: cannot read the document table", dir);
+    }
     ix->n_units = ix->snap->n_units ? ix->snap->n_units : 1;
     ix->avg_len = (double)ix->snap->n_positions / (double)ix->n_units;
     if (ix->avg_len < 1)
@@ -41,6 +116,18 @@ void sr_index_close(sr_index *ix)
 {
     if (!ix)
         return;
+    for (size_t i = 0; ix->snap && i < ix->snap->man.n_seg; i++) {
+        if (ix->doc_year)
+            gz_free(ix->doc_year[i]);
+        if (ix->doc_issuer)
+            gz_free(ix->doc_issuer[i]);
+    }
+    gz_free(ix->doc_year);
+    gz_free(ix->doc_issuer);
+    for (size_t i = 0; i < ix->n_issuers; i++)
+        gz_free(ix->issuers[i]);
+    gz_free(ix->issuers);
+    gz_free(ix->articles);
     gz_snapshot_close(ix->snap);
     gz_textctx_free(ix->tctx);
     an_analyzer_close(ix->an);
@@ -422,22 +509,6 @@ typedef struct facet {
     size_t count;
 } facet;
 
-static void facet_add(facet *f, size_t *n, size_t cap, const char *key)
-{
-    if (!*key)
-        return;
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp(f[i].key, key) == 0) {
-            f[i].count++;
-            return;
-        }
-    if (*n < cap) {
-        snprintf(f[*n].key, sizeof f[*n].key, "%s", key);
-        f[*n].count = 1;
-        (*n)++;
-    }
-}
-
 static int cmp_facet(const void *a, const void *b)
 {
     const facet *x = a, *y = b;
@@ -539,9 +610,20 @@ static gz_status run(sr_index *ix, const q_plan *plan, hit **hits_out, size_t *n
             df[l] += (double)se[s].leaf[l].n;
         }
     }
+    double *idf = gz_calloc(n_leaf + 1, sizeof *idf);
+    int64_t *label_num = gz_calloc(n_leaf + 1, sizeof *label_num);
+    size_t *cur = gz_calloc(2 * n_leaf + 1, sizeof *cur), *tcur = cur ? cur + n_leaf : NULL;
+    if (!idf || !label_num || !cur)
+        st = GZ_NOMEM;
+    for (size_t l = 0; st == GZ_OK && l < n_leaf; l++) {
+        idf[l] = log(1 + ((double)ix->n_units - df[l] + 0.5) / (df[l] + 0.5));
+        if (!leaf_article_number(plan->leaf[l].text, &label_num[l]))
+            label_num[l] = -1;
+    }
     for (size_t s = 0; st == GZ_OK && plan->root && s < n_seg; s++) {
         ulist res = {0};
         word_cursors wc;
+        memset(cur, 0, 2 * n_leaf * sizeof *cur);
         wc_init(&wc, plan);
         st = eval(&se[s], plan->root, &res, &scratch, ix->an);
         /* scoring */
@@ -558,25 +640,28 @@ static gz_status run(sr_index *ix, const q_plan *plan, hit **hits_out, size_t *n
             for (size_t l = 0; l < n_leaf; l++) {
                 if (!plan->leaf[l].positive)
                     continue;
-                double idf = log(1 + ((double)ix->n_units - df[l] + 0.5) / (df[l] + 0.5));
-                ssize_t at = ul_find(&se[s].leaf[l], u);
-                if (at >= 0) {
-                    score += bm25(idf, se[s].leaf[l].tf[at], len, ix->avg_len);
+                /* the units come in order: each leaf's list is walked once */
+                const ulist *ll = &se[s].leaf[l];
+                while (cur[l] < ll->n && ll->unit[cur[l]] < u)
+                    cur[l]++;
+                int here = cur[l] < ll->n && ll->unit[cur[l]] == u;
+                if (here) {
+                    score += bm25(idf[l], ll->tf[cur[l]], len, ix->avg_len);
                     matched++;
-                    int64_t num;
-                    if (ui.kind == GZ_KIND_ARTICLE && leaf_article_number(plan->leaf[l].text, &num) &&
-                        num == ui.number)
-                        score += W_LABEL * idf;
+                    if (ui.kind == GZ_KIND_ARTICLE && label_num[l] >= 0 && label_num[l] == ui.number)
+                        score += W_LABEL * idf[l];
                 }
                 /* the document's title line holds the word too */
-                if (di.n_units && ul_find(&se[s].leaf[l], di.first_unit) >= 0)
-                    score += W_TITLE * idf;
+                while (tcur[l] < ll->n && ll->unit[tcur[l]] < di.first_unit)
+                    tcur[l]++;
+                if (di.n_units && tcur[l] < ll->n && ll->unit[tcur[l]] == di.first_unit)
+                    score += W_TITLE * idf[l];
                 /* whole words (3+ characters) as ICU segments them: cursors
                  * opened once per segment, moving forward with the units */
-                for (size_t w = 0; w < plan->leaf[l].n_words && at >= 0; w++) {
+                for (size_t w = 0; w < plan->leaf[l].n_words && here; w++) {
                     gz_post *p = word_cursor(&wc, se[s].seg, plan, l, w);
                     if (p && gz_post_seek(p, u) == GZ_OK && p->unit == u)
-                        score += W_WORD * bm25(idf, p->tf, ui.words ? ui.words : 1, 8);
+                        score += W_WORD * bm25(idf[l], p->tf, ui.words ? ui.words : 1, 8);
                 }
             }
             if (plan->question && n_leaf)
@@ -625,6 +710,9 @@ static gz_status run(sr_index *ix, const q_plan *plan, hit **hits_out, size_t *n
     }
     gz_free(se);
     gz_free(df);
+    gz_free(idf);
+    gz_free(label_num);
+    gz_free(cur);
     gz_buf_fini(&scratch);
     if (st != GZ_OK) {
         gz_free(hits);
@@ -689,37 +777,101 @@ gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_err
         gz_free(hits);
         return gz_error_set(err, st, -1, "[searcher][search] %s", gz_status_str(st));
     }
-    /* facets over every match */
-    facet years[64], issuers[64], kinds[GZ_KIND__COUNT];
-    size_t ny = 0, ni = 0, nk = 0;
-    for (size_t i = 0; i < n_hits; i++) {
+    /* facets over every match: array increments */
+    size_t *year_n = gz_calloc(10000, sizeof *year_n), *iss_n = gz_calloc(ix->n_issuers + 1, sizeof *iss_n);
+    size_t kind_n[GZ_KIND__COUNT] = {0};
+    for (size_t i = 0; year_n && iss_n && i < n_hits; i++) {
         const gz_segment *seg = ix->snap->seg[hits[i].seg];
         gz_unitinfo ui;
-        gz_docinfo di;
-        if (gz_segment_unit(seg, hits[i].unit, &ui) != GZ_OK || gz_segment_doc(seg, ui.doc, &di) != GZ_OK)
+        if (gz_segment_unit(seg, hits[i].unit, &ui) != GZ_OK)
             continue;
-        char y[8] = "";
-        if (di.date)
-            snprintf(y, sizeof y, "%u", di.date / 10000);
-        facet_add(years, &ny, 64, y);
-        facet_add(issuers, &ni, 64, di.issuer);
-        facet_add(kinds, &nk, GZ_KIND__COUNT, gz_kind_name((gz_kind)ui.kind));
+        uint16_t y = ix->doc_year[hits[i].seg][ui.doc];
+        if (y)
+            year_n[y % 10000]++;
+        iss_n[ix->doc_issuer[hits[i].seg][ui.doc]]++;
+        if (ui.kind < GZ_KIND__COUNT)
+            kind_n[ui.kind]++;
     }
-    if (n_hits > 1)
-        qsort(hits, n_hits, sizeof *hits, rq->sort == SR_SORT_DATE ? cmp_hit_date : cmp_hit_score);
+    facet years[64], issuers[64], kinds[GZ_KIND__COUNT];
+    size_t ny = 0, ni = 0, nk = 0;
+    for (int y = 9999; year_n && y > 0 && ny < 64; y--)
+        if (year_n[y]) {
+            snprintf(years[ny].key, sizeof years[ny].key, "%d", y);
+            years[ny++].count = year_n[y];
+        }
+    for (size_t k = 1; iss_n && k < ix->n_issuers && ni < 64; k++)
+        if (iss_n[k]) {
+            snprintf(issuers[ni].key, sizeof issuers[ni].key, "%s", ix->issuers[k]);
+            issuers[ni++].count = iss_n[k];
+        }
+    for (int k = 0; k < GZ_KIND__COUNT; k++)
+        if (kind_n[k]) {
+            snprintf(kinds[nk].key, sizeof kinds[nk].key, "%s", gz_kind_name((gz_kind)k));
+            kinds[nk++].count = kind_n[k];
+        }
+    gz_free(year_n);
+    gz_free(iss_n);
     size_t total = n_hits;
     if (rq->unit == SR_BY_DOCUMENT) {
-        /* the best unit of each document, in rank order */
+        /* the best unit of each document */
         size_t w = 0;
-        for (size_t i = 0; i < n_hits; i++) {
-            int seen = 0;
-            for (size_t j = 0; j < w && !seen; j++)
-                seen = hits[j].seg == hits[i].seg && hits[j].doc == hits[i].doc;
-            if (!seen)
-                hits[w++] = hits[i];
+        for (size_t s = 0; s < ix->snap->man.n_seg; s++) {
+            gz_seg_stats ss;
+            gz_segment_stats(ix->snap->seg[s], &ss);
+            int64_t *best = gz_alloc(((size_t)ss.n_docs + 1) * sizeof *best);
+            if (!best)
+                break;
+            for (uint32_t d = 0; d < ss.n_docs; d++)
+                best[d] = -1;
+            for (size_t i = 0; i < n_hits; i++)
+                if (hits[i].seg == s &&
+                    (best[hits[i].doc] < 0 ||
+                     (rq->sort == SR_SORT_DATE ? cmp_hit_date : cmp_hit_score)(&hits[i], &hits[best[hits[i].doc]]) < 0))
+                    best[hits[i].doc] = (int64_t)i;
+            for (size_t i = 0; i < n_hits; i++)
+                if (hits[i].seg == s && best[hits[i].doc] == (int64_t)i)
+                    hits[w++] = hits[i];
+            gz_free(best);
         }
         total = n_hits = w;
     }
+    /* the page: the best offset + n, by a bounded heap, then sorted */
+    size_t want = rq->offset + (rq->n ? rq->n : 10);
+    int (*cmp)(const void *, const void *) = rq->sort == SR_SORT_DATE ? cmp_hit_date : cmp_hit_score;
+    if (n_hits > want && want < n_hits / 4) {
+        /* max-heap of the `want` best, worst on top */
+        hit *h = hits;
+        size_t k = 0;
+        for (size_t i = 0; i < n_hits; i++) {
+            hit x = hits[i];
+            if (k < want) {
+                size_t c = k++;
+                while (c && cmp(&h[(c - 1) / 2], &x) < 0) {
+                    h[c] = h[(c - 1) / 2];
+                    c = (c - 1) / 2;
+                }
+                h[c] = x;
+            } else if (cmp(&x, &h[0]) < 0) {
+                size_t c = 0;
+                for (;;) {
+                    size_t l = 2 * c + 1, r = l + 1, m = c;
+                    const hit *mv = &x;
+                    if (l < k && cmp(mv, &h[l]) < 0)
+                        m = l, mv = &h[l];
+                    if (r < k && cmp(mv, &h[r]) < 0)
+                        m = r, mv = &h[r];
+                    if (m == c)
+                        break;
+                    h[c] = h[m];
+                    c = m;
+                }
+                h[c] = x;
+            }
+        }
+        n_hits = k;
+    }
+    if (n_hits > 1)
+        qsort(hits, n_hits, sizeof *hits, cmp);
     gz_buf_puts(out, "{");
     json_kv_str(out, "query", q);
     gz_buf_puts(out, ",\"read_as\":");
