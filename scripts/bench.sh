@@ -16,3 +16,17 @@ echo "== analyze";  "$B/bench_analyze" --corpus "$T"
 echo "== index";    "$B/bench_index" --corpus "$T" --keep "$IX/ix"
 echo "== query";    "$B/bench_query" --index "$IX/ix" --n 200
 echo "== http";     sh benchmarks/bench_http.sh "$B/gazette" "$T" 10
+if [ -x "$B/bench_engines" ]; then
+    echo "== engines (Gazette beside SQLite FTS5, same units, same run)"
+    OUT=$(mktemp)
+    "$B/bench_engines" --corpus "$T" --n 100 | tee "$OUT"
+    {
+        echo
+        echo "### Engines, $(date -u +%Y-%m-%d) (\`make bench\`: \`$B/bench_engines --corpus $T --n 100\`)"
+        echo
+        echo '```'
+        cat "$OUT"
+        echo '```'
+    } >> docs/benchmarks.md
+    rm -f "$OUT"
+fi

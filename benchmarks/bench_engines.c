@@ -1,0 +1,475 @@
+/* benchmarks/bench_engines.c: Gazette beside SQLite FTS5 on the same units,
+ * in the same run. The units are the ones Gazette indexed (articles,
+ * paragraphs, table rows), exported from its snapshot, so every engine
+ * answers over the same texts. Engines: Gazette; FTS5 with the trigram
+ * tokenizer (substring search, the closest to grep); FTS5 unicode61 over
+ * text segmented by ICU (a word index). A fixed query set drawn with a
+ * seeded RNG: single words (2 characters, frequent and rare), AND of two,
+ * phrases of 4-10 characters, long questions, article lookups. For each
+ * engine: build time, index size, query p50/p99 per class (top-10, warm),
+ * matches, and recall against grep for substring queries. Prints one table
+ * of ratios against Gazette. Usage: bench_engines --corpus DIR [--n 100]. */
+#include "format/format.h"
+#include "indexer/indexer.h"
+#include "searcher/searcher.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unicode/ubrk.h>
+#include <unicode/utext.h>
+#include <unistd.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static uint64_t rng = 0x5DEECE66Dull;
+static uint64_t rnd(void)
+{
+    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+    return rng;
+}
+
+typedef struct units {
+    char **text;
+    size_t n;
+} units;
+
+/* The units of Gazette's index, with newlines as blanks. */
+static void export_units(const char *dir, units *u)
+{
+    gz_snapshot *snap;
+    gz_error err;
+    if (gz_snapshot_open(dir, &snap, &err) != GZ_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        exit(1);
+    }
+    u->text = calloc(snap->n_units + 1, sizeof *u->text);
+    gz_buf doc;
+    gz_buf_init(&doc);
+    gz_textctx *tc = NULL;
+    for (size_t s = 0; s < snap->man.n_seg; s++) {
+        gz_seg_stats ss;
+        gz_segment_stats(snap->seg[s], &ss);
+        for (uint32_t d = 0; d < ss.n_docs; d++) {
+            gz_docinfo di;
+            if (gz_bit(snap->deleted[s], d) || gz_segment_doc(snap->seg[s], d, &di) != GZ_OK ||
+                gz_segment_text(snap->seg[s], d, &doc, &tc) != GZ_OK)
+                continue;
+            for (uint32_t k = di.first_unit; k < di.first_unit + di.n_units; k++) {
+                gz_unitinfo ui;
+                if (gz_segment_unit(snap->seg[s], k, &ui) != GZ_OK)
+                    continue;
+                char *t = strndup(doc.data + ui.start, ui.end - ui.start);
+                for (char *p = t; *p; p++)
+                    if (*p == '\n' || *p == '\t')
+                        *p = ' ';
+                u->text[u->n++] = t;
+            }
+        }
+    }
+    gz_textctx_free(tc);
+    gz_buf_fini(&doc);
+    gz_snapshot_close(snap);
+}
+
+/* ICU words separated by blanks (for FTS5 unicode61). */
+static char *segment(UBreakIterator *bi, const char *s)
+{
+    size_t len = strlen(s);
+    char *out = malloc(len * 2 + 2);
+    size_t o = 0;
+    UErrorCode ec = U_ZERO_ERROR;
+    UText *ut = utext_openUTF8(NULL, s, (int64_t)len, &ec);
+    ubrk_setUText(bi, ut, &ec);
+    int32_t a = ubrk_first(bi), b;
+    while ((b = ubrk_next(bi)) != UBRK_DONE) {
+        if (ubrk_getRuleStatus(bi) >= UBRK_WORD_NONE_LIMIT) {
+            memcpy(out + o, s + a, (size_t)(b - a));
+            o += (size_t)(b - a);
+            out[o++] = ' ';
+        }
+        a = b;
+    }
+    out[o] = 0;
+    utext_close(ut);
+    return out;
+}
+
+static long dir_bytes(const char *path)
+{
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "du -sb '%s' | cut -f1", path);
+    FILE *p = popen(cmd, "r");
+    long n = 0;
+    if (p && fscanf(p, "%ld", &n) != 1)
+        n = 0;
+    if (p)
+        pclose(p);
+    return n;
+}
+
+enum { C_WORD, C_AND, C_PHRASE, C_QUESTION, C_ARTICLE, C__N };
+static const char *const cname[C__N] = {"word", "and2", "phrase", "question", "article"};
+
+typedef struct query {
+    int cls;
+    char a[256], b[256]; /* the words (b empty unless AND) */
+    char text[600];      /* as typed to Gazette */
+    size_t grep;         /* units holding it (substring classes) */
+} query;
+
+static size_t han_run(const units *u, size_t chars, char *out)
+{
+    for (int tries = 0; tries < 10000; tries++) {
+        const char *t = u->text[rnd() % u->n];
+        size_t len = strlen(t);
+        if (!len)
+            continue;
+        size_t at = rnd() % len;
+        while (at > 0 && ((unsigned char)t[at] & 0xC0) == 0x80)
+            at--;
+        const char *p = t + at, *end = t + len;
+        size_t got = 0;
+        while (got < chars && p < end) {
+            const char *q = p;
+            int32_t c = gz_utf8_next(&p, end);
+            if (c < 0 || !gz_is_han(c)) {
+                p = q;
+                break;
+            }
+            got++;
+        }
+        if (got == chars) {
+            memcpy(out, t + at, (size_t)(p - (t + at)));
+            out[p - (t + at)] = 0;
+            return got;
+        }
+    }
+    return 0;
+}
+
+static size_t grep_count(const units *u, const char *a, const char *b)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < u->n; i++)
+        n += strstr(u->text[i], a) && (!*b || strstr(u->text[i], b));
+    return n;
+}
+
+typedef struct result {
+    double build_s;
+    long bytes;
+    double p50[C__N], p99[C__N];
+    double recall;   /* matched / grep over substring queries */
+    size_t matched;
+} result;
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void percentiles(double *t, size_t n, double *p50, double *p99)
+{
+    qsort(t, n, sizeof *t, cmp_d);
+    *p50 = n ? t[n / 2] : 0;
+    *p99 = n ? t[n * 99 / 100] : 0;
+}
+
+/* ------------------------------------------------------------ Gazette */
+
+static void run_gazette(const char *corpus, const char *dir, query *q, size_t nq, result *r)
+{
+    ix_options o = {.dir = dir, .threads = 0};
+    ix_report rep;
+    gz_error err;
+    char *paths[] = {(char *)corpus};
+    double t0 = now();
+    if (ix_index(&o, paths, 1, &rep, &err) != GZ_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        exit(1);
+    }
+    r->build_s = now() - t0;
+    r->bytes = dir_bytes(dir);
+    sr_index *ix;
+    sr_index_open(dir, &ix, &err);
+    double *t = malloc(nq * sizeof *t);
+    size_t grep_total = 0, found_total = 0;
+    gz_buf out;
+    gz_buf_init(&out);
+    for (int c = 0; c < C__N; c++) {
+        size_t k = 0;
+        for (size_t i = 0; i < nq; i++) {
+            if (q[i].cls != c)
+                continue;
+            sr_request rq = {.query = q[i].text, .n = 10};
+            int amb;
+            double a = now();
+            out.len = 0;
+            if (c == C_ARTICLE)
+                sr_article_json(ix, q[i].text, &out, &amb, &err);
+            else
+                sr_search_json(ix, &rq, &out, &err);
+            t[k++] = (now() - a) * 1e3;
+            if (c == C_WORD || c == C_PHRASE || c == C_AND) {
+                uint64_t *ids;
+                size_t n;
+                if (sr_search_ids(ix, q[i].text, &ids, &n, &err) == GZ_OK)
+                    gz_free(ids);
+                grep_total += q[i].grep;
+                found_total += n < q[i].grep ? n : q[i].grep;
+                r->matched += n;
+            }
+        }
+        percentiles(t, k, &r->p50[c], &r->p99[c]);
+    }
+    r->recall = grep_total ? (double)found_total / (double)grep_total : 1;
+    gz_buf_fini(&out);
+    free(t);
+    sr_index_close(ix);
+}
+
+/* --------------------------------------------------------------- FTS5 */
+
+static void exec(sqlite3 *db, const char *sql)
+{
+    char *e = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &e) != SQLITE_OK) {
+        fprintf(stderr, "sqlite: %s: %s\n", sql, e);
+        exit(1);
+    }
+}
+
+/* An FTS5 string literal: "..." with quotes doubled. */
+static void fts_quote(char *out, size_t cap, const char *s)
+{
+    size_t o = 0;
+    out[o++] = '"';
+    for (; *s && o + 3 < cap; s++) {
+        if (*s == '"')
+            out[o++] = '"';
+        out[o++] = *s;
+    }
+    out[o++] = '"';
+    out[o] = 0;
+}
+
+static size_t han_chars(const char *s)
+{
+    size_t n = 0;
+    for (const char *p = s, *e = s + strlen(s); p < e;)
+        n += gz_utf8_next(&p, e) >= 0;
+    return n;
+}
+
+static void run_fts(int trigram, const units *u, const char *path, query *q, size_t nq, result *r,
+                    UBreakIterator *bi)
+{
+    unlink(path);
+    sqlite3 *db;
+    sqlite3_open(path, &db);
+    exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;");
+    exec(db, trigram ? "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='trigram')"
+                     : "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='unicode61')");
+    double t0 = now();
+    exec(db, "BEGIN");
+    sqlite3_stmt *ins;
+    sqlite3_prepare_v2(db, "INSERT INTO t(rowid, x) VALUES(?, ?)", -1, &ins, NULL);
+    for (size_t i = 0; i < u->n; i++) {
+        char *seg = trigram ? NULL : segment(bi, u->text[i]);
+        sqlite3_bind_int64(ins, 1, (sqlite3_int64)i + 1);
+        sqlite3_bind_text(ins, 2, seg ? seg : u->text[i], -1, SQLITE_TRANSIENT);
+        sqlite3_step(ins);
+        sqlite3_reset(ins);
+        free(seg);
+    }
+    sqlite3_finalize(ins);
+    exec(db, "COMMIT");
+    exec(db, "INSERT INTO t(t) VALUES('optimize')");
+    r->build_s = now() - t0;
+    sqlite3_close(db);
+    struct stat st;
+    r->bytes = stat(path, &st) == 0 ? (long)st.st_size : 0;
+    sqlite3_open(path, &db);
+    double *t = malloc(nq * sizeof *t);
+    size_t grep_total = 0, found_total = 0;
+    for (int c = 0; c < C__N; c++) {
+        size_t k = 0;
+        for (size_t i = 0; i < nq; i++) {
+            if (q[i].cls != c)
+                continue;
+            /* the query in this engine's syntax; substring search in the
+             * trigram table needs 3 characters: shorter words use LIKE */
+            char sql[2048], qa[600], qb[600];
+            const char *a = q[i].a, *b = q[i].b;
+            if (trigram) {
+                /* fewer than 3 characters: FTS5 3.40 answers LIKE with no
+                 * rows at all, so do what a user would: scan with instr() */
+                if (han_chars(a) < 3 || (*b && han_chars(b) < 3))
+                    snprintf(sql, sizeof sql, "SELECT rowid FROM t WHERE instr(x, '%s') > 0%s%s%s", a,
+                             *b ? " AND instr(x, '" : "", b, *b ? "') > 0" : "");
+                else {
+                    fts_quote(qa, sizeof qa, a);
+                    fts_quote(qb, sizeof qb, b);
+                    snprintf(sql, sizeof sql, "SELECT rowid FROM t WHERE t MATCH '%s%s%s' ORDER BY rank", qa,
+                             *b ? " AND " : "", *b ? qb : "");
+                }
+            } else {
+                char *sa = segment(bi, a), *sb = *b ? segment(bi, b) : NULL;
+                fts_quote(qa, sizeof qa, sa);
+                if (sb)
+                    fts_quote(qb, sizeof qb, sb);
+                /* questions and article references: the words as FTS5 reads
+                 * blanks, all of them (its default syntax) */
+                if (c == C_QUESTION || c == C_ARTICLE)
+                    snprintf(sql, sizeof sql, "SELECT rowid FROM t WHERE t MATCH '%s' ORDER BY rank",
+                             strlen(sa) ? sa : "x");
+                else
+                    snprintf(sql, sizeof sql, "SELECT rowid FROM t WHERE t MATCH '%s%s%s' ORDER BY rank", qa,
+                             sb ? " AND " : "", sb ? qb : "");
+                free(sa);
+                free(sb);
+            }
+            /* count all matches, time the top 10 */
+            sqlite3_stmt *stm;
+            double t_a = now();
+            size_t n = 0;
+            if (sqlite3_prepare_v2(db, sql, -1, &stm, NULL) == SQLITE_OK) {
+                while (sqlite3_step(stm) == SQLITE_ROW && ++n < 10)
+                    ;
+                t[k++] = (now() - t_a) * 1e3;
+                while (sqlite3_step(stm) == SQLITE_ROW)
+                    n++;
+                sqlite3_finalize(stm);
+            } else {
+                t[k++] = (now() - t_a) * 1e3;
+            }
+            if (c == C_WORD || c == C_PHRASE || c == C_AND) {
+                grep_total += q[i].grep;
+                found_total += n < q[i].grep ? n : q[i].grep;
+                r->matched += n;
+            }
+        }
+        percentiles(t, k, &r->p50[c], &r->p99[c]);
+    }
+    r->recall = grep_total ? (double)found_total / (double)grep_total : 1;
+    free(t);
+    sqlite3_close(db);
+}
+
+int main(int argc, char **argv)
+{
+    const char *corpus = "sample";
+    int per_class = 100;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--corpus") == 0 && i + 1 < argc)
+            corpus = argv[++i];
+        else if (strcmp(argv[i], "--n") == 0 && i + 1 < argc)
+            per_class = atoi(argv[++i]);
+    }
+    char tmp[] = "/tmp/gz-engines-XXXXXX";
+    mkdtemp(tmp);
+    char gz_dir[4200], tri[4200], uni[4200];
+    snprintf(gz_dir, sizeof gz_dir, "%s/gazette", tmp);
+    snprintf(tri, sizeof tri, "%s/fts5-trigram.db", tmp);
+    snprintf(uni, sizeof uni, "%s/fts5-unicode61.db", tmp);
+
+    result rg = {0}, rt = {0}, ru = {0};
+    /* Gazette first: its units are everyone's units */
+    query *q = calloc((size_t)per_class * C__N, sizeof *q);
+    units u = {0};
+    {
+        ix_options o = {.dir = gz_dir, .threads = 0};
+        ix_report rep;
+        gz_error err;
+        char *paths[] = {(char *)corpus};
+        double t0 = now();
+        if (ix_index(&o, paths, 1, &rep, &err) != GZ_OK) {
+            fprintf(stderr, "%s\n", err.msg);
+            return 1;
+        }
+        rg.build_s = now() - t0;
+        export_units(gz_dir, &u);
+    }
+    size_t nq = 0;
+    static const char *const qw[] = {"什么", "如何", "是否", "哪些"};
+    for (int c = 0; c < C__N; c++)
+        for (int i = 0; i < per_class; i++) {
+            query *x = &q[nq++];
+            x->cls = c;
+            switch (c) {
+            case C_WORD: han_run(&u, 2, x->a); snprintf(x->text, sizeof x->text, "%s", x->a); break;
+            case C_AND:
+                han_run(&u, 2, x->a);
+                han_run(&u, 2, x->b);
+                snprintf(x->text, sizeof x->text, "%s %s", x->a, x->b);
+                break;
+            case C_PHRASE: han_run(&u, 4 + rnd() % 7, x->a); snprintf(x->text, sizeof x->text, "%s", x->a); break;
+            case C_QUESTION: {
+                char run[200];
+                han_run(&u, 12, run);
+                snprintf(x->a, sizeof x->a, "%s%s", run, qw[rnd() % 4]);
+                snprintf(x->text, sizeof x->text, "%s？", x->a);
+                break;
+            }
+            default: {
+                /* an article of a random law: its label and a part of the title */
+                char run[200];
+                han_run(&u, 4, run);
+                snprintf(x->a, sizeof x->a, "%s", run);
+                snprintf(x->text, sizeof x->text, "%s 第%d条", run, 1 + (int)(rnd() % 30));
+                snprintf(x->a, sizeof x->a, "%s 第%d条", run, 1 + (int)(rnd() % 30));
+            }
+            }
+            if (c == C_WORD || c == C_AND || c == C_PHRASE)
+                x->grep = grep_count(&u, x->a, x->b);
+        }
+    /* Gazette's own queries (index rebuilt in place: the build is timed above) */
+    {
+        double keep = rg.build_s;
+        char again[4200];
+        snprintf(again, sizeof again, "%s/gazette2", tmp);
+        run_gazette(corpus, again, q, nq, &rg);
+        rg.build_s = keep;
+        rg.bytes = dir_bytes(gz_dir);
+    }
+    UErrorCode ec = U_ZERO_ERROR;
+    UBreakIterator *bi = ubrk_open(UBRK_WORD, "zh", NULL, 0, &ec);
+    run_fts(1, &u, tri, q, nq, &rt, bi);
+    run_fts(0, &u, uni, q, nq, &ru, bi);
+    ubrk_close(bi);
+
+    long raw = dir_bytes(corpus);
+    printf("# %s: %.1f MB raw, %zu units, %d queries a class (seeded), top-10, warm; %s\n", corpus, raw / 1e6, u.n,
+           per_class, sqlite3_libversion());
+    printf("engine\tbuild_s\tx_gazette\tindex_MB\tx_raw");
+    for (int c = 0; c < C__N; c++)
+        printf("\t%s_p50_ms\t%s_p99_ms", cname[c], cname[c]);
+    printf("\tmatches\trecall_vs_grep\n");
+    result *rs[3] = {&rg, &rt, &ru};
+    const char *names[3] = {"gazette", "fts5_trigram", "fts5_unicode61_icu"};
+    for (int e = 0; e < 3; e++) {
+        printf("%s\t%.2f\t%.2f\t%.1f\t%.2f", names[e], rs[e]->build_s, rs[e]->build_s / rg.build_s,
+               rs[e]->bytes / 1e6, (double)rs[e]->bytes / (double)raw);
+        for (int c = 0; c < C__N; c++)
+            printf("\t%.3f\t%.3f", rs[e]->p50[c], rs[e]->p99[c]);
+        printf("\t%zu\t%.4f\n", rs[e]->matched, rs[e]->recall);
+    }
+    printf("# ratios against gazette (p50 latency, <1 is faster than gazette)\n");
+    for (int e = 1; e < 3; e++) {
+        printf("%s", names[e]);
+        for (int c = 0; c < C__N; c++)
+            printf("\t%s %.2f", cname[c], rg.p50[c] > 0 ? rs[e]->p50[c] / rg.p50[c] : 0);
+        printf("\tsize %.2f\tbuild %.2f\n", (double)rs[e]->bytes / (double)rg.bytes, rs[e]->build_s / rg.build_s);
+    }
+    return 0;
+}
