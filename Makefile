@@ -37,7 +37,9 @@ test:
 demo: build
 	sh scripts/demo.sh $(BUILD)
 
-bench: build
+bench:
+	sh scripts/install-deps.sh --bench
+	$(MAKE) build
 	sh scripts/bench.sh $(BUILD)
 
 fuzz:

@@ -17,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unicode/ubrk.h>
 #include <unicode/utext.h>
@@ -166,7 +168,7 @@ static size_t grep_count(const units *u, const char *a, const char *b)
 
 typedef struct result {
     double build_s;
-    long bytes;
+    long bytes, rss_kb;
     double p50[C__N], p99[C__N];
     double recall;   /* matched / grep over substring queries */
     size_t matched;
@@ -366,6 +368,92 @@ static void run_fts(int trigram, const units *u, const char *path, query *q, siz
     sqlite3_close(db);
 }
 
+/* Runs one engine in a child process, so its peak RSS is its own. */
+typedef struct engine_args {
+    int which;
+    const char *corpus, *path;
+    const units *u;
+    query *q;
+    size_t nq;
+} engine_args;
+
+static void run_engine(const engine_args *a, result *r)
+{
+    int fd[2];
+    if (pipe(fd) != 0)
+        exit(1);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fd[0]);
+        result res = {0};
+        UErrorCode ec = U_ZERO_ERROR;
+        UBreakIterator *bi = ubrk_open(UBRK_WORD, "zh", NULL, 0, &ec);
+        if (a->which == 0)
+            run_gazette(a->corpus, a->path, a->q, a->nq, &res);
+        else
+            run_fts(a->which == 1, a->u, a->path, a->q, a->nq, &res, bi);
+        ubrk_close(bi);
+        if (write(fd[1], &res, sizeof res) != (ssize_t)sizeof res)
+            _exit(1);
+        _exit(0);
+    }
+    close(fd[1]);
+    if (read(fd[0], r, sizeof *r) != (ssize_t)sizeof *r)
+        memset(r, 0, sizeof *r);
+    close(fd[0]);
+    int st;
+    struct rusage ru;
+    wait4(pid, &st, 0, &ru);
+    r->rss_kb = ru.ru_maxrss;
+}
+
+/* Xapian, through its C++ helper next to this program, if it was built. */
+static int run_xapian(const char *self, const char *dir, const units *u, const query *q, size_t nq, result *r)
+{
+    char helper[4200], upath[4200], qpath[4200], db[4200];
+    snprintf(helper, sizeof helper, "%.*s/bench_xapian", (int)(strrchr(self, '/') ? strrchr(self, '/') - self : 1),
+             strrchr(self, '/') ? self : ".");
+    if (access(helper, X_OK) != 0)
+        return 0;
+    snprintf(upath, sizeof upath, "%s/units.txt", dir);
+    snprintf(qpath, sizeof qpath, "%s/queries.tsv", dir);
+    snprintf(db, sizeof db, "%s/xapian", dir);
+    FILE *f = fopen(upath, "w");
+    for (size_t i = 0; i < u->n; i++)
+        fprintf(f, "%s\n", u->text[i]);
+    fclose(f);
+    f = fopen(qpath, "w");
+    for (size_t i = 0; i < nq; i++)
+        fprintf(f, "%d\t%zu\t%s\t%s\t%s\n", q[i].cls, q[i].grep, q[i].a, q[i].b, q[i].text);
+    fclose(f);
+    int fd[2];
+    if (pipe(fd) != 0)
+        return 0;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fd[1], 1);
+        close(fd[0]);
+        execl(helper, helper, upath, qpath, db, (char *)NULL);
+        _exit(127);
+    }
+    close(fd[1]);
+    char line[4096] = "";
+    FILE *in = fdopen(fd[0], "r");
+    if (!fgets(line, sizeof line, in))
+        line[0] = 0;
+    fclose(in);
+    int st;
+    struct rusage ru;
+    wait4(pid, &st, 0, &ru);
+    r->rss_kb = ru.ru_maxrss;
+    size_t matched;
+    int n = sscanf(line, "%lf %ld %lf %lf %lf %lf %lf %lf %lf %lf %lf %lf %zu %lf", &r->build_s, &r->bytes,
+                   &r->p50[0], &r->p99[0], &r->p50[1], &r->p99[1], &r->p50[2], &r->p99[2], &r->p50[3], &r->p99[3],
+                   &r->p50[4], &r->p99[4], &matched, &r->recall);
+    r->matched = matched;
+    return n == 14;
+}
+
 int main(int argc, char **argv)
 {
     const char *corpus = "sample";
@@ -433,43 +521,41 @@ int main(int argc, char **argv)
             if (c == C_WORD || c == C_AND || c == C_PHRASE)
                 x->grep = grep_count(&u, x->a, x->b);
         }
-    /* Gazette's own queries (index rebuilt in place: the build is timed above) */
-    {
-        double keep = rg.build_s;
-        char again[4200];
-        snprintf(again, sizeof again, "%s/gazette2", tmp);
-        run_gazette(corpus, again, q, nq, &rg);
-        rg.build_s = keep;
-        rg.bytes = dir_bytes(gz_dir);
-    }
-    UErrorCode ec = U_ZERO_ERROR;
-    UBreakIterator *bi = ubrk_open(UBRK_WORD, "zh", NULL, 0, &ec);
-    run_fts(1, &u, tri, q, nq, &rt, bi);
-    run_fts(0, &u, uni, q, nq, &ru, bi);
-    ubrk_close(bi);
-
+    /* each engine in its own process: build, size, queries, peak RSS */
+    char again[4200];
+    snprintf(again, sizeof again, "%s/gazette2", tmp);
+    engine_args ea[3] = {{0, corpus, again, &u, q, nq}, {1, corpus, tri, &u, q, nq}, {2, corpus, uni, &u, q, nq}};
+    run_engine(&ea[0], &rg);
+    run_engine(&ea[1], &rt);
+    run_engine(&ea[2], &ru);
+    result rx = {0};
+    int have_xapian = run_xapian(argv[0], tmp, &u, q, nq, &rx);
     long raw = dir_bytes(corpus);
     printf("# %s: %.1f MB raw, %zu units, %d queries a class (seeded), top-10, warm; %s\n", corpus, raw / 1e6, u.n,
            per_class, sqlite3_libversion());
-    printf("engine\tbuild_s\tx_gazette\tindex_MB\tx_raw");
+    printf("engine\tbuild_s\tx_gazette\tindex_MB\tx_raw\tpeak_rss_MB");
     for (int c = 0; c < C__N; c++)
         printf("\t%s_p50_ms\t%s_p99_ms", cname[c], cname[c]);
     printf("\tmatches\trecall_vs_grep\n");
-    result *rs[3] = {&rg, &rt, &ru};
-    const char *names[3] = {"gazette", "fts5_trigram", "fts5_unicode61_icu"};
-    for (int e = 0; e < 3; e++) {
-        printf("%s\t%.2f\t%.2f\t%.1f\t%.2f", names[e], rs[e]->build_s, rs[e]->build_s / rg.build_s,
-               rs[e]->bytes / 1e6, (double)rs[e]->bytes / (double)raw);
+    result *rs[4] = {&rg, &rt, &ru, &rx};
+    const char *names[4] = {"gazette", "fts5_trigram", "fts5_unicode61_icu", "xapian_cjk_ngram"};
+    int n_engines = have_xapian ? 4 : 3;
+    if (!have_xapian)
+        printf("# xapian: bench_xapian was not built (no libxapian-dev)\n");
+    for (int e = 0; e < n_engines; e++) {
+        printf("%s\t%.2f\t%.2f\t%.1f\t%.2f\t%.0f", names[e], rs[e]->build_s, rs[e]->build_s / rg.build_s,
+               rs[e]->bytes / 1e6, (double)rs[e]->bytes / (double)raw, rs[e]->rss_kb / 1024.0);
         for (int c = 0; c < C__N; c++)
             printf("\t%.3f\t%.3f", rs[e]->p50[c], rs[e]->p99[c]);
         printf("\t%zu\t%.4f\n", rs[e]->matched, rs[e]->recall);
     }
     printf("# ratios against gazette (p50 latency, <1 is faster than gazette)\n");
-    for (int e = 1; e < 3; e++) {
+    for (int e = 1; e < n_engines; e++) {
         printf("%s", names[e]);
         for (int c = 0; c < C__N; c++)
             printf("\t%s %.2f", cname[c], rg.p50[c] > 0 ? rs[e]->p50[c] / rg.p50[c] : 0);
-        printf("\tsize %.2f\tbuild %.2f\n", (double)rs[e]->bytes / (double)rg.bytes, rs[e]->build_s / rg.build_s);
+        printf("\tsize %.2f\tbuild %.2f\trss %.2f\n", (double)rs[e]->bytes / (double)rg.bytes,
+               rs[e]->build_s / rg.build_s, (double)rs[e]->rss_kb / (double)(rg.rss_kb ? rg.rss_kb : 1));
     }
     return 0;
 }

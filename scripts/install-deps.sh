@@ -1,7 +1,7 @@
 #!/bin/sh
 # scripts/install-deps.sh: installs the Debian packages Gazette needs, only
 # those missing. Idempotent; run as root (make demo / make test call it).
-# Usage: scripts/install-deps.sh [--test] [--browser]
+# Usage: scripts/install-deps.sh [--test] [--browser] [--bench]
 set -eu
 
 PKGS="build-essential cmake pkg-config libicu-dev libzstd-dev libxxhash-dev \
@@ -10,6 +10,7 @@ for arg in "$@"; do
     case "$arg" in
     --test) PKGS="$PKGS libcriterion-dev clang" ;;
     --browser) PKGS="$PKGS chromium fonts-noto-cjk" ;;
+    --bench) PKGS="$PKGS libsqlite3-dev libxapian-dev g++ wrk" ;;
     esac
 done
 
