@@ -4,8 +4,9 @@
  * answers over the same texts. Engines: Gazette; FTS5 with the trigram
  * tokenizer (substring search, the closest to grep); FTS5 unicode61 over
  * text segmented by ICU (a word index). A fixed query set drawn with a
- * seeded RNG: single words (2 characters, frequent and rare), AND of two,
- * phrases of 4-10 characters, long questions, article lookups. For each
+ * seeded RNG: single words (2 characters, in four frequency bands), AND of
+ * two, phrases of 4-10 characters, long questions, article lookups (a real
+ * article's title and label). For each
  * engine: build time, index size, query p50/p99 per class (top-10, warm),
  * matches, and recall against grep for substring queries. Prints one table
  * of ratios against Gazette. Usage: bench_engines --corpus DIR [--n 100]. */
@@ -42,6 +43,8 @@ static uint64_t rnd(void)
 typedef struct units {
     char **text;
     size_t n;
+    char **article; /* "title 第N条" of article units */
+    size_t n_article;
 } units;
 
 /* The units of Gazette's index, with newlines as blanks. */
@@ -54,6 +57,7 @@ static void export_units(const char *dir, units *u)
         exit(1);
     }
     u->text = calloc(snap->n_units + 1, sizeof *u->text);
+    u->article = calloc(snap->n_units + 1, sizeof *u->article);
     gz_buf doc;
     gz_buf_init(&doc);
     gz_textctx *tc = NULL;
@@ -69,6 +73,11 @@ static void export_units(const char *dir, units *u)
                 gz_unitinfo ui;
                 if (gz_segment_unit(snap->seg[s], k, &ui) != GZ_OK)
                     continue;
+                if (ui.kind == GZ_KIND_ARTICLE && ui.number > 0) {
+                    char ref[512];
+                    snprintf(ref, sizeof ref, "%s %s", di.title, ui.label);
+                    u->article[u->n_article++] = strdup(ref);
+                }
                 char *t = strndup(doc.data + ui.start, ui.end - ui.start);
                 for (char *p = t; *p; p++)
                     if (*p == '\n' || *p == '\t')
@@ -495,7 +504,20 @@ int main(int argc, char **argv)
             query *x = &q[nq++];
             x->cls = c;
             switch (c) {
-            case C_WORD: han_run(&u, 2, x->a); snprintf(x->text, sizeof x->text, "%s", x->a); break;
+            case C_WORD: {
+                /* four frequency bands, a quarter of the words each: units
+                 * holding it >= 1000, 100-999, 10-99, 1-9 */
+                static const size_t lo[4] = {1000, 100, 10, 1}, hi[4] = {SIZE_MAX, 999, 99, 9};
+                int band = i % 4;
+                for (int tries = 0; tries < 400; tries++) {
+                    han_run(&u, 2, x->a);
+                    x->grep = grep_count(&u, x->a, "");
+                    if (x->grep >= lo[band] && x->grep <= hi[band])
+                        break;
+                }
+                snprintf(x->text, sizeof x->text, "%s", x->a);
+                break;
+            }
             case C_AND:
                 han_run(&u, 2, x->a);
                 han_run(&u, 2, x->b);
@@ -510,12 +532,10 @@ int main(int argc, char **argv)
                 break;
             }
             default: {
-                /* an article of a random law: its label and a part of the title */
-                char run[200];
-                han_run(&u, 4, run);
-                snprintf(x->a, sizeof x->a, "%s", run);
-                snprintf(x->text, sizeof x->text, "%s 第%d条", run, 1 + (int)(rnd() % 30));
-                snprintf(x->a, sizeof x->a, "%s 第%d条", run, 1 + (int)(rnd() % 30));
+                /* a real article: its document's title and its label */
+                const char *ref = u.n_article ? u.article[rnd() % u.n_article] : "第一条";
+                snprintf(x->a, sizeof x->a, "%s", ref);
+                snprintf(x->text, sizeof x->text, "%s", ref);
             }
             }
             if (c == C_WORD || c == C_AND || c == C_PHRASE)
