@@ -64,6 +64,11 @@ typedef struct an_token {
 typedef enum an_mode {
     AN_MODE_DOCUMENT = 0, /* grams + run-final unigrams */
     AN_MODE_QUERY,        /* grams; one-character runs as AN_PREFIX */
+    AN_MODE_SNIPPET,      /* as DOCUMENT, without ICU word break: each Han
+                           * character is its own word and a run of
+                           * letters, digits and marks one term. Han
+                           * positions are those of DOCUMENT; other words
+                           * may be cut differently. For highlighting. */
 } an_mode;
 
 typedef struct an_analyzer an_analyzer;

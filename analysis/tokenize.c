@@ -106,6 +106,51 @@ static int cmp_tok(const void *x, const void *y)
     return a->start < b->start ? -1 : a->start > b->start;
 }
 
+/* One segment [seg0, seg1) of the normalised text, as word break (or the
+ * snippet mode's simple classes) cut it, with its rule status. */
+static void segment(an_analyzer *a, run_state *r, uint32_t *pos, an_mode mode, size_t seg0, size_t seg1,
+                    int32_t status)
+{
+    if (status < UBRK_WORD_NONE_LIMIT) {
+        /* spaces and punctuation */
+        for (size_t k = seg0; k < seg1; k++)
+            if (mode == AN_MODE_QUERY || !transparent(a->cp[k])) {
+                end_run(a, r, mode);
+                (*pos)++;
+            }
+        return;
+    }
+    /* a word: Han characters become grams; other runs inside it (kana,
+     * letters, digits) become terms of one position each */
+    size_t n_han = 0;
+    for (size_t k = seg0; k < seg1; k++)
+        n_han += gz_is_han(a->cp[k]) != 0;
+    if (n_han == seg1 - seg0) {
+        uint32_t first = *pos;
+        for (size_t k = seg0; k < seg1; k++)
+            han(a, r, k, pos);
+        an_emit_cps(a, AN_WORD, seg0, seg1, first, (uint32_t)(seg1 - seg0));
+        return;
+    }
+    size_t k = seg0;
+    while (k < seg1) {
+        if (gz_is_han(a->cp[k])) {
+            han(a, r, k, pos);
+            k++;
+            continue;
+        }
+        end_run(a, r, mode);
+        size_t e = k;
+        while (e < seg1 && !gz_is_han(a->cp[e]))
+            e++;
+        for (size_t m = k; m < e; m++)
+            a->pos_of[m] = *pos;
+        an_emit_cps(a, AN_TERM, k, e, *pos, 1);
+        (*pos)++;
+        k = e;
+    }
+}
+
 gz_status an_analyze(an_analyzer *a, const char *text, size_t len, an_mode mode,
                      const an_token **toks, size_t *n)
 {
@@ -120,63 +165,44 @@ gz_status an_analyze(an_analyzer *a, const char *text, size_t len, an_mode mode,
     if (an_normalize_text(a, text, len) != GZ_OK)
         return a->status;
 
-    UErrorCode ec = U_ZERO_ERROR;
-    a->utext = utext_openUTF8(a->utext, a->norm.data ? a->norm.data : "", (int64_t)a->norm.len, &ec);
-    ubrk_setUText(a->words, a->utext, &ec);
-    if (U_FAILURE(ec))
-        return a->status = GZ_INVALID;
-
     uint32_t pos = 0;
     run_state r = {-1, 0};
-    size_t i = 0;
-    int32_t b1;
-    for (int32_t b0 = ubrk_first(a->words); (b1 = ubrk_next(a->words)) != UBRK_DONE; b0 = b1) {
-        int32_t status = ubrk_getRuleStatus(a->words);
-        size_t seg0 = i;
-        while (i < a->n_cp && a->cp_byte[i] < (uint32_t)b1)
-            i++;
-        size_t seg1 = i;
-        if (status < UBRK_WORD_NONE_LIMIT) {
-            /* spaces and punctuation */
-            for (size_t k = seg0; k < seg1; k++)
-                if (mode == AN_MODE_QUERY || !transparent(a->cp[k])) {
-                    end_run(a, &r, mode);
-                    pos++;
-                }
-            continue;
-        }
-        /* a word: Han characters become grams; other runs inside it (kana,
-         * letters, digits) become terms of one position each */
-        size_t n_han = 0;
-        for (size_t k = seg0; k < seg1; k++)
-            n_han += gz_is_han(a->cp[k]) != 0;
-        if (n_han == seg1 - seg0) {
-            uint32_t first = pos;
-            for (size_t k = seg0; k < seg1; k++)
-                han(a, &r, k, &pos);
-            an_emit_cps(a, AN_WORD, seg0, seg1, first, (uint32_t)(seg1 - seg0));
-            continue;
-        }
-        size_t k = seg0;
-        while (k < seg1) {
-            if (gz_is_han(a->cp[k])) {
-                han(a, &r, k, &pos);
-                k++;
-                continue;
+    an_mode tok_mode = mode == AN_MODE_SNIPPET ? AN_MODE_DOCUMENT : mode;
+    if (mode == AN_MODE_SNIPPET) {
+        /* without ICU: each Han character its own word, runs of letters,
+         * digits and marks one term, anything else one character */
+        for (size_t i = 0; i < a->n_cp;) {
+            int32_t c = a->cp[i];
+            size_t e = i + 1;
+            int32_t status = UBRK_WORD_NONE;
+            if (gz_is_han(c)) {
+                status = UBRK_WORD_IDEO;
+            } else if (u_isalnum(c) || u_charType(c) == U_NON_SPACING_MARK) {
+                while (e < a->n_cp && !gz_is_han(a->cp[e]) &&
+                       (u_isalnum(a->cp[e]) || u_charType(a->cp[e]) == U_NON_SPACING_MARK))
+                    e++;
+                status = UBRK_WORD_LETTER;
             }
-            end_run(a, &r, mode);
-            size_t e = k;
-            while (e < seg1 && !gz_is_han(a->cp[e]))
-                e++;
-            for (size_t m = k; m < e; m++)
-                a->pos_of[m] = pos;
-            an_emit_cps(a, AN_TERM, k, e, pos, 1);
-            pos++;
-            k = e;
+            segment(a, &r, &pos, tok_mode, i, e, status);
+            i = e;
         }
-        (void)b0;
+    } else {
+        UErrorCode ec = U_ZERO_ERROR;
+        a->utext = utext_openUTF8(a->utext, a->norm.data ? a->norm.data : "", (int64_t)a->norm.len, &ec);
+        ubrk_setUText(a->words, a->utext, &ec);
+        if (U_FAILURE(ec))
+            return a->status = GZ_INVALID;
+        size_t i = 0;
+        int32_t b1;
+        ubrk_first(a->words);
+        while ((b1 = ubrk_next(a->words)) != UBRK_DONE) {
+            size_t seg0 = i;
+            while (i < a->n_cp && a->cp_byte[i] < (uint32_t)b1)
+                i++;
+            segment(a, &r, &pos, tok_mode, seg0, i, ubrk_getRuleStatus(a->words));
+        }
     }
-    end_run(a, &r, mode);
+    end_run(a, &r, tok_mode);
     an_fold_numerals(a);
     an_fold_docnos(a);
     if (a->chars.status != GZ_OK)

@@ -421,7 +421,7 @@ static void write_snippet(sr_index *ix, const q_plan *plan, const char *doc_text
         uint32_t upto = pass ? len : head;
         if (pass && head == len)
             break;
-        if (an_analyze(ix->an, text, upto, AN_MODE_DOCUMENT, &t, &n) == GZ_OK)
+        if (an_analyze(ix->an, text, upto, AN_MODE_SNIPPET, &t, &n) == GZ_OK)
             for (size_t l = 0; l < plan->n_leaf && n_found < 64; l++)
                 if (plan->leaf[l].positive)
                     n_found += sr_leaf_occurrences(&plan->leaf[l], text, t, n, found + n_found, 64 - n_found);
