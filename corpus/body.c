@@ -17,8 +17,16 @@ enum {
     RANK_SUBITEM = 90,
 };
 
+/* A title is at most this many bytes (a 10 MB line is not a title). */
+#define CP_TITLE_MAX 600
+
 uint32_t cp_title_str(gz_doc *doc, const char *s, size_t len)
 {
+    if (len > CP_TITLE_MAX) {
+        len = CP_TITLE_MAX;
+        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+            len--;
+    }
     gz_buf o;
     gz_buf_init(&o);
     const char *p = s, *end = s + len;

@@ -27,7 +27,8 @@ void cp_body_heading(cp_body *b, size_t i, int rank);
 void cp_body_extend(cp_body *b, size_t i);
 
 /* Copies s into the pool with blanks between two non-ASCII characters
- * removed (PDF extraction puts spaces inside wrapped titles). */
+ * removed (PDF extraction puts spaces inside wrapped titles), cut to at
+ * most 600 bytes on a character boundary. */
 uint32_t cp_title_str(gz_doc *doc, const char *s, size_t len);
 
 #endif

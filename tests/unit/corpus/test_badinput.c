@@ -182,3 +182,21 @@ Test(badinput, every_allocation_failure_is_reported)
     cr_assert(completed);
     free(law);
 }
+
+Test(badinput, a_title_is_bounded)
+{
+    size_t unit = strlen("国有企业"), n = 100000;
+    char *s = malloc(n * unit + 1);
+    for (size_t i = 0; i < n; i++)
+        memcpy(s + i * unit, "国有企业", unit);
+    const char *path = write_tmp("title.txt", s, n * unit);
+    gz_doc d;
+    gz_error err;
+    cr_assert_eq(parse(path, &d, &err), GZ_OK, "%s", err.msg);
+    const char *title = gz_doc_get(&d, d.nodes[0].title);
+    cr_assert_leq(strlen(title), 600);
+    cr_assert_gt(strlen(title), 500);
+    cr_assert_eq(gz_utf8_valid_prefix(title, strlen(title)), strlen(title), "cut on a character boundary");
+    gz_doc_fini(&d);
+    free(s);
+}
