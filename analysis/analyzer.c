@@ -3,6 +3,7 @@
 #include "analysis/analyzer.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unicode/uversion.h>
 
@@ -35,6 +36,8 @@ gz_status an_analyzer_open(an_analyzer **out, gz_error *err)
         an_analyzer_close(a);
         return gz_error_set(err, GZ_NOMEM, -1, "[analysis][open] out of memory");
     }
+    const char *cache = getenv("GAZETTE_ANALYZER_CACHE");
+    a->no_cache = cache && strcmp(cache, "0") == 0;
     snprintf(a->id, sizeof a->id, "gazette-zh/%d icu=%s nfkc_cf t2s gram2+final-uni words num docno",
              AN_VERSION, U_ICU_VERSION);
     *out = a;
@@ -50,6 +53,8 @@ void an_analyzer_close(an_analyzer *a)
         return;
     if (a->words)
         ubrk_close(a->words);
+    gz_free(a->runs);
+    gz_free(a->seg_pool);
     if (a->t2s)
         utrans_close(a->t2s);
     if (a->utext)

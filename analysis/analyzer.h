@@ -23,6 +23,15 @@ struct an_analyzer {
     int32_t *t2s_memo; /* 0: not computed yet */
     char id[160];
 
+    /* ICU's segmentation of dictionary runs (Han and kana), memoised: a
+     * run's words depend on the run alone. Entries point into seg_pool,
+     * which holds (end, status) pairs in code points from the run start. */
+    struct an_run_entry { uint64_t hash; uint32_t off; uint16_t n_seg, n_cp; } *runs;
+    size_t runs_cap, runs_used;
+    uint16_t *seg_pool;
+    size_t pool_len, pool_cap;
+    int no_cache;                /* GAZETTE_ANALYZER_CACHE=0: ICU every time */
+
     /* the normalised text: code points with their source byte ranges */
     int32_t *cp;
     uint32_t *src_start, *src_end, *pos_of, *cp_byte;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
+#include <xxhash.h>
 
 static int grow_tok(an_analyzer *a)
 {
@@ -45,6 +46,8 @@ void an_emit_cps(an_analyzer *a, an_type type, size_t i0, size_t i1, uint32_t po
     an_emit_text(a, type, a->norm.data + b0, b1 - b0, pos, span, a->src_start[i0],
                  a->src_end[i1 - 1]);
 }
+
+static uint64_t run_hash(const char *s, size_t len) { return XXH3_64bits(s, len); }
 
 /* Blanks that take no position in documents: spaces inside a line. Line and
  * paragraph separators and tabs (table cells) are boundaries; in queries
@@ -151,6 +154,123 @@ static void segment(an_analyzer *a, run_state *r, uint32_t *pos, an_mode mode, s
     }
 }
 
+/* Characters ICU's dictionary engine segments: ideographs and kana. */
+static int is_dict(int32_t c)
+{
+    return gz_is_han(c) || (c >= 0x3040 && c <= 0x30FF) || (c >= 0x31F0 && c <= 0x31FF) ||
+           (c >= 0xFF66 && c <= 0xFF9F);
+}
+
+/* ICU word break over cp[i0..i1), feeding segment(). */
+static gz_status icu_stretch(an_analyzer *a, run_state *r, uint32_t *pos, an_mode mode, size_t i0, size_t i1)
+{
+    uint32_t b0 = a->cp_byte[i0], b1 = i1 < a->n_cp ? a->cp_byte[i1] : (uint32_t)a->norm.len;
+    UErrorCode ec = U_ZERO_ERROR;
+    a->utext = utext_openUTF8(a->utext, a->norm.data + b0, (int64_t)(b1 - b0), &ec);
+    ubrk_setUText(a->words, a->utext, &ec);
+    if (U_FAILURE(ec))
+        return GZ_INVALID;
+    size_t i = i0;
+    int32_t e;
+    ubrk_first(a->words);
+    while ((e = ubrk_next(a->words)) != UBRK_DONE) {
+        size_t seg0 = i;
+        while (i < i1 && a->cp_byte[i] - b0 < (uint32_t)e)
+            i++;
+        segment(a, r, pos, mode, seg0, i, ubrk_getRuleStatus(a->words));
+    }
+    return GZ_OK;
+}
+
+static uint16_t *pool_reserve(an_analyzer *a, size_t n)
+{
+    if (a->pool_len + n > a->pool_cap) {
+        size_t cap = a->pool_cap ? a->pool_cap : 1 << 16;
+        while (cap < a->pool_len + n)
+            cap *= 2;
+        uint16_t *p = gz_realloc(a->seg_pool, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        a->seg_pool = p;
+        a->pool_cap = cap;
+    }
+    return a->seg_pool + a->pool_len;
+}
+
+#define AN_RUNS_MAX (1u << 17)       /* memo entries before it is cleared */
+#define AN_POOL_MAX ((size_t)8 << 20) /* segment pairs before it is cleared */
+
+/* A dictionary run cp[i0..i1): its ICU words from the memo, or from ICU
+ * (then remembered). */
+static void dict_run(an_analyzer *a, run_state *r, uint32_t *pos, an_mode mode, size_t i0, size_t i1)
+{
+    uint32_t b0 = a->cp_byte[i0], b1 = i1 < a->n_cp ? a->cp_byte[i1] : (uint32_t)a->norm.len;
+    size_t n_cp = i1 - i0;
+    if (a->no_cache || n_cp > UINT16_MAX) {
+        if (icu_stretch(a, r, pos, mode, i0, i1) != GZ_OK)
+            a->status = GZ_INVALID;
+        return;
+    }
+    uint64_t h = run_hash(a->norm.data + b0, b1 - b0);
+    if (!a->runs || a->runs_used * 2 >= a->runs_cap || a->pool_len > AN_POOL_MAX) {
+        /* first use, or full: start afresh */
+        if (!a->runs) {
+            a->runs = gz_calloc(AN_RUNS_MAX, sizeof *a->runs);
+            if (!a->runs) {
+                a->no_cache = 1;
+                dict_run(a, r, pos, mode, i0, i1);
+                return;
+            }
+            a->runs_cap = AN_RUNS_MAX;
+        } else {
+            memset(a->runs, 0, a->runs_cap * sizeof *a->runs);
+        }
+        a->runs_used = 0;
+        a->pool_len = 0;
+    }
+    size_t at = h & (a->runs_cap - 1);
+    while (a->runs[at].n_cp && !(a->runs[at].hash == h && a->runs[at].n_cp == n_cp))
+        at = (at + 1) & (a->runs_cap - 1);
+    struct an_run_entry *e = &a->runs[at];
+    if (!e->n_cp) {
+        /* ICU on the run alone; remember (end, status) of each word */
+        UErrorCode ec = U_ZERO_ERROR;
+        a->utext = utext_openUTF8(a->utext, a->norm.data + b0, (int64_t)(b1 - b0), &ec);
+        ubrk_setUText(a->words, a->utext, &ec);
+        if (U_FAILURE(ec)) {
+            a->status = GZ_INVALID;
+            return;
+        }
+        size_t off = a->pool_len, n_seg = 0, i = i0;
+        int32_t end;
+        ubrk_first(a->words);
+        while ((end = ubrk_next(a->words)) != UBRK_DONE) {
+            while (i < i1 && a->cp_byte[i] - b0 < (uint32_t)end)
+                i++;
+            uint16_t *p = pool_reserve(a, 2);
+            if (!p) {
+                a->status = GZ_NOMEM;
+                return;
+            }
+            p[0] = (uint16_t)(i - i0);
+            p[1] = (uint16_t)ubrk_getRuleStatus(a->words);
+            a->pool_len += 2;
+            n_seg++;
+        }
+        e->hash = h;
+        e->n_cp = (uint16_t)n_cp;
+        e->off = (uint32_t)off;
+        e->n_seg = (uint16_t)(n_seg < UINT16_MAX ? n_seg : UINT16_MAX);
+        a->runs_used++;
+    }
+    size_t start = i0;
+    for (size_t k = 0; k < e->n_seg; k++) {
+        const uint16_t *p = a->seg_pool + e->off + 2 * k;
+        segment(a, r, pos, mode, start, i0 + p[0], (int16_t)p[1]);
+        start = i0 + p[0];
+    }
+}
+
 gz_status an_analyze(an_analyzer *a, const char *text, size_t len, an_mode mode,
                      const an_token **toks, size_t *n)
 {
@@ -187,19 +307,24 @@ gz_status an_analyze(an_analyzer *a, const char *text, size_t len, an_mode mode,
             i = e;
         }
     } else {
-        UErrorCode ec = U_ZERO_ERROR;
-        a->utext = utext_openUTF8(a->utext, a->norm.data ? a->norm.data : "", (int64_t)a->norm.len, &ec);
-        ubrk_setUText(a->words, a->utext, &ec);
-        if (U_FAILURE(ec))
-            return a->status = GZ_INVALID;
-        size_t i = 0;
-        int32_t b1;
-        ubrk_first(a->words);
-        while ((b1 = ubrk_next(a->words)) != UBRK_DONE) {
-            size_t seg0 = i;
-            while (i < a->n_cp && a->cp_byte[i] < (uint32_t)b1)
-                i++;
-            segment(a, &r, &pos, tok_mode, seg0, i, ubrk_getRuleStatus(a->words));
+        /* dictionary runs (Han, kana) are segmented on their own, through
+         * the memo; stretches with letters or digits by ICU; punctuation
+         * and blanks need no segmenter (each character stands alone) */
+        for (size_t i = 0; i < a->n_cp && a->status == GZ_OK;) {
+            int dict = is_dict(a->cp[i]), alnum = 0;
+            size_t j = i;
+            while (j < a->n_cp && is_dict(a->cp[j]) == dict) {
+                alnum |= !dict && (u_isalnum(a->cp[j]) || u_charType(a->cp[j]) == U_NON_SPACING_MARK ||
+                                   u_charType(a->cp[j]) == U_COMBINING_SPACING_MARK);
+                j++;
+            }
+            if (dict)
+                dict_run(a, &r, &pos, tok_mode, i, j);
+            else if (!alnum)
+                segment(a, &r, &pos, tok_mode, i, j, UBRK_WORD_NONE);
+            else if (icu_stretch(a, &r, &pos, tok_mode, i, j) != GZ_OK)
+                return a->status = GZ_INVALID;
+            i = j;
         }
     }
     end_run(a, &r, tok_mode);
