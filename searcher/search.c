@@ -343,6 +343,8 @@ static gz_status eval(const seg_eval *se, const q_node *n, ulist *out, gz_buf *s
 typedef struct hit {
     double score;
     uint32_t seg, unit, doc, date;
+    uint32_t more[2];   /* by document: its next best matching units, or UINT32_MAX */
+    uint32_t n_in_doc;  /* by document: how many of its units match */
 } hit;
 
 static double bm25(double idf, double tf, double len, double avg)
@@ -465,7 +467,7 @@ static void write_unit(gz_buf *b, const gz_unitinfo *ui, uint32_t seg_id, uint32
     gz_buf_printf(b, ",\"start\":%u,\"end\":%u}", ui->start, ui->end);
 }
 
-static void write_hit(sr_index *ix, const q_plan *plan, const hit *h, gz_buf *b, gz_buf *text)
+static void write_hit(sr_index *ix, const q_plan *plan, const hit *h, gz_buf *b, gz_buf *text, int doc_mode)
 {
     const gz_segment *seg = ix->snap->seg[h->seg];
     gz_unitinfo ui;
@@ -501,6 +503,22 @@ static void write_hit(sr_index *ix, const q_plan *plan, const hit *h, gz_buf *b,
         gz_buf_puts(b, "\"snippet\":\"\",\"snippet_start\":0,\"highlights\":[]");
     gz_buf_putc(b, ',');
     write_unit(b, &ui, seg_id, h->unit);
+    if (doc_mode) {
+        /* the document's other best units */
+        gz_buf_printf(b, ",\"units_matched\":%u,\"more_units\":[", h->n_in_doc);
+        for (int k = 0, first = 1; k < 2; k++) {
+            gz_unitinfo mu;
+            if (h->more[k] == UINT32_MAX || gz_segment_unit(seg, h->more[k], &mu) != GZ_OK)
+                continue;
+            if (!first)
+                gz_buf_putc(b, ',');
+            gz_buf_putc(b, '{');
+            write_unit(b, &mu, seg_id, h->more[k]);
+            gz_buf_putc(b, '}');
+            first = 0;
+        }
+        gz_buf_putc(b, ']');
+    }
     gz_buf_putc(b, '}');
 }
 
@@ -698,7 +716,7 @@ static gz_status run(sr_index *ix, const q_plan *plan, hit **hits_out, size_t *n
                 }
                 hits = h;
             }
-            hits[n_hits++] = (hit){score, (uint32_t)s, u, ui.doc, di.date};
+            hits[n_hits++] = (hit){score, (uint32_t)s, u, ui.doc, di.date, {UINT32_MAX, UINT32_MAX}, 1};
         }
         wc_fini(&wc);
         ul_fini(&res);
@@ -818,20 +836,43 @@ gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_err
         for (size_t s = 0; s < ix->snap->man.n_seg; s++) {
             gz_seg_stats ss;
             gz_segment_stats(ix->snap->seg[s], &ss);
-            int64_t *best = gz_alloc(((size_t)ss.n_docs + 1) * sizeof *best);
-            if (!best)
+            /* the three best units of each document, and their count */
+            int64_t *best = gz_alloc(3 * ((size_t)ss.n_docs + 1) * sizeof *best);
+            uint32_t *count = gz_calloc((size_t)ss.n_docs + 1, sizeof *count);
+            if (!best || !count) {
+                gz_free(best);
+                gz_free(count);
                 break;
-            for (uint32_t d = 0; d < ss.n_docs; d++)
+            }
+            for (size_t d = 0; d < 3 * (size_t)ss.n_docs; d++)
                 best[d] = -1;
-            for (size_t i = 0; i < n_hits; i++)
-                if (hits[i].seg == s &&
-                    (best[hits[i].doc] < 0 ||
-                     (rq->sort == SR_SORT_DATE ? cmp_hit_date : cmp_hit_score)(&hits[i], &hits[best[hits[i].doc]]) < 0))
-                    best[hits[i].doc] = (int64_t)i;
-            for (size_t i = 0; i < n_hits; i++)
-                if (hits[i].seg == s && best[hits[i].doc] == (int64_t)i)
-                    hits[w++] = hits[i];
+            for (size_t i = 0; i < n_hits; i++) {
+                if (hits[i].seg != s)
+                    continue;
+                int64_t *b = best + 3 * (size_t)hits[i].doc, x = (int64_t)i;
+                count[hits[i].doc]++;
+                for (int k = 0; k < 3; k++) {
+                    if (b[k] < 0 || cmp_hit_score(&hits[x], &hits[b[k]]) < 0) {
+                        int64_t t = b[k];
+                        b[k] = x;
+                        x = t;
+                        if (x < 0)
+                            break;
+                    }
+                }
+            }
+            for (size_t i = 0; i < n_hits; i++) {
+                const int64_t *b = best + 3 * (size_t)hits[i].doc;
+                if (hits[i].seg != s || b[0] != (int64_t)i)
+                    continue;
+                hit h = hits[i];
+                h.more[0] = b[1] >= 0 ? hits[b[1]].unit : UINT32_MAX;
+                h.more[1] = b[2] >= 0 ? hits[b[2]].unit : UINT32_MAX;
+                h.n_in_doc = count[h.doc];
+                hits[w++] = h;
+            }
             gz_free(best);
+            gz_free(count);
         }
         total = n_hits = w;
     }
@@ -885,7 +926,7 @@ gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_err
     for (size_t i = rq->offset, k = 0; i < n_hits && k < n; i++, k++) {
         if (k)
             gz_buf_putc(out, ',');
-        write_hit(ix, &plan, &hits[i], out, &text);
+        write_hit(ix, &plan, &hits[i], out, &text, rq->unit == SR_BY_DOCUMENT);
     }
     gz_buf_fini(&text);
     gz_buf_puts(out, "],\"facets\":{");

@@ -227,3 +227,23 @@ Test(search, another_analyzer_is_refused)
     cr_assert_eq(sr_index_open(other, &x, &err), GZ_VERSION);
     cr_assert(strstr(err.msg, "analyzer"), "%s", err.msg);
 }
+
+Test(search, a_document_listing_shows_its_best_units)
+{
+    json_object *o = search("企业", 5, SR_BY_DOCUMENT);
+    json_object *h = hit(o, 0), *more = get(h, "more_units");
+    cr_assert_not_null(more);
+    int matched = json_object_get_int(get(h, "units_matched"));
+    size_t n_more = json_object_array_length(more);
+    cr_assert_leq(n_more, 2);
+    cr_assert_geq((size_t)matched, 1 + n_more);
+    const char *best = str(get(h, "unit"), "id");
+    for (size_t i = 0; i < n_more; i++)
+        cr_assert_str_neq(str(get(json_object_array_get_idx(more, i), "unit"), "id"), best);
+    /* every document appears once */
+    json_object *hits = get(o, "hits");
+    for (size_t i = 0; i < json_object_array_length(hits); i++)
+        for (size_t j = i + 1; j < json_object_array_length(hits); j++)
+            cr_assert_str_neq(str(hit(o, i), "id"), str(hit(o, j), "id"));
+    json_object_put(o);
+}
