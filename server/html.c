@@ -255,7 +255,24 @@ void html_search_page(gz_buf *b, const page_params *p, json_object *ans)
         esc(b, js(u, "label"));
         gz_buf_puts(b, "</div><p class=\"snip\">");
         snippet(b, h);
-        gz_buf_puts(b, "</p><small>");
+        gz_buf_puts(b, "</p>");
+        /* by document: the other places in it */
+        json_object *more = jo(h, "more_units");
+        int matched = json_object_get_int(jo(h, "units_matched"));
+        if (more && matched > 1) {
+            gz_buf_printf(b, "<p class=\"where\">本文件共 %d 处匹配", matched);
+            for (size_t m = 0; m < json_object_array_length(more); m++) {
+                json_object *mu = jo(json_object_array_get_idx(more, m), "unit");
+                gz_buf_puts(b, m ? "、" : "：");
+                gz_buf_puts(b, "<a href=\"");
+                unit_href(b, js(h, "id"), js(mu, "id"));
+                gz_buf_puts(b, "\">");
+                esc(b, *js(mu, "label") ? js(mu, "label") : js(mu, "path"));
+                gz_buf_puts(b, "</a>");
+            }
+            gz_buf_puts(b, "</p>");
+        }
+        gz_buf_puts(b, "<small>");
         if (*js(h, "docno")) {
             esc(b, js(h, "docno"));
             gz_buf_puts(b, " · ");

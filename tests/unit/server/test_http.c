@@ -126,6 +126,9 @@ Test(http, page_escapes_what_it_echoes)
     cr_assert(strstr(b.data, "&lt;script&gt;"));
     cr_assert_eq(get("/?q=%E9%83%9D%E6%B0%B8%E6%B8%85", &b), 200);
     cr_assert(strstr(b.data, "<mark>郝永清</mark>"), "highlighted in the page");
+    /* by document: the other matching places of a document are linked */
+    cr_assert_eq(get("/?q=%E4%BC%81%E4%B8%9A&unit=document", &b), 200);
+    cr_assert(strstr(b.data, "本文件共") && strstr(b.data, "处匹配"), "a document hit lists its other places");
     gz_buf_fini(&b);
 }
 
