@@ -13,6 +13,7 @@
 #include "format/format.h"
 #include "indexer/indexer.h"
 #include "searcher/searcher.h"
+#include "bench_util.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -26,20 +27,8 @@
 #include <unicode/utext.h>
 #include <unistd.h>
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static uint64_t rng = 0x5DEECE66Dull;
-static uint64_t rnd(void)
-{
-    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-    return rng;
-}
-
+static uint64_t rnd(void) { return bu_rnd(&rng); }
 typedef struct units {
     char **text;
     size_t n;
@@ -137,32 +126,15 @@ typedef struct query {
     size_t grep;         /* units holding it (substring classes) */
 } query;
 
+/* A run of `chars` Han characters from a random unit (its length in
+ * characters, or 0 when none was found). */
 static size_t han_run(const units *u, size_t chars, char *out)
 {
     for (int tries = 0; tries < 10000; tries++) {
         const char *t = u->text[rnd() % u->n];
         size_t len = strlen(t);
-        if (!len)
-            continue;
-        size_t at = rnd() % len;
-        while (at > 0 && ((unsigned char)t[at] & 0xC0) == 0x80)
-            at--;
-        const char *p = t + at, *end = t + len;
-        size_t got = 0;
-        while (got < chars && p < end) {
-            const char *q = p;
-            int32_t c = gz_utf8_next(&p, end);
-            if (c < 0 || !gz_is_han(c)) {
-                p = q;
-                break;
-            }
-            got++;
-        }
-        if (got == chars) {
-            memcpy(out, t + at, (size_t)(p - (t + at)));
-            out[p - (t + at)] = 0;
-            return got;
-        }
+        if (len && bu_han_run_at(t, len, rnd() % len, chars, out))
+            return chars;
     }
     return 0;
 }
@@ -183,19 +155,6 @@ typedef struct result {
     size_t matched;
 } result;
 
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static void percentiles(double *t, size_t n, double *p50, double *p99)
-{
-    qsort(t, n, sizeof *t, cmp_d);
-    *p50 = n ? t[n / 2] : 0;
-    *p99 = n ? t[n * 99 / 100] : 0;
-}
-
 /* ------------------------------------------------------------ Gazette */
 
 static void run_gazette(const char *corpus, const char *dir, query *q, size_t nq, result *r)
@@ -204,12 +163,12 @@ static void run_gazette(const char *corpus, const char *dir, query *q, size_t nq
     ix_report rep;
     gz_error err;
     char *paths[] = {(char *)corpus};
-    double t0 = now();
+    double t0 = bu_now();
     if (ix_index(&o, paths, 1, &rep, &err) != GZ_OK) {
         fprintf(stderr, "%s\n", err.msg);
         exit(1);
     }
-    r->build_s = now() - t0;
+    r->build_s = bu_now() - t0;
     r->bytes = dir_bytes(dir);
     sr_index *ix;
     sr_index_open(dir, &ix, &err);
@@ -224,13 +183,13 @@ static void run_gazette(const char *corpus, const char *dir, query *q, size_t nq
                 continue;
             sr_request rq = {.query = q[i].text, .n = 10};
             int amb;
-            double a = now();
+            double a = bu_now();
             out.len = 0;
             if (c == C_ARTICLE)
                 sr_article_json(ix, q[i].text, &out, &amb, &err);
             else
                 sr_search_json(ix, &rq, &out, &err);
-            t[k++] = (now() - a) * 1e3;
+            t[k++] = (bu_now() - a) * 1e3;
             if (c == C_WORD || c == C_PHRASE || c == C_AND) {
                 uint64_t *ids;
                 size_t n;
@@ -241,7 +200,7 @@ static void run_gazette(const char *corpus, const char *dir, query *q, size_t nq
                 r->matched += n;
             }
         }
-        percentiles(t, k, &r->p50[c], &r->p99[c]);
+        bu_percentiles(t, k, &r->p50[c], &r->p99[c]);
     }
     r->recall = grep_total ? (double)found_total / (double)grep_total : 1;
     gz_buf_fini(&out);
@@ -291,7 +250,7 @@ static void run_fts(int trigram, const units *u, const char *path, query *q, siz
     exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;");
     exec(db, trigram ? "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='trigram')"
                      : "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='unicode61')");
-    double t0 = now();
+    double t0 = bu_now();
     exec(db, "BEGIN");
     sqlite3_stmt *ins;
     sqlite3_prepare_v2(db, "INSERT INTO t(rowid, x) VALUES(?, ?)", -1, &ins, NULL);
@@ -306,7 +265,7 @@ static void run_fts(int trigram, const units *u, const char *path, query *q, siz
     sqlite3_finalize(ins);
     exec(db, "COMMIT");
     exec(db, "INSERT INTO t(t) VALUES('optimize')");
-    r->build_s = now() - t0;
+    r->build_s = bu_now() - t0;
     sqlite3_close(db);
     struct stat st;
     r->bytes = stat(path, &st) == 0 ? (long)st.st_size : 0;
@@ -352,17 +311,17 @@ static void run_fts(int trigram, const units *u, const char *path, query *q, siz
             }
             /* count all matches, time the top 10 */
             sqlite3_stmt *stm;
-            double t_a = now();
+            double t_a = bu_now();
             size_t n = 0;
             if (sqlite3_prepare_v2(db, sql, -1, &stm, NULL) == SQLITE_OK) {
                 while (sqlite3_step(stm) == SQLITE_ROW && ++n < 10)
                     ;
-                t[k++] = (now() - t_a) * 1e3;
+                t[k++] = (bu_now() - t_a) * 1e3;
                 while (sqlite3_step(stm) == SQLITE_ROW)
                     n++;
                 sqlite3_finalize(stm);
             } else {
-                t[k++] = (now() - t_a) * 1e3;
+                t[k++] = (bu_now() - t_a) * 1e3;
             }
             if (c == C_WORD || c == C_PHRASE || c == C_AND) {
                 grep_total += q[i].grep;
@@ -370,7 +329,7 @@ static void run_fts(int trigram, const units *u, const char *path, query *q, siz
                 r->matched += n;
             }
         }
-        percentiles(t, k, &r->p50[c], &r->p99[c]);
+        bu_percentiles(t, k, &r->p50[c], &r->p99[c]);
     }
     r->recall = grep_total ? (double)found_total / (double)grep_total : 1;
     free(t);
@@ -489,12 +448,12 @@ int main(int argc, char **argv)
         ix_report rep;
         gz_error err;
         char *paths[] = {(char *)corpus};
-        double t0 = now();
+        double t0 = bu_now();
         if (ix_index(&o, paths, 1, &rep, &err) != GZ_OK) {
             fprintf(stderr, "%s\n", err.msg);
             return 1;
         }
-        rg.build_s = now() - t0;
+        rg.build_s = bu_now() - t0;
         export_units(gz_dir, &u);
     }
     size_t nq = 0;

@@ -7,57 +7,25 @@
  * in the same run. Usage: bench_query --index DIR [--n 200]. */
 #include "format/format.h"
 #include "searcher/searcher.h"
+#include "bench_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
-static uint64_t rnd(void)
-{
-    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-    return rng;
-}
+static uint64_t rnd(void) { return bu_rnd(&rng); }
 
 /* A run of `chars` Han characters from the text, or 0. */
 static size_t han_run(const char *text, size_t len, size_t chars, char *out)
 {
     for (int tries = 0; tries < 1000; tries++) {
-        size_t at = rnd() % len;
-        while (at > 0 && ((unsigned char)text[at] & 0xC0) == 0x80)
-            at--;
-        const char *p = text + at, *end = text + len;
-        size_t got = 0;
-        while (got < chars && p < end) {
-            const char *q = p;
-            int32_t c = gz_utf8_next(&p, end);
-            if (c < 0 || !gz_is_han(c)) {
-                p = q;
-                break;
-            }
-            got++;
-        }
-        if (got == chars) {
-            memcpy(out, text + at, (size_t)(p - (text + at)));
-            out[p - (text + at)] = 0;
-            return (size_t)(p - (text + at));
-        }
+        size_t n = bu_han_run_at(text, len, rnd() % len, chars, out);
+        if (n)
+            return n;
     }
     return 0;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 int main(int argc, char **argv)
@@ -142,23 +110,23 @@ int main(int argc, char **argv)
                 out.len = 0;
                 sr_search_json(ix, &rq, &out, &err);
             }
-            double t0 = now();
+            double t0 = bu_now();
             out.len = 0;
             if (c == 4)
                 sr_article_json(ix, q, &out, &ambiguous, &err);
             else
                 sr_search_json(ix, &rq, &out, &err);
-            t_json[i] = (now() - t0) * 1e3;
-            t0 = now();
+            t_json[i] = (bu_now() - t0) * 1e3;
+            t0 = bu_now();
             uint64_t *ids;
             size_t k;
             if (c != 4 && sr_search_ids(ix, q, &ids, &k, &err) == GZ_OK)
                 gz_free(ids);
-            t_eval[i] = c == 4 ? t_json[i] : (now() - t0) * 1e3;
+            t_eval[i] = c == 4 ? t_json[i] : (bu_now() - t0) * 1e3;
         }
-        qsort(t_json, (size_t)n, sizeof *t_json, cmp_d);
-        qsort(t_eval, (size_t)n, sizeof *t_eval, cmp_d);
-        double p50 = t_json[n / 2], p99 = t_json[n * 99 / 100], e50 = t_eval[n / 2], e99 = t_eval[n * 99 / 100];
+        double p50, p99, e50, e99;
+        bu_percentiles(t_json, (size_t)n, &p50, &p99);
+        bu_percentiles(t_eval, (size_t)n, &e50, &e99);
         printf("%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.2f\n", classes[c], p50, p99, e50, e99, e50 > 0 ? p50 / e50 : 0);
     }
     sr_index_close(ix);

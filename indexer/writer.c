@@ -452,6 +452,34 @@ static gz_status commit(const char *dir, ix_state *s, gz_error *err)
     return st;
 }
 
+/* The preamble of every writing run: the lock, an analyzer and the
+ * committed state. *lock is -1 when another writer holds the lock, and
+ * then nothing else is opened. */
+static gz_status begin_write(const char *dir, int *lock, an_analyzer **an, gz_manifest *man, ix_state *s,
+                             gz_error *err)
+{
+    *an = NULL;
+    gz_manifest_init(man);
+    memset(s, 0, sizeof *s);
+    s->man = man;
+    if ((*lock = take_lock(dir, err)) < 0)
+        return GZ_IO;
+    gz_status st = an_analyzer_open(an, err);
+    if (st == GZ_OK)
+        st = open_state(dir, man, s, an_analyzer_id(*an), err);
+    return st;
+}
+
+static void end_write(int lock, an_analyzer *an, gz_manifest *man, ix_state *s)
+{
+    s->man = man;
+    close_state(s);
+    gz_manifest_fini(man);
+    an_analyzer_close(an);
+    if (lock >= 0)
+        close(lock);
+}
+
 gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report *rep, gz_error *err)
 {
     memset(rep, 0, sizeof *rep);
@@ -459,20 +487,18 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
     writer w = {0};
     w.o = o;
     w.log = o->log ? o->log : stderr;
-    pthread_mutex_init(&w.mu, NULL);
     if (mkdir(o->dir, 0755) != 0 && errno != EEXIST)
         return gz_error_set(err, GZ_IO, -1, "[indexer] cannot create %s: %s", o->dir, strerror(errno));
-    int lock = take_lock(o->dir, err);
-    if (lock < 0)
-        return GZ_IO;
-
-    an_analyzer *an = NULL;
+    int lock;
+    an_analyzer *an;
     gz_manifest man;
-    gz_manifest_init(&man);
-    ix_state s = {0};
-    gz_status st = an_analyzer_open(&an, err);
-    if (st == GZ_OK)
-        st = open_state(o->dir, &man, &s, an_analyzer_id(an), err);
+    ix_state s;
+    gz_status st = begin_write(o->dir, &lock, &an, &man, &s, err);
+    if (lock < 0) {
+        end_write(lock, an, &man, &s);
+        return st;
+    }
+    pthread_mutex_init(&w.mu, NULL);
     if (st == GZ_OK) {
         remove_garbage(o->dir, &man); /* files of runs that died before committing */
         st = list_jobs(&w, paths, n_paths, err);
@@ -635,13 +661,9 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
     gz_free(w.res);
     gz_free(w.src_hash);
     gz_free(w.segs);
-    s.man = &man;
-    close_state(&s);
     gz_manifest_fini(&nm);
-    gz_manifest_fini(&man);
-    an_analyzer_close(an);
+    end_write(lock, an, &man, &s);
     pthread_mutex_destroy(&w.mu);
-    close(lock);
     return st;
 }
 
@@ -649,16 +671,11 @@ gz_status ix_optimize(const ix_options *o, ix_report *rep, gz_error *err)
 {
     memset(rep, 0, sizeof *rep);
     double t0 = now();
-    int lock = take_lock(o->dir, err);
-    if (lock < 0)
-        return GZ_IO;
-    an_analyzer *an = NULL;
+    int lock;
+    an_analyzer *an;
     gz_manifest man;
-    gz_manifest_init(&man);
-    ix_state s = {0};
-    gz_status st = an_analyzer_open(&an, err);
-    if (st == GZ_OK)
-        st = open_state(o->dir, &man, &s, an_analyzer_id(an), err);
+    ix_state s;
+    gz_status st = begin_write(o->dir, &lock, &an, &man, &s, err);
     if (st == GZ_OK && (man.n_seg > 1 || (man.n_seg == 1 && man.seg[0].n_deleted))) {
         size_t *pos = gz_alloc(man.n_seg * sizeof *pos);
         for (size_t i = 0; pos && i < man.n_seg; i++)
@@ -673,9 +690,6 @@ gz_status ix_optimize(const ix_options *o, ix_report *rep, gz_error *err)
     }
     rep->generation = man.generation;
     rep->seconds = now() - t0;
-    close_state(&s);
-    gz_manifest_fini(&man);
-    an_analyzer_close(an);
-    close(lock);
+    end_write(lock, an, &man, &s);
     return st;
 }

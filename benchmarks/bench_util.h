@@ -1,0 +1,68 @@
+/* benchmarks/bench_util.h: helpers the benchmark programs share: a
+ * monotonic clock, a seeded xorshift RNG, percentiles, and picking a run of
+ * Han characters out of a text. Header-only; benchmarks only. */
+#ifndef GZ_BENCHMARKS_BENCH_UTIL_H
+#define GZ_BENCHMARKS_BENCH_UTIL_H
+
+#include "common/common.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static inline double bu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* xorshift64 on a caller-owned state (seed it once) */
+static inline uint64_t bu_rnd(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    return *state = x;
+}
+
+/* Copies the run of exactly `chars` Han characters starting at (or just
+ * before, on a character boundary) byte `at` of text into out (NUL-ended);
+ * returns its byte length, or 0 if the text there is not such a run. */
+static inline size_t bu_han_run_at(const char *text, size_t len, size_t at, size_t chars, char *out)
+{
+    while (at > 0 && ((unsigned char)text[at] & 0xC0) == 0x80)
+        at--;
+    const char *p = text + at, *end = text + len;
+    size_t got = 0;
+    while (got < chars && p < end) {
+        const char *q = p;
+        int32_t c = gz_utf8_next(&p, end);
+        if (c < 0 || !gz_is_han(c)) {
+            p = q;
+            break;
+        }
+        got++;
+    }
+    if (got != chars)
+        return 0;
+    size_t n = (size_t)(p - (text + at));
+    memcpy(out, text + at, n);
+    out[n] = 0;
+    return n;
+}
+
+static inline int bu_cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sorts t[0..n) and gives its 50th and 99th percentiles (0 when empty). */
+static inline void bu_percentiles(double *t, size_t n, double *p50, double *p99)
+{
+    qsort(t, n, sizeof *t, bu_cmp_double);
+    *p50 = n ? t[n / 2] : 0;
+    *p99 = n ? t[n * 99 / 100] : 0;
+}
+
+#endif
