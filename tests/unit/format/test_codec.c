@@ -18,8 +18,7 @@ Test(codec, varint_roundtrips_boundaries)
         cr_assert_eq(gz_varint_get(&p, end, &got), GZ_OK);
         cr_assert(p == end && got == v[i]);
         const uint8_t *q = buf;
-        cr_assert_eq(gz_varint_get(&q, end - 1, &got), end - buf > 1 ? GZ_CORRUPT : GZ_CORRUPT,
-                     "truncated varint is corrupt");
+        cr_assert_eq(gz_varint_get(&q, end - 1, &got), GZ_CORRUPT, "a varint missing its last byte is corrupt");
     }
 }
 
