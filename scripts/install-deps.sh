@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="build-essential cmake pkg-config libicu-dev libzstd-dev libxxhash-dev \
-libstreamvbyte-dev libmicrohttpd-dev libjson-c-dev"
+libmicrohttpd-dev libjson-c-dev"
 for arg in "$@"; do
     case "$arg" in
     --test) PKGS="$PKGS libcriterion-dev clang" ;;
