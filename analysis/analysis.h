@@ -96,4 +96,27 @@ gz_status an_analyze(an_analyzer *a, const char *text, size_t len, an_mode mode,
 gz_status an_normalize(an_analyzer *a, const char *text, size_t len, const char **norm,
                        size_t *norm_len, const uint32_t **map);
 
+/* ICU's word break (locale zh), computed faster (analysis/segmenter.c):
+ * dictionary runs of Han and kana by our own lowest-cost search over ICU's
+ * cjdict (read from ICU's data at run time), a punctuation mark, a run of
+ * spaces or a line feed where ICU's rules are certain, and ICU itself for
+ * every other stretch. Its boundaries and rule statuses are ICU's: the
+ * differential test holds it to that. One per thread; the dictionary is
+ * built once per process (about 0.1 s) and shared. */
+typedef struct an_segmenter an_segmenter;
+
+/* icu_only: ICU for everything (for comparison). GZ_IO if ICU's data or
+ * its dictionary is missing or not as expected. */
+gz_status an_segmenter_open(an_segmenter **out, int icu_only, gz_error *err);
+void an_segmenter_close(an_segmenter *s);
+
+/* Word break over text[0..len) (UTF-8): segment k ends at byte ends[k] with
+ * ICU's rule status status[k] (UBRK_WORD_*); the last end is len. Arrays
+ * are the segmenter's, valid until its next call. */
+gz_status an_segmenter_break(an_segmenter *s, const char *text, size_t len, const int32_t **ends,
+                             const int32_t **status, size_t *n_seg);
+
+/* Code points cut by our own paths and by ICU since the open. */
+void an_segmenter_counts(const an_segmenter *s, size_t *fast_cp, size_t *icu_cp);
+
 #endif

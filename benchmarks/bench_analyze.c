@@ -5,6 +5,7 @@
  * Usage: bench_analyze [--corpus DIR] [--limit-mb N]. */
 #include "analysis/analysis.h"
 #include "corpus/corpus.h"
+#include "benchmarks/bench_util.h" /* after corpus.h: bu_load_cleaned */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,43 +14,11 @@
 #include <unicode/ubrk.h>
 #include <unicode/utext.h>
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 int main(int argc, char **argv)
 {
-    const char *corpus = getenv("GAZETTE_CORPUS") ? getenv("GAZETTE_CORPUS") : "sample";
-    double limit_mb = 1e9;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--corpus") == 0 && i + 1 < argc)
-            corpus = argv[++i];
-        else if (strcmp(argv[i], "--limit-mb") == 0 && i + 1 < argc)
-            limit_mb = atof(argv[++i]);
-    }
-    char **paths;
-    size_t n;
-    gz_error err;
-    if (cp_list_files(corpus, &paths, &n, &err) != GZ_OK) {
-        fprintf(stderr, "bench_analyze: %s\n", err.msg);
-        return 1;
-    }
-    /* the corpus as cleaned text, one buffer; lines are the units */
     gz_buf all;
-    gz_buf_init(&all);
-    for (size_t i = 0; i < n && all.len < limit_mb * 1e6; i++) {
-        gz_doc d;
-        gz_doc_init(&d);
-        if (cp_parse_file(paths[i], CP_FORMAT_AUTO, &d, &err) == GZ_OK) {
-            gz_buf_put(&all, d.text, d.text_len);
-            gz_buf_putc(&all, '\n');
-        }
-        gz_doc_fini(&d);
-    }
-    cp_paths_free(paths, n);
+    gz_error err;
+    const char *corpus = bu_load_cleaned("bench_analyze", argc, argv, &all);
     double mb = all.len / 1e6;
 
     /* baseline: ICU word break alone over the same lines (UTF-8 UText) */
@@ -57,7 +26,7 @@ int main(int argc, char **argv)
     UBreakIterator *bi = ubrk_open(UBRK_WORD, "zh", NULL, 0, &ec);
     UText *ut = NULL;
     size_t icu_words = 0;
-    double t0 = now();
+    double t0 = bu_now();
     for (const char *p = all.data, *end = all.data + all.len; p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         ut = utext_openUTF8(ut, p, nl - p, &ec);
@@ -66,7 +35,7 @@ int main(int argc, char **argv)
             icu_words++;
         p = nl + 1;
     }
-    double t_icu = now() - t0;
+    double t_icu = bu_now() - t0;
     utext_close(ut);
     ubrk_close(bi);
 
@@ -76,7 +45,7 @@ int main(int argc, char **argv)
         return 1;
     }
     size_t n_tok = 0;
-    t0 = now();
+    t0 = bu_now();
     for (const char *p = all.data, *end = all.data + all.len; p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const an_token *t;
@@ -85,7 +54,7 @@ int main(int argc, char **argv)
             n_tok += k;
         p = nl + 1;
     }
-    double t_an = now() - t0;
+    double t_an = bu_now() - t0;
     an_analyzer_close(a);
 
     printf("# corpus %s: %.1f MB cleaned text; %zu ICU boundaries, %zu tokens\n", corpus, mb,

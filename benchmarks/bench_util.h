@@ -6,6 +6,7 @@
 
 #include "common/common.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -50,6 +51,44 @@ static inline size_t bu_han_run_at(const char *text, size_t len, size_t at, size
     out[n] = 0;
     return n;
 }
+
+/* For programs taking [--corpus DIR] [--limit-mb N] (GAZETTE_CORPUS, else
+ * sample/): the cleaned text of the files under the corpus (up to about N
+ * MB), one buffer, each file's text followed by a newline: the lines are
+ * the units the indexer analyses. Returns the corpus directory; exits with
+ * a message if it cannot be listed. Needs corpus/corpus.h. */
+#ifdef GZ_CORPUS_CORPUS_H
+static inline const char *bu_load_cleaned(const char *prog, int argc, char **argv, gz_buf *all)
+{
+    const char *corpus = getenv("GAZETTE_CORPUS") ? getenv("GAZETTE_CORPUS") : "sample";
+    double limit_mb = 1e9;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--corpus") == 0 && i + 1 < argc)
+            corpus = argv[++i];
+        else if (strcmp(argv[i], "--limit-mb") == 0 && i + 1 < argc)
+            limit_mb = atof(argv[++i]);
+    }
+    char **paths;
+    size_t n;
+    gz_error err;
+    if (cp_list_files(corpus, &paths, &n, &err) != GZ_OK) {
+        fprintf(stderr, "%s: %s\n", prog, err.msg);
+        exit(1);
+    }
+    gz_buf_init(all);
+    for (size_t i = 0; i < n && all->len < limit_mb * 1e6; i++) {
+        gz_doc d;
+        gz_doc_init(&d);
+        if (cp_parse_file(paths[i], CP_FORMAT_AUTO, &d, &err) == GZ_OK) {
+            gz_buf_put(all, d.text, d.text_len);
+            gz_buf_putc(all, '\n');
+        }
+        gz_doc_fini(&d);
+    }
+    cp_paths_free(paths, n);
+    return corpus;
+}
+#endif
 
 static inline int bu_cmp_double(const void *a, const void *b)
 {

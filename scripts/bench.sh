@@ -12,6 +12,7 @@ fi
 IX=$(mktemp -d)
 trap 'rm -rf "$IX"' EXIT
 echo "== parse";    "$B/bench_parse" --corpus "$T"
+echo "== segment";  "$B/bench_segment" --corpus "$T"
 echo "== analyze";  "$B/bench_analyze" --corpus "$T"
 echo "== index";    "$B/bench_index" --corpus "$T" --keep "$IX/ix"
 echo "== query";    "$B/bench_query" --index "$IX/ix" --n 200
