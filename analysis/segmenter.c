@@ -17,6 +17,7 @@
  * line feed) and hands every other stretch to ICU itself. */
 #include "analysis/analyzer.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -735,6 +736,14 @@ static int alone(an_segmenter *s, int32_t c)
     return ok;
 }
 
+/* Whether c (-1: the text's edge) can join nothing to letters or digits
+ * beside it: a CJ character of ours, a space, a line feed, or one ICU cuts
+ * off everywhere. */
+static int separates(an_segmenter *s, int32_t c)
+{
+    return c < 0 || c == 0x0A || bit(s->dict->fast_set, c) || wb(c) == U_WB_WSEGSPACE || alone(s, c);
+}
+
 /* The unit that starts at i (a dictionary run, or one character): where it
  * ends, and in *ok whether ICU's word break is certain to cut it as we do
  * (with *status). */
@@ -755,6 +764,29 @@ static size_t fast_unit(an_segmenter *s, size_t i, size_t n, int32_t *status, in
         return e;
     }
     *status = UBRK_WORD_NONE;
+    if (c < 0x80 && isalnum(c)) {
+        /* ASCII letters and digits: one word (200, or 100 if all digits)
+         * when what surrounds it joins nothing */
+        size_t e = i;
+        int letters = 0, digits = 0;
+        while (e < n && cp[e] < 0x80 && isalnum(cp[e])) {
+            letters |= isalpha(cp[e]) != 0;
+            digits |= isdigit(cp[e++]) != 0;
+        }
+        /* a mixed run's status follows ICU's rule chaining: left to ICU */
+        *status = letters ? UBRK_WORD_LETTER : UBRK_WORD_NUMBER;
+        *ok = !(letters && digits) && separates(s, before) &&
+              (e == n || (separates(s, cp[e]) && !(e + 1 < n && attaches(cp[e + 1]))));
+        return e;
+    }
+    if (wb(c) == U_WB_WSEGSPACE) {
+        /* spaces: one segment (WB3d) unless something attaches */
+        size_t e = i + 1;
+        while (e < n && wb(cp[e]) == U_WB_WSEGSPACE)
+            e++;
+        *ok = !(e < n && attaches(cp[e]));
+        return e;
+    }
     if (c == 0x0A) /* WB3a/3b: alone, but CR LF */
         *ok = before != 0x0D;
     else
