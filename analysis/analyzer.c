@@ -58,6 +58,7 @@ void an_analyzer_close(an_analyzer *a)
     gz_free(a->runs);
     gz_free(a->seg_pool);
     an_cj_scratch_free(&a->seg_scratch);
+    an_segmenter_close(a->seg);
     if (a->t2s)
         utrans_close(a->t2s);
     if (a->utext)

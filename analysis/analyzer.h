@@ -41,6 +41,7 @@ struct an_analyzer {
     const an_cjdict *cjdict;
     int cjdict_state;            /* 0 not tried, 1 loaded, -1 ICU alone */
     an_cj_scratch seg_scratch;
+    an_segmenter *seg;           /* for stretches with letters or digits */
 
     /* the normalised text: code points with their source byte ranges */
     int32_t *cp;

@@ -161,10 +161,27 @@ static int is_dict(int32_t c)
            (c >= 0xFF66 && c <= 0xFF9F);
 }
 
-/* ICU word break over cp[i0..i1), feeding segment(). */
+/* ICU word break over cp[i0..i1), feeding segment(): through our segmenter
+ * (the same boundaries) once documents have loaded it, else ICU itself. */
 static gz_status icu_stretch(an_analyzer *a, run_state *r, uint32_t *pos, an_mode mode, size_t i0, size_t i1)
 {
     uint32_t b0 = a->cp_byte[i0], b1 = i1 < a->n_cp ? a->cp_byte[i1] : (uint32_t)a->norm.len;
+    if (a->cjdict_state == 1 && !a->seg && an_segmenter_open(&a->seg, 0, NULL) != GZ_OK)
+        a->seg = NULL;
+    if (a->cjdict_state == 1 && a->seg) {
+        const int32_t *ends, *status;
+        size_t n_seg;
+        if (an_segmenter_break(a->seg, a->norm.data + b0, b1 - b0, &ends, &status, &n_seg) == GZ_OK) {
+            size_t i = i0;
+            for (size_t k = 0; k < n_seg; k++) {
+                size_t seg0 = i;
+                while (i < i1 && a->cp_byte[i] - b0 < (uint32_t)ends[k])
+                    i++;
+                segment(a, r, pos, mode, seg0, i, status[k]);
+            }
+            return GZ_OK;
+        }
+    }
     UErrorCode ec = U_ZERO_ERROR;
     a->utext = utext_openUTF8(a->utext, a->norm.data + b0, (int64_t)(b1 - b0), &ec);
     ubrk_setUText(a->words, a->utext, &ec);
