@@ -102,7 +102,7 @@ gz_status an_normalize(an_analyzer *a, const char *text, size_t len, const char 
  * spaces or a line feed where ICU's rules are certain, and ICU itself for
  * every other stretch. Its boundaries and rule statuses are ICU's: the
  * differential test holds it to that. One per thread; the dictionary is
- * built once per process (about 0.1 s) and shared. */
+ * built once per process (under 0.1 s) and shared. */
 typedef struct an_segmenter an_segmenter;
 
 /* icu_only: ICU for everything (for comparison). GZ_IO if ICU's data or

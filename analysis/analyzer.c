@@ -39,7 +39,7 @@ gz_status an_analyzer_open(an_analyzer **out, gz_error *err)
     const char *cache = getenv("GAZETTE_ANALYZER_CACHE");
     a->no_cache = cache && strcmp(cache, "0") == 0;
     const char *seg = getenv("GAZETTE_SEGMENTER");
-    a->cjdict_state = seg && strcmp(seg, "icu") == 0 ? -1 : 0;
+    a->seg_state = seg && strcmp(seg, "icu") == 0 ? -1 : 0;
     snprintf(a->id, sizeof a->id, "gazette-zh/%d icu=%s nfkc_cf t2s gram2+final-uni words num docno",
              AN_VERSION, U_ICU_VERSION);
     *out = a;
@@ -57,7 +57,6 @@ void an_analyzer_close(an_analyzer *a)
         ubrk_close(a->words);
     gz_free(a->runs);
     gz_free(a->seg_pool);
-    an_cj_scratch_free(&a->seg_scratch);
     an_segmenter_close(a->seg);
     if (a->t2s)
         utrans_close(a->t2s);

@@ -15,10 +15,6 @@
 
 #define AN_NO_POS UINT32_MAX
 
-typedef struct an_cjdict an_cjdict;
-/* The search's arrays, grown as runs need: cost, back pointer, word ends. */
-typedef struct an_cj_scratch { uint32_t *mem; size_t cap; } an_cj_scratch;
-
 struct an_analyzer {
     const UNormalizer2 *nfkc_cf;
     UTransliterator *t2s;
@@ -36,12 +32,11 @@ struct an_analyzer {
     size_t pool_len, pool_cap;
     int no_cache;                /* GAZETTE_ANALYZER_CACHE=0: no memo */
 
-    /* our own segmentation of dictionary runs (segmenter.c), loaded on the
-     * first document; GAZETTE_SEGMENTER=icu keeps ICU alone */
-    const an_cjdict *cjdict;
-    int cjdict_state;            /* 0 not tried, 1 loaded, -1 ICU alone */
-    an_cj_scratch seg_scratch;
-    an_segmenter *seg;           /* for stretches with letters or digits */
+    /* our segmenter (segmenter.c), opened at the first document, for
+     * dictionary runs and stretches with letters or digits; NULL: ICU.
+     * GAZETTE_SEGMENTER=icu keeps ICU alone */
+    an_segmenter *seg;
+    int seg_state;               /* 0 not tried, 1 open, -1 ICU alone */
 
     /* the normalised text: code points with their source byte ranges */
     int32_t *cp;
@@ -69,24 +64,13 @@ void an_emit_cps(an_analyzer *a, an_type type, size_t i0, size_t i1, uint32_t po
 void an_emit_text(an_analyzer *a, an_type type, const char *s, size_t len, uint32_t pos,
                   uint32_t span, uint32_t start, uint32_t end);
 
-/* segmenter.c: ICU's cjdict as a double-array trie, built once per process
- * (NULL and err set if it cannot be). */
-const an_cjdict *an_cjdict_get(gz_error *err);
-/* Whether c is a dictionary character we segment ourselves; whether all of
- * cp[0..n) are. */
-int an_cjdict_fast(const an_cjdict *d, int32_t c);
-int an_cjdict_all_fast(const an_cjdict *d, const int32_t *cp, size_t n);
-/* ICU's rule status for the words of the run cp[0..n) (UBRK_WORD_*). */
-int32_t an_cjdict_run_status(const an_cjdict *d, const int32_t *cp, size_t n);
-size_t an_cjdict_words(const an_cjdict *d);
-/* ICU's lowest-cost segmentation of cp[0..n), every character fast: points
- * *words at the word ends (code point offsets, ascending, the last n; in
- * the scratch, valid until its next use) and returns their count, or
- * AN_CJ_NOMEM. */
-#define AN_CJ_NOMEM ((size_t)-1)
-size_t an_cjdict_segment(const an_cjdict *d, const int32_t *cp, size_t n, an_cj_scratch *sc,
-                         const uint32_t **words);
-void an_cj_scratch_free(an_cj_scratch *sc);
+/* segmenter.c, for the analyzer: ICU's words of the dictionary run
+ * cp[0..n) (Han and kana, segmented alone) by our search. Returns their
+ * count, with *ends at their ends (code points, ascending, the last n;
+ * valid until the segmenter's next call) and *status their ICU rule
+ * status; 0 if the search does not cover every character of the run
+ * (then ICU must). */
+size_t an_segmenter_run(an_segmenter *s, const int32_t *cp, size_t n, const uint32_t **ends, int32_t *status);
 
 /* fold.c: numeral and 文号 tokens, after positions are assigned. */
 void an_fold_numerals(an_analyzer *a);

@@ -8,8 +8,9 @@
  * length. Ties keep the path found first. That is all the output depends on,
  * so we read cjdict from ICU's data at run time (udata_open; nothing of it is
  * copied into the repository), walk ICU's UCharsTrie once to list its words,
- * rebuild them as a double-array trie over a dense alphabet (characters
- * numbered by frequency), and run the same search. docs/analysis.md tells
+ * rebuild them as a trie whose transitions live in one hash table (a
+ * double array over this 16 K-character alphabet took seconds to build),
+ * and run the same search. docs/analysis.md tells
  * the rules; tests/unit/analysis/test_segmenter.c holds us to ICU's output.
  *
  * Outside dictionary runs, an_segmenter_break() takes fast paths where ICU's
@@ -52,8 +53,9 @@ static int is_katakana(int32_t c)
 #define CJ_VALUE_BITS 9
 #define CJ_NO_VALUE ((1u << CJ_VALUE_BITS) - 1)
 #define CJ_ROOT 0xFFFFFFu
+#define CJ_NONE CJ_ROOT /* no such child: the root is nobody's child */
 
-struct an_cjdict {
+typedef struct an_cjdict {
     uint64_t *slot;
     uint32_t mask, shift;
     uint32_t *root;       /* root[code]: slot index + 1 of the one-character node, 0 if none */
@@ -66,23 +68,22 @@ struct an_cjdict {
     uint8_t *dict_set;    /* bitmap: ICU's CJ set (Han, Hiragana, Katakana, ...) */
     uint8_t *fast_set;    /* bitmap: the CJ characters we segment ourselves */
     uint8_t *sticky_set;  /* bitmap: characters ICU's rules may join to a CJ run */
-    size_t n_words, n_nodes;
     gz_status status;
     char why[160];
-};
+} an_cjdict;
 
 static inline uint32_t slot_of(const an_cjdict *d, uint64_t key)
 {
     return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> d->shift);
 }
 
-/* The child of node by code, or CJ_ROOT if none; its cost in *value. */
+/* The child of node by code, or CJ_NONE; its cost in *value. */
 static inline uint32_t child(const an_cjdict *d, uint32_t node, uint32_t code, uint32_t *value)
 {
     if (node == CJ_ROOT) {
         uint32_t at = d->root[code];
         if (!at)
-            return CJ_ROOT;
+            return CJ_NONE;
         *value = d->root_value[code];
         return at - 1;
     }
@@ -90,7 +91,7 @@ static inline uint32_t child(const an_cjdict *d, uint32_t node, uint32_t code, u
     for (uint32_t i = slot_of(d, key);; i = (i + 1) & d->mask) {
         uint64_t sl = d->slot[i];
         if (!sl)
-            return CJ_ROOT;
+            return CJ_NONE;
         if (sl >> CJ_VALUE_BITS == key) {
             *value = (uint32_t)(sl & CJ_NO_VALUE);
             return i;
@@ -122,7 +123,7 @@ typedef struct word_list {
     int32_t *cp;     /* all words' code points */
     uint32_t *off;   /* word k is cp[off[k] .. off[k+1]) */
     uint16_t *val;
-    size_t n, cap, n_cp, cap_cp;
+    size_t n, cap_off, cap_val, n_cp, cap_cp;
     uint16_t unit[64]; /* the UTF-16 word being walked */
     int bad;
 } word_list;
@@ -178,31 +179,11 @@ static void add_word(word_list *w, size_t len, int32_t value)
         w->bad = 1;
         return;
     }
-    if (w->n + 2 > w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 1 << 16;
-        uint32_t *off = gz_realloc(w->off, cap * sizeof *off);
-        if (off)
-            w->off = off;
-        uint16_t *val = gz_realloc(w->val, cap * sizeof *val);
-        if (val)
-            w->val = val;
-        if (!off || !val) {
-            w->bad = 1;
-            return;
-        }
-        w->cap = cap;
-    }
-    if (w->n_cp + len > w->cap_cp) {
-        size_t cap = w->cap_cp ? w->cap_cp * 2 : 1 << 18;
-        while (cap < w->n_cp + len)
-            cap *= 2;
-        int32_t *cp = gz_realloc(w->cp, cap * sizeof *cp);
-        if (!cp) {
-            w->bad = 1;
-            return;
-        }
-        w->cp = cp;
-        w->cap_cp = cap;
+    if (gz_grow(&w->off, &w->cap_off, w->n + 2, sizeof *w->off, 1 << 16) != GZ_OK ||
+        gz_grow(&w->val, &w->cap_val, w->n + 1, sizeof *w->val, 1 << 16) != GZ_OK ||
+        gz_grow(&w->cp, &w->cap_cp, w->n_cp + len, sizeof *w->cp, 1 << 18) != GZ_OK) {
+        w->bad = 1;
+        return;
     }
     if (w->n == 0)
         w->off[0] = 0;
@@ -286,7 +267,7 @@ static void insert_word(an_cjdict *d, const word_list *w, size_t k)
     for (uint32_t j = w->off[k]; j < w->off[k + 1]; j++) {
         uint32_t code = code_of(d, w->cp[j]);
         uint32_t next = child(d, node, code, &value);
-        if (next == CJ_ROOT) {
+        if (next == CJ_NONE) {
             uint64_t key = (uint64_t)node << 16 | code;
             uint32_t i = slot_of(d, key);
             while (d->slot[i])
@@ -474,15 +455,8 @@ static void load_dict(void)
         goto done;
     for (size_t c = 0; c <= d->n_codes; c++)
         d->root_value[c] = CJ_NO_VALUE;
-    for (size_t k = 0; k < w.n; k++) {
-        if (w.val[k] >= CJ_NO_VALUE) {
-            snprintf(d->why, sizeof d->why, "ICU's cjdict has a cost over %u", CJ_NO_VALUE - 1);
-            goto done;
-        }
-        insert_word(d, &w, k);
-    }
-    d->n_nodes = nodes;
-    d->n_words = w.n;
+    for (size_t k = 0; k < w.n; k++)
+        insert_word(d, &w, k); /* add_word refused costs over CJ_NO_VALUE - 1 */
     d->status = GZ_OK;
 done:
     gz_free(w.cp);
@@ -490,7 +464,7 @@ done:
     gz_free(w.val);
 }
 
-const an_cjdict *an_cjdict_get(gz_error *err)
+static const an_cjdict *cjdict_get(gz_error *err)
 {
     pthread_once(&the_dict_once, load_dict);
     if (the_dict.status != GZ_OK) {
@@ -500,16 +474,10 @@ const an_cjdict *an_cjdict_get(gz_error *err)
     return &the_dict;
 }
 
-int an_cjdict_fast(const an_cjdict *d, int32_t c)
-{
-    return c >= 0 && c < 0x110000 && bit(d->fast_set, c);
-}
-
-int32_t an_cjdict_run_status(const an_cjdict *d, const int32_t *cp, size_t n)
-{
-    (void)d;
-    /* two or more: ICU's rule "$KanaKanji $KanaKanji {400}"; one alone is
+/* ICU's rule status for the words of the run cp[0..n): two or more: ICU's rule "$KanaKanji $KanaKanji {400}"; one alone is
      * 400 only as an ideograph, hiragana or katakana (々 alone is 0) */
+static int32_t run_status(const int32_t *cp, size_t n)
+{
     if (n != 1 || u_hasBinaryProperty(cp[0], UCHAR_IDEOGRAPHIC) ||
         uscript_getScript(cp[0], &(UErrorCode){U_ZERO_ERROR}) == USCRIPT_HIRAGANA ||
         u_getIntPropertyValue(cp[0], UCHAR_WORD_BREAK) == U_WB_KATAKANA)
@@ -517,7 +485,7 @@ int32_t an_cjdict_run_status(const an_cjdict *d, const int32_t *cp, size_t n)
     return UBRK_WORD_NONE;
 }
 
-int an_cjdict_all_fast(const an_cjdict *d, const int32_t *cp, size_t n)
+static int all_fast(const an_cjdict *d, const int32_t *cp, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (cp[i] < 0 || cp[i] >= 0x110000 || !bit(d->fast_set, cp[i]))
@@ -525,32 +493,36 @@ int an_cjdict_all_fast(const an_cjdict *d, const int32_t *cp, size_t n)
     return 1;
 }
 
-size_t an_cjdict_words(const an_cjdict *d) { return d->n_words; }
+/* ---- the segmenter --------------------------------------------------------- */
 
-/* ---- the lowest-cost path -------------------------------------------------- */
+struct an_segmenter {
+    const an_cjdict *dict; /* NULL: ICU alone */
+    UBreakIterator *icu;
+    UText *utext;
+    int32_t *cp;
+    uint32_t *cp_byte; /* byte offset of each code point; [n] = the length */
+    uint32_t *mem;     /* cp and cp_byte */
+    size_t cap;
+    uint32_t *search_mem; /* the search's cost, back pointer and word end arrays */
+    size_t search_cap;
+    int32_t *out_end, *out_status;
+    size_t n_out, cap_end, cap_status;
+    size_t fast_cp, icu_cp; /* code points by path, for the benchmark */
+    uint8_t *alone;         /* per code point: 0 not asked, 1 alone, 2 not */
+};
 
-void an_cj_scratch_free(an_cj_scratch *sc)
+/* ICU's lowest-cost segmentation of cp[0..n), every character fast: points
+ * *words at the word ends (code point offsets, ascending, the last n; valid
+ * until the next call) and returns their count; 0 if n is 0 or memory
+ * runs out. */
+static size_t search(an_segmenter *s, const int32_t *cp, size_t n, const uint32_t **words)
 {
-    gz_free(sc->mem);
-    sc->mem = NULL;
-    sc->cap = 0;
-}
-
-size_t an_cjdict_segment(const an_cjdict *d, const int32_t *cp, size_t n, an_cj_scratch *sc,
-                         const uint32_t **words)
-{
-    *words = NULL;
-    if (n + 1 > sc->cap) {
-        size_t cap = sc->cap ? sc->cap : 256;
-        while (cap < n + 1)
-            cap *= 2;
-        uint32_t *mem = gz_realloc(sc->mem, 3 * cap * sizeof *mem);
-        if (!mem)
-            return AN_CJ_NOMEM;
-        sc->mem = mem;
-        sc->cap = cap;
-    }
-    uint32_t *best = sc->mem, *prev = sc->mem + sc->cap, *ends = sc->mem + 2 * sc->cap;
+    const an_cjdict *d = s->dict;
+    /* one block: cost, back pointer and word ends, n + 1 entries each */
+    size_t stride = n + 1;
+    if (gz_grow(&s->search_mem, &s->search_cap, 3 * stride, sizeof *s->search_mem, 768) != GZ_OK)
+        return 0;
+    uint32_t *best = s->search_mem, *prev = best + stride, *ends = prev + stride;
     *words = ends;
     if (n == 0)
         return 0;
@@ -561,9 +533,9 @@ size_t an_cjdict_segment(const an_cjdict *d, const int32_t *cp, size_t n, an_cj_
         code[i] = code_of(d, cp[i]);
     }
     int prev_katakana = 0;
+    /* every position is reached (the one before steps on by a word or the
+     * unknown cost), so ICU's test for an unreached one is left out */
     for (size_t i = 0; i < n; i++) {
-        if (best[i] == UINT32_MAX)
-            continue;
         uint32_t here = best[i];
         int single = 0;
         uint32_t node = CJ_ROOT, units = 0, v;
@@ -571,7 +543,7 @@ size_t an_cjdict_segment(const an_cjdict *d, const int32_t *cp, size_t n, an_cj_
             /* the next-but-one start's second step: its slot, ahead of time */
             __builtin_prefetch(&d->slot[slot_of(d, (uint64_t)(d->root[code[i + 2]] - 1) << 16 | code[i + 3])]);
         for (size_t k = i; k < n; k++) {
-            if (!code[k] || (node = child(d, node, code[k], &v)) == CJ_ROOT)
+            if (!code[k] || (node = child(d, node, code[k], &v)) == CJ_NONE)
                 break;
             units += cp[k] > 0xFFFF ? 2 : 1;
             if (v != CJ_NO_VALUE) {
@@ -613,22 +585,16 @@ size_t an_cjdict_segment(const an_cjdict *d, const int32_t *cp, size_t n, an_cj_
     return m;
 }
 
+size_t an_segmenter_run(an_segmenter *s, const int32_t *cp, size_t n, const uint32_t **ends, int32_t *status)
+{
+    if (!s->dict || !all_fast(s->dict, cp, n))
+        return 0;
+    *status = run_status(cp, n);
+    return search(s, cp, n, ends);
+}
+
 /* ---- word break over any text: ours where certain, ICU for the rest ------ */
 
-struct an_segmenter {
-    const an_cjdict *dict; /* NULL: ICU alone */
-    UBreakIterator *icu;
-    UText *utext;
-    int32_t *cp;
-    uint32_t *cp_byte; /* byte offset of each code point; [n] = the length */
-    uint32_t *mem;     /* cp and cp_byte */
-    size_t cap;
-    an_cj_scratch scratch;
-    int32_t *out_end, *out_status;
-    size_t n_out, cap_out;
-    size_t fast_cp, icu_cp; /* code points by path, for the benchmark */
-    uint8_t *alone;         /* per code point: 0 not asked, 1 alone, 2 not */
-};
 
 gz_status an_segmenter_open(an_segmenter **out, int icu_only, gz_error *err)
 {
@@ -642,7 +608,7 @@ gz_status an_segmenter_open(an_segmenter **out, int icu_only, gz_error *err)
         gz_free(s);
         return gz_error_set(err, GZ_IO, -1, "ICU word break: %s", u_errorName(ec));
     }
-    if (!icu_only && !(s->dict = an_cjdict_get(err))) {
+    if (!icu_only && !(s->dict = cjdict_get(err))) {
         an_segmenter_close(s);
         return err ? err->code : GZ_IO;
     }
@@ -659,7 +625,7 @@ void an_segmenter_close(an_segmenter *s)
     if (s->utext)
         utext_close(s->utext);
     gz_free(s->mem);
-    an_cj_scratch_free(&s->scratch);
+    gz_free(s->search_mem);
     gz_free(s->out_end);
     gz_free(s->out_status);
     gz_free(s->alone);
@@ -668,18 +634,9 @@ void an_segmenter_close(an_segmenter *s)
 
 static int push(an_segmenter *s, uint32_t end, int32_t status)
 {
-    if (s->n_out == s->cap_out) {
-        size_t cap = s->cap_out ? s->cap_out * 2 : 256;
-        int32_t *e = gz_realloc(s->out_end, cap * sizeof *e);
-        if (e)
-            s->out_end = e;
-        int32_t *st = gz_realloc(s->out_status, cap * sizeof *st);
-        if (st)
-            s->out_status = st;
-        if (!e || !st)
-            return 0;
-        s->cap_out = cap;
-    }
+    if (gz_grow(&s->out_end, &s->cap_end, s->n_out + 1, sizeof *s->out_end, 256) != GZ_OK ||
+        gz_grow(&s->out_status, &s->cap_status, s->n_out + 1, sizeof *s->out_status, 256) != GZ_OK)
+        return 0;
     s->out_end[s->n_out] = (int32_t)end;
     s->out_status[s->n_out++] = status;
     return 1;
@@ -759,7 +716,7 @@ static size_t fast_unit(an_segmenter *s, size_t i, size_t n, int32_t *status, in
         int all_fast = 1;
         while (e < n && bit(d->dict_set, cp[e]))
             all_fast &= bit(d->fast_set, cp[e++]);
-        *status = an_cjdict_run_status(d, cp + i, e - i);
+        *status = run_status(cp + i, e - i);
         *ok = all_fast && !(before >= 0 && bit(d->sticky_set, before)) && !(e < n && bit(d->sticky_set, cp[e]));
         return e;
     }
@@ -812,20 +769,13 @@ static gz_status icu_part(an_segmenter *s, const char *text, size_t i0, size_t i
     return GZ_OK;
 }
 
+/* Room for the code points of a text of n bytes and their byte offsets. */
 static int reserve(an_segmenter *s, size_t n)
 {
-    if (n + 1 <= s->cap)
-        return 1;
-    size_t cap = s->cap ? s->cap : 1024;
-    while (cap < n + 1)
-        cap *= 2;
-    uint32_t *mem = gz_realloc(s->mem, 2 * cap * sizeof *mem);
-    if (!mem)
+    if (gz_grow(&s->mem, &s->cap, 2 * (n + 1), sizeof *s->mem, 2048) != GZ_OK)
         return 0;
-    s->mem = mem;
-    s->cp = (int32_t *)mem;
-    s->cp_byte = mem + cap;
-    s->cap = cap;
+    s->cp = (int32_t *)s->mem;
+    s->cp_byte = s->mem + n + 1;
     return 1;
 }
 
@@ -864,8 +814,8 @@ gz_status an_segmenter_break(an_segmenter *s, const char *text, size_t len, cons
                 break;
             if (bit(s->dict->dict_set, s->cp[i])) {
                 const uint32_t *w;
-                size_t m = an_cjdict_segment(s->dict, s->cp + i, e - i, &s->scratch, &w);
-                if (m == AN_CJ_NOMEM)
+                size_t m = search(s, s->cp + i, e - i, &w);
+                if (m == 0)
                     st = GZ_NOMEM;
                 for (size_t k = 0; st == GZ_OK && k < m; k++)
                     if (!push(s, s->cp_byte[i + w[k]], unit_status))

@@ -11,17 +11,10 @@
 
 static int grow_tok(an_analyzer *a)
 {
-    if (a->n_tok < a->cap_tok)
+    if (gz_grow(&a->tok, &a->cap_tok, a->n_tok + 1, sizeof *a->tok, 1024) == GZ_OK)
         return 1;
-    size_t cap = a->cap_tok ? a->cap_tok * 2 : 1024;
-    an_token *t = gz_realloc(a->tok, cap * sizeof *t);
-    if (!t) {
-        a->status = GZ_NOMEM;
-        return 0;
-    }
-    a->tok = t;
-    a->cap_tok = cap;
-    return 1;
+    a->status = GZ_NOMEM;
+    return 0;
 }
 
 void an_emit_text(an_analyzer *a, an_type type, const char *s, size_t len, uint32_t pos,
@@ -166,9 +159,7 @@ static int is_dict(int32_t c)
 static gz_status icu_stretch(an_analyzer *a, run_state *r, uint32_t *pos, an_mode mode, size_t i0, size_t i1)
 {
     uint32_t b0 = a->cp_byte[i0], b1 = i1 < a->n_cp ? a->cp_byte[i1] : (uint32_t)a->norm.len;
-    if (a->cjdict_state == 1 && !a->seg && an_segmenter_open(&a->seg, 0, NULL) != GZ_OK)
-        a->seg = NULL;
-    if (a->cjdict_state == 1 && a->seg) {
+    if (a->seg) {
         const int32_t *ends, *status;
         size_t n_seg;
         if (an_segmenter_break(a->seg, a->norm.data + b0, b1 - b0, &ends, &status, &n_seg) == GZ_OK) {
@@ -217,43 +208,31 @@ static uint16_t *pool_reserve(an_analyzer *a, size_t n)
 #define AN_RUNS_MAX (1u << 17)       /* memo entries before it is cleared */
 #define AN_POOL_MAX ((size_t)8 << 20) /* segment pairs before it is cleared */
 
-/* ICU's words of the dictionary run cp[i0..i1) by our own segmenter: their
- * ends (code points from i0) and *m, or NULL if it does not cover every
- * character of the run. */
-static const uint32_t *own_words(an_analyzer *a, an_mode mode, size_t i0, size_t i1, size_t *m)
-{
-    if (a->cjdict_state == 0 && mode == AN_MODE_DOCUMENT) {
-        /* loaded for documents only: a query's runs are short, and a search
-         * need not wait for the dictionary */
-        a->cjdict = an_cjdict_get(NULL);
-        a->cjdict_state = a->cjdict ? 1 : -1;
-    }
-    size_t n = i1 - i0;
-    if (a->cjdict_state != 1 || !an_cjdict_all_fast(a->cjdict, a->cp + i0, n))
-        return NULL;
-    const uint32_t *words;
-    *m = an_cjdict_segment(a->cjdict, a->cp + i0, n, &a->seg_scratch, &words);
-    return *m == AN_CJ_NOMEM ? NULL : words;
-}
-
-/* A dictionary run cp[i0..i1): its ICU words from the memo, or from our
- * segmenter or ICU (then remembered). */
+/* A dictionary run cp[i0..i1): its ICU words from our segmenter if it
+ * covers the run, else from the memo, or from ICU (then remembered). */
 static void dict_run(an_analyzer *a, run_state *r, uint32_t *pos, an_mode mode, size_t i0, size_t i1)
 {
-    uint32_t b0 = a->cp_byte[i0], b1 = i1 < a->n_cp ? a->cp_byte[i1] : (uint32_t)a->norm.len;
-    size_t n_cp = i1 - i0, m;
+    if (a->seg_state == 0 && mode == AN_MODE_DOCUMENT) {
+        /* opened for documents only: a query's runs are short, and a search
+         * need not wait for the dictionary */
+        a->seg_state = an_segmenter_open(&a->seg, 0, NULL) == GZ_OK ? 1 : -1;
+    }
     const uint32_t *own;
-    if (a->no_cache || n_cp > UINT16_MAX) {
-        if ((own = own_words(a, mode, i0, i1, &m))) {
-            size_t start = i0;
-            int32_t status = an_cjdict_run_status(a->cjdict, a->cp + i0, n_cp);
-            for (size_t k = 0; k < m; k++) {
-                segment(a, r, pos, mode, start, i0 + own[k], status);
-                start = i0 + own[k];
-            }
-        } else if (icu_stretch(a, r, pos, mode, i0, i1) != GZ_OK) {
-            a->status = GZ_INVALID;
+    int32_t own_status;
+    size_t m = a->seg ? an_segmenter_run(a->seg, a->cp + i0, i1 - i0, &own, &own_status) : 0;
+    if (m) {
+        size_t start = i0;
+        for (size_t k = 0; k < m; k++) {
+            segment(a, r, pos, mode, start, i0 + own[k], own_status);
+            start = i0 + own[k];
         }
+        return;
+    }
+    uint32_t b0 = a->cp_byte[i0], b1 = i1 < a->n_cp ? a->cp_byte[i1] : (uint32_t)a->norm.len;
+    size_t n_cp = i1 - i0;
+    if (a->no_cache || n_cp > UINT16_MAX) {
+        if (icu_stretch(a, r, pos, mode, i0, i1) != GZ_OK)
+            a->status = GZ_INVALID;
         return;
     }
     uint64_t h = run_hash(a->norm.data + b0, b1 - b0);
@@ -277,25 +256,7 @@ static void dict_run(an_analyzer *a, run_state *r, uint32_t *pos, an_mode mode, 
     while (a->runs[at].n_cp && !(a->runs[at].hash == h && a->runs[at].n_cp == n_cp))
         at = (at + 1) & (a->runs_cap - 1);
     struct an_run_entry *e = &a->runs[at];
-    if (!e->n_cp && (own = own_words(a, mode, i0, i1, &m))) {
-        /* our segmenter on the run; remember (end, status) of each word */
-        uint16_t *p = pool_reserve(a, 2 * m);
-        if (!p) {
-            a->status = GZ_NOMEM;
-            return;
-        }
-        int32_t status = an_cjdict_run_status(a->cjdict, a->cp + i0, n_cp);
-        for (size_t k = 0; k < m; k++) {
-            p[2 * k] = (uint16_t)own[k];
-            p[2 * k + 1] = (uint16_t)status;
-        }
-        e->hash = h;
-        e->n_cp = (uint16_t)n_cp;
-        e->off = (uint32_t)a->pool_len;
-        e->n_seg = (uint16_t)m;
-        a->pool_len += 2 * m;
-        a->runs_used++;
-    } else if (!e->n_cp) {
+    if (!e->n_cp) {
         /* ICU on the run alone; remember (end, status) of each word */
         UErrorCode ec = U_ZERO_ERROR;
         a->utext = utext_openUTF8(a->utext, a->norm.data + b0, (int64_t)(b1 - b0), &ec);

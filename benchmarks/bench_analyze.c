@@ -5,7 +5,7 @@
  * Usage: bench_analyze [--corpus DIR] [--limit-mb N]. */
 #include "analysis/analysis.h"
 #include "corpus/corpus.h"
-#include "benchmarks/bench_util.h" /* after corpus.h: bu_load_cleaned */
+#include "benchmarks/bench_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,6 +5,7 @@
 #define GZ_BENCHMARKS_BENCH_UTIL_H
 
 #include "common/common.h"
+#include "corpus/corpus.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,8 +57,7 @@ static inline size_t bu_han_run_at(const char *text, size_t len, size_t at, size
  * sample/): the cleaned text of the files under the corpus (up to about N
  * MB), one buffer, each file's text followed by a newline: the lines are
  * the units the indexer analyses. Returns the corpus directory; exits with
- * a message if it cannot be listed. Needs corpus/corpus.h. */
-#ifdef GZ_CORPUS_CORPUS_H
+ * a message if it cannot be listed. */
 static inline const char *bu_load_cleaned(const char *prog, int argc, char **argv, gz_buf *all)
 {
     const char *corpus = getenv("GAZETTE_CORPUS") ? getenv("GAZETTE_CORPUS") : "sample";
@@ -88,7 +88,6 @@ static inline const char *bu_load_cleaned(const char *prog, int argc, char **arg
     cp_paths_free(paths, n);
     return corpus;
 }
-#endif
 
 static inline int bu_cmp_double(const void *a, const void *b)
 {

@@ -2,6 +2,7 @@
  * the Nth allocation (FTS5's fault tests do the same). */
 #include "common/common.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,25 @@ void *gz_calloc(size_t n, size_t len) { return should_fail() ? NULL : calloc(n ?
 void *gz_realloc(void *p, size_t len) { return should_fail() ? NULL : realloc(p, len ? len : 1); }
 
 void gz_free(void *p) { free(p); }
+
+gz_status gz_grow(void *arr, size_t *cap, size_t n, size_t elem, size_t min)
+{
+    if (n <= *cap)
+        return GZ_OK;
+    size_t c = *cap ? *cap : min;
+    while (c < n)
+        c *= 2;
+    if (c > SIZE_MAX / elem)
+        return GZ_NOMEM;
+    void *p;
+    memcpy(&p, arr, sizeof p); /* any object pointer, read as void * */
+    void *np = gz_realloc(p, c * elem);
+    if (!np)
+        return GZ_NOMEM;
+    memcpy(arr, &np, sizeof np);
+    *cap = c;
+    return GZ_OK;
+}
 
 char *gz_strndup(const char *s, size_t len)
 {

@@ -49,6 +49,12 @@ void gz_free(void *p);
 char *gz_strndup(const char *s, size_t len);
 void gz_alloc_fail_after(long n);
 
+/* Makes room for at least n items of elem bytes in the array whose address
+ * is at arr (a pointer to the array pointer), with *cap items now: the
+ * capacity doubles from min. GZ_OK, or GZ_NOMEM with the array and *cap
+ * unchanged. Usage: gz_grow(&v, &cap, n + 1, sizeof *v, 16). */
+gz_status gz_grow(void *arr, size_t *cap, size_t n, size_t elem, size_t min);
+
 /* ---------------------------------------------------------------- buffer */
 
 /* A growable byte buffer. Sticky: after an allocation failure `status` is

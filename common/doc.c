@@ -49,15 +49,10 @@ int32_t gz_doc_add(gz_doc *d, int32_t parent, gz_kind kind, size_t start, size_t
 {
     if (d->status != GZ_OK)
         return GZ_NONE;
-    if (d->n_nodes == d->cap_nodes) {
-        size_t cap = d->cap_nodes ? d->cap_nodes * 2 : 64;
-        gz_node *n = cap <= INT32_MAX ? gz_realloc(d->nodes, cap * sizeof *n) : NULL;
-        if (!n) {
-            d->status = GZ_NOMEM;
-            return GZ_NONE;
-        }
-        d->nodes = n;
-        d->cap_nodes = cap;
+    if (d->n_nodes >= INT32_MAX ||
+        gz_grow(&d->nodes, &d->cap_nodes, d->n_nodes + 1, sizeof *d->nodes, 64) != GZ_OK) {
+        d->status = GZ_NOMEM;
+        return GZ_NONE;
     }
     int32_t id = (int32_t)d->n_nodes++;
     gz_node *n = &d->nodes[id];

@@ -131,14 +131,8 @@ typedef struct path_list {
 
 static gz_status push_path(path_list *l, const char *p)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        char **v = gz_realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return GZ_NOMEM;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (gz_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v, 64) != GZ_OK)
+        return GZ_NOMEM;
     if (!(l->v[l->n] = gz_strndup(p, strlen(p))))
         return GZ_NOMEM;
     l->n++;

@@ -141,28 +141,16 @@ void gz_manifest_fini(gz_manifest *m)
 
 gz_status gz_manifest_add_segment(gz_manifest *m, const gz_man_segment *s)
 {
-    if (m->n_seg == m->cap_seg) {
-        size_t cap = m->cap_seg ? m->cap_seg * 2 : 16;
-        gz_man_segment *p = gz_realloc(m->seg, cap * sizeof *p);
-        if (!p)
-            return GZ_NOMEM;
-        m->seg = p;
-        m->cap_seg = cap;
-    }
+    if (gz_grow(&m->seg, &m->cap_seg, m->n_seg + 1, sizeof *m->seg, 16) != GZ_OK)
+        return GZ_NOMEM;
     m->seg[m->n_seg++] = *s;
     return GZ_OK;
 }
 
 gz_status gz_manifest_add_source(gz_manifest *m, const gz_man_source *s)
 {
-    if (m->n_src == m->cap_src) {
-        size_t cap = m->cap_src ? m->cap_src * 2 : 256;
-        gz_man_source *p = gz_realloc(m->src, cap * sizeof *p);
-        if (!p)
-            return GZ_NOMEM;
-        m->src = p;
-        m->cap_src = cap;
-    }
+    if (gz_grow(&m->src, &m->cap_src, m->n_src + 1, sizeof *m->src, 256) != GZ_OK)
+        return GZ_NOMEM;
     gz_man_source *d = &m->src[m->n_src];
     *d = *s;
     d->key = gz_strndup(s->key, strlen(s->key));

@@ -33,14 +33,8 @@ gz_status ix_state_grow(ix_state *s, size_t n)
 
 static gz_status obsolete(ix_state *s, uint32_t id)
 {
-    if (s->n_obsolete == s->cap_obsolete) {
-        size_t cap = s->cap_obsolete ? s->cap_obsolete * 2 : 16;
-        uint32_t *o = gz_realloc(s->obsolete, cap * sizeof *o);
-        if (!o)
-            return GZ_NOMEM;
-        s->obsolete = o;
-        s->cap_obsolete = cap;
-    }
+    if (gz_grow(&s->obsolete, &s->cap_obsolete, s->n_obsolete + 1, sizeof *s->obsolete, 16) != GZ_OK)
+        return GZ_NOMEM;
     s->obsolete[s->n_obsolete++] = id;
     return GZ_OK;
 }

@@ -109,18 +109,8 @@ static gz_status flush_seg(writer *w, ix_memseg *m)
         return st;
     }
     pthread_mutex_lock(&w->mu);
-    if (w->n_segs == w->cap_segs) {
-        size_t cap = w->cap_segs ? w->cap_segs * 2 : 8;
-        gz_man_segment *p = gz_realloc(w->segs, cap * sizeof *p);
-        if (p) {
-            w->segs = p;
-            w->cap_segs = cap;
-        }
-    }
-    if (w->n_segs < w->cap_segs)
+    if ((st = gz_grow(&w->segs, &w->cap_segs, w->n_segs + 1, sizeof *w->segs, 8)) == GZ_OK)
         w->segs[w->n_segs++] = g;
-    else
-        st = GZ_NOMEM;
     pthread_mutex_unlock(&w->mu);
     return st;
 }
@@ -255,14 +245,9 @@ static gz_status list_jobs(writer *w, char **paths, size_t n_paths, gz_error *er
         int is_dir = stat(paths[p], &st) == 0 && S_ISDIR(st.st_mode);
         size_t plen = strlen(paths[p]);
         for (size_t i = 0; i < n; i++) {
-            if (w->n_jobs == cap) {
-                cap = cap ? cap * 2 : 1024;
-                job *j = gz_realloc(w->jobs, cap * sizeof *j);
-                if (!j) {
-                    cp_paths_free(files, n);
-                    return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
-                }
-                w->jobs = j;
+            if (gz_grow(&w->jobs, &cap, w->n_jobs + 1, sizeof *w->jobs, 1024) != GZ_OK) {
+                cp_paths_free(files, n);
+                return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
             }
             job *j = &w->jobs[w->n_jobs];
             char real[PATH_MAX];

@@ -155,14 +155,9 @@ gz_status sr_article_json(sr_index *ix, const char *text, gz_buf *out, int *ambi
                 if (an_normalize(ix->an, reg, strlen(reg), &norm, &nl, &map) == GZ_OK)
                     exact = nl == strlen(r.title) && memcmp(norm, r.title, nl) == 0;
             }
-            if (n == cap) {
-                cap = cap ? cap * 2 : 16;
-                cand *nc = gz_realloc(c, cap * sizeof *nc);
-                if (!nc) {
-                    gz_free(c);
-                    return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
-                }
-                c = nc;
+            if (gz_grow(&c, &cap, n + 1, sizeof *c, 16) != GZ_OK) {
+                gz_free(c);
+                return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
             }
             c[n++] = (cand){(uint32_t)s, u, exact};
         }

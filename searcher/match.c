@@ -77,16 +77,8 @@ static int add_alt(void *arg, const char *term, size_t len, const gz_terminfo *t
     (void)len;
     if (e->n_alt >= MAX_ALTS)
         return 1;
-    if (e->n_alt == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 16;
-        gz_post *a = gz_realloc(e->alt, cap * sizeof *a);
-        if (!a) {
-            c->st = GZ_NOMEM;
-            return 1;
-        }
-        e->alt = a;
-        c->cap = cap;
-    }
+    if ((c->st = gz_grow(&e->alt, &c->cap, e->n_alt + 1, sizeof *e->alt, 16)) != GZ_OK)
+        return 1;
     if ((c->st = gz_post_open(&e->alt[e->n_alt], c->seg, ti)) != GZ_OK) {
         gz_post_fini(&e->alt[e->n_alt]);
         return 1;

@@ -58,14 +58,8 @@ static const struct { const char *name; q_field f; } fields[] = {
 
 static gz_status push_tok(tok **v, size_t *n, size_t *cap, tok t)
 {
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 16;
-        tok *nv = gz_realloc(*v, c * sizeof *nv);
-        if (!nv)
-            return GZ_NOMEM;
-        *v = nv;
-        *cap = c;
-    }
+    if (gz_grow(v, cap, *n + 1, sizeof **v, 16) != GZ_OK)
+        return GZ_NOMEM;
     (*v)[(*n)++] = t;
     return GZ_OK;
 }

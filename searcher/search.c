@@ -66,14 +66,9 @@ static gz_status load_facets(sr_index *ix)
                 return GZ_CORRUPT;
             if (ui.kind != GZ_KIND_ARTICLE || ui.number < 0)
                 continue;
-            if (ix->n_articles == ix->cap_articles) {
-                size_t cap = ix->cap_articles ? ix->cap_articles * 2 : 1024;
-                sr_article_ref *v = gz_realloc(ix->articles, cap * sizeof *v);
-                if (!v)
-                    return GZ_NOMEM;
-                ix->articles = v;
-                ix->cap_articles = cap;
-            }
+            if (gz_grow(&ix->articles, &ix->cap_articles, ix->n_articles + 1, sizeof *ix->articles, 1024) !=
+                GZ_OK)
+                return GZ_NOMEM;
             ix->articles[ix->n_articles++] = (sr_article_ref){(uint32_t)ui.number, ui.sub, (uint32_t)s, u};
         }
     }
@@ -707,15 +702,8 @@ static gz_status run(sr_index *ix, const q_plan *plan, hit **hits_out, size_t *n
                 if (in_doc == pos)
                     score += 100.0; /* documents with every word above the rest */
             }
-            if (n_hits == cap) {
-                cap = cap ? cap * 2 : 256;
-                hit *h = gz_realloc(hits, cap * sizeof *h);
-                if (!h) {
-                    st = GZ_NOMEM;
-                    break;
-                }
-                hits = h;
-            }
+            if ((st = gz_grow(&hits, &cap, n_hits + 1, sizeof *hits, 256)) != GZ_OK)
+                break;
             hits[n_hits++] = (hit){score, (uint32_t)s, u, ui.doc, di.date, {UINT32_MAX, UINT32_MAX}, 1};
         }
         wc_fini(&wc);

@@ -108,7 +108,7 @@ static size_t check_plain_dir(const char *dir, size_t *bad)
     while ((de = readdir(d))) {
         if (de->d_name[0] == '.')
             continue;
-        char path[4096];
+        char path[4600];
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
         size_t len;
         char *text = th_read(path, &len);
@@ -146,10 +146,10 @@ Test(segmenter, sample_equals_icu)
 
 Test(segmenter, laws_seed_and_mongolian_equal_icu)
 {
-    char dir[4096];
+    char dir[4200];
     TH_LAWS_OR_SKIP(dir);
     size_t bad = 0, n = check_dir(dir, &bad);
-    char other[4200];
+    char other[4300];
     snprintf(other, sizeof other, "%s/../seed", dir);
     n += check_dir(other, &bad);
     snprintf(other, sizeof other, "%s/../mongolian", dir);
@@ -315,7 +315,7 @@ Test(segmenter, analyzer_same_tokens_with_icu_alone) { same_tokens(GZ_SAMPLE_DIR
 
 Test(segmenter, laws_analyzer_same_tokens_with_icu_alone)
 {
-    char dir[4096];
+    char dir[4200];
     TH_LAWS_OR_SKIP(dir);
     same_tokens(dir, 400000);
 }
