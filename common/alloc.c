@@ -28,10 +28,8 @@ void *gz_realloc(void *p, size_t len) { return should_fail() ? NULL : realloc(p,
 
 void gz_free(void *p) { free(p); }
 
-gz_status gz_grow(void *arr, size_t *cap, size_t n, size_t elem, size_t min)
+gz_status gz_grow_slow(void *arr, size_t *cap, size_t n, size_t elem, size_t min)
 {
-    if (n <= *cap)
-        return GZ_OK;
     size_t c = *cap ? *cap : min;
     while (c < n)
         c *= 2;

@@ -53,7 +53,11 @@ void gz_alloc_fail_after(long n);
  * is at arr (a pointer to the array pointer), with *cap items now: the
  * capacity doubles from min. GZ_OK, or GZ_NOMEM with the array and *cap
  * unchanged. Usage: gz_grow(&v, &cap, n + 1, sizeof *v, 16). */
-gz_status gz_grow(void *arr, size_t *cap, size_t n, size_t elem, size_t min);
+gz_status gz_grow_slow(void *arr, size_t *cap, size_t n, size_t elem, size_t min);
+static inline gz_status gz_grow(void *arr, size_t *cap, size_t n, size_t elem, size_t min)
+{
+    return n <= *cap ? GZ_OK : gz_grow_slow(arr, cap, n, elem, min); /* inline: hot callers */
+}
 
 /* ---------------------------------------------------------------- buffer */
 
