@@ -97,21 +97,6 @@ uint32_t ix_str(ix_memseg *m, const char *s)
     return off;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 1;
-    size_t c = *cap ? *cap : 1024;
-    while (c < need)
-        c *= 2;
-    void *n = gz_realloc(*p, c * size);
-    if (!n)
-        return 0;
-    *p = n;
-    *cap = c;
-    return 1;
-}
-
 uint32_t ix_memseg_doc(ix_memseg *m, const ix_docmeta *d, const char *text, size_t len)
 {
     if (m->status != GZ_OK)
@@ -174,7 +159,7 @@ static uint32_t intern(ix_memseg *m, char field, const char *s, size_t len, int 
         }
         at = (at + 1) & (m->hash_cap - 1);
     }
-    if (!grow((void **)&m->terms, &m->cap_terms, m->n_terms + 1, sizeof *m->terms)) {
+    if (gz_grow(&m->terms, &m->cap_terms, m->n_terms + 1, sizeof *m->terms, 1024) != GZ_OK) {
         m->status = GZ_NOMEM;
         return UINT32_MAX;
     }
@@ -198,9 +183,9 @@ void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_
     if (m->status != GZ_OK || m->n_docs == 0)
         return;
     uint32_t unit = m->n_units;
-    if (!grow((void **)&m->rec, &m->cap_rec, m->n_rec + n, sizeof *m->rec) ||
-        !grow((void **)&m->unit_len, &m->cap_unit_len, unit + 1, sizeof *m->unit_len) ||
-        !grow((void **)&m->unit_words, &m->cap_unit_words, unit + 1, sizeof *m->unit_words)) {
+    if (gz_grow(&m->rec, &m->cap_rec, m->n_rec + n, sizeof *m->rec, 1024) != GZ_OK ||
+        gz_grow(&m->unit_len, &m->cap_unit_len, unit + 1, sizeof *m->unit_len, 1024) != GZ_OK ||
+        gz_grow(&m->unit_words, &m->cap_unit_words, unit + 1, sizeof *m->unit_words, 1024) != GZ_OK) {
         m->status = GZ_NOMEM;
         return;
     }
