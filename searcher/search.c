@@ -340,6 +340,7 @@ typedef struct hit {
     uint32_t seg, unit, doc, date;
     uint32_t more[2];   /* by document: its next best matching units, or UINT32_MAX */
     uint32_t n_in_doc;  /* by document: how many of its units match */
+    uint32_t kind;      /* the unit's gz_kind, for the facets */
 } hit;
 
 static double bm25(double idf, double tf, double len, double avg)
@@ -704,7 +705,7 @@ static gz_status run(sr_index *ix, const q_plan *plan, hit **hits_out, size_t *n
             }
             if ((st = gz_grow(&hits, &cap, n_hits + 1, sizeof *hits, 256)) != GZ_OK)
                 break;
-            hits[n_hits++] = (hit){score, (uint32_t)s, u, ui.doc, di.date, {UINT32_MAX, UINT32_MAX}, 1};
+            hits[n_hits++] = (hit){score, (uint32_t)s, u, ui.doc, di.date, {UINT32_MAX, UINT32_MAX}, 1, ui.kind};
         }
         wc_fini(&wc);
         ul_fini(&res);
@@ -787,16 +788,13 @@ gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_err
     size_t *year_n = gz_calloc(10000, sizeof *year_n), *iss_n = gz_calloc(ix->n_issuers + 1, sizeof *iss_n);
     size_t kind_n[GZ_KIND__COUNT] = {0};
     for (size_t i = 0; year_n && iss_n && i < n_hits; i++) {
-        const gz_segment *seg = ix->snap->seg[hits[i].seg];
-        gz_unitinfo ui;
-        if (gz_segment_unit(seg, hits[i].unit, &ui) != GZ_OK)
-            continue;
-        uint16_t y = ix->doc_year[hits[i].seg][ui.doc];
+        /* run() decoded each unit once: its document and kind are in the hit */
+        uint16_t y = ix->doc_year[hits[i].seg][hits[i].doc];
         if (y)
             year_n[y % 10000]++;
-        iss_n[ix->doc_issuer[hits[i].seg][ui.doc]]++;
-        if (ui.kind < GZ_KIND__COUNT)
-            kind_n[ui.kind]++;
+        iss_n[ix->doc_issuer[hits[i].seg][hits[i].doc]]++;
+        if (hits[i].kind < GZ_KIND__COUNT)
+            kind_n[hits[i].kind]++;
     }
     facet years[64], issuers[64], kinds[GZ_KIND__COUNT];
     size_t ny = 0, ni = 0, nk = 0;
