@@ -38,8 +38,7 @@ gz_status an_analyzer_open(an_analyzer **out, gz_error *err)
     }
     const char *cache = getenv("GAZETTE_ANALYZER_CACHE");
     a->no_cache = cache && strcmp(cache, "0") == 0;
-    const char *seg = getenv("GAZETTE_SEGMENTER");
-    a->seg_state = seg && strcmp(seg, "icu") == 0 ? -1 : 0;
+    an_analyzer_use_segmenter(a, 1);
     snprintf(a->id, sizeof a->id, "gazette-zh/%d icu=%s nfkc_cf t2s gram2+final-uni words num docno",
              AN_VERSION, U_ICU_VERSION);
     *out = a;
@@ -77,6 +76,26 @@ void an_analyzer_close(an_analyzer *a)
 }
 
 const char *an_analyzer_id(const an_analyzer *a) { return a->id; }
+
+size_t an_analyzer_segmented(const an_analyzer *a)
+{
+    size_t ours = 0, icu = 0;
+    if (a->seg)
+        an_segmenter_counts(a->seg, &ours, &icu);
+    return ours;
+}
+
+void an_analyzer_use_segmenter(an_analyzer *a, int on)
+{
+    const char *env = getenv("GAZETTE_SEGMENTER");
+    if (!on || (env && strcmp(env, "icu") == 0)) {
+        an_segmenter_close(a->seg);
+        a->seg = NULL;
+        a->seg_state = -1;
+    } else if (a->seg_state == -1) {
+        a->seg_state = 0; /* opened at the next document */
+    }
+}
 
 gz_status an_normalize(an_analyzer *a, const char *text, size_t len, const char **norm,
                        size_t *norm_len, const uint32_t **map)

@@ -590,6 +590,7 @@ size_t an_segmenter_run(an_segmenter *s, const int32_t *cp, size_t n, const uint
     if (!s->dict || !all_fast(s->dict, cp, n))
         return 0;
     *status = run_status(cp, n);
+    s->fast_cp += n;
     return search(s, cp, n, ends);
 }
 

@@ -86,8 +86,8 @@ gz_status sr_index_open(const char *dir, sr_index **out, gz_error *err)
     gz_status st = gz_snapshot_open(dir, &ix->snap, err);
     if (st == GZ_EOF)
         st = gz_error_set(err, GZ_IO, -1, "[searcher] %s: no index here (run gazette index first)", dir);
-    if (st == GZ_OK)
-        st = an_analyzer_open(&ix->an, err);
+    if (st == GZ_OK && (st = an_analyzer_open(&ix->an, err)) == GZ_OK)
+        an_analyzer_use_segmenter(ix->an, 0); /* queries are short: ICU, no dictionary to load */
     if (st == GZ_OK && strcmp(an_analyzer_id(ix->an), ix->snap->man.analyzer_id) != 0)
         st = gz_error_set(err, GZ_VERSION, -1, "[searcher] %s was built by analyzer '%s', this is '%s'", dir,
                           ix->snap->man.analyzer_id, an_analyzer_id(ix->an));

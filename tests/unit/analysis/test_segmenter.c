@@ -264,17 +264,23 @@ Test(segmenter, icu_only_switch_gives_the_same)
     an_segmenter_close(alone);
 }
 
-/* The analyzer with our segmenter and with GAZETTE_SEGMENTER=icu: the same
- * tokens on every line of the files under dir. */
-static void same_tokens(const char *dir, size_t min_lines)
+/* The analyzer with our segmenter and with ICU alone (by GAZETTE_SEGMENTER=icu
+ * if by_env, else an_analyzer_use_segmenter): the same tokens on every line
+ * of the files under dir. */
+static void same_tokens(const char *dir, size_t min_lines, int by_env)
 {
     an_analyzer *ours, *theirs;
     gz_error err = {0};
     unsetenv("GAZETTE_SEGMENTER");
     cr_assert_eq(an_analyzer_open(&ours, &err), GZ_OK, "%s", err.msg);
-    setenv("GAZETTE_SEGMENTER", "icu", 1);
-    cr_assert_eq(an_analyzer_open(&theirs, &err), GZ_OK, "%s", err.msg);
-    unsetenv("GAZETTE_SEGMENTER");
+    if (by_env) {
+        setenv("GAZETTE_SEGMENTER", "icu", 1);
+        cr_assert_eq(an_analyzer_open(&theirs, &err), GZ_OK, "%s", err.msg);
+        unsetenv("GAZETTE_SEGMENTER");
+    } else {
+        cr_assert_eq(an_analyzer_open(&theirs, &err), GZ_OK, "%s", err.msg);
+        an_analyzer_use_segmenter(theirs, 0);
+    }
     char **files;
     size_t n, lines = 0;
     cr_assert_eq(cp_list_files(dir, &files, &n, &err), GZ_OK, "%s", err.msg);
@@ -307,15 +313,20 @@ static void same_tokens(const char *dir, size_t min_lines)
     }
     cp_paths_free(files, n);
     cr_assert_gt(lines, min_lines);
+    /* the comparison meant something: one side ours, the other ICU alone */
+    cr_assert_gt(an_analyzer_segmented(ours), 0);
+    cr_assert_eq(an_analyzer_segmented(theirs), 0);
     an_analyzer_close(ours);
     an_analyzer_close(theirs);
 }
 
-Test(segmenter, analyzer_same_tokens_with_icu_alone) { same_tokens(GZ_SAMPLE_DIR, 1000); }
+Test(segmenter, analyzer_same_tokens_with_icu_alone) { same_tokens(GZ_SAMPLE_DIR, 1000, 1); }
+
+Test(segmenter, analyzer_switched_off_same_tokens) { same_tokens(GZ_SAMPLE_DIR, 1000, 0); }
 
 Test(segmenter, laws_analyzer_same_tokens_with_icu_alone)
 {
     char dir[4200];
     TH_LAWS_OR_SKIP(dir);
-    same_tokens(dir, 400000);
+    same_tokens(dir, 400000, 1);
 }
