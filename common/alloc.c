@@ -30,11 +30,11 @@ void gz_free(void *p) { free(p); }
 
 gz_status gz_grow_slow(void *arr, size_t *cap, size_t n, size_t elem, size_t min)
 {
-    size_t c = *cap ? *cap : min;
+    if (elem == 0 || n > SIZE_MAX / elem / 2)
+        return GZ_NOMEM; /* no size of this many items to double to */
+    size_t c = *cap ? *cap : min ? min : 1;
     while (c < n)
         c *= 2;
-    if (c > SIZE_MAX / elem)
-        return GZ_NOMEM;
     void *p;
     memcpy(&p, arr, sizeof p); /* any object pointer, read as void * */
     void *np = gz_realloc(p, c * elem);
