@@ -102,6 +102,30 @@ static int cmp_tok(const void *x, const void *y)
     return a->start < b->start ? -1 : a->start > b->start;
 }
 
+/* Tokens come out almost in order (a word follows the grams it covers; the
+ * folds come last): an insertion sort costs a step per token and one per
+ * displacement. Past a budget of displacements, qsort. */
+static void sort_tokens(an_token *t, size_t n)
+{
+    size_t budget = 4 * n + 64;
+    for (size_t i = 1; i < n; i++) {
+        if (cmp_tok(&t[i - 1], &t[i]) <= 0)
+            continue;
+        an_token x = t[i];
+        size_t j = i;
+        while (j > 0 && cmp_tok(&t[j - 1], &x) > 0) {
+            t[j] = t[j - 1];
+            j--;
+            if (--budget == 0) {
+                t[j] = x;
+                qsort(t, n, sizeof *t, cmp_tok);
+                return;
+            }
+        }
+        t[j] = x;
+    }
+}
+
 /* One segment [seg0, seg1) of the normalised text, as word break (or the
  * snippet mode's simple classes) cut it, with its rule status. */
 static void segment(an_analyzer *a, run_state *r, uint32_t *pos, an_mode mode, size_t seg0, size_t seg1,
@@ -360,8 +384,7 @@ gz_status an_analyze(an_analyzer *a, const char *text, size_t len, an_mode mode,
         return a->status;
     for (size_t t = 0; t < a->n_tok; t++)
         a->tok[t].text = a->chars.data + (uintptr_t)a->tok[t].text;
-    if (a->n_tok > 1)
-        qsort(a->tok, a->n_tok, sizeof *a->tok, cmp_tok);
+    sort_tokens(a->tok, a->n_tok);
     *toks = a->tok;
     *n = a->n_tok;
     return GZ_OK;
