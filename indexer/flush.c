@@ -11,7 +11,7 @@
 #include <zdict.h>
 #include <zstd.h>
 
-#define IX_ZBLOCK (64u << 10)
+#define IX_ZBLOCK (16u << 10)
 #define IX_ZLEVEL 9
 #define IX_ZDICT_MAX (110u << 10)
 
