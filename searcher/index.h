@@ -11,6 +11,18 @@ typedef struct sr_article_ref {
     uint32_t number, sub, seg, unit;
 } sr_article_ref;
 
+/* One segment's tables, read once per snapshot into compact arrays, so
+ * that walking every match (scores, totals, facets) touches a few bytes a
+ * unit instead of its 40-byte record. */
+typedef struct sr_segtab {
+    /* per document */
+    uint16_t *year, *issuer;         /* issuer: id into sr_index.issuers */
+    uint32_t *date, *first_unit, *n_units;
+    /* per unit */
+    uint32_t *doc, *len;             /* len: positions, at least 1 */
+    uint8_t *kind;
+} sr_segtab;
+
 struct sr_index {
     char *dir;
     gz_snapshot *snap;
@@ -18,8 +30,7 @@ struct sr_index {
     double avg_len;   /* positions per unit */
     uint64_t n_units; /* live and deleted: BM25's N */
     gz_textctx *tctx; /* stored-text decompression */
-    /* facets, per segment and document: year and issuer id */
-    uint16_t **doc_year, **doc_issuer;
+    sr_segtab *tab;   /* per segment */
     char **issuers;   /* issuer id -> code; id 0 is "" */
     size_t n_issuers;
     sr_article_ref *articles; /* every article unit, by (number, sub) */
@@ -34,11 +45,21 @@ typedef struct ulist {
 
 void ul_fini(ulist *l);
 gz_status ul_push(ulist *l, uint32_t unit, uint32_t tf);
-/* Index of unit in l, or -1. */
-ssize_t ul_find(const ulist *l, uint32_t unit);
+/* Index of the first unit >= unit in l (l->n if none). */
+size_t ul_lower(const ulist *l, uint32_t unit);
 
 /* Matches a leaf in one segment: the units holding it and how often. */
 gz_status sr_match_leaf(const gz_segment *seg, const q_leaf *leaf, ulist *out);
+
+/* A leaf's cursors in one segment, asked unit by unit (units never
+ * decreasing) where its occurrences start: for proximity, which only the
+ * few units that may enter the page need. */
+typedef struct sr_matcher sr_matcher;
+gz_status sr_matcher_open(const gz_segment *seg, const q_leaf *leaf, sr_matcher **out);
+void sr_matcher_close(sr_matcher *m);
+/* The sorted starts (positions) of the leaf's occurrences in unit u, valid
+ * until the next call; none if u does not hold it. */
+gz_status sr_matcher_starts(sr_matcher *m, uint32_t u, const uint32_t **starts, size_t *n);
 
 /* One occurrence found in a unit's own tokens (for highlights). */
 typedef struct occ {

@@ -36,7 +36,7 @@ gz_status ul_push(ulist *l, uint32_t unit, uint32_t tf)
     return GZ_OK;
 }
 
-ssize_t ul_find(const ulist *l, uint32_t unit)
+size_t ul_lower(const ulist *l, uint32_t unit)
 {
     size_t lo = 0, hi = l->n;
     while (lo < hi) {
@@ -46,7 +46,7 @@ ssize_t ul_find(const ulist *l, uint32_t unit)
         else
             hi = mid;
     }
-    return lo < l->n && l->unit[lo] == unit ? (ssize_t)lo : -1;
+    return lo;
 }
 
 #define MAX_ALTS 8192
@@ -59,6 +59,9 @@ typedef struct element {
     /* positions of the current unit, merged over alternatives */
     uint32_t *pos, *span;
     size_t n_pos, cap_pos;
+    uint32_t *heap; /* several alternatives: their indices, a min-heap by unit */
+    uint32_t *stk, *here; /* scratch: walking the heap, the alternatives at a unit */
+    size_t cap_stk, cap_here;
 } element;
 
 typedef struct alt_ctx {
@@ -88,21 +91,58 @@ static int add_alt(void *arg, const char *term, size_t len, const gz_terminfo *t
     return 0;
 }
 
-static uint32_t elem_unit(const element *e)
+/* Restores the heap below slot i after its cursor moved forward. */
+static void heap_down(element *e, size_t i)
 {
-    uint32_t u = GZ_POST_END;
-    for (size_t i = 0; i < e->n_alt; i++)
-        if (e->alt[i].unit < u)
-            u = e->alt[i].unit;
-    return u;
+    uint32_t *h = e->heap, x = h[i], ux = e->alt[x].unit;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= e->n_alt)
+            break;
+        if (c + 1 < e->n_alt && e->alt[h[c + 1]].unit < e->alt[h[c]].unit)
+            c++;
+        if (e->alt[h[c]].unit >= ux)
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = x;
 }
 
+/* Once every alternative is open: the heap, when there are several. */
+static gz_status elem_ready(element *e)
+{
+    if (e->n_alt < 2)
+        return GZ_OK;
+    if (!(e->heap = gz_alloc(e->n_alt * sizeof *e->heap)))
+        return GZ_NOMEM;
+    for (size_t i = 0; i < e->n_alt; i++)
+        e->heap[i] = (uint32_t)i;
+    for (size_t i = e->n_alt / 2; i-- > 0;)
+        heap_down(e, i);
+    return GZ_OK;
+}
+
+static uint32_t elem_unit(const element *e)
+{
+    if (e->n_alt == 0)
+        return GZ_POST_END;
+    return e->alt[e->heap ? e->heap[0] : 0].unit;
+}
+
+/* Moves every alternative behind target forward: only those the heap puts
+ * first are touched, so a sparse seek costs what it passes. */
 static gz_status elem_seek(element *e, uint32_t target)
 {
-    for (size_t i = 0; i < e->n_alt; i++) {
-        gz_status st = gz_post_seek(&e->alt[i], target);
+    if (!e->heap) {
+        gz_status st = e->n_alt ? gz_post_seek(&e->alt[0], target) : GZ_OK;
+        return st == GZ_EOF ? GZ_OK : st;
+    }
+    while (e->alt[e->heap[0]].unit < target) {
+        gz_status st = gz_post_seek(&e->alt[e->heap[0]], target);
         if (st != GZ_OK && st != GZ_EOF)
             return st;
+        heap_down(e, 0);
     }
     return GZ_OK;
 }
@@ -117,7 +157,27 @@ static int cmp_pos(const void *a, const void *b)
 static gz_status elem_positions(element *e, uint32_t u)
 {
     e->n_pos = 0;
-    for (size_t i = 0; i < e->n_alt; i++) {
+    /* the alternatives at u: the heap's top, and below it while == u */
+    size_t n_stack = 0, n_here = 0;
+    if (e->heap) {
+        if (gz_grow(&e->stk, &e->cap_stk, 1, sizeof *e->stk, 64) != GZ_OK)
+            return GZ_NOMEM;
+        e->stk[n_stack++] = 0;
+        while (n_stack) {
+            uint32_t k = e->stk[--n_stack];
+            if (e->alt[e->heap[k]].unit != u)
+                continue;
+            if (gz_grow(&e->here, &e->cap_here, n_here + 1, sizeof *e->here, 64) != GZ_OK ||
+                gz_grow(&e->stk, &e->cap_stk, n_stack + 2, sizeof *e->stk, 64) != GZ_OK)
+                return GZ_NOMEM;
+            e->here[n_here++] = e->heap[k];
+            for (uint32_t c = 2 * k + 1; c <= 2 * k + 2 && c < e->n_alt; c++)
+                e->stk[n_stack++] = c;
+        }
+    }
+    size_t n_scan = e->heap ? n_here : e->n_alt;
+    for (size_t j = 0; j < n_scan; j++) {
+        size_t i = e->heap ? e->here[j] : j;
         if (e->alt[i].unit != u)
             continue;
         const uint32_t *pos, *span;
@@ -139,7 +199,7 @@ static gz_status elem_positions(element *e, uint32_t u)
         }
         e->n_pos += n;
     }
-    if (e->n_pos > 1)
+    if (e->n_pos > 1 && e->n_alt > 1) /* one term's positions come sorted */
         qsort(e->pos, e->n_pos, 2 * sizeof *e->pos, cmp_pos);
     return GZ_OK;
 }
@@ -163,15 +223,59 @@ static uint32_t advance(const q_elem *q, uint32_t span)
     return (q->doc_span ? span : q->advance) + q->extra;
 }
 
-static gz_status match_variant(const gz_segment *seg, const q_variant *v, ulist *out)
+/* One term standing alone: its postings are the matches, and its tf the
+ * count, with no positions to decode. */
+static gz_status match_single(gz_post *p, ulist *out)
 {
+    gz_status st = GZ_OK;
+    while (st == GZ_OK && p->unit != GZ_POST_END) {
+        if ((st = ul_push(out, p->unit, p->tf)) == GZ_OK) {
+            st = gz_post_next(p);
+            if (st == GZ_EOF)
+                st = GZ_OK;
+        }
+    }
+    return st;
+}
+
+/* A variant's cursors in one segment: one element per phrase element, the
+ * rarest driving. */
+typedef struct vstate {
+    element *el;
+    size_t n, drive;
+    int empty;        /* an element has no term here: no match in this segment */
+    uint32_t *starts; /* match starts at the last unit chained */
+    size_t cap_starts;
+} vstate;
+
+static void vs_close(vstate *vs)
+{
+    for (size_t k = 0; vs->el && k < vs->n; k++) {
+        for (size_t i = 0; i < vs->el[k].n_alt; i++)
+            gz_post_fini(&vs->el[k].alt[i]);
+        gz_free(vs->el[k].alt);
+        gz_free(vs->el[k].pos);
+        gz_free(vs->el[k].heap);
+        gz_free(vs->el[k].stk);
+        gz_free(vs->el[k].here);
+    }
+    gz_free(vs->el);
+    gz_free(vs->starts);
+    memset(vs, 0, sizeof *vs);
+}
+
+static gz_status vs_open(vstate *vs, const gz_segment *seg, const q_variant *v)
+{
+    memset(vs, 0, sizeof *vs);
+    vs->n = v->n;
+    vs->empty = 1;
     if (v->n == 0)
         return GZ_OK;
-    element *el = gz_calloc(v->n, sizeof *el);
-    gz_status st = el ? GZ_OK : GZ_NOMEM;
+    vs->el = gz_calloc(v->n, sizeof *vs->el);
+    gz_status st = vs->el ? GZ_OK : GZ_NOMEM;
     for (size_t k = 0; k < v->n && st == GZ_OK; k++) {
-        el[k].q = &v->e[k];
-        alt_ctx c = {seg, &el[k], 0, GZ_OK};
+        vs->el[k].q = &v->e[k];
+        alt_ctx c = {seg, &vs->el[k], 0, GZ_OK};
         if (v->e[k].prefix) {
             if (gz_segment_prefix(seg, v->e[k].term, v->e[k].len, add_alt, &c) < 0)
                 st = GZ_CORRUPT;
@@ -186,13 +290,105 @@ static gz_status match_variant(const gz_segment *seg, const q_variant *v, ulist 
         if (st == GZ_OK)
             st = c.st;
     }
-    size_t drive = 0;
     for (size_t k = 0; st == GZ_OK && k < v->n; k++) {
-        if (el[k].n_alt == 0)
-            goto done; /* an element with no term here: no match in this segment */
-        if (el[k].df < el[drive].df)
-            drive = k;
+        if (vs->el[k].n_alt == 0)
+            return GZ_OK;
+        if (vs->el[k].df < vs->el[vs->drive].df)
+            vs->drive = k;
+        st = elem_ready(&vs->el[k]);
     }
+    vs->empty = st != GZ_OK;
+    return st;
+}
+
+/* Every element is at unit u: counts the phrase's occurrences there (the
+ * chains from each start of the first element), and with want keeps their
+ * starts in vs->starts. */
+static gz_status vs_chain(vstate *vs, uint32_t u, int want, uint32_t *tf)
+{
+    element *el = vs->el;
+    gz_status st = GZ_OK;
+    *tf = 0;
+    for (size_t k = 0; k < vs->n && st == GZ_OK; k++)
+        st = elem_positions(&el[k], u);
+    if (st == GZ_OK && want && gz_grow(&vs->starts, &vs->cap_starts, el[0].n_pos, sizeof *vs->starts, 64) != GZ_OK)
+        st = GZ_NOMEM;
+    for (size_t i = 0; st == GZ_OK && i < el[0].n_pos; i++) {
+        uint32_t p = el[0].pos[2 * i], sp = el[0].pos[2 * i + 1];
+        size_t k = 1;
+        for (; k < vs->n; k++) {
+            p += advance(el[k - 1].q, sp);
+            if (!(sp = span_at(&el[k], p)))
+                break;
+        }
+        if (k == vs->n) {
+            if (want)
+                vs->starts[*tf] = el[0].pos[2 * i];
+            ++*tf;
+        }
+    }
+    return st;
+}
+
+typedef struct acc_ctx {
+    const gz_segment *seg;
+    uint32_t *count; /* per unit of the segment */
+    uint32_t n_units;
+    gz_status st;
+} acc_ctx;
+
+static int acc_term(void *arg, const char *term, size_t len, const gz_terminfo *ti)
+{
+    acc_ctx *c = arg;
+    gz_post p;
+    (void)term;
+    (void)len;
+    if ((c->st = gz_post_open(&p, c->seg, ti)) == GZ_OK) {
+        while (p.unit != GZ_POST_END && p.unit < c->n_units) {
+            c->count[p.unit] += p.tf;
+            if ((c->st = gz_post_next(&p)) != GZ_OK)
+                break;
+        }
+        if (c->st == GZ_EOF)
+            c->st = GZ_OK;
+    }
+    gz_post_fini(&p);
+    return c->st != GZ_OK;
+}
+
+/* A lone prefix (one character: every gram it begins): each term's
+ * postings added into a count per unit, one term at a time, so however
+ * many terms the character begins, none is left out. */
+static gz_status match_prefix_alone(const gz_segment *seg, const q_elem *e, ulist *out)
+{
+    gz_seg_stats ss;
+    gz_segment_stats(seg, &ss);
+    acc_ctx c = {seg, gz_calloc((size_t)ss.n_units + 1, sizeof(uint32_t)), ss.n_units, GZ_OK};
+    if (!c.count)
+        return GZ_NOMEM;
+    if (gz_segment_prefix(seg, e->term, e->len, acc_term, &c) < 0 && c.st == GZ_OK)
+        c.st = GZ_CORRUPT;
+    for (uint32_t u = 0; c.st == GZ_OK && u < ss.n_units; u++)
+        if (c.count[u])
+            c.st = ul_push(out, u, c.count[u]);
+    gz_free(c.count);
+    return c.st;
+}
+
+static gz_status match_variant(const gz_segment *seg, const q_variant *v, ulist *out)
+{
+    if (v->n == 1 && v->e[0].prefix)
+        return match_prefix_alone(seg, &v->e[0], out);
+    vstate vs;
+    gz_status st = vs_open(&vs, seg, v);
+    element *el = vs.el;
+    if (st != GZ_OK || vs.empty)
+        goto done;
+    if (v->n == 1 && el[0].n_alt == 1) {
+        st = match_single(&el[0].alt[0], out);
+        goto done;
+    }
+    size_t drive = vs.drive;
     while (st == GZ_OK) {
         uint32_t u = elem_unit(&el[drive]);
         if (u == GZ_POST_END)
@@ -217,33 +413,15 @@ static gz_status match_variant(const gz_segment *seg, const q_variant *v, ulist 
             st = elem_seek(&el[drive], next);
             continue;
         }
-        /* positions: chains from each start of the first element */
-        for (size_t k = 0; k < v->n && st == GZ_OK; k++)
-            st = elem_positions(&el[k], u);
-        uint32_t tf = 0;
-        for (size_t i = 0; st == GZ_OK && i < el[0].n_pos; i++) {
-            uint32_t p = el[0].pos[2 * i], sp = el[0].pos[2 * i + 1];
-            size_t k = 1;
-            for (; k < v->n; k++) {
-                p += advance(el[k - 1].q, sp);
-                if (!(sp = span_at(&el[k], p)))
-                    break;
-            }
-            tf += k == v->n;
-        }
+        uint32_t tf;
+        st = vs_chain(&vs, u, 0, &tf);
         if (st == GZ_OK && tf)
             st = ul_push(out, u, tf);
         if (st == GZ_OK)
             st = elem_seek(&el[drive], u + 1);
     }
 done:
-    for (size_t k = 0; el && k < v->n; k++) {
-        for (size_t i = 0; i < el[k].n_alt; i++)
-            gz_post_fini(&el[k].alt[i]);
-        gz_free(el[k].alt);
-        gz_free(el[k].pos);
-    }
-    gz_free(el);
+    vs_close(&vs);
     return st;
 }
 
@@ -253,6 +431,10 @@ gz_status sr_match_leaf(const gz_segment *seg, const q_leaf *leaf, ulist *out)
     gz_status st = GZ_OK;
     for (size_t v = 0; v < leaf->n_v && st == GZ_OK; v++)
         st = match_variant(seg, &leaf->v[v], &parts[v]);
+    if (st == GZ_OK && leaf->n_v == 1) {
+        *out = parts[0]; /* one variant: its list is the answer */
+        return GZ_OK;
+    }
     /* union of the variants; an occurrence matched by both counts once */
     size_t idx[3] = {0};
     while (st == GZ_OK) {
@@ -273,6 +455,94 @@ gz_status sr_match_leaf(const gz_segment *seg, const q_leaf *leaf, ulist *out)
     for (size_t v = 0; v < 3; v++)
         ul_fini(&parts[v]);
     return st;
+}
+
+/* -------------------------------------------- occurrences, unit by unit */
+
+struct sr_matcher {
+    vstate v[3];
+    size_t n_v;
+    uint32_t *acc, *tmp;
+    size_t cap_acc, cap_tmp;
+};
+
+gz_status sr_matcher_open(const gz_segment *seg, const q_leaf *leaf, sr_matcher **out)
+{
+    sr_matcher *m = gz_calloc(1, sizeof *m);
+    *out = NULL;
+    if (!m)
+        return GZ_NOMEM;
+    gz_status st = GZ_OK;
+    for (size_t v = 0; v < leaf->n_v && st == GZ_OK; v++, m->n_v++)
+        st = vs_open(&m->v[v], seg, &leaf->v[v]);
+    if (st != GZ_OK) {
+        sr_matcher_close(m);
+        return st;
+    }
+    *out = m;
+    return GZ_OK;
+}
+
+void sr_matcher_close(sr_matcher *m)
+{
+    if (!m)
+        return;
+    for (size_t v = 0; v < m->n_v; v++)
+        vs_close(&m->v[v]);
+    gz_free(m->acc);
+    gz_free(m->tmp);
+    gz_free(m);
+}
+
+/* The sorted union of two sorted runs into dst (capacity na + nb). */
+static size_t merge_pos(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, uint32_t *dst)
+{
+    size_t i = 0, j = 0, n = 0;
+    while (i < na || j < nb) {
+        uint32_t x = j >= nb || (i < na && a[i] <= b[j]) ? a[i] : b[j];
+        if (i < na && a[i] == x)
+            i++;
+        if (j < nb && b[j] == x)
+            j++;
+        dst[n++] = x;
+    }
+    return n;
+}
+
+gz_status sr_matcher_starts(sr_matcher *m, uint32_t u, const uint32_t **starts, size_t *n)
+{
+    size_t n_acc = 0;
+    *starts = NULL;
+    *n = 0;
+    for (size_t v = 0; v < m->n_v; v++) {
+        vstate *vs = &m->v[v];
+        if (vs->empty)
+            continue;
+        int here = 1;
+        for (size_t k = 0; k < vs->n && here; k++) {
+            gz_status st = elem_seek(&vs->el[k], u);
+            if (st != GZ_OK)
+                return st;
+            here = elem_unit(&vs->el[k]) == u;
+        }
+        uint32_t tf = 0;
+        gz_status st = here ? vs_chain(vs, u, 1, &tf) : GZ_OK;
+        if (st != GZ_OK)
+            return st;
+        if (!tf)
+            continue;
+        if (gz_grow(&m->tmp, &m->cap_tmp, n_acc + tf, sizeof *m->tmp, 64) != GZ_OK ||
+            gz_grow(&m->acc, &m->cap_acc, n_acc + tf, sizeof *m->acc, 64) != GZ_OK)
+            return GZ_NOMEM;
+        n_acc = merge_pos(m->acc, n_acc, vs->starts, tf, m->tmp);
+        uint32_t *sw = m->acc;
+        size_t sc = m->cap_acc;
+        m->acc = m->tmp, m->cap_acc = m->cap_tmp;
+        m->tmp = sw, m->cap_tmp = sc;
+    }
+    *starts = m->acc;
+    *n = n_acc;
+    return GZ_OK;
 }
 
 /* ------------------------------------------------- occurrences in tokens */

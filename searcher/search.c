@@ -22,30 +22,52 @@ static int cmp_article_ref(const void *a, const void *b)
     return (x->unit > y->unit) - (x->unit < y->unit);
 }
 
-/* Year and issuer of every document, read once per snapshot, so counting
- * facets over every match is array increments. */
-static gz_status load_facets(sr_index *ix)
+static void segtab_fini(sr_segtab *t)
+{
+    gz_free(t->year);
+    gz_free(t->issuer);
+    gz_free(t->date);
+    gz_free(t->first_unit);
+    gz_free(t->n_units);
+    gz_free(t->doc);
+    gz_free(t->len);
+    gz_free(t->kind);
+}
+
+/* The compact tables of every segment (sr_segtab), the issuer codes, and
+ * the articles by number, read once per snapshot. */
+static gz_status load_tables(sr_index *ix)
 {
     size_t n = ix->snap->man.n_seg;
-    ix->doc_year = gz_calloc(n + 1, sizeof *ix->doc_year);
-    ix->doc_issuer = gz_calloc(n + 1, sizeof *ix->doc_issuer);
+    ix->tab = gz_calloc(n + 1, sizeof *ix->tab);
     ix->issuers = gz_calloc(1, sizeof *ix->issuers);
-    if (!ix->doc_year || !ix->doc_issuer || !ix->issuers)
+    if (!ix->tab || !ix->issuers)
         return GZ_NOMEM;
     ix->issuers[0] = gz_strndup("", 0);
     ix->n_issuers = 1;
     for (size_t s = 0; s < n; s++) {
         gz_seg_stats ss;
         gz_segment_stats(ix->snap->seg[s], &ss);
-        ix->doc_year[s] = gz_calloc(ss.n_docs + 1, sizeof **ix->doc_year);
-        ix->doc_issuer[s] = gz_calloc(ss.n_docs + 1, sizeof **ix->doc_issuer);
-        if (!ix->doc_year[s] || !ix->doc_issuer[s])
+        sr_segtab *t = &ix->tab[s];
+        size_t nd = (size_t)ss.n_docs + 1, nu = (size_t)ss.n_units + 1;
+        t->year = gz_calloc(nd, sizeof *t->year);
+        t->issuer = gz_calloc(nd, sizeof *t->issuer);
+        t->date = gz_calloc(nd, sizeof *t->date);
+        t->first_unit = gz_calloc(nd, sizeof *t->first_unit);
+        t->n_units = gz_calloc(nd, sizeof *t->n_units);
+        t->doc = gz_calloc(nu, sizeof *t->doc);
+        t->len = gz_calloc(nu, sizeof *t->len);
+        t->kind = gz_calloc(nu, sizeof *t->kind);
+        if (!t->year || !t->issuer || !t->date || !t->first_unit || !t->n_units || !t->doc || !t->len || !t->kind)
             return GZ_NOMEM;
         for (uint32_t d = 0; d < ss.n_docs; d++) {
             gz_docinfo di;
             if (gz_segment_doc(ix->snap->seg[s], d, &di) != GZ_OK)
                 return GZ_CORRUPT;
-            ix->doc_year[s][d] = (uint16_t)(di.date / 10000);
+            t->year[d] = (uint16_t)(di.date / 10000);
+            t->date[d] = di.date;
+            t->first_unit[d] = di.first_unit;
+            t->n_units[d] = di.n_units;
             size_t id = 0;
             while (id < ix->n_issuers && strcmp(ix->issuers[id], di.issuer) != 0)
                 id++;
@@ -57,13 +79,16 @@ static gz_status load_facets(sr_index *ix)
                 ix->issuers[id] = gz_strndup(di.issuer, strlen(di.issuer));
                 ix->n_issuers++;
             }
-            ix->doc_issuer[s][d] = (uint16_t)(id < ix->n_issuers ? id : 0);
+            t->issuer[d] = (uint16_t)(id < ix->n_issuers ? id : 0);
         }
-        /* articles by number, for lookups */
         for (uint32_t u = 0; u < ss.n_units; u++) {
             gz_unitinfo ui;
             if (gz_segment_unit(ix->snap->seg[s], u, &ui) != GZ_OK)
                 return GZ_CORRUPT;
+            t->doc[u] = ui.doc;
+            t->len[u] = ui.len ? ui.len : 1;
+            t->kind[u] = (uint8_t)(ui.kind < GZ_KIND__COUNT ? ui.kind : 0);
+            /* articles by number, for lookups */
             if (ui.kind != GZ_KIND_ARTICLE || ui.number < 0)
                 continue;
             if (gz_grow(&ix->articles, &ix->cap_articles, ix->n_articles + 1, sizeof *ix->articles, 1024) !=
@@ -95,7 +120,7 @@ gz_status sr_index_open(const char *dir, sr_index **out, gz_error *err)
         sr_index_close(ix);
         return st;
     }
-    if ((st = load_facets(ix)) != GZ_OK) {
+    if ((st = load_tables(ix)) != GZ_OK) {
         sr_index_close(ix);
         return gz_error_set(err, st, -1, "[searcher] %s: cannot read the document table", dir);
     }
@@ -111,14 +136,9 @@ void sr_index_close(sr_index *ix)
 {
     if (!ix)
         return;
-    for (size_t i = 0; ix->snap && i < ix->snap->man.n_seg; i++) {
-        if (ix->doc_year)
-            gz_free(ix->doc_year[i]);
-        if (ix->doc_issuer)
-            gz_free(ix->doc_issuer[i]);
-    }
-    gz_free(ix->doc_year);
-    gz_free(ix->doc_issuer);
+    for (size_t i = 0; ix->snap && ix->tab && i < ix->snap->man.n_seg; i++)
+        segtab_fini(&ix->tab[i]);
+    gz_free(ix->tab);
     for (size_t i = 0; i < ix->n_issuers; i++)
         gz_free(ix->issuers[i]);
     gz_free(ix->issuers);
@@ -243,26 +263,28 @@ static gz_status eval(const seg_eval *se, const q_node *n, ulist *out, gz_buf *s
         return st;
     }
     case Q_OR: {
-        ulist acc = {0};
-        for (size_t k = 0; st == GZ_OK && k < n->n_kid; k++) {
-            ulist kid = {0}, merged = {0};
-            st = eval(se, n->kid[k], &kid, scratch, an);
-            size_t i = 0, j = 0;
-            while (st == GZ_OK && (i < acc.n || j < kid.n)) {
-                if (j >= kid.n || (i < acc.n && acc.unit[i] < kid.unit[j]))
-                    st = ul_push(&merged, acc.unit[i++], 1);
-                else if (i >= acc.n || kid.unit[j] < acc.unit[i])
-                    st = ul_push(&merged, kid.unit[j++], 1);
-                else {
-                    st = ul_push(&merged, acc.unit[i++], 1);
-                    j++;
-                }
-            }
-            ul_fini(&acc);
-            ul_fini(&kid);
-            acc = merged;
+        /* one k-way merge of the operands */
+        ulist *kid = gz_calloc(n->n_kid + 1, sizeof *kid);
+        size_t *at = gz_calloc(n->n_kid + 1, sizeof *at);
+        if (!kid || !at)
+            st = GZ_NOMEM;
+        for (size_t k = 0; st == GZ_OK && k < n->n_kid; k++)
+            st = eval(se, n->kid[k], &kid[k], scratch, an);
+        while (st == GZ_OK) {
+            uint32_t u = GZ_POST_END;
+            for (size_t k = 0; k < n->n_kid; k++)
+                if (at[k] < kid[k].n && kid[k].unit[at[k]] < u)
+                    u = kid[k].unit[at[k]];
+            if (u == GZ_POST_END)
+                break;
+            for (size_t k = 0; k < n->n_kid; k++)
+                at[k] += at[k] < kid[k].n && kid[k].unit[at[k]] == u;
+            st = ul_push(out, u, 1);
         }
-        *out = acc;
+        for (size_t k = 0; kid && k < n->n_kid; k++)
+            ul_fini(&kid[k]);
+        gz_free(kid);
+        gz_free(at);
         return st;
     }
     case Q_AND: {
@@ -334,6 +356,7 @@ static gz_status eval(const seg_eval *se, const q_node *n, ulist *out, gz_buf *s
 #define W_TITLE 0.6
 #define W_WORD 0.5
 #define W_LABEL 3.0
+#define W_PROX 0.5
 
 typedef struct hit {
     double score;
@@ -598,8 +621,90 @@ static gz_post *word_cursor(word_cursors *wc, const gz_segment *seg, const q_pla
     return wc->state[i] == 1 ? &wc->p[i] : NULL;
 }
 
-/* Runs plan; fills hits (one per matching live unit, scored). */
-static gz_status run(sr_index *ix, const q_plan *plan, hit **hits_out, size_t *n_out)
+/* Keeps the `want` best hits in a max-heap, the worst on top (h[0]). */
+static void heap_offer(hit *h, size_t *k, size_t want, const hit *x, int (*cmp)(const void *, const void *))
+{
+    if (*k < want) {
+        size_t c = (*k)++;
+        while (c && cmp(&h[(c - 1) / 2], x) < 0) {
+            h[c] = h[(c - 1) / 2];
+            c = (c - 1) / 2;
+        }
+        h[c] = *x;
+        return;
+    }
+    if (!want || cmp(x, &h[0]) >= 0)
+        return;
+    size_t c = 0;
+    for (;;) {
+        size_t l = 2 * c + 1, r = l + 1, m = c;
+        const hit *mv = x;
+        if (l < *k && cmp(mv, &h[l]) < 0)
+            m = l, mv = &h[l];
+        if (r < *k && cmp(mv, &h[r]) < 0)
+            m = r, mv = &h[r];
+        if (m == c)
+            break;
+        h[c] = h[m];
+        c = m;
+    }
+    h[c] = *x;
+}
+
+/* Proximity: for each pair of query words next to each other in the query
+ * (among those the unit holds), the closest two occurrences, as a bonus
+ * that halves at 4 positions apart. */
+static double proximity(const uint32_t *const *pos, const size_t *n_pos, const double *idf, size_t n)
+{
+    double bonus = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        const uint32_t *pa = pos[i], *pb = pos[i + 1];
+        size_t na = n_pos[i], nb = n_pos[i + 1];
+        uint32_t best = UINT32_MAX;
+        for (size_t x = 0, y = 0; x < na && y < nb && best;) {
+            uint32_t d = pa[x] > pb[y] ? pa[x] - pb[y] : pb[y] - pa[x];
+            if (d < best)
+                best = d;
+            if (pa[x] < pb[y])
+                x++;
+            else
+                y++;
+        }
+        if (best != UINT32_MAX)
+            bonus += W_PROX * (idf[i] < idf[i + 1] ? idf[i] : idf[i + 1]) * 4.0 / (4.0 + best);
+    }
+    return bonus;
+}
+
+typedef struct run_opts {
+    size_t want;    /* keep only the best `want` (0: keep every hit) */
+    int (*cmp)(const void *, const void *);
+    int prune;      /* with want: skip units whose bound cannot enter the best */
+    size_t *year_n, *iss_n, *kind_n; /* facet counters over every match, or NULL */
+} run_opts;
+
+typedef struct run_out {
+    hit *hits;      /* every hit, or the best `want` in no order */
+    size_t n_hits;
+    size_t total;   /* live matching units */
+    size_t scored;  /* units scored in full */
+} run_out;
+
+/* The final score from its parts; the bound uses the same expression with
+ * the bounds of the costly parts, so bound >= score in floating point too. */
+static double combine(double cheap, double costly, double qf, double am, double add)
+{
+    return (cheap + costly) * qf * am + add;
+}
+
+/* Runs plan: matches every leaf in every segment (totals and facets need
+ * every match), then scores the matching live units. The cheap parts of a
+ * score (BM25 of each word from its match counts, title and label boosts,
+ * the question and any-word factors) are computed for every unit; the
+ * costly parts (whole-word postings, proximity) only when their upper bound
+ * lets the unit enter the best `want` (MaxScore over the score's parts), so
+ * the best `want` are exactly those exhaustive scoring finds. */
+static gz_status run(sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r)
 {
     gz_snapshot *snap = ix->snap;
     size_t n_seg = snap->man.n_seg, n_leaf = plan->n_leaf;
@@ -607,6 +712,7 @@ static gz_status run(sr_index *ix, const q_plan *plan, hit **hits_out, size_t *n
     double *df = gz_calloc(n_leaf + 1, sizeof *df);
     hit *hits = NULL;
     size_t n_hits = 0, cap = 0;
+    memset(r, 0, sizeof *r);
     gz_status st = se && df ? GZ_OK : GZ_NOMEM;
     gz_buf scratch;
     gz_buf_init(&scratch);
@@ -624,33 +730,79 @@ static gz_status run(sr_index *ix, const q_plan *plan, hit **hits_out, size_t *n
             df[l] += (double)se[s].leaf[l].n;
         }
     }
-    double *idf = gz_calloc(n_leaf + 1, sizeof *idf);
+    double *idf = gz_calloc(2 * n_leaf + 1, sizeof *idf), *pidf = idf ? idf + n_leaf : NULL;
     int64_t *label_num = gz_calloc(n_leaf + 1, sizeof *label_num);
-    size_t *cur = gz_calloc(2 * n_leaf + 1, sizeof *cur), *tcur = cur ? cur + n_leaf : NULL;
-    if (!idf || !label_num || !cur)
+    size_t *cur = gz_calloc(3 * n_leaf + 1, sizeof *cur), *tcur = cur ? cur + n_leaf : NULL;
+    size_t *n_at = cur ? cur + 2 * n_leaf : NULL, *pl = gz_calloc(n_leaf + 1, sizeof *pl);
+    const uint32_t **at = gz_calloc(n_leaf + 1, sizeof *at);
+    sr_matcher **mt = gz_calloc(n_leaf + 1, sizeof *mt);
+    if (!idf || !label_num || !cur || !pl || !at || !mt)
         st = GZ_NOMEM;
+    int any_label = 0;
     for (size_t l = 0; st == GZ_OK && l < n_leaf; l++) {
         idf[l] = log(1 + ((double)ix->n_units - df[l] + 0.5) / (df[l] + 0.5));
         if (!leaf_article_number(plan->leaf[l].text, &label_num[l]))
             label_num[l] = -1;
+        any_label |= label_num[l] >= 0 && plan->leaf[l].positive;
     }
+    int keep_all = o->want == 0;
+    if (!keep_all && st == GZ_OK)
+        st = gz_grow(&hits, &cap, o->want, sizeof *hits, 16);
     for (size_t s = 0; st == GZ_OK && plan->root && s < n_seg; s++) {
-        ulist res = {0};
+        ulist evaluated = {0};
+        const ulist *res = &evaluated;
         word_cursors wc;
-        memset(cur, 0, 2 * n_leaf * sizeof *cur);
+        memset(cur, 0, 3 * n_leaf * sizeof *cur);
         wc_init(&wc, plan);
-        st = eval(&se[s], plan->root, &res, &scratch, ix->an);
-        /* scoring */
-        for (size_t i = 0; st == GZ_OK && i < res.n; i++) {
-            uint32_t u = res.unit[i];
-            gz_unitinfo ui;
-            gz_docinfo di;
-            if (gz_segment_unit(se[s].seg, u, &ui) != GZ_OK || gz_segment_doc(se[s].seg, ui.doc, &di) != GZ_OK)
+        if (plan->root->type == Q_TEXT)
+            res = &se[s].leaf[plan->root->leaf]; /* no copy of a lone word's list */
+        else
+            st = eval(&se[s], plan->root, &evaluated, &scratch, ix->an);
+        const sr_segtab *t = &ix->tab[s];
+        uint32_t cur_doc = UINT32_MAX, first_unit = 0;
+        double am = 1, add = 0;
+        for (size_t i = 0; st == GZ_OK && i < res->n; i++) {
+            uint32_t u = res->unit[i], doc = t->doc[u];
+            if (gz_bit(se[s].deleted, doc))
                 continue;
-            if (gz_bit(se[s].deleted, ui.doc))
-                continue;
-            double score = 0, len = ui.len ? ui.len : 1;
-            size_t matched = 0;
+            if (doc != cur_doc) {
+                cur_doc = doc;
+                first_unit = t->first_unit[doc];
+                am = 1, add = 0;
+                if (plan->any_word) {
+                    /* how many of the words the unit's document holds */
+                    size_t in_doc = 0, pos = 0;
+                    for (size_t l = 0; l < n_leaf; l++) {
+                        if (!plan->leaf[l].positive)
+                            continue;
+                        pos++;
+                        const ulist *ll = &se[s].leaf[l];
+                        size_t lo = ul_lower(ll, first_unit);
+                        in_doc += lo < ll->n && ll->unit[lo] < first_unit + t->n_units[doc];
+                    }
+                    am = 1.0 + 4.0 * (double)in_doc / (double)(pos ? pos : 1);
+                    if (in_doc == pos)
+                        add = 100.0; /* documents with every word above the rest */
+                }
+            }
+            r->total++;
+            if (o->year_n) {
+                if (t->year[doc])
+                    o->year_n[t->year[doc] % 10000]++;
+                o->iss_n[t->issuer[doc]]++;
+                o->kind_n[t->kind[u]]++;
+            }
+            /* the unit's number, only when a word is an article label */
+            gz_unitinfo ui = {0};
+            int have_ui = 0;
+            if (any_label && t->kind[u] == GZ_KIND_ARTICLE) {
+                if (gz_segment_unit(se[s].seg, u, &ui) != GZ_OK)
+                    continue;
+                have_ui = 1;
+            }
+            /* the cheap parts, and the bounds of the costly ones */
+            double cheap = 0, costly_max = 0, len = t->len[u];
+            size_t matched = 0, n_pl = 0;
             for (size_t l = 0; l < n_leaf; l++) {
                 if (!plan->leaf[l].positive)
                     continue;
@@ -660,55 +812,78 @@ static gz_status run(sr_index *ix, const q_plan *plan, hit **hits_out, size_t *n
                     cur[l]++;
                 int here = cur[l] < ll->n && ll->unit[cur[l]] == u;
                 if (here) {
-                    score += bm25(idf[l], ll->tf[cur[l]], len, ix->avg_len);
+                    cheap += bm25(idf[l], ll->tf[cur[l]], len, ix->avg_len);
                     matched++;
-                    if (ui.kind == GZ_KIND_ARTICLE && label_num[l] >= 0 && label_num[l] == ui.number)
-                        score += W_LABEL * idf[l];
+                    if (have_ui && label_num[l] >= 0 && label_num[l] == ui.number)
+                        cheap += W_LABEL * idf[l];
+                    costly_max += W_WORD * idf[l] * (BM25_K1 + 1) * (double)plan->leaf[l].n_words;
+                    pl[n_pl] = l;
+                    pidf[n_pl++] = idf[l];
                 }
                 /* the document's title line holds the word too */
-                while (tcur[l] < ll->n && ll->unit[tcur[l]] < di.first_unit)
+                while (tcur[l] < ll->n && ll->unit[tcur[l]] < first_unit)
                     tcur[l]++;
-                if (di.n_units && tcur[l] < ll->n && ll->unit[tcur[l]] == di.first_unit)
-                    score += W_TITLE * idf[l];
-                /* whole words (3+ characters) as ICU segments them: cursors
-                 * opened once per segment, moving forward with the units */
-                for (size_t w = 0; w < plan->leaf[l].n_words && here; w++) {
+                if (tcur[l] < ll->n && ll->unit[tcur[l]] == first_unit)
+                    cheap += W_TITLE * idf[l];
+            }
+            for (size_t k = 0; k + 1 < n_pl; k++)
+                costly_max += W_PROX * (pidf[k] < pidf[k + 1] ? pidf[k] : pidf[k + 1]);
+            double qf = plan->question && n_leaf ? (1.0 + (double)matched) / (1.0 + (double)n_leaf) : 1.0;
+            hit h = {0, (uint32_t)s, u, doc, t->date[doc], {UINT32_MAX, UINT32_MAX}, 1, t->kind[u]};
+            if (!keep_all && o->prune && n_hits == o->want) {
+                h.score = combine(cheap, costly_max, qf, am, add);
+                if (o->cmp(&h, &hits[0]) >= 0)
+                    continue; /* cannot enter the best `want`, whatever the costly parts give */
+            }
+            /* the costly parts: whole words (3+ characters) as ICU segments
+             * them, cursors opened once per segment and moving forward */
+            double costly = 0;
+            uint32_t words = 1;
+            for (size_t l = 0; l < n_leaf; l++) {
+                if (!plan->leaf[l].positive || cur[l] >= se[s].leaf[l].n || se[s].leaf[l].unit[cur[l]] != u)
+                    continue;
+                if (plan->leaf[l].n_words && !have_ui) {
+                    if (gz_segment_unit(se[s].seg, u, &ui) != GZ_OK)
+                        break;
+                    have_ui = 1;
+                }
+                if (have_ui && ui.words)
+                    words = ui.words;
+                for (size_t w = 0; w < plan->leaf[l].n_words; w++) {
                     gz_post *p = word_cursor(&wc, se[s].seg, plan, l, w);
                     if (p && gz_post_seek(p, u) == GZ_OK && p->unit == u)
-                        score += W_WORD * bm25(idf[l], p->tf, ui.words ? ui.words : 1, 8);
+                        costly += W_WORD * bm25(idf[l], p->tf, words, 8);
                 }
             }
-            if (plan->question && n_leaf)
-                score *= (1.0 + (double)matched) / (1.0 + (double)n_leaf);
-            if (plan->any_word) {
-                /* how many of the words the unit's document holds */
-                size_t in_doc = 0, pos = 0;
-                for (size_t l = 0; l < n_leaf; l++) {
-                    if (!plan->leaf[l].positive)
-                        continue;
-                    pos++;
-                    const ulist *ll = &se[s].leaf[l];
-                    /* first listed unit at or after the document's first */
-                    size_t lo = 0, hi = ll->n;
-                    while (lo < hi) {
-                        size_t mid = (lo + hi) / 2;
-                        if (ll->unit[mid] < di.first_unit)
-                            lo = mid + 1;
-                        else
-                            hi = mid;
-                    }
-                    in_doc += lo < ll->n && ll->unit[lo] < di.first_unit + di.n_units;
+            if (n_pl > 1) {
+                /* where each word occurs: its matcher, opened once per segment */
+                for (size_t k = 0; k < n_pl && st == GZ_OK; k++) {
+                    size_t l = pl[k];
+                    if (!mt[l])
+                        st = sr_matcher_open(se[s].seg, &plan->leaf[l], &mt[l]);
+                    if (st == GZ_OK)
+                        st = sr_matcher_starts(mt[l], u, &at[k], &n_at[k]);
                 }
-                score *= 1.0 + 4.0 * (double)in_doc / (double)(pos ? pos : 1);
-                if (in_doc == pos)
-                    score += 100.0; /* documents with every word above the rest */
+                if (st != GZ_OK)
+                    break;
+                costly += proximity(at, n_at, pidf, n_pl);
             }
-            if ((st = gz_grow(&hits, &cap, n_hits + 1, sizeof *hits, 256)) != GZ_OK)
-                break;
-            hits[n_hits++] = (hit){score, (uint32_t)s, u, ui.doc, di.date, {UINT32_MAX, UINT32_MAX}, 1, ui.kind};
+            h.score = combine(cheap, costly, qf, am, add);
+            r->scored++;
+            if (keep_all) {
+                if ((st = gz_grow(&hits, &cap, n_hits + 1, sizeof *hits, 256)) != GZ_OK)
+                    break;
+                hits[n_hits++] = h;
+            } else {
+                heap_offer(hits, &n_hits, o->want, &h, o->cmp);
+            }
         }
         wc_fini(&wc);
-        ul_fini(&res);
+        ul_fini(&evaluated);
+        for (size_t l = 0; mt && l < n_leaf; l++) {
+            sr_matcher_close(mt[l]);
+            mt[l] = NULL;
+        }
     }
     for (size_t s = 0; se && s < n_seg; s++) {
         for (size_t l = 0; se[s].leaf && l < n_leaf; l++)
@@ -720,81 +895,141 @@ static gz_status run(sr_index *ix, const q_plan *plan, hit **hits_out, size_t *n
     gz_free(idf);
     gz_free(label_num);
     gz_free(cur);
+    gz_free(pl);
+    gz_free(at);
+    gz_free(mt);
     gz_buf_fini(&scratch);
     if (st != GZ_OK) {
         gz_free(hits);
         return st;
     }
-    *hits_out = hits;
-    *n_out = n_hits;
+    r->hits = hits;
+    r->n_hits = n_hits;
     return GZ_OK;
 }
 
 gz_status sr_search_ids(sr_index *ix, const char *query, uint64_t **ids, size_t *n, gz_error *err)
 {
     q_plan plan;
-    hit *hits = NULL;
-    size_t n_hits = 0;
+    run_out r = {0};
+    run_opts o = {0, cmp_hit_score, 0, NULL, NULL, NULL};
     gz_status st = q_parse(ix->an, query, Q_READ_KEYWORDS, &plan);
     if (st == GZ_OK)
-        st = run(ix, &plan, &hits, &n_hits);
+        st = run(ix, &plan, &o, &r);
     q_plan_fini(&plan);
-    if (st != GZ_OK) {
-        gz_free(hits);
+    if (st != GZ_OK)
         return gz_error_set(err, st, -1, "[searcher][search] %s", gz_status_str(st));
-    }
-    *ids = gz_alloc((n_hits + 1) * sizeof **ids);
+    *ids = gz_alloc((r.n_hits + 1) * sizeof **ids);
     if (!*ids) {
-        gz_free(hits);
+        gz_free(r.hits);
         return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
     }
-    for (size_t i = 0; i < n_hits; i++)
-        (*ids)[i] = (uint64_t)ix->snap->man.seg[hits[i].seg].id << 32 | hits[i].unit;
-    *n = n_hits;
-    gz_free(hits);
+    for (size_t i = 0; i < r.n_hits; i++)
+        (*ids)[i] = (uint64_t)ix->snap->man.seg[r.hits[i].seg].id << 32 | r.hits[i].unit;
+    *n = r.n_hits;
+    gz_free(r.hits);
     return GZ_OK;
+}
+
+/* Parses and runs rq's query as sr_search_json reads it: a question as an
+ * OR of its words; keywords no unit holds together again as any of them. */
+static gz_status search(sr_index *ix, const sr_request *rq, run_opts *o, q_plan *plan, run_out *r, int *question,
+                        int *any)
+{
+    const char *q = rq->query ? rq->query : "";
+    *question = q_is_question(q);
+    *any = 0;
+    memset(r, 0, sizeof *r);
+    gz_status st = q_parse(ix->an, q, *question ? Q_READ_QUESTION : Q_READ_KEYWORDS, plan);
+    if (st == GZ_OK)
+        st = run(ix, plan, o, r);
+    if (st == GZ_OK && !*question && r->total == 0 && plan->n_leaf > 1 && plan->root && plan->root->type == Q_AND) {
+        q_plan_fini(plan);
+        gz_free(r->hits);
+        memset(r, 0, sizeof *r);
+        *any = 1;
+        st = q_parse(ix->an, q, Q_READ_ANY_WORD, plan);
+        if (st == GZ_OK) {
+            const char *m = "no single unit holds every word: any word, documents holding all first";
+            if (plan->notes.len)
+                gz_buf_putc(&plan->notes, ',');
+            gz_json_str(&plan->notes, m, strlen(m));
+            st = run(ix, plan, o, r);
+        }
+    }
+    return st;
+}
+
+gz_status sr_search_top(sr_index *ix, const sr_request *rq, sr_top *top, gz_error *err)
+{
+    memset(top, 0, sizeof *top);
+    size_t want = rq->offset + (rq->n ? rq->n : 10);
+    int by_date = rq->sort == SR_SORT_DATE;
+    run_opts o = {want, by_date ? cmp_hit_date : cmp_hit_score, !rq->exhaustive && !by_date, NULL, NULL, NULL};
+    q_plan plan;
+    run_out r;
+    int question, any;
+    gz_status st = search(ix, rq, &o, &plan, &r, &question, &any);
+    q_plan_fini(&plan);
+    if (st != GZ_OK)
+        return gz_error_set(err, st, -1, "[searcher][search] %s", gz_status_str(st));
+    if (r.n_hits > 1)
+        qsort(r.hits, r.n_hits, sizeof *r.hits, o.cmp);
+    size_t n = r.n_hits > rq->offset ? r.n_hits - rq->offset : 0;
+    top->hit = gz_alloc((n + 1) * sizeof *top->hit);
+    if (!top->hit) {
+        gz_free(r.hits);
+        return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        const hit *h = &r.hits[rq->offset + i];
+        top->hit[i].id = (uint64_t)ix->snap->man.seg[h->seg].id << 32 | h->unit;
+        top->hit[i].score = h->score;
+    }
+    top->n = n;
+    top->total = r.total;
+    top->scored = r.scored;
+    gz_free(r.hits);
+    return GZ_OK;
+}
+
+void sr_top_fini(sr_top *top)
+{
+    gz_free(top->hit);
+    memset(top, 0, sizeof *top);
 }
 
 gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_error *err)
 {
     const char *q = rq->query ? rq->query : "";
     q_plan plan;
-    int question = q_is_question(q), any = 0;
-    gz_status st = q_parse(ix->an, q, question ? Q_READ_QUESTION : Q_READ_KEYWORDS, &plan);
-    hit *hits = NULL;
-    size_t n_hits = 0;
-    if (st == GZ_OK)
-        st = run(ix, &plan, &hits, &n_hits);
-    /* keywords that no unit holds together: any of them, the units of
-     * documents that hold more of them first */
-    if (st == GZ_OK && !question && n_hits == 0 && plan.n_leaf > 1 && plan.root && plan.root->type == Q_AND) {
-        q_plan_fini(&plan);
-        any = 1;
-        st = q_parse(ix->an, q, Q_READ_ANY_WORD, &plan);
-        if (st == GZ_OK) {
-            const char *m = "no single unit holds every word: any word, documents holding all first";
-            if (plan.notes.len)
-                gz_buf_putc(&plan.notes, ',');
-            gz_json_str(&plan.notes, m, strlen(m));
-            st = run(ix, &plan, &hits, &n_hits);
-        }
+    int question, any;
+    /* facets over every match: array increments while run() walks them */
+    size_t *year_n = gz_calloc(10000, sizeof *year_n), *iss_n = gz_calloc(ix->n_issuers + 1, sizeof *iss_n);
+    size_t kind_n[GZ_KIND__COUNT] = {0};
+    if (!year_n || !iss_n) {
+        gz_free(year_n);
+        gz_free(iss_n);
+        return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
     }
+    size_t want = rq->offset + (rq->n ? rq->n : 10);
+    int by_date = rq->sort == SR_SORT_DATE, by_doc = rq->unit == SR_BY_DOCUMENT;
+    int (*cmp)(const void *, const void *) = by_date ? cmp_hit_date : cmp_hit_score;
+    /* by document, every unit's score is needed to rank documents by their
+     * best units; by unit, the best `want` are kept (pruned unless asked) */
+    run_opts o = {by_doc ? 0 : want, cmp, !rq->exhaustive && !by_date, year_n, iss_n, kind_n};
+    run_out r;
+    gz_status st = search(ix, rq, &o, &plan, &r, &question, &any);
+    /* (an any-word second reading follows a first that matched nothing,
+     * so the facets count the matches of the query as finally read) */
+    hit *hits = r.hits;
+    size_t n_hits = r.n_hits;
     if (st != GZ_OK) {
         q_plan_fini(&plan);
         gz_free(hits);
+        gz_free(year_n);
+        gz_free(iss_n);
         return gz_error_set(err, st, -1, "[searcher][search] %s", gz_status_str(st));
-    }
-    /* facets over every match: array increments */
-    size_t *year_n = gz_calloc(10000, sizeof *year_n), *iss_n = gz_calloc(ix->n_issuers + 1, sizeof *iss_n);
-    size_t kind_n[GZ_KIND__COUNT] = {0};
-    for (size_t i = 0; year_n && iss_n && i < n_hits; i++) {
-        /* run() decoded each unit once: its document and kind are in the hit */
-        uint16_t y = ix->doc_year[hits[i].seg][hits[i].doc];
-        if (y)
-            year_n[y % 10000]++;
-        iss_n[ix->doc_issuer[hits[i].seg][hits[i].doc]]++;
-        if (hits[i].kind < GZ_KIND__COUNT)
-            kind_n[hits[i].kind]++;
     }
     facet years[64], issuers[64], kinds[GZ_KIND__COUNT];
     size_t ny = 0, ni = 0, nk = 0;
@@ -815,8 +1050,8 @@ gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_err
         }
     gz_free(year_n);
     gz_free(iss_n);
-    size_t total = n_hits;
-    if (rq->unit == SR_BY_DOCUMENT) {
+    size_t total = r.total;
+    if (by_doc) {
         /* the best unit of each document */
         size_t w = 0;
         for (size_t s = 0; s < ix->snap->man.n_seg; s++) {
@@ -863,37 +1098,11 @@ gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_err
         total = n_hits = w;
     }
     /* the page: the best offset + n, by a bounded heap, then sorted */
-    size_t want = rq->offset + (rq->n ? rq->n : 10);
-    int (*cmp)(const void *, const void *) = rq->sort == SR_SORT_DATE ? cmp_hit_date : cmp_hit_score;
     if (n_hits > want && want < n_hits / 4) {
-        /* max-heap of the `want` best, worst on top */
-        hit *h = hits;
         size_t k = 0;
         for (size_t i = 0; i < n_hits; i++) {
             hit x = hits[i];
-            if (k < want) {
-                size_t c = k++;
-                while (c && cmp(&h[(c - 1) / 2], &x) < 0) {
-                    h[c] = h[(c - 1) / 2];
-                    c = (c - 1) / 2;
-                }
-                h[c] = x;
-            } else if (cmp(&x, &h[0]) < 0) {
-                size_t c = 0;
-                for (;;) {
-                    size_t l = 2 * c + 1, r = l + 1, m = c;
-                    const hit *mv = &x;
-                    if (l < k && cmp(mv, &h[l]) < 0)
-                        m = l, mv = &h[l];
-                    if (r < k && cmp(mv, &h[r]) < 0)
-                        m = r, mv = &h[r];
-                    if (m == c)
-                        break;
-                    h[c] = h[m];
-                    c = m;
-                }
-                h[c] = x;
-            }
+            heap_offer(hits, &k, want, &x, cmp);
         }
         n_hits = k;
     }

@@ -27,6 +27,7 @@ typedef struct sr_request {
     size_t n, offset;  /* page */
     sr_unit_mode unit;
     sr_sort sort;
+    int exhaustive;    /* score every match (no pruning): the reference */
 } sr_request;
 
 /* Runs a search and writes the answer as one JSON object into out:
@@ -34,6 +35,22 @@ typedef struct sr_request {
  * (docs/query.md and docs/api.md give every field). A query never fails on
  * what a person types: odd syntax is searched as text and noted. */
 gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_error *err);
+
+/* The ranked page of rq's query without the JSON: the same hits, in the
+ * same order and with the same scores as sr_search_json by unit (read the
+ * same way: question, keywords, any word), and the number of live matching
+ * units. scored counts the units scored in full: with pruning, those whose
+ * score bound could enter the page. Free with sr_top_fini. */
+typedef struct sr_ranked {
+    uint64_t id; /* segment id << 32 | unit */
+    double score;
+} sr_ranked;
+typedef struct sr_top {
+    sr_ranked *hit;
+    size_t n, total, scored;
+} sr_top;
+gz_status sr_search_top(sr_index *ix, const sr_request *rq, sr_top *top, gz_error *err);
+void sr_top_fini(sr_top *top);
 
 /* Every unit matching query, read as keywords (no question fallback), as
  * (segment id << 32 | unit) in no particular order; *ids is freed with

@@ -64,6 +64,42 @@ static inline const char *th_corpus_dir(void)
 
 #define TH_SEED GZ_SAMPLE_DIR "/seed/yijinhuoluo-2023-11-12.txt"
 
+/* A seeded xorshift64 step. */
+static inline uint64_t th_rnd(uint64_t *s)
+{
+    *s ^= *s << 13, *s ^= *s >> 7, *s ^= *s << 17;
+    return *s;
+}
+
+/* A random run of 1..max Han characters of text (NUL-ended into out, which
+ * holds 4 * max + 1 bytes); its byte length, or 0 if none was found. */
+static inline size_t th_han_run(const char *text, size_t len, uint64_t *rng, int max, char *out)
+{
+    for (int tries = 0; tries < 10000; tries++) {
+        size_t at = th_rnd(rng) % len;
+        while (at > 0 && ((unsigned char)text[at] & 0xC0) == 0x80)
+            at--;
+        int want = 1 + (int)(th_rnd(rng) >> 40) % max, got = 0;
+        const char *p = text + at, *end = text + len;
+        while (got < want && p < end) {
+            const char *q = p;
+            int32_t c = gz_utf8_next(&p, end);
+            if (c < 0 || !gz_is_han(c)) {
+                p = q;
+                break;
+            }
+            got++;
+        }
+        if (got == want) {
+            size_t n = (size_t)(p - (text + at));
+            memcpy(out, text + at, n);
+            out[n] = 0;
+            return n;
+        }
+    }
+    return 0;
+}
+
 /* First node of kind k under (and including) id whose number is num
  * (GZ_NONE: any), in document order; GZ_NONE if none. */
 static inline int32_t th_find(const gz_doc *d, int32_t id, gz_kind k, int64_t num)

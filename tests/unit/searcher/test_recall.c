@@ -110,29 +110,7 @@ static void recall(const char *source, int n_queries)
     size_t checked = 0, matched_total = 0;
     for (int q = 0; q < n_queries; q++) {
         char sub[64];
-        size_t len = 0;
-        for (int tries = 0; !len && tries < 10000; tries++) {
-            rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-            size_t at = rng % cu.text.len;
-            while (at > 0 && ((unsigned char)cu.text.data[at] & 0xC0) == 0x80)
-                at--;
-            int want = 1 + (int)(rng >> 40) % 8, got = 0;
-            const char *p = cu.text.data + at, *end = cu.text.data + cu.text.len;
-            while (got < want && p < end) {
-                const char *q0 = p;
-                int32_t c = gz_utf8_next(&p, end);
-                if (c < 0 || !gz_is_han(c)) {
-                    p = q0;
-                    break;
-                }
-                got++;
-            }
-            if (got == want) {
-                len = (size_t)(p - (cu.text.data + at));
-                memcpy(sub, cu.text.data + at, len);
-                sub[len] = 0;
-            }
-        }
+        size_t len = th_han_run(cu.text.data, cu.text.len, &rng, 8, sub);
         cr_assert_gt(len, 0);
         /* grep */
         uint64_t *want = NULL;

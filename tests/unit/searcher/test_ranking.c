@@ -1,0 +1,162 @@
+/* Ranking: the proximity bonus, and dynamic pruning. The pruned top-k must
+ * be exactly the exhaustive top-k (same units, same order, same scores, same
+ * total) for random multi-word queries of every form the parser reads:
+ * keywords, OR, NOT, phrases, questions, and keywords no unit holds together
+ * (the any-word reading). On the sample always; on the laws corpus when it
+ * is present. */
+#include "format/format.h"
+#include "indexer/indexer.h"
+#include "searcher/searcher.h"
+#include "helpers.h"
+
+#include <criterion/criterion.h>
+#include <unistd.h>
+
+static void build_index(char *dir, const char *source)
+{
+    cr_assert_not_null(mkdtemp(dir));
+    ix_options o = {.dir = dir, .threads = 2};
+    ix_report r;
+    gz_error err = {0};
+    char *paths[] = {(char *)source};
+    cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
+}
+
+static sr_top top(sr_index *ix, const char *q, size_t n, size_t offset, int exhaustive)
+{
+    sr_request rq = {.query = q, .n = n, .offset = offset, .exhaustive = exhaustive};
+    sr_top t;
+    gz_error err = {0};
+    cr_assert_eq(sr_search_top(ix, &rq, &t, &err), GZ_OK, "%s: %s", q, err.msg);
+    return t;
+}
+
+/* ------------------------------------------------------------ proximity */
+
+Test(ranking, words_close_together_rank_first)
+{
+    char src[] = "/tmp/gz-prox-src-XXXXXX", dir[] = "/tmp/gz-prox-XXXXXX", path[200];
+    cr_assert_not_null(mkdtemp(src));
+    snprintf(path, sizeof path, "%s/法.md", src);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    /* the same words, the same number of times, in units of the same
+     * length: only the distance between the two words differs */
+    fputs("# 测试条例\n\n"
+          "第一条 职工应当遵守本单位各项规章制度并且认真履行岗位职责接受代表监督。\n\n"
+          "第二条 本单位各项规章制度并且认真履行岗位职责接受监督职工代表应当遵守。\n\n"
+          "第三条 职工应当遵守本单位各项规章制度并且认真履行岗位代表职责接受监督。\n",
+          f);
+    fclose(f);
+    build_index(dir, src);
+    sr_index *ix;
+    gz_error err = {0};
+    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
+    sr_top t = top(ix, "职工 代表", 10, 0, 1);
+    cr_assert_eq(t.total, 3);
+    cr_assert_eq(t.n, 3);
+    /* 第二条 (adjacent) first, then 第三条 (closer than 第一条), then 第一条 */
+    uint32_t unit[3];
+    for (int i = 0; i < 3; i++)
+        unit[i] = (uint32_t)t.hit[i].id;
+    cr_assert(t.hit[0].score > t.hit[1].score && t.hit[1].score > t.hit[2].score, "%f %f %f", t.hit[0].score,
+              t.hit[1].score, t.hit[2].score);
+    gz_snapshot *snap;
+    cr_assert_eq(gz_snapshot_open(dir, &snap, &err), GZ_OK);
+    const int want[3] = {2, 3, 1};
+    for (int i = 0; i < 3; i++) {
+        gz_unitinfo ui;
+        cr_assert_eq(gz_segment_unit(snap->seg[0], unit[i], &ui), GZ_OK);
+        cr_assert_eq(ui.number, want[i], "rank %d is article %d, not %d", i + 1, ui.number, want[i]);
+    }
+    /* one word alone: no proximity, all three within rounding of each other */
+    sr_top_fini(&t);
+    t = top(ix, "职工", 10, 0, 1);
+    cr_assert_eq(t.n, 3);
+    cr_assert_lt(t.hit[0].score - t.hit[2].score, 1e-9 + 0.05 * t.hit[0].score);
+    sr_top_fini(&t);
+    gz_snapshot_close(snap);
+    sr_index_close(ix);
+}
+
+/* -------------------------------------------------------------- pruning */
+
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+static uint64_t rnd(void) { return th_rnd(&rng); }
+
+static void pruning_equals_exhaustive(const char *source, int n_queries)
+{
+    char dir[] = "/tmp/gz-prune-XXXXXX";
+    build_index(dir, source);
+    /* text to draw words from: the stored text of some documents */
+    gz_snapshot *snap;
+    gz_error err = {0};
+    cr_assert_eq(gz_snapshot_open(dir, &snap, &err), GZ_OK, "%s", err.msg);
+    gz_buf text, doc;
+    gz_buf_init(&text);
+    gz_buf_init(&doc);
+    gz_textctx *tc = NULL;
+    for (size_t s = 0; s < snap->man.n_seg; s++) {
+        gz_seg_stats ss;
+        gz_segment_stats(snap->seg[s], &ss);
+        for (uint32_t d = 0; d < ss.n_docs && text.len < (4u << 20); d += 1 + ss.n_docs / 200)
+            if (gz_segment_text(snap->seg[s], d, &doc, &tc) == GZ_OK)
+                gz_buf_put(&text, doc.data, doc.len);
+    }
+    gz_textctx_free(tc);
+    gz_buf_fini(&doc);
+    gz_snapshot_close(snap);
+    cr_assert_gt(text.len, 0);
+    sr_index *ix;
+    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
+    static const char *const qw[] = {"什么", "如何", "是否", "哪些"};
+    size_t scored = 0, scored_exh = 0, nonempty = 0;
+    for (int i = 0; i < n_queries; i++) {
+        char w[4][128], q[600];
+        int n_words = 2 + (int)(rnd() % 3);
+        for (int k = 0; k < n_words; k++)
+            cr_assert_gt(th_han_run(text.data, text.len, &rng, k == 0 ? 6 : 4, w[k]), 0);
+        switch (i % 6) {
+        case 0: snprintf(q, sizeof q, "%s %s", w[0], w[1]); break;
+        case 1: snprintf(q, sizeof q, "%s %s %s", w[0], w[1], w[2]); break;
+        case 2: snprintf(q, sizeof q, "%s OR %s OR %s", w[0], w[1], w[2]); break;
+        case 3: snprintf(q, sizeof q, "\"%s%s\" %s -%s", w[0], w[1], w[2], w[3]); break;
+        case 4: snprintf(q, sizeof q, "%s%s%s%s？", w[0], w[1], w[2], qw[rnd() % 4]); break;
+        default: snprintf(q, sizeof q, "%s %s (%s OR %s)", w[0], w[1], w[2], w[3]); break;
+        }
+        size_t n = 1 + rnd() % 20, offset = i % 5 == 0 ? rnd() % 15 : 0;
+        sr_top p = top(ix, q, n, offset, 0), e = top(ix, q, n, offset, 1);
+        cr_assert_eq(p.total, e.total, "'%s': total %zu pruned, %zu exhaustive", q, p.total, e.total);
+        cr_assert_eq(p.n, e.n, "'%s': %zu hits pruned, %zu exhaustive", q, p.n, e.n);
+        for (size_t k = 0; k < p.n; k++) {
+            cr_assert_eq(p.hit[k].id, e.hit[k].id, "'%s' n=%zu offset=%zu: rank %zu differs", q, n, offset, k + 1);
+            cr_assert_eq(p.hit[k].score, e.hit[k].score, "'%s': rank %zu scores %.17g vs %.17g", q, k + 1,
+                         p.hit[k].score, e.hit[k].score);
+        }
+        cr_assert_leq(p.scored, e.scored);
+        scored += p.scored;
+        scored_exh += e.scored;
+        nonempty += p.n > 0;
+        sr_top_fini(&p);
+        sr_top_fini(&e);
+    }
+    fprintf(stderr, "pruning: %s: %d queries (%zu with hits), top-k equal to exhaustive; scored in full %zu of %zu\n",
+            source, n_queries, nonempty, scored, scored_exh);
+    /* the property is only worth something if queries found things, and
+     * pruning is only pruning if it skipped work */
+    cr_assert_gt(nonempty, (size_t)n_queries / 2);
+    cr_assert_lt(scored, scored_exh);
+    sr_index_close(ix);
+    gz_buf_fini(&text);
+}
+
+TestSuite(ranking, .timeout = 1200);
+
+Test(ranking, sample_pruned_top_k_equals_exhaustive) { pruning_equals_exhaustive(GZ_SAMPLE_DIR, 500); }
+
+Test(ranking, laws_pruned_top_k_equals_exhaustive)
+{
+    char laws[4200];
+    TH_LAWS_OR_SKIP(laws);
+    pruning_equals_exhaustive(laws, 500);
+}
