@@ -26,9 +26,12 @@
  *             the numeral's first position, span = its length in characters
  *             (第四十六条 -> "46" span 3; 二〇二三年 -> "2023" span 4)
  *   AN_DOCNO  a 文号, canonical (伊政发〔2023〕110号), spanning it
+ *   AN_LABEL  an article label 第N条 (章节款项编) with N in Arabic digits, at
+ *             第's position, spanning it (第四十六条 and 第46条 -> "第46条")
  * So a Han substring of n >= 2 characters is found as the phrase of its n-1
  * grams; one character through AN_PREFIX; 第46条 and 第四十六条 meet through
- * AN_NUM (whose span tells where the next token must start).
+ * AN_NUM (whose span tells where the next token must start), and as a whole
+ * through AN_LABEL, one rare term where 第 and 条 alone begin thousands.
  */
 #ifndef GZ_ANALYSIS_ANALYSIS_H
 #define GZ_ANALYSIS_ANALYSIS_H
@@ -36,7 +39,7 @@
 #include "common/common.h"
 
 /* Bump when the token stream for any input changes: indexes record it. */
-#define AN_VERSION 1
+#define AN_VERSION 2
 
 typedef enum an_type {
     AN_GRAM = 0,
@@ -46,6 +49,7 @@ typedef enum an_type {
     AN_TERM,
     AN_NUM,
     AN_DOCNO,
+    AN_LABEL,
     AN_TYPE__COUNT
 } an_type;
 

@@ -8,7 +8,7 @@
 #include <unicode/uversion.h>
 
 static const char *const type_names[AN_TYPE__COUNT] = {"gram", "uni", "prefix", "word",
-                                                       "term", "num", "docno"};
+                                                       "term", "num", "docno", "label"};
 
 const char *an_type_name(an_type t) { return (unsigned)t < AN_TYPE__COUNT ? type_names[t] : "?"; }
 

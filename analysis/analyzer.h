@@ -72,8 +72,10 @@ void an_emit_text(an_analyzer *a, an_type type, const char *s, size_t len, uint3
  * (then ICU must). */
 size_t an_segmenter_run(an_segmenter *s, const int32_t *cp, size_t n, const uint32_t **ends, int32_t *status);
 
-/* fold.c: numeral and 文号 tokens, after positions are assigned. */
+/* fold.c: numeral, article label and 文号 tokens, after positions are
+ * assigned. */
 void an_fold_numerals(an_analyzer *a);
+void an_fold_labels(an_analyzer *a);
 void an_fold_docnos(an_analyzer *a);
 
 #endif

@@ -67,6 +67,58 @@ void an_fold_numerals(an_analyzer *a)
     }
 }
 
+/* The next code point after i that has a position (documents give plain
+ * spaces none), or n. */
+static size_t next_placed(const an_analyzer *a, size_t i)
+{
+    while (++i < a->n_cp && a->pos_of[i] == AN_NO_POS)
+        ;
+    return i;
+}
+
+void an_fold_labels(an_analyzer *a)
+{
+    size_t n = a->n_cp;
+    for (size_t i = 0; i < n; i++) {
+        if (a->cp[i] != 0x7B2C || a->pos_of[i] == AN_NO_POS) /* 第 */
+            continue;
+        size_t j = next_placed(a, i);
+        if (j >= n || a->pos_of[j] != a->pos_of[i] + 1)
+            continue;
+        /* the number: Chinese numeral characters at consecutive positions,
+         * or ASCII digits (one term, one position) */
+        size_t e = j;
+        int64_t v = -1;
+        if (numeral_kind(a->cp[j])) {
+            while (e < n && numeral_kind(a->cp[e]) && (e == j || a->pos_of[e] == a->pos_of[e - 1] + 1))
+                e++;
+            uint32_t b0 = a->cp_byte[j], b1 = e < n ? a->cp_byte[e] : (uint32_t)a->norm.len;
+            if (gz_numeral_parse(a->norm.data + b0, b1 - b0, &v) != b1 - b0)
+                v = -1;
+        } else if (a->cp[j] >= '0' && a->cp[j] <= '9') {
+            v = 0;
+            while (e < n && a->cp[e] >= '0' && a->cp[e] <= '9' && a->pos_of[e] == a->pos_of[j] && v < 100000000)
+                v = v * 10 + (a->cp[e++] - '0');
+        }
+        if (v < 0 || e == j)
+            continue;
+        size_t k = e < n && a->pos_of[e] == AN_NO_POS ? next_placed(a, e - 1) : e;
+        if (k >= n || a->pos_of[k] != a->pos_of[e - 1] + 1 || !unit_after(a->cp[k]))
+            continue;
+        char label[40];
+        char unit[4];
+        size_t ul = 0;
+        int32_t c = a->cp[k];
+        unit[ul++] = (char)(0xE0 | (c >> 12));
+        unit[ul++] = (char)(0x80 | ((c >> 6) & 0x3F));
+        unit[ul++] = (char)(0x80 | (c & 0x3F));
+        unit[ul] = 0;
+        int ln = snprintf(label, sizeof label, "第%lld%s", (long long)v, unit);
+        an_emit_text(a, AN_LABEL, label, (size_t)ln, a->pos_of[i], a->pos_of[k] - a->pos_of[i] + 1, a->src_start[i],
+                     a->src_end[k]);
+    }
+}
+
 /* Index of the code point that starts at norm byte b (b is a boundary). */
 static size_t cp_at(const an_analyzer *a, uint32_t b)
 {

@@ -377,6 +377,7 @@ gz_status an_analyze(an_analyzer *a, const char *text, size_t len, an_mode mode,
     }
     end_run(a, &r, tok_mode);
     an_fold_numerals(a);
+    an_fold_labels(a);
     an_fold_docnos(a);
     if (a->chars.status != GZ_OK)
         a->status = GZ_NOMEM;

@@ -375,15 +375,23 @@ static size_t first_char(const an_token *t)
 }
 
 /* Builds a variant; folds (NUM / DOCNO tokens) given by fold[] replace the
- * positions they span. */
+ * positions they span. Article labels (第46条) replace theirs in every
+ * variant: the index has a label wherever either spelling of it occurs, and
+ * one label term is rare where 第 and 条 alone begin thousands of grams. */
 static gz_status build_variant(const pos_info *pi, uint32_t n_pos, const an_token *const *fold,
-                               q_variant *v)
+                               const an_token *const *label, q_variant *v)
 {
     v->e = gz_calloc(n_pos + 1, sizeof *v->e);
     v->n = 0;
     if (!v->e)
         return GZ_NOMEM;
     for (uint32_t p = 0; p < n_pos;) {
+        if (label[p]) {
+            const an_token *f = label[p];
+            elem_set(&v->e[v->n++], f->text, f->len, 0, 1, 0, f->start, f->end);
+            p += f->span;
+            continue;
+        }
         if (fold && fold[p]) {
             const an_token *f = fold[p];
             elem_set(&v->e[v->n++], f->text, f->len, 0, 1, 0, f->start, f->end);
@@ -432,10 +440,11 @@ static gz_status plan_leaf(an_analyzer *an, q_leaf *leaf)
         if (t[i].pos + 1 > n_pos)
             n_pos = t[i].pos + 1;
     pos_info *pi = gz_calloc(n_pos + 1, sizeof *pi);
-    const an_token **fold = gz_calloc(n_pos + 1, sizeof *fold);
-    if (!pi || !fold) {
+    const an_token **fold = gz_calloc(n_pos + 1, sizeof *fold), **label = gz_calloc(n_pos + 1, sizeof *label);
+    if (!pi || !fold || !label) {
         gz_free(pi);
         gz_free(fold);
+        gz_free(label);
         return GZ_NOMEM;
     }
     int have_fold = 0;
@@ -446,15 +455,17 @@ static gz_status plan_leaf(an_analyzer *an, q_leaf *leaf)
         case AN_GRAM: pi[k->pos].gram = k; break;
         case AN_UNI: pi[k->pos].uni = k; break;
         case AN_TERM: pi[k->pos].term = k; break;
+        case AN_LABEL: label[k->pos] = k; break;
         case AN_DOCNO:
             fold[k->pos] = k;
             have_fold = 1;
             break;
         case AN_NUM: {
-            /* a 文号 wins over the numerals inside it */
+            /* a 文号 or an article label wins over the numerals inside it */
             int inside = 0;
             for (size_t j = 0; j < n; j++)
-                inside |= t[j].type == AN_DOCNO && t[j].pos <= k->pos && k->pos < t[j].pos + t[j].span;
+                inside |= (t[j].type == AN_DOCNO || t[j].type == AN_LABEL) && t[j].pos <= k->pos &&
+                          k->pos < t[j].pos + t[j].span;
             if (!inside && !fold[k->pos]) {
                 fold[k->pos] = k;
                 have_fold = 1;
@@ -470,12 +481,13 @@ static gz_status plan_leaf(an_analyzer *an, q_leaf *leaf)
         }
     }
     leaf->n_v = 0;
-    st = build_variant(pi, n_pos, NULL, &leaf->v[leaf->n_v++]);
+    st = build_variant(pi, n_pos, NULL, label, &leaf->v[leaf->n_v++]);
     if (st == GZ_OK && have_fold)
-        st = build_variant(pi, n_pos, fold, &leaf->v[leaf->n_v++]);
+        st = build_variant(pi, n_pos, fold, label, &leaf->v[leaf->n_v++]);
     /* a variant with no element (only punctuation) matches nothing */
     gz_free(pi);
     gz_free(fold);
+    gz_free(label);
     return st;
 }
 

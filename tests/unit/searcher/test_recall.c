@@ -91,21 +91,59 @@ static int contains_without_blanks(const corpus_units *cu, size_t u, const char 
     return r;
 }
 
-static void recall(const char *source, int n_queries)
+/* Units whose normalised text contains s, sorted. */
+static size_t grep_units(const corpus_units *cu, const char *s, uint64_t **out)
 {
-    char dir[] = "/tmp/gz-recall-XXXXXX";
+    size_t n = 0, cap = 0, len = strlen(s);
+    *out = NULL;
+    for (const char *m = cu->text.data; (m = memmem(m, cu->text.len - (size_t)(m - cu->text.data), s, len));) {
+        size_t u = unit_at(cu, (size_t)(m - cu->text.data));
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            *out = realloc(*out, cap * sizeof **out);
+        }
+        (*out)[n++] = cu->id[u];
+        m = cu->text.data + (u + 1 < cu->n ? cu->start[u + 1] : cu->text.len);
+        if (m >= cu->text.data + cu->text.len)
+            break;
+    }
+    if (n > 1)
+        qsort(*out, n, sizeof **out, cmp_u64);
+    return n;
+}
+
+/* Indexes source into dir (a mkdtemp template) and opens it three ways: an
+ * analyzer, the normalised unit texts, a searcher. */
+static void setup(const char *source, char *dir, an_analyzer **an, corpus_units *cu, sr_index **ix)
+{
     cr_assert_not_null(mkdtemp(dir));
     ix_options o = {.dir = dir, .threads = 2};
     ix_report r;
     gz_error err = {0};
     char *paths[] = {(char *)source};
     cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(an_analyzer_open(an, &err), GZ_OK);
+    load(dir, *an, cu);
+    cr_assert_eq(sr_index_open(dir, ix, &err), GZ_OK, "%s", err.msg);
+}
+
+static void teardown_all(an_analyzer *an, corpus_units *cu, sr_index *ix)
+{
+    sr_index_close(ix);
+    an_analyzer_close(an);
+    gz_buf_fini(&cu->text);
+    free(cu->start);
+    free(cu->id);
+}
+
+static void recall(const char *source, int n_queries)
+{
+    char dir[] = "/tmp/gz-recall-XXXXXX";
+    gz_error err = {0};
     an_analyzer *an;
-    cr_assert_eq(an_analyzer_open(&an, &err), GZ_OK);
     corpus_units cu;
-    load(dir, an, &cu);
     sr_index *ix;
-    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
+    setup(source, dir, &an, &cu, &ix);
     uint64_t rng = 0x2545F4914F6CDD1Dull;
     size_t checked = 0, matched_total = 0;
     for (int q = 0; q < n_queries; q++) {
@@ -113,24 +151,12 @@ static void recall(const char *source, int n_queries)
         size_t len = th_han_run(cu.text.data, cu.text.len, &rng, 8, sub);
         cr_assert_gt(len, 0);
         /* grep */
-        uint64_t *want = NULL;
-        size_t n_want = 0, cap = 0;
-        for (const char *m = cu.text.data; (m = memmem(m, cu.text.len - (size_t)(m - cu.text.data), sub, len));) {
-            size_t u = unit_at(&cu, (size_t)(m - cu.text.data));
-            if (n_want == cap) {
-                cap = cap ? cap * 2 : 64;
-                want = realloc(want, cap * sizeof *want);
-            }
-            want[n_want++] = cu.id[u];
-            m = cu.text.data + (u + 1 < cu.n ? cu.start[u + 1] : cu.text.len);
-            if (m >= cu.text.data + cu.text.len)
-                break;
-        }
+        uint64_t *want;
+        size_t n_want = grep_units(&cu, sub, &want);
         uint64_t *got;
         size_t n_got;
         cr_assert_eq(sr_search_ids(ix, sub, &got, &n_got, &err), GZ_OK, "%s", err.msg);
         qsort(got, n_got, sizeof *got, cmp_u64);
-        qsort(want, n_want, sizeof *want, cmp_u64);
         /* grep's units are all found */
         for (size_t i = 0, j = 0; i < n_want; i++) {
             while (j < n_got && got[j] < want[i])
@@ -163,11 +189,106 @@ static void recall(const char *source, int n_queries)
     }
     fprintf(stderr, "recall vs grep: %s: %zu substrings, %zu units, %zu matches, all equal\n", source, checked,
             cu.n, matched_total);
-    sr_index_close(ix);
-    an_analyzer_close(an);
-    gz_buf_fini(&cu.text);
-    free(cu.start);
-    free(cu.id);
+    teardown_all(an, &cu, ix);
+}
+
+/* Does unit u hold 第<numeral>X (X the label character at unit_char) for
+ * the value v, in any spelling, blanks inside it or not? */
+static int holds_label(const corpus_units *cu, size_t u, int64_t v, const char *unit_char)
+{
+    const char *a = cu->text.data + cu->start[u], *b = u + 1 < cu->n ? cu->text.data + cu->start[u + 1] : cu->text.data + cu->text.len;
+    for (const char *p = a; (p = memmem(p, (size_t)(b - p), "第", 3)); p += 3) {
+        int64_t w;
+        const char *q = p + 3;
+        while (q < b && (*q == ' ' || *q == '\t')) /* blanks inside a line fold away */
+            q++;
+        size_t nl = gz_numeral_parse(q, (size_t)(b - q), &w);
+        q += nl;
+        while (q < b && (*q == ' ' || *q == '\t'))
+            q++;
+        if (nl && w == v && b - q >= 3 && memcmp(q, unit_char, 3) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Article labels: every 第N条 / 第N章 the texts spell with Chinese
+ * numerals, searched as written and in digits, finds exactly the units
+ * holding either spelling (the index matches labels as one term). */
+static void labels(const char *source, size_t max_labels)
+{
+    char dir[] = "/tmp/gz-labels-XXXXXX";
+    gz_error err = {0};
+    an_analyzer *an;
+    corpus_units cu;
+    sr_index *ix;
+    setup(source, dir, &an, &cu, &ix);
+    size_t checked = 0;
+    char seen[4096] = "";
+    for (const char *p = cu.text.data; checked < max_labels && (p = strstr(p, "第"));) {
+        p += 3;
+        int64_t v;
+        size_t nl = gz_numeral_parse(p, (size_t)(cu.text.data + cu.text.len - p), &v);
+        if (!nl || v <= 0 || (strncmp(p + nl, "条", 3) != 0 && strncmp(p + nl, "章", 3) != 0))
+            continue;
+        /* the numeral must be Chinese (the digits spelling is the other) */
+        if (*p >= '0' && *p <= '9')
+            continue;
+        char han[64], digits[64];
+        snprintf(han, sizeof han, "第%.*s%.3s", (int)nl, p, p + nl);
+        snprintf(digits, sizeof digits, "第%lld%.3s", (long long)v, p + nl);
+        if (strstr(seen, han) || strlen(seen) + strlen(han) + 2 >= sizeof seen)
+            continue;
+        strcat(seen, han);
+        strcat(seen, "|");
+        uint64_t *a, *b;
+        size_t na = grep_units(&cu, han, &a), nb = grep_units(&cu, digits, &b);
+        /* the union of both spellings */
+        uint64_t *want = malloc((na + nb + 1) * sizeof *want);
+        size_t nw = 0;
+        for (size_t i = 0, j = 0; i < na || j < nb;) {
+            uint64_t x = j >= nb || (i < na && a[i] <= b[j]) ? a[i] : b[j];
+            i += i < na && a[i] == x;
+            j += j < nb && b[j] == x;
+            want[nw++] = x;
+        }
+        const char *queries[2] = {han, digits};
+        for (int k = 0; k < 2; k++) {
+            uint64_t *got;
+            size_t n_got;
+            cr_assert_eq(sr_search_ids(ix, queries[k], &got, &n_got, &err), GZ_OK, "%s", err.msg);
+            qsort(got, n_got, sizeof *got, cmp_u64);
+            /* every unit holding either spelling is found */
+            size_t j = 0;
+            for (size_t i = 0; i < nw; i++) {
+                while (j < n_got && got[j] < want[i])
+                    j++;
+                cr_assert(j < n_got && got[j] == want[i], "'%s': unit %llx holds it but was not found", queries[k],
+                          (unsigned long long)want[i]);
+            }
+            /* and every other one holds a third spelling of the same label
+             * (一十五 for 十五: numerals fold) */
+            for (size_t g = 0, i = 0; g < n_got; g++) {
+                while (i < nw && want[i] < got[g])
+                    i++;
+                if (i < nw && want[i] == got[g])
+                    continue;
+                size_t u = 0;
+                while (u < cu.n && cu.id[u] != got[g])
+                    u++;
+                cr_assert(u < cu.n && holds_label(&cu, u, v, p + nl), "'%s': unit %llx found but lacks it: %.300s",
+                          queries[k], (unsigned long long)got[g], u < cu.n ? cu.text.data + cu.start[u] : "");
+            }
+            gz_free(got);
+        }
+        free(a);
+        free(b);
+        free(want);
+        checked++;
+    }
+    fprintf(stderr, "labels vs grep: %s: %zu labels in both spellings: every unit holding one found, no unit without a spelling of it\n", source, checked);
+    cr_assert_gt(checked, 10);
+    teardown_all(an, &cu, ix);
 }
 
 TestSuite(recall, .timeout = 1200);
@@ -179,4 +300,13 @@ Test(recall, laws_equals_grep)
     char laws[4200];
     TH_LAWS_OR_SKIP(laws);
     recall(laws, 1000);
+}
+
+Test(recall, sample_labels_equal_grep) { labels(GZ_SAMPLE_DIR, 200); }
+
+Test(recall, laws_labels_equal_grep)
+{
+    char laws[4200];
+    TH_LAWS_OR_SKIP(laws);
+    labels(laws, 150);
 }
