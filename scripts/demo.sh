@@ -7,6 +7,11 @@ B=${1:-build}
 IX=${GAZETTE_INDEX:-demo-index}
 PORT=${PORT:-8080}
 BIND=${BIND:-127.0.0.1}
+# a demo index an older analyzer built cannot be searched: start it again
+if [ -d "$IX" ] && ! "$B/gazette" search --index "$IX" -n 1 x >/dev/null 2>&1; then
+    echo "== $IX was built by another version: rebuilding it"
+    rm -rf "$IX"
+fi
 echo "== indexing sample/ into $IX"
 "$B/gazette" index --index "$IX" --quiet sample || true
 "$B/gazette" stats --index "$IX" | head -5
