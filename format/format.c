@@ -191,6 +191,12 @@ void gz_pack(gz_buf *b, const uint32_t *v, size_t n)
     b->data[b->len] = 0;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define GZ_LE64(x) __builtin_bswap64(x)
+#else
+#define GZ_LE64(x) (x)
+#endif
+
 gz_status gz_unpack(gz_reader *r, uint32_t *v, size_t n)
 {
     if (r->status != GZ_OK || r->p >= r->end)
@@ -207,19 +213,23 @@ gz_status gz_unpack(gz_reader *r, uint32_t *v, size_t n)
     }
     const uint8_t *in = r->p;
     uint64_t mask = w == 32 ? 0xFFFFFFFFu : ((1u << w) - 1);
-    size_t bit = 0;
-    for (size_t i = 0; i < n; i++, bit += w) {
+    /* values whose 8-byte load stays inside the reader (the packed run is
+     * usually followed by more of the same block) take one unchecked load */
+    size_t avail = (size_t)(r->end - in), fast = avail >= 8 ? ((avail - 8) * 8) / w : 0, i = 0, bit = 0;
+    if (fast > n)
+        fast = n;
+    for (; i < fast; i++, bit += w) {
+        uint64_t word;
+        memcpy(&word, in + (bit >> 3), 8);
+        v[i] = (uint32_t)((GZ_LE64(word) >> (bit & 7)) & mask);
+    }
+    for (; i < n; i++, bit += w) {
         size_t byte = bit >> 3;
-        unsigned shift = bit & 7;
         /* read up to 8 bytes without passing the end of the packed data */
         uint64_t word = 0;
-        if (bytes - byte >= 8) {
-            word = gz_get64(in + byte);
-        } else {
-            for (size_t k = 0; k < bytes - byte; k++)
-                word |= (uint64_t)in[byte + k] << (8 * k);
-        }
-        v[i] = (uint32_t)((word >> shift) & mask);
+        for (size_t k = 0; k < 8 && byte + k < bytes; k++)
+            word |= (uint64_t)in[byte + k] << (8 * k);
+        v[i] = (uint32_t)((word >> (bit & 7)) & mask);
     }
     r->p += bytes;
     return GZ_OK;

@@ -340,9 +340,15 @@ typedef struct gz_post {
     uint32_t *blk_len, *blk_sum, *blk_xxh;
     const uint8_t *pos_data;   /* the current block's positions */
     uint32_t units[GZ_BLOCK], tfs[GZ_BLOCK], n, i;
-    bool pos_ready;
-    uint32_t *pos, *span, pos_cap; /* positions of the whole block */
+    bool pos_ready;                /* the block's position layout is read */
+    uint32_t *pos, *span, pos_cap; /* the block's positions: absolute for a
+                                    * rare term, else deltas as chunks are decoded */
     uint32_t *pos_start;           /* offset of unit i's positions */
+    uint32_t *chunk_at;            /* per chunk of GZ_BLOCK positions (then spans):
+                                    * its byte offset from pos_data */
+    uint8_t *chunk_done;           /* per chunk: decoded */
+    uint32_t n_chunks, chunk_cap;
+    uint32_t *upos, *uspan, upos_cap; /* the current unit's, absolute */
     uint32_t unit, tf;             /* current, unit == GZ_POST_END when done */
     bool small;                    /* a rare term, decoded whole at open */
     gz_status status;
@@ -353,6 +359,9 @@ void gz_post_fini(gz_post *p);
 /* Advance to the next unit / to the first unit >= target (never back). */
 gz_status gz_post_next(gz_post *p);
 gz_status gz_post_seek(gz_post *p, uint32_t target);
+/* To the first unit of the next block: the rest of this one, units[i..n)
+ * and tfs[i..n), can be taken whole before (GZ_EOF after the last). */
+gz_status gz_post_next_block(gz_post *p);
 /* Positions (and spans, all 1 unless the term has GZ_TERM_SPANS) of the
  * current unit; valid until the cursor moves. */
 gz_status gz_post_positions(gz_post *p, const uint32_t **pos, const uint32_t **span, uint32_t *n);

@@ -13,6 +13,9 @@ void gz_post_fini(gz_post *p)
     gz_free(p->blk_last);
     gz_free(p->pos);
     gz_free(p->pos_start);
+    gz_free(p->chunk_at);
+    gz_free(p->chunk_done);
+    gz_free(p->upos);
     memset(p, 0, sizeof *p);
 }
 
@@ -188,6 +191,17 @@ gz_status gz_post_next(gz_post *p)
     return load_block(p, p->block + 1);
 }
 
+gz_status gz_post_next_block(gz_post *p)
+{
+    if (p->unit == GZ_POST_END)
+        return GZ_EOF;
+    if (p->block + 1 >= p->n_blocks) {
+        p->unit = GZ_POST_END;
+        return GZ_EOF;
+    }
+    return load_block(p, p->block + 1);
+}
+
 gz_status gz_post_seek(gz_post *p, uint32_t target)
 {
     if (p->unit == GZ_POST_END || p->unit >= target)
@@ -230,7 +244,12 @@ gz_status gz_post_seek(gz_post *p, uint32_t target)
     return GZ_OK;
 }
 
-static gz_status decode_positions(gz_post *p)
+/* A block's positions are read lazily: entering them reads the layout (each
+ * unit's offset, each packed chunk's place, and checks they fill the block
+ * exactly); a unit's positions then decode only the chunks they lie in, so
+ * a phrase that seeks a few units of a common term's block decodes a few
+ * chunks, not the block. */
+static gz_status prepare_positions(gz_post *p)
 {
     uint32_t total = p->blk_sum[p->block];
     uint32_t sum = 0;
@@ -245,45 +264,65 @@ static gz_status decode_positions(gz_post *p)
             return p->status = GZ_NOMEM;
         p->pos = np;
         p->pos_cap = (uint32_t)need;
-        uint32_t *ps = gz_realloc(p->pos_start, (GZ_BLOCK + 1) * sizeof *ps);
-        if (!ps)
-            return p->status = GZ_NOMEM;
-        p->pos_start = ps;
     }
+    if (!p->pos_start && !(p->pos_start = gz_alloc((GZ_BLOCK + 1) * sizeof *p->pos_start)))
+        return p->status = GZ_NOMEM;
     p->span = p->pos + p->pos_cap;
-    const uint8_t *bend = p->base + p->blk_off[p->block] + p->blk_len[p->block];
-    gz_reader r = {p->pos_data, bend, GZ_OK};
-    for (uint32_t at = 0; at < total; at += GZ_BLOCK) {
-        uint32_t n = total - at < GZ_BLOCK ? total - at : GZ_BLOCK;
-        if (gz_unpack(&r, p->pos + at, n) != GZ_OK)
-            return corrupt(p);
-    }
-    if (p->flags & GZ_TERM_SPANS) {
-        for (uint32_t at = 0; at < total; at += GZ_BLOCK) {
-            uint32_t n = total - at < GZ_BLOCK ? total - at : GZ_BLOCK;
-            if (gz_unpack(&r, p->span + at, n) != GZ_OK)
-                return corrupt(p);
-        }
-        for (uint32_t k = 0; k < total; k++)
-            p->span[k] += 1;
-    } else {
-        for (uint32_t k = 0; k < total; k++)
-            p->span[k] = 1;
-    }
-    if (r.p != r.end)
-        return corrupt(p);
-    /* deltas -> absolute, per unit */
     uint32_t k = 0;
     for (uint32_t i = 0; i < p->n; i++) {
         p->pos_start[i] = k;
-        uint32_t prev = 0;
-        for (uint32_t j = 0; j < p->tfs[i]; j++, k++) {
-            prev += p->pos[k];
-            p->pos[k] = prev;
-        }
+        k += p->tfs[i];
     }
     p->pos_start[p->n] = k;
+    /* the chunks: positions, then (with spans) spans, each a width byte
+     * and its packed values */
+    uint32_t per = (total + GZ_BLOCK - 1) / GZ_BLOCK, n_chunks = per * ((p->flags & GZ_TERM_SPANS) ? 2 : 1);
+    if (n_chunks > p->chunk_cap) {
+        uint32_t *at = gz_realloc(p->chunk_at, n_chunks * sizeof *at);
+        if (!at)
+            return p->status = GZ_NOMEM;
+        p->chunk_at = at;
+        uint8_t *done = gz_realloc(p->chunk_done, n_chunks);
+        if (!done)
+            return p->status = GZ_NOMEM;
+        p->chunk_done = done;
+        p->chunk_cap = n_chunks;
+    }
+    const uint8_t *bend = p->base + p->blk_off[p->block] + p->blk_len[p->block], *c = p->pos_data;
+    for (uint32_t ch = 0; ch < n_chunks; ch++) {
+        uint32_t at = (ch % per) * GZ_BLOCK, n = total - at < GZ_BLOCK ? total - at : GZ_BLOCK;
+        if (c >= bend || *c > 32)
+            return corrupt(p);
+        size_t bytes = 1 + ((size_t)n * *c + 7) / 8;
+        if ((size_t)(bend - c) < bytes)
+            return corrupt(p);
+        p->chunk_at[ch] = (uint32_t)(c - p->pos_data);
+        p->chunk_done[ch] = 0;
+        c += bytes;
+    }
+    if (c != bend)
+        return corrupt(p);
+    p->n_chunks = per;
     p->pos_ready = true;
+    return GZ_OK;
+}
+
+/* Decodes chunk ch of the positions (and of the spans) if not yet done. */
+static gz_status decode_chunk(gz_post *p, uint32_t ch)
+{
+    if (p->chunk_done[ch])
+        return GZ_OK;
+    uint32_t total = p->blk_sum[p->block], at = ch * GZ_BLOCK, n = total - at < GZ_BLOCK ? total - at : GZ_BLOCK;
+    const uint8_t *bend = p->base + p->blk_off[p->block] + p->blk_len[p->block];
+    gz_reader r = {p->pos_data + p->chunk_at[ch], bend, GZ_OK};
+    if (gz_unpack(&r, p->pos + at, n) != GZ_OK)
+        return corrupt(p);
+    if (p->flags & GZ_TERM_SPANS) {
+        r = (gz_reader){p->pos_data + p->chunk_at[p->n_chunks + ch], bend, GZ_OK};
+        if (gz_unpack(&r, p->span + at, n) != GZ_OK)
+            return corrupt(p);
+    }
+    p->chunk_done[ch] = 1;
     return GZ_OK;
 }
 
@@ -291,13 +330,35 @@ gz_status gz_post_positions(gz_post *p, const uint32_t **pos, const uint32_t **s
 {
     if (p->unit == GZ_POST_END || (p->flags & GZ_TERM_NOPOS))
         return GZ_INVALID;
-    if (!p->pos_ready) {
-        gz_status st = decode_positions(p);
-        if (st != GZ_OK)
-            return st;
+    if (p->small) { /* decoded whole, absolute, at open */
+        *pos = p->pos + p->pos_start[p->i];
+        *span = p->span + p->pos_start[p->i];
+        *n = p->tfs[p->i];
+        return GZ_OK;
     }
-    *pos = p->pos + p->pos_start[p->i];
-    *span = p->span + p->pos_start[p->i];
-    *n = p->tfs[p->i];
+    gz_status st;
+    if (!p->pos_ready && (st = prepare_positions(p)) != GZ_OK)
+        return st;
+    uint32_t s = p->pos_start[p->i], tf = p->tfs[p->i];
+    for (uint32_t ch = s / GZ_BLOCK; ch <= (s + tf - 1) / GZ_BLOCK; ch++)
+        if ((st = decode_chunk(p, ch)) != GZ_OK)
+            return st;
+    if (tf > p->upos_cap) {
+        uint32_t *u = gz_realloc(p->upos, 2 * (size_t)tf * sizeof *u);
+        if (!u)
+            return p->status = GZ_NOMEM;
+        p->upos = u;
+        p->upos_cap = tf;
+    }
+    p->uspan = p->upos + p->upos_cap;
+    uint32_t prev = 0;
+    for (uint32_t j = 0; j < tf; j++) {
+        prev += p->pos[s + j];
+        p->upos[j] = prev;
+        p->uspan[j] = (p->flags & GZ_TERM_SPANS) ? p->span[s + j] + 1 : 1;
+    }
+    *pos = p->upos;
+    *span = p->uspan;
+    *n = tf;
     return GZ_OK;
 }

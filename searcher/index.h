@@ -44,7 +44,17 @@ typedef struct ulist {
 } ulist;
 
 void ul_fini(ulist *l);
-gz_status ul_push(ulist *l, uint32_t unit, uint32_t tf);
+/* Room for n units in all. */
+gz_status ul_reserve(ulist *l, size_t n);
+static inline gz_status ul_push(ulist *l, uint32_t unit, uint32_t tf)
+{
+    if (l->n == l->cap && ul_reserve(l, l->n + 1) != GZ_OK)
+        return GZ_NOMEM;
+    l->unit[l->n] = unit;
+    l->tf[l->n] = tf;
+    l->n++;
+    return GZ_OK;
+}
 /* Index of the first unit >= unit in l (l->n if none). */
 size_t ul_lower(const ulist *l, uint32_t unit);
 

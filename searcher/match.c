@@ -16,23 +16,22 @@ void ul_fini(ulist *l)
     memset(l, 0, sizeof *l);
 }
 
-gz_status ul_push(ulist *l, uint32_t unit, uint32_t tf)
+gz_status ul_reserve(ulist *l, size_t n)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 256;
-        uint32_t *u = gz_realloc(l->unit, cap * sizeof *u);
-        if (!u)
-            return GZ_NOMEM;
-        l->unit = u;
-        uint32_t *t = gz_realloc(l->tf, cap * sizeof *t);
-        if (!t)
-            return GZ_NOMEM;
-        l->tf = t;
-        l->cap = cap;
-    }
-    l->unit[l->n] = unit;
-    l->tf[l->n] = tf;
-    l->n++;
+    if (n <= l->cap)
+        return GZ_OK;
+    size_t cap = l->cap ? l->cap * 2 : 256;
+    if (cap < n)
+        cap = n;
+    uint32_t *u = gz_realloc(l->unit, cap * sizeof *u);
+    if (!u)
+        return GZ_NOMEM;
+    l->unit = u;
+    uint32_t *t = gz_realloc(l->tf, cap * sizeof *t);
+    if (!t)
+        return GZ_NOMEM;
+    l->tf = t;
+    l->cap = cap;
     return GZ_OK;
 }
 
@@ -225,15 +224,20 @@ static uint32_t advance(const q_elem *q, uint32_t span)
 
 /* One term standing alone: its postings are the matches, and its tf the
  * count, with no positions to decode. */
-static gz_status match_single(gz_post *p, ulist *out)
+static gz_status match_single(gz_post *p, uint64_t df, ulist *out)
 {
-    gz_status st = GZ_OK;
+    gz_status st = ul_reserve(out, out->n + df);
     while (st == GZ_OK && p->unit != GZ_POST_END) {
-        if ((st = ul_push(out, p->unit, p->tf)) == GZ_OK) {
-            st = gz_post_next(p);
-            if (st == GZ_EOF)
-                st = GZ_OK;
-        }
+        /* the rest of the block at once */
+        size_t k = p->n - p->i;
+        if ((st = ul_reserve(out, out->n + k)) != GZ_OK)
+            break;
+        memcpy(out->unit + out->n, p->units + p->i, k * sizeof *out->unit);
+        memcpy(out->tf + out->n, p->tfs + p->i, k * sizeof *out->tf);
+        out->n += k;
+        st = gz_post_next_block(p);
+        if (st == GZ_EOF)
+            st = GZ_OK;
     }
     return st;
 }
@@ -385,7 +389,7 @@ static gz_status match_variant(const gz_segment *seg, const q_variant *v, ulist 
     if (st != GZ_OK || vs.empty)
         goto done;
     if (v->n == 1 && el[0].n_alt == 1) {
-        st = match_single(&el[0].alt[0], out);
+        st = match_single(&el[0].alt[0], el[0].df, out);
         goto done;
     }
     size_t drive = vs.drive;

@@ -31,9 +31,9 @@ static uint32_t next32(void)
 
 Test(codec, pack_roundtrips_at_block_boundaries)
 {
-    const size_t lens[] = {0, 1, GZ_BLOCK - 1, GZ_BLOCK};
+    const size_t lens[] = {0, 1, 2, 7, 8, 9, GZ_BLOCK - 1, GZ_BLOCK};
     for (unsigned width = 0; width <= 32; width++)
-        for (size_t li = 0; li < 4; li++) {
+        for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
             uint32_t v[GZ_BLOCK], got[GZ_BLOCK];
             size_t n = lens[li];
             for (size_t i = 0; i < n; i++)
@@ -45,6 +45,16 @@ Test(codec, pack_roundtrips_at_block_boundaries)
             cr_assert_eq(gz_unpack(&r, got, n), GZ_OK);
             cr_assert(r.p == r.end, "width %u n %zu: %zu bytes left", width, n, (size_t)(r.end - r.p));
             cr_assert(n == 0 || memcmp(v, got, n * sizeof *v) == 0, "width %u n %zu", width, n);
+            /* followed by more bytes (as inside a block): the same values,
+             * and the reader stops at the run's end */
+            size_t packed = b.len;
+            gz_buf_put(&b, "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 12);
+            gz_reader t = {(const uint8_t *)b.data, (const uint8_t *)b.data + b.len, GZ_OK};
+            memset(got, 0xAB, sizeof got);
+            cr_assert_eq(gz_unpack(&t, got, n), GZ_OK);
+            cr_assert(t.p == (const uint8_t *)b.data + packed, "width %u n %zu: stopped elsewhere", width, n);
+            cr_assert(n == 0 || memcmp(v, got, n * sizeof *v) == 0, "width %u n %zu, bytes after", width, n);
+            b.len = packed;
             /* one byte short is corrupt */
             if (b.len > 1) {
                 gz_reader s = {(const uint8_t *)b.data, (const uint8_t *)b.data + b.len - 1, GZ_OK};
