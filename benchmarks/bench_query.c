@@ -7,7 +7,8 @@
  * reference the pruning must equal: the bench checks it does), and the full
  * JSON answer (facets over every match, snippets of the ten). `scored` is
  * the fraction of the exhaustive full scorings the pruning still did.
- * Usage: bench_query --index DIR [--n 200] [--class word|and2|phrase|question|article]. */
+ * Usage: bench_query --index DIR [--n 200] [--class word|and2|phrase|question|article]
+ * [--slowest K: print each class's K slowest queries on stderr]. */
 #include "format/format.h"
 #include "searcher/searcher.h"
 #include "bench_util.h"
@@ -34,7 +35,7 @@ static size_t han_run(const char *text, size_t len, size_t chars, char *out)
 int main(int argc, char **argv)
 {
     const char *dir = NULL, *only = NULL;
-    int n = 200;
+    int n = 200, slowest = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--index") == 0 && i + 1 < argc)
             dir = argv[++i];
@@ -42,6 +43,8 @@ int main(int argc, char **argv)
             n = atoi(argv[++i]);
         else if (strcmp(argv[i], "--class") == 0 && i + 1 < argc)
             only = argv[++i];
+        else if (strcmp(argv[i], "--slowest") == 0 && i + 1 < argc)
+            slowest = atoi(argv[++i]);
     }
     if (!dir) {
         fprintf(stderr, "usage: bench_query --index DIR [--n 200]\n");
@@ -96,6 +99,7 @@ int main(int argc, char **argv)
     int mismatches = 0;
     for (int c = 0; c < 5; c++) {
         char q[512];
+        char(*qs)[512] = slowest ? calloc((size_t)n, 512) : NULL;
         size_t scored = 0, scored_exh = 0;
         if (only && strcmp(only, classes[c]) != 0)
             continue;
@@ -117,6 +121,8 @@ int main(int argc, char **argv)
             }
             int ambiguous;
             sr_request rq = {.query = q, .n = 10};
+            if (qs)
+                memcpy(qs[i], q, sizeof q);
             sr_top top, exh;
             if (i == 0) { /* warm the caches */
                 out.len = 0;
@@ -158,6 +164,20 @@ int main(int argc, char **argv)
             sr_top_fini(&top);
             sr_top_fini(&exh);
         }
+        for (int k = 0; qs && k < slowest; k++) { /* the slowest top-10 queries */
+            int w = 0;
+            for (int i = 1; i < n; i++)
+                if (t_top[i] > t_top[w])
+                    w = i;
+            if (t_top[w] < 0)
+                break;
+            fprintf(stderr, "# slowest %s: %.3f ms  %s\n", classes[c], t_top[w], qs[w]);
+            t_top[w] = -t_top[w] - 1; /* marked; restored below */
+        }
+        for (int i = 0; qs && i < n; i++)
+            if (t_top[i] < 0)
+                t_top[i] = -t_top[i] - 1;
+        free(qs);
         double p50, p99, e50, e99, j50, j99;
         bu_percentiles(t_top, (size_t)n, &p50, &p99);
         bu_percentiles(t_exh, (size_t)n, &e50, &e99);

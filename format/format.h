@@ -341,12 +341,10 @@ typedef struct gz_post {
     const uint8_t *pos_data;   /* the current block's positions */
     uint32_t units[GZ_BLOCK], tfs[GZ_BLOCK], n, i;
     bool pos_ready;                /* the block's position layout is read */
-    uint32_t *pos, *span, pos_cap; /* the block's positions: absolute for a
-                                    * rare term, else deltas as chunks are decoded */
+    uint32_t *pos, *span, pos_cap; /* a rare term's positions, decoded at open */
     uint32_t *pos_start;           /* offset of unit i's positions */
     uint32_t *chunk_at;            /* per chunk of GZ_BLOCK positions (then spans):
                                     * its byte offset from pos_data */
-    uint8_t *chunk_done;           /* per chunk: decoded */
     uint32_t n_chunks, chunk_cap;
     uint32_t *upos, *uspan, upos_cap; /* the current unit's, absolute */
     uint32_t unit, tf;             /* current, unit == GZ_POST_END when done */

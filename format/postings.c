@@ -14,7 +14,6 @@ void gz_post_fini(gz_post *p)
     gz_free(p->pos);
     gz_free(p->pos_start);
     gz_free(p->chunk_at);
-    gz_free(p->chunk_done);
     gz_free(p->upos);
     memset(p, 0, sizeof *p);
 }
@@ -246,9 +245,9 @@ gz_status gz_post_seek(gz_post *p, uint32_t target)
 
 /* A block's positions are read lazily: entering them reads the layout (each
  * unit's offset, each packed chunk's place, and checks they fill the block
- * exactly); a unit's positions then decode only the chunks they lie in, so
- * a phrase that seeks a few units of a common term's block decodes a few
- * chunks, not the block. */
+ * exactly); a unit's positions are then read alone, each where its chunk's
+ * fixed width puts it, so a phrase that seeks a few units of a common
+ * term's block reads a few values, not the block. */
 static gz_status prepare_positions(gz_post *p)
 {
     uint32_t total = p->blk_sum[p->block];
@@ -257,17 +256,8 @@ static gz_status prepare_positions(gz_post *p)
         sum += p->tfs[i];
     if (sum != total)
         return corrupt(p);
-    size_t need = (size_t)total + GZ_BLOCK;
-    if (need > p->pos_cap) {
-        uint32_t *np = gz_realloc(p->pos, 2 * need * sizeof *np);
-        if (!np)
-            return p->status = GZ_NOMEM;
-        p->pos = np;
-        p->pos_cap = (uint32_t)need;
-    }
     if (!p->pos_start && !(p->pos_start = gz_alloc((GZ_BLOCK + 1) * sizeof *p->pos_start)))
         return p->status = GZ_NOMEM;
-    p->span = p->pos + p->pos_cap;
     uint32_t k = 0;
     for (uint32_t i = 0; i < p->n; i++) {
         p->pos_start[i] = k;
@@ -282,10 +272,6 @@ static gz_status prepare_positions(gz_post *p)
         if (!at)
             return p->status = GZ_NOMEM;
         p->chunk_at = at;
-        uint8_t *done = gz_realloc(p->chunk_done, n_chunks);
-        if (!done)
-            return p->status = GZ_NOMEM;
-        p->chunk_done = done;
         p->chunk_cap = n_chunks;
     }
     const uint8_t *bend = p->base + p->blk_off[p->block] + p->blk_len[p->block], *c = p->pos_data;
@@ -297,7 +283,6 @@ static gz_status prepare_positions(gz_post *p)
         if ((size_t)(bend - c) < bytes)
             return corrupt(p);
         p->chunk_at[ch] = (uint32_t)(c - p->pos_data);
-        p->chunk_done[ch] = 0;
         c += bytes;
     }
     if (c != bend)
@@ -307,23 +292,23 @@ static gz_status prepare_positions(gz_post *p)
     return GZ_OK;
 }
 
-/* Decodes chunk ch of the positions (and of the spans) if not yet done. */
-static gz_status decode_chunk(gz_post *p, uint32_t ch)
+/* Value k of the packed chunk at c (its width byte first): a fixed width
+ * puts it at bit k * width, so one value reads without the others. */
+static inline uint32_t packed_at(const uint8_t *c, const uint8_t *end, uint32_t k)
 {
-    if (p->chunk_done[ch])
-        return GZ_OK;
-    uint32_t total = p->blk_sum[p->block], at = ch * GZ_BLOCK, n = total - at < GZ_BLOCK ? total - at : GZ_BLOCK;
-    const uint8_t *bend = p->base + p->blk_off[p->block] + p->blk_len[p->block];
-    gz_reader r = {p->pos_data + p->chunk_at[ch], bend, GZ_OK};
-    if (gz_unpack(&r, p->pos + at, n) != GZ_OK)
-        return corrupt(p);
-    if (p->flags & GZ_TERM_SPANS) {
-        r = (gz_reader){p->pos_data + p->chunk_at[p->n_chunks + ch], bend, GZ_OK};
-        if (gz_unpack(&r, p->span + at, n) != GZ_OK)
-            return corrupt(p);
+    unsigned w = c[0];
+    if (!w)
+        return 0;
+    size_t bit = (size_t)k * w;
+    const uint8_t *at = c + 1 + (bit >> 3);
+    uint64_t word = 0;
+    if (end - at >= 8) {
+        word = gz_get64(at);
+    } else {
+        for (ptrdiff_t i = 0; i < end - at; i++)
+            word |= (uint64_t)at[i] << (8 * i);
     }
-    p->chunk_done[ch] = 1;
-    return GZ_OK;
+    return (uint32_t)((word >> (bit & 7)) & (w == 32 ? 0xFFFFFFFFu : ((1u << w) - 1)));
 }
 
 gz_status gz_post_positions(gz_post *p, const uint32_t **pos, const uint32_t **span, uint32_t *n)
@@ -340,9 +325,6 @@ gz_status gz_post_positions(gz_post *p, const uint32_t **pos, const uint32_t **s
     if (!p->pos_ready && (st = prepare_positions(p)) != GZ_OK)
         return st;
     uint32_t s = p->pos_start[p->i], tf = p->tfs[p->i];
-    for (uint32_t ch = s / GZ_BLOCK; ch <= (s + tf - 1) / GZ_BLOCK; ch++)
-        if ((st = decode_chunk(p, ch)) != GZ_OK)
-            return st;
     if (tf > p->upos_cap) {
         uint32_t *u = gz_realloc(p->upos, 2 * (size_t)tf * sizeof *u);
         if (!u)
@@ -351,11 +333,16 @@ gz_status gz_post_positions(gz_post *p, const uint32_t **pos, const uint32_t **s
         p->upos_cap = tf;
     }
     p->uspan = p->upos + p->upos_cap;
+    /* only this unit's values: each read where its chunk's width puts it */
+    const uint8_t *bend = p->base + p->blk_off[p->block] + p->blk_len[p->block];
     uint32_t prev = 0;
     for (uint32_t j = 0; j < tf; j++) {
-        prev += p->pos[s + j];
+        uint32_t at = s + j, ch = at / GZ_BLOCK;
+        prev += packed_at(p->pos_data + p->chunk_at[ch], bend, at % GZ_BLOCK);
         p->upos[j] = prev;
-        p->uspan[j] = (p->flags & GZ_TERM_SPANS) ? p->span[s + j] + 1 : 1;
+        p->uspan[j] = (p->flags & GZ_TERM_SPANS)
+                          ? packed_at(p->pos_data + p->chunk_at[p->n_chunks + ch], bend, at % GZ_BLOCK) + 1
+                          : 1;
     }
     *pos = p->upos;
     *span = p->uspan;
