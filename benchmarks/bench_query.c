@@ -91,7 +91,7 @@ int main(int argc, char **argv)
     static const char *const qw[] = {"什么", "如何", "是否", "哪些"};
     printf("# index %s: %d queries a class, top-10, warm\n", dir, n);
     printf("class\ttop10_p50_ms\ttop10_p99_ms\texhaustive_p50_ms\texhaustive_p99_ms\tx_exhaustive_p50\t"
-           "json_p50_ms\tjson_p99_ms\tscored\n");
+           "json_p50_ms\tjson_p99_ms\tscored\tblocks_skipped\n");
     double *t_top = malloc(sizeof(double) * (size_t)n), *t_exh = malloc(sizeof(double) * (size_t)n),
            *t_json = malloc(sizeof(double) * (size_t)n);
     gz_buf out;
@@ -100,7 +100,7 @@ int main(int argc, char **argv)
     for (int c = 0; c < 5; c++) {
         char q[512];
         char(*qs)[512] = slowest ? calloc((size_t)n, 512) : NULL;
-        size_t scored = 0, scored_exh = 0;
+        size_t scored = 0, scored_exh = 0, blocks = 0, skipped = 0;
         if (only && strcmp(only, classes[c]) != 0)
             continue;
         for (int i = 0; i < n; i++) {
@@ -160,6 +160,8 @@ int main(int argc, char **argv)
                     fprintf(stderr, "bench_query: pruned top-10 differs from exhaustive for %s\n", q);
                 scored += top.scored;
                 scored_exh += exh.scored;
+                blocks += top.blocks;
+                skipped += top.skipped;
             }
             sr_top_fini(&top);
             sr_top_fini(&exh);
@@ -182,8 +184,9 @@ int main(int argc, char **argv)
         bu_percentiles(t_top, (size_t)n, &p50, &p99);
         bu_percentiles(t_exh, (size_t)n, &e50, &e99);
         bu_percentiles(t_json, (size_t)n, &j50, &j99);
-        printf("%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.2f\t%.3f\t%.3f\t%.3f\n", classes[c], p50, p99, e50, e99,
-               p50 > 0 ? e50 / p50 : 0, j50, j99, scored_exh ? (double)scored / (double)scored_exh : 1.0);
+        printf("%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.2f\t%.3f\t%.3f\t%.3f\t%.3f\n", classes[c], p50, p99, e50, e99,
+               p50 > 0 ? e50 / p50 : 0, j50, j99, scored_exh ? (double)scored / (double)scored_exh : 1.0,
+               blocks ? (double)skipped / (double)blocks : 0.0);
     }
     if (mismatches)
         printf("# %d queries: pruned top-10 differs from exhaustive\n", mismatches);

@@ -688,6 +688,7 @@ typedef struct run_out {
     size_t n_hits;
     size_t total;   /* live matching units */
     size_t scored;  /* units scored in full */
+    size_t blocks, skipped; /* direct path: postings blocks met, skipped undecoded */
 } run_out;
 
 /* The final score from its parts; the bound uses the same expression with
@@ -695,6 +696,498 @@ typedef struct run_out {
 static double combine(double cheap, double costly, double qf, double am, double add)
 {
     return (cheap + costly) * qf * am + add;
+}
+
+/* Scoring state of one run: the query's constants, the per-segment cursors
+ * of the costly parts, and the page being kept. */
+typedef struct scorer {
+    sr_index *ix;
+    const q_plan *plan;
+    const run_opts *o;
+    run_out *r;
+    size_t n_leaf;
+    double *idf, *pidf;
+    int64_t *label_num;
+    int any_label;
+    /* per unit, filled by the caller: each positive leaf's tf there (0:
+     * absent), and whether the unit's document title holds it */
+    uint32_t *tf;
+    uint8_t *title;
+    /* costly parts, per segment */
+    word_cursors wc;
+    size_t *pl, *n_at;
+    const uint32_t **at;
+    sr_matcher **mt;
+    /* the page */
+    hit *hits;
+    size_t n_hits, cap;
+    int keep_all;
+} scorer;
+
+static gz_status scorer_init(scorer *sc, sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r,
+                             const double *df)
+{
+    size_t n = plan->n_leaf;
+    memset(sc, 0, sizeof *sc);
+    sc->ix = ix, sc->plan = plan, sc->o = o, sc->r = r, sc->n_leaf = n;
+    sc->idf = gz_calloc(2 * n + 1, sizeof *sc->idf);
+    sc->label_num = gz_calloc(n + 1, sizeof *sc->label_num);
+    sc->tf = gz_calloc(n + 1, sizeof *sc->tf);
+    sc->title = gz_calloc(n + 1, 1);
+    sc->pl = gz_calloc(2 * n + 1, sizeof *sc->pl);
+    sc->at = gz_calloc(n + 1, sizeof *sc->at);
+    sc->mt = gz_calloc(n + 1, sizeof *sc->mt);
+    if (!sc->idf || !sc->label_num || !sc->tf || !sc->title || !sc->pl || !sc->at || !sc->mt)
+        return GZ_NOMEM;
+    sc->pidf = sc->idf + n;
+    sc->n_at = sc->pl + n;
+    for (size_t l = 0; l < n; l++) {
+        sc->idf[l] = log(1 + ((double)ix->n_units - df[l] + 0.5) / (df[l] + 0.5));
+        if (!leaf_article_number(plan->leaf[l].text, &sc->label_num[l]))
+            sc->label_num[l] = -1;
+        sc->any_label |= sc->label_num[l] >= 0 && plan->leaf[l].positive;
+    }
+    sc->keep_all = o->want == 0;
+    return sc->keep_all ? GZ_OK : gz_grow(&sc->hits, &sc->cap, o->want, sizeof *sc->hits, 16);
+}
+
+static void scorer_fini(scorer *sc);
+
+/* Hands the page to the run's output if st is GZ_OK; frees the rest. */
+static gz_status scorer_finish(scorer *sc, gz_status st)
+{
+    if (st == GZ_OK) {
+        sc->r->hits = sc->hits;
+        sc->r->n_hits = sc->n_hits;
+        sc->hits = NULL;
+    }
+    scorer_fini(sc);
+    return st;
+}
+
+static void scorer_segment_begin(scorer *sc) { wc_init(&sc->wc, sc->plan); }
+
+static void scorer_segment_end(scorer *sc)
+{
+    wc_fini(&sc->wc);
+    for (size_t l = 0; sc->mt && l < sc->n_leaf; l++) {
+        sr_matcher_close(sc->mt[l]);
+        sc->mt[l] = NULL;
+    }
+}
+
+static void scorer_fini(scorer *sc)
+{
+    scorer_segment_end(sc);
+    gz_free(sc->idf);
+    gz_free(sc->label_num);
+    gz_free(sc->tf);
+    gz_free(sc->title);
+    gz_free(sc->pl);
+    gz_free(sc->at);
+    gz_free(sc->mt);
+    gz_free(sc->hits);
+}
+
+/* The page is full and x cannot enter it (x comes after everything in it,
+ * so a tie loses). */
+static int cannot_enter(const scorer *sc, const hit *x)
+{
+    return !sc->keep_all && sc->o->prune && sc->n_hits == sc->o->want && sc->o->cmp(x, &sc->hits[0]) >= 0;
+}
+
+/* Scores live unit u of segment s (document doc) from sc->tf and
+ * sc->title, with the any-word factor am and bonus add, and offers it to
+ * the page: the cheap parts first, the costly ones only if the bound lets
+ * the unit in. */
+static gz_status score_unit(scorer *sc, size_t s, uint32_t u, uint32_t doc, double am, double add)
+{
+    const q_plan *plan = sc->plan;
+    const sr_segtab *t = &sc->ix->tab[s];
+    const gz_segment *seg = sc->ix->snap->seg[s];
+    size_t n_leaf = sc->n_leaf;
+    /* the unit's number, only when a word is an article label */
+    gz_unitinfo ui = {0};
+    int have_ui = 0;
+    if (sc->any_label && t->kind[u] == GZ_KIND_ARTICLE) {
+        if (gz_segment_unit(seg, u, &ui) != GZ_OK)
+            return GZ_OK;
+        have_ui = 1;
+    }
+    /* the cheap parts, and the bounds of the costly ones */
+    double cheap = 0, costly_max = 0, len = t->len[u];
+    size_t matched = 0, n_pl = 0;
+    for (size_t l = 0; l < n_leaf; l++) {
+        if (!plan->leaf[l].positive)
+            continue;
+        if (sc->tf[l]) {
+            cheap += bm25(sc->idf[l], sc->tf[l], len, sc->ix->avg_len);
+            matched++;
+            if (have_ui && sc->label_num[l] >= 0 && sc->label_num[l] == ui.number)
+                cheap += W_LABEL * sc->idf[l];
+            costly_max += W_WORD * sc->idf[l] * (BM25_K1 + 1) * (double)plan->leaf[l].n_words;
+            sc->pl[n_pl] = l;
+            sc->pidf[n_pl++] = sc->idf[l];
+        }
+        /* the document's title line holds the word too */
+        if (sc->title[l])
+            cheap += W_TITLE * sc->idf[l];
+    }
+    for (size_t k = 0; k + 1 < n_pl; k++)
+        costly_max += W_PROX * (sc->pidf[k] < sc->pidf[k + 1] ? sc->pidf[k] : sc->pidf[k + 1]);
+    double qf = plan->question && n_leaf ? (1.0 + (double)matched) / (1.0 + (double)n_leaf) : 1.0;
+    hit h = {0, (uint32_t)s, u, doc, t->date[doc], {UINT32_MAX, UINT32_MAX}, 1, t->kind[u]};
+    h.score = combine(cheap, costly_max, qf, am, add);
+    if (cannot_enter(sc, &h))
+        return GZ_OK; /* whatever the costly parts give */
+    /* the costly parts: whole words (3+ characters) as ICU segments them,
+     * cursors opened once per segment and moving forward */
+    double costly = 0;
+    uint32_t words = 1;
+    for (size_t k = 0; k < n_pl; k++) {
+        size_t l = sc->pl[k];
+        if (plan->leaf[l].n_words && !have_ui) {
+            if (gz_segment_unit(seg, u, &ui) != GZ_OK)
+                break;
+            have_ui = 1;
+        }
+        if (have_ui && ui.words)
+            words = ui.words;
+        for (size_t w = 0; w < plan->leaf[l].n_words; w++) {
+            gz_post *p = word_cursor(&sc->wc, seg, plan, l, w);
+            if (p && gz_post_seek(p, u) == GZ_OK && p->unit == u)
+                costly += W_WORD * bm25(sc->idf[l], p->tf, words, 8);
+        }
+    }
+    if (n_pl > 1) {
+        /* where each word occurs: its matcher, opened once per segment */
+        gz_status st = GZ_OK;
+        for (size_t k = 0; k < n_pl && st == GZ_OK; k++) {
+            size_t l = sc->pl[k];
+            if (!sc->mt[l])
+                st = sr_matcher_open(seg, &plan->leaf[l], &sc->mt[l]);
+            if (st == GZ_OK)
+                st = sr_matcher_starts(sc->mt[l], u, &sc->at[k], &sc->n_at[k]);
+        }
+        if (st != GZ_OK)
+            return st;
+        costly += proximity(sc->at, sc->n_at, sc->pidf, n_pl);
+    }
+    h.score = combine(cheap, costly, qf, am, add);
+    sc->r->scored++;
+    if (sc->keep_all) {
+        if (gz_grow(&sc->hits, &sc->cap, sc->n_hits + 1, sizeof *sc->hits, 256) != GZ_OK)
+            return GZ_NOMEM;
+        sc->hits[sc->n_hits++] = h;
+    } else {
+        heap_offer(sc->hits, &sc->n_hits, sc->o->want, &h, sc->o->cmp);
+    }
+    return GZ_OK;
+}
+
+static void count_facets(const run_opts *o, const sr_segtab *t, uint32_t u, uint32_t doc)
+{
+    if (!o->year_n)
+        return;
+    if (t->year[doc])
+        o->year_n[t->year[doc] % 10000]++;
+    o->iss_n[t->issuer[doc]]++;
+    o->kind_n[t->kind[u]]++;
+}
+
+/* Every unit the root matches in segment s, from the leaves' match lists. */
+static gz_status score_lists(scorer *sc, size_t s, seg_eval *se, gz_buf *scratch)
+{
+    const q_plan *plan = sc->plan;
+    size_t n_leaf = sc->n_leaf;
+    const sr_segtab *t = &sc->ix->tab[s];
+    ulist evaluated = {0};
+    const ulist *res = &evaluated;
+    gz_status st = GZ_OK;
+    if (plan->root->type == Q_TEXT)
+        res = &se->leaf[plan->root->leaf]; /* no copy of a lone word's list */
+    else
+        st = eval(se, plan->root, &evaluated, scratch, sc->ix->an);
+    size_t *cur = gz_calloc(2 * n_leaf + 1, sizeof *cur), *tcur = cur ? cur + n_leaf : NULL;
+    if (!cur)
+        st = GZ_NOMEM;
+    uint32_t cur_doc = UINT32_MAX, first_unit = 0;
+    double am = 1, add = 0;
+    for (size_t i = 0; st == GZ_OK && i < res->n; i++) {
+        uint32_t u = res->unit[i], doc = t->doc[u];
+        if (gz_bit(se->deleted, doc))
+            continue;
+        if (doc != cur_doc) {
+            cur_doc = doc;
+            first_unit = t->first_unit[doc];
+            am = 1, add = 0;
+            if (plan->any_word) {
+                /* how many of the words the unit's document holds */
+                size_t in_doc = 0, pos = 0;
+                for (size_t l = 0; l < n_leaf; l++) {
+                    if (!plan->leaf[l].positive)
+                        continue;
+                    pos++;
+                    const ulist *ll = &se->leaf[l];
+                    size_t lo = ul_lower(ll, first_unit);
+                    in_doc += lo < ll->n && ll->unit[lo] < first_unit + t->n_units[doc];
+                }
+                am = 1.0 + 4.0 * (double)in_doc / (double)(pos ? pos : 1);
+                if (in_doc == pos)
+                    add = 100.0; /* documents with every word above the rest */
+            }
+        }
+        sc->r->total++;
+        count_facets(sc->o, t, u, doc);
+        for (size_t l = 0; l < n_leaf; l++) {
+            sc->tf[l] = 0;
+            sc->title[l] = 0;
+            if (!plan->leaf[l].positive)
+                continue;
+            /* the units come in order: each leaf's list is walked once */
+            const ulist *ll = &se->leaf[l];
+            while (cur[l] < ll->n && ll->unit[cur[l]] < u)
+                cur[l]++;
+            if (cur[l] < ll->n && ll->unit[cur[l]] == u)
+                sc->tf[l] = ll->tf[cur[l]];
+            while (tcur[l] < ll->n && ll->unit[tcur[l]] < first_unit)
+                tcur[l]++;
+            sc->title[l] = tcur[l] < ll->n && ll->unit[tcur[l]] == first_unit;
+        }
+        st = score_unit(sc, s, u, doc, am, add);
+    }
+    gz_free(cur);
+    ul_fini(&evaluated);
+    return st;
+}
+
+/* ------------------------------------------- direct path (dynamic pruning) */
+
+/* A leaf that is one exact term: its postings are its matches, its
+ * dictionary df the number of units holding it. */
+static int direct_leaf(const q_leaf *lf)
+{
+    return lf->positive && lf->n_v == 1 && lf->v[0].n == 1 && !lf->v[0].e[0].prefix;
+}
+
+/* The page only (no facets), by relevance, of a word or an AND of words
+ * that are each one exact term: then nothing needs every match listed. */
+static int direct_plan(const q_plan *plan, const run_opts *o)
+{
+    if (!o->prune || !o->want || o->year_n || !plan->root || plan->question || plan->any_word || !plan->n_leaf)
+        return 0;
+    const q_node *n = plan->root;
+    if (n->type == Q_TEXT)
+        return plan->n_leaf == 1 && direct_leaf(&plan->leaf[0]);
+    if (n->type != Q_AND || n->n_kid != plan->n_leaf)
+        return 0;
+    for (size_t k = 0; k < n->n_kid; k++)
+        if (n->kid[k]->type != Q_TEXT || !direct_leaf(&plan->leaf[n->kid[k]->leaf]))
+            return 0;
+    return 1;
+}
+
+/* Whether a document's title unit holds a term: a cursor that only moves
+ * forward, asked for documents in order, remembering the last answer. */
+typedef struct title_cursor {
+    gz_post p;
+    uint32_t doc;
+    uint8_t holds;
+} title_cursor;
+
+static int title_holds(title_cursor *tc, const sr_segtab *t, uint32_t doc)
+{
+    if (doc != tc->doc) {
+        uint32_t f = t->first_unit[doc];
+        gz_post_seek(&tc->p, f);
+        tc->doc = doc;
+        tc->holds = tc->p.unit == f;
+    }
+    return tc->holds;
+}
+
+/* Units of deleted documents that hold the term (to take from its df). */
+static size_t in_deleted(const gz_segment *seg, const gz_terminfo *ti, const sr_segtab *t, const uint8_t *deleted,
+                         uint32_t n_docs)
+{
+    gz_post p;
+    size_t n = 0;
+    if (gz_post_open(&p, seg, ti) == GZ_OK)
+        for (uint32_t d = 0; d < n_docs && p.unit != GZ_POST_END; d++) {
+            if (!gz_bit(deleted, d))
+                continue;
+            uint32_t end = t->first_unit[d] + t->n_units[d];
+            for (gz_post_seek(&p, t->first_unit[d]); p.unit < end; gz_post_next(&p))
+                n++;
+        }
+    gz_post_fini(&p);
+    return n;
+}
+
+/* One word: block-max. A block of its postings whose bound (BM25 at the
+ * block's highest tf and shortest unit, plus the title boost only if a
+ * document it spans has the word in its title, plus the label and
+ * whole-word maxima) cannot enter the page is skipped undecoded. */
+static gz_status direct_one(scorer *sc, size_t s, const gz_terminfo *ti)
+{
+    const sr_segtab *t = &sc->ix->tab[s];
+    const gz_segment *seg = sc->ix->snap->seg[s];
+    const uint8_t *deleted = sc->ix->snap->deleted[s];
+    const q_leaf *lf = &sc->plan->leaf[0];
+    double idf = sc->idf[0];
+    gz_post p;
+    title_cursor probe = {.doc = UINT32_MAX}, tc = {.doc = UINT32_MAX};
+    gz_status st = gz_post_open(&p, seg, ti);
+    if (st == GZ_OK)
+        st = gz_post_open(&probe.p, seg, ti);
+    if (st == GZ_OK)
+        st = gz_post_open(&tc.p, seg, ti);
+    double other_max = W_WORD * idf * (BM25_K1 + 1) * (double)lf->n_words;
+    double label_max = sc->label_num[0] >= 0 ? W_LABEL * idf : 0;
+    for (uint32_t b = 0; st == GZ_OK && b < p.n_blocks; b++) {
+        uint32_t lo = b ? p.blk_last[b - 1] + 1 : 0, hi = p.blk_last[b];
+        if (!sc->keep_all && sc->n_hits == sc->o->want) {
+            /* the title boost: only if a document the block spans has the
+             * word in its title (asked when it spans a few) */
+            uint32_t d0 = t->doc[lo], d1 = t->doc[hi];
+            int title = d1 - d0 > 8;
+            for (uint32_t d = d0; d <= d1 && !title; d++)
+                title = title_holds(&probe, t, d);
+            double cheap = bm25(idf, p.blk_max_tf[b], p.blk_min_len[b], sc->ix->avg_len) + label_max +
+                           (title ? W_TITLE * idf : 0);
+            hit h = {combine(cheap, other_max, 1, 1, 0), (uint32_t)s, lo, 0, 0, {0, 0}, 0, 0};
+            sc->r->blocks++;
+            if (cannot_enter(sc, &h)) {
+                sc->r->skipped++;
+                continue;
+            }
+        }
+        if ((st = gz_post_seek(&p, lo)) != GZ_OK)
+            break;
+        /* the block's units, stopping at its last (the next block may be
+         * skipped: it is not decoded until entered) */
+        for (;;) {
+            uint32_t u = p.unit, doc = t->doc[u];
+            if (!gz_bit(deleted, doc)) {
+                sc->tf[0] = p.tf;
+                sc->title[0] = (uint8_t)title_holds(&tc, t, doc);
+                if ((st = score_unit(sc, s, u, doc, 1, 0)) != GZ_OK)
+                    break;
+            }
+            if (p.i + 1 >= p.n || (st = gz_post_next(&p)) != GZ_OK)
+                break;
+        }
+    }
+    gz_post_fini(&p);
+    gz_post_fini(&probe.p);
+    gz_post_fini(&tc.p);
+    return st;
+}
+
+/* An AND of words: the rarest drives, the others seek to it; no list is
+ * built. Every unit holding all of them is counted and scored. */
+static gz_status direct_and(scorer *sc, size_t s, const gz_terminfo *ti)
+{
+    size_t n = sc->n_leaf, drive = 0;
+    const sr_segtab *t = &sc->ix->tab[s];
+    const gz_segment *seg = sc->ix->snap->seg[s];
+    const uint8_t *deleted = sc->ix->snap->deleted[s];
+    gz_post *c = gz_calloc(n, sizeof *c);
+    title_cursor *tc = gz_calloc(n, sizeof *tc);
+    gz_status st = c && tc ? GZ_OK : GZ_NOMEM;
+    for (size_t l = 0; st == GZ_OK && l < n; l++) {
+        tc[l].doc = UINT32_MAX;
+        if ((st = gz_post_open(&c[l], seg, &ti[l])) == GZ_OK)
+            st = gz_post_open(&tc[l].p, seg, &ti[l]);
+        if (ti[l].df < ti[drive].df)
+            drive = l;
+    }
+    while (st == GZ_OK && c[drive].unit != GZ_POST_END) {
+        uint32_t u = c[drive].unit;
+        int all = 1;
+        for (size_t l = 0; l < n && all; l++) {
+            if (l == drive)
+                continue;
+            if ((st = gz_post_seek(&c[l], u)) != GZ_OK)
+                break;
+            if (c[l].unit != u) {
+                all = 0;
+                st = gz_post_seek(&c[drive], c[l].unit); /* jump the driver */
+            }
+        }
+        if (st != GZ_OK || !all)
+            continue;
+        uint32_t doc = t->doc[u];
+        if (!gz_bit(deleted, doc)) {
+            sc->r->total++;
+            for (size_t l = 0; l < n; l++) {
+                sc->tf[l] = c[l].tf;
+                sc->title[l] = (uint8_t)title_holds(&tc[l], t, doc);
+            }
+            st = score_unit(sc, s, u, doc, 1, 0);
+        }
+        if (st == GZ_OK)
+            st = gz_post_next(&c[drive]);
+    }
+    if (st == GZ_EOF)
+        st = GZ_OK;
+    for (size_t l = 0; c && l < n; l++)
+        gz_post_fini(&c[l]);
+    for (size_t l = 0; tc && l < n; l++)
+        gz_post_fini(&tc[l].p);
+    gz_free(c);
+    gz_free(tc);
+    return st;
+}
+
+/* The direct path of run(): terms looked up in every segment (their df
+ * summed for the IDF), then each segment scored from its cursors. */
+static gz_status run_direct(sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r)
+{
+    gz_snapshot *snap = ix->snap;
+    size_t n_seg = snap->man.n_seg, n_leaf = plan->n_leaf;
+    gz_terminfo *ti = gz_calloc(n_seg * n_leaf + 1, sizeof *ti);
+    uint8_t *found = gz_calloc(n_seg + 1, 1);
+    double *df = gz_calloc(n_leaf + 1, sizeof *df);
+    gz_status st = ti && found && df ? GZ_OK : GZ_NOMEM;
+    for (size_t s = 0; st == GZ_OK && s < n_seg; s++) {
+        found[s] = 1;
+        for (size_t l = 0; l < n_leaf; l++) {
+            const q_elem *e = &plan->leaf[l].v[0].e[0];
+            int rc = gz_segment_term(snap->seg[s], e->term, e->len, &ti[s * n_leaf + l]);
+            if (rc < 0)
+                st = GZ_CORRUPT;
+            if (rc == 1)
+                df[l] += ti[s * n_leaf + l].df;
+            else
+                found[s] = 0;
+        }
+    }
+    scorer sc;
+    gz_status st2 = scorer_init(&sc, ix, plan, o, r, df);
+    if (st == GZ_OK)
+        st = st2;
+    for (size_t s = 0; st == GZ_OK && s < n_seg; s++) {
+        if (!found[s])
+            continue;
+        scorer_segment_begin(&sc);
+        if (n_leaf == 1) {
+            r->total += ti[s].df;
+            if (snap->deleted[s]) {
+                gz_seg_stats ss;
+                gz_segment_stats(snap->seg[s], &ss);
+                r->total -= in_deleted(snap->seg[s], &ti[s], &ix->tab[s], snap->deleted[s], ss.n_docs);
+            }
+            st = direct_one(&sc, s, &ti[s]);
+        } else {
+            st = direct_and(&sc, s, &ti[s * n_leaf]);
+        }
+        scorer_segment_end(&sc);
+    }
+    gz_free(ti);
+    gz_free(found);
+    gz_free(df);
+    return scorer_finish(&sc, st);
 }
 
 /* Runs plan: matches every leaf in every segment (totals and facets need
@@ -706,12 +1199,12 @@ static double combine(double cheap, double costly, double qf, double am, double 
  * the best `want` are exactly those exhaustive scoring finds. */
 static gz_status run(sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r)
 {
+    if (direct_plan(plan, o))
+        return run_direct(ix, plan, o, r);
     gz_snapshot *snap = ix->snap;
     size_t n_seg = snap->man.n_seg, n_leaf = plan->n_leaf;
     seg_eval *se = gz_calloc(n_seg + 1, sizeof *se);
     double *df = gz_calloc(n_leaf + 1, sizeof *df);
-    hit *hits = NULL;
-    size_t n_hits = 0, cap = 0;
     memset(r, 0, sizeof *r);
     gz_status st = se && df ? GZ_OK : GZ_NOMEM;
     gz_buf scratch;
@@ -730,160 +1223,14 @@ static gz_status run(sr_index *ix, const q_plan *plan, const run_opts *o, run_ou
             df[l] += (double)se[s].leaf[l].n;
         }
     }
-    double *idf = gz_calloc(2 * n_leaf + 1, sizeof *idf), *pidf = idf ? idf + n_leaf : NULL;
-    int64_t *label_num = gz_calloc(n_leaf + 1, sizeof *label_num);
-    size_t *cur = gz_calloc(3 * n_leaf + 1, sizeof *cur), *tcur = cur ? cur + n_leaf : NULL;
-    size_t *n_at = cur ? cur + 2 * n_leaf : NULL, *pl = gz_calloc(n_leaf + 1, sizeof *pl);
-    const uint32_t **at = gz_calloc(n_leaf + 1, sizeof *at);
-    sr_matcher **mt = gz_calloc(n_leaf + 1, sizeof *mt);
-    if (!idf || !label_num || !cur || !pl || !at || !mt)
-        st = GZ_NOMEM;
-    int any_label = 0;
-    for (size_t l = 0; st == GZ_OK && l < n_leaf; l++) {
-        idf[l] = log(1 + ((double)ix->n_units - df[l] + 0.5) / (df[l] + 0.5));
-        if (!leaf_article_number(plan->leaf[l].text, &label_num[l]))
-            label_num[l] = -1;
-        any_label |= label_num[l] >= 0 && plan->leaf[l].positive;
-    }
-    int keep_all = o->want == 0;
-    if (!keep_all && st == GZ_OK)
-        st = gz_grow(&hits, &cap, o->want, sizeof *hits, 16);
+    scorer sc;
+    gz_status st2 = scorer_init(&sc, ix, plan, o, r, df);
+    if (st == GZ_OK)
+        st = st2;
     for (size_t s = 0; st == GZ_OK && plan->root && s < n_seg; s++) {
-        ulist evaluated = {0};
-        const ulist *res = &evaluated;
-        word_cursors wc;
-        memset(cur, 0, 3 * n_leaf * sizeof *cur);
-        wc_init(&wc, plan);
-        if (plan->root->type == Q_TEXT)
-            res = &se[s].leaf[plan->root->leaf]; /* no copy of a lone word's list */
-        else
-            st = eval(&se[s], plan->root, &evaluated, &scratch, ix->an);
-        const sr_segtab *t = &ix->tab[s];
-        uint32_t cur_doc = UINT32_MAX, first_unit = 0;
-        double am = 1, add = 0;
-        for (size_t i = 0; st == GZ_OK && i < res->n; i++) {
-            uint32_t u = res->unit[i], doc = t->doc[u];
-            if (gz_bit(se[s].deleted, doc))
-                continue;
-            if (doc != cur_doc) {
-                cur_doc = doc;
-                first_unit = t->first_unit[doc];
-                am = 1, add = 0;
-                if (plan->any_word) {
-                    /* how many of the words the unit's document holds */
-                    size_t in_doc = 0, pos = 0;
-                    for (size_t l = 0; l < n_leaf; l++) {
-                        if (!plan->leaf[l].positive)
-                            continue;
-                        pos++;
-                        const ulist *ll = &se[s].leaf[l];
-                        size_t lo = ul_lower(ll, first_unit);
-                        in_doc += lo < ll->n && ll->unit[lo] < first_unit + t->n_units[doc];
-                    }
-                    am = 1.0 + 4.0 * (double)in_doc / (double)(pos ? pos : 1);
-                    if (in_doc == pos)
-                        add = 100.0; /* documents with every word above the rest */
-                }
-            }
-            r->total++;
-            if (o->year_n) {
-                if (t->year[doc])
-                    o->year_n[t->year[doc] % 10000]++;
-                o->iss_n[t->issuer[doc]]++;
-                o->kind_n[t->kind[u]]++;
-            }
-            /* the unit's number, only when a word is an article label */
-            gz_unitinfo ui = {0};
-            int have_ui = 0;
-            if (any_label && t->kind[u] == GZ_KIND_ARTICLE) {
-                if (gz_segment_unit(se[s].seg, u, &ui) != GZ_OK)
-                    continue;
-                have_ui = 1;
-            }
-            /* the cheap parts, and the bounds of the costly ones */
-            double cheap = 0, costly_max = 0, len = t->len[u];
-            size_t matched = 0, n_pl = 0;
-            for (size_t l = 0; l < n_leaf; l++) {
-                if (!plan->leaf[l].positive)
-                    continue;
-                /* the units come in order: each leaf's list is walked once */
-                const ulist *ll = &se[s].leaf[l];
-                while (cur[l] < ll->n && ll->unit[cur[l]] < u)
-                    cur[l]++;
-                int here = cur[l] < ll->n && ll->unit[cur[l]] == u;
-                if (here) {
-                    cheap += bm25(idf[l], ll->tf[cur[l]], len, ix->avg_len);
-                    matched++;
-                    if (have_ui && label_num[l] >= 0 && label_num[l] == ui.number)
-                        cheap += W_LABEL * idf[l];
-                    costly_max += W_WORD * idf[l] * (BM25_K1 + 1) * (double)plan->leaf[l].n_words;
-                    pl[n_pl] = l;
-                    pidf[n_pl++] = idf[l];
-                }
-                /* the document's title line holds the word too */
-                while (tcur[l] < ll->n && ll->unit[tcur[l]] < first_unit)
-                    tcur[l]++;
-                if (tcur[l] < ll->n && ll->unit[tcur[l]] == first_unit)
-                    cheap += W_TITLE * idf[l];
-            }
-            for (size_t k = 0; k + 1 < n_pl; k++)
-                costly_max += W_PROX * (pidf[k] < pidf[k + 1] ? pidf[k] : pidf[k + 1]);
-            double qf = plan->question && n_leaf ? (1.0 + (double)matched) / (1.0 + (double)n_leaf) : 1.0;
-            hit h = {0, (uint32_t)s, u, doc, t->date[doc], {UINT32_MAX, UINT32_MAX}, 1, t->kind[u]};
-            if (!keep_all && o->prune && n_hits == o->want) {
-                h.score = combine(cheap, costly_max, qf, am, add);
-                if (o->cmp(&h, &hits[0]) >= 0)
-                    continue; /* cannot enter the best `want`, whatever the costly parts give */
-            }
-            /* the costly parts: whole words (3+ characters) as ICU segments
-             * them, cursors opened once per segment and moving forward */
-            double costly = 0;
-            uint32_t words = 1;
-            for (size_t l = 0; l < n_leaf; l++) {
-                if (!plan->leaf[l].positive || cur[l] >= se[s].leaf[l].n || se[s].leaf[l].unit[cur[l]] != u)
-                    continue;
-                if (plan->leaf[l].n_words && !have_ui) {
-                    if (gz_segment_unit(se[s].seg, u, &ui) != GZ_OK)
-                        break;
-                    have_ui = 1;
-                }
-                if (have_ui && ui.words)
-                    words = ui.words;
-                for (size_t w = 0; w < plan->leaf[l].n_words; w++) {
-                    gz_post *p = word_cursor(&wc, se[s].seg, plan, l, w);
-                    if (p && gz_post_seek(p, u) == GZ_OK && p->unit == u)
-                        costly += W_WORD * bm25(idf[l], p->tf, words, 8);
-                }
-            }
-            if (n_pl > 1) {
-                /* where each word occurs: its matcher, opened once per segment */
-                for (size_t k = 0; k < n_pl && st == GZ_OK; k++) {
-                    size_t l = pl[k];
-                    if (!mt[l])
-                        st = sr_matcher_open(se[s].seg, &plan->leaf[l], &mt[l]);
-                    if (st == GZ_OK)
-                        st = sr_matcher_starts(mt[l], u, &at[k], &n_at[k]);
-                }
-                if (st != GZ_OK)
-                    break;
-                costly += proximity(at, n_at, pidf, n_pl);
-            }
-            h.score = combine(cheap, costly, qf, am, add);
-            r->scored++;
-            if (keep_all) {
-                if ((st = gz_grow(&hits, &cap, n_hits + 1, sizeof *hits, 256)) != GZ_OK)
-                    break;
-                hits[n_hits++] = h;
-            } else {
-                heap_offer(hits, &n_hits, o->want, &h, o->cmp);
-            }
-        }
-        wc_fini(&wc);
-        ul_fini(&evaluated);
-        for (size_t l = 0; mt && l < n_leaf; l++) {
-            sr_matcher_close(mt[l]);
-            mt[l] = NULL;
-        }
+        scorer_segment_begin(&sc);
+        st = score_lists(&sc, s, &se[s], &scratch);
+        scorer_segment_end(&sc);
     }
     for (size_t s = 0; se && s < n_seg; s++) {
         for (size_t l = 0; se[s].leaf && l < n_leaf; l++)
@@ -892,20 +1239,8 @@ static gz_status run(sr_index *ix, const q_plan *plan, const run_opts *o, run_ou
     }
     gz_free(se);
     gz_free(df);
-    gz_free(idf);
-    gz_free(label_num);
-    gz_free(cur);
-    gz_free(pl);
-    gz_free(at);
-    gz_free(mt);
     gz_buf_fini(&scratch);
-    if (st != GZ_OK) {
-        gz_free(hits);
-        return st;
-    }
-    r->hits = hits;
-    r->n_hits = n_hits;
-    return GZ_OK;
+    return scorer_finish(&sc, st);
 }
 
 gz_status sr_search_ids(sr_index *ix, const char *query, uint64_t **ids, size_t *n, gz_error *err)
@@ -989,6 +1324,8 @@ gz_status sr_search_top(sr_index *ix, const sr_request *rq, sr_top *top, gz_erro
     top->n = n;
     top->total = r.total;
     top->scored = r.scored;
+    top->blocks = r.blocks;
+    top->skipped = r.skipped;
     gz_free(r.hits);
     return GZ_OK;
 }

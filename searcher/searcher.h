@@ -48,6 +48,7 @@ typedef struct sr_ranked {
 typedef struct sr_top {
     sr_ranked *hit;
     size_t n, total, scored;
+    size_t blocks, skipped; /* block-max: postings blocks bounded, skipped */
 } sr_top;
 gz_status sr_search_top(sr_index *ix, const sr_request *rq, sr_top *top, gz_error *err);
 void sr_top_fini(sr_top *top);
