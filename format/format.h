@@ -55,7 +55,7 @@
 #include <stdbool.h>
 
 #define GZ_MAGIC "\x89GZT\r\n\x1a\n"
-#define GZ_FORMAT_VERSION 1
+#define GZ_FORMAT_VERSION 2
 #define GZ_HEADER_LEN 40
 
 enum gz_file_kind { GZ_FILE_MANIFEST = 1, GZ_FILE_SEGMENT = 2, GZ_FILE_DELETES = 3 };
@@ -200,9 +200,10 @@ enum { GZ_TERM_SPANS = 1, GZ_TERM_NOPOS = 2 };
  * first absolute); if SPANS, every span - 1 as a varint.
  * Other terms: varint n_blocks, then per block a
  * skip entry: varint last_unit_delta (from the previous block's last unit)
- * | varint byte_len | u8 max_tf (saturated at 255) | u8 min_len_log (for
- * the block's score bound) | u32 xxh3 low bits of the block bytes; then the
- * blocks. A block: packed unit deltas (first from the previous block's last
+ * | varint byte_len | varint n_impacts (1..GZ_IMPACTS_MAX) | per impact
+ * varint tf-1, varint unit length (the block's score bound, see
+ * gz_post_impacts) | varint positions count | u32 xxh3 low bits of the
+ * block bytes; then the blocks. A block: packed unit deltas (first from the previous block's last
  * unit + 1) | packed tf-1 | unless NOPOS: positions, per GZ_BLOCK chunk of
  * the block's concatenated position lists: packed deltas (each unit's first
  * position absolute) | if SPANS: packed span-1 values in the same chunks. */
@@ -335,7 +336,9 @@ typedef struct gz_post {
     uint8_t flags;
     uint32_t n_blocks, block;  /* current block index */
     uint32_t n_last;           /* units in the last block */
-    uint32_t *blk_last, *blk_max_tf, *blk_min_len; /* blk_last owns the skip arrays */
+    uint32_t *blk_last;        /* owns the skip arrays */
+    uint32_t *imp, *blk_imp;   /* impacts: block b's pairs (tf, unit length) are
+                                * imp[2 * blk_imp[b] .. 2 * blk_imp[b + 1]) */
     uint64_t *blk_off;         /* from base */
     uint32_t *blk_len, *blk_sum, *blk_xxh;
     const uint8_t *pos_data;   /* the current block's positions */
@@ -363,8 +366,19 @@ gz_status gz_post_next_block(gz_post *p);
 /* Positions (and spans, all 1 unless the term has GZ_TERM_SPANS) of the
  * current unit; valid until the cursor moves. */
 gz_status gz_post_positions(gz_post *p, const uint32_t **pos, const uint32_t **span, uint32_t *n);
-/* The current block's last unit and bounds (for block-max pruning). */
+/* The current block's last unit. */
 static inline uint32_t gz_post_block_last(const gz_post *p) { return p->blk_last[p->block]; }
+/* Block b's impacts, for block-max pruning: pairs (tf, unit length) such
+ * that every unit of the block has a tf no higher and a length no lower
+ * than one of them (the block's Pareto front, at most GZ_IMPACTS_MAX pairs,
+ * neighbours merged beyond). A score that grows with tf and falls with
+ * length is bounded over the block by its maximum over the pairs. */
+#define GZ_IMPACTS_MAX 4
+static inline uint32_t gz_post_impacts(const gz_post *p, uint32_t b, const uint32_t **pairs)
+{
+    *pairs = p->imp + 2 * (size_t)p->blk_imp[b];
+    return p->blk_imp[b + 1] - p->blk_imp[b];
+}
 
 /* ============================================================ snapshot */
 

@@ -1,6 +1,6 @@
 /* format/postings.c: the postings cursor. A term's postings are a skip
  * table (one entry per block of GZ_BLOCK units: last unit, byte length,
- * max tf, min unit length, positions count, 32 bits of XXH3) followed by
+ * impacts, positions count, 32 bits of XXH3) followed by
  * the blocks; a block is decoded when the cursor enters it (its checksum
  * verified then), its positions only when asked for. */
 #include "format/format.h"
@@ -11,6 +11,8 @@
 void gz_post_fini(gz_post *p)
 {
     gz_free(p->blk_last);
+    gz_free(p->imp);
+    gz_free(p->blk_imp);
     gz_free(p->pos);
     gz_free(p->pos_start);
     gz_free(p->chunk_at);
@@ -61,16 +63,18 @@ static gz_status open_small(gz_post *p, gz_reader *r, const gz_terminfo *ti)
         return corrupt(p);
     p->n_blocks = 1;
     p->n_last = p->n = ti->df;
-    uint32_t *mem = gz_alloc(6 * sizeof(uint32_t) + sizeof(uint64_t));
-    if (!mem)
+    uint32_t *mem = gz_alloc(4 * sizeof(uint32_t) + sizeof(uint64_t));
+    p->imp = gz_alloc(2 * sizeof *p->imp);
+    p->blk_imp = gz_alloc(2 * sizeof *p->blk_imp);
+    if (!mem || !p->imp || !p->blk_imp) {
+        gz_free(mem);
         return p->status = GZ_NOMEM;
+    }
     p->blk_last = mem;
     p->blk_len = mem + 1;
-    p->blk_max_tf = mem + 2;
-    p->blk_min_len = mem + 3;
-    p->blk_sum = mem + 4;
-    p->blk_xxh = mem + 5;
-    p->blk_off = (uint64_t *)(void *)(mem + 6);
+    p->blk_sum = mem + 2;
+    p->blk_xxh = mem + 3;
+    p->blk_off = (uint64_t *)(void *)(mem + 4);
     uint64_t unit = 0, sum = 0, max_tf = 0;
     for (uint32_t i = 0; i < p->n; i++) {
         uint64_t d = gz_rd_varint(r), tf = gz_rd_varint(r) + 1;
@@ -86,8 +90,11 @@ static gz_status open_small(gz_post *p, gz_reader *r, const gz_terminfo *ti)
     if (r->status != GZ_OK || sum > (1u << 26))
         return corrupt(p);
     p->blk_last[0] = p->units[p->n - 1];
-    p->blk_max_tf[0] = (uint32_t)max_tf;
-    p->blk_min_len[0] = 0;
+    /* one impact: the highest tf at any length (lengths are not stored) */
+    p->imp[0] = (uint32_t)max_tf;
+    p->imp[1] = 0;
+    p->blk_imp[0] = 0;
+    p->blk_imp[1] = 1;
     p->blk_sum[0] = (uint32_t)sum;
     if (!(p->flags & GZ_TERM_NOPOS)) {
         size_t need = (size_t)sum + 1;
@@ -137,31 +144,41 @@ gz_status gz_post_open(gz_post *p, const gz_segment *s, const gz_terminfo *ti)
         return corrupt(p);
     p->n_blocks = (uint32_t)nb;
     p->n_last = ti->df - (p->n_blocks - 1) * GZ_BLOCK;
-    /* one allocation for the six skip arrays */
+    /* one allocation for the skip arrays, one for the impacts */
     size_t n = p->n_blocks;
-    uint32_t *mem = gz_alloc(n * (6 * sizeof(uint32_t) + sizeof(uint64_t)));
-    if (!mem)
+    uint32_t *mem = gz_alloc(n * (4 * sizeof(uint32_t) + sizeof(uint64_t)));
+    p->imp = gz_alloc(2 * GZ_IMPACTS_MAX * n * sizeof *p->imp);
+    p->blk_imp = gz_alloc((n + 1) * sizeof *p->blk_imp);
+    if (!mem || !p->imp || !p->blk_imp) {
+        gz_free(mem);
         return p->status = GZ_NOMEM;
+    }
     p->blk_last = mem;
     p->blk_len = mem + n;
-    p->blk_max_tf = mem + 2 * n;
-    p->blk_min_len = mem + 3 * n;
-    p->blk_sum = mem + 4 * n;
-    p->blk_xxh = mem + 5 * n;
-    p->blk_off = (uint64_t *)(void *)(mem + 6 * n);
+    p->blk_sum = mem + 2 * n;
+    p->blk_xxh = mem + 3 * n;
+    p->blk_off = (uint64_t *)(void *)(mem + 4 * n);
     uint64_t last = 0, off = 0;
+    uint32_t k = 0;
     for (size_t b = 0; b < n; b++) {
         uint64_t d = gz_rd_varint(&r);
         last = b ? last + d + 1 : d;
         p->blk_last[b] = (uint32_t)last;
         p->blk_len[b] = (uint32_t)gz_rd_varint(&r);
-        p->blk_max_tf[b] = (uint32_t)gz_rd_varint(&r);
-        p->blk_min_len[b] = (uint32_t)gz_rd_varint(&r);
+        uint64_t n_imp = gz_rd_varint(&r);
+        if (n_imp == 0 || n_imp > GZ_IMPACTS_MAX)
+            return corrupt(p);
+        p->blk_imp[b] = k;
+        for (uint64_t i = 0; i < n_imp; i++, k++) {
+            p->imp[2 * k] = (uint32_t)gz_rd_varint(&r) + 1;
+            p->imp[2 * k + 1] = (uint32_t)gz_rd_varint(&r);
+        }
         p->blk_sum[b] = (uint32_t)gz_rd_varint(&r);
         p->blk_xxh[b] = gz_rd_u32(&r);
         if (last >= GZ_POST_END)
             return corrupt(p);
     }
+    p->blk_imp[n] = k;
     if (r.status != GZ_OK)
         return corrupt(p);
     off = (uint64_t)(r.p - p->base);

@@ -26,14 +26,49 @@ static int cmp_terms(const void *a, const void *b, void *ctx)
 
 typedef struct block_enc {
     uint32_t units[GZ_BLOCK], tfs[GZ_BLOCK];
-    uint32_t n, max_tf, min_len;
+    uint32_t n;
     uint32_t *pos, *span;
     size_t n_pos, cap_pos;
 } block_enc;
 
+static int cmp_impact(const void *a, const void *b)
+{
+    const uint32_t *x = a, *y = b;
+    if (x[0] != y[0])
+        return x[0] > y[0] ? -1 : 1; /* tf descending */
+    return (x[1] > y[1]) - (x[1] < y[1]); /* then length ascending */
+}
+
+/* The block's impacts (format.h): the Pareto front of its (tf, length)
+ * pairs, tf falling and length falling, merged into at most
+ * GZ_IMPACTS_MAX groups, each (its first tf, its last length). */
+static void write_impacts(const block_enc *e, const uint32_t *lens, gz_buf *skips)
+{
+    uint32_t pair[2 * GZ_BLOCK], front[2 * GZ_BLOCK];
+    size_t k = 0;
+    for (uint32_t i = 0; i < e->n; i++) {
+        pair[2 * i] = e->tfs[i];
+        pair[2 * i + 1] = lens[e->units[i]];
+    }
+    qsort(pair, e->n, 2 * sizeof *pair, cmp_impact);
+    for (uint32_t i = 0; i < e->n; i++)
+        if (k == 0 || pair[2 * i + 1] < front[2 * (k - 1) + 1]) {
+            front[2 * k] = pair[2 * i];
+            front[2 * k + 1] = pair[2 * i + 1];
+            k++;
+        }
+    size_t groups = k < GZ_IMPACTS_MAX ? k : GZ_IMPACTS_MAX;
+    gz_buf_varint(skips, groups);
+    for (size_t g = 0; g < groups; g++) {
+        size_t a = g * k / groups, z = (g + 1) * k / groups - 1;
+        gz_buf_varint(skips, front[2 * a] - 1);
+        gz_buf_varint(skips, front[2 * z + 1]);
+    }
+}
+
 /* Appends one finished block to blocks and its skip entry to skips. */
-static void emit_block(block_enc *e, uint32_t prev_last, int first, uint8_t flags, gz_buf *skips,
-                       gz_buf *blocks)
+static void emit_block(block_enc *e, uint32_t prev_last, int first, uint8_t flags, const uint32_t *lens,
+                       gz_buf *skips, gz_buf *blocks)
 {
     size_t start = blocks->len;
     uint32_t deltas[GZ_BLOCK], tfm1[GZ_BLOCK];
@@ -55,8 +90,7 @@ static void emit_block(block_enc *e, uint32_t prev_last, int first, uint8_t flag
     uint32_t last = e->units[e->n - 1];
     gz_buf_varint(skips, first ? last : last - prev_last - 1);
     gz_buf_varint(skips, blocks->len - start);
-    gz_buf_varint(skips, e->max_tf);
-    gz_buf_varint(skips, e->min_len);
+    write_impacts(e, lens, skips);
     uint32_t sum = 0;
     for (uint32_t i = 0; i < e->n; i++)
         sum += e->tfs[i];
@@ -64,8 +98,6 @@ static void emit_block(block_enc *e, uint32_t prev_last, int first, uint8_t flag
     gz_buf_u32(skips, (uint32_t)gz_xxh3(blocks->data + start, blocks->len - start));
     e->n = 0;
     e->n_pos = 0;
-    e->max_tf = 0;
-    e->min_len = UINT32_MAX;
 }
 
 static int push_pos(block_enc *e, uint32_t pos, uint32_t span)
@@ -130,8 +162,6 @@ static void encode_term(const ix_memseg *m, const ix_rec *r, size_t n, uint8_t f
     }
     e->n = 0;
     e->n_pos = 0;
-    e->max_tf = 0;
-    e->min_len = UINT32_MAX;
     for (size_t i = 0; i < n;) {
         uint32_t unit = r[i].unit, tf = 0, prev_pos = 0;
         for (; i < n && r[i].unit == unit; i++, tf++) {
@@ -144,19 +174,15 @@ static void encode_term(const ix_memseg *m, const ix_rec *r, size_t n, uint8_t f
         e->tfs[e->n] = tf;
         e->n++;
         units++;
-        if (tf > e->max_tf)
-            e->max_tf = tf;
-        if (lens[unit] < e->min_len)
-            e->min_len = lens[unit];
         if (e->n == GZ_BLOCK) {
-            emit_block(e, prev_last, n_blocks == 0, flags, &skips, &blocks);
+            emit_block(e, prev_last, n_blocks == 0, flags, lens, &skips, &blocks);
             prev_last = unit;
             n_blocks++;
         }
     }
     if (e->n) {
         uint32_t last = e->units[e->n - 1];
-        emit_block(e, prev_last, n_blocks == 0, flags, &skips, &blocks);
+        emit_block(e, prev_last, n_blocks == 0, flags, lens, &skips, &blocks);
         prev_last = last;
         n_blocks++;
     }

@@ -789,11 +789,12 @@ static void scorer_fini(scorer *sc)
     gz_free(sc->hits);
 }
 
-/* The page is full and x cannot enter it (x comes after everything in it,
- * so a tie loses). */
-static int cannot_enter(const scorer *sc, const hit *x)
+/* The page is full and x cannot enter it. Pruning orders by score (by
+ * date nothing is pruned), and x comes after every unit in the page, so a
+ * tie with the page's worst loses. */
+static inline int cannot_enter(const scorer *sc, const hit *x)
 {
-    return !sc->keep_all && sc->o->prune && sc->n_hits == sc->o->want && sc->o->cmp(x, &sc->hits[0]) >= 0;
+    return !sc->keep_all && sc->o->prune && sc->n_hits == sc->o->want && x->score <= sc->hits[0].score;
 }
 
 /* Scores live unit u of segment s (document doc) from sc->tf and
@@ -1046,15 +1047,24 @@ static gz_status direct_one(scorer *sc, size_t s, const gz_terminfo *ti)
     double label_max = sc->label_num[0] >= 0 ? W_LABEL * idf : 0;
     for (uint32_t b = 0; st == GZ_OK && b < p.n_blocks; b++) {
         uint32_t lo = b ? p.blk_last[b - 1] + 1 : 0, hi = p.blk_last[b];
-        if (!sc->keep_all && sc->n_hits == sc->o->want) {
+        int full = !sc->keep_all && sc->n_hits == sc->o->want;
+        if (full) {
             /* the title boost: only if a document the block spans has the
              * word in its title (asked when it spans a few) */
             uint32_t d0 = t->doc[lo], d1 = t->doc[hi];
             int title = d1 - d0 > 8;
             for (uint32_t d = d0; d <= d1 && !title; d++)
                 title = title_holds(&probe, t, d);
-            double cheap = bm25(idf, p.blk_max_tf[b], p.blk_min_len[b], sc->ix->avg_len) + label_max +
-                           (title ? W_TITLE * idf : 0);
+            /* BM25 at its highest over the block's impacts */
+            const uint32_t *imp;
+            uint32_t n_imp = gz_post_impacts(&p, b, &imp);
+            double best = 0;
+            for (uint32_t k = 0; k < n_imp; k++) {
+                double v = bm25(idf, imp[2 * k], imp[2 * k + 1], sc->ix->avg_len);
+                if (v > best)
+                    best = v;
+            }
+            double cheap = best + label_max + (title ? W_TITLE * idf : 0);
             hit h = {combine(cheap, other_max, 1, 1, 0), (uint32_t)s, lo, 0, 0, {0, 0}, 0, 0};
             sc->r->blocks++;
             if (cannot_enter(sc, &h)) {
@@ -1071,7 +1081,13 @@ static gz_status direct_one(scorer *sc, size_t s, const gz_terminfo *ti)
             if (!gz_bit(deleted, doc)) {
                 sc->tf[0] = p.tf;
                 sc->title[0] = (uint8_t)title_holds(&tc, t, doc);
-                if ((st = score_unit(sc, s, u, doc, 1, 0)) != GZ_OK)
+                /* the unit's own bound first, without the scorer's call */
+                hit h = {0, (uint32_t)s, u, 0, 0, {0, 0}, 0, 0};
+                if (full)
+                    h.score = combine(bm25(idf, p.tf, t->len[u], sc->ix->avg_len) + label_max +
+                                          (sc->title[0] ? W_TITLE * idf : 0),
+                                      other_max, 1, 1, 0);
+                if ((!full || !cannot_enter(sc, &h)) && (st = score_unit(sc, s, u, doc, 1, 0)) != GZ_OK)
                     break;
             }
             if (p.i + 1 >= p.n || (st = gz_post_next(&p)) != GZ_OK)

@@ -143,6 +143,19 @@ Test(codec, postings_roundtrip_through_a_segment_file)
                 cr_assert_eq(pos[i], exp[t][k].pos, "df %u unit %u: position", dfs[t], p.unit);
                 cr_assert_eq(span[i], exp[t][k].span, "df %u: span", dfs[t]);
             }
+            /* the block's impacts bound this unit: some pair has a tf at
+             * least its tf and a length at most its length */
+            gz_unitinfo ui;
+            cr_assert_eq(gz_segment_unit(seg, p.unit, &ui), GZ_OK);
+            const uint32_t *imp;
+            uint32_t n_imp = gz_post_impacts(&p, p.block, &imp), covered = 0;
+            cr_assert(n_imp >= 1 && n_imp <= GZ_IMPACTS_MAX);
+            for (uint32_t j = 0; j < n_imp; j++)
+                covered |= imp[2 * j] >= n && imp[2 * j + 1] <= ui.len;
+            cr_assert(covered, "df %u unit %u (tf %u, length %u): no impact covers it", dfs[t], p.unit, n, ui.len);
+            /* and they are a front: tf falling, length falling */
+            for (uint32_t j = 1; j < n_imp; j++)
+                cr_assert(imp[2 * j] < imp[2 * j - 2] && imp[2 * j + 1] < imp[2 * j - 1], "df %u: not a front", dfs[t]);
             gz_status st = gz_post_next(&p);
             cr_assert(st == GZ_OK || st == GZ_EOF);
         }
