@@ -39,7 +39,7 @@
 #include "common/common.h"
 
 /* Bump when the token stream for any input changes: indexes record it. */
-#define AN_VERSION 2
+#define AN_VERSION 3
 
 typedef enum an_type {
     AN_GRAM = 0,

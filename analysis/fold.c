@@ -29,6 +29,19 @@ static int date_after(int32_t c) /* 年月日号 */
     return c == 0x5E74 || c == 0x6708 || c == 0x65E5 || c == 0x53F7;
 }
 
+/* Plain numbers: a positional numeral (四十六, 一百零五) that starts with a
+ * digit or 十, or a digit-by-digit one with a zero (二〇二三): cp[i..e). */
+static int numeral_plain(const an_analyzer *a, size_t i, size_t e)
+{
+    int units = 0, zeros = 0;
+    for (size_t k = i; k < e; k++) {
+        units += numeral_kind(a->cp[k]) == 2;
+        zeros += a->cp[k] == 0x3007 || a->cp[k] == 0x96F6;
+    }
+    int32_t first = a->cp[i];
+    return e - i >= 2 && ((units && (numeral_kind(first) == 1 || first == 0x5341)) || (!units && zeros));
+}
+
 void an_fold_numerals(an_analyzer *a)
 {
     size_t n = a->n_cp;
@@ -39,21 +52,12 @@ void an_fold_numerals(an_analyzer *a)
         }
         /* a run of numeral characters at consecutive positions */
         size_t e = i + 1;
-        int units = numeral_kind(a->cp[i]) == 2, zeros = a->cp[i] == 0x3007 || a->cp[i] == 0x96F6;
-        while (e < n && numeral_kind(a->cp[e]) && a->pos_of[e] == a->pos_of[e - 1] + 1) {
-            units += numeral_kind(a->cp[e]) == 2;
-            zeros += a->cp[e] == 0x3007 || a->cp[e] == 0x96F6;
+        while (e < n && numeral_kind(a->cp[e]) && a->pos_of[e] == a->pos_of[e - 1] + 1)
             e++;
-        }
         int32_t before = i > 0 && a->pos_of[i - 1] == a->pos_of[i] - 1 ? a->cp[i - 1] : 0;
         int32_t after = e < n && a->pos_of[e] == a->pos_of[e - 1] + 1 ? a->cp[e] : 0;
-        int32_t first = a->cp[i];
         int context = (before == 0x7B2C && unit_after(after)) || date_after(after);
-        /* plain numbers: a positional numeral (四十六, 一百零五) that starts with
-         * a digit or 十, or a digit-by-digit one with a zero (二〇二三) */
-        int plain = e - i >= 2 && ((units && (numeral_kind(first) == 1 || first == 0x5341)) ||
-                                   (!units && zeros));
-        if (context || plain) {
+        if (context || numeral_plain(a, i, e)) {
             uint32_t b0 = a->cp_byte[i], b1 = e < n ? a->cp_byte[e] : (uint32_t)a->norm.len;
             int64_t v;
             if (gz_numeral_parse(a->norm.data + b0, b1 - b0, &v) == b1 - b0) {
@@ -88,13 +92,14 @@ void an_fold_labels(an_analyzer *a)
         /* the number: Chinese numeral characters at consecutive positions,
          * or ASCII digits (one term, one position) */
         size_t e = j;
-        int64_t v = -1;
+        int64_t v = -1, han = 0;
         if (numeral_kind(a->cp[j])) {
             while (e < n && numeral_kind(a->cp[e]) && (e == j || a->pos_of[e] == a->pos_of[e - 1] + 1))
                 e++;
             uint32_t b0 = a->cp_byte[j], b1 = e < n ? a->cp_byte[e] : (uint32_t)a->norm.len;
             if (gz_numeral_parse(a->norm.data + b0, b1 - b0, &v) != b1 - b0)
                 v = -1;
+            han = 1;
         } else if (a->cp[j] >= '0' && a->cp[j] <= '9') {
             v = 0;
             while (e < n && a->cp[e] >= '0' && a->cp[e] <= '9' && a->pos_of[e] == a->pos_of[j] && v < 100000000)
@@ -103,9 +108,17 @@ void an_fold_labels(an_analyzer *a)
         if (v < 0 || e == j)
             continue;
         size_t k = e < n && a->pos_of[e] == AN_NO_POS ? next_placed(a, e - 1) : e;
-        if (k >= n || a->pos_of[k] != a->pos_of[e - 1] + 1 || !unit_after(a->cp[k]))
-            continue;
+        int labelled = k < n && a->pos_of[k] == a->pos_of[e - 1] + 1 && unit_after(a->cp[k]);
+        /* 第N alone, for queries that fold a number after 第: where a word
+         * of digits follows 第, or a numeral that folds (a plain number, or
+         * any before a label character), as an_fold_numerals decides */
         char label[40];
+        int ln = snprintf(label, sizeof label, "第%lld", (long long)v);
+        if (!han || labelled || numeral_plain(a, j, e))
+            an_emit_text(a, AN_LABEL, label, (size_t)ln, a->pos_of[i], a->pos_of[e - 1] - a->pos_of[i] + 1,
+                         a->src_start[i], a->src_end[e - 1]);
+        if (!labelled)
+            continue;
         char unit[4];
         size_t ul = 0;
         int32_t c = a->cp[k];
@@ -113,7 +126,7 @@ void an_fold_labels(an_analyzer *a)
         unit[ul++] = (char)(0x80 | ((c >> 6) & 0x3F));
         unit[ul++] = (char)(0x80 | (c & 0x3F));
         unit[ul] = 0;
-        int ln = snprintf(label, sizeof label, "第%lld%s", (long long)v, unit);
+        ln = snprintf(label, sizeof label, "第%lld%s", (long long)v, unit);
         an_emit_text(a, AN_LABEL, label, (size_t)ln, a->pos_of[i], a->pos_of[k] - a->pos_of[i] + 1, a->src_start[i],
                      a->src_end[k]);
     }

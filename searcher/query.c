@@ -367,6 +367,18 @@ static void elem_set(q_elem *e, const char *text, size_t len, int prefix, int do
     e->qend = qe;
 }
 
+/* 第46条 (ends with its label character), not a bare 第46. */
+static int is_unit_label(const an_token *t) { return (unsigned char)t->text[t->len - 1] >= 0x80; }
+
+/* A token of ASCII digits only. */
+static int all_digits(const an_token *t)
+{
+    for (uint32_t i = 0; i < t->len; i++)
+        if (t->text[i] < '0' || t->text[i] > '9')
+            return 0;
+    return t->len > 0;
+}
+
 /* First character of a token's text. */
 static size_t first_char(const an_token *t)
 {
@@ -377,9 +389,12 @@ static size_t first_char(const an_token *t)
 /* Builds a variant; folds (NUM / DOCNO tokens) given by fold[] replace the
  * positions they span. Article labels (第46条) replace theirs in every
  * variant: the index has a label wherever either spelling of it occurs, and
- * one label term is rare where 第 and 条 alone begin thousands of grams. */
+ * one label term is rare where 第 and 条 alone begin thousands of grams. A
+ * bare 第N (bare[]) replaces 第 and a folded number in the folded variant
+ * only: literally, 第二十一 also begins 第二十一万, whose label is
+ * 第210000, and the plain variant finds it by its grams. */
 static gz_status build_variant(const pos_info *pi, uint32_t n_pos, const an_token *const *fold,
-                               const an_token *const *label, q_variant *v)
+                               const an_token *const *label, const an_token *const *bare, q_variant *v)
 {
     v->e = gz_calloc(n_pos + 1, sizeof *v->e);
     v->n = 0;
@@ -388,6 +403,16 @@ static gz_status build_variant(const pos_info *pi, uint32_t n_pos, const an_toke
     for (uint32_t p = 0; p < n_pos;) {
         if (label[p]) {
             const an_token *f = label[p];
+            elem_set(&v->e[v->n++], f->text, f->len, 0, 1, 0, f->start, f->end);
+            p += f->span;
+            continue;
+        }
+        /* 第 and a number: in the folded variant a folded numeral, in any
+         * variant a word of digits (which matches only itself whole) */
+        if (bare[p] && p + 1 < n_pos &&
+            ((fold && fold[p + 1] && fold[p + 1]->type == AN_NUM && bare[p]->span == 1 + fold[p + 1]->span) ||
+             (bare[p]->span == 2 && pi[p + 1].term && all_digits(pi[p + 1].term)))) {
+            const an_token *f = bare[p];
             elem_set(&v->e[v->n++], f->text, f->len, 0, 1, 0, f->start, f->end);
             p += f->span;
             continue;
@@ -440,11 +465,13 @@ static gz_status plan_leaf(an_analyzer *an, q_leaf *leaf)
         if (t[i].pos + 1 > n_pos)
             n_pos = t[i].pos + 1;
     pos_info *pi = gz_calloc(n_pos + 1, sizeof *pi);
-    const an_token **fold = gz_calloc(n_pos + 1, sizeof *fold), **label = gz_calloc(n_pos + 1, sizeof *label);
-    if (!pi || !fold || !label) {
+    const an_token **fold = gz_calloc(n_pos + 1, sizeof *fold), **label = gz_calloc(n_pos + 1, sizeof *label),
+                   **bare = gz_calloc(n_pos + 1, sizeof *bare);
+    if (!pi || !fold || !label || !bare) {
         gz_free(pi);
         gz_free(fold);
         gz_free(label);
+        gz_free(bare);
         return GZ_NOMEM;
     }
     int have_fold = 0;
@@ -455,7 +482,12 @@ static gz_status plan_leaf(an_analyzer *an, q_leaf *leaf)
         case AN_GRAM: pi[k->pos].gram = k; break;
         case AN_UNI: pi[k->pos].uni = k; break;
         case AN_TERM: pi[k->pos].term = k; break;
-        case AN_LABEL: label[k->pos] = k; break;
+        case AN_LABEL:
+            if (is_unit_label(k))
+                label[k->pos] = k;
+            else
+                bare[k->pos] = k;
+            break;
         case AN_DOCNO:
             fold[k->pos] = k;
             have_fold = 1;
@@ -464,8 +496,8 @@ static gz_status plan_leaf(an_analyzer *an, q_leaf *leaf)
             /* a 文号 or an article label wins over the numerals inside it */
             int inside = 0;
             for (size_t j = 0; j < n; j++)
-                inside |= (t[j].type == AN_DOCNO || t[j].type == AN_LABEL) && t[j].pos <= k->pos &&
-                          k->pos < t[j].pos + t[j].span;
+                inside |= (t[j].type == AN_DOCNO || (t[j].type == AN_LABEL && is_unit_label(&t[j]))) &&
+                          t[j].pos <= k->pos && k->pos < t[j].pos + t[j].span;
             if (!inside && !fold[k->pos]) {
                 fold[k->pos] = k;
                 have_fold = 1;
@@ -481,13 +513,14 @@ static gz_status plan_leaf(an_analyzer *an, q_leaf *leaf)
         }
     }
     leaf->n_v = 0;
-    st = build_variant(pi, n_pos, NULL, label, &leaf->v[leaf->n_v++]);
+    st = build_variant(pi, n_pos, NULL, label, bare, &leaf->v[leaf->n_v++]);
     if (st == GZ_OK && have_fold)
-        st = build_variant(pi, n_pos, fold, label, &leaf->v[leaf->n_v++]);
+        st = build_variant(pi, n_pos, fold, label, bare, &leaf->v[leaf->n_v++]);
     /* a variant with no element (only punctuation) matches nothing */
     gz_free(pi);
     gz_free(fold);
     gz_free(label);
+    gz_free(bare);
     return st;
 }
 

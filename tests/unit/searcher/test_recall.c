@@ -281,6 +281,37 @@ static void labels(const char *source, size_t max_labels)
             }
             gz_free(got);
         }
+        /* 第 and the number alone (no label character): the characters
+         * find every unit holding them literally, and every unit the
+         * digits find */
+        char bare_han[64], bare_digits[64];
+        snprintf(bare_han, sizeof bare_han, "第%.*s", (int)nl, p);
+        snprintf(bare_digits, sizeof bare_digits, "第%lld", (long long)v);
+        uint64_t *lit, *g1, *g2;
+        size_t n_lit = grep_units(&cu, bare_han, &lit), n1, n2;
+        cr_assert_eq(sr_search_ids(ix, bare_han, &g1, &n1, &err), GZ_OK, "%s", err.msg);
+        cr_assert_eq(sr_search_ids(ix, bare_digits, &g2, &n2, &err), GZ_OK, "%s", err.msg);
+        if (n1 > 1)
+            qsort(g1, n1, sizeof *g1, cmp_u64);
+        if (n2 > 1)
+            qsort(g2, n2, sizeof *g2, cmp_u64);
+        /* a numeral that folds alone (two characters or more) finds what
+         * its digits find, and more: 第二十一万 holds 第二十一 literally */
+        for (size_t i = 0, j = 0; nl > 3 && i < n2; i++) {
+            while (j < n1 && g1[j] < g2[i])
+                j++;
+            cr_assert(j < n1 && g1[j] == g2[i], "'%s' finds unit %llx, '%s' does not", bare_digits,
+                      (unsigned long long)g2[i], bare_han);
+        }
+        for (size_t i = 0, j = 0; i < n_lit; i++) {
+            while (j < n1 && g1[j] < lit[i])
+                j++;
+            cr_assert(j < n1 && g1[j] == lit[i], "'%s': unit %llx holds it but was not found", bare_han,
+                      (unsigned long long)lit[i]);
+        }
+        free(lit);
+        gz_free(g1);
+        gz_free(g2);
         free(a);
         free(b);
         free(want);
