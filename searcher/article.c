@@ -60,6 +60,53 @@ static int parse_ref(an_analyzer *an, const char *s, ref *r)
     return 1;
 }
 
+/* The normalised form of a string of the mapping, remembered by address:
+ * an article number such as 第一条 has thousands of candidates, whose
+ * titles and chapter paths each normalise once per snapshot. NULL when out
+ * of memory. */
+static const char *normalised(sr_index *ix, const char *s)
+{
+    if (ix->norm_n * 2 >= ix->norm_cap) {
+        size_t cap = ix->norm_cap ? ix->norm_cap * 2 : 1024;
+        const char **k = gz_calloc(cap, sizeof *k);
+        char **v = gz_calloc(cap, sizeof *v);
+        if (!k || !v) {
+            gz_free(k);
+            gz_free(v);
+            return NULL;
+        }
+        for (size_t i = 0; i < ix->norm_cap; i++) {
+            if (!ix->norm_key[i])
+                continue;
+            size_t h = ((uintptr_t)ix->norm_key[i] >> 3) * 0x9E3779B97F4A7C15ull & (cap - 1);
+            while (k[h])
+                h = (h + 1) & (cap - 1);
+            k[h] = ix->norm_key[i];
+            v[h] = ix->norm_val[i];
+        }
+        gz_free(ix->norm_key);
+        gz_free(ix->norm_val);
+        ix->norm_key = k;
+        ix->norm_val = v;
+        ix->norm_cap = cap;
+    }
+    size_t h = ((uintptr_t)s >> 3) * 0x9E3779B97F4A7C15ull & (ix->norm_cap - 1);
+    while (ix->norm_key[h] && ix->norm_key[h] != s)
+        h = (h + 1) & (ix->norm_cap - 1);
+    if (!ix->norm_key[h]) {
+        const char *norm;
+        size_t nl;
+        const uint32_t *map;
+        if (an_normalize(ix->an, s, strlen(s), &norm, &nl, &map) != GZ_OK)
+            return NULL;
+        if (!(ix->norm_val[h] = gz_strndup(norm, nl)))
+            return NULL;
+        ix->norm_key[h] = s;
+        ix->norm_n++;
+    }
+    return ix->norm_val[h];
+}
+
 typedef struct cand {
     uint32_t seg, unit;
     int exact; /* its regulation's title equals the reference's */
@@ -144,14 +191,18 @@ gz_status sr_article_json(sr_index *ix, const char *text, gz_buf *out, int *ambi
             reg_title(&ui, &di, reg, sizeof reg);
             int exact = 0;
             if (r.title[0]) {
+                /* the reference's title (no blanks) within the document's
+                 * title or the unit's chapter path */
+                const char *nt = normalised(ix, di.title), *np = normalised(ix, ui.path);
+                if (!nt || !np) {
+                    gz_free(c);
+                    return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+                }
+                if (!strstr(nt, r.title) && !strstr(np, r.title))
+                    continue;
                 const char *norm;
                 size_t nl;
                 const uint32_t *map;
-                char hay[1024];
-                snprintf(hay, sizeof hay, "%s %s", di.title, ui.path);
-                if (an_normalize(ix->an, hay, strlen(hay), &norm, &nl, &map) != GZ_OK ||
-                    !memmem(norm, nl, r.title, strlen(r.title)))
-                    continue;
                 if (an_normalize(ix->an, reg, strlen(reg), &norm, &nl, &map) == GZ_OK)
                     exact = nl == strlen(r.title) && memcmp(norm, r.title, nl) == 0;
             }

@@ -35,6 +35,11 @@ struct sr_index {
     size_t n_issuers;
     sr_article_ref *articles; /* every article unit, by (number, sub) */
     size_t n_articles, cap_articles;
+    /* normalised titles and paths, by the address of the string in the
+     * mapping (open addressing; filled as article lookups meet them) */
+    const char **norm_key;
+    char **norm_val;
+    size_t norm_n, norm_cap;
 };
 
 /* Units of one segment with a count each, sorted by unit. */

@@ -143,6 +143,10 @@ void sr_index_close(sr_index *ix)
         gz_free(ix->issuers[i]);
     gz_free(ix->issuers);
     gz_free(ix->articles);
+    for (size_t i = 0; i < ix->norm_cap; i++)
+        gz_free(ix->norm_val[i]);
+    gz_free(ix->norm_key);
+    gz_free(ix->norm_val);
     gz_snapshot_close(ix->snap);
     gz_textctx_free(ix->tctx);
     an_analyzer_close(ix->an);
