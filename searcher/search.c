@@ -900,9 +900,87 @@ static void count_facets(const run_opts *o, const sr_segtab *t, uint32_t u, uint
     o->kind_n[t->kind[u]]++;
 }
 
+/* An OR of words (a question, or words joined by OR), pruned: the words'
+ * lists are merged here, each unit knowing which words it holds, and a unit
+ * whose bound from those words alone cannot enter the page is counted but
+ * not scored (MaxScore: a unit holding only rare-in-the-page words is
+ * skipped without a BM25 or a title lookup). The bound of a word is its
+ * most: BM25 below IDF x (k1 + 1), the title and label boosts, its whole
+ * words at their most, and proximity charged to it at W_PROX x IDF. */
+static int or_plan(const q_plan *plan, const run_opts *o)
+{
+    const q_node *n = plan->root;
+    if (!o->prune || !o->want || plan->any_word || n->type != Q_OR || n->n_kid != plan->n_leaf)
+        return 0;
+    for (size_t k = 0; k < n->n_kid; k++)
+        if (n->kid[k]->type != Q_TEXT || !plan->leaf[n->kid[k]->leaf].positive)
+            return 0;
+    return 1;
+}
+
+static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
+{
+    const q_plan *plan = sc->plan;
+    size_t n_leaf = sc->n_leaf;
+    const sr_segtab *t = &sc->ix->tab[s];
+    size_t *cur = gz_calloc(2 * n_leaf + 1, sizeof *cur), *tcur = cur ? cur + n_leaf : NULL;
+    double *most = gz_calloc(n_leaf + 1, sizeof *most);
+    gz_status st = cur && most ? GZ_OK : GZ_NOMEM;
+    for (size_t l = 0; st == GZ_OK && l < n_leaf; l++) {
+        double idf = sc->idf[l];
+        most[l] = idf * (BM25_K1 + 1) + W_TITLE * idf + (sc->label_num[l] >= 0 ? W_LABEL * idf : 0) +
+                  W_WORD * idf * (BM25_K1 + 1) * (double)plan->leaf[l].n_words + W_PROX * idf;
+    }
+    uint32_t cur_doc = UINT32_MAX, first_unit = 0;
+    while (st == GZ_OK) {
+        uint32_t u = GZ_POST_END;
+        for (size_t l = 0; l < n_leaf; l++)
+            if (cur[l] < se->leaf[l].n && se->leaf[l].unit[cur[l]] < u)
+                u = se->leaf[l].unit[cur[l]];
+        if (u == GZ_POST_END)
+            break;
+        double bound = 0;
+        size_t held = 0;
+        for (size_t l = 0; l < n_leaf; l++) {
+            const ulist *ll = &se->leaf[l];
+            sc->tf[l] = 0;
+            if (cur[l] < ll->n && ll->unit[cur[l]] == u) {
+                sc->tf[l] = ll->tf[cur[l]++];
+                bound += most[l];
+                held++;
+            }
+        }
+        uint32_t doc = t->doc[u];
+        if (gz_bit(se->deleted, doc))
+            continue;
+        sc->r->total++;
+        count_facets(sc->o, t, u, doc);
+        double qf = plan->question ? (1.0 + (double)held) / (1.0 + (double)n_leaf) : 1.0;
+        hit h = {bound * qf * (1 + 1e-9), (uint32_t)s, u, 0, 0, {0, 0}, 0, 0};
+        if (cannot_enter(sc, &h))
+            continue;
+        if (doc != cur_doc) {
+            cur_doc = doc;
+            first_unit = t->first_unit[doc];
+        }
+        for (size_t l = 0; l < n_leaf; l++) {
+            const ulist *ll = &se->leaf[l];
+            while (tcur[l] < ll->n && ll->unit[tcur[l]] < first_unit)
+                tcur[l]++;
+            sc->title[l] = tcur[l] < ll->n && ll->unit[tcur[l]] == first_unit;
+        }
+        st = score_unit(sc, s, u, doc, 1, 0);
+    }
+    gz_free(cur);
+    gz_free(most);
+    return st;
+}
+
 /* Every unit the root matches in segment s, from the leaves' match lists. */
 static gz_status score_lists(scorer *sc, size_t s, seg_eval *se, gz_buf *scratch)
 {
+    if (or_plan(sc->plan, sc->o))
+        return score_or(sc, s, se);
     const q_plan *plan = sc->plan;
     size_t n_leaf = sc->n_leaf;
     const sr_segtab *t = &sc->ix->tab[s];
