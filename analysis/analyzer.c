@@ -70,6 +70,7 @@ void an_analyzer_close(an_analyzer *a)
     gz_free(a->byte_map);
     gz_free(a->u16);
     gz_free(a->tok);
+    gz_free(a->merge);
     gz_buf_fini(&a->norm);
     gz_buf_fini(&a->chars);
     gz_free(a);

@@ -51,6 +51,8 @@ struct an_analyzer {
     /* the output */
     an_token *tok;
     size_t n_tok, cap_tok;
+    an_token *merge;  /* scratch for sorting: the folds merged into the rest */
+    size_t cap_merge;
     gz_buf chars;       /* token texts; an_token.text holds offsets until the end */
     gz_status status;   /* sticky within one call */
 };

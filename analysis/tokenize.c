@@ -102,9 +102,9 @@ static int cmp_tok(const void *x, const void *y)
     return a->start < b->start ? -1 : a->start > b->start;
 }
 
-/* Tokens come out almost in order (a word follows the grams it covers; the
- * folds come last): an insertion sort costs a step per token and one per
- * displacement. Past a budget of displacements, qsort. */
+/* Tokens come out almost in order (a word follows the grams it covers):
+ * an insertion sort costs a step per token and one per displacement. Past
+ * a budget of displacements, qsort. */
 static void sort_tokens(an_token *t, size_t n)
 {
     size_t budget = 4 * n + 64;
@@ -376,6 +376,7 @@ gz_status an_analyze(an_analyzer *a, const char *text, size_t len, an_mode mode,
         }
     }
     end_run(a, &r, tok_mode);
+    size_t n_main = a->n_tok; /* the folds come after, in order of their own */
     an_fold_numerals(a);
     an_fold_labels(a);
     an_fold_docnos(a);
@@ -385,7 +386,23 @@ gz_status an_analyze(an_analyzer *a, const char *text, size_t len, an_mode mode,
         return a->status;
     for (size_t t = 0; t < a->n_tok; t++)
         a->tok[t].text = a->chars.data + (uintptr_t)a->tok[t].text;
-    sort_tokens(a->tok, a->n_tok);
+    /* the tokens of the text, nearly in order, sorted in place; the folds
+     * (few, each kind in order) sorted apart, then merged in */
+    sort_tokens(a->tok, n_main);
+    size_t n_fold = a->n_tok - n_main;
+    if (n_fold) {
+        if (n_fold > 1)
+            qsort(a->tok + n_main, n_fold, sizeof *a->tok, cmp_tok);
+        if (gz_grow(&a->merge, &a->cap_merge, a->n_tok, sizeof *a->merge, 64) != GZ_OK)
+            return a->status = GZ_NOMEM;
+        an_token *x = a->tok, *y = a->tok + n_main, *xe = y, *ye = a->tok + a->n_tok, *o = a->merge;
+        while (x < xe || y < ye)
+            *o++ = y >= ye || (x < xe && cmp_tok(x, y) <= 0) ? *x++ : *y++;
+        an_token *sw = a->tok;
+        size_t sc = a->cap_tok;
+        a->tok = a->merge, a->cap_tok = a->cap_merge;
+        a->merge = sw, a->cap_merge = sc;
+    }
     *toks = a->tok;
     *n = a->n_tok;
     return GZ_OK;

@@ -46,17 +46,38 @@ static void write_impacts(const block_enc *e, const uint32_t *lens, gz_buf *skip
 {
     uint32_t pair[2 * GZ_BLOCK], front[2 * GZ_BLOCK];
     size_t k = 0;
-    for (uint32_t i = 0; i < e->n; i++) {
-        pair[2 * i] = e->tfs[i];
-        pair[2 * i + 1] = lens[e->units[i]];
-    }
-    qsort(pair, e->n, 2 * sizeof *pair, cmp_impact);
+    uint32_t max_tf = 0;
     for (uint32_t i = 0; i < e->n; i++)
-        if (k == 0 || pair[2 * i + 1] < front[2 * (k - 1) + 1]) {
-            front[2 * k] = pair[2 * i];
-            front[2 * k + 1] = pair[2 * i + 1];
-            k++;
+        if (e->tfs[i] > max_tf)
+            max_tf = e->tfs[i];
+    if (max_tf <= 64) {
+        /* tfs are small: the shortest unit at each tf, then the front
+         * from the highest tf down, no sort */
+        uint32_t shortest[65];
+        for (uint32_t f = 1; f <= max_tf; f++)
+            shortest[f] = UINT32_MAX;
+        for (uint32_t i = 0; i < e->n; i++)
+            if (lens[e->units[i]] < shortest[e->tfs[i]])
+                shortest[e->tfs[i]] = lens[e->units[i]];
+        for (uint32_t f = max_tf; f >= 1; f--)
+            if (shortest[f] != UINT32_MAX && (k == 0 || shortest[f] < front[2 * (k - 1) + 1])) {
+                front[2 * k] = f;
+                front[2 * k + 1] = shortest[f];
+                k++;
+            }
+    } else {
+        for (uint32_t i = 0; i < e->n; i++) {
+            pair[2 * i] = e->tfs[i];
+            pair[2 * i + 1] = lens[e->units[i]];
         }
+        qsort(pair, e->n, 2 * sizeof *pair, cmp_impact);
+        for (uint32_t i = 0; i < e->n; i++)
+            if (k == 0 || pair[2 * i + 1] < front[2 * (k - 1) + 1]) {
+                front[2 * k] = pair[2 * i];
+                front[2 * k + 1] = pair[2 * i + 1];
+                k++;
+            }
+    }
     size_t groups = k < GZ_IMPACTS_MAX ? k : GZ_IMPACTS_MAX;
     gz_buf_varint(skips, groups);
     for (size_t g = 0; g < groups; g++) {
