@@ -137,8 +137,14 @@ gz_status gz_post_open(gz_post *p, const gz_segment *s, const gz_terminfo *ti)
     p->flags = ti->flags;
     gz_reader r = {p->base, p->end, GZ_OK};
     uint64_t nb = gz_rd_varint(&r);
-    if (r.status == GZ_OK && nb == 0)
-        return open_small(p, &r, ti);
+    if (r.status == GZ_OK && nb == 0) {
+        gz_status st = open_small(p, &r, ti);
+        /* every unit a cursor gives is one of the segment's: callers index
+         * their tables with it */
+        if (st == GZ_OK && p->blk_last[0] >= s->n_units)
+            return corrupt(p);
+        return st;
+    }
     if (r.status != GZ_OK || nb == 0 || nb > (ti->df + GZ_BLOCK - 1) / GZ_BLOCK ||
         nb != (ti->df + GZ_BLOCK - 1) / GZ_BLOCK)
         return corrupt(p);
@@ -179,6 +185,8 @@ gz_status gz_post_open(gz_post *p, const gz_segment *s, const gz_terminfo *ti)
             return corrupt(p);
     }
     p->blk_imp[n] = k;
+    if (p->blk_last[n - 1] >= s->n_units) /* units in blocks rise to their block's last */
+        return corrupt(p);
     if (r.status != GZ_OK)
         return corrupt(p);
     off = (uint64_t)(r.p - p->base);
