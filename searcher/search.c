@@ -1,8 +1,11 @@
-/* searcher/search.c: opening an index, evaluating a parsed query over every
- * segment (exhaustively: totals and facets need every match), ranking units
- * with BM25 over the matched words plus title, word and article-label
+/* searcher/search.c: opening an index (and its compact per-segment tables),
+ * evaluating a parsed query over every segment, ranking units with BM25
+ * over the matched words plus title, word, article-label and proximity
  * boosts, grouping by document on request, and writing the JSON answer
- * with snippets whose highlights are exact byte ranges of the stored text. */
+ * with snippets whose highlights are exact byte ranges of the stored text.
+ * Matching is exhaustive where totals and facets need every match; scoring
+ * is pruned (MaxScore), and the page alone of one exact term (or an AND of
+ * such) goes through postings cursors with block-max (docs/query.md). */
 #include "searcher/index.h"
 
 #include <math.h>
