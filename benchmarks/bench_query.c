@@ -8,6 +8,7 @@
  * JSON answer (facets over every match, snippets of the ten). `scored` is
  * the fraction of the exhaustive full scorings the pruning still did.
  * Usage: bench_query --index DIR [--n 200] [--class word|and2|phrase|question|article]
+ * [--cache: keep the words' match-list cache on, as a server does]
  * [--slowest K: print each class's K slowest queries on stderr]. */
 #include "format/format.h"
 #include "searcher/searcher.h"
@@ -35,7 +36,7 @@ static size_t han_run(const char *text, size_t len, size_t chars, char *out)
 int main(int argc, char **argv)
 {
     const char *dir = NULL, *only = NULL;
-    int n = 200, slowest = 0;
+    int n = 200, slowest = 0, cache = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--index") == 0 && i + 1 < argc)
             dir = argv[++i];
@@ -45,6 +46,8 @@ int main(int argc, char **argv)
             only = argv[++i];
         else if (strcmp(argv[i], "--slowest") == 0 && i + 1 < argc)
             slowest = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--cache") == 0)
+            cache = 1;
     }
     if (!dir) {
         fprintf(stderr, "usage: bench_query --index DIR [--n 200]\n");
@@ -87,6 +90,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_query: %s\n", err.msg);
         return 1;
     }
+    /* each query runs three times (JSON, pruned, exhaustive): without
+     * --cache, the words' match-list cache is off, so every run of every
+     * query is timed as if seen for the first time */
+    if (!cache)
+        sr_index_cache(ix, 0);
     const char *classes[] = {"word", "and2", "phrase", "question", "article"};
     static const char *const qw[] = {"什么", "如何", "是否", "哪些"};
     printf("# index %s: %d queries a class, top-10, warm\n", dir, n);

@@ -7,6 +7,8 @@
 
 #include <sys/types.h>
 
+typedef struct sr_cache sr_cache;
+
 typedef struct sr_article_ref {
     uint32_t number, sub, seg, unit;
 } sr_article_ref;
@@ -31,6 +33,7 @@ struct sr_index {
     uint64_t n_units; /* live and deleted: BM25's N */
     gz_textctx *tctx; /* stored-text decompression */
     sr_segtab *tab;   /* per segment */
+    sr_cache *cache;  /* costly words' match lists (cache.c) */
     char **issuers;   /* issuer id -> code; id 0 is "" */
     size_t n_issuers;
     sr_article_ref *articles; /* every article unit, by (number, sub) */
@@ -62,6 +65,15 @@ static inline gz_status ul_push(ulist *l, uint32_t unit, uint32_t tf)
 }
 /* Index of the first unit >= unit in l (l->n if none). */
 size_t ul_lower(const ulist *l, uint32_t unit);
+
+/* The match lists of costly words, per segment of this snapshot, bounded
+ * in bytes (cache.c). get copies an entry into out (1) or finds none (0);
+ * a NULL cache holds nothing. */
+#define SR_CACHE_BYTES (32u << 20)
+sr_cache *sr_cache_new(size_t budget);
+void sr_cache_free(sr_cache *c);
+int sr_cache_get(sr_cache *c, size_t seg, const char *text, ulist *out);
+void sr_cache_put(sr_cache *c, size_t seg, const char *text, const ulist *l);
 
 /* Matches a leaf in one segment: the units holding it and how often. */
 gz_status sr_match_leaf(const gz_segment *seg, const q_leaf *leaf, ulist *out);

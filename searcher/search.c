@@ -127,6 +127,7 @@ gz_status sr_index_open(const char *dir, sr_index **out, gz_error *err)
         sr_index_close(ix);
         return gz_error_set(err, st, -1, "[searcher] %s: cannot read the document table", dir);
     }
+    ix->cache = sr_cache_new(SR_CACHE_BYTES); /* none if out of memory: slower, not wrong */
     ix->n_units = ix->snap->n_units ? ix->snap->n_units : 1;
     ix->avg_len = (double)ix->snap->n_positions / (double)ix->n_units;
     if (ix->avg_len < 1)
@@ -146,6 +147,7 @@ void sr_index_close(sr_index *ix)
         gz_free(ix->issuers[i]);
     gz_free(ix->issuers);
     gz_free(ix->articles);
+    sr_cache_free(ix->cache);
     for (size_t i = 0; i < ix->norm_cap; i++)
         gz_free(ix->norm_val[i]);
     gz_free(ix->norm_key);
@@ -158,6 +160,13 @@ void sr_index_close(sr_index *ix)
 }
 
 uint64_t sr_index_generation(const sr_index *ix) { return ix->snap->man.generation; }
+
+gz_status sr_index_cache(sr_index *ix, size_t bytes)
+{
+    sr_cache_free(ix->cache);
+    ix->cache = bytes ? sr_cache_new(bytes) : NULL;
+    return !bytes || ix->cache ? GZ_OK : GZ_NOMEM;
+}
 
 uint64_t sr_index_disk_generation(const char *dir)
 {
@@ -906,10 +915,12 @@ static void count_facets(const run_opts *o, const sr_segtab *t, uint32_t u, uint
 /* An OR of words (a question, or words joined by OR), pruned: the words'
  * lists are merged here, each unit knowing which words it holds, and a unit
  * whose bound from those words alone cannot enter the page is counted but
- * not scored (MaxScore: a unit holding only rare-in-the-page words is
- * skipped without a BM25 or a title lookup). The bound of a word is its
- * most: BM25 below IDF x (k1 + 1), the title and label boosts, its whole
- * words at their most, and proximity charged to it at W_PROX x IDF. */
+ * not scored (MaxScore: a unit holding only words that cannot lift it into
+ * the page is skipped without a BM25). The bound of a word the unit holds
+ * is its most: BM25 below IDF x (k1 + 1), the label boost, its whole words
+ * at their most, and proximity charged to it at W_PROX x IDF; to that the
+ * title boosts the unit's document gets (from any word, held or not),
+ * looked up once per document. */
 static int or_plan(const q_plan *plan, const run_opts *o)
 {
     const q_node *n = plan->root;
@@ -931,10 +942,11 @@ static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
     gz_status st = cur && most ? GZ_OK : GZ_NOMEM;
     for (size_t l = 0; st == GZ_OK && l < n_leaf; l++) {
         double idf = sc->idf[l];
-        most[l] = idf * (BM25_K1 + 1) + W_TITLE * idf + (sc->label_num[l] >= 0 ? W_LABEL * idf : 0) +
+        most[l] = idf * (BM25_K1 + 1) + (sc->label_num[l] >= 0 ? W_LABEL * idf : 0) +
                   W_WORD * idf * (BM25_K1 + 1) * (double)plan->leaf[l].n_words + W_PROX * idf;
     }
-    uint32_t cur_doc = UINT32_MAX, first_unit = 0;
+    uint32_t cur_doc = UINT32_MAX;
+    double titles = 0;
     while (st == GZ_OK) {
         uint32_t u = GZ_POST_END;
         for (size_t l = 0; l < n_leaf; l++)
@@ -958,20 +970,23 @@ static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
             continue;
         sc->r->total++;
         count_facets(sc->o, t, u, doc);
+        if (doc != cur_doc) {
+            /* which words the document's title holds: once per document */
+            cur_doc = doc;
+            uint32_t first_unit = t->first_unit[doc];
+            titles = 0;
+            for (size_t l = 0; l < n_leaf; l++) {
+                const ulist *ll = &se->leaf[l];
+                while (tcur[l] < ll->n && ll->unit[tcur[l]] < first_unit)
+                    tcur[l]++;
+                sc->title[l] = tcur[l] < ll->n && ll->unit[tcur[l]] == first_unit;
+                titles += sc->title[l] ? W_TITLE * sc->idf[l] : 0;
+            }
+        }
         double qf = plan->question ? (1.0 + (double)held) / (1.0 + (double)n_leaf) : 1.0;
-        hit h = {bound * qf * (1 + 1e-9), (uint32_t)s, u, 0, 0, {0, 0}, 0, 0};
+        hit h = {(bound + titles) * qf * (1 + 1e-9), (uint32_t)s, u, 0, 0, {0, 0}, 0, 0};
         if (cannot_enter(sc, &h))
             continue;
-        if (doc != cur_doc) {
-            cur_doc = doc;
-            first_unit = t->first_unit[doc];
-        }
-        for (size_t l = 0; l < n_leaf; l++) {
-            const ulist *ll = &se->leaf[l];
-            while (tcur[l] < ll->n && ll->unit[tcur[l]] < first_unit)
-                tcur[l]++;
-            sc->title[l] = tcur[l] < ll->n && ll->unit[tcur[l]] == first_unit;
-        }
         st = score_unit(sc, s, u, doc, 1, 0);
     }
     gz_free(cur);
@@ -1320,7 +1335,15 @@ static gz_status run(sr_index *ix, const q_plan *plan, const run_opts *o, run_ou
             break;
         }
         for (size_t l = 0; st == GZ_OK && l < n_leaf; l++) {
-            st = sr_match_leaf(snap->seg[s], &plan->leaf[l], &se[s].leaf[l]);
+            const q_leaf *lf = &plan->leaf[l];
+            /* a phrase of several grams, or a prefix, costs positions or
+             * many cursors: its list is kept for the next query */
+            int costly = lf->n_v > 1 || (lf->n_v == 1 && (lf->v[0].n > 1 || (lf->v[0].n && lf->v[0].e[0].prefix)));
+            if (costly && sr_cache_get(ix->cache, s, lf->text, &se[s].leaf[l]))
+                ;
+            else if ((st = sr_match_leaf(snap->seg[s], lf, &se[s].leaf[l])) == GZ_OK && costly &&
+                     se[s].leaf[l].n >= 64)
+                sr_cache_put(ix->cache, s, lf->text, &se[s].leaf[l]);
             df[l] += (double)se[s].leaf[l].n;
         }
     }

@@ -15,6 +15,12 @@ typedef struct sr_index sr_index;
  * seen by sr_index_reopen. One sr_index may serve one thread at a time. */
 gz_status sr_index_open(const char *dir, sr_index **out, gz_error *err);
 void sr_index_close(sr_index *ix);
+/* The match lists of costly words (phrases, prefixes) are kept per index,
+ * up to 32 MiB by default, so a word that recurs (the next page of the same
+ * query, a common word in another) is matched once. bytes 0 turns the
+ * cache off (benchmarks measuring queries seen for the first time). */
+gz_status sr_index_cache(sr_index *ix, size_t bytes);
+
 /* Generation of the snapshot, and of the MANIFEST on disk now (0 if none). */
 uint64_t sr_index_generation(const sr_index *ix);
 uint64_t sr_index_disk_generation(const char *dir);

@@ -1,4 +1,4 @@
-/* Ranking: the proximity bonus, and dynamic pruning. The pruned top-k must
+/* Ranking: the proximity bonus, dynamic pruning, and the words' cache. The pruned top-k must
  * be exactly the exhaustive top-k (same units, same order, same scores, same
  * total) for random multi-word queries of every form the parser reads:
  * keywords, OR, NOT, phrases, questions, and keywords no unit holds together
@@ -6,6 +6,7 @@
  * is present. */
 #include "format/format.h"
 #include "indexer/indexer.h"
+#include "searcher/index.h" /* the words' cache, private to the searcher */
 #include "searcher/searcher.h"
 #include "helpers.h"
 
@@ -105,9 +106,10 @@ static void pruning_equals_exhaustive_on(const char *dir, const char *what, int 
     gz_snapshot *snap;
     gz_error err = {0};
     cr_assert_eq(gz_snapshot_open(dir, &snap, &err), GZ_OK, "%s", err.msg);
-    gz_buf text, doc;
+    gz_buf text, doc, titles;
     gz_buf_init(&text);
     gz_buf_init(&doc);
+    gz_buf_init(&titles);
     gz_textctx *tc = NULL;
     for (size_t s = 0; s < snap->man.n_seg; s++) {
         gz_seg_stats ss;
@@ -115,6 +117,15 @@ static void pruning_equals_exhaustive_on(const char *dir, const char *what, int 
         for (uint32_t d = 0; d < ss.n_docs && text.len < (4u << 20); d += 1 + ss.n_docs / 200)
             if (gz_segment_text(snap->seg[s], d, &doc, &tc) == GZ_OK)
                 gz_buf_put(&text, doc.data, doc.len);
+        /* titles: words a title holds get the title boost in every unit of
+         * their document, held there or not */
+        for (uint32_t d = 0; d < ss.n_docs; d++) {
+            gz_docinfo di;
+            if (gz_segment_doc(snap->seg[s], d, &di) == GZ_OK) {
+                gz_buf_puts(&titles, di.title);
+                gz_buf_putc(&titles, '\n');
+            }
+        }
     }
     gz_textctx_free(tc);
     gz_buf_fini(&doc);
@@ -129,7 +140,11 @@ static void pruning_equals_exhaustive_on(const char *dir, const char *what, int 
         int n_words = 2 + (int)(rnd() % 3);
         for (int k = 0; k < n_words; k++)
             cr_assert_gt(th_han_run(text.data, text.len, &rng, k == 0 ? 6 : 4, w[k]), 0);
-        switch (i % 8) {
+        switch (i % 9) {
+        case 8: /* a word of a title OR another: the title boost of a word the unit does not hold */
+            cr_assert_gt(th_han_run(titles.data, titles.len, &rng, 4, w[0]), 0);
+            snprintf(q, sizeof q, i % 2 ? "%s OR %s" : "%s%s什么？", w[0], w[1]);
+            break;
         case 6: /* one word of two characters: one term, block-max */
             cr_assert_gt(han_exact(text.data, text.len, 2, w[0]), 0);
             snprintf(q, sizeof q, "%s", w[0]);
@@ -173,6 +188,7 @@ static void pruning_equals_exhaustive_on(const char *dir, const char *what, int 
     cr_assert_lt(scored, scored_exh);
     sr_index_close(ix);
     gz_buf_fini(&text);
+    gz_buf_fini(&titles);
 }
 
 static void pruning_equals_exhaustive(const char *source, int n_queries)
@@ -222,4 +238,48 @@ Test(ranking, laws_pruned_top_k_equals_exhaustive)
     char laws[4200];
     TH_LAWS_OR_SKIP(laws);
     pruning_equals_exhaustive(laws, 500);
+}
+
+/* ---------------------------------------------------------- words' cache */
+
+/* A cache of 4,000 entries' worth of bytes given 20,000 distinct words:
+ * whatever it kept comes back exactly, the most recent are kept, the total
+ * stays within the budget, and it never answers for a word it dropped. */
+Test(ranking, the_word_cache_keeps_the_recent_within_its_budget)
+{
+    size_t per = 64 * 2 * sizeof(uint32_t) + 16 + 64; /* a list of 64, its key, its entry */
+    sr_cache *c = sr_cache_new(4000 * per);
+    cr_assert_not_null(c);
+    char key[32];
+    for (uint32_t w = 0; w < 20000; w++) {
+        ulist l = {0};
+        for (uint32_t i = 0; i < 64; i++)
+            cr_assert_eq(ul_push(&l, w * 7 + i, 1 + (w + i) % 5), GZ_OK);
+        snprintf(key, sizeof key, "word-%u", w);
+        sr_cache_put(c, w % 3, key, &l);
+        ul_fini(&l);
+    }
+    size_t kept = 0, recent_kept = 0;
+    for (uint32_t w = 0; w < 20000; w++) {
+        ulist got = {0};
+        snprintf(key, sizeof key, "word-%u", w);
+        if (sr_cache_get(c, w % 3, key, &got)) {
+            kept++;
+            recent_kept += w >= 20000 - 500;
+            cr_assert_eq(got.n, 64);
+            for (uint32_t i = 0; i < 64; i++) {
+                cr_assert_eq(got.unit[i], w * 7 + i, "word %u item %u", w, i);
+                cr_assert_eq(got.tf[i], 1 + (w + i) % 5);
+            }
+        }
+        /* another segment's entry of the same word is not this one */
+        ulist other = {0};
+        cr_assert_eq(sr_cache_get(c, (w + 1) % 3, key, &other), 0);
+        ul_fini(&other);
+        ul_fini(&got);
+    }
+    cr_assert_gt(kept, 500, "kept %zu", kept);
+    cr_assert_leq(kept, 4000, "kept %zu, over its budget", kept);
+    cr_assert_eq(recent_kept, 500, "the 500 most recent words: %zu kept", recent_kept);
+    sr_cache_free(c);
 }
