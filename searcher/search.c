@@ -1071,11 +1071,12 @@ static int direct_leaf(const q_leaf *lf)
     return lf->positive && lf->n_v == 1 && lf->v[0].n == 1 && !lf->v[0].e[0].prefix;
 }
 
-/* The page only (no facets), by relevance, of a word or an AND of words
- * that are each one exact term: then nothing needs every match listed. */
+/* The page by relevance of a word or an AND of words that are each one
+ * exact term: then no match list is needed (totals and facets are counted
+ * from the cursors). */
 static int direct_plan(const q_plan *plan, const run_opts *o)
 {
-    if (!o->prune || !o->want || o->year_n || !plan->root || plan->question || plan->any_word || !plan->n_leaf)
+    if (!o->prune || !o->want || !plan->root || plan->question || plan->any_word || !plan->n_leaf)
         return 0;
     const q_node *n = plan->root;
     if (n->type == Q_TEXT)
@@ -1123,6 +1124,27 @@ static size_t in_deleted(const gz_segment *seg, const gz_terminfo *ti, const sr_
         }
     gz_post_fini(&p);
     return n;
+}
+
+/* A word's live units, counted and (when asked) their facets, from its
+ * postings' units alone. */
+static gz_status count_one(const gz_segment *seg, const gz_terminfo *ti, const sr_segtab *t, const uint8_t *deleted,
+                           const run_opts *o, size_t *total)
+{
+    gz_post p;
+    gz_status st = gz_post_open(&p, seg, ti);
+    while (st == GZ_OK && p.unit != GZ_POST_END) {
+        for (uint32_t i = p.i; i < p.n; i++) {
+            uint32_t u = p.units[i], doc = t->doc[u];
+            if (gz_bit(deleted, doc))
+                continue;
+            ++*total;
+            count_facets(o, t, u, doc);
+        }
+        st = gz_post_next_block(&p);
+    }
+    gz_post_fini(&p);
+    return st == GZ_EOF ? GZ_OK : st;
 }
 
 /* One word: block-max. A block of its postings whose bound (BM25 at the
@@ -1236,6 +1258,7 @@ static gz_status direct_and(scorer *sc, size_t s, const gz_terminfo *ti)
         uint32_t doc = t->doc[u];
         if (!gz_bit(deleted, doc)) {
             sc->r->total++;
+            count_facets(sc->o, t, u, doc);
             for (size_t l = 0; l < n; l++) {
                 sc->tf[l] = c[l].tf;
                 sc->title[l] = (uint8_t)title_holds(&tc[l], t, doc);
@@ -1288,13 +1311,19 @@ static gz_status run_direct(sr_index *ix, const q_plan *plan, const run_opts *o,
             continue;
         scorer_segment_begin(&sc);
         if (n_leaf == 1) {
-            r->total += ti[s].df;
-            if (snap->deleted[s]) {
-                gz_seg_stats ss;
-                gz_segment_stats(snap->seg[s], &ss);
-                r->total -= in_deleted(snap->seg[s], &ti[s], &ix->tab[s], snap->deleted[s], ss.n_docs);
+            if (o->year_n) {
+                /* facets need every unit: their ids only, no tf, no score */
+                st = count_one(snap->seg[s], &ti[s], &ix->tab[s], snap->deleted[s], o, &r->total);
+            } else {
+                r->total += ti[s].df;
+                if (snap->deleted[s]) {
+                    gz_seg_stats ss;
+                    gz_segment_stats(snap->seg[s], &ss);
+                    r->total -= in_deleted(snap->seg[s], &ti[s], &ix->tab[s], snap->deleted[s], ss.n_docs);
+                }
             }
-            st = direct_one(&sc, s, &ti[s]);
+            if (st == GZ_OK)
+                st = direct_one(&sc, s, &ti[s]);
         } else {
             st = direct_and(&sc, s, &ti[s * n_leaf]);
         }
