@@ -366,8 +366,6 @@ gz_status gz_post_next_block(gz_post *p);
 /* Positions (and spans, all 1 unless the term has GZ_TERM_SPANS) of the
  * current unit; valid until the cursor moves. */
 gz_status gz_post_positions(gz_post *p, const uint32_t **pos, const uint32_t **span, uint32_t *n);
-/* The current block's last unit. */
-static inline uint32_t gz_post_block_last(const gz_post *p) { return p->blk_last[p->block]; }
 /* Block b's impacts, for block-max pruning: pairs (tf, unit length) such
  * that every unit of the block has a tf no higher and a length no lower
  * than one of them (the block's Pareto front, at most GZ_IMPACTS_MAX pairs,

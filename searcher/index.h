@@ -1,5 +1,5 @@
 /* searcher/index.h (private): the body of sr_index and the matching
- * primitives shared by eval.c and output.c. */
+ * primitives shared by match.c, rank.c, cache.c, search.c and article.c. */
 #ifndef GZ_SEARCHER_INDEX_H
 #define GZ_SEARCHER_INDEX_H
 
@@ -95,5 +95,44 @@ typedef struct occ {
 /* Finds the leaf's occurrences in tokens t[0..n) of a unit's text. */
 size_t sr_leaf_occurrences(const q_leaf *leaf, const char *text, const an_token *t, size_t n, occ *out,
                            size_t cap);
+
+/* ------------------------------------------- ranking (rank.c), for search.c */
+
+/* A scored matching unit. */
+typedef struct hit {
+    double score;
+    uint32_t seg, unit, doc, date;
+    uint32_t more[2];   /* by document: its next best matching units, or UINT32_MAX */
+    uint32_t n_in_doc;  /* by document: how many of its units match */
+    uint32_t kind;      /* the unit's gz_kind, for the facets */
+} hit;
+
+/* Best first: score, then segment and unit (the earlier wins a tie). */
+int sr_cmp_hit_score(const void *a, const void *b);
+/* Latest document first, then by score. */
+int sr_cmp_hit_date(const void *a, const void *b);
+/* Keeps the `want` best of the hits offered in h[0..*k), a max-heap by cmp
+ * with the worst on top. */
+void sr_heap_offer(hit *h, size_t *k, size_t want, const hit *x, int (*cmp)(const void *, const void *));
+
+typedef struct run_opts {
+    size_t want;    /* keep only the best `want` (0: keep every hit) */
+    int (*cmp)(const void *, const void *);
+    int prune;      /* with want: skip units whose bound cannot enter the best */
+    size_t *year_n, *iss_n, *kind_n; /* facet counters over every match, or NULL */
+} run_opts;
+
+typedef struct run_out {
+    hit *hits;      /* every hit, or the best `want` in no order */
+    size_t n_hits;
+    size_t total;   /* live matching units */
+    size_t scored;  /* units scored in full */
+    size_t blocks, skipped; /* direct path: postings blocks met, skipped undecoded */
+} run_out;
+
+/* Runs plan over every segment: matches (exhaustively where totals and
+ * facets need every match), scores the live matching units and keeps the
+ * best o->want (or all), counting the total and the facets. */
+gz_status sr_run(sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r);
 
 #endif

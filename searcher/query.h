@@ -1,6 +1,6 @@
 /* searcher/query.h (private): the parsed query and the match plan of a
- * query word. Shared by query.c (parsing, planning), eval.c (matching) and
- * output.c (snippets). */
+ * query word. Shared by query.c (parsing, planning), match.c (matching),
+ * rank.c (ranking) and search.c (snippets). */
 #ifndef GZ_SEARCHER_QUERY_H
 #define GZ_SEARCHER_QUERY_H
 

@@ -199,13 +199,7 @@ Test(properties, laws_offsets_text_and_icu_words)
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 
-static uint64_t next_rand(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
+static uint64_t next_rand(void) { return th_rnd(&rng); }
 
 /* Does the unit's token list hold the query's grams at consecutive positions
  * starting at the token that starts at byte `at`? */
@@ -254,27 +248,7 @@ static void recall(const char *dir, int n_queries, size_t max_units_per_query)
     for (int qi = 0; qi < n_queries; qi++) {
         /* a random run of 1-8 Han characters */
         char sub[64];
-        size_t sub_len = 0;
-        for (int tries = 0; tries < 1000 && !sub_len; tries++) {
-            size_t at = next_rand() % all_len;
-            while (at > 0 && ((unsigned char)all[at] & 0xC0) == 0x80)
-                at--;
-            int want = 1 + (int)(next_rand() % 8), got = 0;
-            const char *p = all + at, *end = all + all_len;
-            while (got < want && p < end) {
-                const char *q0 = p;
-                int32_t cp = gz_utf8_next(&p, end);
-                if (cp < 0 || !gz_is_han(cp)) {
-                    p = q0;
-                    break;
-                }
-                got++;
-            }
-            if (got == want) {
-                sub_len = (size_t)(p - (all + at));
-                memcpy(sub, all + at, sub_len);
-            }
-        }
+        size_t sub_len = th_han_run(all, all_len, &rng, 8, sub);
         cr_assert_gt(sub_len, 0);
         analyze_copy(sub, sub_len, AN_MODE_QUERY, &q);
         /* every unit holding it, from a random place on, up to the cap */
