@@ -9,7 +9,8 @@
  * the fraction of the exhaustive full scorings the pruning still did.
  * Usage: bench_query --index DIR [--n 200] [--class word|and2|phrase|question|article]
  * [--cache: keep the words' match-list cache on, as a server does]
- * [--slowest K: print each class's K slowest queries on stderr]. */
+ * [--slowest K: print each class's K slowest queries on stderr]
+ * [--query Q: run Q alone, n times, as a class of its own, to profile it]. */
 #include "format/format.h"
 #include "searcher/searcher.h"
 #include "bench_util.h"
@@ -35,7 +36,7 @@ static size_t han_run(const char *text, size_t len, size_t chars, char *out)
 
 int main(int argc, char **argv)
 {
-    const char *dir = NULL, *only = NULL;
+    const char *dir = NULL, *only = NULL, *given = NULL;
     int n = 200, slowest = 0, cache = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--index") == 0 && i + 1 < argc)
@@ -46,6 +47,8 @@ int main(int argc, char **argv)
             only = argv[++i];
         else if (strcmp(argv[i], "--slowest") == 0 && i + 1 < argc)
             slowest = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--query") == 0 && i + 1 < argc)
+            given = argv[++i];
         else if (strcmp(argv[i], "--cache") == 0)
             cache = 1;
     }
@@ -95,7 +98,7 @@ int main(int argc, char **argv)
      * query is timed as if seen for the first time */
     if (!cache)
         sr_index_cache(ix, 0);
-    const char *classes[] = {"word", "and2", "phrase", "question", "article"};
+    const char *classes[] = {"word", "and2", "phrase", "question", "article", "given"};
     static const char *const qw[] = {"什么", "如何", "是否", "哪些"};
     printf("# index %s: %d queries a class, top-10, warm\n", dir, n);
     printf("class\ttop10_p50_ms\ttop10_p99_ms\texhaustive_p50_ms\texhaustive_p99_ms\tx_exhaustive_p50\t"
@@ -105,7 +108,7 @@ int main(int argc, char **argv)
     gz_buf out;
     gz_buf_init(&out);
     int mismatches = 0;
-    for (int c = 0; c < 5; c++) {
+    for (int c = given ? 5 : 0; c < (given ? 6 : 5); c++) {
         char q[512];
         char(*qs)[512] = slowest ? calloc((size_t)n, 512) : NULL;
         size_t scored = 0, scored_exh = 0, blocks = 0, skipped = 0;
@@ -125,7 +128,8 @@ int main(int argc, char **argv)
                 han_run(text.data, text.len, 12, a);
                 snprintf(q, sizeof q, "%s%s？", a, qw[rnd() % 4]);
                 break;
-            default: snprintf(q, sizeof q, "%s", n_articles ? articles[rnd() % n_articles] : "第一条");
+            case 4: snprintf(q, sizeof q, "%s", n_articles ? articles[rnd() % n_articles] : "第一条"); break;
+            default: snprintf(q, sizeof q, "%s", given);
             }
             int ambiguous;
             sr_request rq = {.query = q, .n = 10};

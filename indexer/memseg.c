@@ -17,6 +17,7 @@ ix_memseg *ix_memseg_new(uint32_t segment_id)
     gz_buf_init(&m->units);
     gz_buf_init(&m->text);
     gz_buf_init(&m->term_text);
+    gz_buf_init(&m->keys);
     m->hash_cap = 1u << 16;
     m->hash = gz_calloc(m->hash_cap, sizeof *m->hash);
     if (!m->hash)
@@ -33,6 +34,8 @@ void ix_memseg_free(ix_memseg *m)
     gz_buf_fini(&m->units);
     gz_buf_fini(&m->text);
     gz_buf_fini(&m->term_text);
+    gz_buf_fini(&m->keys);
+    gz_free(m->pend);
     gz_free(m->hash);
     gz_free(m->str_hash);
     gz_free(m->terms);
@@ -124,31 +127,33 @@ uint32_t ix_memseg_doc(ix_memseg *m, const ix_docmeta *d, const char *text, size
     return m->n_docs++;
 }
 
-/* Interns a term (field byte + text); returns its id or UINT32_MAX. */
-static uint32_t intern(ix_memseg *m, char field, const char *s, size_t len, int spans)
+/* Doubles the term table when it is half full. */
+static int grow_hash(ix_memseg *m)
 {
-    char key[GZ_TERM_MAX + 1];
-    key[0] = field;
-    memcpy(key + 1, s, len);
-    size_t klen = len + 1;
-    uint64_t h = gz_xxh3(key, klen);
-    if (m->n_terms * 2 >= m->hash_cap) { /* rehash at half full */
-        size_t cap = m->hash_cap * 2;
-        uint32_t *nh = gz_calloc(cap, sizeof *nh);
-        if (!nh) {
-            m->status = GZ_NOMEM;
-            return UINT32_MAX;
-        }
-        for (uint32_t t = 0; t < m->n_terms; t++) {
-            size_t at = m->terms[t].hash & (cap - 1);
-            while (nh[at])
-                at = (at + 1) & (cap - 1);
-            nh[at] = t + 1;
-        }
-        gz_free(m->hash);
-        m->hash = nh;
-        m->hash_cap = cap;
+    size_t cap = m->hash_cap * 2;
+    uint32_t *nh = gz_calloc(cap, sizeof *nh);
+    if (!nh) {
+        m->status = GZ_NOMEM;
+        return -1;
     }
+    for (uint32_t t = 0; t < m->n_terms; t++) {
+        size_t at = m->terms[t].hash & (cap - 1);
+        while (nh[at])
+            at = (at + 1) & (cap - 1);
+        nh[at] = t + 1;
+    }
+    gz_free(m->hash);
+    m->hash = nh;
+    m->hash_cap = cap;
+    return 0;
+}
+
+/* Interns a term (key: field byte + text, hash h); returns its id or
+ * UINT32_MAX. */
+static uint32_t intern(ix_memseg *m, const char *key, size_t klen, uint64_t h, int spans)
+{
+    if (m->n_terms * 2 >= m->hash_cap && grow_hash(m) < 0)
+        return UINT32_MAX;
     size_t at = h & (m->hash_cap - 1);
     while (m->hash[at]) {
         ix_term *t = &m->terms[m->hash[at] - 1];
@@ -167,7 +172,7 @@ static uint32_t intern(ix_memseg *m, char field, const char *s, size_t len, int 
     t->hash = h;
     t->off = (uint32_t)m->term_text.len;
     t->len = (uint16_t)klen;
-    t->flags = (uint8_t)((spans ? GZ_TERM_SPANS : 0) | (field == GZ_FIELD_WORD ? GZ_TERM_NOPOS : 0));
+    t->flags = (uint8_t)((spans ? GZ_TERM_SPANS : 0) | (key[0] == GZ_FIELD_WORD ? GZ_TERM_NOPOS : 0));
     t->count = 0;
     gz_buf_put(&m->term_text, key, klen);
     if (m->term_text.status != GZ_OK) {
@@ -177,6 +182,15 @@ static uint32_t intern(ix_memseg *m, char field, const char *s, size_t len, int 
     m->hash[at] = ++m->n_terms;
     return m->n_terms - 1;
 }
+
+/* The unit's tokens to intern: their keys (field byte + text) side by side
+ * in keys, and per token where its key starts, its hash and its record
+ * (position | span, or 0 for words without positions). */
+typedef struct pending {
+    uint64_t hash;
+    uint32_t key, len, pos_span;
+    uint8_t spans;
+} pending;
 
 void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_t n)
 {
@@ -189,7 +203,16 @@ void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_
         m->status = GZ_NOMEM;
         return;
     }
+    if (gz_grow(&m->pend, &m->cap_pend, n, sizeof *m->pend, 256) != GZ_OK) {
+        m->status = GZ_NOMEM;
+        return;
+    }
+    /* first every key and its hash, their slots prefetched; then the
+     * lookups, each prefetching the term a few tokens ahead: the table is
+     * far larger than the caches, and a miss at a time would dominate */
+    m->keys.len = 0;
     uint32_t len = 0, words = 0;
+    size_t np = 0;
     for (size_t i = 0; i < n; i++) {
         if (t[i].len == 0 || t[i].len > GZ_TERM_MAX - 1)
             continue; /* a 10 MB run of letters is not a term anyone types */
@@ -202,18 +225,48 @@ void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_
         uint32_t span = t[i].span ? t[i].span : 1;
         if (span > IX_SPAN_MAX)
             span = IX_SPAN_MAX;
-        uint32_t term = intern(m, field, t[i].text, t[i].len, span > 1 && field == GZ_FIELD_GRAM);
-        if (term == UINT32_MAX)
-            return;
         uint32_t pos = t[i].pos > IX_POS_MAX ? IX_POS_MAX : t[i].pos;
-        ix_rec *r = &m->rec[m->n_rec++];
-        r->term = term;
-        r->unit = unit;
-        r->pos_span = field == GZ_FIELD_WORD ? 0 : pos | (span - 1) << IX_POS_BITS;
-        m->terms[term].count++;
+        pending *q = &m->pend[np++];
+        q->key = (uint32_t)m->keys.len;
+        q->len = t[i].len + 1;
+        q->spans = span > 1 && field == GZ_FIELD_GRAM;
+        q->pos_span = field == GZ_FIELD_WORD ? 0 : pos | (span - 1) << IX_POS_BITS;
+        gz_buf_putc(&m->keys, field);
+        gz_buf_put(&m->keys, t[i].text, t[i].len);
         if (t[i].pos + t[i].span > len)
             len = t[i].pos + t[i].span;
         words += field == GZ_FIELD_WORD;
+    }
+    if (m->keys.status != GZ_OK) {
+        m->status = GZ_NOMEM;
+        return;
+    }
+    for (size_t i = 0; i < np; i++) {
+        pending *q = &m->pend[i];
+        q->hash = gz_xxh3(m->keys.data + q->key, q->len);
+        __builtin_prefetch(&m->hash[q->hash & (m->hash_cap - 1)]);
+    }
+    enum { AHEAD = 6, TEXT_AHEAD = 3 };
+    for (size_t i = 0; i < np; i++) {
+        if (i + AHEAD < np) {
+            uint32_t id = m->hash[m->pend[i + AHEAD].hash & (m->hash_cap - 1)];
+            if (id)
+                __builtin_prefetch(&m->terms[id - 1]);
+        }
+        if (i + TEXT_AHEAD < np) { /* the term's text, once its entry is in */
+            uint32_t id = m->hash[m->pend[i + TEXT_AHEAD].hash & (m->hash_cap - 1)];
+            if (id)
+                __builtin_prefetch(m->term_text.data + m->terms[id - 1].off);
+        }
+        pending *q = &m->pend[i];
+        uint32_t term = intern(m, m->keys.data + q->key, q->len, q->hash, q->spans);
+        if (term == UINT32_MAX)
+            return;
+        ix_rec *r = &m->rec[m->n_rec++];
+        r->term = term;
+        r->unit = unit;
+        r->pos_span = q->pos_span;
+        m->terms[term].count++;
     }
     m->unit_len[unit] = len;
     m->unit_words[unit] = words;

@@ -37,6 +37,9 @@ struct ix_memseg {
     ix_rec *rec;
     size_t n_rec, cap_rec;
     uint32_t *unit_len, *unit_words;
+    struct pending *pend; /* scratch of ix_memseg_unit: the unit's tokens */
+    size_t cap_pend;
+    gz_buf keys; /* and their keys */
     size_t cap_unit_len, cap_unit_words;
 };
 
