@@ -10,7 +10,8 @@
  * Usage: bench_query --index DIR [--n 200] [--class word|and2|phrase|question|article]
  * [--cache: keep the words' match-list cache on, as a server does]
  * [--slowest K: print each class's K slowest queries on stderr]
- * [--query Q: run Q alone, n times, as a class of its own, to profile it]. */
+ * [--query Q: run Q alone, n times, as a class of its own, to profile it]
+ * [--pruned-only: skip the exhaustive runs and their check, to profile]. */
 #include "format/format.h"
 #include "searcher/searcher.h"
 #include "bench_util.h"
@@ -37,7 +38,7 @@ static size_t han_run(const char *text, size_t len, size_t chars, char *out)
 int main(int argc, char **argv)
 {
     const char *dir = NULL, *only = NULL, *given = NULL;
-    int n = 200, slowest = 0, cache = 0;
+    int n = 200, slowest = 0, cache = 0, pruned_only = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--index") == 0 && i + 1 < argc)
             dir = argv[++i];
@@ -49,6 +50,8 @@ int main(int argc, char **argv)
             slowest = atoi(argv[++i]);
         else if (strcmp(argv[i], "--query") == 0 && i + 1 < argc)
             given = argv[++i];
+        else if (strcmp(argv[i], "--pruned-only") == 0)
+            pruned_only = 1;
         else if (strcmp(argv[i], "--cache") == 0)
             cache = 1;
     }
@@ -154,8 +157,14 @@ int main(int argc, char **argv)
             /* alternate which goes first, so neither always finds the
              * other's work in the caches */
             gz_status s1 = GZ_OK, s2 = GZ_OK;
+            memset(&exh, 0, sizeof exh);
             for (int k = 0; k < 2; k++) {
                 int pruned = (k == 0) == (i % 2 == 0);
+                if (!pruned && pruned_only) {
+                    s2 = GZ_INVALID;
+                    t_exh[i] = 0;
+                    continue;
+                }
                 rq.exhaustive = !pruned;
                 t0 = bu_now();
                 if (pruned)

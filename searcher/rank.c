@@ -561,19 +561,22 @@ static void count_facets(const run_opts *o, const sr_segtab *t, uint32_t u, uint
     o->kind_n[t->kind[u]]++;
 }
 
-/* An OR of words (a question, or words joined by OR), pruned: the words'
- * lists are merged here, each unit knowing which words it holds, and a unit
- * whose bound from those words alone cannot enter the page is counted but
- * not scored (MaxScore: a unit holding only words that cannot lift it into
- * the page is skipped without a BM25). The bound of a word the unit holds
- * is its most: BM25 below IDF x (k1 + 1), the label boost, its whole words
- * at their most, and proximity charged to it at W_PROX x IDF; to that the
- * title boosts the unit's document gets (from any word, held or not),
- * looked up once per document. */
+/* An OR of words (a question, or words joined by OR), pruned: each unit
+ * gets a mask of the words it holds, and a unit whose bound from those
+ * words alone cannot enter the page is counted but not scored (MaxScore: a
+ * unit holding only words that cannot lift it into the page is skipped
+ * without a BM25). The bound of a word the unit holds is its most: BM25
+ * below IDF x (k1 + 1), the label boost, its whole words at their most, and
+ * proximity charged to it at W_PROX x IDF; to that the title boosts the
+ * unit's document gets (from any word, held or not), read off the mask of
+ * the document's title unit. */
+#define OR_MAX_LEAVES 32
+
 static int or_plan(const q_plan *plan, const run_opts *o)
 {
     const q_node *n = plan->root;
-    if (!o->prune || !o->want || plan->any_word || n->type != Q_OR || n->n_kid != plan->n_leaf)
+    if (!o->prune || !o->want || plan->any_word || n->type != Q_OR || n->n_kid != plan->n_leaf ||
+        plan->n_leaf > OR_MAX_LEAVES)
         return 0;
     for (size_t k = 0; k < n->n_kid; k++)
         if (n->kid[k]->type != Q_TEXT || !plan->leaf[n->kid[k]->leaf].positive)
@@ -581,65 +584,134 @@ static int or_plan(const q_plan *plan, const run_opts *o)
     return 1;
 }
 
+/* The first index at or after from whose unit is >= unit (galloping: the
+ * units asked for rise, and most are near). */
+static size_t ul_gallop(const ulist *l, size_t from, uint32_t unit)
+{
+    size_t step = 1, lo = from, hi = from;
+    while (hi < l->n && l->unit[hi] < unit) {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    if (hi > l->n)
+        hi = l->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->unit[mid] < unit)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+#define OR_TABLE_LEAVES 10
+
 static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
 {
     const q_plan *plan = sc->plan;
     size_t n_leaf = sc->n_leaf;
     const sr_segtab *t = &sc->ix->tab[s];
-    size_t *cur = gz_calloc(2 * n_leaf + 1, sizeof *cur), *tcur = cur ? cur + n_leaf : NULL;
-    double *most = gz_calloc(n_leaf + 1, sizeof *most);
-    gz_status st = cur && most ? GZ_OK : GZ_NOMEM;
+    uint32_t n_units = sc->ix->snap->man.seg[s].n_units;
+    size_t n_words = ((size_t)n_units + 63) / 64;
+    /* per unit the mask of the words it holds, valid where `any` says so */
+    size_t *cur = gz_calloc(n_leaf + 1, sizeof *cur);
+    double *most = gz_calloc(n_leaf + 1, sizeof *most), *qf = gz_calloc(n_leaf + 2, sizeof *qf);
+    uint32_t *mask = gz_alloc(((size_t)n_units + 1) * sizeof *mask);
+    uint64_t *any = gz_calloc(n_words + 1, sizeof *any);
+    /* with few words, the bound of every mask ahead of time */
+    double *sum = n_leaf <= OR_TABLE_LEAVES ? gz_alloc(((size_t)2 << n_leaf) * sizeof *sum) : NULL, *qfm = NULL;
+    gz_status st = cur && most && qf && mask && any && (sum || n_leaf > OR_TABLE_LEAVES) ? GZ_OK : GZ_NOMEM;
     for (size_t l = 0; st == GZ_OK && l < n_leaf; l++) {
         double idf = sc->idf[l];
         most[l] = idf * (BM25_K1 + 1) + (sc->label_num[l] >= 0 ? W_LABEL * idf : 0) +
                   W_WORD * idf * (BM25_K1 + 1) * (double)plan->leaf[l].n_words + W_PROX * idf;
-    }
-    uint32_t cur_doc = UINT32_MAX;
-    double titles = 0;
-    while (st == GZ_OK) {
-        uint32_t u = GZ_POST_END;
-        for (size_t l = 0; l < n_leaf; l++)
-            if (cur[l] < se->leaf[l].n && se->leaf[l].unit[cur[l]] < u)
-                u = se->leaf[l].unit[cur[l]];
-        if (u == GZ_POST_END)
-            break;
-        double bound = 0;
-        size_t held = 0;
-        for (size_t l = 0; l < n_leaf; l++) {
-            const ulist *ll = &se->leaf[l];
-            sc->tf[l] = 0;
-            if (cur[l] < ll->n && ll->unit[cur[l]] == u) {
-                sc->tf[l] = ll->tf[cur[l]++];
-                bound += most[l];
-                held++;
-            }
+        const ulist *ll = &se->leaf[l];
+        uint32_t bit = 1u << l;
+        for (size_t i = 0; i < ll->n; i++) {
+            uint32_t u = ll->unit[i];
+            if (u >= n_units)
+                break;
+            uint64_t w = any[u >> 6], b = 1ull << (u & 63);
+            mask[u] = w & b ? mask[u] | bit : bit;
+            any[u >> 6] = w | b;
         }
-        uint32_t doc = t->doc[u];
-        if (gz_bit(se->deleted, doc))
-            continue;
-        sc->r->total++;
-        count_facets(sc->o, t, u, doc);
-        if (doc != cur_doc) {
-            /* which words the document's title holds: once per document */
-            cur_doc = doc;
-            uint32_t first_unit = t->first_unit[doc];
-            titles = 0;
+    }
+    for (size_t h = 0; st == GZ_OK && h <= n_leaf; h++)
+        qf[h] = plan->question ? (1.0 + (double)h) / (1.0 + (double)n_leaf) : 1.0;
+    if (sum) { /* and the question factor of each */
+        qfm = sum + ((size_t)1 << n_leaf);
+        uint8_t held[1u << OR_TABLE_LEAVES];
+        sum[0] = 0;
+        held[0] = 0;
+        qfm[0] = qf[0];
+        for (uint32_t m = 1; m < (1u << n_leaf); m++) {
+            sum[m] = sum[m & (m - 1)] + most[__builtin_ctz(m)];
+            held[m] = (uint8_t)(held[m & (m - 1)] + 1);
+            qfm[m] = qf[held[m]];
+        }
+    }
+    /* the page's worst score once it is full: cannot_enter() below it */
+    int full = sc->n_hits == sc->o->want;
+    double worst = full ? sc->hits[0].score : 0;
+    const uint8_t *deleted = se->deleted;
+    int facets = sc->o->year_n != NULL;
+    uint32_t cur_doc = UINT32_MAX, title_mask = 0;
+    double titles = 0;
+    for (size_t wi = 0; st == GZ_OK && wi < n_words; wi++) {
+        for (uint64_t bits = any[wi]; bits && st == GZ_OK; bits &= bits - 1) {
+            uint32_t u = (uint32_t)(wi * 64 + (size_t)__builtin_ctzll(bits)), m = mask[u];
+            uint32_t doc = t->doc[u];
+            if (deleted && gz_bit(deleted, doc))
+                continue;
+            sc->r->total++;
+            if (facets)
+                count_facets(sc->o, t, u, doc);
+            if (doc != cur_doc) {
+                /* which words the document's title holds: once per document */
+                cur_doc = doc;
+                uint32_t first_unit = t->first_unit[doc];
+                title_mask = first_unit < n_units && any[first_unit >> 6] >> (first_unit & 63) & 1 ? mask[first_unit]
+                                                                                                    : 0;
+                titles = 0;
+                for (size_t l = 0; l < n_leaf; l++)
+                    titles += title_mask >> l & 1 ? W_TITLE * sc->idf[l] : 0;
+            }
+            if (full) {
+                double bound = 0, f;
+                if (sum) {
+                    bound = sum[m];
+                    f = qfm[m];
+                } else {
+                    size_t held = 0;
+                    for (uint32_t b = m; b; b &= b - 1, held++)
+                        bound += most[__builtin_ctz(b)];
+                    f = qf[held];
+                }
+                if ((bound + titles) * f * (1 + 1e-9) <= worst)
+                    continue; /* cannot enter the page */
+            }
             for (size_t l = 0; l < n_leaf; l++) {
                 const ulist *ll = &se->leaf[l];
-                while (tcur[l] < ll->n && ll->unit[tcur[l]] < first_unit)
-                    tcur[l]++;
-                sc->title[l] = tcur[l] < ll->n && ll->unit[tcur[l]] == first_unit;
-                titles += sc->title[l] ? W_TITLE * sc->idf[l] : 0;
+                sc->tf[l] = 0;
+                sc->title[l] = title_mask >> l & 1;
+                if (m >> l & 1) {
+                    cur[l] = ul_gallop(ll, cur[l], u);
+                    sc->tf[l] = ll->tf[cur[l]];
+                }
             }
+            st = score_unit(sc, s, u, doc, 1, 0);
+            full = sc->n_hits == sc->o->want;
+            worst = full ? sc->hits[0].score : 0;
         }
-        double qf = plan->question ? (1.0 + (double)held) / (1.0 + (double)n_leaf) : 1.0;
-        hit h = {(bound + titles) * qf * (1 + 1e-9), (uint32_t)s, u, 0, 0, {0, 0}, 0, 0};
-        if (cannot_enter(sc, &h))
-            continue;
-        st = score_unit(sc, s, u, doc, 1, 0);
     }
     gz_free(cur);
     gz_free(most);
+    gz_free(qf);
+    gz_free(mask);
+    gz_free(any);
+    gz_free(sum);
     return st;
 }
 
