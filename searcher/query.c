@@ -398,6 +398,7 @@ static gz_status build_variant(const pos_info *pi, uint32_t n_pos, const an_toke
 {
     v->e = gz_calloc(n_pos + 1, sizeof *v->e);
     v->n = 0;
+#define plain(q) (!label[q] && !bare[q] && !(fold && fold[q]))
     if (!v->e)
         return GZ_NOMEM;
     for (uint32_t p = 0; p < n_pos;) {
@@ -429,8 +430,17 @@ static gz_status build_variant(const pos_info *pi, uint32_t n_pos, const an_toke
             if (next_han && pi[p].gram) {
                 const an_token *g = pi[p].gram;
                 int last_pair = !(p + 2 < n_pos && (pi[p + 2].gram || pi[p + 2].uni) && !(fold && fold[p + 2]));
-                elem_set(&v->e[v->n++], g->text, g->len, 0, 0, last_pair ? 2 : 1, g->start, g->end);
-                p += last_pair ? 2 : 1;
+                /* the grams at p and p + 2 imply the one at p + 1: two Han
+                 * characters at adjacent positions are always one run (a
+                 * run ends only where something takes a position), so
+                 * the text has that gram too. Stepping over it when p + 2
+                 * begins a gram of plain characters spares a cursor, its
+                 * seeks and its positions. */
+                int step2 = last_pair || (p + 3 < n_pos && pi[p + 1].gram && pi[p + 2].gram &&
+                                          (pi[p + 3].gram || pi[p + 3].uni) && plain(p + 1) && plain(p + 2) &&
+                                          plain(p + 3));
+                elem_set(&v->e[v->n++], g->text, g->len, 0, 0, step2 ? 2 : 1, g->start, g->end);
+                p += step2 ? 2 : 1;
             } else {
                 const an_token *t = pi[p].gram ? pi[p].gram : pi[p].uni;
                 elem_set(&v->e[v->n++], t->text, first_char(t), 1, 0, 1, t->start, t->start + (uint32_t)first_char(t));
@@ -449,6 +459,7 @@ static gz_status build_variant(const pos_info *pi, uint32_t n_pos, const an_toke
             v->e[v->n - 1].extra++;
         p++;
     }
+#undef plain
     return GZ_OK;
 }
 
