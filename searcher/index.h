@@ -65,6 +65,9 @@ static inline gz_status ul_push(ulist *l, uint32_t unit, uint32_t tf)
 }
 /* Index of the first unit >= unit in l (l->n if none). */
 size_t ul_lower(const ulist *l, uint32_t unit);
+/* The same at or after index from, galloping: for units asked in rising
+ * order, most of them near. */
+size_t ul_gallop(const ulist *l, size_t from, uint32_t unit);
 
 /* The match lists of costly words, per segment of this snapshot, bounded
  * in bytes (cache.c). get copies an entry into out (1) or finds none (0);

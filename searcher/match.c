@@ -35,17 +35,30 @@ gz_status ul_reserve(ulist *l, size_t n)
     return GZ_OK;
 }
 
-size_t ul_lower(const ulist *l, uint32_t unit)
+/* The first index in [lo, hi) whose unit is >= unit (hi if none). */
+static size_t ul_lower_in(const ulist *l, size_t lo, size_t hi, uint32_t unit)
 {
-    size_t lo = 0, hi = l->n;
     while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
+        size_t mid = lo + (hi - lo) / 2;
         if (l->unit[mid] < unit)
             lo = mid + 1;
         else
             hi = mid;
     }
     return lo;
+}
+
+size_t ul_lower(const ulist *l, uint32_t unit) { return ul_lower_in(l, 0, l->n, unit); }
+
+size_t ul_gallop(const ulist *l, size_t from, uint32_t unit)
+{
+    size_t step = 1, lo = from, hi = from;
+    while (hi < l->n && l->unit[hi] < unit) {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    return ul_lower_in(l, lo, hi < l->n ? hi : l->n, unit);
 }
 
 #define MAX_ALTS 8192

@@ -584,28 +584,6 @@ static int or_plan(const q_plan *plan, const run_opts *o)
     return 1;
 }
 
-/* The first index at or after from whose unit is >= unit (galloping: the
- * units asked for rise, and most are near). */
-static size_t ul_gallop(const ulist *l, size_t from, uint32_t unit)
-{
-    size_t step = 1, lo = from, hi = from;
-    while (hi < l->n && l->unit[hi] < unit) {
-        lo = hi + 1;
-        hi += step;
-        step *= 2;
-    }
-    if (hi > l->n)
-        hi = l->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (l->unit[mid] < unit)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 #define OR_TABLE_LEAVES 10
 
 static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
