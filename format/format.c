@@ -197,6 +197,34 @@ void gz_pack(gz_buf *b, const uint32_t *v, size_t n)
 #define GZ_LE64(x) (x)
 #endif
 
+/* Eight values of width W from in (W bytes): with W a constant, each is a
+ * load, a shift and a mask at offsets the compiler knows. Reads up to 7
+ * bytes past the W. */
+#define UNPACK8(W)                                                                                     \
+    static void unpack8_##W(const uint8_t *in, uint32_t *v, size_t groups)                             \
+    {                                                                                                  \
+        const uint64_t mask = (W) == 32 ? 0xFFFFFFFFu : ((1ull << (W)) - 1);                           \
+        for (size_t g = 0; g < groups; g++, in += (W), v += 8)                                         \
+            _Pragma("GCC unroll 8") for (unsigned k = 0; k < 8; k++) {                                 \
+                uint64_t word;                                                                         \
+                memcpy(&word, in + (k * (W)) / 8, 8);                                                  \
+                v[k] = (uint32_t)((GZ_LE64(word) >> ((k * (W)) % 8)) & mask);                          \
+            }                                                                                          \
+    }
+UNPACK8(1) UNPACK8(2) UNPACK8(3) UNPACK8(4) UNPACK8(5) UNPACK8(6) UNPACK8(7) UNPACK8(8)
+UNPACK8(9) UNPACK8(10) UNPACK8(11) UNPACK8(12) UNPACK8(13) UNPACK8(14) UNPACK8(15) UNPACK8(16)
+UNPACK8(17) UNPACK8(18) UNPACK8(19) UNPACK8(20) UNPACK8(21) UNPACK8(22) UNPACK8(23) UNPACK8(24)
+UNPACK8(25) UNPACK8(26) UNPACK8(27) UNPACK8(28) UNPACK8(29) UNPACK8(30) UNPACK8(31) UNPACK8(32)
+#undef UNPACK8
+
+static void (*const unpack8[33])(const uint8_t *, uint32_t *, size_t) = {
+    NULL,         unpack8_1,  unpack8_2,  unpack8_3,  unpack8_4,  unpack8_5,  unpack8_6,
+    unpack8_7,    unpack8_8,  unpack8_9,  unpack8_10, unpack8_11, unpack8_12, unpack8_13,
+    unpack8_14,   unpack8_15, unpack8_16, unpack8_17, unpack8_18, unpack8_19, unpack8_20,
+    unpack8_21,   unpack8_22, unpack8_23, unpack8_24, unpack8_25, unpack8_26, unpack8_27,
+    unpack8_28,   unpack8_29, unpack8_30, unpack8_31, unpack8_32,
+};
+
 gz_status gz_unpack(gz_reader *r, uint32_t *v, size_t n)
 {
     if (r->status != GZ_OK || r->p >= r->end)
@@ -213,22 +241,28 @@ gz_status gz_unpack(gz_reader *r, uint32_t *v, size_t n)
     }
     const uint8_t *in = r->p;
     uint64_t mask = w == 32 ? 0xFFFFFFFFu : ((1u << w) - 1);
-    /* values whose 8-byte load stays inside the reader (the packed run is
-     * usually followed by more of the same block) take one unchecked load */
-    size_t avail = (size_t)(r->end - in), fast = avail >= 8 ? ((avail - 8) * 8) / w : 0, i = 0, bit = 0;
-    if (fast > n)
-        fast = n;
-    for (; i < fast; i++, bit += w) {
-        uint64_t word;
-        memcpy(&word, in + (bit >> 3), 8);
-        v[i] = (uint32_t)((GZ_LE64(word) >> (bit & 7)) & mask);
-    }
+    /* whole groups of eight whose loads stay inside the reader (the packed
+     * run is usually followed by more of the same block) at their width's
+     * own code; the rest one by one */
+    size_t avail = (size_t)(r->end - in), groups = n / 8;
+    if (groups && (groups * w + 8 > avail))
+        groups = avail >= 8 ? (avail - 8) / w : 0;
+    if (groups > n / 8)
+        groups = n / 8;
+    if (groups)
+        unpack8[w](in, v, groups);
+    size_t i = groups * 8, bit = i * w;
     for (; i < n; i++, bit += w) {
         size_t byte = bit >> 3;
         /* read up to 8 bytes without passing the end of the packed data */
         uint64_t word = 0;
-        for (size_t k = 0; k < 8 && byte + k < bytes; k++)
-            word |= (uint64_t)in[byte + k] << (8 * k);
+        if (byte + 8 <= avail) {
+            memcpy(&word, in + byte, 8);
+            word = GZ_LE64(word);
+        } else {
+            for (size_t k = 0; k < 8 && byte + k < bytes; k++)
+                word |= (uint64_t)in[byte + k] << (8 * k);
+        }
         v[i] = (uint32_t)((word >> (bit & 7)) & mask);
     }
     r->p += bytes;
