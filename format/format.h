@@ -352,10 +352,16 @@ typedef struct gz_post {
     uint32_t *upos, *uspan, upos_cap; /* the current unit's, absolute */
     uint32_t unit, tf;             /* current, unit == GZ_POST_END when done */
     bool small;                    /* a rare term, decoded whole at open */
+    bool shared;                   /* the skip tables (and a rare term's
+                                    * decoded postings) are another cursor's */
     gz_status status;
 } gz_post;
 
 gz_status gz_post_open(gz_post *p, const gz_segment *s, const gz_terminfo *ti);
+/* A second cursor over src's term, at its first unit, reading src's skip
+ * tables (and a rare term's decoded postings) instead of decoding its own:
+ * src must outlive it and not be moved. */
+gz_status gz_post_share(gz_post *dst, const gz_post *src);
 void gz_post_fini(gz_post *p);
 /* Advance to the next unit / to the first unit >= target (never back). */
 gz_status gz_post_next(gz_post *p);

@@ -10,11 +10,14 @@
 
 void gz_post_fini(gz_post *p)
 {
-    gz_free(p->blk_last);
-    gz_free(p->imp);
-    gz_free(p->blk_imp);
-    gz_free(p->pos);
-    gz_free(p->pos_start);
+    if (!p->shared) {
+        gz_free(p->blk_last);
+        gz_free(p->imp);
+        gz_free(p->blk_imp);
+        gz_free(p->pos);
+    }
+    if (!p->shared || !p->small)
+        gz_free(p->pos_start);
     gz_free(p->chunk_at);
     gz_free(p->upos);
     memset(p, 0, sizeof *p);
@@ -197,6 +200,30 @@ gz_status gz_post_open(gz_post *p, const gz_segment *s, const gz_terminfo *ti)
     if (off != ti->len)
         return corrupt(p);
     return load_block(p, 0);
+}
+
+gz_status gz_post_share(gz_post *dst, const gz_post *src)
+{
+    *dst = *src;
+    dst->shared = true;
+    dst->chunk_at = NULL;
+    dst->chunk_cap = 0;
+    dst->upos = dst->uspan = NULL;
+    dst->upos_cap = 0;
+    if (src->status != GZ_OK || src->n_blocks == 0) {
+        dst->unit = GZ_POST_END;
+        return src->status;
+    }
+    if (src->small) { /* every unit is in the one block, decoded */
+        dst->i = 0;
+        dst->unit = dst->units[0];
+        dst->tf = dst->tfs[0];
+        return GZ_OK;
+    }
+    dst->pos_start = NULL;
+    dst->pos_ready = false;
+    return src->block == 0 ? (dst->i = 0, dst->unit = dst->units[0], dst->tf = dst->tfs[0], GZ_OK)
+                           : load_block(dst, 0);
 }
 
 gz_status gz_post_next(gz_post *p)

@@ -861,9 +861,9 @@ static gz_status direct_one(scorer *sc, size_t s, const gz_terminfo *ti)
     title_cursor probe = {.doc = UINT32_MAX}, tc = {.doc = UINT32_MAX};
     gz_status st = gz_post_open(&p, seg, ti);
     if (st == GZ_OK)
-        st = gz_post_open(&probe.p, seg, ti);
+        st = gz_post_share(&probe.p, &p);
     if (st == GZ_OK)
-        st = gz_post_open(&tc.p, seg, ti);
+        st = gz_post_share(&tc.p, &p);
     double other_max = W_WORD * idf * (BM25_K1 + 1) * (double)lf->n_words;
     double label_max = sc->label_num[0] >= 0 ? W_LABEL * idf : 0;
     for (uint32_t b = 0; st == GZ_OK && b < p.n_blocks; b++) {
@@ -915,9 +915,9 @@ static gz_status direct_one(scorer *sc, size_t s, const gz_terminfo *ti)
                 break;
         }
     }
-    gz_post_fini(&p);
-    gz_post_fini(&probe.p);
+    gz_post_fini(&probe.p); /* they read p's tables */
     gz_post_fini(&tc.p);
+    gz_post_fini(&p);
     return st;
 }
 
@@ -935,7 +935,7 @@ static gz_status direct_and(scorer *sc, size_t s, const gz_terminfo *ti)
     for (size_t l = 0; st == GZ_OK && l < n; l++) {
         tc[l].doc = UINT32_MAX;
         if ((st = gz_post_open(&c[l], seg, &ti[l])) == GZ_OK)
-            st = gz_post_open(&tc[l].p, seg, &ti[l]);
+            st = gz_post_share(&tc[l].p, &c[l]);
         if (ti[l].df < ti[drive].df)
             drive = l;
     }
@@ -969,10 +969,10 @@ static gz_status direct_and(scorer *sc, size_t s, const gz_terminfo *ti)
     }
     if (st == GZ_EOF)
         st = GZ_OK;
+    for (size_t l = 0; tc && l < n; l++)
+        gz_post_fini(&tc[l].p); /* they read c's tables */
     for (size_t l = 0; c && l < n; l++)
         gz_post_fini(&c[l]);
-    for (size_t l = 0; tc && l < n; l++)
-        gz_post_fini(&tc[l].p);
     gz_free(c);
     gz_free(tc);
     return st;

@@ -73,6 +73,22 @@ typedef struct occur {
     uint32_t unit, pos, span;
 } occur;
 
+/* Checks the cursor's current unit's occurrences against exp[*k..],
+ * moving *k past them; returns the unit's tf. */
+static uint32_t check_unit(gz_post *p, const occur *exp, size_t n_exp, size_t *k, uint32_t df)
+{
+    const uint32_t *pos, *span;
+    uint32_t n;
+    cr_assert_eq(gz_post_positions(p, &pos, &span, &n), GZ_OK);
+    for (uint32_t i = 0; i < n; i++, ++*k) {
+        cr_assert_lt(*k, n_exp);
+        cr_assert_eq(p->unit, exp[*k].unit, "df %u: unit", df);
+        cr_assert_eq(pos[i], exp[*k].pos, "df %u unit %u: position", df, p->unit);
+        cr_assert_eq(span[i], exp[*k].span, "df %u: span", df);
+    }
+    return n;
+}
+
 Test(codec, postings_roundtrip_through_a_segment_file)
 {
     char dir[] = "/tmp/gz-codec-XXXXXX";
@@ -134,15 +150,7 @@ Test(codec, postings_roundtrip_through_a_segment_file)
         cr_assert_eq(gz_post_open(&p, seg, &ti), GZ_OK);
         size_t k = 0;
         while (p.unit != GZ_POST_END) {
-            const uint32_t *pos, *span;
-            uint32_t n;
-            cr_assert_eq(gz_post_positions(&p, &pos, &span, &n), GZ_OK);
-            for (uint32_t i = 0; i < n; i++, k++) {
-                cr_assert_lt(k, n_exp[t]);
-                cr_assert_eq(p.unit, exp[t][k].unit, "df %u: unit", dfs[t]);
-                cr_assert_eq(pos[i], exp[t][k].pos, "df %u unit %u: position", dfs[t], p.unit);
-                cr_assert_eq(span[i], exp[t][k].span, "df %u: span", dfs[t]);
-            }
+            uint32_t n = check_unit(&p, exp[t], n_exp[t], &k, dfs[t]);
             /* the block's impacts bound this unit: some pair has a tf at
              * least its tf and a length at most its length */
             gz_unitinfo ui;
@@ -177,6 +185,24 @@ Test(codec, postings_roundtrip_through_a_segment_file)
                 break;
         }
         gz_post_fini(&p);
+        /* a cursor sharing another's tables, opened while that one is at
+         * its start or moved on, reads every occurrence from the first */
+        for (int moved = 0; moved < 2; moved++) {
+            cr_assert_eq(gz_post_open(&p, seg, &ti), GZ_OK);
+            if (moved)
+                gz_post_seek(&p, N_UNITS / 2);
+            gz_post q;
+            cr_assert_eq(gz_post_share(&q, &p), GZ_OK);
+            size_t got = 0;
+            while (q.unit != GZ_POST_END) {
+                check_unit(&q, exp[t], n_exp[t], &got, dfs[t]);
+                gz_status st = gz_post_next(&q);
+                cr_assert(st == GZ_OK || st == GZ_EOF);
+            }
+            cr_assert_eq(got, n_exp[t], "shared, df %u: all occurrences read", dfs[t]);
+            gz_post_fini(&q);
+            gz_post_fini(&p);
+        }
         free(exp[t]);
     }
     gz_segment_close(seg);
