@@ -47,6 +47,7 @@ void ix_memseg_free(ix_memseg *m)
 
 uint32_t ix_memseg_id(const ix_memseg *m) { return m->id; }
 uint32_t ix_memseg_n_docs(const ix_memseg *m) { return m->n_docs; }
+uint32_t ix_memseg_n_units(const ix_memseg *m) { return m->n_units; }
 gz_status ix_memseg_status(const ix_memseg *m) { return m->status; }
 
 size_t ix_memseg_bytes(const ix_memseg *m)
@@ -192,6 +193,35 @@ typedef struct pending {
     uint8_t spans;
 } pending;
 
+/* The unit's record, its length (positions) and word count. */
+static void unit_record(ix_memseg *m, const ix_unitmeta *u, uint32_t len, uint32_t words)
+{
+    uint32_t unit = m->n_units;
+    m->unit_len[unit] = len;
+    m->unit_words[unit] = words;
+    m->n_positions += len;
+    m->n_words += words;
+
+    uint8_t r[GZ_UNIT_REC] = {0};
+    gz_put32(r + GZ_UNIT_DOC, m->n_docs - 1);
+    gz_put32(r + GZ_UNIT_KIND, u->kind);
+    gz_put32(r + GZ_UNIT_NUMBER, (uint32_t)u->number);
+    gz_put32(r + GZ_UNIT_SUB, u->sub);
+    gz_put32(r + GZ_UNIT_LABEL, ix_str(m, u->label));
+    gz_put32(r + GZ_UNIT_PATH, ix_str(m, u->path));
+    gz_put32(r + GZ_UNIT_START, u->start);
+    gz_put32(r + GZ_UNIT_END, u->end);
+    gz_put32(r + GZ_UNIT_LEN, len);
+    gz_put32(r + GZ_UNIT_WORDS, words);
+    gz_buf_put(&m->units, r, sizeof r);
+    if (m->units.status != GZ_OK)
+        m->status = GZ_NOMEM;
+    m->n_units++;
+    /* the document's unit count */
+    uint8_t *d = (uint8_t *)m->docs.data + (size_t)(m->n_docs - 1) * GZ_DOC_REC;
+    gz_put32(d + GZ_DOC_N_UNITS, gz_get32(d + GZ_DOC_N_UNITS) + 1);
+}
+
 void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_t n)
 {
     if (m->status != GZ_OK || m->n_docs == 0)
@@ -268,27 +298,48 @@ void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_
         r->pos_span = q->pos_span;
         m->terms[term].count++;
     }
-    m->unit_len[unit] = len;
-    m->unit_words[unit] = words;
-    m->n_positions += len;
-    m->n_words += words;
+    unit_record(m, u, len, words);
+}
 
-    uint8_t r[GZ_UNIT_REC] = {0};
-    gz_put32(r + GZ_UNIT_DOC, m->n_docs - 1);
-    gz_put32(r + GZ_UNIT_KIND, u->kind);
-    gz_put32(r + GZ_UNIT_NUMBER, (uint32_t)u->number);
-    gz_put32(r + GZ_UNIT_SUB, u->sub);
-    gz_put32(r + GZ_UNIT_LABEL, ix_str(m, u->label));
-    gz_put32(r + GZ_UNIT_PATH, ix_str(m, u->path));
-    gz_put32(r + GZ_UNIT_START, u->start);
-    gz_put32(r + GZ_UNIT_END, u->end);
-    gz_put32(r + GZ_UNIT_LEN, len);
-    gz_put32(r + GZ_UNIT_WORDS, words);
-    gz_buf_put(&m->units, r, sizeof r);
-    if (m->units.status != GZ_OK)
+void ix_memseg_unit_as(ix_memseg *m, const ix_unitmeta *u, uint32_t len, uint32_t words)
+{
+    if (m->status != GZ_OK || m->n_docs == 0)
+        return;
+    if (gz_grow(&m->unit_len, &m->cap_unit_len, m->n_units + 1, sizeof *m->unit_len, 1024) != GZ_OK ||
+        gz_grow(&m->unit_words, &m->cap_unit_words, m->n_units + 1, sizeof *m->unit_words, 1024) != GZ_OK) {
         m->status = GZ_NOMEM;
-    m->n_units++;
-    /* the document's unit count */
-    uint8_t *d = (uint8_t *)m->docs.data + (size_t)(m->n_docs - 1) * GZ_DOC_REC;
-    gz_put32(d + GZ_DOC_N_UNITS, gz_get32(d + GZ_DOC_N_UNITS) + 1);
+        return;
+    }
+    unit_record(m, u, len, words);
+}
+
+uint32_t ix_memseg_term(ix_memseg *m, const char *key, size_t klen)
+{
+    if (m->status != GZ_OK || klen < 2 || klen > GZ_TERM_MAX)
+        return UINT32_MAX;
+    return intern(m, key, klen, gz_xxh3(key, klen), 0);
+}
+
+void ix_memseg_occ(ix_memseg *m, uint32_t term, uint32_t unit, uint32_t pos, uint32_t span)
+{
+    if (m->status != GZ_OK || term >= m->n_terms || unit >= m->n_units)
+        return;
+    if (gz_grow(&m->rec, &m->cap_rec, m->n_rec + 1, sizeof *m->rec, 1024) != GZ_OK) {
+        m->status = GZ_NOMEM;
+        return;
+    }
+    if (span < 1)
+        span = 1;
+    if (span > IX_SPAN_MAX)
+        span = IX_SPAN_MAX;
+    if (pos > IX_POS_MAX)
+        pos = IX_POS_MAX;
+    ix_term *t = &m->terms[term];
+    ix_rec *r = &m->rec[m->n_rec++];
+    r->term = term;
+    r->unit = unit;
+    r->pos_span = (t->flags & GZ_TERM_NOPOS) ? 0 : pos | (span - 1) << IX_POS_BITS;
+    if (span > 1 && !(t->flags & GZ_TERM_NOPOS))
+        t->flags |= GZ_TERM_SPANS;
+    t->count++;
 }

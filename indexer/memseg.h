@@ -25,12 +25,21 @@ ix_memseg *ix_memseg_new(uint32_t segment_id);
 void ix_memseg_free(ix_memseg *m);
 uint32_t ix_memseg_id(const ix_memseg *m);
 uint32_t ix_memseg_n_docs(const ix_memseg *m);
+uint32_t ix_memseg_n_units(const ix_memseg *m);
 /* Bytes held (for the RAM budget). */
 size_t ix_memseg_bytes(const ix_memseg *m);
 /* Starts a document whose stored text is text[0..len); returns its id. */
 uint32_t ix_memseg_doc(ix_memseg *m, const ix_docmeta *d, const char *text, size_t len);
 /* Adds a unit of the last document with its tokens. */
 void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_t n);
+/* For merges, which carry postings over instead of analysing again: a
+ * unit of the last document given its length (positions) and word count;
+ * a term (key: field byte + text), interned, its id; one occurrence of term
+ * in unit (pos and span ignored for words, which have no positions). A
+ * term's occurrences must come in order of unit and position. */
+void ix_memseg_unit_as(ix_memseg *m, const ix_unitmeta *u, uint32_t len, uint32_t words);
+uint32_t ix_memseg_term(ix_memseg *m, const char *key, size_t klen);
+void ix_memseg_occ(ix_memseg *m, uint32_t term, uint32_t unit, uint32_t pos, uint32_t span);
 /* Sticky status of all the above. */
 gz_status ix_memseg_status(const ix_memseg *m);
 /* Writes the segment file to path (fsynced) and describes it in *out. */

@@ -1,7 +1,8 @@
-/* indexer/merge.c: merging segments. A merge reads each live document's
- * stored text and unit table and analyses the units again: simpler than
- * merging postings, always consistent with the current analyzer, and fast
- * enough for the sizes a tiered policy merges (the big merge is `optimize`). */
+/* indexer/merge.c: merging segments. A merge carries each live document's
+ * tables and stored text over, and each term's postings, their units
+ * renumbered, into an in-memory segment that is flushed like a worker's:
+ * nothing is analysed again (the index's analyzer is the one that built
+ * every segment: a manifest of another is refused before any merge). */
 #include "indexer/merge.h"
 #include "indexer/memseg.h"
 
@@ -39,8 +40,48 @@ static gz_status obsolete(ix_state *s, uint32_t id)
     return GZ_OK;
 }
 
-gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, uint32_t new_id,
-                   an_analyzer *an, gz_error *err)
+/* One term of a merged segment: its live occurrences into the new one. */
+typedef struct carry_ctx {
+    ix_memseg *ms;
+    const gz_segment *seg;
+    const uint32_t *unit_map; /* old unit: new unit, or UINT32_MAX if deleted */
+    gz_status st;
+} carry_ctx;
+
+static int carry_term(void *arg, const char *term, size_t len, const gz_terminfo *ti)
+{
+    carry_ctx *c = arg;
+    gz_post p;
+    uint32_t id = UINT32_MAX;
+    int nopos = (ti->flags & GZ_TERM_NOPOS) != 0;
+    c->st = gz_post_open(&p, c->seg, ti);
+    while (c->st == GZ_OK && p.unit != GZ_POST_END) {
+        uint32_t nu = c->unit_map[p.unit];
+        if (nu != UINT32_MAX) {
+            /* interned at its first live occurrence: a term only deleted
+             * documents held is left behind */
+            if (id == UINT32_MAX && (id = ix_memseg_term(c->ms, term, len)) == UINT32_MAX) {
+                c->st = ix_memseg_status(c->ms) != GZ_OK ? ix_memseg_status(c->ms) : GZ_CORRUPT;
+                break;
+            }
+            const uint32_t *pos = NULL, *span = NULL;
+            uint32_t n = p.tf;
+            if (!nopos && (c->st = gz_post_positions(&p, &pos, &span, &n)) != GZ_OK)
+                break;
+            for (uint32_t i = 0; i < n; i++)
+                ix_memseg_occ(c->ms, id, nu, pos ? pos[i] : 0, span ? span[i] : 1);
+        }
+        c->st = gz_post_next(&p);
+    }
+    if (c->st == GZ_EOF)
+        c->st = GZ_OK;
+    gz_post_fini(&p);
+    if (c->st == GZ_OK)
+        c->st = ix_memseg_status(c->ms);
+    return c->st != GZ_OK;
+}
+
+gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, uint32_t new_id, gz_error *err)
 {
     gz_manifest *m = s->man;
     ix_memseg *ms = ix_memseg_new(new_id);
@@ -58,8 +99,11 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
         if ((st = gz_segment_open(path, &seg, err)) != GZ_OK)
             break;
         remap[k] = gz_alloc(((size_t)g->n_docs + 1) * sizeof **remap);
-        if (!remap[k])
+        uint32_t *unit_map = gz_alloc(((size_t)g->n_units + 1) * sizeof *unit_map);
+        if (!remap[k] || !unit_map)
             st = GZ_NOMEM;
+        for (uint32_t u = 0; unit_map && u < g->n_units; u++)
+            unit_map[u] = UINT32_MAX;
         for (uint32_t d = 0; d < g->n_docs && st == GZ_OK; d++) {
             remap[k][d] = UINT32_MAX;
             if (gz_bit(del, d))
@@ -72,22 +116,26 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
             remap[k][d] = ix_memseg_doc(ms, &dm, text.data ? text.data : "", text.len);
             for (uint32_t u = di.first_unit; u < di.first_unit + di.n_units && st == GZ_OK; u++) {
                 gz_unitinfo ui;
-                const an_token *t;
-                size_t nt;
                 if ((st = gz_segment_unit(seg, u, &ui)) != GZ_OK)
                     break;
-                if (ui.end > text.len) {
+                if (ui.end > text.len || u >= g->n_units) {
                     st = GZ_CORRUPT;
                     break;
                 }
                 ix_unitmeta um = {ui.kind, ui.sub, ui.number, ui.label, ui.path, ui.start, ui.end};
-                if ((st = an_analyze(an, text.data + ui.start, ui.end - ui.start, AN_MODE_DOCUMENT, &t, &nt)) ==
-                    GZ_OK)
-                    ix_memseg_unit(ms, &um, t, nt);
+                unit_map[u] = ix_memseg_n_units(ms);
+                ix_memseg_unit_as(ms, &um, ui.len, ui.words);
             }
             if (st == GZ_OK)
                 st = ix_memseg_status(ms);
         }
+        /* then the postings, term by term, renumbered */
+        carry_ctx c = {ms, seg, unit_map, GZ_OK};
+        if (st == GZ_OK && gz_segment_terms(seg, carry_term, &c) < 0)
+            st = c.st != GZ_OK ? c.st : GZ_CORRUPT;
+        if (st == GZ_OK)
+            st = c.st;
+        gz_free(unit_map);
         gz_segment_close(seg);
         if (st != GZ_OK && st != GZ_NOMEM && err && !err->msg[0])
             gz_error_set(err, st, -1, "[indexer][merge] %s: %s", path, gz_status_str(st));
@@ -156,7 +204,7 @@ static unsigned tier(uint64_t bytes)
     return t;
 }
 
-gz_status ix_merge_policy(const char *dir, ix_state *s, an_analyzer *an, size_t *merged, gz_error *err)
+gz_status ix_merge_policy(const char *dir, ix_state *s, size_t *merged, gz_error *err)
 {
     for (int round = 0; round < 8; round++) {
         gz_manifest *m = s->man;
@@ -176,7 +224,7 @@ gz_status ix_merge_policy(const char *dir, ix_state *s, an_analyzer *an, size_t 
         }
         if (n < 2 || (n < IX_TIER_MERGE && m->n_seg <= IX_MAX_SEGMENTS))
             return GZ_OK;
-        gz_status st = ix_merge(dir, s, pick, n, m->next_segment_id++, an, err);
+        gz_status st = ix_merge(dir, s, pick, n, m->next_segment_id++, err);
         if (st != GZ_OK)
             return st;
         *merged += n;

@@ -18,13 +18,12 @@ typedef struct ix_state {
 
 gz_status ix_state_grow(ix_state *s, size_t n);
 /* Merges the live documents of the segments at positions pos[0..n) of
- * s->man into a new segment new_id (re-analysing their units from the stored
- * text), and rewrites s: the merged segments leave, the new one joins,
+ * s->man into a new segment new_id (their tables, stored text and postings
+ * carried over, units renumbered), and rewrites s: the merged segments leave, the new one joins,
  * sources are remapped. */
-gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, uint32_t new_id,
-                   an_analyzer *an, gz_error *err);
+gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, uint32_t new_id, gz_error *err);
 /* Tiered policy: while some size tier (factor 4) holds 8 or more segments,
  * or there are more than 24 segments, merges a tier's segments. */
-gz_status ix_merge_policy(const char *dir, ix_state *s, an_analyzer *an, size_t *merged, gz_error *err);
+gz_status ix_merge_policy(const char *dir, ix_state *s, size_t *merged, gz_error *err);
 
 #endif

@@ -615,7 +615,7 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
         }
         rep->segments_written = w.n_segs;
         if (st == GZ_OK && changed)
-            st = ix_merge_policy(o->dir, &s, an, &rep->segments_merged, err);
+            st = ix_merge_policy(o->dir, &s, &rep->segments_merged, err);
         if (st == GZ_OK && changed)
             st = commit(o->dir, &s, err);
         rep->committed = st == GZ_OK && changed;
@@ -666,7 +666,7 @@ gz_status ix_optimize(const ix_options *o, ix_report *rep, gz_error *err)
         for (size_t i = 0; pos && i < man.n_seg; i++)
             pos[i] = i;
         size_t n = man.n_seg;
-        st = pos ? ix_merge(o->dir, &s, pos, n, man.next_segment_id++, an, err) : GZ_NOMEM;
+        st = pos ? ix_merge(o->dir, &s, pos, n, man.next_segment_id++, err) : GZ_NOMEM;
         gz_free(pos);
         rep->segments_merged = n;
         if (st == GZ_OK)
