@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 void gz_path_segment(char *out, size_t cap, const char *dir, uint32_t id)
 {
@@ -66,6 +67,183 @@ gz_status gz_file_write(const char *path, uint16_t kind, const void *body, size_
         unlink(tmp);
         return st;
     }
+    return GZ_OK;
+}
+
+/* ------------------------------------------------- segments, streamed */
+
+#define SEGW_BUF (1u << 20)
+
+struct gz_segw {
+    char path[4200], tmp[4208];
+    int fd;
+    gz_status st;
+    int sys_errno;
+    uint8_t *buf;
+    size_t n_buf;
+    uint64_t at; /* bytes of the body so far (table of contents included) */
+    int cur;     /* the section being written, 0: none */
+    uint64_t off[GZ_SEC__COUNT], len[GZ_SEC__COUNT];
+    int begun[GZ_SEC__COUNT];
+    XXH3_state_t *h;
+    uint64_t hash[GZ_SEC__COUNT];
+};
+
+#define SEGW_TOC (4 + 28 * (GZ_SEC__COUNT - 1))
+
+static void segw_flush(gz_segw *w)
+{
+    if (w->st == GZ_OK && w->n_buf && write_all(w->fd, w->buf, w->n_buf) != GZ_OK) {
+        w->sys_errno = errno;
+        w->st = GZ_IO;
+    }
+    w->n_buf = 0;
+}
+
+gz_status gz_segw_open(gz_segw **out, const char *path, gz_error *err)
+{
+    gz_segw *w = gz_calloc(1, sizeof *w);
+    *out = NULL;
+    if (!w || !(w->buf = gz_alloc(SEGW_BUF)) || !(w->h = XXH3_createState())) {
+        if (w) {
+            gz_free(w->buf);
+            gz_free(w);
+        }
+        return gz_error_set(err, GZ_NOMEM, -1, "[format][write] %s: out of memory", path);
+    }
+    snprintf(w->path, sizeof w->path, "%s", path);
+    snprintf(w->tmp, sizeof w->tmp, "%s.tmp", path);
+    w->fd = open(w->tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (w->fd < 0) {
+        gz_status st = sys_err(err, "write", w->tmp);
+        XXH3_freeState(w->h);
+        gz_free(w->buf);
+        gz_free(w);
+        return st;
+    }
+    /* the header and the table of contents are written last, in place */
+    memset(w->buf, 0, GZ_HEADER_LEN + SEGW_TOC);
+    w->n_buf = GZ_HEADER_LEN + SEGW_TOC;
+    w->at = SEGW_TOC;
+    *out = w;
+    return GZ_OK;
+}
+
+static void segw_end(gz_segw *w)
+{
+    if (w->cur) {
+        w->len[w->cur] = w->at - w->off[w->cur];
+        w->hash[w->cur] = XXH3_64bits_digest(w->h);
+        w->cur = 0;
+    }
+}
+
+void gz_segw_section(gz_segw *w, int id)
+{
+    segw_end(w);
+    if (id <= 0 || id >= GZ_SEC__COUNT || w->begun[id]) {
+        w->st = w->st == GZ_OK ? GZ_INVALID : w->st;
+        return;
+    }
+    w->cur = id;
+    w->begun[id] = 1;
+    w->off[id] = w->at;
+    XXH3_64bits_reset(w->h);
+}
+
+void gz_segw_put(gz_segw *w, const void *p, size_t n)
+{
+    if (w->st != GZ_OK || !w->cur || !n)
+        return;
+    XXH3_64bits_update(w->h, p, n);
+    w->at += n;
+    const uint8_t *c = p;
+    if (n >= SEGW_BUF) {
+        segw_flush(w);
+        if (w->st == GZ_OK && write_all(w->fd, c, n) != GZ_OK) {
+            w->sys_errno = errno;
+            w->st = GZ_IO;
+        }
+        return;
+    }
+    if (w->n_buf + n > SEGW_BUF)
+        segw_flush(w);
+    memcpy(w->buf + w->n_buf, c, n);
+    w->n_buf += n;
+}
+
+static void segw_free(gz_segw *w)
+{
+    XXH3_freeState(w->h);
+    gz_free(w->buf);
+    gz_free(w);
+}
+
+void gz_segw_abort(gz_segw *w)
+{
+    if (!w)
+        return;
+    close(w->fd);
+    unlink(w->tmp);
+    segw_free(w);
+}
+
+gz_status gz_segw_commit(gz_segw *w, uint64_t *bytes, gz_error *err)
+{
+    segw_end(w);
+    segw_flush(w);
+    gz_status st = w->st;
+    if (st == GZ_INVALID) {
+        gz_error_set(err, st, -1, "[format][write] %s: a section begun twice", w->tmp);
+        gz_segw_abort(w);
+        return st;
+    }
+    /* the table of contents, sections in id order; one never begun is
+     * empty, at the body's end */
+    uint8_t toc[SEGW_TOC], *t = toc;
+    gz_put32(t, GZ_SEC__COUNT - 1);
+    t += 4;
+    for (int id = 1; id < GZ_SEC__COUNT; id++, t += 28) {
+        if (!w->begun[id]) {
+            w->off[id] = w->at;
+            w->hash[id] = XXH3_64bits("", 0);
+        }
+        gz_put32(t, (uint32_t)id);
+        gz_put64(t + 4, w->off[id]);
+        gz_put64(t + 12, w->len[id]);
+        gz_put64(t + 20, w->hash[id]);
+    }
+    if (st == GZ_OK && pwrite(w->fd, toc, sizeof toc, GZ_HEADER_LEN) != (ssize_t)sizeof toc)
+        st = GZ_IO;
+    /* the header's checksum of the whole body: read back through a map */
+    void *map = MAP_FAILED;
+    size_t size = GZ_HEADER_LEN + (size_t)w->at;
+    if (st == GZ_OK)
+        map = mmap(NULL, size, PROT_READ, MAP_SHARED, w->fd, 0);
+    if (st == GZ_OK && map == MAP_FAILED)
+        st = GZ_IO;
+    if (st == GZ_OK) {
+        uint8_t hdr[GZ_HEADER_LEN];
+        gz_header_put(hdr, GZ_FILE_SEGMENT, (const uint8_t *)map + GZ_HEADER_LEN, w->at);
+        munmap(map, size);
+        if (pwrite(w->fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr || fsync(w->fd) != 0)
+            st = GZ_IO;
+    }
+    if (st != GZ_OK) {
+        if (w->st == GZ_IO && w->sys_errno)
+            errno = w->sys_errno;
+        st = sys_err(err, "write", w->tmp);
+        gz_segw_abort(w);
+        return st;
+    }
+    if (close(w->fd) != 0 || rename(w->tmp, w->path) != 0) {
+        st = sys_err(err, "write", w->path);
+        unlink(w->tmp);
+        segw_free(w);
+        return st;
+    }
+    *bytes = size;
+    segw_free(w);
     return GZ_OK;
 }
 

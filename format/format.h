@@ -252,6 +252,19 @@ void gz_path_deletes(char *out, size_t cap, const char *dir, uint32_t id, uint32
  * fsynced; the caller fsyncs the directory (gz_fsync_dir) before relying
  * on it. */
 gz_status gz_file_write(const char *path, uint16_t kind, const void *body, size_t len, gz_error *err);
+/* A segment file written section by section, so a writer need not hold the
+ * whole body: sections in any order (the table of contents gives each its
+ * offset), each in as many pieces as it likes, to NAME.tmp; commit writes
+ * the table of contents and the header, fsyncs and renames. A section never
+ * begun is empty. Errors are sticky; commit reports the first. */
+typedef struct gz_segw gz_segw;
+gz_status gz_segw_open(gz_segw **out, const char *path, gz_error *err);
+void gz_segw_section(gz_segw *w, int id); /* ends the current one, begins id */
+void gz_segw_put(gz_segw *w, const void *p, size_t n);
+/* *bytes: the file's size. Frees w, whatever happens. */
+gz_status gz_segw_commit(gz_segw *w, uint64_t *bytes, gz_error *err);
+/* Removes the temporary file and frees w. */
+void gz_segw_abort(gz_segw *w);
 gz_status gz_fsync_dir(const char *dir, gz_error *err);
 
 /* ============================================================== deletes */

@@ -1,6 +1,6 @@
 /* indexer/flush.c: writing an in-memory segment as a segment file (layout
- * in format/format.h): terms sorted, records counting-sorted by term (which
- * keeps each term's units and positions in order), postings bit-packed in
+ * in format/format.h), streamed section by section (gz_segw): terms sorted,
+ * each term's occurrences read back from its slices, postings bit-packed in
  * blocks of GZ_BLOCK units with a skip entry each, the dictionary
  * front-coded, the stored text zstd-compressed in blocks with a dictionary
  * trained on this segment's own text. */
@@ -300,130 +300,128 @@ gz_status ix_memseg_flush(ix_memseg *m, const char *path, gz_man_segment *out, g
         return gz_error_set(err, m->status, -1, "[indexer][flush] %s: out of memory while building", path);
     gz_status st = GZ_OK;
     uint32_t *order = gz_alloc(((size_t)m->n_terms + 1) * sizeof *order);
-    size_t *start = gz_calloc((size_t)m->n_terms + 1, sizeof *start);
-    ix_rec *sorted = gz_alloc((m->n_rec + 1) * sizeof *sorted);
-    gz_buf sec[GZ_SEC__COUNT];
-    for (int i = 0; i < GZ_SEC__COUNT; i++)
-        gz_buf_init(&sec[i]);
+    uint32_t max_count = 0;
+    for (uint32_t t = 0; t < m->n_terms; t++)
+        if (m->terms[t].count > max_count)
+            max_count = m->terms[t].count;
+    /* one term's occurrences at a time, read back from its slices */
+    ix_rec *recs = gz_alloc(((size_t)max_count + 1) * sizeof *recs);
+    gz_buf post, dict, zdict, text;
+    gz_buf_init(&post);
+    gz_buf_init(&dict);
+    gz_buf_init(&zdict);
+    gz_buf_init(&text);
     block_enc enc = {0};
-    if (!order || !start || !sorted) {
+    gz_segw *w = NULL;
+    if (!order || !recs) {
         st = GZ_NOMEM;
         goto done;
     }
-    /* counting sort of the records by term: stable, so units and positions
-     * stay in the order they were added */
-    for (uint32_t t = 0; t < m->n_terms; t++) {
-        start[t + 1] = start[t] + m->terms[t].count;
+    for (uint32_t t = 0; t < m->n_terms; t++)
         order[t] = t;
-    }
-    {
-        size_t *fill = gz_alloc(((size_t)m->n_terms + 1) * sizeof *fill);
-        if (!fill) {
-            st = GZ_NOMEM;
-            goto done;
-        }
-        memcpy(fill, start, ((size_t)m->n_terms + 1) * sizeof *fill);
-        for (size_t i = 0; i < m->n_rec; i++)
-            sorted[fill[m->rec[i].term]++] = m->rec[i];
-        gz_free(fill);
-    }
-    gz_free(m->rec); /* the records now live in sorted */
-    m->rec = NULL;
-    m->cap_rec = 0;
     qsort_r(order, m->n_terms, sizeof *order, cmp_terms, m);
+    if ((st = gz_segw_open(&w, path, err)) != GZ_OK)
+        goto done;
 
-    /* postings and dictionary */
-    gz_buf *post = &sec[GZ_SEC_POSTINGS], *dict = &sec[GZ_SEC_DICT];
+    /* the tables first, then the postings streamed to the file as they are
+     * encoded (the table of contents gives each section's offset), the
+     * dictionary after them, then the stored text */
+    uint8_t meta[32];
+    gz_put32(meta, m->n_docs);
+    gz_put32(meta + 4, m->n_units);
+    gz_put64(meta + 8, m->n_positions);
+    gz_put64(meta + 16, m->n_words);
+    gz_put32(meta + 24, m->n_terms);
+    gz_put32(meta + 28, IX_ZBLOCK);
+    gz_segw_section(w, GZ_SEC_META);
+    gz_segw_put(w, meta, sizeof meta);
+    gz_segw_section(w, GZ_SEC_DOCS);
+    gz_segw_put(w, m->docs.data, m->docs.len);
+    gz_segw_section(w, GZ_SEC_UNITS);
+    gz_segw_put(w, m->units.data, m->units.len);
+    gz_segw_section(w, GZ_SEC_STRINGS);
+    gz_segw_put(w, m->strings.data, m->strings.len);
+    gz_segw_section(w, GZ_SEC_POSTINGS);
+
     uint32_t n_dblocks = (m->n_terms + GZ_DICT_BLOCK - 1) / GZ_DICT_BLOCK;
-    gz_buf_u32(dict, m->n_terms);
-    gz_buf_u32(dict, n_dblocks);
-    size_t offsets_at = dict->len;
+    gz_buf_u32(&dict, m->n_terms);
+    gz_buf_u32(&dict, n_dblocks);
+    size_t offsets_at = dict.len;
     for (uint32_t b = 0; b < n_dblocks; b++)
-        gz_buf_u32(dict, 0);
-    size_t blocks_at = dict->len;
+        gz_buf_u32(&dict, 0);
+    size_t blocks_at = dict.len;
     const char *prev = NULL;
     size_t prev_len = 0;
-    for (uint32_t k = 0; k < m->n_terms && post->status == GZ_OK && dict->status == GZ_OK; k++) {
+    uint64_t post_base = 0; /* postings bytes already handed to the file */
+    for (uint32_t k = 0; k < m->n_terms && post.status == GZ_OK && dict.status == GZ_OK; k++) {
         const ix_term *t = &m->terms[order[k]];
-        const char *text = m->term_text.data + t->off;
-        uint64_t off = post->len;
+        const char *tx = m->term_text.data + t->off;
+        uint64_t off = post_base + post.len;
         uint32_t df;
-        encode_term(m, sorted + start[order[k]], t->count, t->flags, &enc, post, &df);
+        ix_term_read(m, t, recs);
+        encode_term(m, recs, t->count, t->flags, &enc, &post, &df);
         if (k % GZ_DICT_BLOCK == 0) {
-            gz_put32((uint8_t *)dict->data + offsets_at + 4 * (k / GZ_DICT_BLOCK),
-                     (uint32_t)(dict->len - blocks_at));
-            gz_buf_varint(dict, t->len);
-            gz_buf_put(dict, text, t->len);
-            gz_buf_varint(dict, (uint64_t)df << 2 | t->flags);
-            gz_buf_varint(dict, off);
+            gz_put32((uint8_t *)dict.data + offsets_at + 4 * (k / GZ_DICT_BLOCK), (uint32_t)(dict.len - blocks_at));
+            gz_buf_varint(&dict, t->len);
+            gz_buf_put(&dict, tx, t->len);
+            gz_buf_varint(&dict, (uint64_t)df << 2 | t->flags);
+            gz_buf_varint(&dict, off);
         } else {
             size_t shared = 0;
-            while (shared < prev_len && shared < t->len && prev[shared] == text[shared])
+            while (shared < prev_len && shared < t->len && prev[shared] == tx[shared])
                 shared++;
-            gz_buf_varint(dict, shared);
-            gz_buf_varint(dict, t->len - shared);
-            gz_buf_put(dict, text + shared, t->len - shared);
-            gz_buf_varint(dict, (uint64_t)df << 2 | t->flags);
+            gz_buf_varint(&dict, shared);
+            gz_buf_varint(&dict, t->len - shared);
+            gz_buf_put(&dict, tx + shared, t->len - shared);
+            gz_buf_varint(&dict, (uint64_t)df << 2 | t->flags);
         }
-        gz_buf_varint(dict, post->len - off);
-        prev = text;
+        gz_buf_varint(&dict, post_base + post.len - off);
+        prev = tx;
         prev_len = t->len;
+        if (post.len >= (1u << 20)) {
+            gz_segw_put(w, post.data, post.len);
+            post_base += post.len;
+            post.len = 0;
+        }
     }
-    if (post->status != GZ_OK || dict->status != GZ_OK) {
+    if (post.status != GZ_OK || dict.status != GZ_OK) {
         st = GZ_NOMEM;
         goto done;
     }
-    gz_buf *meta = &sec[GZ_SEC_META];
-    gz_buf_u32(meta, m->n_docs);
-    gz_buf_u32(meta, m->n_units);
-    gz_buf_u64(meta, m->n_positions);
-    gz_buf_u64(meta, m->n_words);
-    gz_buf_u32(meta, m->n_terms);
-    gz_buf_u32(meta, IX_ZBLOCK);
-    gz_buf_put(&sec[GZ_SEC_DOCS], m->docs.data, m->docs.len);
-    gz_buf_put(&sec[GZ_SEC_UNITS], m->units.data, m->units.len);
-    gz_buf_put(&sec[GZ_SEC_STRINGS], m->strings.data, m->strings.len);
-    if ((st = compress_text(&m->text, &sec[GZ_SEC_ZDICT], &sec[GZ_SEC_TEXT])) != GZ_OK)
+    gz_segw_put(w, post.data, post.len);
+    gz_buf_fini(&post);
+    gz_segw_section(w, GZ_SEC_DICT);
+    gz_segw_put(w, dict.data, dict.len);
+    gz_buf_fini(&dict);
+    if ((st = compress_text(&m->text, &zdict, &text)) != GZ_OK)
         goto done;
-
-    /* the body: TOC, then the sections in id order */
-    {
-        gz_buf body;
-        gz_buf_init(&body);
-        uint32_t n_sec = GZ_SEC__COUNT - 1;
-        gz_buf_u32(&body, n_sec);
-        uint64_t off = 4 + (uint64_t)n_sec * 28;
-        for (int i = 1; i < GZ_SEC__COUNT; i++) {
-            gz_buf_u32(&body, (uint32_t)i);
-            gz_buf_u64(&body, off);
-            gz_buf_u64(&body, sec[i].len);
-            gz_buf_u64(&body, gz_xxh3(sec[i].data ? sec[i].data : "", sec[i].len));
-            off += sec[i].len;
-        }
-        for (int i = 1; i < GZ_SEC__COUNT; i++)
-            if (sec[i].len)
-                gz_buf_put(&body, sec[i].data, sec[i].len);
-        if (body.status != GZ_OK)
-            st = GZ_NOMEM;
-        else
-            st = gz_file_write(path, GZ_FILE_SEGMENT, body.data, body.len, err);
+    gz_segw_section(w, GZ_SEC_ZDICT);
+    gz_segw_put(w, zdict.data, zdict.len);
+    gz_segw_section(w, GZ_SEC_TEXT);
+    gz_segw_put(w, text.data, text.len);
+    uint64_t bytes = 0;
+    st = gz_segw_commit(w, &bytes, err);
+    w = NULL;
+    if (st == GZ_OK) {
         out->id = m->id;
         out->n_docs = m->n_docs;
         out->n_units = m->n_units;
-        out->bytes = GZ_HEADER_LEN + body.len;
+        out->bytes = bytes;
         out->del_gen = 0;
         out->n_deleted = 0;
-        gz_buf_fini(&body);
     }
 done:
+    if (w)
+        gz_segw_abort(w);
     if (st == GZ_NOMEM)
         gz_error_set(err, st, -1, "[indexer][flush] %s: out of memory", path);
-    for (int i = 0; i < GZ_SEC__COUNT; i++)
-        gz_buf_fini(&sec[i]);
+    gz_buf_fini(&post);
+    gz_buf_fini(&dict);
+    gz_buf_fini(&zdict);
+    gz_buf_fini(&text);
     gz_free(enc.pos);
     gz_free(enc.span);
     gz_free(order);
-    gz_free(start);
-    gz_free(sorted);
+    gz_free(recs);
     return st;
 }

@@ -1,6 +1,7 @@
-/* indexer/memseg.c: filling an in-memory segment. Each token occurrence is
- * one 12-byte record (term, unit, position|span); terms are interned in an
- * open-addressing table keyed by XXH3. Flushing is in flush.c. */
+/* indexer/memseg.c: filling an in-memory segment. Terms are interned in an
+ * open-addressing table keyed by XXH3; each term's occurrences go as
+ * varints into its own chain of slices (memseg_impl.h). Flushing is in
+ * flush.c. */
 #include "indexer/memseg_impl.h"
 
 #include <string.h>
@@ -39,7 +40,7 @@ void ix_memseg_free(ix_memseg *m)
     gz_free(m->hash);
     gz_free(m->str_hash);
     gz_free(m->terms);
-    gz_free(m->rec);
+    gz_free(m->pool);
     gz_free(m->unit_len);
     gz_free(m->unit_words);
     gz_free(m);
@@ -52,7 +53,7 @@ gz_status ix_memseg_status(const ix_memseg *m) { return m->status; }
 
 size_t ix_memseg_bytes(const ix_memseg *m)
 {
-    return m->n_rec * sizeof(ix_rec) * 2 /* the flush sorts into a copy */ + m->text.cap +
+    return m->pool_cap + m->text.cap +
            m->strings.cap + m->docs.cap + m->units.cap + m->term_text.cap +
            m->hash_cap * sizeof *m->hash + m->cap_terms * sizeof *m->terms;
 }
@@ -128,6 +129,119 @@ uint32_t ix_memseg_doc(ix_memseg *m, const ix_docmeta *d, const char *text, size
     return m->n_docs++;
 }
 
+/* A new slice of size bytes at the pool's end; its offset, or 0 (the pool
+ * starts with a byte no slice uses) when memory runs out. */
+static uint32_t new_slice(ix_memseg *m, size_t size)
+{
+    if (!m->pool_len)
+        m->pool_len = 1;
+    if (m->pool_len + size > m->pool_cap) {
+        size_t cap = m->pool_cap ? m->pool_cap * 2 : (size_t)1 << 20;
+        while (cap < m->pool_len + size)
+            cap *= 2;
+        uint8_t *p = cap <= UINT32_MAX ? gz_realloc(m->pool, cap) : NULL;
+        if (!p) {
+            m->status = GZ_NOMEM;
+            return 0;
+        }
+        m->pool = p;
+        m->pool_cap = cap;
+    }
+    uint32_t at = (uint32_t)m->pool_len;
+    m->pool_len += size;
+    return at;
+}
+
+static inline void put_byte(ix_memseg *m, ix_term *t, uint8_t b)
+{
+    if (t->at == t->end) { /* full: chain a slice twice the size, up to 1 KiB */
+        unsigned level = t->level < IX_SLICE_MAX_LEVEL ? t->level + 1u : IX_SLICE_MAX_LEVEL;
+        size_t size = (size_t)IX_SLICE_FIRST << level;
+        uint32_t next = new_slice(m, size);
+        if (!next)
+            return;
+        gz_put32(m->pool + t->end, next);
+        t->level = (uint8_t)level;
+        t->at = next;
+        t->end = next + (uint32_t)size - 4;
+    }
+    m->pool[t->at++] = b;
+}
+
+static inline void put_varint(ix_memseg *m, ix_term *t, uint64_t v)
+{
+    while (v >= 0x80) {
+        put_byte(m, t, (uint8_t)(v | 0x80));
+        v >>= 7;
+    }
+    put_byte(m, t, (uint8_t)v);
+}
+
+/* Appends an occurrence of term t (units and positions in order). */
+static inline void add_occ(ix_memseg *m, ix_term *t, uint32_t unit, uint32_t pos, uint32_t span)
+{
+    uint32_t spanned = span > 1;
+    if (t->count == 0 || unit != t->last_unit) {
+        put_varint(m, t, (uint64_t)(unit - (t->count ? t->last_unit : 0)) << 2 | 2 | spanned);
+        put_varint(m, t, pos);
+    } else {
+        put_varint(m, t, (uint64_t)(pos - t->last_pos) << 2 | spanned);
+    }
+    if (spanned)
+        put_varint(m, t, span - 1);
+    t->last_unit = unit;
+    t->last_pos = pos;
+    t->count++;
+}
+
+size_t ix_term_read(const ix_memseg *m, const ix_term *t, ix_rec *out)
+{
+    uint32_t at = t->head, end = t->head + IX_SLICE_FIRST - 4, unit = 0, pos = 0;
+    unsigned level = 0;
+    size_t n = 0;
+#define NEXT_BYTE(b)                                                                                   \
+    do {                                                                                               \
+        if (at == end) {                                                                               \
+            level = level < IX_SLICE_MAX_LEVEL ? level + 1 : IX_SLICE_MAX_LEVEL;                      \
+            at = gz_get32(m->pool + end);                                                              \
+            end = at + (IX_SLICE_FIRST << level) - 4;                                                  \
+        }                                                                                              \
+        (b) = m->pool[at++];                                                                           \
+    } while (0)
+#define NEXT_VARINT(v)                                                                                 \
+    do {                                                                                               \
+        uint8_t b_;                                                                                    \
+        unsigned sh_ = 0;                                                                              \
+        (v) = 0;                                                                                       \
+        do {                                                                                           \
+            NEXT_BYTE(b_);                                                                             \
+            (v) |= (uint64_t)(b_ & 0x7F) << sh_;                                                       \
+            sh_ += 7;                                                                                  \
+        } while (b_ & 0x80);                                                                           \
+    } while (0)
+    for (; n < t->count; n++) {
+        uint64_t v, w;
+        NEXT_VARINT(v);
+        if (v & 2) {
+            unit += (uint32_t)(v >> 2);
+            NEXT_VARINT(w);
+            pos = (uint32_t)w;
+        } else {
+            pos += (uint32_t)(v >> 2);
+        }
+        uint32_t span = 1;
+        if (v & 1) {
+            NEXT_VARINT(w);
+            span = (uint32_t)w + 1;
+        }
+        out[n].unit = unit;
+        out[n].pos_span = pos | (span - 1) << IX_POS_BITS;
+    }
+#undef NEXT_VARINT
+#undef NEXT_BYTE
+    return n;
+}
+
 /* Doubles the term table when it is half full. */
 static int grow_hash(ix_memseg *m)
 {
@@ -169,12 +283,17 @@ static uint32_t intern(ix_memseg *m, const char *key, size_t klen, uint64_t h, i
         m->status = GZ_NOMEM;
         return UINT32_MAX;
     }
+    uint32_t head = new_slice(m, IX_SLICE_FIRST);
+    if (!head)
+        return UINT32_MAX;
     ix_term *t = &m->terms[m->n_terms];
+    memset(t, 0, sizeof *t);
     t->hash = h;
     t->off = (uint32_t)m->term_text.len;
     t->len = (uint16_t)klen;
     t->flags = (uint8_t)((spans ? GZ_TERM_SPANS : 0) | (key[0] == GZ_FIELD_WORD ? GZ_TERM_NOPOS : 0));
-    t->count = 0;
+    t->head = t->at = head;
+    t->end = head + IX_SLICE_FIRST - 4;
     gz_buf_put(&m->term_text, key, klen);
     if (m->term_text.status != GZ_OK) {
         m->status = GZ_NOMEM;
@@ -185,11 +304,11 @@ static uint32_t intern(ix_memseg *m, const char *key, size_t klen, uint64_t h, i
 }
 
 /* The unit's tokens to intern: their keys (field byte + text) side by side
- * in keys, and per token where its key starts, its hash and its record
- * (position | span, or 0 for words without positions). */
+ * in keys, and per token where its key starts, its hash, its position and
+ * span (0 and 1 for words, which have no positions). */
 typedef struct pending {
     uint64_t hash;
-    uint32_t key, len, pos_span;
+    uint32_t key, len, pos, span;
     uint8_t spans;
 } pending;
 
@@ -227,8 +346,7 @@ void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_
     if (m->status != GZ_OK || m->n_docs == 0)
         return;
     uint32_t unit = m->n_units;
-    if (gz_grow(&m->rec, &m->cap_rec, m->n_rec + n, sizeof *m->rec, 1024) != GZ_OK ||
-        gz_grow(&m->unit_len, &m->cap_unit_len, unit + 1, sizeof *m->unit_len, 1024) != GZ_OK ||
+    if (gz_grow(&m->unit_len, &m->cap_unit_len, unit + 1, sizeof *m->unit_len, 1024) != GZ_OK ||
         gz_grow(&m->unit_words, &m->cap_unit_words, unit + 1, sizeof *m->unit_words, 1024) != GZ_OK) {
         m->status = GZ_NOMEM;
         return;
@@ -260,7 +378,8 @@ void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_
         q->key = (uint32_t)m->keys.len;
         q->len = t[i].len + 1;
         q->spans = span > 1 && field == GZ_FIELD_GRAM;
-        q->pos_span = field == GZ_FIELD_WORD ? 0 : pos | (span - 1) << IX_POS_BITS;
+        q->pos = field == GZ_FIELD_WORD ? 0 : pos; /* words have no positions */
+        q->span = field == GZ_FIELD_WORD ? 1 : span;
         gz_buf_putc(&m->keys, field);
         gz_buf_put(&m->keys, t[i].text, t[i].len);
         if (t[i].pos + t[i].span > len)
@@ -285,19 +404,19 @@ void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_
         }
         if (i + TEXT_AHEAD < np) { /* the term's text, once its entry is in */
             uint32_t id = m->hash[m->pend[i + TEXT_AHEAD].hash & (m->hash_cap - 1)];
-            if (id)
+            if (id) {
                 __builtin_prefetch(m->term_text.data + m->terms[id - 1].off);
+                __builtin_prefetch(m->pool + m->terms[id - 1].at, 1);
+            }
         }
         pending *q = &m->pend[i];
         uint32_t term = intern(m, m->keys.data + q->key, q->len, q->hash, q->spans);
         if (term == UINT32_MAX)
             return;
-        ix_rec *r = &m->rec[m->n_rec++];
-        r->term = term;
-        r->unit = unit;
-        r->pos_span = q->pos_span;
-        m->terms[term].count++;
+        add_occ(m, &m->terms[term], unit, q->pos, q->span);
     }
+    if (m->status != GZ_OK)
+        return;
     unit_record(m, u, len, words);
 }
 
@@ -324,9 +443,10 @@ void ix_memseg_occ(ix_memseg *m, uint32_t term, uint32_t unit, uint32_t pos, uin
 {
     if (m->status != GZ_OK || term >= m->n_terms || unit >= m->n_units)
         return;
-    if (gz_grow(&m->rec, &m->cap_rec, m->n_rec + 1, sizeof *m->rec, 1024) != GZ_OK) {
-        m->status = GZ_NOMEM;
-        return;
+    ix_term *t = &m->terms[term];
+    if (t->flags & GZ_TERM_NOPOS) {
+        pos = 0;
+        span = 1;
     }
     if (span < 1)
         span = 1;
@@ -334,12 +454,7 @@ void ix_memseg_occ(ix_memseg *m, uint32_t term, uint32_t unit, uint32_t pos, uin
         span = IX_SPAN_MAX;
     if (pos > IX_POS_MAX)
         pos = IX_POS_MAX;
-    ix_term *t = &m->terms[term];
-    ix_rec *r = &m->rec[m->n_rec++];
-    r->term = term;
-    r->unit = unit;
-    r->pos_span = (t->flags & GZ_TERM_NOPOS) ? 0 : pos | (span - 1) << IX_POS_BITS;
-    if (span > 1 && !(t->flags & GZ_TERM_NOPOS))
+    if (span > 1)
         t->flags |= GZ_TERM_SPANS;
-    t->count++;
+    add_occ(m, t, unit, pos, span);
 }
