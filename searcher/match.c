@@ -261,6 +261,7 @@ typedef struct vstate {
     element *el;
     size_t n, drive;
     int empty;        /* an element has no term here: no match in this segment */
+    int plain;        /* every element one term at a fixed advance: chains by merging */
     uint32_t *starts; /* match starts at the last unit chained */
     size_t cap_starts;
 } vstate;
@@ -307,11 +308,13 @@ static gz_status vs_open(vstate *vs, const gz_segment *seg, const q_variant *v)
         if (st == GZ_OK)
             st = c.st;
     }
+    vs->plain = v->n <= 64;
     for (size_t k = 0; st == GZ_OK && k < v->n; k++) {
         if (vs->el[k].n_alt == 0)
             return GZ_OK;
         if (vs->el[k].df < vs->el[vs->drive].df)
             vs->drive = k;
+        vs->plain &= vs->el[k].n_alt == 1 && !v->e[k].doc_span;
         st = elem_ready(&vs->el[k]);
     }
     vs->empty = st != GZ_OK;
@@ -321,11 +324,52 @@ static gz_status vs_open(vstate *vs, const gz_segment *seg, const q_variant *v)
 /* Every element is at unit u: counts the phrase's occurrences there (the
  * chains from each start of the first element), and with want keeps their
  * starts in vs->starts. */
+/* vs_chain() when every element is one term at a fixed advance: element
+ * k must start at offset off[k] from a start of the first, so the sorted
+ * positions are merged, with no copies and no searches. */
+static gz_status vs_chain_plain(vstate *vs, int want, uint32_t *tf)
+{
+    element *el = vs->el;
+    const uint32_t *pos[64], *span;
+    uint32_t n[64], off[64], at[64] = {0};
+    for (size_t k = 0; k < vs->n; k++) {
+        gz_status st = gz_post_positions(&el[k].alt[0], &pos[k], &span, &n[k]);
+        if (st != GZ_OK)
+            return st;
+        if (!n[k])
+            return GZ_OK;
+        off[k] = k ? off[k - 1] + el[k - 1].q->advance + el[k - 1].q->extra : 0;
+    }
+    if (want && gz_grow(&vs->starts, &vs->cap_starts, n[0], sizeof *vs->starts, 64) != GZ_OK)
+        return GZ_NOMEM;
+    for (uint32_t i = 0; i < n[0]; i++) {
+        uint32_t p = pos[0][i];
+        size_t k = 1;
+        for (; k < vs->n; k++) {
+            uint32_t target = p + off[k];
+            while (at[k] < n[k] && pos[k][at[k]] < target)
+                at[k]++;
+            if (at[k] == n[k])
+                return GZ_OK; /* no later start can chain either */
+            if (pos[k][at[k]] != target)
+                break;
+        }
+        if (k == vs->n) {
+            if (want)
+                vs->starts[*tf] = p;
+            ++*tf;
+        }
+    }
+    return GZ_OK;
+}
+
 static gz_status vs_chain(vstate *vs, uint32_t u, int want, uint32_t *tf)
 {
     element *el = vs->el;
     gz_status st = GZ_OK;
     *tf = 0;
+    if (vs->plain)
+        return vs_chain_plain(vs, want, tf);
     for (size_t k = 0; k < vs->n && st == GZ_OK; k++)
         st = elem_positions(&el[k], u);
     if (st == GZ_OK && want && gz_grow(&vs->starts, &vs->cap_starts, el[0].n_pos, sizeof *vs->starts, 64) != GZ_OK)
