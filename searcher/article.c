@@ -116,11 +116,20 @@ typedef struct cand {
  * document's title. */
 static void reg_title(const gz_unitinfo *ui, const gz_docinfo *di, char *out, size_t cap)
 {
-    const char *slash = strstr(ui->path, " / ");
-    if (*ui->path && !(strncmp(ui->path, "第", 3) == 0))
-        snprintf(out, cap, "%.*s", slash ? (int)(slash - ui->path) : (int)strlen(ui->path), ui->path);
-    else
-        snprintf(out, cap, "%s", di->title);
+    const char *from = di->title;
+    size_t n;
+    if (*ui->path && strncmp(ui->path, "第", 3) != 0) {
+        const char *slash = strstr(ui->path, " / ");
+        from = ui->path;
+        n = slash ? (size_t)(slash - ui->path) : strlen(ui->path);
+    } else {
+        n = strlen(di->title);
+    }
+    if (n >= cap) /* cut at a character's start */
+        for (n = cap - 1; n && ((unsigned char)from[n] & 0xC0) == 0x80; n--)
+            ;
+    memcpy(out, from, n);
+    out[n] = 0;
 }
 
 static void write_doc_head(gz_buf *b, sr_index *ix, size_t s, uint32_t doc, const gz_docinfo *di)
@@ -188,7 +197,6 @@ gz_status sr_article_json(sr_index *ix, const char *text, gz_buf *out, int *ambi
             if (gz_segment_unit(seg, u, &ui) != GZ_OK || gz_bit(ix->snap->deleted[s], ui.doc) ||
                 gz_segment_doc(seg, ui.doc, &di) != GZ_OK)
                 continue;
-            reg_title(&ui, &di, reg, sizeof reg);
             int exact = 0;
             if (r.title[0]) {
                 /* the reference's title (no blanks) within the document's
@@ -203,6 +211,7 @@ gz_status sr_article_json(sr_index *ix, const char *text, gz_buf *out, int *ambi
                 const char *norm;
                 size_t nl;
                 const uint32_t *map;
+                reg_title(&ui, &di, reg, sizeof reg);
                 if (an_normalize(ix->an, reg, strlen(reg), &norm, &nl, &map) == GZ_OK)
                     exact = nl == strlen(r.title) && memcmp(norm, r.title, nl) == 0;
             }
