@@ -112,6 +112,41 @@ typedef struct cand {
     int exact; /* its regulation's title equals the reference's */
 } cand;
 
+static int cmp_article_ref(const void *a, const void *b)
+{
+    const sr_article_ref *x = a, *y = b;
+    if (x->number != y->number)
+        return x->number < y->number ? -1 : 1;
+    if (x->sub != y->sub)
+        return x->sub < y->sub ? -1 : 1;
+    if (x->seg != y->seg)
+        return x->seg < y->seg ? -1 : 1;
+    return (x->unit > y->unit) - (x->unit < y->unit);
+}
+
+/* Every article unit of the snapshot by (number, sub), built at the first
+ * lookup: a search that looks no article up does not pay for it. */
+static gz_status articles_load(sr_index *ix)
+{
+    for (size_t s = 0; s < ix->snap->man.n_seg; s++) {
+        const sr_segtab *t = &ix->tab[s];
+        uint32_t n_units = ix->snap->man.seg[s].n_units;
+        for (uint32_t u = 0; u < n_units; u++) {
+            gz_unitinfo ui;
+            if (t->kind[u] != GZ_KIND_ARTICLE || gz_segment_unit(ix->snap->seg[s], u, &ui) != GZ_OK ||
+                ui.number < 0)
+                continue;
+            if (gz_grow(&ix->articles, &ix->cap_articles, ix->n_articles + 1, sizeof *ix->articles, 1024) !=
+                GZ_OK)
+                return GZ_NOMEM;
+            ix->articles[ix->n_articles++] = (sr_article_ref){(uint32_t)ui.number, ui.sub, (uint32_t)s, u};
+        }
+    }
+    qsort(ix->articles, ix->n_articles, sizeof *ix->articles, cmp_article_ref);
+    ix->articles_ready = 1;
+    return GZ_OK;
+}
+
 /* The regulation a unit belongs to: its path's first element, else the
  * document's title. */
 static void reg_title(const gz_unitinfo *ui, const gz_docinfo *di, char *out, size_t cap)
@@ -173,10 +208,12 @@ gz_status sr_article_json(sr_index *ix, const char *text, gz_buf *out, int *ambi
         gz_buf_puts(out, "{\"candidates\":[],\"note\":\"no 第…条 in the reference\"}");
         return GZ_OK;
     }
+    if (!ix->articles_ready && articles_load(ix) != GZ_OK)
+        return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
     cand *c = NULL;
     size_t n = 0, cap = 0;
     char reg[512];
-    /* the articles numbered so: a binary search in the table built at open */
+    /* the articles numbered so: a binary search in the table */
     size_t lo = 0, hi = ix->n_articles;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;

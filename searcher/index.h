@@ -36,8 +36,9 @@ struct sr_index {
     sr_cache *cache;  /* costly words' match lists (cache.c) */
     char **issuers;   /* issuer id -> code; id 0 is "" */
     size_t n_issuers;
-    sr_article_ref *articles; /* every article unit, by (number, sub) */
+    sr_article_ref *articles; /* every article unit, by (number, sub); */
     size_t n_articles, cap_articles;
+    int articles_ready;       /* built at the first article lookup */
     /* normalised titles and paths, by the address of the string in the
      * mapping (open addressing; filled as article lookups meet them) */
     const char **norm_key;

@@ -9,18 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_article_ref(const void *a, const void *b)
-{
-    const sr_article_ref *x = a, *y = b;
-    if (x->number != y->number)
-        return x->number < y->number ? -1 : 1;
-    if (x->sub != y->sub)
-        return x->sub < y->sub ? -1 : 1;
-    if (x->seg != y->seg)
-        return x->seg < y->seg ? -1 : 1;
-    return (x->unit > y->unit) - (x->unit < y->unit);
-}
-
 static void segtab_fini(sr_segtab *t)
 {
     gz_free(t->year);
@@ -33,8 +21,9 @@ static void segtab_fini(sr_segtab *t)
     gz_free(t->kind);
 }
 
-/* The compact tables of every segment (sr_segtab), the issuer codes, and
- * the articles by number, read once per snapshot. */
+/* The compact tables of every segment (sr_segtab) and the issuer codes,
+ * read once per snapshot (the articles by number wait for the first
+ * article lookup: article.c). */
 static gz_status load_tables(sr_index *ix)
 {
     size_t n = ix->snap->man.n_seg;
@@ -87,16 +76,8 @@ static gz_status load_tables(sr_index *ix)
             t->doc[u] = ui.doc;
             t->len[u] = ui.len ? ui.len : 1;
             t->kind[u] = (uint8_t)(ui.kind < GZ_KIND__COUNT ? ui.kind : 0);
-            /* articles by number, for lookups */
-            if (ui.kind != GZ_KIND_ARTICLE || ui.number < 0)
-                continue;
-            if (gz_grow(&ix->articles, &ix->cap_articles, ix->n_articles + 1, sizeof *ix->articles, 1024) !=
-                GZ_OK)
-                return GZ_NOMEM;
-            ix->articles[ix->n_articles++] = (sr_article_ref){(uint32_t)ui.number, ui.sub, (uint32_t)s, u};
         }
     }
-    qsort(ix->articles, ix->n_articles, sizeof *ix->articles, cmp_article_ref);
     return GZ_OK;
 }
 

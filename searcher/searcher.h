@@ -12,7 +12,8 @@ typedef struct sr_index sr_index;
 
 /* Opens DIR's last commit and an analyzer; refuses (GZ_VERSION) an index
  * built by another analyzer. The index is a snapshot: later commits are
- * seen by sr_index_reopen. One sr_index may serve one thread at a time. */
+ * seen by opening it again (the server's pool does so when MANIFEST
+ * changes). One sr_index may serve one thread at a time. */
 gz_status sr_index_open(const char *dir, sr_index **out, gz_error *err);
 void sr_index_close(sr_index *ix);
 /* The match lists of costly words (phrases, prefixes) are kept per index,
