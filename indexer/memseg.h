@@ -1,6 +1,7 @@
 /* indexer/memseg.h (private): the in-memory segment a worker fills and
- * flushes: docs, units, strings, stored text, and one record per token
- * occurrence, sorted into postings at flush time. */
+ * flushes: docs, units, strings, stored text, and each term's occurrences
+ * (varints in its own slices of one pool), encoded into postings at flush
+ * time. */
 #ifndef GZ_INDEXER_MEMSEG_H
 #define GZ_INDEXER_MEMSEG_H
 
