@@ -191,6 +191,10 @@ enum { GZ_TERM_SPANS = 1, GZ_TERM_NOPOS = 2 };
 
 #define GZ_FIELD_GRAM 'g'
 #define GZ_FIELD_WORD 'w'
+/* A common word's exact matches: every unit where its text occurs (as a run
+ * of its grams at consecutive positions), with the count, no positions.
+ * What matching the word's grams as a phrase finds, computed at flush. */
+#define GZ_FIELD_PHRASE 'p'
 
 /* ------------------------------------------------------------- postings */
 

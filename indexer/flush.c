@@ -15,6 +15,10 @@
 #define IX_ZBLOCK (16u << 10)
 #define IX_ZLEVEL 9
 #define IX_ZDICT_MAX (110u << 10)
+/* Words seen this often get their exact matches kept whole (field 'p'): a
+ * common word of three or more characters is otherwise a phrase checked
+ * position by position in every unit holding its grams. */
+#define IX_PHRASE_MIN 32
 
 static int cmp_terms(const void *a, const void *b, void *ctx)
 {
@@ -299,6 +303,9 @@ gz_status ix_memseg_flush(ix_memseg *m, const char *path, gz_man_segment *out, g
     if (m->status != GZ_OK)
         return gz_error_set(err, m->status, -1, "[indexer][flush] %s: out of memory while building", path);
     gz_status st = GZ_OK;
+    ix_memseg_phrases(m, IX_PHRASE_MIN);
+    if (m->status != GZ_OK)
+        return gz_error_set(err, m->status, -1, "[indexer][flush] %s: out of memory", path);
     uint32_t *order = gz_alloc(((size_t)m->n_terms + 1) * sizeof *order);
     uint32_t max_count = 0;
     for (uint32_t t = 0; t < m->n_terms; t++)

@@ -263,6 +263,18 @@ static int grow_hash(ix_memseg *m)
     return 0;
 }
 
+/* The id of a term already interned, or UINT32_MAX. */
+static uint32_t find_term(const ix_memseg *m, const char *key, size_t klen)
+{
+    uint64_t h = gz_xxh3(key, klen);
+    for (size_t at = h & (m->hash_cap - 1); m->hash[at]; at = (at + 1) & (m->hash_cap - 1)) {
+        const ix_term *t = &m->terms[m->hash[at] - 1];
+        if (t->hash == h && t->len == klen && memcmp(m->term_text.data + t->off, key, klen) == 0)
+            return m->hash[at] - 1;
+    }
+    return UINT32_MAX;
+}
+
 /* Interns a term (key: field byte + text, hash h); returns its id or
  * UINT32_MAX. */
 static uint32_t intern(ix_memseg *m, const char *key, size_t klen, uint64_t h, int spans)
@@ -291,7 +303,8 @@ static uint32_t intern(ix_memseg *m, const char *key, size_t klen, uint64_t h, i
     t->hash = h;
     t->off = (uint32_t)m->term_text.len;
     t->len = (uint16_t)klen;
-    t->flags = (uint8_t)((spans ? GZ_TERM_SPANS : 0) | (key[0] == GZ_FIELD_WORD ? GZ_TERM_NOPOS : 0));
+    t->flags = (uint8_t)((spans ? GZ_TERM_SPANS : 0) |
+                         (key[0] == GZ_FIELD_WORD || key[0] == GZ_FIELD_PHRASE ? GZ_TERM_NOPOS : 0));
     t->head = t->at = head;
     t->end = head + IX_SLICE_FIRST - 4;
     gz_buf_put(&m->term_text, key, klen);
@@ -457,4 +470,91 @@ void ix_memseg_occ(ix_memseg *m, uint32_t term, uint32_t unit, uint32_t pos, uin
     if (span > 1)
         t->flags |= GZ_TERM_SPANS;
     add_occ(m, t, unit, pos, span);
+}
+
+/* ------------------------------------------------- common words' matches */
+
+/* Where a word of n characters occurs: its grams g[0..n-1) at positions
+ * p, p + 1, ... of one unit. Each gram's occurrences come sorted by unit
+ * and position, so every gram after the first is merged forward. Adds one
+ * occurrence of term to m per match. */
+static void word_matches(ix_memseg *m, uint32_t term, ix_rec *const *g, const size_t *ng, size_t n)
+{
+    size_t at[GZ_TERM_MAX] = {0};
+    for (size_t i = 0; i < ng[0] && m->status == GZ_OK; i++) {
+        uint32_t u = g[0][i].unit, p = g[0][i].pos_span & IX_POS_MAX;
+        size_t k = 1;
+        for (; k + 1 < n; k++) {
+            uint64_t want = (uint64_t)u << 32 | (p + k);
+            while (at[k] < ng[k] && ((uint64_t)g[k][at[k]].unit << 32 | (g[k][at[k]].pos_span & IX_POS_MAX)) < want)
+                at[k]++;
+            if (at[k] == ng[k])
+                return; /* no later start can match either */
+            if (g[k][at[k]].unit != u || (g[k][at[k]].pos_span & IX_POS_MAX) != p + k)
+                break;
+        }
+        if (k + 1 == n)
+            add_occ(m, &m->terms[term], u, 0, 1);
+    }
+}
+
+void ix_memseg_phrases(ix_memseg *m, uint32_t min_units)
+{
+    uint32_t n_terms = m->n_terms; /* the phrase terms added below are not words */
+    ix_rec *g[GZ_TERM_MAX];
+    size_t ng[GZ_TERM_MAX], cap[GZ_TERM_MAX] = {0};
+    memset(g, 0, sizeof g);
+    for (uint32_t w = 0; w < n_terms && m->status == GZ_OK; w++) {
+        const ix_term *wt = &m->terms[w];
+        const char *key = m->term_text.data + wt->off;
+        /* a word's count is its occurrences as a word; it occurs in at
+         * least count / (occurrences a unit) units, and in more as text */
+        if (key[0] != GZ_FIELD_WORD || wt->count < min_units)
+            continue;
+        /* the characters, then each gram's occurrences */
+        const char *c[GZ_TERM_MAX + 1];
+        size_t n = 0;
+        for (const char *q = key + 1, *e = key + wt->len; q < e && n < GZ_TERM_MAX;) {
+            c[n++] = q;
+            if (gz_utf8_next(&q, e) < 0)
+                break;
+            c[n] = q;
+        }
+        if (n < 3 || n >= GZ_TERM_MAX)
+            continue;
+        int ok = 1;
+        for (size_t k = 0; k + 1 < n && ok; k++) {
+            char gk[1 + 8];
+            size_t gl = (size_t)(c[k + 2 > n ? n : k + 2] - c[k]);
+            if (k + 2 == n)
+                gl = (size_t)(key + wt->len - c[k]);
+            if (gl + 1 > sizeof gk) {
+                ok = 0;
+                break;
+            }
+            gk[0] = GZ_FIELD_GRAM;
+            memcpy(gk + 1, c[k], gl);
+            uint32_t id = find_term(m, gk, gl + 1);
+            if (id == UINT32_MAX) {
+                ok = 0;
+                break;
+            }
+            const ix_term *t = &m->terms[id];
+            if (gz_grow(&g[k], &cap[k], t->count, sizeof *g[k], 256) != GZ_OK) {
+                m->status = GZ_NOMEM;
+                break;
+            }
+            ng[k] = ix_term_read(m, t, g[k]);
+        }
+        if (!ok || m->status != GZ_OK)
+            continue;
+        char pk[GZ_TERM_MAX + 1];
+        memcpy(pk, key, wt->len);
+        pk[0] = GZ_FIELD_PHRASE;
+        uint32_t pt = intern(m, pk, wt->len, gz_xxh3(pk, wt->len), 0);
+        if (pt != UINT32_MAX)
+            word_matches(m, pt, g, ng, n);
+    }
+    for (size_t k = 0; k < GZ_TERM_MAX; k++)
+        gz_free(g[k]);
 }

@@ -51,6 +51,8 @@ typedef struct carry_ctx {
 static int carry_term(void *arg, const char *term, size_t len, const gz_terminfo *ti)
 {
     carry_ctx *c = arg;
+    if (len && term[0] == GZ_FIELD_PHRASE)
+        return 0; /* found again from the merged grams at flush */
     gz_post p;
     uint32_t id = UINT32_MAX;
     int nopos = (ti->flags & GZ_TERM_NOPOS) != 0;

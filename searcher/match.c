@@ -440,6 +440,20 @@ static gz_status match_variant(const gz_segment *seg, const q_variant *v, ulist 
 {
     if (v->n == 1 && v->e[0].prefix)
         return match_prefix_alone(seg, &v->e[0], out);
+    if (v->word_len) { /* a common word's exact matches, kept whole at flush */
+        gz_terminfo ti;
+        int rc = gz_segment_term(seg, v->word, v->word_len, &ti);
+        if (rc < 0)
+            return GZ_CORRUPT;
+        if (rc == 1) {
+            gz_post p;
+            gz_status st = gz_post_open(&p, seg, &ti);
+            if (st == GZ_OK)
+                st = match_single(&p, ti.df, out);
+            gz_post_fini(&p);
+            return st;
+        }
+    }
     vstate vs;
     gz_status st = vs_open(&vs, seg, v);
     element *el = vs.el;

@@ -460,6 +460,38 @@ static gz_status build_variant(const pos_info *pi, uint32_t n_pos, const an_toke
         p++;
     }
 #undef plain
+    /* grams alone, each of two characters at a step of 1 or 2: the run's
+     * text, for a segment's exact list of it */
+    v->word_len = 0;
+    int grams = v->n >= 2;
+    for (size_t k = 0; k < v->n && grams; k++) {
+        const q_elem *e = &v->e[k];
+        const char *t = e->term + 1, *te = e->term + e->len, *q = t;
+        int chars = 0;
+        while (q < te && gz_utf8_next(&q, te) >= 0)
+            chars++;
+        grams = e->term[0] == GZ_FIELD_GRAM && !e->prefix && !e->doc_span && !e->extra && chars == 2 &&
+                (e->advance == 1 || e->advance == 2);
+    }
+    size_t wl = 1;
+    for (size_t k = 0; k < v->n && grams; k++) {
+        const q_elem *e = &v->e[k];
+        const char *t = e->term + 1, *te = e->term + e->len, *second = t;
+        gz_utf8_next(&second, te);
+        /* the first gram whole; after a step of 1 only its second character */
+        const char *from = k == 0 || v->e[k - 1].advance == 2 ? t : second;
+        size_t add = (size_t)(te - from);
+        if (wl + add > GZ_TERM_MAX) {
+            grams = 0;
+            break;
+        }
+        memcpy(v->word + wl, from, add);
+        wl += add;
+    }
+    if (grams) {
+        v->word[0] = GZ_FIELD_PHRASE;
+        v->word_len = (uint32_t)wl;
+    }
     return GZ_OK;
 }
 
@@ -607,8 +639,19 @@ int q_is_question(const char *text)
     return (has_mark && han >= 5) || (han >= 16 && blanks == 0);
 }
 
+/* Adds text[start, end) to words unless it is there already. */
+static void add_word(char **words, size_t *nw, const char *text, uint32_t start, uint32_t end)
+{
+    for (size_t k = 0; k < *nw; k++)
+        if (strlen(words[k]) == end - start && memcmp(words[k], text + start, end - start) == 0)
+            return;
+    if ((words[*nw] = gz_strndup(text + start, end - start)))
+        ++*nw;
+}
+
 /* A question becomes an OR of its words (ICU words of two characters or
- * more, less question words), each matched as a substring. */
+ * more, less question words), each matched as a substring. An article
+ * label (第六十一条) is one word, whatever ICU cut it into (第六, 十一条). */
 static gz_status question_tree(an_analyzer *an, const char *text, parser *p)
 {
     const an_token *t;
@@ -621,13 +664,20 @@ static gz_status question_tree(an_analyzer *an, const char *text, parser *p)
     for (size_t i = 0; words && i < n; i++) {
         if ((t[i].type != AN_WORD || t[i].span < 2) && t[i].type != AN_TERM)
             continue;
+        /* inside or across a label: the label instead */
+        const an_token *label = NULL;
+        for (size_t k = 0; k < n && !label; k++)
+            if (t[k].type == AN_LABEL && is_unit_label(&t[k]) && t[k].start < t[i].end && t[i].start < t[k].end)
+                label = &t[k];
+        if (label) {
+            add_word(words, &nw, text, label->start, label->end);
+            continue;
+        }
         int stop = 0;
         for (size_t k = 0; k < sizeof stop_words / sizeof stop_words[0]; k++)
             stop |= t[i].len == strlen(stop_words[k]) && memcmp(t[i].text, stop_words[k], t[i].len) == 0;
-        for (size_t k = 0; k < nw; k++)
-            stop |= strlen(words[k]) == t[i].len && memcmp(words[k], t[i].text, t[i].len) == 0;
         if (!stop)
-            words[nw++] = gz_strndup(text + t[i].start, t[i].end - t[i].start);
+            add_word(words, &nw, text, t[i].start, t[i].end);
     }
     q_node *or = nw ? node(p, Q_OR) : NULL;
     for (size_t i = 0; i < nw; i++) {

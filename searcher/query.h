@@ -41,6 +41,11 @@ typedef struct q_elem {
 typedef struct q_variant {
     q_elem *e;
     size_t n;
+    /* a run of three or more characters spelt by grams alone: its text
+     * (field byte GZ_FIELD_PHRASE first), whose exact matches a segment
+     * may hold whole (format.h); else len 0 */
+    char word[GZ_TERM_MAX + 1];
+    uint32_t word_len;
 } q_variant;
 
 typedef struct q_leaf {

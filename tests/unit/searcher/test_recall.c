@@ -136,10 +136,46 @@ static void teardown_all(an_analyzer *an, corpus_units *cu, sr_index *ix)
     free(cu->id);
 }
 
+/* The searcher finds every unit grep finds for sub, and each other unit it
+ * finds holds sub once blanks are removed, unless sub has numerals, which
+ * fold (四百零一 = 401) and may add. Returns grep's count. */
+static size_t equals_grep(const corpus_units *cu, sr_index *ix, const char *sub)
+{
+    gz_error err = {0};
+    uint64_t *want, *got;
+    size_t n_want = grep_units(cu, sub, &want), n_got;
+    cr_assert_eq(sr_search_ids(ix, sub, &got, &n_got, &err), GZ_OK, "%s", err.msg);
+    qsort(got, n_got, sizeof *got, cmp_u64);
+    for (size_t i = 0, j = 0; i < n_want; i++) {
+        while (j < n_got && got[j] < want[i])
+            j++;
+        cr_assert(j < n_got && got[j] == want[i], "'%s': unit %llx holds it but was not found", sub,
+                  (unsigned long long)want[i]);
+    }
+    int numerals = 0;
+    static const char *const digits[] = {"〇", "零", "一", "二", "两", "三", "四", "五", "六", "七",
+                                         "八", "九", "十", "百", "千", "万", "亿"};
+    for (size_t d = 0; d < sizeof digits / sizeof digits[0]; d++)
+        numerals |= strstr(sub, digits[d]) != NULL;
+    for (size_t j = 0, i = 0; j < n_got && !numerals; j++) {
+        while (i < n_want && want[i] < got[j])
+            i++;
+        if (i < n_want && want[i] == got[j])
+            continue;
+        size_t u = 0;
+        while (u < cu->n && cu->id[u] != got[j])
+            u++;
+        cr_assert(u < cu->n && contains_without_blanks(cu, u, sub, strlen(sub)), "'%s': unit %llx found but lacks it",
+                  sub, (unsigned long long)got[j]);
+    }
+    free(want);
+    gz_free(got);
+    return n_want;
+}
+
 static void recall(const char *source, int n_queries)
 {
     char dir[] = "/tmp/gz-recall-XXXXXX";
-    gz_error err = {0};
     an_analyzer *an;
     corpus_units cu;
     sr_index *ix;
@@ -150,42 +186,9 @@ static void recall(const char *source, int n_queries)
         char sub[64];
         size_t len = th_han_run(cu.text.data, cu.text.len, &rng, 8, sub);
         cr_assert_gt(len, 0);
-        /* grep */
-        uint64_t *want;
-        size_t n_want = grep_units(&cu, sub, &want);
-        uint64_t *got;
-        size_t n_got;
-        cr_assert_eq(sr_search_ids(ix, sub, &got, &n_got, &err), GZ_OK, "%s", err.msg);
-        qsort(got, n_got, sizeof *got, cmp_u64);
-        /* grep's units are all found */
-        for (size_t i = 0, j = 0; i < n_want; i++) {
-            while (j < n_got && got[j] < want[i])
-                j++;
-            cr_assert(j < n_got && got[j] == want[i], "'%s': unit %llx holds it but was not found", sub,
-                      (unsigned long long)want[i]);
-        }
-        /* and every extra one holds it once blanks are removed, unless the
-         * substring has numerals, which fold (四百零一 = 401) and may add */
-        int numerals = 0;
-        static const char *const digits[] = {"〇", "零", "一", "二", "两", "三", "四", "五", "六", "七",
-                                             "八", "九", "十", "百", "千", "万", "亿"};
-        for (size_t d = 0; d < sizeof digits / sizeof digits[0]; d++)
-            numerals |= strstr(sub, digits[d]) != NULL;
-        for (size_t j = 0, i = 0; j < n_got && !numerals; j++) {
-            while (i < n_want && want[i] < got[j])
-                i++;
-            if (i < n_want && want[i] == got[j])
-                continue;
-            size_t u = 0;
-            while (u < cu.n && cu.id[u] != got[j])
-                u++;
-            cr_assert(u < cu.n && contains_without_blanks(&cu, u, sub, len), "'%s': unit %llx found but lacks it",
-                      sub, (unsigned long long)got[j]);
-        }
+        size_t n_want = equals_grep(&cu, ix, sub);
         matched_total += n_want;
         checked++;
-        free(want);
-        gz_free(got);
     }
     fprintf(stderr, "recall vs grep: %s: %zu substrings, %zu units, %zu matches, all equal\n", source, checked,
             cu.n, matched_total);
@@ -322,6 +325,53 @@ static void labels(const char *source, size_t max_labels)
     teardown_all(an, &cu, ix);
 }
 
+/* Common words whose exact matches the flush keeps whole (field 'p'): the
+ * searcher reads such a word from that list, not from its grams, and must
+ * find exactly grep's units (plus, for words with numerals, what the folds
+ * add: checked one way only). */
+typedef struct words_ctx {
+    char (*w)[GZ_TERM_MAX + 1];
+    size_t n, cap;
+} words_ctx;
+
+static int collect_phrase(void *arg, const char *term, size_t len, const gz_terminfo *ti)
+{
+    words_ctx *c = arg;
+    (void)ti;
+    if (len < 2 || term[0] != GZ_FIELD_PHRASE)
+        return 0;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 64;
+        c->w = realloc(c->w, c->cap * sizeof *c->w);
+    }
+    memcpy(c->w[c->n], term + 1, len - 1);
+    c->w[c->n][len - 1] = 0;
+    c->n++;
+    return 0;
+}
+
+static void common_words(const char *source)
+{
+    char dir[] = "/tmp/gz-words-XXXXXX";
+    gz_error err = {0};
+    an_analyzer *an;
+    corpus_units cu;
+    sr_index *ix;
+    setup(source, dir, &an, &cu, &ix);
+    gz_snapshot *snap;
+    cr_assert_eq(gz_snapshot_open(dir, &snap, &err), GZ_OK, "%s", err.msg);
+    words_ctx c = {0};
+    for (size_t s = 0; s < snap->man.n_seg; s++)
+        cr_assert_geq(gz_segment_terms(snap->seg[s], collect_phrase, &c), 0);
+    gz_snapshot_close(snap);
+    cr_assert_gt(c.n, 3, "the flush kept some common words whole");
+    for (size_t k = 0; k < c.n; k++)
+        equals_grep(&cu, ix, c.w[k]);
+    fprintf(stderr, "common words vs grep: %s: %zu words kept whole, each equal to grep\n", source, c.n);
+    free(c.w);
+    teardown_all(an, &cu, ix);
+}
+
 TestSuite(recall, .timeout = 1200);
 
 Test(recall, sample_equals_grep) { recall(GZ_SAMPLE_DIR, 300); }
@@ -340,4 +390,13 @@ Test(recall, laws_labels_equal_grep)
     char laws[4200];
     TH_LAWS_OR_SKIP(laws);
     labels(laws, 150);
+}
+
+Test(recall, sample_common_words_equal_grep) { common_words(GZ_SAMPLE_DIR); }
+
+Test(recall, laws_common_words_equal_grep)
+{
+    char laws[4200];
+    TH_LAWS_OR_SKIP(laws);
+    common_words(laws);
 }

@@ -208,6 +208,19 @@ Test(search, a_question_ranks_relevant_units)
     json_object_put(o);
 }
 
+Test(search, a_question_keeps_an_article_label_whole)
+{
+    /* ICU cuts 第四十六条 as 第四 十六条; the question reads the label as one
+     * word (the label term), so the 46th articles rank first */
+    json_object *o = search("第四十六条规定了什么？", 10, SR_BY_UNIT);
+    cr_assert_str_eq(str(o, "mode"), "question");
+    cr_assert(strstr(str(o, "read_as"), "\"第四十六条\""), "read as %s", str(o, "read_as"));
+    cr_assert_geq(json_object_array_length(get(o, "hits")), 1);
+    json_object *u = get(hit(o, 0), "unit");
+    cr_assert_eq(json_object_get_int(get(u, "number")), 46, "the first hit is an article 46");
+    json_object_put(o);
+}
+
 Test(search, another_analyzer_is_refused)
 {
     char other[] = "/tmp/gz-search-other-XXXXXX";
