@@ -139,9 +139,12 @@ int main(int argc, char **argv)
             if (qs)
                 memcpy(qs[i], q, sizeof q);
             sr_top top, exh;
-            if (i == 0) { /* warm the caches */
+            if (i == 0) { /* warm the caches (and the article table, built at the first lookup) */
                 out.len = 0;
-                sr_search_json(ix, &rq, &out, &err);
+                if (c == 4)
+                    sr_article_json(ix, q, &out, &ambiguous, &err);
+                else
+                    sr_search_json(ix, &rq, &out, &err);
             }
             double t0 = bu_now();
             out.len = 0;
