@@ -145,7 +145,8 @@ static int push_pos(block_enc *e, uint32_t pos, uint32_t span)
     return 1;
 }
 
-/* Encodes the postings of one term from its records [r, r + n). */
+/* Encodes the postings of one term from its occurrences [r, r + n), read
+ * back from its slices in order of unit and position. */
 static void encode_term(const ix_memseg *m, const ix_rec *r, size_t n, uint8_t flags, block_enc *e,
                         gz_buf *out, uint32_t *df)
 {

@@ -2,7 +2,6 @@
 #ifndef GZ_INDEXER_MERGE_H
 #define GZ_INDEXER_MERGE_H
 
-#include "analysis/analysis.h"
 #include "format/format.h"
 
 /* The working state of a commit: the manifest being built and a delete
