@@ -440,9 +440,11 @@ static gz_status match_variant(const gz_segment *seg, const q_variant *v, ulist 
 {
     if (v->n == 1 && v->e[0].prefix)
         return match_prefix_alone(seg, &v->e[0], out);
-    if (v->word_len) { /* a common word's exact matches, kept whole at flush */
+    char word[GZ_TERM_MAX + 1];
+    size_t wl = q_variant_word(v, word);
+    if (wl) { /* a common word's exact matches, kept whole at flush */
         gz_terminfo ti;
-        int rc = gz_segment_term(seg, v->word, v->word_len, &ti);
+        int rc = gz_segment_term(seg, word, wl, &ti);
         if (rc < 0)
             return GZ_CORRUPT;
         if (rc == 1) {

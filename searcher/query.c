@@ -460,39 +460,41 @@ static gz_status build_variant(const pos_info *pi, uint32_t n_pos, const an_toke
         p++;
     }
 #undef plain
-    /* grams alone, each of two characters at a step of 1 or 2: the run's
-     * text, for a segment's exact list of it */
-    v->word_len = 0;
+    /* grams alone, each of two characters at a step of 1 or 2: a segment
+     * may hold the run's exact matches whole */
     int grams = v->n >= 2;
     for (size_t k = 0; k < v->n && grams; k++) {
         const q_elem *e = &v->e[k];
-        const char *t = e->term + 1, *te = e->term + e->len, *q = t;
+        const char *q = e->term + 1, *te = e->term + e->len;
         int chars = 0;
         while (q < te && gz_utf8_next(&q, te) >= 0)
             chars++;
         grams = e->term[0] == GZ_FIELD_GRAM && !e->prefix && !e->doc_span && !e->extra && chars == 2 &&
                 (e->advance == 1 || e->advance == 2);
     }
+    v->grams_only = grams;
+    return GZ_OK;
+}
+
+size_t q_variant_word(const q_variant *v, char *key)
+{
+    if (!v->grams_only)
+        return 0;
     size_t wl = 1;
-    for (size_t k = 0; k < v->n && grams; k++) {
+    for (size_t k = 0; k < v->n; k++) {
         const q_elem *e = &v->e[k];
         const char *t = e->term + 1, *te = e->term + e->len, *second = t;
         gz_utf8_next(&second, te);
         /* the first gram whole; after a step of 1 only its second character */
         const char *from = k == 0 || v->e[k - 1].advance == 2 ? t : second;
         size_t add = (size_t)(te - from);
-        if (wl + add > GZ_TERM_MAX) {
-            grams = 0;
-            break;
-        }
-        memcpy(v->word + wl, from, add);
+        if (wl + add > GZ_TERM_MAX)
+            return 0;
+        memcpy(key + wl, from, add);
         wl += add;
     }
-    if (grams) {
-        v->word[0] = GZ_FIELD_PHRASE;
-        v->word_len = (uint32_t)wl;
-    }
-    return GZ_OK;
+    key[0] = GZ_FIELD_PHRASE;
+    return wl;
 }
 
 static gz_status plan_leaf(an_analyzer *an, q_leaf *leaf)
@@ -572,12 +574,11 @@ static void collect_leaves(q_plan *plan, q_node *n, int positive, gz_status *st)
     if (!n || *st != GZ_OK)
         return;
     if (n->type == Q_TEXT) {
-        q_leaf *l = gz_realloc(plan->leaf, (plan->n_leaf + 1) * sizeof *l);
-        if (!l) {
+        if (gz_grow(&plan->leaf, &plan->cap_leaf, plan->n_leaf + 1, sizeof *plan->leaf, 8) != GZ_OK) {
             *st = GZ_NOMEM;
             return;
         }
-        plan->leaf = l;
+        q_leaf *l = plan->leaf;
         memset(&l[plan->n_leaf], 0, sizeof *l);
         l[plan->n_leaf].text = n->text;
         l[plan->n_leaf].positive = positive;

@@ -41,11 +41,10 @@ typedef struct q_elem {
 typedef struct q_variant {
     q_elem *e;
     size_t n;
-    /* a run of three or more characters spelt by grams alone: its text
-     * (field byte GZ_FIELD_PHRASE first), whose exact matches a segment
-     * may hold whole (format.h); else len 0 */
-    char word[GZ_TERM_MAX + 1];
-    uint32_t word_len;
+    /* a run of three or more characters spelt by grams alone (each of two
+     * characters at a step of 1 or 2), whose exact matches a segment may
+     * hold whole (format.h, field 'p'): q_variant_word() spells it */
+    int grams_only;
 } q_variant;
 
 typedef struct q_leaf {
@@ -60,7 +59,7 @@ typedef struct q_leaf {
 typedef struct q_plan {
     q_node *root;        /* NULL: nothing to search */
     q_leaf *leaf;
-    size_t n_leaf;
+    size_t n_leaf, cap_leaf;
     gz_buf notes;        /* JSON array body of notes on how the query was read */
     gz_buf read_as;      /* the query as understood */
     int question;        /* read as a question: an OR of its words */
@@ -73,6 +72,10 @@ typedef struct q_plan {
  * note). GZ_NOMEM only. */
 enum { Q_READ_KEYWORDS = 0, Q_READ_QUESTION, Q_READ_ANY_WORD };
 gz_status q_parse(an_analyzer *an, const char *text, int how, q_plan *plan);
+/* A grams_only variant's text, field byte GZ_FIELD_PHRASE first, into key
+ * (GZ_TERM_MAX + 1 bytes); its length, or 0 if it is not grams_only or too
+ * long. */
+size_t q_variant_word(const q_variant *v, char *key);
 void q_plan_fini(q_plan *plan);
 /* Does text look like a question (a sentence rather than keywords)? */
 int q_is_question(const char *text);
