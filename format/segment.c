@@ -213,7 +213,87 @@ gz_status gz_segment_unit(const gz_segment *s, uint32_t unit, gz_unitinfo *o)
     return st;
 }
 
-void gz_textctx_free(gz_textctx *ctx) { ZSTD_freeDCtx((ZSTD_DCtx *)ctx); }
+/* A decompression context and the last blocks it decompressed: a snippet
+ * of a unit near one seen lately (the next page, a popular law, the unit
+ * and its document) does not decompress its block again. A block is known
+ * by its segment's body checksum, so a segment closed and another mapped
+ * at the same address cannot be confused with it. */
+#define TC_SLOTS 32
+
+typedef struct tc_slot {
+    uint64_t seg_hash, block, used;
+    uint32_t len;
+    char *data; /* zblock bytes; NULL until first used */
+} tc_slot;
+
+struct gz_textctx {
+    ZSTD_DCtx *d;
+    tc_slot slot[TC_SLOTS];
+    uint64_t tick;
+    uint32_t zblock;
+};
+
+void gz_textctx_free(gz_textctx *ctx)
+{
+    if (!ctx)
+        return;
+    ZSTD_freeDCtx(ctx->d);
+    for (size_t i = 0; i < TC_SLOTS; i++)
+        gz_free(ctx->slot[i].data);
+    gz_free(ctx);
+}
+
+/* Block b of s's stored text, decompressed: from the cache or into the
+ * least recently used slot. NULL on corruption or no memory (*st says). */
+static const char *text_block(const gz_segment *s, gz_textctx *c, uint64_t b, uint32_t *ulen_out, gz_status *st)
+{
+    uint64_t seg_hash = gz_get64(s->map + 24);
+    tc_slot *victim = &c->slot[0];
+    for (size_t i = 0; i < TC_SLOTS; i++) {
+        tc_slot *t = &c->slot[i];
+        if (t->data && t->used && t->seg_hash == seg_hash && t->block == b && t->len <= s->zblock) {
+            t->used = ++c->tick;
+            *ulen_out = t->len;
+            return t->data;
+        }
+        if (t->used < victim->used)
+            victim = t;
+    }
+    const uint8_t *e = s->tblocks + 16 * b;
+    uint64_t off = gz_get64(e);
+    uint32_t clen = gz_get32(e + 8), ulen = gz_get32(e + 12);
+    if (off > s->tframes_len || clen > s->tframes_len - off || ulen > s->zblock) {
+        *st = GZ_CORRUPT;
+        return NULL;
+    }
+    /* slots hold the largest block size seen */
+    if (s->zblock > c->zblock) {
+        for (size_t i = 0; i < TC_SLOTS; i++) {
+            gz_free(c->slot[i].data);
+            memset(&c->slot[i], 0, sizeof c->slot[i]);
+        }
+        c->zblock = s->zblock;
+        victim = &c->slot[0];
+    }
+    if (!victim->data && !(victim->data = gz_alloc(c->zblock))) {
+        *st = GZ_NOMEM;
+        return NULL;
+    }
+    victim->used = 0; /* invalid until filled */
+    victim->seg_hash = seg_hash;
+    victim->block = b;
+    size_t got = s->ddict ? ZSTD_decompress_usingDDict(c->d, victim->data, ulen, s->tframes + off, clen, s->ddict)
+                          : ZSTD_decompressDCtx(c->d, victim->data, ulen, s->tframes + off, clen);
+    if (ZSTD_isError(got) || got != ulen) {
+        victim->seg_hash = 0;
+        *st = GZ_CORRUPT;
+        return NULL;
+    }
+    victim->len = ulen;
+    victim->used = ++c->tick;
+    *ulen_out = ulen;
+    return victim->data;
+}
 
 gz_status gz_segment_text(const gz_segment *s, uint32_t doc, gz_buf *out, gz_textctx **ctx)
 {
@@ -234,34 +314,25 @@ gz_status gz_segment_text_range(const gz_segment *s, uint32_t doc, uint32_t star
         return GZ_INVALID;
     d.text_off += start;
     d.text_len = end - start;
-    if (!*ctx && !(*ctx = (gz_textctx *)ZSTD_createDCtx()))
-        return GZ_NOMEM;
-    ZSTD_DCtx *dctx = (ZSTD_DCtx *)*ctx;
+    if (!*ctx) {
+        gz_textctx *c = gz_calloc(1, sizeof *c);
+        if (!c || !(c->d = ZSTD_createDCtx())) {
+            gz_free(c);
+            return GZ_NOMEM;
+        }
+        *ctx = c;
+    }
     uint64_t from = d.text_off, to = d.text_off + d.text_len;
     gz_buf_reserve(out, d.text_len);
-    char *block = NULL;
     for (uint64_t b = from / s->zblock; from < to; b++) {
         if (b >= s->n_tblocks) {
             st = GZ_CORRUPT;
             break;
         }
-        const uint8_t *e = s->tblocks + 16 * b;
-        uint64_t off = gz_get64(e);
-        uint32_t clen = gz_get32(e + 8), ulen = gz_get32(e + 12);
-        if (off > s->tframes_len || clen > s->tframes_len - off || ulen > s->zblock) {
-            st = GZ_CORRUPT;
+        uint32_t ulen;
+        const char *block = text_block(s, *ctx, b, &ulen, &st);
+        if (!block)
             break;
-        }
-        if (!block && !(block = gz_alloc(s->zblock))) {
-            st = GZ_NOMEM;
-            break;
-        }
-        size_t got = s->ddict ? ZSTD_decompress_usingDDict(dctx, block, ulen, s->tframes + off, clen, s->ddict)
-                              : ZSTD_decompressDCtx(dctx, block, ulen, s->tframes + off, clen);
-        if (ZSTD_isError(got) || got != ulen) {
-            st = GZ_CORRUPT;
-            break;
-        }
         uint64_t bstart = b * s->zblock, bend = bstart + ulen;
         uint64_t a = from > bstart ? from : bstart, z = to < bend ? to : bend;
         if (a >= z) {
@@ -271,7 +342,6 @@ gz_status gz_segment_text_range(const gz_segment *s, uint32_t doc, uint32_t star
         gz_buf_put(out, block + (a - bstart), (size_t)(z - a));
         from = z;
     }
-    gz_free(block);
     if (st == GZ_OK && out->status != GZ_OK)
         st = GZ_NOMEM;
     return st;

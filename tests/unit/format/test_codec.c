@@ -234,3 +234,48 @@ Test(codec, postings_roundtrip_through_a_segment_file)
     cr_assert_gt(tried, 100);
     free(img);
 }
+
+/* Stored text through one decompression context that keeps recent blocks:
+ * ranges across blocks, more blocks than it keeps, and two segments read
+ * in turn (blocks of the same number in each), all equal to the text. */
+Test(codec, stored_text_ranges_through_one_context)
+{
+    char dir[] = "/tmp/gz-codec-text-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    enum { TEXT = 600000 };
+    char *text[2];
+    gz_segment *seg[2];
+    gz_error err = {0};
+    for (int k = 0; k < 2; k++) {
+        text[k] = malloc(TEXT);
+        for (size_t i = 0; i < TEXT; i++) /* ASCII lines, different in each */
+            text[k][i] = i % 61 == 60 ? '\n' : (char)('a' + (next32() + (uint32_t)k) % 26);
+        ix_memseg *m = ix_memseg_new((uint32_t)k + 1);
+        ix_docmeta dm = {.title = "t", .source = "s"};
+        ix_memseg_doc(m, &dm, text[k], TEXT);
+        char path[4200];
+        gz_path_segment(path, sizeof path, dir, (uint32_t)k + 1);
+        gz_man_segment g;
+        cr_assert_eq(ix_memseg_flush(m, path, &g, &err), GZ_OK, "%s", err.msg);
+        ix_memseg_free(m);
+        cr_assert_eq(gz_segment_open(path, &seg[k], &err), GZ_OK, "%s", err.msg);
+    }
+    gz_textctx *ctx = NULL;
+    gz_buf out;
+    gz_buf_init(&out);
+    for (int i = 0; i < 2000; i++) {
+        int k = i % 2;
+        uint32_t a = next32() % TEXT, len = next32() % 40000, b = a + len > TEXT ? TEXT : a + len;
+        cr_assert_eq(gz_segment_text_range(seg[k], 0, a, b, &out, &ctx), GZ_OK);
+        cr_assert_eq(out.len, b - a, "segment %d [%u, %u)", k, a, b);
+        cr_assert(memcmp(out.data, text[k] + a, b - a) == 0, "segment %d [%u, %u): its own text", k, a, b);
+    }
+    cr_assert_eq(gz_segment_text(seg[1], 0, &out, &ctx), GZ_OK);
+    cr_assert(out.len == TEXT && memcmp(out.data, text[1], TEXT) == 0, "the whole text");
+    gz_buf_fini(&out);
+    gz_textctx_free(ctx);
+    for (int k = 0; k < 2; k++) {
+        gz_segment_close(seg[k]);
+        free(text[k]);
+    }
+}
