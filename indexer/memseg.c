@@ -58,6 +58,8 @@ size_t ix_memseg_bytes(const ix_memseg *m)
            m->hash_cap * sizeof *m->hash + m->cap_terms * sizeof *m->terms;
 }
 
+int ix_memseg_full(const ix_memseg *m) { return m->pool_len >= ((size_t)3 << 30) || m->text.len >= ((size_t)3 << 30); }
+
 uint32_t ix_str(ix_memseg *m, const char *s)
 {
     if (!s || !*s)

@@ -29,6 +29,9 @@ uint32_t ix_memseg_n_docs(const ix_memseg *m);
 uint32_t ix_memseg_n_units(const ix_memseg *m);
 /* Bytes held (for the RAM budget). */
 size_t ix_memseg_bytes(const ix_memseg *m);
+/* Near the size its 32-bit offsets allow (3 GiB of occurrences, whatever
+ * the budget): flush it. */
+int ix_memseg_full(const ix_memseg *m);
 /* Starts a document whose stored text is text[0..len); returns its id. */
 uint32_t ix_memseg_doc(ix_memseg *m, const ix_docmeta *d, const char *text, size_t len);
 /* Adds a unit of the last document with its tokens. */

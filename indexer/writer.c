@@ -213,7 +213,7 @@ static void *work(void *arg)
                     r->segment = ix_memseg_id(seg);
                     r->first_doc = first;
                     r->n_docs = n;
-                    if (ix_memseg_bytes(seg) > w->budget) {
+                    if (ix_memseg_bytes(seg) > w->budget || ix_memseg_full(seg)) {
                         flush_seg(w, seg);
                         ix_memseg_free(seg);
                         seg = NULL;
