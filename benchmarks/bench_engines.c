@@ -133,7 +133,7 @@ static size_t han_run(const units *u, size_t chars, char *out)
     for (int tries = 0; tries < 10000; tries++) {
         const char *t = u->text[rnd() % u->n];
         size_t len = strlen(t);
-        if (len && bu_han_run_at(t, len, rnd() % len, chars, out))
+        if (len && gz_han_run_at(t, len, rnd() % len, chars, out))
             return chars;
     }
     return 0;

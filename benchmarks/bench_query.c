@@ -28,7 +28,7 @@ static uint64_t rnd(void) { return bu_rnd(&rng); }
 static size_t han_run(const char *text, size_t len, size_t chars, char *out)
 {
     for (int tries = 0; tries < 1000; tries++) {
-        size_t n = bu_han_run_at(text, len, rnd() % len, chars, out);
+        size_t n = gz_han_run_at(text, len, rnd() % len, chars, out);
         if (n)
             return n;
     }

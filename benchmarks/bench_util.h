@@ -27,32 +27,6 @@ static inline uint64_t bu_rnd(uint64_t *state)
     return *state = x;
 }
 
-/* Copies the run of exactly `chars` Han characters starting at (or just
- * before, on a character boundary) byte `at` of text into out (NUL-ended);
- * returns its byte length, or 0 if the text there is not such a run. */
-static inline size_t bu_han_run_at(const char *text, size_t len, size_t at, size_t chars, char *out)
-{
-    while (at > 0 && ((unsigned char)text[at] & 0xC0) == 0x80)
-        at--;
-    const char *p = text + at, *end = text + len;
-    size_t got = 0;
-    while (got < chars && p < end) {
-        const char *q = p;
-        int32_t c = gz_utf8_next(&p, end);
-        if (c < 0 || !gz_is_han(c)) {
-            p = q;
-            break;
-        }
-        got++;
-    }
-    if (got != chars)
-        return 0;
-    size_t n = (size_t)(p - (text + at));
-    memcpy(out, text + at, n);
-    out[n] = 0;
-    return n;
-}
-
 /* For programs taking [--corpus DIR] [--limit-mb N] (GAZETTE_CORPUS, else
  * sample/): the cleaned text of the files under the corpus (up to about N
  * MB), one buffer, each file's text followed by a newline: the lines are

@@ -2,6 +2,8 @@
  * corpus/ and analysis/. */
 #include "common/common.h"
 
+#include <string.h>
+
 int32_t gz_utf8_next(const char **pp, const char *end)
 {
     const unsigned char *p = (const unsigned char *)*pp, *e = (const unsigned char *)end;
@@ -88,3 +90,28 @@ int gz_is_han(int32_t cp)
 }
 
 int gz_is_mongolian(int32_t cp) { return cp >= 0x1800 && cp <= 0x18AF; }
+
+size_t gz_han_run_at(const char *text, size_t len, size_t at, size_t chars, char *out)
+{
+    if (at >= len)
+        return 0;
+    while (at > 0 && ((unsigned char)text[at] & 0xC0) == 0x80)
+        at--;
+    const char *p = text + at, *end = text + len;
+    size_t got = 0;
+    while (got < chars && p < end) {
+        const char *q = p;
+        int32_t c = gz_utf8_next(&p, end);
+        if (c < 0 || !gz_is_han(c)) {
+            p = q;
+            break;
+        }
+        got++;
+    }
+    if (got != chars)
+        return 0;
+    size_t n = (size_t)(p - (text + at));
+    memcpy(out, text + at, n);
+    out[n] = 0;
+    return n;
+}

@@ -8,6 +8,9 @@ typedef struct check_ctx {
     const gz_segment *seg;
     uint32_t n_units;
     uint64_t postings, positions, problems;
+    /* where the postings' bytes go: skip entries, the blocks' units and
+     * tfs, their positions and spans, and rare terms (decoded whole) */
+    uint64_t b_skips, b_units, b_pos, b_rare;
     FILE *out;
     const char *path;
 } check_ctx;
@@ -17,9 +20,19 @@ static int check_term(void *arg, const char *term, size_t len, const gz_terminfo
     check_ctx *c = arg;
     gz_post p;
     gz_status st = gz_post_open(&p, c->seg, ti);
-    uint32_t prev = 0, n = 0;
+    uint32_t prev = 0, n = 0, block = UINT32_MAX;
     int first = 1;
+    if (st == GZ_OK && p.small)
+        c->b_rare += ti->len;
+    else if (st == GZ_OK)
+        c->b_skips += p.blk_off[0];
     while (st == GZ_OK && p.unit != GZ_POST_END) {
+        if (!p.small && p.block != block) { /* a block entered: its two parts */
+            block = p.block;
+            uint64_t head = (uint64_t)(p.pos_data - (p.base + p.blk_off[block]));
+            c->b_units += head;
+            c->b_pos += p.blk_len[block] - head;
+        }
         if ((!first && p.unit <= prev) || p.unit >= c->n_units) {
             st = GZ_CORRUPT;
             break;
@@ -92,15 +105,19 @@ gz_status ix_check(const char *dir, FILE *out, gz_error *err)
                 }
             }
         }
-        check_ctx c = {seg, ss.n_units, 0, 0, 0, out, path};
+        check_ctx c = {seg, ss.n_units, 0, 0, 0, 0, 0, 0, 0, out, path};
         if (gz_segment_terms(seg, check_term, &c) < 0) {
             fprintf(out, "BAD  %s: dictionary does not decode\n", path);
             problems++;
         }
         problems += c.problems;
         if (problems == before)
-            fprintf(out, "ok   %s: %u docs, %u units, %u terms, %llu postings, every block verified\n", path,
-                    ss.n_docs, ss.n_units, ss.n_terms, (unsigned long long)c.postings);
+            fprintf(out,
+                    "ok   %s: %u docs, %u units, %u terms, %llu postings, every block verified; postings bytes: "
+                    "skip entries %llu, units and tf %llu, positions and spans %llu, rare terms %llu\n",
+                    path, ss.n_docs, ss.n_units, ss.n_terms, (unsigned long long)c.postings,
+                    (unsigned long long)c.b_skips, (unsigned long long)c.b_units, (unsigned long long)c.b_pos,
+                    (unsigned long long)c.b_rare);
     }
     for (size_t k = 0; k < snap->man.n_src; k++) {
         const gz_man_source *s = &snap->man.src[k];

@@ -179,10 +179,21 @@ static inline void put_varint(ix_memseg *m, ix_term *t, uint64_t v)
     put_byte(m, t, (uint8_t)v);
 }
 
-/* Appends an occurrence of term t (units and positions in order). */
+/* Appends an occurrence of term t (units and positions in order): none
+ * for a term without positions, positions and spans clamped to what a
+ * posting holds; a span over 1 marks the term as having spans. */
 static inline void add_occ(ix_memseg *m, ix_term *t, uint32_t unit, uint32_t pos, uint32_t span)
 {
+    if (t->flags & GZ_TERM_NOPOS) {
+        pos = 0;
+        span = 1;
+    }
+    if (pos > IX_POS_MAX)
+        pos = IX_POS_MAX;
+    span = span < 1 ? 1 : span > IX_SPAN_MAX ? IX_SPAN_MAX : span;
     uint32_t spanned = span > 1;
+    if (spanned)
+        t->flags |= GZ_TERM_SPANS;
     if (t->count == 0 || unit != t->last_unit) {
         put_varint(m, t, (uint64_t)(unit - (t->count ? t->last_unit : 0)) << 2 | 2 | spanned);
         put_varint(m, t, pos);
@@ -265,34 +276,30 @@ static int grow_hash(ix_memseg *m)
     return 0;
 }
 
-/* The id of a term already interned, or UINT32_MAX. */
-static uint32_t find_term(const ix_memseg *m, const char *key, size_t klen)
+/* The id of the term key (hash h), or UINT32_MAX with *slot the empty
+ * slot of the table where it would go. */
+static uint32_t probe(const ix_memseg *m, const char *key, size_t klen, uint64_t h, size_t *slot)
 {
-    uint64_t h = gz_xxh3(key, klen);
-    for (size_t at = h & (m->hash_cap - 1); m->hash[at]; at = (at + 1) & (m->hash_cap - 1)) {
+    size_t at = h & (m->hash_cap - 1);
+    for (; m->hash[at]; at = (at + 1) & (m->hash_cap - 1)) {
         const ix_term *t = &m->terms[m->hash[at] - 1];
         if (t->hash == h && t->len == klen && memcmp(m->term_text.data + t->off, key, klen) == 0)
             return m->hash[at] - 1;
     }
+    *slot = at;
     return UINT32_MAX;
 }
 
 /* Interns a term (key: field byte + text, hash h); returns its id or
  * UINT32_MAX. */
-static uint32_t intern(ix_memseg *m, const char *key, size_t klen, uint64_t h, int spans)
+static uint32_t intern(ix_memseg *m, const char *key, size_t klen, uint64_t h)
 {
     if (m->n_terms * 2 >= m->hash_cap && grow_hash(m) < 0)
         return UINT32_MAX;
-    size_t at = h & (m->hash_cap - 1);
-    while (m->hash[at]) {
-        ix_term *t = &m->terms[m->hash[at] - 1];
-        if (t->hash == h && t->len == klen && memcmp(m->term_text.data + t->off, key, klen) == 0) {
-            if (spans)
-                t->flags |= GZ_TERM_SPANS;
-            return m->hash[at] - 1;
-        }
-        at = (at + 1) & (m->hash_cap - 1);
-    }
+    size_t at;
+    uint32_t id = probe(m, key, klen, h, &at);
+    if (id != UINT32_MAX)
+        return id;
     if (gz_grow(&m->terms, &m->cap_terms, m->n_terms + 1, sizeof *m->terms, 1024) != GZ_OK) {
         m->status = GZ_NOMEM;
         return UINT32_MAX;
@@ -305,8 +312,7 @@ static uint32_t intern(ix_memseg *m, const char *key, size_t klen, uint64_t h, i
     t->hash = h;
     t->off = (uint32_t)m->term_text.len;
     t->len = (uint16_t)klen;
-    t->flags = (uint8_t)((spans ? GZ_TERM_SPANS : 0) |
-                         (key[0] == GZ_FIELD_WORD || key[0] == GZ_FIELD_PHRASE ? GZ_TERM_NOPOS : 0));
+    t->flags = key[0] == GZ_FIELD_WORD || key[0] == GZ_FIELD_PHRASE ? GZ_TERM_NOPOS : 0;
     t->head = t->at = head;
     t->end = head + IX_SLICE_FIRST - 4;
     gz_buf_put(&m->term_text, key, klen);
@@ -320,17 +326,21 @@ static uint32_t intern(ix_memseg *m, const char *key, size_t klen, uint64_t h, i
 
 /* The unit's tokens to intern: their keys (field byte + text) side by side
  * in keys, and per token where its key starts, its hash, its position and
- * span (0 and 1 for words, which have no positions). */
+ * span. */
 typedef struct pending {
     uint64_t hash;
     uint32_t key, len, pos, span;
-    uint8_t spans;
 } pending;
 
 /* The unit's record, its length (positions) and word count. */
 static void unit_record(ix_memseg *m, const ix_unitmeta *u, uint32_t len, uint32_t words)
 {
     uint32_t unit = m->n_units;
+    if (gz_grow(&m->unit_len, &m->cap_unit_len, unit + 1, sizeof *m->unit_len, 1024) != GZ_OK ||
+        gz_grow(&m->unit_words, &m->cap_unit_words, unit + 1, sizeof *m->unit_words, 1024) != GZ_OK) {
+        m->status = GZ_NOMEM;
+        return;
+    }
     m->unit_len[unit] = len;
     m->unit_words[unit] = words;
     m->n_positions += len;
@@ -361,11 +371,6 @@ void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_
     if (m->status != GZ_OK || m->n_docs == 0)
         return;
     uint32_t unit = m->n_units;
-    if (gz_grow(&m->unit_len, &m->cap_unit_len, unit + 1, sizeof *m->unit_len, 1024) != GZ_OK ||
-        gz_grow(&m->unit_words, &m->cap_unit_words, unit + 1, sizeof *m->unit_words, 1024) != GZ_OK) {
-        m->status = GZ_NOMEM;
-        return;
-    }
     if (gz_grow(&m->pend, &m->cap_pend, n, sizeof *m->pend, 256) != GZ_OK) {
         m->status = GZ_NOMEM;
         return;
@@ -385,16 +390,11 @@ void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_
         if (t[i].type == AN_WORD && t[i].span < 3)
             continue;
         char field = t[i].type == AN_WORD ? GZ_FIELD_WORD : GZ_FIELD_GRAM;
-        uint32_t span = t[i].span ? t[i].span : 1;
-        if (span > IX_SPAN_MAX)
-            span = IX_SPAN_MAX;
-        uint32_t pos = t[i].pos > IX_POS_MAX ? IX_POS_MAX : t[i].pos;
         pending *q = &m->pend[np++];
         q->key = (uint32_t)m->keys.len;
         q->len = t[i].len + 1;
-        q->spans = span > 1 && field == GZ_FIELD_GRAM;
-        q->pos = field == GZ_FIELD_WORD ? 0 : pos; /* words have no positions */
-        q->span = field == GZ_FIELD_WORD ? 1 : span;
+        q->pos = t[i].pos;
+        q->span = t[i].span;
         gz_buf_putc(&m->keys, field);
         gz_buf_put(&m->keys, t[i].text, t[i].len);
         if (t[i].pos + t[i].span > len)
@@ -425,7 +425,7 @@ void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_
             }
         }
         pending *q = &m->pend[i];
-        uint32_t term = intern(m, m->keys.data + q->key, q->len, q->hash, q->spans);
+        uint32_t term = intern(m, m->keys.data + q->key, q->len, q->hash);
         if (term == UINT32_MAX)
             return;
         add_occ(m, &m->terms[term], unit, q->pos, q->span);
@@ -439,11 +439,6 @@ void ix_memseg_unit_as(ix_memseg *m, const ix_unitmeta *u, uint32_t len, uint32_
 {
     if (m->status != GZ_OK || m->n_docs == 0)
         return;
-    if (gz_grow(&m->unit_len, &m->cap_unit_len, m->n_units + 1, sizeof *m->unit_len, 1024) != GZ_OK ||
-        gz_grow(&m->unit_words, &m->cap_unit_words, m->n_units + 1, sizeof *m->unit_words, 1024) != GZ_OK) {
-        m->status = GZ_NOMEM;
-        return;
-    }
     unit_record(m, u, len, words);
 }
 
@@ -451,27 +446,13 @@ uint32_t ix_memseg_term(ix_memseg *m, const char *key, size_t klen)
 {
     if (m->status != GZ_OK || klen < 2 || klen > GZ_TERM_MAX)
         return UINT32_MAX;
-    return intern(m, key, klen, gz_xxh3(key, klen), 0);
+    return intern(m, key, klen, gz_xxh3(key, klen));
 }
 
 void ix_memseg_occ(ix_memseg *m, uint32_t term, uint32_t unit, uint32_t pos, uint32_t span)
 {
-    if (m->status != GZ_OK || term >= m->n_terms || unit >= m->n_units)
-        return;
-    ix_term *t = &m->terms[term];
-    if (t->flags & GZ_TERM_NOPOS) {
-        pos = 0;
-        span = 1;
-    }
-    if (span < 1)
-        span = 1;
-    if (span > IX_SPAN_MAX)
-        span = IX_SPAN_MAX;
-    if (pos > IX_POS_MAX)
-        pos = IX_POS_MAX;
-    if (span > 1)
-        t->flags |= GZ_TERM_SPANS;
-    add_occ(m, t, unit, pos, span);
+    if (m->status == GZ_OK && term < m->n_terms && unit < m->n_units)
+        add_occ(m, &m->terms[term], unit, pos, span);
 }
 
 /* ------------------------------------------------- common words' matches */
@@ -500,7 +481,7 @@ static void word_matches(ix_memseg *m, uint32_t term, ix_rec *const *g, const si
     }
 }
 
-void ix_memseg_phrases(ix_memseg *m, uint32_t min_units)
+void ix_memseg_phrases(ix_memseg *m, uint32_t min_count)
 {
     uint32_t n_terms = m->n_terms; /* the phrase terms added below are not words */
     ix_rec *g[GZ_TERM_MAX];
@@ -509,9 +490,8 @@ void ix_memseg_phrases(ix_memseg *m, uint32_t min_units)
     for (uint32_t w = 0; w < n_terms && m->status == GZ_OK; w++) {
         const ix_term *wt = &m->terms[w];
         const char *key = m->term_text.data + wt->off;
-        /* a word's count is its occurrences as a word; it occurs in at
-         * least count / (occurrences a unit) units, and in more as text */
-        if (key[0] != GZ_FIELD_WORD || wt->count < min_units)
+        /* seen often as a word (its text occurs at least as often) */
+        if (key[0] != GZ_FIELD_WORD || wt->count < min_count)
             continue;
         /* the characters, then each gram's occurrences */
         const char *c[GZ_TERM_MAX + 1];
@@ -527,16 +507,15 @@ void ix_memseg_phrases(ix_memseg *m, uint32_t min_units)
         int ok = 1;
         for (size_t k = 0; k + 1 < n && ok; k++) {
             char gk[1 + 8];
-            size_t gl = (size_t)(c[k + 2 > n ? n : k + 2] - c[k]);
-            if (k + 2 == n)
-                gl = (size_t)(key + wt->len - c[k]);
+            size_t gl = (size_t)(c[k + 2] - c[k]); /* characters k and k + 1 */
             if (gl + 1 > sizeof gk) {
                 ok = 0;
                 break;
             }
             gk[0] = GZ_FIELD_GRAM;
             memcpy(gk + 1, c[k], gl);
-            uint32_t id = find_term(m, gk, gl + 1);
+            size_t slot;
+            uint32_t id = probe(m, gk, gl + 1, gz_xxh3(gk, gl + 1), &slot);
             if (id == UINT32_MAX) {
                 ok = 0;
                 break;
@@ -553,7 +532,7 @@ void ix_memseg_phrases(ix_memseg *m, uint32_t min_units)
         char pk[GZ_TERM_MAX + 1];
         memcpy(pk, key, wt->len);
         pk[0] = GZ_FIELD_PHRASE;
-        uint32_t pt = intern(m, pk, wt->len, gz_xxh3(pk, wt->len), 0);
+        uint32_t pt = intern(m, pk, wt->len, gz_xxh3(pk, wt->len));
         if (pt != UINT32_MAX)
             word_matches(m, pt, g, ng, n);
     }

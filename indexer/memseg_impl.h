@@ -58,10 +58,10 @@ struct ix_memseg {
 };
 
 uint32_t ix_str(ix_memseg *m, const char *s);
-/* For every word (field 'w') seen at least min_units times, a term (field
+/* For every word (field 'w') seen at least min_count times, a term (field
  * 'p') of the units where its text occurs, found from its grams. Called
  * once, before the flush. */
-void ix_memseg_phrases(ix_memseg *m, uint32_t min_units);
+void ix_memseg_phrases(ix_memseg *m, uint32_t min_count);
 /* A term's occurrences into out (t->count of them), in order. */
 size_t ix_term_read(const ix_memseg *m, const ix_term *t, ix_rec *out);
 

@@ -77,25 +77,10 @@ static inline size_t th_han_run(const char *text, size_t len, uint64_t *rng, int
 {
     for (int tries = 0; tries < 10000; tries++) {
         size_t at = th_rnd(rng) % len;
-        while (at > 0 && ((unsigned char)text[at] & 0xC0) == 0x80)
-            at--;
-        int want = 1 + (int)(th_rnd(rng) >> 40) % max, got = 0;
-        const char *p = text + at, *end = text + len;
-        while (got < want && p < end) {
-            const char *q = p;
-            int32_t c = gz_utf8_next(&p, end);
-            if (c < 0 || !gz_is_han(c)) {
-                p = q;
-                break;
-            }
-            got++;
-        }
-        if (got == want) {
-            size_t n = (size_t)(p - (text + at));
-            memcpy(out, text + at, n);
-            out[n] = 0;
+        size_t want = 1 + (size_t)((th_rnd(rng) >> 40) % (uint64_t)max);
+        size_t n = gz_han_run_at(text, len, at, want, out);
+        if (n)
             return n;
-        }
     }
     return 0;
 }

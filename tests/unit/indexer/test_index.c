@@ -167,6 +167,42 @@ Test(index, a_merge_carries_postings_exactly)
     fclose(out);
 }
 
+Test(index, check_splits_the_postings_bytes_exactly)
+{
+    run(0);
+    /* the four parts `check` reports add up to the postings section */
+    char logp[] = "/tmp/gz-ix-check-XXXXXX";
+    int fd = mkstemp(logp);
+    FILE *out = fdopen(fd, "w+");
+    gz_error err = {0};
+    cr_assert_eq(ix_check(dir, out, &err), GZ_OK, "%s", err.msg);
+    fflush(out);
+    size_t len;
+    char *text = th_read(logp, &len);
+    fclose(out);
+    gz_snapshot *snap;
+    cr_assert_eq(gz_snapshot_open(dir, &snap, &err), GZ_OK, "%s", err.msg);
+    uint64_t reported = 0, section = 0;
+    for (size_t i = 0; i < snap->man.n_seg; i++) {
+        gz_seg_stats ss;
+        gz_segment_stats(snap->seg[i], &ss);
+        section += ss.section_bytes[GZ_SEC_POSTINGS];
+    }
+    gz_snapshot_close(snap);
+    size_t lines = 0;
+    for (const char *p = text; (p = strstr(p, "postings bytes: ")); p++, lines++) {
+        unsigned long long a, b, c, d;
+        cr_assert_eq(sscanf(p, "postings bytes: skip entries %llu, units and tf %llu, positions and spans %llu, "
+                               "rare terms %llu", &a, &b, &c, &d), 4, "%.200s", p);
+        cr_assert(b > 0 && c > 0 && d > 0, "every part is there: %.200s", p);
+        reported += a + b + c + d;
+    }
+    cr_assert_geq(lines, 1);
+    cr_assert_eq(reported, section, "the parts (%llu) are the postings sections (%llu)", (unsigned long long)reported,
+                 (unsigned long long)section);
+    free(text);
+}
+
 Test(index, a_bad_file_is_named_and_the_rest_indexed)
 {
     char p[4200];
