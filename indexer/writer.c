@@ -252,8 +252,8 @@ static gz_status list_jobs(writer *w, char **paths, size_t n_paths, gz_error *er
             job *j = &w->jobs[w->n_jobs];
             char real[PATH_MAX];
             j->path = files[i];
-            j->key = gz_strndup(realpath(files[i], real) ? real : files[i],
-                                strlen(realpath(files[i], real) ? real : files[i]));
+            const char *key = realpath(files[i], real) ? real : files[i];
+            j->key = gz_strndup(key, strlen(key));
             /* reported as the path relative to the directory given */
             const char *disp = files[i];
             if (is_dir && strncmp(files[i], paths[p], plen) == 0) {
@@ -546,8 +546,8 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
         char **roots = gz_calloc(n_paths + 1, sizeof *roots);
         for (size_t p = 0; roots && p < n_paths; p++) {
             char real[PATH_MAX];
-            roots[p] = gz_strndup(realpath(paths[p], real) ? real : paths[p],
-                                  strlen(realpath(paths[p], real) ? real : paths[p]));
+            const char *root = realpath(paths[p], real) ? real : paths[p];
+            roots[p] = gz_strndup(root, strlen(root));
         }
         /* which old sources were seen in this run */
         unsigned char *seen = gz_calloc(man.n_src + 1, 1);
