@@ -561,11 +561,12 @@ static void count_facets(const run_opts *o, const sr_segtab *t, uint32_t u, uint
     o->kind_n[t->kind[u]]++;
 }
 
-/* An OR of words (a question, or words joined by OR), pruned: each unit
- * gets a mask of the words it holds, and a unit whose bound from those
- * words alone cannot enter the page is counted but not scored (MaxScore: a
- * unit holding only words that cannot lift it into the page is skipped
- * without a BM25). The bound of a word the unit holds is its most: BM25
+/* An OR of words (a question, or words joined by OR), pruned: each word
+ * gets a bitset of the units holding it, each unit the mask of the words it
+ * holds, and a unit whose bound from those words alone cannot enter the
+ * page is counted but not scored. Once the page is full, a unit holding
+ * only words of the weakest set that cannot lift a unit into it is not
+ * even visited (MaxScore's essential words). The bound of a word the unit holds is its most: BM25
  * below IDF x (k1 + 1), the label boost, its whole words at their most, and
  * proximity charged to it at W_PROX x IDF; to that the title boosts the
  * unit's document gets (from any word, held or not), read off the mask of
@@ -586,34 +587,82 @@ static int or_plan(const q_plan *plan, const run_opts *o)
 
 #define OR_TABLE_LEAVES 10
 
+/* The mask of the words unit bit b of word wi holds, from the leaves'
+ * bitsets (n_words words each). */
+static inline uint32_t or_mask(const uint64_t *bs, size_t n_words, size_t n_leaf, size_t wi, unsigned b)
+{
+    uint32_t m = 0;
+    for (size_t l = 0; l < n_leaf; l++)
+        m |= (uint32_t)(bs[l * n_words + wi] >> b & 1) << l;
+    return m;
+}
+
+/* MaxScore over the masks: the words sorted by their bound, a unit that
+ * holds only words of the weakest k of them is bounded by their bounds'
+ * sum, the most any title adds and the question factor of k words; while
+ * that cannot enter the page, only units holding one of the others are
+ * visited. Returns the bitset of the leaves still to visit. */
+static uint32_t or_essential(const size_t *by_most, const double *most, const double *qf, size_t n_leaf,
+                             double title_most, double worst)
+{
+    uint32_t ess = 0;
+    double weak = title_most;
+    size_t k = 0;
+    for (; k < n_leaf; k++) {
+        weak += most[by_most[k]];
+        if (!((weak * qf[k + 1]) * (1 + 2e-9) <= worst))
+            break;
+    }
+    for (; k < n_leaf; k++)
+        ess |= 1u << by_most[k];
+    return ess;
+}
+
 static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
 {
     const q_plan *plan = sc->plan;
     size_t n_leaf = sc->n_leaf;
     const sr_segtab *t = &sc->ix->tab[s];
-    uint32_t n_units = sc->ix->snap->man.seg[s].n_units;
+    uint32_t n_units = sc->ix->snap->man.seg[s].n_units, n_docs = sc->ix->snap->man.seg[s].n_docs;
     size_t n_words = ((size_t)n_units + 63) / 64;
-    /* per unit the mask of the words it holds, valid where `any` says so */
-    size_t *cur = gz_calloc(n_leaf + 1, sizeof *cur);
+    /* per leaf the bitset of the units it holds, and their union, with the
+     * deleted documents' units taken out */
+    size_t *cur = gz_calloc(2 * n_leaf + 1, sizeof *cur), *by_most = cur + n_leaf;
     double *most = gz_calloc(n_leaf + 1, sizeof *most), *qf = gz_calloc(n_leaf + 2, sizeof *qf);
-    uint32_t *mask = gz_alloc(((size_t)n_units + 1) * sizeof *mask);
+    uint64_t *bs = gz_calloc(n_leaf * n_words + 1, sizeof *bs);
     uint64_t *any = gz_calloc(n_words + 1, sizeof *any);
     /* with few words, the bound of every mask ahead of time */
     double *sum = n_leaf <= OR_TABLE_LEAVES ? gz_alloc(((size_t)2 << n_leaf) * sizeof *sum) : NULL, *qfm = NULL;
-    gz_status st = cur && most && qf && mask && any && (sum || n_leaf > OR_TABLE_LEAVES) ? GZ_OK : GZ_NOMEM;
+    gz_status st = cur && most && qf && bs && any && (sum || n_leaf > OR_TABLE_LEAVES) ? GZ_OK : GZ_NOMEM;
     for (size_t l = 0; st == GZ_OK && l < n_leaf; l++) {
         double idf = sc->idf[l];
         most[l] = idf * (BM25_K1 + 1) + (sc->label_num[l] >= 0 ? W_LABEL * idf : 0) +
                   W_WORD * idf * (BM25_K1 + 1) * (double)plan->leaf[l].n_words + W_PROX * idf;
         const ulist *ll = &se->leaf[l];
-        uint32_t bit = 1u << l;
+        uint64_t *b = bs + l * n_words;
         for (size_t i = 0; i < ll->n; i++) {
             uint32_t u = ll->unit[i];
             if (u >= n_units)
                 break;
-            uint64_t w = any[u >> 6], b = 1ull << (u & 63);
-            mask[u] = w & b ? mask[u] | bit : bit;
-            any[u >> 6] = w | b;
+            b[u >> 6] |= 1ull << (u & 63);
+        }
+        for (size_t w = 0; w < n_words; w++)
+            any[w] |= b[w];
+        /* insertion by bound, weakest first */
+        size_t k = l;
+        for (; k > 0 && most[by_most[k - 1]] > most[l]; k--)
+            by_most[k] = by_most[k - 1];
+        by_most[k] = l;
+    }
+    const uint8_t *deleted = se->deleted;
+    for (uint32_t doc = 0; st == GZ_OK && deleted && doc < n_docs; doc++) {
+        if (!gz_bit(deleted, doc))
+            continue;
+        for (uint32_t u = t->first_unit[doc], e = u + t->n_units[doc]; u < e && u < n_units; u++) {
+            uint64_t keep = ~(1ull << (u & 63));
+            any[u >> 6] &= keep;
+            for (size_t l = 0; l < n_leaf; l++)
+                bs[l * n_words + (u >> 6)] &= keep;
         }
     }
     for (size_t h = 0; st == GZ_OK && h <= n_leaf; h++)
@@ -630,28 +679,50 @@ static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
             qfm[m] = qf[held[m]];
         }
     }
+    /* every match is counted (and faceted), visited or not */
+    for (size_t wi = 0; st == GZ_OK && wi < n_words; wi++)
+        sc->r->total += (uint64_t)__builtin_popcountll(any[wi]);
+    if (st == GZ_OK && sc->o->year_n)
+        for (size_t wi = 0; wi < n_words; wi++)
+            for (uint64_t bits = any[wi]; bits; bits &= bits - 1) {
+                uint32_t u = (uint32_t)(wi * 64 + (size_t)__builtin_ctzll(bits));
+                count_facets(sc->o, t, u, t->doc[u]);
+            }
+    /* the most a document's title adds: the largest over this segment's
+     * titles of what their words give */
+    double title_most = 0;
+    for (uint32_t doc = 0; st == GZ_OK && doc < n_docs; doc++) {
+        uint32_t fu = t->first_unit[doc];
+        if (fu >= n_units || !(any[fu >> 6] >> (fu & 63) & 1))
+            continue;
+        uint32_t tm = or_mask(bs, n_words, n_leaf, fu >> 6, fu & 63);
+        double ti = 0;
+        for (size_t l = 0; l < n_leaf; l++)
+            ti += tm >> l & 1 ? W_TITLE * sc->idf[l] : 0;
+        if (ti > title_most)
+            title_most = ti;
+    }
     /* the page's worst score once it is full: cannot_enter() below it */
     int full = sc->n_hits == sc->o->want;
     double worst = full ? sc->hits[0].score : 0;
-    const uint8_t *deleted = se->deleted;
-    int facets = sc->o->year_n != NULL;
+    uint32_t all = n_leaf < 32 ? (1u << n_leaf) - 1 : UINT32_MAX;
+    uint32_t ess = full ? or_essential(by_most, most, qf, n_leaf, title_most, worst) : all;
     uint32_t cur_doc = UINT32_MAX, title_mask = 0;
     double titles = 0;
-    for (size_t wi = 0; st == GZ_OK && wi < n_words; wi++) {
-        for (uint64_t bits = any[wi]; bits && st == GZ_OK; bits &= bits - 1) {
-            uint32_t u = (uint32_t)(wi * 64 + (size_t)__builtin_ctzll(bits)), m = mask[u];
+    for (size_t wi = 0; st == GZ_OK && wi < n_words && ess; wi++) {
+        uint64_t bits = 0;
+        for (uint32_t e = ess; e; e &= e - 1)
+            bits |= bs[(size_t)__builtin_ctz(e) * n_words + wi];
+        for (; bits && st == GZ_OK; bits &= bits - 1) {
+            unsigned bit = (unsigned)__builtin_ctzll(bits);
+            uint32_t u = (uint32_t)(wi * 64 + bit), m = or_mask(bs, n_words, n_leaf, wi, bit);
             uint32_t doc = t->doc[u];
-            if (deleted && gz_bit(deleted, doc))
-                continue;
-            sc->r->total++;
-            if (facets)
-                count_facets(sc->o, t, u, doc);
             if (doc != cur_doc) {
                 /* which words the document's title holds: once per document */
                 cur_doc = doc;
-                uint32_t first_unit = t->first_unit[doc];
-                title_mask = first_unit < n_units && any[first_unit >> 6] >> (first_unit & 63) & 1 ? mask[first_unit]
-                                                                                                    : 0;
+                uint32_t fu = t->first_unit[doc];
+                title_mask = fu < n_units && any[fu >> 6] >> (fu & 63) & 1 ? or_mask(bs, n_words, n_leaf, fu >> 6, fu & 63)
+                                                                         : 0;
                 titles = 0;
                 for (size_t l = 0; l < n_leaf; l++)
                     titles += title_mask >> l & 1 ? W_TITLE * sc->idf[l] : 0;
@@ -680,14 +751,23 @@ static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
                 }
             }
             st = score_unit(sc, s, u, doc, 1, 0);
-            full = sc->n_hits == sc->o->want;
-            worst = full ? sc->hits[0].score : 0;
+            if (sc->n_hits == sc->o->want && (!full || sc->hits[0].score != worst)) {
+                full = 1;
+                worst = sc->hits[0].score;
+                ess = or_essential(by_most, most, qf, n_leaf, title_most, worst);
+                /* the units of this word left to visit: those of the
+                 * words still essential */
+                uint64_t still = 0;
+                for (uint32_t e = ess; e; e &= e - 1)
+                    still |= bs[(size_t)__builtin_ctz(e) * n_words + wi];
+                bits &= still | 1ull << bit;
+            }
         }
     }
     gz_free(cur);
     gz_free(most);
     gz_free(qf);
-    gz_free(mask);
+    gz_free(bs);
     gz_free(any);
     gz_free(sum);
     return st;
