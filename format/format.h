@@ -375,6 +375,10 @@ typedef struct gz_post {
 } gz_post;
 
 gz_status gz_post_open(gz_post *p, const gz_segment *s, const gz_terminfo *ti);
+/* Verifies every block's own checksum (gazette check). A cursor does not
+ * check them as it reads: opening the segment verified the postings section
+ * as a whole. */
+gz_status gz_post_verify(gz_post *p);
 /* A second cursor over src's term, at its first unit, reading src's skip
  * tables (and a rare term's decoded postings) instead of decoding its own:
  * src must outlive it and not be moved. */

@@ -20,6 +20,8 @@ static int check_term(void *arg, const char *term, size_t len, const gz_terminfo
     check_ctx *c = arg;
     gz_post p;
     gz_status st = gz_post_open(&p, c->seg, ti);
+    if (st == GZ_OK)
+        st = gz_post_verify(&p);
     uint32_t prev = 0, n = 0, block = UINT32_MAX;
     int first = 1;
     if (st == GZ_OK && p.small)
