@@ -195,6 +195,14 @@ enum { GZ_TERM_SPANS = 1, GZ_TERM_NOPOS = 2 };
  * of its grams at consecutive positions), with the count, no positions.
  * What matching the word's grams as a phrase finds, computed at flush. */
 #define GZ_FIELD_PHRASE 'p'
+/* A number and the Han character after it: every token whose text is
+ * ASCII digits (a folded numeral, or digits as written) followed, at the
+ * position its span ends, by a Han character c, also gives the term
+ * 'n' + digits + c at the number's position, spanning both. What the
+ * number and a one-character prefix over every gram that begins with c
+ * find, as one term (三年 -> "n3年"). A segment written before the field
+ * existed has none: gz_segment_has_field tells. */
+#define GZ_FIELD_NUMCHAR 'n'
 
 /* ------------------------------------------------------------- postings */
 
@@ -336,6 +344,8 @@ int gz_segment_term(const gz_segment *s, const char *term, size_t len, gz_termin
 int gz_segment_prefix(const gz_segment *s, const char *prefix, size_t len,
                       int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti),
                       void *ctx);
+/* Whether the segment holds any term of the field (its first byte). */
+int gz_segment_has_field(const gz_segment *s, char field);
 /* Every term in order (for checks and merges). Same contract. */
 int gz_segment_terms(const gz_segment *s,
                      int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti),

@@ -18,6 +18,8 @@ static gz_status seg_fail(gz_error *err, gz_status st, const char *path, const c
     return gz_error_set(err, st, -1, "[segment][open] %s: %s", path, what);
 }
 
+static int first_term(void *ctx, const char *term, size_t len, const gz_terminfo *ti);
+
 gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
 {
     *out = NULL;
@@ -125,6 +127,15 @@ gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
             rc = seg_fail(err, GZ_CORRUPT, path, "bad zstd dictionary");
             goto fail;
         }
+    }
+    {
+        char f = GZ_FIELD_NUMCHAR;
+        int found = 0;
+        if (gz_segment_prefix(s, &f, 1, first_term, &found) < 0) {
+            rc = seg_fail(err, GZ_CORRUPT, path, "bad dictionary");
+            goto fail;
+        }
+        s->has_numchar = found;
     }
     *out = s;
     return GZ_OK;
@@ -484,6 +495,21 @@ int gz_segment_prefix(const gz_segment *s, const char *prefix, size_t len,
         return 0;
     int64_t b = dict_find_block(s, prefix, len);
     return b < 0 ? -1 : walk_from(s, (uint32_t)b, prefix, len, fn, ctx);
+}
+
+static int first_term(void *ctx, const char *term, size_t len, const gz_terminfo *ti)
+{
+    (void)term, (void)len, (void)ti;
+    *(int *)ctx = 1;
+    return 1;
+}
+
+int gz_segment_has_field(const gz_segment *s, char field)
+{
+    if (field == GZ_FIELD_NUMCHAR)
+        return s->has_numchar;
+    int found = 0;
+    return gz_segment_prefix(s, &field, 1, first_term, &found) == 0 && found;
 }
 
 int gz_segment_terms(const gz_segment *s,

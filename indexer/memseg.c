@@ -366,12 +366,20 @@ static void unit_record(ix_memseg *m, const ix_unitmeta *u, uint32_t len, uint32
     gz_put32(d + GZ_DOC_N_UNITS, gz_get32(d + GZ_DOC_N_UNITS) + 1);
 }
 
+static int all_digits(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return len > 0;
+}
+
 void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_t n)
 {
     if (m->status != GZ_OK || m->n_docs == 0)
         return;
     uint32_t unit = m->n_units;
-    if (gz_grow(&m->pend, &m->cap_pend, n, sizeof *m->pend, 256) != GZ_OK) {
+    if (gz_grow(&m->pend, &m->cap_pend, 2 * n, sizeof *m->pend, 256) != GZ_OK) {
         m->status = GZ_NOMEM;
         return;
     }
@@ -400,6 +408,28 @@ void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_
         if (t[i].pos + t[i].span > len)
             len = t[i].pos + t[i].span;
         words += field == GZ_FIELD_WORD;
+        /* a number and the Han character after it (GZ_FIELD_NUMCHAR) */
+        if (field == GZ_FIELD_GRAM && all_digits(t[i].text, t[i].len) && t[i].len + 5 <= GZ_TERM_MAX) {
+            uint32_t at = t[i].pos + t[i].span;
+            size_t j = i + 1;
+            while (j < n && t[j].pos < at)
+                j++;
+            for (; j < n && t[j].pos == at; j++)
+                if (t[j].type == AN_GRAM || t[j].type == AN_UNI) {
+                    const char *c = t[j].text;
+                    if (gz_utf8_next(&c, t[j].text + t[j].len) < 0)
+                        break;
+                    pending *r = &m->pend[np++];
+                    r->key = (uint32_t)m->keys.len;
+                    r->len = t[i].len + 1 + (uint32_t)(c - t[j].text);
+                    r->pos = t[i].pos;
+                    r->span = t[i].span + 1;
+                    gz_buf_putc(&m->keys, GZ_FIELD_NUMCHAR);
+                    gz_buf_put(&m->keys, t[i].text, t[i].len);
+                    gz_buf_put(&m->keys, t[j].text, (size_t)(c - t[j].text));
+                    break;
+                }
+        }
     }
     if (m->keys.status != GZ_OK) {
         m->status = GZ_NOMEM;

@@ -438,6 +438,8 @@ static gz_status match_prefix_alone(const gz_segment *seg, const q_elem *e, ulis
 
 static gz_status match_variant(const gz_segment *seg, const q_variant *v, ulist *out)
 {
+    q_variant spelt;
+    v = q_variant_spell(v, seg, &spelt);
     if (v->n == 1 && v->e[0].prefix)
         return match_prefix_alone(seg, &v->e[0], out);
     char word[GZ_TERM_MAX + 1];
@@ -550,8 +552,10 @@ gz_status sr_matcher_open(const gz_segment *seg, const q_leaf *leaf, sr_matcher 
     if (!m)
         return GZ_NOMEM;
     gz_status st = GZ_OK;
-    for (size_t v = 0; v < leaf->n_v && st == GZ_OK; v++, m->n_v++)
-        st = vs_open(&m->v[v], seg, &leaf->v[v]);
+    for (size_t v = 0; v < leaf->n_v && st == GZ_OK; v++, m->n_v++) {
+        q_variant spelt;
+        st = vs_open(&m->v[v], seg, q_variant_spell(&leaf->v[v], seg, &spelt));
+    }
     if (st != GZ_OK) {
         sr_matcher_close(m);
         return st;

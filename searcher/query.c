@@ -386,6 +386,46 @@ static size_t first_char(const an_token *t)
     return gz_utf8_next(&p, t->text + t->len) >= 0 ? (size_t)(p - t->text) : t->len;
 }
 
+/* A number element (digits, advancing by the document token's span, no
+ * punctuation after it) followed by a prefix of one character. */
+static int number_then_char(const q_elem *a, const q_elem *b)
+{
+    if (a->term[0] != GZ_FIELD_GRAM || a->prefix || !a->doc_span || a->extra || !b->prefix || a->len < 2)
+        return 0;
+    for (uint32_t i = 1; i < a->len; i++)
+        if (a->term[i] < '0' || a->term[i] > '9')
+            return 0;
+    return a->len + b->len <= GZ_TERM_MAX;
+}
+
+/* v's number-and-character spelling (v->ne), if it has such a pair. */
+static gz_status number_chars(q_variant *v)
+{
+    size_t pairs = 0;
+    for (size_t k = 0; k + 1 < v->n; k++)
+        pairs += number_then_char(&v->e[k], &v->e[k + 1]);
+    if (!pairs)
+        return GZ_OK;
+    if (!(v->ne = gz_calloc(v->n, sizeof *v->ne)))
+        return GZ_NOMEM;
+    for (size_t k = 0; k < v->n; k++) {
+        q_elem *e = &v->ne[v->nn++];
+        *e = v->e[k];
+        if (k + 1 < v->n && number_then_char(&v->e[k], &v->e[k + 1])) {
+            /* 'n' + digits + the character; advancing by the term's span,
+             * then over what followed the character */
+            const q_elem *c = &v->e[k + 1];
+            e->term[0] = GZ_FIELD_NUMCHAR;
+            memcpy(e->term + e->len, c->term + 1, c->len - 1);
+            e->len += c->len - 1;
+            e->extra = c->extra;
+            e->qend = c->qend;
+            k++;
+        }
+    }
+    return GZ_OK;
+}
+
 /* Builds a variant; folds (NUM / DOCNO tokens) given by fold[] replace the
  * positions they span. Article labels (第46条) replace theirs in every
  * variant: the index has a label wherever either spelling of it occurs, and
@@ -473,7 +513,17 @@ static gz_status build_variant(const pos_info *pi, uint32_t n_pos, const an_toke
                 (e->advance == 1 || e->advance == 2);
     }
     v->grams_only = grams;
-    return GZ_OK;
+    return number_chars(v);
+}
+
+const q_variant *q_variant_spell(const q_variant *v, const gz_segment *seg, q_variant *tmp)
+{
+    if (!v->ne || !gz_segment_has_field(seg, GZ_FIELD_NUMCHAR))
+        return v;
+    memset(tmp, 0, sizeof *tmp);
+    tmp->e = v->ne;
+    tmp->n = v->nn;
+    return tmp;
 }
 
 size_t q_variant_word(const q_variant *v, char *key)
@@ -776,8 +826,10 @@ static void free_node(q_node *n)
 void q_plan_fini(q_plan *plan)
 {
     for (size_t i = 0; i < plan->n_leaf; i++) {
-        for (size_t v = 0; v < plan->leaf[i].n_v; v++)
+        for (size_t v = 0; v < plan->leaf[i].n_v; v++) {
             gz_free(plan->leaf[i].v[v].e);
+            gz_free(plan->leaf[i].v[v].ne);
+        }
         for (size_t w = 0; w < plan->leaf[i].n_words; w++)
             gz_free(plan->leaf[i].words[w]);
         gz_free(plan->leaf[i].words);

@@ -45,7 +45,17 @@ typedef struct q_variant {
      * characters at a step of 1 or 2), whose exact matches a segment may
      * hold whole (format.h, field 'p'): q_variant_word() spells it */
     int grams_only;
+    /* the same with each number followed by a one-character prefix (三年:
+     * 3 then 年*) as one number-and-character term (format.h, field 'n'),
+     * for segments that hold them; NULL if there is no such pair.
+     * q_variant_spell() picks the spelling a segment can answer */
+    q_elem *ne;
+    size_t nn;
 } q_variant;
+
+/* The spelling of v that segment seg answers: v itself, or (into *tmp) its
+ * number-and-character spelling where the segment has those terms. */
+const q_variant *q_variant_spell(const q_variant *v, const gz_segment *seg, q_variant *tmp);
 
 typedef struct q_leaf {
     char *text;

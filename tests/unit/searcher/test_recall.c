@@ -372,6 +372,148 @@ static void common_words(const char *source)
     teardown_all(an, &cu, ix);
 }
 
+/* A number then one Han character (三年, 一千元, 3年): the searcher reads
+ * the number and the character as one term where a segment holds them
+ * (format.h, field 'n'). Its units must be exactly those where the text
+ * holds the query, blanks aside, or where the analyzer gives the query's
+ * number (its digits) followed by the query's character: computed here by
+ * analysing every unit, without the index. Fails if the indexer leaves out
+ * a number or reads the wrong character after it. */
+static int numeral_char(const char *p, const char *end, size_t *len)
+{
+    static const char *const numerals[] = {"〇", "零", "一", "二", "两", "三", "四", "五", "六",
+                                           "七", "八", "九", "十", "百", "千", "万", "亿"};
+    if (p < end && *p >= '0' && *p <= '9')
+        return (int)(*len = 1);
+    for (size_t k = 0; k < sizeof numerals / sizeof numerals[0]; k++)
+        if ((size_t)(end - p) >= strlen(numerals[k]) && memcmp(p, numerals[k], strlen(numerals[k])) == 0)
+            return (int)(*len = strlen(numerals[k]));
+    return 0;
+}
+
+/* The query's number (digits) and the character after it, as the analyzer
+ * reads the query; 0 if it reads no number there. */
+static int query_number(an_analyzer *an, const char *q, char *num, char *ch)
+{
+    const an_token *t;
+    size_t n;
+    cr_assert_eq(an_analyze(an, q, strlen(q), AN_MODE_DOCUMENT, &t, &n), GZ_OK);
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].pos != 0 || t[i].type == AN_WORD || !t[i].len || strspn(t[i].text, "0123456789") < t[i].len)
+            continue;
+        for (size_t j = 0; j < n; j++)
+            if (t[j].pos == t[i].pos + t[i].span && (t[j].type == AN_GRAM || t[j].type == AN_UNI) &&
+                t[j].end == strlen(q)) {
+                memcpy(num, t[i].text, t[i].len);
+                num[t[i].len] = 0;
+                const char *c = t[j].text;
+                gz_utf8_next(&c, t[j].text + t[j].len);
+                memcpy(ch, t[j].text, (size_t)(c - t[j].text));
+                ch[c - t[j].text] = 0;
+                return 1;
+            }
+    }
+    return 0;
+}
+
+/* Does unit u's analysis give number num followed by character ch? */
+static int unit_has_number_char(an_analyzer *an, const corpus_units *cu, size_t u, const char *num, const char *ch)
+{
+    size_t a = cu->start[u], b = u + 1 < cu->n ? cu->start[u + 1] : cu->text.len;
+    const an_token *t;
+    size_t n;
+    if (!memmem(cu->text.data + a, b - a, ch, strlen(ch)))
+        return 0; /* the character is not there at all */
+    cr_assert_eq(an_analyze(an, cu->text.data + a, b - a - 1, AN_MODE_DOCUMENT, &t, &n), GZ_OK);
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].type == AN_WORD || t[i].len != strlen(num) || memcmp(t[i].text, num, t[i].len) != 0)
+            continue;
+        for (size_t j = i + 1; j < n && t[j].pos <= t[i].pos + t[i].span; j++)
+            if (t[j].pos == t[i].pos + t[i].span && (t[j].type == AN_GRAM || t[j].type == AN_UNI) &&
+                t[j].len >= strlen(ch) && memcmp(t[j].text, ch, strlen(ch)) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+static void number_chars(const char *source, size_t max_queries)
+{
+    char dir[] = "/tmp/gz-numchar-XXXXXX";
+    gz_error err = {0};
+    an_analyzer *an;
+    corpus_units cu;
+    sr_index *ix;
+    setup(source, dir, &an, &cu, &ix);
+    /* queries: a run of numerals (1-4 characters) and the Han character
+     * after it, spread over the text */
+    char (*qs)[64] = calloc(max_queries, sizeof *qs);
+    size_t n_q = 0, stride = cu.text.len / (4 * max_queries) + 1;
+    const char *end = cu.text.data + cu.text.len;
+    for (const char *p = cu.text.data; p < end && n_q < max_queries;) {
+        size_t l, run = 0, chars = 0;
+        while (chars < 5 && numeral_char(p + run, end, &l))
+            run += l, chars++;
+        if (!chars || chars > 4) {
+            const char *q = p;
+            gz_utf8_next(&q, end);
+            p = q;
+            continue;
+        }
+        const char *c = p + run;
+        int32_t cp = gz_utf8_next(&c, end);
+        if (cp >= 0x4E00 && cp <= 0x9FFF && !numeral_char(p + run, end, &l) && (size_t)(c - p) < 64) {
+            memcpy(qs[n_q], p, (size_t)(c - p));
+            qs[n_q][c - p] = 0;
+            int seen = 0;
+            for (size_t k = 0; k < n_q; k++)
+                seen |= strcmp(qs[k], qs[n_q]) == 0;
+            n_q += !seen;
+            p += stride;
+            while (p < end && ((unsigned char)*p & 0xC0) == 0x80)
+                p++;
+        } else {
+            p = c;
+        }
+    }
+    cr_assert_gt(n_q, 5, "the text has numbers followed by characters");
+    size_t checked = 0, by_number = 0;
+    for (size_t k = 0; k < n_q; k++) {
+        char num[64], ch[8];
+        if (!query_number(an, qs[k], num, ch))
+            continue;
+        uint64_t *got, *want;
+        size_t n_got, n_want = grep_units(&cu, qs[k], &want);
+        cr_assert_eq(sr_search_ids(ix, qs[k], &got, &n_got, &err), GZ_OK, "%s", err.msg);
+        qsort(got, n_got, sizeof *got, cmp_u64);
+        for (size_t i = 0, j = 0; i < n_want; i++) {
+            while (j < n_got && got[j] < want[i])
+                j++;
+            cr_assert(j < n_got && got[j] == want[i], "'%s': unit %llx holds it but was not found", qs[k],
+                      (unsigned long long)want[i]);
+        }
+        for (size_t u = 0; u < cu.n; u++) {
+            int numbered = unit_has_number_char(an, &cu, u, num, ch);
+            by_number += numbered;
+            uint64_t *f = bsearch(&cu.id[u], got, n_got, sizeof *got, cmp_u64);
+            if (numbered)
+                cr_assert_not_null(f, "'%s': unit %llx has %s then %s but was not found", qs[k],
+                                   (unsigned long long)cu.id[u], num, ch);
+            else if (f)
+                cr_assert(contains_without_blanks(&cu, u, qs[k], strlen(qs[k])),
+                          "'%s': unit %llx found but has neither the text nor %s then %s", qs[k],
+                          (unsigned long long)cu.id[u], num, ch);
+        }
+        free(want);
+        gz_free(got);
+        checked++;
+    }
+    cr_assert_gt(checked, 5);
+    fprintf(stderr, "numbers then a character: %s: %zu queries, %zu units by number, each as analysed\n", source,
+            checked, by_number);
+    free(qs);
+    teardown_all(an, &cu, ix);
+}
+
 TestSuite(recall, .timeout = 1200);
 
 Test(recall, sample_equals_grep) { recall(GZ_SAMPLE_DIR, 300); }
@@ -399,4 +541,13 @@ Test(recall, laws_common_words_equal_grep)
     char laws[4200];
     TH_LAWS_OR_SKIP(laws);
     common_words(laws);
+}
+
+Test(recall, sample_numbers_then_a_character) { number_chars(GZ_SAMPLE_DIR, 40); }
+
+Test(recall, laws_numbers_then_a_character)
+{
+    char laws[4200];
+    TH_LAWS_OR_SKIP(laws);
+    number_chars(laws, 12);
 }
