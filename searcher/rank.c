@@ -930,6 +930,24 @@ static gz_status count_one(const gz_segment *seg, const gz_terminfo *ti, const s
  * block's highest tf and shortest unit, plus the title boost only if a
  * document it spans has the word in its title, plus the label and
  * whole-word maxima) cannot enter the page is skipped undecoded. */
+/* With the page full: the largest tf (up to 16) at which a unit of the
+ * shortest length, with the label and title boosts added to its BM25 and
+ * `other` on top, still cannot enter it; 0 if none. The same expression,
+ * summed in the same order, as a unit's own bound, at length 1, where BM25
+ * is highest. */
+static uint32_t tf_cannot_enter(const scorer *sc, double idf, double label, double title, double other)
+{
+    uint32_t tf = 0;
+    while (tf < 16) {
+        hit h = {0};
+        h.score = combine(bm25(idf, tf + 1, 1, sc->ix->avg_len) + label + title, other, 1, 1, 0);
+        if (!cannot_enter(sc, &h))
+            break;
+        tf++;
+    }
+    return tf;
+}
+
 static gz_status direct_one(scorer *sc, size_t s, const gz_terminfo *ti)
 {
     const sr_segtab *t = &sc->ix->tab[s];
@@ -975,24 +993,33 @@ static gz_status direct_one(scorer *sc, size_t s, const gz_terminfo *ti)
         }
         if ((st = gz_post_seek(&p, lo)) != GZ_OK)
             break;
-        /* the block's units, stopping at its last (the next block may be
-         * skipped: it is not decoded until entered) */
-        for (;;) {
-            uint32_t u = p.unit, doc = t->doc[u];
-            if (!gz_bit(deleted, doc)) {
-                sc->tf[0] = p.tf;
-                sc->title[0] = (uint8_t)title_holds(&tc, t, doc);
-                /* the unit's own bound first, without the scorer's call */
-                hit h = {0, (uint32_t)s, u, 0, 0, {0, 0}, 0, 0};
-                if (full)
-                    h.score = combine(bm25(idf, p.tf, t->len[u], sc->ix->avg_len) + label_max +
-                                          (sc->title[0] ? W_TITLE * idf : 0),
-                                      other_max, 1, 1, 0);
-                if ((!full || !cannot_enter(sc, &h)) && (st = score_unit(sc, s, u, doc, 1, 0)) != GZ_OK)
-                    break;
-            }
-            if (p.i + 1 >= p.n || (st = gz_post_next(&p)) != GZ_OK)
+        /* the block's units, read off its decoded arrays (the next block
+         * may be skipped: it is not decoded until entered). With the page
+         * full, a unit whose tf cannot lift it in at the shortest length
+         * and with every boost is passed over on its tf alone. */
+        uint32_t skip_tf = full ? tf_cannot_enter(sc, idf, label_max, W_TITLE * idf, other_max) : 0;
+        for (uint32_t i = p.i; i < p.n; i++) {
+            if (p.tfs[i] <= skip_tf)
+                continue;
+            uint32_t u = p.units[i], doc = t->doc[u];
+            if (gz_bit(deleted, doc))
+                continue;
+            sc->tf[0] = p.tfs[i];
+            sc->title[0] = (uint8_t)title_holds(&tc, t, doc);
+            /* the unit's own bound first, without the scorer's call */
+            hit h = {0, (uint32_t)s, u, 0, 0, {0, 0}, 0, 0};
+            if (full)
+                h.score = combine(bm25(idf, p.tfs[i], t->len[u], sc->ix->avg_len) + label_max +
+                                      (sc->title[0] ? W_TITLE * idf : 0),
+                                  other_max, 1, 1, 0);
+            if (full && cannot_enter(sc, &h))
+                continue;
+            if ((st = score_unit(sc, s, u, doc, 1, 0)) != GZ_OK)
                 break;
+            if (!sc->keep_all && sc->n_hits == sc->o->want) {
+                full = 1;
+                skip_tf = tf_cannot_enter(sc, idf, label_max, W_TITLE * idf, other_max);
+            }
         }
     }
     gz_post_fini(&probe.p); /* they read p's tables */
