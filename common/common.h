@@ -86,7 +86,27 @@ char *gz_buf_take(gz_buf *b, size_t *len);
 /* Decodes one code point at *p (p < end). On success advances *p and returns
  * the code point; on an invalid or truncated sequence returns -1 and leaves
  * *p unchanged. Overlongs, surrogates and values above U+10FFFF are invalid. */
-int32_t gz_utf8_next(const char **p, const char *end);
+int32_t gz_utf8_next_any(const char **p, const char *end);
+/* Inline for ASCII and the three-byte sequences led by E1..EC (U+1000 to
+ * U+CFFF: every Han character of the URO, never overlong nor a surrogate);
+ * every other sequence goes to gz_utf8_next_any. Called per character by
+ * the parser and the normaliser. */
+static inline int32_t gz_utf8_next(const char **pp, const char *end)
+{
+    const unsigned char *p = (const unsigned char *)*pp;
+    if (p < (const unsigned char *)end) {
+        unsigned c = p[0];
+        if (c < 0x80) {
+            *pp += 1;
+            return (int32_t)c;
+        }
+        if (c >= 0xE1 && c <= 0xEC && end - *pp >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+            *pp += 3;
+            return (int32_t)((c & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu));
+        }
+    }
+    return gz_utf8_next_any(pp, end);
+}
 /* Writes cp as UTF-8 into out (at least 4 bytes); returns the byte count. */
 size_t gz_utf8_put(char *out, int32_t cp);
 /* Offset of the first invalid byte, or len if s is valid UTF-8. */

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-int32_t gz_utf8_next(const char **pp, const char *end)
+int32_t gz_utf8_next_any(const char **pp, const char *end)
 {
     const unsigned char *p = (const unsigned char *)*pp, *e = (const unsigned char *)end;
     if (p >= e)
