@@ -35,7 +35,7 @@ void gz_buf_reserve(gz_buf *b, size_t extra)
     b->cap = cap;
 }
 
-void gz_buf_put(gz_buf *b, const void *p, size_t len)
+void gz_buf_put_any(gz_buf *b, const void *p, size_t len)
 {
     gz_buf_reserve(b, len);
     if (b->status != GZ_OK)
@@ -45,8 +45,6 @@ void gz_buf_put(gz_buf *b, const void *p, size_t len)
     b->len += len;
     b->data[b->len] = 0;
 }
-
-void gz_buf_putc(gz_buf *b, char c) { gz_buf_put(b, &c, 1); }
 
 void gz_buf_puts(gz_buf *b, const char *s) { gz_buf_put(b, s, strlen(s)); }
 

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ---------------------------------------------------------------- status */
 
@@ -73,8 +74,29 @@ typedef struct gz_buf {
 void gz_buf_init(gz_buf *b);
 void gz_buf_fini(gz_buf *b);
 void gz_buf_reserve(gz_buf *b, size_t extra);
-void gz_buf_put(gz_buf *b, const void *p, size_t len);
-void gz_buf_putc(gz_buf *b, char c);
+void gz_buf_put_any(gz_buf *b, const void *p, size_t len);
+/* Appends len bytes (keeping a terminator after them). Inline while they
+ * fit, which is nearly always: the analyser and the postings writer append
+ * a few bytes at a time. */
+static inline void gz_buf_put(gz_buf *b, const void *p, size_t len)
+{
+    if (b->status == GZ_OK && b->cap - b->len > len) {
+        memcpy(b->data + b->len, p, len);
+        b->len += len;
+        b->data[b->len] = 0;
+        return;
+    }
+    gz_buf_put_any(b, p, len);
+}
+static inline void gz_buf_putc(gz_buf *b, char c)
+{
+    if (b->status == GZ_OK && b->cap - b->len > 1) {
+        b->data[b->len++] = c;
+        b->data[b->len] = 0;
+        return;
+    }
+    gz_buf_put_any(b, &c, 1);
+}
 void gz_buf_puts(gz_buf *b, const char *s);
 void gz_buf_printf(gz_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *gz_buf_cstr(gz_buf *b);

@@ -50,6 +50,11 @@ gz_status gz_varint_get(const uint8_t **pp, const uint8_t *end, uint64_t *v)
 
 void gz_buf_varint(gz_buf *b, uint64_t v)
 {
+    if (b->status == GZ_OK && b->cap - b->len > GZ_VARINT_MAX) { /* in place */
+        b->len += gz_varint_put((uint8_t *)b->data + b->len, v);
+        b->data[b->len] = 0;
+        return;
+    }
     uint8_t tmp[GZ_VARINT_MAX];
     gz_buf_put(b, tmp, gz_varint_put(tmp, v));
 }
