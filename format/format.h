@@ -200,9 +200,13 @@ enum { GZ_TERM_SPANS = 1, GZ_TERM_NOPOS = 2 };
  * position its span ends, by a Han character c, also gives the term
  * 'n' + digits + c at the number's position, spanning both. What the
  * number and a one-character prefix over every gram that begins with c
- * find, as one term (三年 -> "n3年"). A segment written before the field
- * existed has none: gz_segment_has_field tells. */
+ * find, as one term (三年 -> "n3年"). Trusted only in a segment whose
+ * meta has GZ_SEG_NUMCHAR: one written before the field existed, or merged
+ * from one, does not have them for all its documents. */
 #define GZ_FIELD_NUMCHAR 'n'
+
+/* Meta features: what every document of the segment was indexed with. */
+enum { GZ_SEG_NUMCHAR = 1 };
 
 /* ------------------------------------------------------------- postings */
 
@@ -344,8 +348,9 @@ int gz_segment_term(const gz_segment *s, const char *term, size_t len, gz_termin
 int gz_segment_prefix(const gz_segment *s, const char *prefix, size_t len,
                       int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti),
                       void *ctx);
-/* Whether the segment holds any term of the field (its first byte). */
-int gz_segment_has_field(const gz_segment *s, char field);
+/* The segment's meta features (GZ_SEG_*; 0 in a segment written before
+ * features were recorded). */
+uint32_t gz_segment_features(const gz_segment *s);
 /* Every term in order (for checks and merges). Same contract. */
 int gz_segment_terms(const gz_segment *s,
                      int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti),

@@ -18,8 +18,6 @@ static gz_status seg_fail(gz_error *err, gz_status st, const char *path, const c
     return gz_error_set(err, st, -1, "[segment][open] %s: %s", path, what);
 }
 
-static int first_term(void *ctx, const char *term, size_t len, const gz_terminfo *ti);
-
 gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
 {
     *out = NULL;
@@ -94,6 +92,8 @@ gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
     s->n_words = gz_rd_u64(&mr);
     s->n_terms = gz_rd_u32(&mr);
     s->zblock = gz_rd_u32(&mr);
+    /* features: after the fields every segment has */
+    s->features = mr.end - mr.p >= 4 ? gz_rd_u32(&mr) : 0;
     if (mr.status != GZ_OK || s->sec_len[GZ_SEC_DOCS] != (uint64_t)s->n_docs * GZ_DOC_REC ||
         s->sec_len[GZ_SEC_UNITS] != (uint64_t)s->n_units * GZ_UNIT_REC || s->zblock == 0 ||
         s->sec_len[GZ_SEC_STRINGS] == 0 || s->sec[GZ_SEC_STRINGS][s->sec_len[GZ_SEC_STRINGS] - 1] != 0) {
@@ -127,15 +127,6 @@ gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
             rc = seg_fail(err, GZ_CORRUPT, path, "bad zstd dictionary");
             goto fail;
         }
-    }
-    {
-        char f = GZ_FIELD_NUMCHAR;
-        int found = 0;
-        if (gz_segment_prefix(s, &f, 1, first_term, &found) < 0) {
-            rc = seg_fail(err, GZ_CORRUPT, path, "bad dictionary");
-            goto fail;
-        }
-        s->has_numchar = found;
     }
     *out = s;
     return GZ_OK;
@@ -497,20 +488,7 @@ int gz_segment_prefix(const gz_segment *s, const char *prefix, size_t len,
     return b < 0 ? -1 : walk_from(s, (uint32_t)b, prefix, len, fn, ctx);
 }
 
-static int first_term(void *ctx, const char *term, size_t len, const gz_terminfo *ti)
-{
-    (void)term, (void)len, (void)ti;
-    *(int *)ctx = 1;
-    return 1;
-}
-
-int gz_segment_has_field(const gz_segment *s, char field)
-{
-    if (field == GZ_FIELD_NUMCHAR)
-        return s->has_numchar;
-    int found = 0;
-    return gz_segment_prefix(s, &field, 1, first_term, &found) == 0 && found;
-}
+uint32_t gz_segment_features(const gz_segment *s) { return s->features; }
 
 int gz_segment_terms(const gz_segment *s,
                      int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti), void *ctx)

@@ -23,7 +23,7 @@ struct gz_segment {
     const uint8_t *tblocks, *tframes;
     uint64_t tframes_len;
     struct ZSTD_DDict_s *ddict;
-    int has_numchar; /* any GZ_FIELD_NUMCHAR term (looked up at open) */
+    uint32_t features; /* GZ_SEG_*, from the meta */
 };
 
 #endif

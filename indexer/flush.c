@@ -343,13 +343,14 @@ gz_status ix_memseg_flush(ix_memseg *m, const char *path, gz_man_segment *out, g
     /* the tables first, then the postings streamed to the file as they are
      * encoded (the table of contents gives each section's offset), the
      * dictionary after them, then the stored text */
-    uint8_t meta[32];
+    uint8_t meta[36];
     gz_put32(meta, m->n_docs);
     gz_put32(meta + 4, m->n_units);
     gz_put64(meta + 8, m->n_positions);
     gz_put64(meta + 16, m->n_words);
     gz_put32(meta + 24, m->n_terms);
     gz_put32(meta + 28, IX_ZBLOCK);
+    gz_put32(meta + 32, m->features);
     gz_segw_section(w, GZ_SEC_META);
     gz_segw_put(w, meta, sizeof meta);
     gz_segw_section(w, GZ_SEC_DOCS);

@@ -20,6 +20,8 @@ typedef struct ix_options {
     int prune;        /* remove documents whose files are gone */
     int progress;     /* draw a progress line on stderr */
     FILE *log;        /* refused files and notes; NULL: stderr */
+    uint32_t without; /* GZ_SEG_* features to leave out of new segments, as a
+                       * writer from before them did (compatibility tests) */
 } ix_options;
 
 typedef struct ix_report {

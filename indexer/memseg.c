@@ -12,6 +12,7 @@ ix_memseg *ix_memseg_new(uint32_t segment_id)
     if (!m)
         return NULL;
     m->id = segment_id;
+    m->features = GZ_SEG_NUMCHAR;
     gz_buf_init(&m->strings);
     gz_buf_putc(&m->strings, 0); /* offset 0: "" */
     gz_buf_init(&m->docs);
@@ -409,7 +410,8 @@ void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_
             len = t[i].pos + t[i].span;
         words += field == GZ_FIELD_WORD;
         /* a number and the Han character after it (GZ_FIELD_NUMCHAR) */
-        if (field == GZ_FIELD_GRAM && all_digits(t[i].text, t[i].len) && t[i].len + 5 <= GZ_TERM_MAX) {
+        if (field == GZ_FIELD_GRAM && (m->features & GZ_SEG_NUMCHAR) && all_digits(t[i].text, t[i].len) &&
+            t[i].len + 5 <= GZ_TERM_MAX) {
             uint32_t at = t[i].pos + t[i].span;
             size_t j = i + 1;
             while (j < n && t[j].pos < at)
@@ -464,6 +466,8 @@ void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_
         return;
     unit_record(m, u, len, words);
 }
+
+void ix_memseg_set_features(ix_memseg *m, uint32_t features) { m->features = features; }
 
 void ix_memseg_unit_as(ix_memseg *m, const ix_unitmeta *u, uint32_t len, uint32_t words)
 {

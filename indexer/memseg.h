@@ -44,6 +44,10 @@ void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_
 void ix_memseg_unit_as(ix_memseg *m, const ix_unitmeta *u, uint32_t len, uint32_t words);
 uint32_t ix_memseg_term(ix_memseg *m, const char *key, size_t klen);
 void ix_memseg_occ(ix_memseg *m, uint32_t term, uint32_t unit, uint32_t pos, uint32_t span);
+/* The meta features written at flush (GZ_SEG_*), and those the segment is
+ * built with (field 'n' only with GZ_SEG_NUMCHAR): a new segment has them
+ * all; a merge keeps those every source has. */
+void ix_memseg_set_features(ix_memseg *m, uint32_t features);
 /* Sticky status of all the above. */
 gz_status ix_memseg_status(const ix_memseg *m);
 /* Writes the segment file to path (fsynced) and describes it in *out. */

@@ -45,6 +45,7 @@ typedef struct carry_ctx {
     ix_memseg *ms;
     const gz_segment *seg;
     const uint32_t *unit_map; /* old unit: new unit, or UINT32_MAX if deleted */
+    int numchar;              /* keep field 'n': every source has it throughout */
     gz_status st;
 } carry_ctx;
 
@@ -53,6 +54,8 @@ static int carry_term(void *arg, const char *term, size_t len, const gz_terminfo
     carry_ctx *c = arg;
     if (len && term[0] == GZ_FIELD_PHRASE)
         return 0; /* found again from the merged grams at flush */
+    if (len && term[0] == GZ_FIELD_NUMCHAR && !c->numchar)
+        return 0; /* a source lacks them: readers must not trust the rest */
     gz_post p;
     uint32_t id = UINT32_MAX;
     int nopos = (ti->flags & GZ_TERM_NOPOS) != 0;
@@ -92,14 +95,26 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
     gz_buf text;
     gz_buf_init(&text);
     gz_textctx *tctx = NULL;
+    /* the sources, all open first: the merged segment keeps the features
+     * every one of them has */
+    gz_segment **srcs = gz_calloc(n + 1, sizeof *srcs);
+    uint32_t features = GZ_SEG_NUMCHAR;
+    if (!srcs)
+        st = GZ_NOMEM;
+    for (size_t k = 0; k < n && st == GZ_OK; k++) {
+        char path[4200];
+        gz_path_segment(path, sizeof path, dir, m->seg[pos[k]].id);
+        if ((st = gz_segment_open(path, &srcs[k], err)) == GZ_OK)
+            features &= gz_segment_features(srcs[k]);
+    }
+    if (st == GZ_OK)
+        ix_memseg_set_features(ms, features);
     for (size_t k = 0; k < n && st == GZ_OK; k++) {
         const gz_man_segment *g = &m->seg[pos[k]];
         const uint8_t *del = s->deleted[pos[k]];
         char path[4200];
         gz_path_segment(path, sizeof path, dir, g->id);
-        gz_segment *seg;
-        if ((st = gz_segment_open(path, &seg, err)) != GZ_OK)
-            break;
+        gz_segment *seg = srcs[k];
         remap[k] = gz_alloc(((size_t)g->n_docs + 1) * sizeof **remap);
         uint32_t *unit_map = gz_alloc(((size_t)g->n_units + 1) * sizeof *unit_map);
         if (!remap[k] || !unit_map)
@@ -132,13 +147,12 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
                 st = ix_memseg_status(ms);
         }
         /* then the postings, term by term, renumbered */
-        carry_ctx c = {ms, seg, unit_map, GZ_OK};
+        carry_ctx c = {ms, seg, unit_map, (features & GZ_SEG_NUMCHAR) != 0, GZ_OK};
         if (st == GZ_OK && gz_segment_terms(seg, carry_term, &c) < 0)
             st = c.st != GZ_OK ? c.st : GZ_CORRUPT;
         if (st == GZ_OK)
             st = c.st;
         gz_free(unit_map);
-        gz_segment_close(seg);
         if (st != GZ_OK && st != GZ_NOMEM && err && !err->msg[0])
             gz_error_set(err, st, -1, "[indexer][merge] %s: %s", path, gz_status_str(st));
     }
@@ -184,6 +198,9 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
     for (size_t k = 0; remap && k < n; k++)
         gz_free(remap[k]);
     gz_free(remap);
+    for (size_t k = 0; srcs && k < n; k++)
+        gz_segment_close(srcs[k]);
+    gz_free(srcs);
     gz_buf_fini(&text);
     gz_textctx_free(tctx);
     ix_memseg_free(ms);

@@ -120,7 +120,10 @@ static ix_memseg *new_seg(writer *w)
     pthread_mutex_lock(&w->mu);
     uint32_t id = w->next_seg_id++;
     pthread_mutex_unlock(&w->mu);
-    return ix_memseg_new(id);
+    ix_memseg *m = ix_memseg_new(id);
+    if (m)
+        ix_memseg_set_features(m, GZ_SEG_NUMCHAR & ~w->o->without);
+    return m;
 }
 
 static char *read_raw(const char *path, size_t *len, gz_error *e)

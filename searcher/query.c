@@ -518,7 +518,7 @@ static gz_status build_variant(const pos_info *pi, uint32_t n_pos, const an_toke
 
 const q_variant *q_variant_spell(const q_variant *v, const gz_segment *seg, q_variant *tmp)
 {
-    if (!v->ne || !gz_segment_has_field(seg, GZ_FIELD_NUMCHAR))
+    if (!v->ne || !(gz_segment_features(seg) & GZ_SEG_NUMCHAR))
         return v;
     memset(tmp, 0, sizeof *tmp);
     tmp->e = v->ne;

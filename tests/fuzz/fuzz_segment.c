@@ -3,6 +3,7 @@
  * never a crash; an opened segment reads through every document, unit,
  * term and posting without a crash. */
 #include "format/format.h"
+#include "tests/seg_helpers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,33 +31,15 @@ static int walk_term(void *arg, const char *term, size_t len, const gz_terminfo 
     return 0;
 }
 
-/* Mutations almost never keep the checksums right, which would stop every
- * input at the header: half the time, recompute them (sections, body,
- * header) so the decoders behind them see the mutated bytes too. */
-static void fix_checksums(uint8_t *p, size_t size)
-{
-    if (size < GZ_HEADER_LEN + 4 || memcmp(p, GZ_MAGIC, 8) != 0)
-        return;
-    uint8_t *body = p + GZ_HEADER_LEN;
-    size_t body_len = size - GZ_HEADER_LEN;
-    uint32_t n = gz_get32(body);
-    for (uint32_t i = 0; i < n && 4 + (size_t)(i + 1) * 28 <= body_len; i++) {
-        uint8_t *e = body + 4 + (size_t)i * 28;
-        uint64_t off = gz_get64(e + 4), len = gz_get64(e + 12);
-        if (off <= body_len && len <= body_len - off)
-            gz_put64(e + 20, gz_xxh3(body + off, len));
-    }
-    gz_put64(p + 16, body_len);
-    gz_put64(p + 24, gz_xxh3(body, body_len));
-    gz_put64(p + 32, gz_xxh3(p, 32));
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     uint8_t *copy = malloc(size + 1);
     memcpy(copy, data, size);
+    /* mutations almost never keep the checksums right, which would stop
+     * every input at the header: half the time, recompute them so the
+     * decoders behind them see the mutated bytes too */
     if (size && data[size - 1] & 1)
-        fix_checksums(copy, size);
+        th_fix_checksums(copy, size);
     data = copy;
     char path[64];
     snprintf(path, sizeof path, "/tmp/gz-fuzz-segment-%d.gzs", (int)getpid());

@@ -9,6 +9,7 @@
 #include "indexer/indexer.h"
 #include "searcher/searcher.h"
 #include "helpers.h"
+#include "seg_helpers.h"
 
 #include <criterion/criterion.h>
 
@@ -350,6 +351,13 @@ static int collect_phrase(void *arg, const char *term, size_t len, const gz_term
     return 0;
 }
 
+static int count_terms(void *arg, const char *term, size_t len, const gz_terminfo *ti)
+{
+    (void)term, (void)len, (void)ti;
+    ++*(size_t *)arg;
+    return 0;
+}
+
 static void common_words(const char *source)
 {
     char dir[] = "/tmp/gz-words-XXXXXX";
@@ -436,20 +444,13 @@ static int unit_has_number_char(an_analyzer *an, const corpus_units *cu, size_t 
     return 0;
 }
 
-static void number_chars(const char *source, size_t max_queries)
+/* Queries: a run of numerals (1-4 characters) and the Han character after
+ * it, spread over the text, distinct; up to max of them into qs. */
+static size_t number_queries(const corpus_units *cu, size_t max, char (*qs)[64])
 {
-    char dir[] = "/tmp/gz-numchar-XXXXXX";
-    gz_error err = {0};
-    an_analyzer *an;
-    corpus_units cu;
-    sr_index *ix;
-    setup(source, dir, &an, &cu, &ix);
-    /* queries: a run of numerals (1-4 characters) and the Han character
-     * after it, spread over the text */
-    char (*qs)[64] = calloc(max_queries, sizeof *qs);
-    size_t n_q = 0, stride = cu.text.len / (4 * max_queries) + 1;
-    const char *end = cu.text.data + cu.text.len;
-    for (const char *p = cu.text.data; p < end && n_q < max_queries;) {
+    size_t n_q = 0, stride = cu->text.len / (4 * max) + 1;
+    const char *end = cu->text.data + cu->text.len;
+    for (const char *p = cu->text.data; p < end && n_q < max;) {
         size_t l, run = 0, chars = 0;
         while (chars < 5 && numeral_char(p + run, end, &l))
             run += l, chars++;
@@ -475,6 +476,19 @@ static void number_chars(const char *source, size_t max_queries)
             p = c;
         }
     }
+    return n_q;
+}
+
+static void number_chars(const char *source, size_t max_queries)
+{
+    char dir[] = "/tmp/gz-numchar-XXXXXX";
+    gz_error err = {0};
+    an_analyzer *an;
+    corpus_units cu;
+    sr_index *ix;
+    setup(source, dir, &an, &cu, &ix);
+    char (*qs)[64] = calloc(max_queries, sizeof *qs);
+    size_t n_q = number_queries(&cu, max_queries, qs);
     cr_assert_gt(n_q, 5, "the text has numbers followed by characters");
     size_t checked = 0, by_number = 0;
     for (size_t k = 0; k < n_q; k++) {
@@ -512,6 +526,114 @@ static void number_chars(const char *source, size_t max_queries)
             checked, by_number);
     free(qs);
     teardown_all(an, &cu, ix);
+}
+
+/* A segment written before field 'n' (no 'n' terms, no feature bit: the
+ * writer's `without` option makes one): its number-and-character queries
+ * go the old way and find what a build with the field finds; a merge of it
+ * with segments that have the field keeps neither the bit nor the 'n'
+ * terms, and finds as many. Fails if the searcher looks for 'n' terms in a
+ * segment without the bit, or if a merge keeps them from the segments that
+ * have them (the units of the other would be lost). */
+static size_t numchar_terms(const char *dir, uint32_t *features_and)
+{
+    gz_snapshot *snap;
+    gz_error err = {0};
+    cr_assert_eq(gz_snapshot_open(dir, &snap, &err), GZ_OK, "%s", err.msg);
+    size_t n = 0;
+    *features_and = GZ_SEG_NUMCHAR;
+    for (size_t s = 0; s < snap->man.n_seg; s++) {
+        *features_and &= gz_segment_features(snap->seg[s]);
+        cr_assert_geq(gz_segment_prefix(snap->seg[s], "n", 1, count_terms, &n), 0);
+    }
+    gz_snapshot_close(snap);
+    return n;
+}
+
+static size_t *answer_counts(const char *dir, char (*qs)[64], size_t n_q)
+{
+    sr_index *ix;
+    gz_error err = {0};
+    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
+    size_t *n = calloc(n_q + 1, sizeof *n);
+    for (size_t k = 0; k < n_q; k++) {
+        uint64_t *got;
+        cr_assert_eq(sr_search_ids(ix, qs[k], &got, &n[k], &err), GZ_OK, "%s", err.msg);
+        gz_free(got);
+    }
+    sr_index_close(ix);
+    return n;
+}
+
+Test(recall, segments_without_field_n_are_read_the_old_way)
+{
+    char dir[] = "/tmp/gz-legacy-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    ix_options o = {.dir = dir, .threads = 1, .ram_mb = 1};
+    ix_report r;
+    gz_error err = {0};
+    char *paths[] = {(char *)GZ_SAMPLE_DIR};
+    cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
+    cr_assert_geq(r.segments_written, 2, "the budget split the build");
+    an_analyzer *an;
+    corpus_units cu;
+    cr_assert_eq(an_analyzer_open(&an, &err), GZ_OK);
+    load(dir, an, &cu);
+    char(*qs)[64] = calloc(40, sizeof *qs);
+    size_t n_q = number_queries(&cu, 40, qs);
+    cr_assert_gt(n_q, 5);
+    size_t *fresh = answer_counts(dir, qs, n_q);
+    uint32_t feat;
+    cr_assert_gt(numchar_terms(dir, &feat), 0);
+    cr_assert_eq(feat, GZ_SEG_NUMCHAR, "a new build has the field throughout");
+    /* the same files again, the first half from an older writer: a file
+     * changed in content only by a blank line is indexed anew */
+    char old[] = "/tmp/gz-legacy-old-XXXXXX";
+    cr_assert_not_null(mkdtemp(old));
+    ix_options lo = {.dir = old, .threads = 1, .ram_mb = 1, .without = GZ_SEG_NUMCHAR};
+    cr_assert_eq(ix_index(&lo, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(numchar_terms(old, &feat), 0, "an older writer wrote no 'n' terms");
+    cr_assert_eq(feat, 0);
+    size_t *legacy = answer_counts(old, qs, n_q), found = 0;
+    for (size_t k = 0; k < n_q; k++) {
+        cr_assert_eq(legacy[k], fresh[k], "'%s': %zu units from an older writer, %zu fresh", qs[k], legacy[k],
+                     fresh[k]);
+        found += fresh[k];
+    }
+    cr_assert_gt(found, 0);
+    /* a newer writer adds segments with the field beside the old ones */
+    char copy[4200];
+    snprintf(copy, sizeof copy, "%s/more", old);
+    cr_assert_eq(mkdir(copy, 0755), 0);
+    char cmd[9000];
+    snprintf(cmd, sizeof cmd, "cp -r '%s'/. '%s'/", GZ_SAMPLE_DIR, copy);
+    cr_assert_eq(system(cmd), 0);
+    char *more[] = {copy};
+    o.dir = old;
+    cr_assert_eq(ix_index(&o, more, 1, &r, &err), GZ_OK, "%s", err.msg);
+    cr_assert_gt(numchar_terms(old, &feat), 0, "the newer segments have 'n' terms");
+    cr_assert_eq(feat, 0, "the older ones not");
+    size_t *mixed = answer_counts(old, qs, n_q);
+    for (size_t k = 0; k < n_q; k++)
+        cr_assert_eq(mixed[k], 2 * fresh[k], "'%s': %zu units in the mixed index, twice %zu expected", qs[k],
+                     mixed[k], fresh[k]);
+    /* all merged: neither the bit nor the terms, the same answers */
+    cr_assert_eq(ix_optimize(&o, &r, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(numchar_terms(old, &feat), 0, "the merge dropped the 'n' terms");
+    cr_assert_eq(feat, 0);
+    size_t *merged = answer_counts(old, qs, n_q);
+    for (size_t k = 0; k < n_q; k++)
+        cr_assert_eq(merged[k], 2 * fresh[k], "'%s': %zu units after the merge, twice %zu expected", qs[k],
+                     merged[k], fresh[k]);
+    free(fresh);
+    free(legacy);
+    free(mixed);
+    free(merged);
+    free(qs);
+    an_analyzer_close(an);
+    gz_buf_fini(&cu.text);
+    free(cu.start);
+    free(cu.id);
 }
 
 TestSuite(recall, .timeout = 1200);
