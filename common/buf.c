@@ -50,17 +50,28 @@ void gz_buf_puts(gz_buf *b, const char *s) { gz_buf_put(b, s, strlen(s)); }
 
 void gz_buf_printf(gz_buf *b, const char *fmt, ...)
 {
+    if (b->status != GZ_OK)
+        return;
     va_list ap, ap2;
     va_start(ap, fmt);
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    /* straight into the spare room (the common case: a number or a short
+     * field); measured and written again only if it did not fit */
+    size_t room = b->cap > b->len ? b->cap - b->len : 0;
+    int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap);
     va_end(ap);
-    if (n > 0) {
+    if (n > 0 && (size_t)n < room) {
+        b->len += (size_t)n;
+    } else if (n > 0) {
         gz_buf_reserve(b, (size_t)n);
         if (b->status == GZ_OK) {
             vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
             b->len += (size_t)n;
+        } else if (room) {
+            b->data[b->len] = 0; /* the cut-off attempt undone */
         }
+    } else if (room) {
+        b->data[b->len] = 0; /* nothing written: keep the terminator */
     }
     va_end(ap2);
 }
