@@ -310,14 +310,24 @@ static int cmp_facet(const void *a, const void *b)
     return strcmp(x->key, y->key);
 }
 
+/* The 50 values with the most matches, from all that have any. */
 static void write_facet(gz_buf *b, const char *name, facet *f, size_t n)
 {
     qsort(f, n, sizeof *f, cmp_facet);
-    gz_buf_printf(b, "\"%s\":[", name);
+    gz_buf_putc(b, '"');
+    gz_buf_puts(b, name);
+    gz_buf_puts(b, "\":[");
     for (size_t i = 0; i < n && i < 50; i++) {
-        gz_buf_printf(b, "%s{\"value\":", i ? "," : "");
+        gz_buf_puts(b, i ? ",{\"value\":" : "{\"value\":");
         gz_json_str(b, f[i].key, strlen(f[i].key));
-        gz_buf_printf(b, ",\"count\":%zu}", f[i].count);
+        char num[24], *e = num + sizeof num, *q = e;
+        size_t c = f[i].count;
+        do
+            *--q = (char)('0' + c % 10);
+        while (c /= 10);
+        gz_buf_puts(b, ",\"count\":");
+        gz_buf_put(b, q, (size_t)(e - q));
+        gz_buf_putc(b, '}');
     }
     gz_buf_putc(b, ']');
 }
@@ -447,14 +457,28 @@ gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_err
         gz_free(iss_n);
         return gz_error_set(err, st, -1, "[searcher][search] %s", gz_status_str(st));
     }
-    facet years[64], issuers[64], kinds[GZ_KIND__COUNT];
-    size_t ny = 0, ni = 0, nk = 0;
-    for (int y = 9999; year_n && y > 0 && ny < 64; y--)
+    /* every value with a match (the page shows the 50 with the most) */
+    size_t ny = 0, ni = 0, nk = 0, n_fac = GZ_KIND__COUNT;
+    for (int y = 9999; y > 0; y--)
+        n_fac += year_n[y] != 0;
+    for (size_t k = 1; k < ix->n_issuers; k++)
+        n_fac += iss_n[k] != 0;
+    facet *fac = gz_alloc(n_fac * sizeof *fac);
+    if (!fac) {
+        gz_free(year_n);
+        gz_free(iss_n);
+        gz_free(r.hits);
+        q_plan_fini(&plan);
+        return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+    }
+    facet *kinds = fac, *years = fac + GZ_KIND__COUNT, *issuers;
+    for (int y = 9999; y > 0; y--)
         if (year_n[y]) {
             snprintf(years[ny].key, sizeof years[ny].key, "%d", y);
             years[ny++].count = year_n[y];
         }
-    for (size_t k = 1; iss_n && k < ix->n_issuers && ni < 64; k++)
+    issuers = years + ny;
+    for (size_t k = 1; k < ix->n_issuers; k++)
         if (iss_n[k]) {
             snprintf(issuers[ni].key, sizeof issuers[ni].key, "%s", ix->issuers[k]);
             issuers[ni++].count = iss_n[k];
@@ -547,6 +571,7 @@ gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_err
     gz_buf_putc(out, ',');
     write_facet(out, "kind", kinds, nk);
     gz_buf_puts(out, "}}");
+    gz_free(fac);
     gz_free(hits);
     q_plan_fini(&plan);
     return out->status == GZ_OK ? GZ_OK : gz_error_set(err, GZ_NOMEM, -1, "out of memory");

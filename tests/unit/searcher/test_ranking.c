@@ -11,6 +11,7 @@
 #include "helpers.h"
 
 #include <criterion/criterion.h>
+#include <json-c/json.h>
 #include <unistd.h>
 
 static void build_index_threads(char *dir, const char *source, int threads)
@@ -253,6 +254,48 @@ Test(ranking, laws_pruned_top_k_equals_exhaustive)
     char laws[4200];
     TH_LAWS_OR_SKIP(laws);
     pruning_equals_exhaustive(laws, 500);
+}
+
+/* ---------------------------------------------------------------- facets */
+
+/* Seventy laws of seventy years, the oldest with the most matching
+ * articles: the year facet lists the 50 years with the most matches,
+ * counted over every match, so 1950 comes first with its five. Fails if
+ * the facet keeps only some of the years (the 64 latest, as it once did)
+ * before ranking them. */
+Test(ranking, the_year_facet_ranks_every_year)
+{
+    char src[] = "/tmp/gz-facet-src-XXXXXX", dir[] = "/tmp/gz-facet-XXXXXX", path[200];
+    cr_assert_not_null(mkdtemp(src));
+    for (int y = 1950; y < 2020; y++) {
+        snprintf(path, sizeof path, "%s/测试法%d(%d-01-01).md", src, y, y);
+        FILE *f = fopen(path, "w");
+        cr_assert_not_null(f);
+        fprintf(f, "# 测试法%d\n\n%d年1月1日 测试会议通过\n\n<!-- INFO END -->\n\n", y, y);
+        for (int a = 0; a < (y == 1950 ? 5 : 1); a++)
+            fprintf(f, "第%d条 本法规定测试事项。\n\n", a + 1);
+        fclose(f);
+    }
+    build_index(dir, src);
+    sr_index *ix;
+    gz_error err = {0};
+    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
+    sr_request rq = {.query = "测试事项", .n = 1};
+    gz_buf out;
+    gz_buf_init(&out);
+    cr_assert_eq(sr_search_json(ix, &rq, &out, &err), GZ_OK, "%s", err.msg);
+    json_object *o = json_tokener_parse(gz_buf_cstr(&out)), *facets, *years, *total;
+    cr_assert_not_null(o);
+    cr_assert(json_object_object_get_ex(o, "total", &total) && json_object_get_int(total) == 74);
+    cr_assert(json_object_object_get_ex(o, "facets", &facets) && json_object_object_get_ex(facets, "year", &years));
+    cr_assert_eq(json_object_array_length(years), 50, "the 50 years with the most matches");
+    json_object *first = json_object_array_get_idx(years, 0), *v, *c;
+    cr_assert(json_object_object_get_ex(first, "value", &v) && json_object_object_get_ex(first, "count", &c));
+    cr_assert_str_eq(json_object_get_string(v), "1950");
+    cr_assert_eq(json_object_get_int(c), 5);
+    json_object_put(o);
+    gz_buf_fini(&out);
+    sr_index_close(ix);
 }
 
 /* ---------------------------------------------------------- words' cache */
