@@ -273,3 +273,68 @@ gz_status gz_unpack(gz_reader *r, uint32_t *v, size_t n)
     r->p += bytes;
     return GZ_OK;
 }
+
+/* ------------------------------------------------------ packed units */
+
+static const int unit_field[GZ_UNIT_FIELDS] = {GZ_UNIT_DOC,   GZ_UNIT_KIND,  GZ_UNIT_NUMBER, GZ_UNIT_SUB,
+                                               GZ_UNIT_LABEL, GZ_UNIT_PATH,  GZ_UNIT_START,  GZ_UNIT_END,
+                                               GZ_UNIT_LEN,   GZ_UNIT_WORDS};
+
+static uint32_t unit_value(const uint8_t *r, int f)
+{
+    uint32_t v = gz_get32(r + unit_field[f]);
+    if (unit_field[f] == GZ_UNIT_NUMBER)
+        return v + 1; /* -1 (none) packs as 0 */
+    if (unit_field[f] == GZ_UNIT_END)
+        return v - gz_get32(r + GZ_UNIT_START);
+    return v;
+}
+
+void gz_units_pack(const uint8_t *recs, uint32_t n, gz_buf *out)
+{
+    uint8_t width[GZ_UNIT_FIELDS] = {0};
+    uint32_t bits = 0;
+    for (int f = 0; f < GZ_UNIT_FIELDS; f++) {
+        uint32_t most = 0;
+        for (uint32_t u = 0; u < n; u++) {
+            uint32_t v = unit_value(recs + (size_t)u * GZ_UNIT_REC, f);
+            most = v > most ? v : most;
+        }
+        while (width[f] < 32 && (most >> width[f]))
+            width[f]++;
+        bits += width[f];
+    }
+    size_t bytes = ((uint64_t)n * bits + 7) / 8 + 8;
+    gz_buf_put(out, width, GZ_UNIT_FIELDS);
+    gz_buf_reserve(out, bytes);
+    if (out->status != GZ_OK)
+        return;
+    uint8_t *p = (uint8_t *)out->data + out->len;
+    memset(p, 0, bytes);
+    uint64_t bit = 0;
+    for (uint32_t u = 0; u < n; u++)
+        for (int f = 0; f < GZ_UNIT_FIELDS; f++) {
+            uint64_t v = unit_value(recs + (size_t)u * GZ_UNIT_REC, f), word;
+            word = gz_get64(p + (bit >> 3)) | v << (bit & 7); /* the 8 zero bytes at the end cover the last */
+            gz_put64(p + (bit >> 3), word);
+            bit += width[f];
+        }
+    out->len += bytes;
+    out->data[out->len] = 0;
+}
+
+gz_status gz_units_layout(const uint8_t *packed, uint64_t len, uint32_t n, uint8_t width[GZ_UNIT_FIELDS],
+                          uint16_t at[GZ_UNIT_FIELDS], uint32_t *bits)
+{
+    if (len < GZ_UNIT_FIELDS + 8)
+        return GZ_CORRUPT;
+    *bits = 0;
+    for (int f = 0; f < GZ_UNIT_FIELDS; f++) {
+        width[f] = packed[f];
+        if (width[f] > 32)
+            return GZ_CORRUPT;
+        at[f] = (uint16_t)*bits;
+        *bits += width[f];
+    }
+    return len == GZ_UNIT_FIELDS + ((uint64_t)n * *bits + 7) / 8 + 8 ? GZ_OK : GZ_CORRUPT;
+}

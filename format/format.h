@@ -38,7 +38,7 @@
  *     META     u32 n_docs | u32 n_units | u64 n_tokens_total (document field)
  *              | u64 n_words_total | u32 n_terms | u32 zstd_block_size
  *     DOCS     n_docs records of GZ_DOC_REC bytes (see gz_docrec_*)
- *     UNITS    n_units records of GZ_UNIT_REC bytes (see gz_unitrec_*)
+ *     UNITS    n_units records of GZ_UNIT_REC bytes, or packed (GZ_SEG_PACKED_UNITS)
  *     STRINGS  NUL-terminated UTF-8 strings referenced by offset
  *     DICT     the term dictionary: front-coded blocks of 16 terms
  *              (see dict.c in both modules' shared code: gz_dict_*)
@@ -174,6 +174,29 @@ enum {
  * place, "第七章 管理监督" (chapter/section titles joined by " / ");
  * LEN: positions in the unit (BM25 length); WORDS: words in the unit. */
 
+/* Packed UNITS (meta feature GZ_SEG_PACKED_UNITS): u8 widths[10], then
+ * the records, each the ten fields of a record above in its order, with
+ * NUMBER + 1 (0: none) and END - START, at those widths (at most 32 bits
+ * each), least significant bit first; record u starts at bit u x the sum
+ * of the widths; then 8 zero bytes. About 17 bytes a unit where a record
+ * takes 40. */
+#define GZ_UNIT_FIELDS 10
+/* Packs n records of GZ_UNIT_REC bytes into out. */
+void gz_units_pack(const uint8_t *recs, uint32_t n, gz_buf *out);
+/* The packed section's layout: each field's width and bit offset in a
+ * record, and the record's bits; GZ_CORRUPT unless len fits n records. */
+gz_status gz_units_layout(const uint8_t *packed, uint64_t len, uint32_t n, uint8_t width[GZ_UNIT_FIELDS],
+                          uint16_t at[GZ_UNIT_FIELDS], uint32_t *bits);
+/* Field f of the record at bit `base` (u x the record's bits; layout
+ * from gz_units_layout). */
+static inline uint32_t gz_units_field(const uint8_t *packed, const uint8_t *width, const uint16_t *at, uint64_t base,
+                                      int f)
+{
+    uint64_t bit = base + at[f];
+    uint64_t word = gz_get64(packed + GZ_UNIT_FIELDS + (bit >> 3)) >> (bit & 7);
+    return (uint32_t)(word & ((1ull << width[f]) - 1)); /* width <= 32 */
+}
+
 /* ------------------------------------------------------------ dictionary */
 
 /* Terms are byte strings: a field byte then the token text.
@@ -206,7 +229,7 @@ enum { GZ_TERM_SPANS = 1, GZ_TERM_NOPOS = 2 };
 #define GZ_FIELD_NUMCHAR 'n'
 
 /* Meta features: what every document of the segment was indexed with. */
-enum { GZ_SEG_NUMCHAR = 1 };
+enum { GZ_SEG_NUMCHAR = 1, GZ_SEG_PACKED_UNITS = 2 };
 
 /* ------------------------------------------------------------- postings */
 

@@ -94,8 +94,12 @@ gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
     s->zblock = gz_rd_u32(&mr);
     /* features: after the fields every segment has */
     s->features = mr.end - mr.p >= 4 ? gz_rd_u32(&mr) : 0;
-    if (mr.status != GZ_OK || s->sec_len[GZ_SEC_DOCS] != (uint64_t)s->n_docs * GZ_DOC_REC ||
-        s->sec_len[GZ_SEC_UNITS] != (uint64_t)s->n_units * GZ_UNIT_REC || s->zblock == 0 ||
+    int units_ok = (s->features & GZ_SEG_PACKED_UNITS)
+                       ? gz_units_layout(s->sec[GZ_SEC_UNITS], s->sec_len[GZ_SEC_UNITS], s->n_units, s->unit_w,
+                                         s->unit_at, &s->unit_bits) == GZ_OK
+                       : s->sec_len[GZ_SEC_UNITS] == (uint64_t)s->n_units * GZ_UNIT_REC;
+    if (mr.status != GZ_OK || s->sec_len[GZ_SEC_DOCS] != (uint64_t)s->n_docs * GZ_DOC_REC || !units_ok ||
+        s->zblock == 0 ||
         s->sec_len[GZ_SEC_STRINGS] == 0 || s->sec[GZ_SEC_STRINGS][s->sec_len[GZ_SEC_STRINGS] - 1] != 0) {
         rc = seg_fail(err, GZ_CORRUPT, path, "bad meta, docs, units or strings section");
         goto fail;
@@ -198,8 +202,27 @@ gz_status gz_segment_unit(const gz_segment *s, uint32_t unit, gz_unitinfo *o)
 {
     if (unit >= s->n_units)
         return GZ_INVALID;
-    const uint8_t *r = s->sec[GZ_SEC_UNITS] + (size_t)unit * GZ_UNIT_REC;
     gz_status st = GZ_OK;
+    if (s->features & GZ_SEG_PACKED_UNITS) {
+        const uint8_t *p = s->sec[GZ_SEC_UNITS];
+        uint64_t base = (uint64_t)unit * s->unit_bits;
+#define F(f) gz_units_field(p, s->unit_w, s->unit_at, base, f)
+        o->doc = F(0);
+        o->kind = F(1);
+        o->number = (int32_t)(F(2) - 1);
+        o->sub = F(3);
+        o->label = str_at(s, F(4), &st);
+        o->path = str_at(s, F(5), &st);
+        o->start = F(6);
+        o->end = o->start + F(7);
+        o->len = F(8);
+        o->words = F(9);
+#undef F
+        if (o->doc >= s->n_docs || o->end < o->start)
+            st = GZ_CORRUPT;
+        return st;
+    }
+    const uint8_t *r = s->sec[GZ_SEC_UNITS] + (size_t)unit * GZ_UNIT_REC;
     o->doc = gz_get32(r + GZ_UNIT_DOC);
     o->kind = gz_get32(r + GZ_UNIT_KIND);
     o->number = (int32_t)gz_get32(r + GZ_UNIT_NUMBER);

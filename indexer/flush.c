@@ -356,7 +356,20 @@ gz_status ix_memseg_flush(ix_memseg *m, const char *path, gz_man_segment *out, g
     gz_segw_section(w, GZ_SEC_DOCS);
     gz_segw_put(w, m->docs.data, m->docs.len);
     gz_segw_section(w, GZ_SEC_UNITS);
-    gz_segw_put(w, m->units.data, m->units.len);
+    if (m->features & GZ_SEG_PACKED_UNITS) {
+        gz_buf packed;
+        gz_buf_init(&packed);
+        gz_units_pack((const uint8_t *)m->units.data, m->n_units, &packed);
+        if (packed.status != GZ_OK) {
+            gz_buf_fini(&packed);
+            st = GZ_NOMEM;
+            goto done;
+        }
+        gz_segw_put(w, packed.data, packed.len);
+        gz_buf_fini(&packed);
+    } else {
+        gz_segw_put(w, m->units.data, m->units.len);
+    }
     gz_segw_section(w, GZ_SEC_STRINGS);
     gz_segw_put(w, m->strings.data, m->strings.len);
     gz_segw_section(w, GZ_SEC_POSTINGS);

@@ -279,3 +279,55 @@ Test(codec, stored_text_ranges_through_one_context)
         free(text[k]);
     }
 }
+
+/* Packed units: records of every width (a field of 0 bits, one of 32, a
+ * number of -1 and the largest), packed, read back field by field exactly;
+ * a length that does not fit the records is refused. */
+Test(codec, packed_units_roundtrip_every_width)
+{
+    enum { N = 1000 };
+    uint8_t *recs = calloc(N, GZ_UNIT_REC);
+    for (uint32_t u = 0; u < N; u++) {
+        uint8_t *r = recs + (size_t)u * GZ_UNIT_REC;
+        uint32_t start = next32() % 100000;
+        gz_put32(r + GZ_UNIT_DOC, u / 7);
+        gz_put32(r + GZ_UNIT_KIND, 3);                                   /* one value: its width */
+        gz_put32(r + GZ_UNIT_NUMBER, u % 5 == 0 ? UINT32_MAX : next32() % 300); /* -1: none */
+        gz_put32(r + GZ_UNIT_SUB, 0);                                    /* 0 bits */
+        gz_put32(r + GZ_UNIT_LABEL, u == 500 ? UINT32_MAX : next32() % 4096); /* 32 bits */
+        gz_put32(r + GZ_UNIT_PATH, next32());
+        gz_put32(r + GZ_UNIT_START, start);
+        gz_put32(r + GZ_UNIT_END, start + next32() % 70000);
+        gz_put32(r + GZ_UNIT_LEN, 1 + next32() % 5000);
+        gz_put32(r + GZ_UNIT_WORDS, next32() % 2);
+    }
+    gz_buf b;
+    gz_buf_init(&b);
+    gz_units_pack(recs, N, &b);
+    cr_assert_eq(b.status, GZ_OK);
+    uint8_t w[GZ_UNIT_FIELDS];
+    uint16_t at[GZ_UNIT_FIELDS];
+    uint32_t bits;
+    const uint8_t *p = (const uint8_t *)b.data;
+    cr_assert_eq(gz_units_layout(p, b.len, N, w, at, &bits), GZ_OK);
+    cr_assert_eq(w[3], 0, "a field always 0 takes no bits");
+    cr_assert_eq(w[4], 32);
+    cr_assert_lt(bits, 8 * GZ_UNIT_REC);
+    static const int off[GZ_UNIT_FIELDS] = {GZ_UNIT_DOC,   GZ_UNIT_KIND, GZ_UNIT_NUMBER, GZ_UNIT_SUB, GZ_UNIT_LABEL,
+                                            GZ_UNIT_PATH,  GZ_UNIT_START, GZ_UNIT_END,   GZ_UNIT_LEN, GZ_UNIT_WORDS};
+    for (uint32_t u = 0; u < N; u++) {
+        const uint8_t *r = recs + (size_t)u * GZ_UNIT_REC;
+        for (int f = 0; f < GZ_UNIT_FIELDS; f++) {
+            uint32_t want = gz_get32(r + off[f]);
+            if (off[f] == GZ_UNIT_NUMBER)
+                want += 1;
+            if (off[f] == GZ_UNIT_END)
+                want -= gz_get32(r + GZ_UNIT_START);
+            cr_assert_eq(gz_units_field(p, w, at, (uint64_t)u * bits, f), want, "unit %u field %d", u, f);
+        }
+    }
+    cr_assert_eq(gz_units_layout(p, b.len - 1, N, w, at, &bits), GZ_CORRUPT);
+    cr_assert_eq(gz_units_layout(p, b.len, N + 8, w, at, &bits), GZ_CORRUPT);
+    gz_buf_fini(&b);
+    free(recs);
+}
