@@ -161,24 +161,23 @@ gz_status gz_header_check(const uint8_t *p, size_t len, uint16_t kind, const uin
 
 /* Bit packing: one width byte, then n values of `width` bits, LSB first,
  * in 64-bit little-endian words (the tail is padded to whole bytes). */
-void gz_pack(gz_buf *b, const uint32_t *v, size_t n)
+/* A packed run at width w (the values' bits above w are dropped), its
+ * width byte or'ed with flag. */
+static void pack_at(gz_buf *b, const uint32_t *v, size_t n, unsigned w, uint8_t flag)
 {
-    uint32_t all = 0;
-    for (size_t i = 0; i < n; i++)
-        all |= v[i];
-    unsigned w = gz_bits(all);
+    uint64_t keep = w == 32 ? 0xFFFFFFFFu : ((1ull << w) - 1);
     size_t bytes = (n * w + 7) / 8;
     gz_buf_reserve(b, bytes + 1 + 8);
     if (b->status != GZ_OK)
         return;
     uint8_t *out = (uint8_t *)b->data + b->len;
-    out[0] = (uint8_t)w;
+    out[0] = (uint8_t)(w | flag);
     out++;
     uint64_t acc = 0;
     unsigned filled = 0;
     size_t o = 0;
     for (size_t i = 0; i < n && w; i++) {
-        acc |= (uint64_t)v[i] << filled;
+        acc |= ((uint64_t)v[i] & keep) << filled;
         filled += w;
         if (filled >= 32) {
             gz_put32(out + o, (uint32_t)acc);
@@ -194,6 +193,51 @@ void gz_pack(gz_buf *b, const uint32_t *v, size_t n)
     }
     b->len += 1 + bytes;
     b->data[b->len] = 0;
+}
+
+void gz_pack(gz_buf *b, const uint32_t *v, size_t n)
+{
+    uint32_t all = 0;
+    for (size_t i = 0; i < n; i++)
+        all |= v[i];
+    pack_at(b, v, n, gz_bits(all), 0);
+}
+
+void gz_pack_patched(gz_buf *b, const uint32_t *v, size_t n)
+{
+    uint32_t all = 0;
+    for (size_t i = 0; i < n; i++)
+        all |= v[i];
+    unsigned w = gz_bits(all), best = w;
+    size_t best_cost = (n * w + 7) / 8;
+    for (unsigned x = 0; x < w && n <= 255; x++) {
+        /* the low run, the count, the indexes, the high parts' run */
+        size_t n_exc = 0;
+        uint32_t high = 0;
+        for (size_t i = 0; i < n; i++)
+            if (v[i] >> x) {
+                n_exc++;
+                high |= v[i] >> x;
+            }
+        size_t cost = (n * x + 7) / 8 + 1 + n_exc + 1 + (n_exc * gz_bits(high) + 7) / 8;
+        if (cost < best_cost)
+            best = x, best_cost = cost;
+    }
+    if (best == w) {
+        pack_at(b, v, n, w, 0);
+        return;
+    }
+    pack_at(b, v, n, best, GZ_PATCHED);
+    uint32_t high[255];
+    size_t n_exc = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i] >> best)
+            high[n_exc++] = v[i] >> best;
+    gz_buf_putc(b, (char)n_exc);
+    for (size_t i = 0; i < n; i++)
+        if (v[i] >> best)
+            gz_buf_putc(b, (char)i);
+    gz_pack(b, high, n_exc);
 }
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
@@ -230,13 +274,9 @@ static void (*const unpack8[33])(const uint8_t *, uint32_t *, size_t) = {
     unpack8_28,   unpack8_29, unpack8_30, unpack8_31, unpack8_32,
 };
 
-gz_status gz_unpack(gz_reader *r, uint32_t *v, size_t n)
+/* The values of a run whose width byte (w) was read. */
+static gz_status unpack_at(gz_reader *r, uint32_t *v, size_t n, unsigned w)
 {
-    if (r->status != GZ_OK || r->p >= r->end)
-        return r->status = GZ_CORRUPT;
-    unsigned w = *r->p++;
-    if (w > 32)
-        return r->status = GZ_CORRUPT;
     size_t bytes = (n * w + 7) / 8;
     if ((size_t)(r->end - r->p) < bytes)
         return r->status = GZ_CORRUPT;
@@ -271,6 +311,43 @@ gz_status gz_unpack(gz_reader *r, uint32_t *v, size_t n)
         v[i] = (uint32_t)((word >> (bit & 7)) & mask);
     }
     r->p += bytes;
+    return GZ_OK;
+}
+
+gz_status gz_unpack(gz_reader *r, uint32_t *v, size_t n)
+{
+    if (r->status != GZ_OK || r->p >= r->end)
+        return r->status = GZ_CORRUPT;
+    unsigned w = *r->p++;
+    if (w > 32)
+        return r->status = GZ_CORRUPT;
+    return unpack_at(r, v, n, w);
+}
+
+gz_status gz_unpack_patched(gz_reader *r, uint32_t *v, size_t n)
+{
+    if (r->status != GZ_OK || r->p >= r->end)
+        return r->status = GZ_CORRUPT;
+    unsigned c = *r->p++, w = c & ~(unsigned)GZ_PATCHED;
+    if (w > 32 || unpack_at(r, v, n, w) != GZ_OK)
+        return r->status = GZ_CORRUPT;
+    if (!(c & GZ_PATCHED))
+        return GZ_OK;
+    if (w >= 32 || r->p >= r->end)
+        return r->status = GZ_CORRUPT;
+    size_t n_exc = *r->p++;
+    if (n_exc == 0 || n_exc > n || (size_t)(r->end - r->p) < n_exc)
+        return r->status = GZ_CORRUPT;
+    const uint8_t *idx = r->p;
+    r->p += n_exc;
+    uint32_t high[255];
+    if (gz_unpack(r, high, n_exc) != GZ_OK)
+        return GZ_CORRUPT;
+    for (size_t k = 0; k < n_exc; k++) {
+        if (idx[k] >= n || high[k] == 0 || (uint64_t)high[k] >> (32 - w))
+            return r->status = GZ_CORRUPT;
+        v[idx[k]] |= high[k] << w;
+    }
     return GZ_OK;
 }
 

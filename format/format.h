@@ -145,6 +145,15 @@ static inline unsigned gz_bits(uint32_t v) { return v ? 32u - (unsigned)__builti
 void gz_pack(gz_buf *b, const uint32_t *v, size_t n);
 /* Unpacks n values; GZ_CORRUPT if the data is short or the width > 32. */
 gz_status gz_unpack(gz_reader *r, uint32_t *v, size_t n);
+/* A patched run (meta feature GZ_SEG_PFOR, for a block's unit gaps and
+ * tf - 1): a packed run at the width that makes the whole smallest, its
+ * width byte or'ed with GZ_PATCHED when some values did not fit; then
+ * u8 n_exceptions, their indexes (u8 each), and a packed run of their
+ * high bits (value >> width), the bits the first run dropped. n <= 255. A
+ * run with no exception is a plain packed run. */
+#define GZ_PATCHED 0x80
+void gz_pack_patched(gz_buf *b, const uint32_t *v, size_t n);
+gz_status gz_unpack_patched(gz_reader *r, uint32_t *v, size_t n);
 
 /* ------------------------------------------------------ record layouts */
 
@@ -229,7 +238,7 @@ enum { GZ_TERM_SPANS = 1, GZ_TERM_NOPOS = 2 };
 #define GZ_FIELD_NUMCHAR 'n'
 
 /* Meta features: what every document of the segment was indexed with. */
-enum { GZ_SEG_NUMCHAR = 1, GZ_SEG_PACKED_UNITS = 2 };
+enum { GZ_SEG_NUMCHAR = 1, GZ_SEG_PACKED_UNITS = 2, GZ_SEG_PFOR = 4, GZ_SEG_KNOWN = 7 };
 
 /* ------------------------------------------------------------- postings */
 
@@ -407,6 +416,7 @@ typedef struct gz_post {
     uint32_t *upos, *uspan, upos_cap; /* the current unit's, absolute */
     uint32_t unit, tf;             /* current, unit == GZ_POST_END when done */
     bool small;                    /* a rare term, decoded whole at open */
+    bool patched;                  /* unit gaps and tfs in patched runs */
     bool shared;                   /* the skip tables (and a rare term's
                                     * decoded postings) are another cursor's */
     gz_status status;

@@ -45,7 +45,8 @@ static gz_status load_block(gz_post *p, uint32_t b)
     gz_reader r = {data, data + p->blk_len[b], GZ_OK};
     uint64_t prev = b ? (uint64_t)p->blk_last[b - 1] + 1 : 0;
     p->n = b + 1 < p->n_blocks ? GZ_BLOCK : p->n_last;
-    if (gz_unpack(&r, p->units, p->n) != GZ_OK || gz_unpack(&r, p->tfs, p->n) != GZ_OK)
+    if (p->patched ? gz_unpack_patched(&r, p->units, p->n) != GZ_OK || gz_unpack_patched(&r, p->tfs, p->n) != GZ_OK
+                   : gz_unpack(&r, p->units, p->n) != GZ_OK || gz_unpack(&r, p->tfs, p->n) != GZ_OK)
         return corrupt(p);
     for (uint32_t i = 0; i < p->n; i++) {
         prev += p->units[i];
@@ -140,6 +141,7 @@ gz_status gz_post_open(gz_post *p, const gz_segment *s, const gz_terminfo *ti)
     p->base = s->sec[GZ_SEC_POSTINGS] + ti->off;
     p->end = p->base + ti->len;
     p->flags = ti->flags;
+    p->patched = (s->features & GZ_SEG_PFOR) != 0;
     gz_reader r = {p->base, p->end, GZ_OK};
     uint64_t nb = gz_rd_varint(&r);
     if (r.status == GZ_OK && nb == 0) {

@@ -92,8 +92,15 @@ gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
     s->n_words = gz_rd_u64(&mr);
     s->n_terms = gz_rd_u32(&mr);
     s->zblock = gz_rd_u32(&mr);
-    /* features: after the fields every segment has */
+    /* features: after the fields every segment has; one this reader does
+     * not know is a layout it would misread */
     s->features = mr.end - mr.p >= 4 ? gz_rd_u32(&mr) : 0;
+    if (s->features & ~(uint32_t)GZ_SEG_KNOWN) {
+        char m[96];
+        snprintf(m, sizeof m, "written by a newer gazette (features 0x%x)", s->features);
+        rc = seg_fail(err, GZ_VERSION, path, m);
+        goto fail;
+    }
     int units_ok = (s->features & GZ_SEG_PACKED_UNITS)
                        ? gz_units_layout(s->sec[GZ_SEC_UNITS], s->sec_len[GZ_SEC_UNITS], s->n_units, s->unit_w,
                                          s->unit_at, &s->unit_bits) == GZ_OK

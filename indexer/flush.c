@@ -38,6 +38,7 @@ typedef struct block_enc {
     uint32_t n;
     uint32_t *pos, *span;
     size_t n_pos, cap_pos;
+    int patched; /* unit gaps and tf - 1 as patched runs (GZ_SEG_PFOR) */
 } block_enc;
 
 static int cmp_impact(const void *a, const void *b)
@@ -108,8 +109,13 @@ static void emit_block(block_enc *e, uint32_t prev_last, int first, uint8_t flag
         base = e->units[i] + 1;
         tfm1[i] = e->tfs[i] - 1;
     }
-    gz_pack(blocks, deltas, e->n);
-    gz_pack(blocks, tfm1, e->n);
+    if (e->patched) {
+        gz_pack_patched(blocks, deltas, e->n);
+        gz_pack_patched(blocks, tfm1, e->n);
+    } else {
+        gz_pack(blocks, deltas, e->n);
+        gz_pack(blocks, tfm1, e->n);
+    }
     if (!(flags & GZ_TERM_NOPOS)) {
         for (size_t at = 0; at < e->n_pos; at += GZ_BLOCK)
             gz_pack(blocks, e->pos + at, e->n_pos - at < GZ_BLOCK ? e->n_pos - at : GZ_BLOCK);
@@ -329,6 +335,7 @@ gz_status ix_memseg_flush(ix_memseg *m, const char *path, gz_man_segment *out, g
     gz_buf_init(&zdict);
     gz_buf_init(&text);
     block_enc enc = {0};
+    enc.patched = (m->features & GZ_SEG_PFOR) != 0;
     gz_segw *w = NULL;
     if (!order || !recs) {
         st = GZ_NOMEM;

@@ -12,7 +12,7 @@ ix_memseg *ix_memseg_new(uint32_t segment_id)
     if (!m)
         return NULL;
     m->id = segment_id;
-    m->features = GZ_SEG_NUMCHAR | GZ_SEG_PACKED_UNITS;
+    m->features = GZ_SEG_NUMCHAR | GZ_SEG_PACKED_UNITS | GZ_SEG_PFOR;
     gz_buf_init(&m->strings);
     gz_buf_putc(&m->strings, 0); /* offset 0: "" */
     gz_buf_init(&m->docs);

@@ -107,8 +107,8 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
         if ((st = gz_segment_open(path, &srcs[k], err)) == GZ_OK)
             features &= gz_segment_features(srcs[k]);
     }
-    if (st == GZ_OK) /* a layout, not what the documents hold: always packed */
-        ix_memseg_set_features(ms, (features & GZ_SEG_NUMCHAR) | GZ_SEG_PACKED_UNITS);
+    if (st == GZ_OK) /* layouts, not what the documents hold: always the newest */
+        ix_memseg_set_features(ms, (features & GZ_SEG_NUMCHAR) | GZ_SEG_PACKED_UNITS | GZ_SEG_PFOR);
     for (size_t k = 0; k < n && st == GZ_OK; k++) {
         const gz_man_segment *g = &m->seg[pos[k]];
         const uint8_t *del = s->deleted[pos[k]];

@@ -64,6 +64,73 @@ Test(codec, pack_roundtrips_at_block_boundaries)
         }
 }
 
+/* Patched runs: lists of every base width with 0 to 9 outliers of up to 32
+ * bits, at the block's lengths, come back exactly and the reader stops at
+ * the run's end; a list with one outlier packs smaller than a plain run;
+ * a run one byte short, an exception index past n, or high bits that
+ * would pass 32 bits are corrupt. */
+Test(codec, patched_runs_roundtrip_with_outliers)
+{
+    const size_t lens[] = {0, 1, 2, 7, 8, 9, GZ_BLOCK - 1, GZ_BLOCK};
+    size_t patched = 0;
+    for (unsigned width = 0; width <= 32; width += 4)
+        for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++)
+            for (unsigned outliers = 0; outliers < 10; outliers += 3) {
+                uint32_t v[GZ_BLOCK], got[GZ_BLOCK];
+                size_t n = lens[li];
+                for (size_t i = 0; i < n; i++)
+                    v[i] = width == 32 ? next32() : width ? next32() & ((1u << width) - 1) : 0;
+                for (unsigned k = 0; k < outliers && n; k++)
+                    v[next32() % n] = next32() | 1u << 31;
+                gz_buf b;
+                gz_buf_init(&b);
+                gz_pack_patched(&b, v, n);
+                patched += b.len && ((uint8_t)b.data[0] & GZ_PATCHED);
+                gz_buf_put(&b, "\xff\xff\xff\xff\xff\xff\xff\xff", 8);
+                gz_reader r = {(const uint8_t *)b.data, (const uint8_t *)b.data + b.len, GZ_OK};
+                cr_assert_eq(gz_unpack_patched(&r, got, n), GZ_OK, "width %u n %zu outliers %u", width, n, outliers);
+                cr_assert_eq((size_t)(r.end - r.p), 8, "width %u n %zu: stopped elsewhere", width, n);
+                cr_assert(n == 0 || memcmp(v, got, n * sizeof *v) == 0, "width %u n %zu outliers %u", width, n,
+                          outliers);
+                gz_reader t = {(const uint8_t *)b.data, (const uint8_t *)b.data + b.len - 9, GZ_OK};
+                if (b.len > 9)
+                    cr_assert_eq(gz_unpack_patched(&t, got, n), GZ_CORRUPT, "one byte short");
+                gz_buf_fini(&b);
+            }
+    cr_assert_gt(patched, 10, "outliers were patched, not widened");
+    /* one outlier among small values: smaller than the plain run */
+    uint32_t v[GZ_BLOCK];
+    for (size_t i = 0; i < GZ_BLOCK; i++)
+        v[i] = (uint32_t)(i % 3);
+    v[77] = 1000000;
+    gz_buf a, b;
+    gz_buf_init(&a);
+    gz_buf_init(&b);
+    gz_pack(&a, v, GZ_BLOCK);
+    gz_pack_patched(&b, v, GZ_BLOCK);
+    cr_assert_lt(b.len, a.len / 4);
+    /* corrupt exceptions: an index past n, high bits past 32 */
+    uint32_t got[GZ_BLOCK];
+    uint8_t *q = (uint8_t *)b.data;
+    size_t at = 1 + (GZ_BLOCK * 2 + 7) / 8; /* width 2: the exception count */
+    cr_assert_eq(q[0], 2 | GZ_PATCHED);
+    cr_assert_eq(q[at], 1);
+    q[at + 1] = GZ_BLOCK;
+    gz_reader r = {q, q + b.len, GZ_OK};
+    cr_assert_eq(gz_unpack_patched(&r, got, GZ_BLOCK), GZ_CORRUPT, "an index past n");
+    q[at + 1] = 77;
+    gz_buf c;
+    gz_buf_init(&c);
+    gz_buf_put(&c, q, at + 2);
+    uint32_t high = 1u << 31; /* << 2 passes 32 bits */
+    gz_pack(&c, &high, 1);
+    gz_reader s = {(const uint8_t *)c.data, (const uint8_t *)c.data + c.len, GZ_OK};
+    cr_assert_eq(gz_unpack_patched(&s, got, GZ_BLOCK), GZ_CORRUPT, "high bits past 32");
+    gz_buf_fini(&a);
+    gz_buf_fini(&b);
+    gz_buf_fini(&c);
+}
+
 /* A segment whose term "t<df>" occurs in df units (df across the small and
  * block encodings and their boundaries), with random positions and spans. */
 #define N_UNITS 700

@@ -3,6 +3,7 @@
 #include "format/format.h"
 #include "indexer/indexer.h"
 #include "helpers.h"
+#include "seg_helpers.h"
 
 #include <criterion/criterion.h>
 #include <fcntl.h>
@@ -167,10 +168,49 @@ Test(index, a_merge_carries_postings_exactly)
     fclose(out);
 }
 
-/* Units packed at their fields' widths (GZ_SEG_PACKED_UNITS) read back as
- * the 40-byte records an older writer left: the whole sample built both
- * ways, one worker each so the order is the same, every unit equal; the
- * packed table is smaller, and both pass check. */
+/* One term's postings in two segments: the same units, tfs, positions and
+ * spans. */
+typedef struct same_ctx {
+    const gz_segment *x, *y;
+    size_t terms, patched;
+} same_ctx;
+
+static int same_postings(void *arg, const char *term, size_t len, const gz_terminfo *ti)
+{
+    same_ctx *c = arg;
+    gz_terminfo tj;
+    cr_assert_eq(gz_segment_term(c->y, term, len, &tj), 1, "%.*s in both", (int)len, term);
+    cr_assert_eq(ti->df, tj.df);
+    gz_post p, q;
+    cr_assert_eq(gz_post_open(&p, c->x, ti), GZ_OK);
+    cr_assert_eq(gz_post_open(&q, c->y, &tj), GZ_OK);
+    c->patched += ti->len < tj.len;
+    while (p.unit != GZ_POST_END) {
+        cr_assert(p.unit == q.unit && p.tf == q.tf, "%.*s: unit %u tf %u against unit %u tf %u", (int)len, term,
+                  p.unit, p.tf, q.unit, q.tf);
+        if (!(ti->flags & GZ_TERM_NOPOS)) {
+            const uint32_t *pp, *ps, *qp, *qs;
+            uint32_t pn, qn;
+            cr_assert_eq(gz_post_positions(&p, &pp, &ps, &pn), GZ_OK);
+            cr_assert_eq(gz_post_positions(&q, &qp, &qs, &qn), GZ_OK);
+            cr_assert(pn == qn && memcmp(pp, qp, pn * sizeof *pp) == 0 && memcmp(ps, qs, pn * sizeof *ps) == 0);
+        }
+        gz_status a = gz_post_next(&p), b = gz_post_next(&q);
+        cr_assert_eq(a, b);
+    }
+    cr_assert_eq(q.unit, GZ_POST_END);
+    gz_post_fini(&p);
+    gz_post_fini(&q);
+    c->terms++;
+    return 0;
+}
+
+/* The layouts an older writer left read back the same: units packed at
+ * their fields' widths (GZ_SEG_PACKED_UNITS) as 40-byte records, unit gaps
+ * and tfs in patched runs (GZ_SEG_PFOR) as plain ones. The whole sample
+ * built both ways, one worker each so the order is the same: every unit
+ * and every term's postings equal; the new tables are smaller, and both
+ * pass check. */
 Test(index, packed_units_read_as_the_records_did)
 {
     char old[] = "/tmp/gz-ix-rec-XXXXXX";
@@ -178,7 +218,8 @@ Test(index, packed_units_read_as_the_records_did)
     ix_report r;
     gz_error err = {0};
     char *paths[] = {(char *)GZ_SAMPLE_DIR};
-    ix_options a = {.dir = dir, .threads = 1}, b = {.dir = old, .threads = 1, .without = GZ_SEG_PACKED_UNITS};
+    ix_options a = {.dir = dir, .threads = 1},
+               b = {.dir = old, .threads = 1, .without = GZ_SEG_PACKED_UNITS | GZ_SEG_PFOR};
     cr_assert_eq(ix_index(&a, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
     cr_assert_eq(ix_index(&b, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
     gz_snapshot *x, *y;
@@ -203,6 +244,13 @@ Test(index, packed_units_read_as_the_records_did)
                       "segment %zu unit %u differs", s, u);
         }
         cr_assert_lt(sx.section_bytes[GZ_SEC_UNITS], sy.section_bytes[GZ_SEC_UNITS] / 2);
+        cr_assert(gz_segment_features(x->seg[s]) & GZ_SEG_PFOR);
+        cr_assert(!(gz_segment_features(y->seg[s]) & GZ_SEG_PFOR));
+        cr_assert_lt(sx.section_bytes[GZ_SEC_POSTINGS], sy.section_bytes[GZ_SEC_POSTINGS]);
+        same_ctx c = {x->seg[s], y->seg[s], 0, 0};
+        cr_assert_geq(gz_segment_terms(x->seg[s], same_postings, &c), 0);
+        cr_assert_gt(c.terms, 1000);
+        cr_assert_gt(c.patched, 10, "some terms' postings are smaller patched");
     }
     cr_assert_gt(units, 100);
     gz_snapshot_close(x);
@@ -211,6 +259,34 @@ Test(index, packed_units_read_as_the_records_did)
     cr_assert_eq(ix_check(dir, out, &err), GZ_OK, "%s", err.msg);
     cr_assert_eq(ix_check(old, out, &err), GZ_OK, "%s", err.msg);
     fclose(out);
+}
+
+/* A segment whose meta has a feature this reader does not know (a layout
+ * it would misread) is refused by name, with GZ_VERSION, not read. */
+Test(index, an_unknown_feature_is_refused)
+{
+    run(0);
+    gz_snapshot *snap;
+    gz_error err = {0};
+    cr_assert_eq(gz_snapshot_open(dir, &snap, &err), GZ_OK, "%s", err.msg);
+    char path[4200];
+    gz_path_segment(path, sizeof path, dir, snap->man.seg[0].id);
+    gz_snapshot_close(snap);
+    size_t len = 0;
+    uint8_t *file = (uint8_t *)th_read(path, &len);
+    cr_assert_not_null(file);
+    uint64_t mlen = 0;
+    size_t meta = th_section_offset(file, len, GZ_SEC_META, &mlen);
+    cr_assert(meta && mlen == 36);
+    gz_put32(file + meta + 32, gz_get32(file + meta + 32) | 0x100);
+    th_fix_checksums(file, len);
+    FILE *f = fopen(path, "wb");
+    cr_assert_eq(fwrite(file, 1, len, f), len);
+    fclose(f);
+    free(file);
+    gz_segment *seg;
+    cr_assert_eq(gz_segment_open(path, &seg, &err), GZ_VERSION);
+    cr_assert(strstr(err.msg, path) && strstr(err.msg, "newer"), "%s", err.msg);
 }
 
 Test(index, check_splits_the_postings_bytes_exactly)
