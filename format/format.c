@@ -210,18 +210,19 @@ void gz_pack_patched(gz_buf *b, const uint32_t *v, size_t n)
         all |= v[i];
     unsigned w = gz_bits(all), best = w;
     size_t best_cost = (n * w + 7) / 8;
+    /* how many values need each number of bits: a value needs more than
+     * x bits if its length is over x, and the high parts' run is as wide
+     * as the longest value less x */
+    size_t len[33] = {0};
+    for (size_t i = 0; i < n; i++)
+        len[gz_bits(v[i])]++;
+    size_t over = n - len[0];
     for (unsigned x = 0; x < w && n <= 255; x++) {
         /* the low run, the count, the indexes, the high parts' run */
-        size_t n_exc = 0;
-        uint32_t high = 0;
-        for (size_t i = 0; i < n; i++)
-            if (v[i] >> x) {
-                n_exc++;
-                high |= v[i] >> x;
-            }
-        size_t cost = (n * x + 7) / 8 + 1 + n_exc + 1 + (n_exc * gz_bits(high) + 7) / 8;
+        size_t cost = (n * x + 7) / 8 + 1 + over + 1 + (over * (w - x) + 7) / 8;
         if (cost < best_cost)
             best = x, best_cost = cost;
+        over -= len[x + 1];
     }
     if (best == w) {
         pack_at(b, v, n, w, 0);
