@@ -37,6 +37,7 @@
  *   Sections (GZ_SEC_*):
  *     META     u32 n_docs | u32 n_units | u64 n_tokens_total (document field)
  *              | u64 n_words_total | u32 n_terms | u32 zstd_block_size
+ *              | u32 features (GZ_SEG_*; absent, read as 0, in older segments)
  *     DOCS     n_docs records of GZ_DOC_REC bytes (see gz_docrec_*)
  *     UNITS    n_units records of GZ_UNIT_REC bytes, or packed (GZ_SEG_PACKED_UNITS)
  *     STRINGS  NUL-terminated UTF-8 strings referenced by offset
@@ -187,8 +188,8 @@ enum {
  * the records, each the ten fields of a record above in its order, with
  * NUMBER + 1 (0: none) and END - START, at those widths (at most 32 bits
  * each), least significant bit first; record u starts at bit u x the sum
- * of the widths; then 8 zero bytes. About 17 bytes a unit where a record
- * takes 40. */
+ * of the widths; then 8 zero bytes. About 15 bytes a unit on the laws
+ * corpus, where a record takes 40. */
 #define GZ_UNIT_FIELDS 10
 /* Packs n records of GZ_UNIT_REC bytes into out. */
 void gz_units_pack(const uint8_t *recs, uint32_t n, gz_buf *out);
@@ -237,7 +238,9 @@ enum { GZ_TERM_SPANS = 1, GZ_TERM_NOPOS = 2 };
  * from one, does not have them for all its documents. */
 #define GZ_FIELD_NUMCHAR 'n'
 
-/* Meta features: what every document of the segment was indexed with. */
+/* Meta features: field 'n' for every document (NUMCHAR), and the layouts
+ * the writer used (PACKED_UNITS, PFOR). A reader refuses a segment with a
+ * bit outside GZ_SEG_KNOWN: a newer layout it would misread. */
 enum { GZ_SEG_NUMCHAR = 1, GZ_SEG_PACKED_UNITS = 2, GZ_SEG_PFOR = 4, GZ_SEG_KNOWN = 7 };
 
 /* ------------------------------------------------------------- postings */
