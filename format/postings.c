@@ -302,10 +302,30 @@ gz_status gz_post_seek(gz_post *p, uint32_t target)
         if (st != GZ_OK)
             return st;
     }
-    while (p->units[p->i] < target)
-        p->i++;
-    p->unit = p->units[p->i];
-    p->tf = p->tfs[p->i];
+    /* inside the block (whose last unit is >= target): a few steps, then
+     * galloping and a binary search, so a long jump costs a log */
+    uint32_t i = p->i;
+    for (int k = 0; k < 4 && p->units[i] < target; k++)
+        i++;
+    if (p->units[i] < target) {
+        uint32_t lo = i, step = 1; /* units[lo] < target <= units[n - 1] */
+        while (lo + step < p->n - 1 && p->units[lo + step] < target) {
+            lo += step;
+            step *= 2;
+        }
+        uint32_t hi = lo + step < p->n - 1 ? lo + step : p->n - 1;
+        while (lo + 1 < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (p->units[mid] < target)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        i = hi;
+    }
+    p->i = i;
+    p->unit = p->units[i];
+    p->tf = p->tfs[i];
     return GZ_OK;
 }
 

@@ -236,22 +236,26 @@ Test(codec, postings_roundtrip_through_a_segment_file)
         }
         cr_assert_eq(k, n_exp[t], "df %u: all occurrences read", dfs[t]);
         gz_post_fini(&p);
-        /* seek lands on the first unit >= target */
-        cr_assert_eq(gz_post_open(&p, seg, &ti), GZ_OK);
-        for (uint32_t target = 0; target < N_UNITS; target += 37) {
-            gz_status st = gz_post_seek(&p, target);
-            uint32_t want = GZ_POST_END;
-            for (size_t i = 0; i < n_exp[t]; i++)
-                if (exp[t][i].unit >= target) {
-                    want = exp[t][i].unit;
+        /* seek lands on the first unit >= target: steps inside a block
+         * short and long, and across blocks */
+        static const uint32_t steps[] = {1, 3, 9, 37, 130};
+        for (size_t si = 0; si < sizeof steps / sizeof steps[0]; si++) {
+            cr_assert_eq(gz_post_open(&p, seg, &ti), GZ_OK);
+            for (uint32_t target = 0; target < N_UNITS; target += steps[si]) {
+                gz_status st = gz_post_seek(&p, target);
+                uint32_t want = GZ_POST_END;
+                for (size_t i = 0; i < n_exp[t]; i++)
+                    if (exp[t][i].unit >= target) {
+                        want = exp[t][i].unit;
+                        break;
+                    }
+                cr_assert_eq(p.unit, want, "df %u seek %u (step %u)", dfs[t], target, steps[si]);
+                cr_assert(st == GZ_OK || (st == GZ_EOF && want == GZ_POST_END));
+                if (p.unit == GZ_POST_END)
                     break;
-                }
-            cr_assert_eq(p.unit, want, "df %u seek %u", dfs[t], target);
-            cr_assert(st == GZ_OK || (st == GZ_EOF && want == GZ_POST_END));
-            if (p.unit == GZ_POST_END)
-                break;
+            }
+            gz_post_fini(&p);
         }
-        gz_post_fini(&p);
         /* a cursor sharing another's tables, opened while that one is at
          * its start or moved on, reads every occurrence from the first */
         for (int moved = 0; moved < 2; moved++) {
