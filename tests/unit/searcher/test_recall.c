@@ -12,6 +12,7 @@
 #include "seg_helpers.h"
 
 #include <criterion/criterion.h>
+#include <ctype.h>
 
 typedef struct corpus_units {
     gz_buf text;      /* normalised unit texts, each followed by '\n' */
@@ -92,12 +93,18 @@ static int contains_without_blanks(const corpus_units *cu, size_t u, const char 
     return r;
 }
 
-/* Units whose normalised text contains s, sorted. */
-static size_t grep_units(const corpus_units *cu, const char *s, uint64_t **out)
+/* Units whose normalised text contains s, sorted; with whole_digits, a
+ * match that begins inside a number (after a digit, '.' or ',': 5日 in
+ * 25日) does not count, digits being one term. */
+static size_t grep_units_as(const corpus_units *cu, const char *s, uint64_t **out, int whole_digits)
 {
     size_t n = 0, cap = 0, len = strlen(s);
     *out = NULL;
     for (const char *m = cu->text.data; (m = memmem(m, cu->text.len - (size_t)(m - cu->text.data), s, len));) {
+        if (whole_digits && m > cu->text.data && (isdigit((unsigned char)m[-1]) || m[-1] == '.' || m[-1] == ',')) {
+            m++;
+            continue;
+        }
         size_t u = unit_at(cu, (size_t)(m - cu->text.data));
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
@@ -113,12 +120,18 @@ static size_t grep_units(const corpus_units *cu, const char *s, uint64_t **out)
     return n;
 }
 
+static size_t grep_units(const corpus_units *cu, const char *s, uint64_t **out)
+{
+    return grep_units_as(cu, s, out, 0);
+}
+
 /* Indexes source into dir (a mkdtemp template) and opens it three ways: an
  * analyzer, the normalised unit texts, a searcher. */
-static void setup(const char *source, char *dir, an_analyzer **an, corpus_units *cu, sr_index **ix)
+static void setup_threads(const char *source, char *dir, an_analyzer **an, corpus_units *cu, sr_index **ix,
+                          int threads)
 {
     cr_assert_not_null(mkdtemp(dir));
-    ix_options o = {.dir = dir, .threads = 2};
+    ix_options o = {.dir = dir, .threads = threads};
     ix_report r;
     gz_error err = {0};
     char *paths[] = {(char *)source};
@@ -126,6 +139,11 @@ static void setup(const char *source, char *dir, an_analyzer **an, corpus_units 
     cr_assert_eq(an_analyzer_open(an, &err), GZ_OK);
     load(dir, *an, cu);
     cr_assert_eq(sr_index_open(dir, ix, &err), GZ_OK, "%s", err.msg);
+}
+
+static void setup(const char *source, char *dir, an_analyzer **an, corpus_units *cu, sr_index **ix)
+{
+    setup_threads(source, dir, an, cu, ix, 2);
 }
 
 static void teardown_all(an_analyzer *an, corpus_units *cu, sr_index *ix)
@@ -444,14 +462,30 @@ static int unit_has_number_char(an_analyzer *an, const corpus_units *cu, size_t 
     return 0;
 }
 
-/* Queries: a run of numerals (1-4 characters) and the Han character after
- * it, spread over the text, distinct; up to max of them into qs. */
+/* Queries: a whole run of numerals (1-4 characters, not the tail of a
+ * longer one nor of 1.5 or 1,000: digits are one term, and 0000元 inside
+ * 10000元 is not a number the index holds, a gap with grep for digits
+ * that this test does not cover) and the Han character after it, spread
+ * over the text, distinct; up to max of them into qs. */
 static size_t number_queries(const corpus_units *cu, size_t max, char (*qs)[64])
 {
     size_t n_q = 0, stride = cu->text.len / (4 * max) + 1;
-    const char *end = cu->text.data + cu->text.len;
-    for (const char *p = cu->text.data; p < end && n_q < max;) {
+    const char *start = cu->text.data, *end = start + cu->text.len;
+    for (const char *p = start; p < end && n_q < max;) {
         size_t l, run = 0, chars = 0;
+        const char *before = p; /* the character before p */
+        if (before > start) {
+            before--;
+            while (before > start && ((unsigned char)*before & 0xC0) == 0x80)
+                before--;
+        }
+        unsigned char b = before < p ? (unsigned char)*before : ' ';
+        if ((before < p && numeral_char(before, end, &l) && before + l == p) || (b < 0x80 && (isalnum(b) || b == '.' || b == ','))) {
+            const char *q = p; /* inside a run or a number's tail: on */
+            gz_utf8_next(&q, end);
+            p = q;
+            continue;
+        }
         while (chars < 5 && numeral_char(p + run, end, &l))
             run += l, chars++;
         if (!chars || chars > 4) {
@@ -486,7 +520,8 @@ static void number_chars(const char *source, size_t max_queries)
     an_analyzer *an;
     corpus_units cu;
     sr_index *ix;
-    setup(source, dir, &an, &cu, &ix);
+    /* one worker: the same order of units, so the same queries, every run */
+    setup_threads(source, dir, &an, &cu, &ix, 1);
     char (*qs)[64] = calloc(max_queries, sizeof *qs);
     size_t n_q = number_queries(&cu, max_queries, qs);
     cr_assert_gt(n_q, 5, "the text has numbers followed by characters");
@@ -496,7 +531,7 @@ static void number_chars(const char *source, size_t max_queries)
         if (!query_number(an, qs[k], num, ch))
             continue;
         uint64_t *got, *want;
-        size_t n_got, n_want = grep_units(&cu, qs[k], &want);
+        size_t n_got, n_want = grep_units_as(&cu, qs[k], &want, 1);
         cr_assert_eq(sr_search_ids(ix, qs[k], &got, &n_got, &err), GZ_OK, "%s", err.msg);
         qsort(got, n_got, sizeof *got, cmp_u64);
         for (size_t i = 0, j = 0; i < n_want; i++) {
