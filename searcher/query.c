@@ -390,7 +390,7 @@ static size_t first_char(const an_token *t)
  * punctuation after it) followed by a prefix of one character. */
 static int number_then_char(const q_elem *a, const q_elem *b)
 {
-    if (a->term[0] != GZ_FIELD_GRAM || a->prefix || !a->doc_span || a->extra || !b->prefix || a->len < 2)
+    if (a->term[0] != GZ_FIELD_GRAM || a->prefix || a->affix || !a->doc_span || a->extra || !b->prefix || a->len < 2)
         return 0;
     for (uint32_t i = 1; i < a->len; i++)
         if (a->term[i] < '0' || a->term[i] > '9')
@@ -547,6 +547,43 @@ size_t q_variant_word(const q_variant *v, char *key)
     return wl;
 }
 
+/* A term of ASCII letters and digits (one token in the texts). */
+static int ascii_word(const q_elem *e)
+{
+    if (e->term[0] != GZ_FIELD_GRAM || e->prefix || !e->doc_span || e->len < 2)
+        return 0;
+    for (uint32_t i = 1; i < e->len; i++) {
+        unsigned char c = (unsigned char)e->term[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')))
+            return 0;
+    }
+    return 1;
+}
+
+/* A run of digits or letters is one token, matched whole; grep also finds
+ * it inside a longer run. So the word's first element, if such a run, may
+ * end a longer one (5日 in 25日), its last may begin one (第20 in 第2023),
+ * and a word that is only such a run may sit anywhere inside one: the
+ * variant of v that says so into *out, or 0 if v has no such end. */
+static int affix_variant(const q_variant *v, q_variant *out, gz_status *st)
+{
+    int first = v->n >= 1 && ascii_word(&v->e[0]), last = v->n >= 2 && ascii_word(&v->e[v->n - 1]);
+    if (!first && !last)
+        return 0;
+    memset(out, 0, sizeof *out);
+    if (!(out->e = gz_calloc(v->n, sizeof *out->e))) {
+        *st = GZ_NOMEM;
+        return 0;
+    }
+    memcpy(out->e, v->e, v->n * sizeof *out->e);
+    out->n = v->n;
+    if (first)
+        out->e[0].affix = v->n == 1 ? Q_INFIX : Q_SUFFIX;
+    if (last)
+        out->e[v->n - 1].prefix = 1;
+    return 1;
+}
+
 static gz_status plan_leaf(an_analyzer *an, q_leaf *leaf)
 {
     const an_token *t;
@@ -611,6 +648,8 @@ static gz_status plan_leaf(an_analyzer *an, q_leaf *leaf)
     st = build_variant(pi, n_pos, NULL, label, bare, &leaf->v[leaf->n_v++]);
     if (st == GZ_OK && have_fold)
         st = build_variant(pi, n_pos, fold, label, bare, &leaf->v[leaf->n_v++]);
+    if (st == GZ_OK && affix_variant(&leaf->v[0], &leaf->v[leaf->n_v], &st))
+        leaf->n_v++;
     /* a variant with no element (only punctuation) matches nothing */
     gz_free(pi);
     gz_free(fold);

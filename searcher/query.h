@@ -26,10 +26,14 @@ typedef struct q_node {
 } q_node;
 
 /* One element of a phrase: a token that must start at a position. */
+enum { Q_WHOLE = 0, Q_SUFFIX, Q_INFIX };
+
 typedef struct q_elem {
     char term[GZ_TERM_MAX + 1]; /* field byte + text */
     uint32_t len;
     int prefix;                 /* any term starting with it */
+    int affix;                  /* Q_SUFFIX: any term ending with it; Q_INFIX:
+                                 * any containing it (digits and letters) */
     int doc_span;               /* advance by the matched token's span in the document */
     uint32_t advance;           /* else advance by this; plus `extra` either way */
     uint32_t extra;
