@@ -135,6 +135,14 @@ size_t gz_utf8_put(char *out, int32_t cp);
 size_t gz_utf8_valid_prefix(const char *s, size_t len);
 /* True for CJK ideographs (URO, extensions A-G, compatibility). */
 int gz_is_han(int32_t cp);
+/* True if s[0..len) is one or more ASCII digits. */
+static inline int gz_all_digits(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return len > 0;
+}
 /* Copies the run of exactly `chars` Han characters starting at (or just
  * before, on a character boundary) byte `at` of text into out (NUL-ended,
  * 4 * chars + 1 bytes); its byte length, or 0 if the text there is not

@@ -239,9 +239,15 @@ enum { GZ_TERM_SPANS = 1, GZ_TERM_NOPOS = 2 };
 #define GZ_FIELD_NUMCHAR 'n'
 
 /* Meta features: field 'n' for every document (NUMCHAR), and the layouts
- * the writer used (PACKED_UNITS, PFOR). A reader refuses a segment with a
- * bit outside GZ_SEG_KNOWN: a newer layout it would misread. */
-enum { GZ_SEG_NUMCHAR = 1, GZ_SEG_PACKED_UNITS = 2, GZ_SEG_PFOR = 4, GZ_SEG_KNOWN = 7 };
+ * the writer used (PACKED_UNITS, PFOR). GZ_SEG_ALL, every one, is what
+ * this version writes; a reader refuses a segment with a bit outside it:
+ * a newer layout it would misread. */
+enum {
+    GZ_SEG_NUMCHAR = 1,
+    GZ_SEG_PACKED_UNITS = 2,
+    GZ_SEG_PFOR = 4,
+    GZ_SEG_ALL = GZ_SEG_NUMCHAR | GZ_SEG_PACKED_UNITS | GZ_SEG_PFOR
+};
 
 /* ------------------------------------------------------------- postings */
 

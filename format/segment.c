@@ -95,7 +95,7 @@ gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
     /* features: after the fields every segment has; one this reader does
      * not know is a layout it would misread */
     s->features = mr.end - mr.p >= 4 ? gz_rd_u32(&mr) : 0;
-    if (s->features & ~(uint32_t)GZ_SEG_KNOWN) {
+    if (s->features & ~(uint32_t)GZ_SEG_ALL) {
         char m[96];
         snprintf(m, sizeof m, "written by a newer gazette (features 0x%x)", s->features);
         rc = seg_fail(err, GZ_VERSION, path, m);

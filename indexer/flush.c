@@ -13,9 +13,9 @@
 #include <zstd.h>
 
 #define IX_ZBLOCK (16u << 10)
-/* zstd level 6 with a dictionary of up to 384 KiB: against level 9 with
- * 110 KiB, as small a text (0.2375x against 0.2475x raw, dictionary aside)
- * for 40% of the time, training included (docs/benchmarks.md) */
+/* zstd level 6 with a dictionary of up to 384 KiB: the laws' stored text
+ * and dictionaries as small as level 9 with 110 KiB made them (0.250x raw,
+ * gazette stats), for less of the build's time (docs/benchmarks.md) */
 #define IX_ZLEVEL 6
 #define IX_ZDICT_MIN (110u << 10)
 #define IX_ZDICT_MAX (384u << 10)
@@ -109,13 +109,9 @@ static void emit_block(block_enc *e, uint32_t prev_last, int first, uint8_t flag
         base = e->units[i] + 1;
         tfm1[i] = e->tfs[i] - 1;
     }
-    if (e->patched) {
-        gz_pack_patched(blocks, deltas, e->n);
-        gz_pack_patched(blocks, tfm1, e->n);
-    } else {
-        gz_pack(blocks, deltas, e->n);
-        gz_pack(blocks, tfm1, e->n);
-    }
+    void (*pack)(gz_buf *, const uint32_t *, size_t) = e->patched ? gz_pack_patched : gz_pack;
+    pack(blocks, deltas, e->n);
+    pack(blocks, tfm1, e->n);
     if (!(flags & GZ_TERM_NOPOS)) {
         for (size_t at = 0; at < e->n_pos; at += GZ_BLOCK)
             gz_pack(blocks, e->pos + at, e->n_pos - at < GZ_BLOCK ? e->n_pos - at : GZ_BLOCK);
@@ -262,8 +258,8 @@ static gz_status compress_text(const gz_buf *text, gz_buf *zdict, gz_buf *out)
             /* fastCover at fixed parameters: ZDICT_trainFromBuffer searches
              * k over several trainings, 2.5x the time, for a dictionary that
              * compressed this corpus no better; f=18 and accel=4 train a
-             * 384 KiB dictionary in 0.15 s a segment where f=20, accel=1
-             * took 0.5 s for as good a one (docs/benchmarks.md) */
+             * 384 KiB dictionary about three times faster than f=20,
+             * accel=1, for as good a one */
             ZDICT_fastCover_params_t fp;
             memset(&fp, 0, sizeof fp);
             fp.k = 200;

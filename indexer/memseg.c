@@ -12,7 +12,7 @@ ix_memseg *ix_memseg_new(uint32_t segment_id)
     if (!m)
         return NULL;
     m->id = segment_id;
-    m->features = GZ_SEG_NUMCHAR | GZ_SEG_PACKED_UNITS | GZ_SEG_PFOR;
+    m->features = GZ_SEG_ALL;
     gz_buf_init(&m->strings);
     gz_buf_putc(&m->strings, 0); /* offset 0: "" */
     gz_buf_init(&m->docs);
@@ -367,12 +367,24 @@ static void unit_record(ix_memseg *m, const ix_unitmeta *u, uint32_t len, uint32
     gz_put32(d + GZ_DOC_N_UNITS, gz_get32(d + GZ_DOC_N_UNITS) + 1);
 }
 
-static int all_digits(const char *s, size_t len)
+/* The Han character where token i ends (the first of the gram or
+ * run-final unigram there; tokens come ordered by position) and its
+ * bytes in *len, or NULL if none. */
+static const char *han_after(const an_token *t, size_t n, size_t i, size_t *len)
 {
-    for (size_t i = 0; i < len; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    return len > 0;
+    uint32_t at = t[i].pos + t[i].span;
+    size_t j = i + 1;
+    while (j < n && t[j].pos < at)
+        j++;
+    for (; j < n && t[j].pos == at; j++)
+        if (t[j].type == AN_GRAM || t[j].type == AN_UNI) {
+            const char *c = t[j].text;
+            if (gz_utf8_next(&c, t[j].text + t[j].len) < 0)
+                return NULL;
+            *len = (size_t)(c - t[j].text);
+            return t[j].text;
+        }
+    return NULL;
 }
 
 void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_t n)
@@ -410,27 +422,18 @@ void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_
             len = t[i].pos + t[i].span;
         words += field == GZ_FIELD_WORD;
         /* a number and the Han character after it (GZ_FIELD_NUMCHAR) */
-        if (field == GZ_FIELD_GRAM && (m->features & GZ_SEG_NUMCHAR) && all_digits(t[i].text, t[i].len) &&
-            t[i].len + 5 <= GZ_TERM_MAX) {
-            uint32_t at = t[i].pos + t[i].span;
-            size_t j = i + 1;
-            while (j < n && t[j].pos < at)
-                j++;
-            for (; j < n && t[j].pos == at; j++)
-                if (t[j].type == AN_GRAM || t[j].type == AN_UNI) {
-                    const char *c = t[j].text;
-                    if (gz_utf8_next(&c, t[j].text + t[j].len) < 0)
-                        break;
-                    pending *r = &m->pend[np++];
-                    r->key = (uint32_t)m->keys.len;
-                    r->len = t[i].len + 1 + (uint32_t)(c - t[j].text);
-                    r->pos = t[i].pos;
-                    r->span = t[i].span + 1;
-                    gz_buf_putc(&m->keys, GZ_FIELD_NUMCHAR);
-                    gz_buf_put(&m->keys, t[i].text, t[i].len);
-                    gz_buf_put(&m->keys, t[j].text, (size_t)(c - t[j].text));
-                    break;
-                }
+        size_t cl;
+        const char *c;
+        if (field == GZ_FIELD_GRAM && (m->features & GZ_SEG_NUMCHAR) && gz_all_digits(t[i].text, t[i].len) &&
+            t[i].len + 5 <= GZ_TERM_MAX && (c = han_after(t, n, i, &cl))) {
+            pending *r = &m->pend[np++];
+            r->key = (uint32_t)m->keys.len;
+            r->len = t[i].len + 1 + (uint32_t)cl;
+            r->pos = t[i].pos;
+            r->span = t[i].span + 1;
+            gz_buf_putc(&m->keys, GZ_FIELD_NUMCHAR);
+            gz_buf_put(&m->keys, t[i].text, t[i].len);
+            gz_buf_put(&m->keys, c, cl);
         }
     }
     if (m->keys.status != GZ_OK) {

@@ -108,7 +108,7 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
             features &= gz_segment_features(srcs[k]);
     }
     if (st == GZ_OK) /* layouts, not what the documents hold: always the newest */
-        ix_memseg_set_features(ms, (features & GZ_SEG_NUMCHAR) | GZ_SEG_PACKED_UNITS | GZ_SEG_PFOR);
+        ix_memseg_set_features(ms, (features & GZ_SEG_NUMCHAR) | (GZ_SEG_ALL & ~GZ_SEG_NUMCHAR));
     for (size_t k = 0; k < n && st == GZ_OK; k++) {
         const gz_man_segment *g = &m->seg[pos[k]];
         const uint8_t *del = s->deleted[pos[k]];

@@ -122,7 +122,7 @@ static ix_memseg *new_seg(writer *w)
     pthread_mutex_unlock(&w->mu);
     ix_memseg *m = ix_memseg_new(id);
     if (m)
-        ix_memseg_set_features(m, (GZ_SEG_NUMCHAR | GZ_SEG_PACKED_UNITS | GZ_SEG_PFOR) & ~w->o->without);
+        ix_memseg_set_features(m, GZ_SEG_ALL & ~w->o->without);
     return m;
 }
 

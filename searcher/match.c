@@ -284,12 +284,34 @@ static void vs_close(vstate *vs)
 
 /* A term of the element's affix kind (ending with, or containing, its
  * text): one more alternative. */
-static int affix_of(const q_elem *q, const char *term, size_t len);
+/* Whether text s[0..n) ends with (Q_SUFFIX) or contains (Q_INFIX) q's. */
+static int affix_holds(const q_elem *q, const char *s, size_t n)
+{
+    size_t ql = q->len - 1;
+    const char *t = q->term + 1;
+    return q->affix == Q_SUFFIX ? n >= ql && memcmp(s + n - ql, t, ql) == 0 : memmem(s, n, t, ql) != NULL;
+}
+
+/* Calls fn for every term of the exact field that begins with an ASCII
+ * character (a digit or a letter begins every run of them); -1 on
+ * corruption. */
+static int each_ascii_term(const gz_segment *seg, int (*fn)(void *, const char *, size_t, const gz_terminfo *),
+                           void *ctx)
+{
+    for (int ch = 0x21; ch < 0x7F; ch++) {
+        char key[2] = {GZ_FIELD_GRAM, (char)ch};
+        if (gz_segment_prefix(seg, key, 2, fn, ctx) < 0)
+            return -1;
+    }
+    return 0;
+}
 
 static int affix_alt(void *arg, const char *term, size_t len, const gz_terminfo *ti)
 {
     alt_ctx *c = arg;
-    return affix_of(c->el->q, term, len) ? add_alt(arg, term, len, ti) : 0;
+    if (c->st != GZ_OK) /* a walk before this one failed */
+        return 1;
+    return affix_holds(c->el->q, term + 1, len - 1) ? add_alt(arg, term, len, ti) : 0;
 }
 
 static gz_status vs_open(vstate *vs, const gz_segment *seg, const q_variant *v)
@@ -305,13 +327,8 @@ static gz_status vs_open(vstate *vs, const gz_segment *seg, const q_variant *v)
         vs->el[k].q = &v->e[k];
         alt_ctx c = {seg, &vs->el[k], 0, GZ_OK};
         if (v->e[k].affix) {
-            /* the terms that begin with an ASCII character: a digit or a
-             * letter begins every one of the kind */
-            for (int ch = 0x21; ch < 0x7F && st == GZ_OK && c.st == GZ_OK; ch++) {
-                char key[2] = {GZ_FIELD_GRAM, (char)ch};
-                if (gz_segment_prefix(seg, key, 2, affix_alt, &c) < 0)
-                    st = GZ_CORRUPT;
-            }
+            if (each_ascii_term(seg, affix_alt, &c) < 0 && c.st == GZ_OK)
+                st = GZ_CORRUPT;
         } else if (v->e[k].prefix) {
             if (gz_segment_prefix(seg, v->e[k].term, v->e[k].len, add_alt, &c) < 0)
                 st = GZ_CORRUPT;
@@ -454,14 +471,6 @@ static gz_status match_prefix_alone(const gz_segment *seg, const q_elem *e, ulis
     return c.st;
 }
 
-/* Whether term (field byte + text) ends with, or contains, q's text. */
-static int affix_of(const q_elem *q, const char *term, size_t len)
-{
-    size_t ql = q->len - 1, tl = len - 1;
-    const char *t = term + 1, *s = q->term + 1;
-    return q->affix == Q_SUFFIX ? tl >= ql && memcmp(t + tl - ql, s, ql) == 0 : memmem(t, tl, s, ql) != NULL;
-}
-
 typedef struct affix_acc {
     acc_ctx acc;
     const q_elem *q;
@@ -470,7 +479,9 @@ typedef struct affix_acc {
 static int acc_affix(void *arg, const char *term, size_t len, const gz_terminfo *ti)
 {
     affix_acc *a = arg;
-    return affix_of(a->q, term, len) ? acc_term(&a->acc, term, len, ti) : 0;
+    if (a->acc.st != GZ_OK)
+        return 1;
+    return affix_holds(a->q, term + 1, len - 1) ? acc_term(&a->acc, term, len, ti) : 0;
 }
 
 /* A lone run of digits or letters anywhere inside a term: every term that
@@ -483,11 +494,8 @@ static gz_status match_affix_alone(const gz_segment *seg, const q_elem *e, ulist
     affix_acc a = {{seg, gz_calloc((size_t)ss.n_units + 1, sizeof(uint32_t)), ss.n_units, GZ_OK}, e};
     if (!a.acc.count)
         return GZ_NOMEM;
-    for (int ch = 0x21; ch < 0x7F && a.acc.st == GZ_OK; ch++) {
-        char key[2] = {GZ_FIELD_GRAM, (char)ch};
-        if (gz_segment_prefix(seg, key, 2, acc_affix, &a) < 0 && a.acc.st == GZ_OK)
-            a.acc.st = GZ_CORRUPT;
-    }
+    if (each_ascii_term(seg, acc_affix, &a) < 0 && a.acc.st == GZ_OK)
+        a.acc.st = GZ_CORRUPT;
     for (uint32_t u = 0; a.acc.st == GZ_OK && u < ss.n_units; u++)
         if (a.acc.count[u])
             a.acc.st = ul_push(out, u, a.acc.count[u]);
@@ -694,10 +702,8 @@ static int tok_matches(const an_token *t, const q_elem *q)
     if (t->type == AN_WORD || t->type == AN_PREFIX)
         return 0;
     size_t ql = q->len - 1;
-    if (q->affix == Q_SUFFIX)
-        return t->len >= ql && memcmp(t->text + t->len - ql, q->term + 1, ql) == 0;
-    if (q->affix == Q_INFIX)
-        return memmem(t->text, t->len, q->term + 1, ql) != NULL;
+    if (q->affix)
+        return affix_holds(q, t->text, t->len);
     if (q->prefix)
         return t->len >= ql && memcmp(t->text, q->term + 1, ql) == 0;
     return t->len == ql && memcmp(t->text, q->term + 1, ql) == 0;

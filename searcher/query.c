@@ -370,15 +370,6 @@ static void elem_set(q_elem *e, const char *text, size_t len, int prefix, int do
 /* 第46条 (ends with its label character), not a bare 第46. */
 static int is_unit_label(const an_token *t) { return (unsigned char)t->text[t->len - 1] >= 0x80; }
 
-/* A token of ASCII digits only. */
-static int all_digits(const an_token *t)
-{
-    for (uint32_t i = 0; i < t->len; i++)
-        if (t->text[i] < '0' || t->text[i] > '9')
-            return 0;
-    return t->len > 0;
-}
-
 /* First character of a token's text. */
 static size_t first_char(const an_token *t)
 {
@@ -390,12 +381,8 @@ static size_t first_char(const an_token *t)
  * punctuation after it) followed by a prefix of one character. */
 static int number_then_char(const q_elem *a, const q_elem *b)
 {
-    if (a->term[0] != GZ_FIELD_GRAM || a->prefix || a->affix || !a->doc_span || a->extra || !b->prefix || a->len < 2)
-        return 0;
-    for (uint32_t i = 1; i < a->len; i++)
-        if (a->term[i] < '0' || a->term[i] > '9')
-            return 0;
-    return a->len + b->len <= GZ_TERM_MAX;
+    return a->term[0] == GZ_FIELD_GRAM && !a->prefix && !a->affix && a->doc_span && !a->extra && b->prefix &&
+           gz_all_digits(a->term + 1, a->len - 1) && a->len + b->len <= GZ_TERM_MAX;
 }
 
 /* v's number-and-character spelling (v->ne), if it has such a pair. */
@@ -452,7 +439,7 @@ static gz_status build_variant(const pos_info *pi, uint32_t n_pos, const an_toke
          * variant a word of digits (which matches only itself whole) */
         if (bare[p] && p + 1 < n_pos &&
             ((fold && fold[p + 1] && fold[p + 1]->type == AN_NUM && bare[p]->span == 1 + fold[p + 1]->span) ||
-             (bare[p]->span == 2 && pi[p + 1].term && all_digits(pi[p + 1].term)))) {
+             (bare[p]->span == 2 && pi[p + 1].term && gz_all_digits(pi[p + 1].term->text, pi[p + 1].term->len)))) {
             const an_token *f = bare[p];
             elem_set(&v->e[v->n++], f->text, f->len, 0, 1, 0, f->start, f->end);
             p += f->span;

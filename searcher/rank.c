@@ -597,6 +597,15 @@ static inline uint32_t or_mask(const uint64_t *bs, size_t n_words, size_t n_leaf
     return m;
 }
 
+/* The units of word wi (64 of them) that hold a word of the set leaves. */
+static inline uint64_t or_units(const uint64_t *bs, size_t n_words, uint32_t leaves, size_t wi)
+{
+    uint64_t bits = 0;
+    for (; leaves; leaves &= leaves - 1)
+        bits |= bs[(size_t)__builtin_ctz(leaves) * n_words + wi];
+    return bits;
+}
+
 /* MaxScore over the masks: the words sorted by their bound, a unit that
  * holds only words of the weakest k of them is bounded by their bounds'
  * sum, the most any title adds and the question factor of k words; while
@@ -688,45 +697,32 @@ static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
                 uint32_t u = (uint32_t)(wi * 64 + (size_t)__builtin_ctzll(bits));
                 count_facets(sc->o, t, u, t->doc[u]);
             }
-    /* the most a document's title adds: the largest over this segment's
-     * titles of what their words give */
-    double title_most = 0;
+    /* per document the words its title holds and what they add, and the
+     * most any title adds */
+    uint32_t *title_mask = gz_calloc((size_t)n_docs + 1, sizeof *title_mask);
+    double *titles = gz_calloc((size_t)n_docs + 1, sizeof *titles), title_most = 0;
+    if (st == GZ_OK && (!title_mask || !titles))
+        st = GZ_NOMEM;
     for (uint32_t doc = 0; st == GZ_OK && doc < n_docs; doc++) {
         uint32_t fu = t->first_unit[doc];
         if (fu >= n_units || !(any[fu >> 6] >> (fu & 63) & 1))
             continue;
-        uint32_t tm = or_mask(bs, n_words, n_leaf, fu >> 6, fu & 63);
-        double ti = 0;
+        title_mask[doc] = or_mask(bs, n_words, n_leaf, fu >> 6, fu & 63);
         for (size_t l = 0; l < n_leaf; l++)
-            ti += tm >> l & 1 ? W_TITLE * sc->idf[l] : 0;
-        if (ti > title_most)
-            title_most = ti;
+            titles[doc] += title_mask[doc] >> l & 1 ? W_TITLE * sc->idf[l] : 0;
+        if (titles[doc] > title_most)
+            title_most = titles[doc];
     }
     /* the page's worst score once it is full: cannot_enter() below it */
     int full = sc->n_hits == sc->o->want;
     double worst = full ? sc->hits[0].score : 0;
     uint32_t all = n_leaf < 32 ? (1u << n_leaf) - 1 : UINT32_MAX;
     uint32_t ess = full ? or_essential(by_most, most, qf, n_leaf, title_most, worst) : all;
-    uint32_t cur_doc = UINT32_MAX, title_mask = 0;
-    double titles = 0;
     for (size_t wi = 0; st == GZ_OK && wi < n_words && ess; wi++) {
-        uint64_t bits = 0;
-        for (uint32_t e = ess; e; e &= e - 1)
-            bits |= bs[(size_t)__builtin_ctz(e) * n_words + wi];
-        for (; bits && st == GZ_OK; bits &= bits - 1) {
+        for (uint64_t bits = or_units(bs, n_words, ess, wi); bits && st == GZ_OK; bits &= bits - 1) {
             unsigned bit = (unsigned)__builtin_ctzll(bits);
             uint32_t u = (uint32_t)(wi * 64 + bit), m = or_mask(bs, n_words, n_leaf, wi, bit);
             uint32_t doc = t->doc[u];
-            if (doc != cur_doc) {
-                /* which words the document's title holds: once per document */
-                cur_doc = doc;
-                uint32_t fu = t->first_unit[doc];
-                title_mask = fu < n_units && any[fu >> 6] >> (fu & 63) & 1 ? or_mask(bs, n_words, n_leaf, fu >> 6, fu & 63)
-                                                                         : 0;
-                titles = 0;
-                for (size_t l = 0; l < n_leaf; l++)
-                    titles += title_mask >> l & 1 ? W_TITLE * sc->idf[l] : 0;
-            }
             if (full) {
                 double bound = 0, f;
                 if (sum) {
@@ -738,13 +734,13 @@ static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
                         bound += most[__builtin_ctz(b)];
                     f = qf[held];
                 }
-                if ((bound + titles) * f * (1 + 1e-9) <= worst)
+                if ((bound + titles[doc]) * f * (1 + 1e-9) <= worst)
                     continue; /* cannot enter the page */
             }
             for (size_t l = 0; l < n_leaf; l++) {
                 const ulist *ll = &se->leaf[l];
                 sc->tf[l] = 0;
-                sc->title[l] = title_mask >> l & 1;
+                sc->title[l] = title_mask[doc] >> l & 1;
                 if (m >> l & 1) {
                     cur[l] = ul_gallop(ll, cur[l], u);
                     sc->tf[l] = ll->tf[cur[l]];
@@ -757,10 +753,7 @@ static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
                 ess = or_essential(by_most, most, qf, n_leaf, title_most, worst);
                 /* the units of this word left to visit: those of the
                  * words still essential */
-                uint64_t still = 0;
-                for (uint32_t e = ess; e; e &= e - 1)
-                    still |= bs[(size_t)__builtin_ctz(e) * n_words + wi];
-                bits &= still | 1ull << bit;
+                bits &= or_units(bs, n_words, ess, wi) | 1ull << bit;
             }
         }
     }
@@ -770,6 +763,8 @@ static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
     gz_free(bs);
     gz_free(any);
     gz_free(sum);
+    gz_free(title_mask);
+    gz_free(titles);
     return st;
 }
 

@@ -415,7 +415,7 @@ static int query_number(an_analyzer *an, const char *q, char *num, char *ch)
     size_t n;
     cr_assert_eq(an_analyze(an, q, strlen(q), AN_MODE_DOCUMENT, &t, &n), GZ_OK);
     for (size_t i = 0; i < n; i++) {
-        if (t[i].pos != 0 || t[i].type == AN_WORD || !t[i].len || strspn(t[i].text, "0123456789") < t[i].len)
+        if (t[i].pos != 0 || t[i].type == AN_WORD || !gz_all_digits(t[i].text, t[i].len))
             continue;
         for (size_t j = 0; j < n; j++)
             if (t[j].pos == t[i].pos + t[i].span && (t[j].type == AN_GRAM || t[j].type == AN_UNI) &&
@@ -446,7 +446,7 @@ static int unit_has_number_char(an_analyzer *an, const corpus_units *cu, size_t 
     for (size_t i = 0; i < n; i++) {
         size_t nl = strlen(num);
         if (t[i].type == AN_WORD || t[i].len < nl || (!tail && t[i].len != nl) ||
-            memcmp(t[i].text + t[i].len - nl, num, nl) != 0 || strspn(t[i].text, "0123456789") < t[i].len)
+            memcmp(t[i].text + t[i].len - nl, num, nl) != 0 || !gz_all_digits(t[i].text, t[i].len))
             continue;
         for (size_t j = i + 1; j < n && t[j].pos <= t[i].pos + t[i].span; j++)
             if (t[j].pos == t[i].pos + t[i].span && (t[j].type == AN_GRAM || t[j].type == AN_UNI) &&
