@@ -416,3 +416,142 @@ gz_status gz_units_layout(const uint8_t *packed, uint64_t len, uint32_t n, uint8
     }
     return len == GZ_UNIT_FIELDS + ((uint64_t)n * *bits + 7) / 8 + 8 ? GZ_OK : GZ_CORRUPT;
 }
+
+/* ------------------------------------------------- rare terms as bits */
+
+typedef struct bitw {
+    gz_buf *b;
+    uint64_t acc;
+    unsigned n;
+} bitw;
+
+static void bits_put(bitw *w, uint32_t v, unsigned k)
+{
+    w->acc |= (uint64_t)v << w->n;
+    w->n += k;
+    while (w->n >= 8) {
+        gz_buf_putc(w->b, (char)(w->acc & 0xFF));
+        w->acc >>= 8;
+        w->n -= 8;
+    }
+}
+
+/* Elias gamma, v >= 1: bits(v) - 1 zeros, a one, then v's low bits */
+static void gamma_put(bitw *w, uint32_t v)
+{
+    unsigned k = gz_bits(v);
+    bits_put(w, 1u << (k - 1), k);
+    bits_put(w, v & ((1u << (k - 1)) - 1), k - 1);
+}
+
+static uint32_t bits_get(gz_bitr *r, unsigned k)
+{
+    while (r->n < k) {
+        if (r->p == r->end) {
+            r->bad = true;
+            return 0;
+        }
+        r->acc |= (uint64_t)*r->p++ << r->n;
+        r->n += 8;
+    }
+    uint32_t v = (uint32_t)(r->acc & ((1ull << k) - 1));
+    r->acc >>= k;
+    r->n -= k;
+    return v;
+}
+
+static uint32_t gamma_get(gz_bitr *r, unsigned max_bits)
+{
+    unsigned z = 0;
+    while (!r->bad && bits_get(r, 1) == 0)
+        if (++z >= max_bits) {
+            r->bad = true;
+            return 1;
+        }
+    return (1u << z) | bits_get(r, z);
+}
+
+/* v[0..n) rising inside [lo, hi] */
+static void bic_put(bitw *w, const uint32_t *v, uint32_t n, uint32_t lo, uint32_t hi)
+{
+    if (n == 0)
+        return;
+    uint32_t m = n / 2, a = lo + m, z = hi - (n - 1 - m);
+    bits_put(w, v[m] - a, gz_bits(z - a));
+    if (m)
+        bic_put(w, v, m, lo, v[m] - 1);
+    bic_put(w, v + m + 1, n - m - 1, v[m] + 1, hi);
+}
+
+static void bic_get(gz_bitr *r, uint32_t *v, uint32_t n, uint32_t lo, uint32_t hi)
+{
+    if (n == 0 || r->bad)
+        return;
+    if (hi < lo || hi - lo < n - 1) { /* no room for n rising values */
+        r->bad = true;
+        return;
+    }
+    uint32_t m = n / 2, a = lo + m, z = hi - (n - 1 - m);
+    uint32_t x = bits_get(r, gz_bits(z - a));
+    if (x > z - a) {
+        r->bad = true;
+        return;
+    }
+    v[m] = a + x;
+    if (m)
+        bic_get(r, v, m, lo, v[m] - 1);
+    bic_get(r, v + m + 1, n - m - 1, v[m] + 1, hi);
+}
+
+void gz_rare_pack(gz_buf *b, uint32_t n_units, const uint32_t *units, const uint32_t *tfs, uint32_t n,
+                  const uint32_t *pos, const uint32_t *span, uint8_t flags)
+{
+    bitw w = {b, 0, 0};
+    bic_put(&w, units, n, 0, n_units - 1);
+    uint32_t total = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        gamma_put(&w, tfs[i]);
+        total += tfs[i];
+    }
+    if (!(flags & GZ_TERM_NOPOS)) {
+        uint32_t all = 0;
+        for (uint32_t k = 0; k < total; k++)
+            all |= pos[k];
+        unsigned width = gz_bits(all);
+        bits_put(&w, width, 6);
+        for (uint32_t k = 0; k < total; k++)
+            bits_put(&w, pos[k], width);
+        if (flags & GZ_TERM_SPANS)
+            for (uint32_t k = 0; k < total; k++)
+                gamma_put(&w, span[k]);
+    }
+    if (w.n)
+        gz_buf_putc(b, (char)w.acc);
+}
+
+gz_status gz_rare_unpack_units(gz_bitr *r, uint32_t n_units, uint32_t n, uint32_t *units, uint32_t *tfs)
+{
+    if (n == 0 || n_units == 0)
+        return GZ_CORRUPT;
+    bic_get(r, units, n, 0, n_units - 1);
+    for (uint32_t i = 0; i < n && !r->bad; i++)
+        tfs[i] = gamma_get(r, 25);
+    return r->bad ? GZ_CORRUPT : GZ_OK;
+}
+
+gz_status gz_rare_unpack_pos(gz_bitr *r, uint32_t total, uint8_t flags, uint32_t *pos, uint32_t *span)
+{
+    if (!(flags & GZ_TERM_NOPOS)) {
+        unsigned width = bits_get(r, 6);
+        if (width > 32)
+            return GZ_CORRUPT;
+        for (uint32_t k = 0; k < total && !r->bad; k++)
+            pos[k] = bits_get(r, width);
+        for (uint32_t k = 0; k < total && !r->bad; k++)
+            span[k] = (flags & GZ_TERM_SPANS) ? gamma_get(r, 32) : 1;
+    }
+    /* the rest of the last byte is zero, and nothing follows it */
+    if (r->bad || r->p != r->end || r->n >= 8 || r->acc)
+        return GZ_CORRUPT;
+    return GZ_OK;
+}

@@ -61,9 +61,10 @@ static gz_status load_block(gz_post *p, uint32_t b)
     return GZ_OK;
 }
 
-/* A rare term (df <= GZ_SMALL_DF): varint units, tfs, positions and spans,
- * decoded at once into the cursor's single block. */
-static gz_status open_small(gz_post *p, gz_reader *r, const gz_terminfo *ti)
+/* A rare term (df <= GZ_SMALL_DF), decoded at once into the cursor's
+ * single block: varint units, tfs, positions and spans, or with
+ * GZ_SEG_RARE_BITS the same as bits (gz_rare_pack). */
+static gz_status open_small(gz_post *p, gz_reader *r, const gz_terminfo *ti, uint32_t n_units, bool bits)
 {
     if (ti->df == 0 || ti->df > GZ_SMALL_DF)
         return corrupt(p);
@@ -81,17 +82,26 @@ static gz_status open_small(gz_post *p, gz_reader *r, const gz_terminfo *ti)
     p->blk_sum = mem + 2;
     p->blk_xxh = mem + 3;
     p->blk_off = (uint64_t *)(void *)(mem + 4);
-    uint64_t unit = 0, sum = 0, max_tf = 0;
-    for (uint32_t i = 0; i < p->n; i++) {
-        uint64_t d = gz_rd_varint(r), tf = gz_rd_varint(r) + 1;
-        unit = i ? unit + d + 1 : d;
-        if (unit >= GZ_POST_END || tf > (1u << 24))
+    gz_bitr br = {r->p, r->end, 0, 0, false};
+    if (bits) {
+        if (gz_rare_unpack_units(&br, n_units, p->n, p->units, p->tfs) != GZ_OK)
             return corrupt(p);
-        p->units[i] = (uint32_t)unit;
-        p->tfs[i] = (uint32_t)tf;
-        sum += tf;
-        if (tf > max_tf)
-            max_tf = tf;
+    } else {
+        uint64_t unit = 0;
+        for (uint32_t i = 0; i < p->n; i++) {
+            uint64_t d = gz_rd_varint(r), tf = gz_rd_varint(r) + 1;
+            unit = i ? unit + d + 1 : d;
+            if (unit >= GZ_POST_END || tf > (1u << 24))
+                return corrupt(p);
+            p->units[i] = (uint32_t)unit;
+            p->tfs[i] = (uint32_t)tf;
+        }
+    }
+    uint64_t sum = 0, max_tf = 0;
+    for (uint32_t i = 0; i < p->n; i++) {
+        sum += p->tfs[i];
+        if (p->tfs[i] > max_tf)
+            max_tf = p->tfs[i];
     }
     if (r->status != GZ_OK || sum > (1u << 26))
         return corrupt(p);
@@ -113,18 +123,33 @@ static gz_status open_small(gz_post *p, gz_reader *r, const gz_terminfo *ti)
         uint32_t k = 0;
         for (uint32_t i = 0; i < p->n; i++) {
             p->pos_start[i] = k;
-            uint64_t prev = 0;
-            for (uint32_t j = 0; j < p->tfs[i]; j++, k++) {
-                prev += gz_rd_varint(r);
-                p->pos[k] = (uint32_t)prev;
-            }
+            k += p->tfs[i];
         }
         p->pos_start[p->n] = k;
-        for (uint32_t q = 0; q < k; q++)
-            p->span[q] = (p->flags & GZ_TERM_SPANS) ? (uint32_t)gz_rd_varint(r) + 1 : 1;
+        if (bits) {
+            if (gz_rare_unpack_pos(&br, k, p->flags, p->pos, p->span) != GZ_OK)
+                return corrupt(p);
+            for (uint32_t i = 0; i < p->n; i++) /* rising inside each unit */
+                for (uint32_t q = p->pos_start[i] + 1; q < p->pos_start[i + 1]; q++)
+                    if (p->pos[q] < p->pos[q - 1])
+                        return corrupt(p);
+        } else {
+            k = 0;
+            for (uint32_t i = 0; i < p->n; i++) {
+                uint64_t prev = 0;
+                for (uint32_t j = 0; j < p->tfs[i]; j++, k++) {
+                    prev += gz_rd_varint(r);
+                    p->pos[k] = (uint32_t)prev;
+                }
+            }
+            for (uint32_t q = 0; q < k; q++)
+                p->span[q] = (p->flags & GZ_TERM_SPANS) ? (uint32_t)gz_rd_varint(r) + 1 : 1;
+        }
         p->pos_ready = true;
+    } else if (bits && gz_rare_unpack_pos(&br, 0, p->flags, NULL, NULL) != GZ_OK) {
+        return corrupt(p);
     }
-    if (r->status != GZ_OK || r->p != r->end)
+    if (!bits && (r->status != GZ_OK || r->p != r->end))
         return corrupt(p);
     p->small = true;
     p->block = 0;
@@ -142,10 +167,13 @@ gz_status gz_post_open(gz_post *p, const gz_segment *s, const gz_terminfo *ti)
     p->end = p->base + ti->len;
     p->flags = ti->flags;
     p->patched = (s->features & GZ_SEG_PFOR) != 0;
+    p->patched_pos = (s->features & GZ_SEG_PFOR_POS) != 0;
     gz_reader r = {p->base, p->end, GZ_OK};
-    uint64_t nb = gz_rd_varint(&r);
+    bool bits = (s->features & GZ_SEG_RARE_BITS) != 0;
+    /* with RARE_BITS a rare term is known by its df, without a 0 first */
+    uint64_t nb = bits && ti->df <= GZ_SMALL_DF ? 0 : gz_rd_varint(&r);
     if (r.status == GZ_OK && nb == 0) {
-        gz_status st = open_small(p, &r, ti);
+        gz_status st = open_small(p, &r, ti, s->n_units, bits);
         /* every unit a cursor gives is one of the segment's: callers index
          * their tables with it */
         if (st == GZ_OK && p->blk_last[0] >= s->n_units)
@@ -351,10 +379,11 @@ static gz_status prepare_positions(gz_post *p)
     }
     p->pos_start[p->n] = k;
     /* the chunks: positions, then (with spans) spans, each a width byte
-     * and its packed values */
+     * and its packed values; a patched one (GZ_SEG_PFOR_POS) then its
+     * exception count, their indexes and the packed run of their high bits */
     uint32_t per = (total + GZ_BLOCK - 1) / GZ_BLOCK, n_chunks = per * ((p->flags & GZ_TERM_SPANS) ? 2 : 1);
     if (n_chunks > p->chunk_cap) {
-        uint32_t *at = gz_realloc(p->chunk_at, n_chunks * sizeof *at);
+        uint32_t *at = gz_realloc(p->chunk_at, 2 * (size_t)n_chunks * sizeof *at);
         if (!at)
             return p->status = GZ_NOMEM;
         p->chunk_at = at;
@@ -363,13 +392,35 @@ static gz_status prepare_positions(gz_post *p)
     const uint8_t *bend = p->base + p->blk_off[p->block] + p->blk_len[p->block], *c = p->pos_data;
     for (uint32_t ch = 0; ch < n_chunks; ch++) {
         uint32_t at = (ch % per) * GZ_BLOCK, n = total - at < GZ_BLOCK ? total - at : GZ_BLOCK;
-        if (c >= bend || *c > 32)
+        if (c >= bend)
             return corrupt(p);
-        size_t bytes = 1 + ((size_t)n * *c + 7) / 8;
+        unsigned w = *c, patched = p->patched_pos && (w & GZ_PATCHED);
+        if (patched)
+            w &= ~(unsigned)GZ_PATCHED;
+        if (w > 32)
+            return corrupt(p);
+        size_t bytes = 1 + ((size_t)n * w + 7) / 8;
         if ((size_t)(bend - c) < bytes)
             return corrupt(p);
-        p->chunk_at[ch] = (uint32_t)(c - p->pos_data);
+        p->chunk_at[2 * ch] = (uint32_t)(c - p->pos_data);
+        p->chunk_at[2 * ch + 1] = UINT32_MAX;
         c += bytes;
+        if (patched) {
+            /* u8 count, its indexes (each below n), their high bits */
+            if (c >= bend || *c == 0 || *c > n || (size_t)(bend - c) < 2u + *c)
+                return corrupt(p);
+            unsigned n_exc = *c, hw = c[1 + n_exc];
+            if (hw == 0 || hw > 32 || w + hw > 32)
+                return corrupt(p);
+            for (unsigned e = 0; e < n_exc; e++)
+                if (c[1 + e] >= n || (e && c[1 + e] <= c[e]))
+                    return corrupt(p);
+            size_t high = 1 + ((size_t)n_exc * hw + 7) / 8;
+            if ((size_t)(bend - c) < 1 + n_exc + high)
+                return corrupt(p);
+            p->chunk_at[2 * ch + 1] = (uint32_t)(c - p->pos_data);
+            c += 1 + n_exc + high;
+        }
     }
     if (c != bend)
         return corrupt(p);
@@ -382,7 +433,7 @@ static gz_status prepare_positions(gz_post *p)
  * puts it at bit k * width, so one value reads without the others. */
 static inline uint32_t packed_at(const uint8_t *c, const uint8_t *end, uint32_t k)
 {
-    unsigned w = c[0];
+    unsigned w = c[0] & ~(unsigned)GZ_PATCHED; /* checked: a patched width only where patches are read */
     if (!w)
         return 0;
     size_t bit = (size_t)k * w;
@@ -395,6 +446,22 @@ static inline uint32_t packed_at(const uint8_t *c, const uint8_t *end, uint32_t 
             word |= (uint64_t)at[i] << (8 * i);
     }
     return (uint32_t)((word >> (bit & 7)) & (w == 32 ? 0xFFFFFFFFu : ((1u << w) - 1)));
+}
+
+/* Value k of chunk ch: its low bits where the width puts them, and if
+ * the chunk is patched and k is one of its exceptions, the high bits. */
+static inline uint32_t chunk_value(const gz_post *p, uint32_t ch, uint32_t k, const uint8_t *bend)
+{
+    const uint8_t *c = p->pos_data + p->chunk_at[2 * ch];
+    uint32_t v = packed_at(c, bend, k);
+    uint32_t exc = p->chunk_at[2 * ch + 1];
+    if (exc != UINT32_MAX) {
+        const uint8_t *x = p->pos_data + exc;
+        const uint8_t *hit = memchr(x + 1, (int)k, x[0]);
+        if (hit)
+            v |= packed_at(x + 1 + x[0], bend, (uint32_t)(hit - (x + 1))) << (c[0] & ~(unsigned)GZ_PATCHED);
+    }
+    return v;
 }
 
 gz_status gz_post_positions(gz_post *p, const uint32_t **pos, const uint32_t **span, uint32_t *n)
@@ -424,11 +491,9 @@ gz_status gz_post_positions(gz_post *p, const uint32_t **pos, const uint32_t **s
     uint32_t prev = 0;
     for (uint32_t j = 0; j < tf; j++) {
         uint32_t at = s + j, ch = at / GZ_BLOCK;
-        prev += packed_at(p->pos_data + p->chunk_at[ch], bend, at % GZ_BLOCK);
+        prev += chunk_value(p, ch, at % GZ_BLOCK, bend);
         p->upos[j] = prev;
-        p->uspan[j] = (p->flags & GZ_TERM_SPANS)
-                          ? packed_at(p->pos_data + p->chunk_at[p->n_chunks + ch], bend, at % GZ_BLOCK) + 1
-                          : 1;
+        p->uspan[j] = (p->flags & GZ_TERM_SPANS) ? chunk_value(p, p->n_chunks + ch, at % GZ_BLOCK, bend) + 1 : 1;
     }
     *pos = p->upos;
     *span = p->uspan;

@@ -11,6 +11,8 @@ typedef struct check_ctx {
     /* where the postings' bytes go: skip entries, the blocks' units and
      * tfs, their positions and spans, and rare terms (decoded whole) */
     uint64_t b_skips, b_units, b_pos, b_rare;
+    /* per field byte: terms, postings, bytes */
+    uint64_t f_terms[256], f_post[256], f_bytes[256];
     FILE *out;
     const char *path;
 } check_ctx;
@@ -24,6 +26,9 @@ static int check_term(void *arg, const char *term, size_t len, const gz_terminfo
         st = gz_post_verify(&p);
     uint32_t prev = 0, n = 0, block = UINT32_MAX;
     int first = 1;
+    c->f_terms[(unsigned char)term[0]]++;
+    c->f_post[(unsigned char)term[0]] += ti->df;
+    c->f_bytes[(unsigned char)term[0]] += ti->len;
     if (st == GZ_OK && p.small)
         c->b_rare += ti->len;
     else if (st == GZ_OK)
@@ -107,7 +112,7 @@ gz_status ix_check(const char *dir, FILE *out, gz_error *err)
                 }
             }
         }
-        check_ctx c = {seg, ss.n_units, 0, 0, 0, 0, 0, 0, 0, out, path};
+        check_ctx c = {.seg = seg, .n_units = ss.n_units, .out = out, .path = path};
         if (gz_segment_terms(seg, check_term, &c) < 0) {
             fprintf(out, "BAD  %s: dictionary does not decode\n", path);
             problems++;
@@ -120,6 +125,12 @@ gz_status ix_check(const char *dir, FILE *out, gz_error *err)
                     path, ss.n_docs, ss.n_units, ss.n_terms, (unsigned long long)c.postings,
                     (unsigned long long)c.b_skips, (unsigned long long)c.b_units, (unsigned long long)c.b_pos,
                     (unsigned long long)c.b_rare);
+        if (problems == before)
+            for (int f = 0; f < 256; f++)
+                if (c.f_terms[f])
+                    fprintf(out, "ok   %s: field '%c': %llu terms, %llu postings, %llu bytes\n", path, f,
+                            (unsigned long long)c.f_terms[f], (unsigned long long)c.f_post[f],
+                            (unsigned long long)c.f_bytes[f]);
     }
     for (size_t k = 0; k < snap->man.n_src; k++) {
         const gz_man_source *s = &snap->man.src[k];

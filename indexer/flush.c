@@ -38,7 +38,9 @@ typedef struct block_enc {
     uint32_t n;
     uint32_t *pos, *span;
     size_t n_pos, cap_pos;
-    int patched; /* unit gaps and tf - 1 as patched runs (GZ_SEG_PFOR) */
+    int patched;     /* unit gaps and tf - 1 as patched runs (GZ_SEG_PFOR) */
+    int patched_pos; /* positions and spans too (GZ_SEG_PFOR_POS) */
+    int rare_bits;   /* rare terms as bits (GZ_SEG_RARE_BITS) */
 } block_enc;
 
 static int cmp_impact(const void *a, const void *b)
@@ -113,11 +115,12 @@ static void emit_block(block_enc *e, uint32_t prev_last, int first, uint8_t flag
     pack(blocks, deltas, e->n);
     pack(blocks, tfm1, e->n);
     if (!(flags & GZ_TERM_NOPOS)) {
+        void (*ppack)(gz_buf *, const uint32_t *, size_t) = e->patched_pos ? gz_pack_patched : gz_pack;
         for (size_t at = 0; at < e->n_pos; at += GZ_BLOCK)
-            gz_pack(blocks, e->pos + at, e->n_pos - at < GZ_BLOCK ? e->n_pos - at : GZ_BLOCK);
+            ppack(blocks, e->pos + at, e->n_pos - at < GZ_BLOCK ? e->n_pos - at : GZ_BLOCK);
         if (flags & GZ_TERM_SPANS)
             for (size_t at = 0; at < e->n_pos; at += GZ_BLOCK)
-                gz_pack(blocks, e->span + at, e->n_pos - at < GZ_BLOCK ? e->n_pos - at : GZ_BLOCK);
+                ppack(blocks, e->span + at, e->n_pos - at < GZ_BLOCK ? e->n_pos - at : GZ_BLOCK);
     }
     uint32_t last = e->units[e->n - 1];
     gz_buf_varint(skips, first ? last : last - prev_last - 1);
@@ -161,10 +164,32 @@ static void encode_term(const ix_memseg *m, const ix_rec *r, size_t n, uint8_t f
     gz_buf_init(&blocks);
     uint32_t n_blocks = 0, prev_last = 0, units = 0;
     const uint32_t *lens = (flags & GZ_TERM_NOPOS) ? m->unit_words : m->unit_len;
-    /* a rare term: plain varints, no skip table (most terms are rare) */
+    /* a rare term: bits (or plain varints), no skip table (most terms are
+     * rare) */
     size_t n_units_est = 0;
     for (size_t i = 0; i < n && n_units_est <= GZ_SMALL_DF; i++)
         n_units_est += i == 0 || r[i].unit != r[i - 1].unit;
+    if (n_units_est <= GZ_SMALL_DF && e->rare_bits) {
+        uint32_t units_of[GZ_SMALL_DF], tfs[GZ_SMALL_DF];
+        e->n_pos = 0;
+        for (size_t i = 0; i < n;) {
+            size_t j = i;
+            while (j < n && r[j].unit == r[i].unit)
+                j++;
+            units_of[units] = r[i].unit;
+            tfs[units++] = (uint32_t)(j - i);
+            for (; i < j; i++)
+                if (!(flags & GZ_TERM_NOPOS) && !push_pos(e, r[i].pos_span & IX_POS_MAX, (r[i].pos_span >> IX_POS_BITS) + 1))
+                    out->status = GZ_NOMEM;
+        }
+        if (out->status == GZ_OK)
+            gz_rare_pack(out, m->n_units, units_of, tfs, units, e->pos, e->span, flags);
+        e->n_pos = 0;
+        *df = units;
+        gz_buf_fini(&skips);
+        gz_buf_fini(&blocks);
+        return;
+    }
     if (n_units_est <= GZ_SMALL_DF) {
         gz_buf_varint(out, 0);
         uint32_t prev_unit = 0;
@@ -332,6 +357,8 @@ gz_status ix_memseg_flush(ix_memseg *m, const char *path, gz_man_segment *out, g
     gz_buf_init(&text);
     block_enc enc = {0};
     enc.patched = (m->features & GZ_SEG_PFOR) != 0;
+    enc.patched_pos = (m->features & GZ_SEG_PFOR_POS) != 0;
+    enc.rare_bits = (m->features & GZ_SEG_RARE_BITS) != 0;
     gz_segw *w = NULL;
     if (!order || !recs) {
         st = GZ_NOMEM;

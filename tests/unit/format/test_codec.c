@@ -131,6 +131,116 @@ Test(codec, patched_runs_roundtrip_with_outliers)
     gz_buf_fini(&c);
 }
 
+/* Rare terms as bits (GZ_SEG_RARE_BITS): every count of units up to
+ * GZ_SMALL_DF, over segments of just those units up to 2^32 - 1, tfs up
+ * to 2^24, positions of every width to 32 bits, spans, and no positions;
+ * each comes back exactly, using every byte; a byte short, a byte more
+ * or a padding bit set is corrupt. One unit, tf 1, a position under 128
+ * in 100000 units takes 4 bytes, where the varints took 6. */
+Test(codec, rare_terms_as_bits_roundtrip)
+{
+    const uint32_t counts[] = {1, 2, 3, GZ_SMALL_DF - 1, GZ_SMALL_DF};
+    const uint32_t spaces[] = {0, 1, 700, 1u << 31, UINT32_MAX}; /* n_units: count + this */
+    const unsigned widths[] = {0, 1, 7, 31, 32};
+    const uint8_t flags[] = {0, GZ_TERM_SPANS, GZ_TERM_NOPOS};
+    size_t cases = 0, padded = 0;
+    for (size_t ci = 0; ci < 5; ci++)
+        for (size_t si = 0; si < 5; si++)
+            for (size_t wi = 0; wi < 5; wi++)
+                for (size_t fi = 0; fi < 3; fi++) {
+                    uint32_t n = counts[ci];
+                    uint32_t n_units = spaces[si] > UINT32_MAX - n ? UINT32_MAX : n + spaces[si];
+                    uint32_t units[GZ_SMALL_DF], tfs[GZ_SMALL_DF], total = 0;
+                    /* n distinct rising units below n_units */
+                    uint64_t room = (uint64_t)n_units - n, at = 0;
+                    for (uint32_t i = 0; i < n; i++) {
+                        uint64_t skip = room ? next32() % (room / n + 1) : 0;
+                        room -= skip;
+                        at += skip;
+                        units[i] = (uint32_t)at++;
+                    }
+                    if (si == 4)
+                        units[n - 1] = UINT32_MAX - 1; /* the last unit there is */
+                    for (uint32_t i = 0; i < n; i++) {
+                        uint32_t r = next32() % 8;
+                        tfs[i] = (flags[fi] & GZ_TERM_NOPOS) && i == 0 ? 1u << 24 : r < 5 ? 1 : r < 7 ? 2 : 300;
+                        total += tfs[i];
+                    }
+                    uint32_t *pos = calloc(total + 1, sizeof *pos), *span = calloc(total + 1, sizeof *span);
+                    uint32_t *got_pos = calloc(total + 1, sizeof *pos), *got_span = calloc(total + 1, sizeof *span);
+                    if (!(flags[fi] & GZ_TERM_NOPOS)) {
+                        uint32_t k = 0;
+                        for (uint32_t i = 0; i < n; i++) {
+                            uint32_t p0 = 0;
+                            for (uint32_t j = 0; j < tfs[i]; j++, k++) {
+                                uint32_t cap = widths[wi] == 32 ? UINT32_MAX : (1u << widths[wi]) - 1;
+                                p0 += cap ? (uint32_t)(next32() % ((uint64_t)cap / tfs[i] + 1)) : 0;
+                                pos[k] = j + 1 == tfs[i] && i == 0 ? cap : p0; /* the width is reached */
+                                if (j + 1 == tfs[i] && i == 0)
+                                    p0 = cap;
+                                span[k] = flags[fi] & GZ_TERM_SPANS ? (j % 5 ? 1 + next32() % 7 : next32() | 1) : 1;
+                            }
+                        }
+                    }
+                    gz_buf b;
+                    gz_buf_init(&b);
+                    gz_rare_pack(&b, n_units, units, tfs, n, pos, span, flags[fi]);
+                    cr_assert_gt(b.len, 0);
+                    uint32_t gu[GZ_SMALL_DF], gt[GZ_SMALL_DF];
+                    const uint8_t *d = (const uint8_t *)b.data;
+                    gz_bitr r = {d, d + b.len, 0, 0, false};
+                    cr_assert_eq(gz_rare_unpack_units(&r, n_units, n, gu, gt), GZ_OK, "n %u units %u", n, n_units);
+                    cr_assert(memcmp(units, gu, n * sizeof *gu) == 0, "n %u units %u: units", n, n_units);
+                    cr_assert(memcmp(tfs, gt, n * sizeof *gt) == 0, "n %u units %u: tfs", n, n_units);
+                    cr_assert_eq(gz_rare_unpack_pos(&r, total, flags[fi], got_pos, got_span), GZ_OK,
+                                 "n %u width %u flags %u", n, widths[wi], flags[fi]);
+                    if (!(flags[fi] & GZ_TERM_NOPOS)) {
+                        cr_assert(memcmp(pos, got_pos, total * sizeof *pos) == 0, "n %u width %u: positions", n,
+                                  widths[wi]);
+                        cr_assert(memcmp(span, got_span, total * sizeof *span) == 0, "n %u: spans", n);
+                    }
+                    /* a byte short, a byte more */
+                    gz_bitr s = {d, d + b.len - 1, 0, 0, false};
+                    gz_status a = gz_rare_unpack_units(&s, n_units, n, gu, gt);
+                    if (a == GZ_OK)
+                        a = gz_rare_unpack_pos(&s, total, flags[fi], got_pos, got_span);
+                    cr_assert_eq(a, GZ_CORRUPT, "a byte short");
+                    gz_buf_putc(&b, 0);
+                    d = (const uint8_t *)b.data;
+                    gz_bitr t = {d, d + b.len, 0, 0, false};
+                    cr_assert_eq(gz_rare_unpack_units(&t, n_units, n, gu, gt), GZ_OK);
+                    cr_assert_eq(gz_rare_unpack_pos(&t, total, flags[fi], got_pos, got_span), GZ_CORRUPT,
+                                 "a byte more");
+                    b.len--;
+                    /* the padding's top bit, when there is padding */
+                    uint8_t last = (uint8_t)b.data[b.len - 1];
+                    b.data[b.len - 1] = (char)(last | 0x80);
+                    gz_bitr u = {d, d + b.len, 0, 0, false};
+                    a = gz_rare_unpack_units(&u, n_units, n, gu, gt);
+                    if (a == GZ_OK)
+                        a = gz_rare_unpack_pos(&u, total, flags[fi], got_pos, got_span);
+                    if (r.n > 0) { /* bits were left in the last byte: padding */
+                        cr_assert_eq(a, GZ_CORRUPT, "a padding bit set");
+                        padded++;
+                    }
+                    gz_buf_fini(&b);
+                    free(pos);
+                    free(span);
+                    free(got_pos);
+                    free(got_span);
+                    cases++;
+                }
+    cr_assert_eq(cases, 375);
+    cr_assert_gt(padded, 50);
+    /* the common rare posting */
+    uint32_t unit = 61234, tf = 1, pos = 97, span = 1;
+    gz_buf b;
+    gz_buf_init(&b);
+    gz_rare_pack(&b, 100000, &unit, &tf, 1, &pos, &span, 0);
+    cr_assert_leq(b.len, 4);
+    gz_buf_fini(&b);
+}
+
 /* A segment whose term "t<df>" occurs in df units (df across the small and
  * block encodings and their boundaries), with random positions and spans. */
 #define N_UNITS 700

@@ -205,36 +205,33 @@ static int same_postings(void *arg, const char *term, size_t len, const gz_termi
     return 0;
 }
 
-/* The layouts an older writer left read back the same: units packed at
- * their fields' widths (GZ_SEG_PACKED_UNITS) as 40-byte records, unit gaps
- * and tfs in patched runs (GZ_SEG_PFOR) as plain ones. The whole sample
- * built both ways, one worker each so the order is the same: every unit
- * and every term's postings equal; the new tables are smaller, and both
- * pass check. */
-Test(index, packed_units_read_as_the_records_did)
+/* The sample built by one worker into dir and again into other, leaving
+ * out the layouts in `without`; the segments pair up (one worker: the same
+ * order), both pass check, and every term's postings are equal (units,
+ * tfs, positions, spans). Returns, over the segments, the terms compared
+ * and those whose postings are smaller in dir; the units tables are
+ * compared too. */
+static void build_both_ways(const char *other, uint32_t without, size_t *terms, size_t *smaller, size_t *units)
 {
-    char old[] = "/tmp/gz-ix-rec-XXXXXX";
-    cr_assert_not_null(mkdtemp(old));
     ix_report r;
     gz_error err = {0};
     char *paths[] = {(char *)GZ_SAMPLE_DIR};
-    ix_options a = {.dir = dir, .threads = 1},
-               b = {.dir = old, .threads = 1, .without = GZ_SEG_PACKED_UNITS | GZ_SEG_PFOR};
+    ix_options a = {.dir = dir, .threads = 1}, b = {.dir = other, .threads = 1, .without = without};
     cr_assert_eq(ix_index(&a, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
     cr_assert_eq(ix_index(&b, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
     gz_snapshot *x, *y;
     cr_assert_eq(gz_snapshot_open(dir, &x, &err), GZ_OK, "%s", err.msg);
-    cr_assert_eq(gz_snapshot_open(old, &y, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(gz_snapshot_open(other, &y, &err), GZ_OK, "%s", err.msg);
     cr_assert_eq(x->man.n_seg, y->man.n_seg);
-    size_t units = 0;
+    *terms = *smaller = *units = 0;
     for (size_t s = 0; s < x->man.n_seg; s++) {
-        cr_assert(gz_segment_features(x->seg[s]) & GZ_SEG_PACKED_UNITS);
-        cr_assert(!(gz_segment_features(y->seg[s]) & GZ_SEG_PACKED_UNITS));
+        cr_assert_eq(gz_segment_features(x->seg[s]), GZ_SEG_ALL);
+        cr_assert_eq(gz_segment_features(y->seg[s]), GZ_SEG_ALL & ~without);
         gz_seg_stats sx, sy;
         gz_segment_stats(x->seg[s], &sx);
         gz_segment_stats(y->seg[s], &sy);
         cr_assert_eq(sx.n_units, sy.n_units);
-        for (uint32_t u = 0; u < sx.n_units; u++, units++) {
+        for (uint32_t u = 0; u < sx.n_units; u++, (*units)++) {
             gz_unitinfo p, q;
             cr_assert_eq(gz_segment_unit(x->seg[s], u, &p), GZ_OK);
             cr_assert_eq(gz_segment_unit(y->seg[s], u, &q), GZ_OK);
@@ -243,22 +240,57 @@ Test(index, packed_units_read_as_the_records_did)
                           strcmp(p.label, q.label) == 0 && strcmp(p.path, q.path) == 0,
                       "segment %zu unit %u differs", s, u);
         }
-        cr_assert_lt(sx.section_bytes[GZ_SEC_UNITS], sy.section_bytes[GZ_SEC_UNITS] / 2);
-        cr_assert(gz_segment_features(x->seg[s]) & GZ_SEG_PFOR);
-        cr_assert(!(gz_segment_features(y->seg[s]) & GZ_SEG_PFOR));
+        if (without & GZ_SEG_PACKED_UNITS)
+            cr_assert_lt(sx.section_bytes[GZ_SEC_UNITS], sy.section_bytes[GZ_SEC_UNITS] / 2);
         cr_assert_lt(sx.section_bytes[GZ_SEC_POSTINGS], sy.section_bytes[GZ_SEC_POSTINGS]);
         same_ctx c = {x->seg[s], y->seg[s], 0, 0};
         cr_assert_geq(gz_segment_terms(x->seg[s], same_postings, &c), 0);
-        cr_assert_gt(c.terms, 1000);
-        cr_assert_gt(c.patched, 10, "some terms' postings are smaller patched");
+        *terms += c.terms;
+        *smaller += c.patched;
     }
-    cr_assert_gt(units, 100);
     gz_snapshot_close(x);
     gz_snapshot_close(y);
     FILE *out = fopen("/dev/null", "w");
     cr_assert_eq(ix_check(dir, out, &err), GZ_OK, "%s", err.msg);
-    cr_assert_eq(ix_check(old, out, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(ix_check(other, out, &err), GZ_OK, "%s", err.msg);
     fclose(out);
+}
+
+/* The layouts an older writer left read back the same: units packed at
+ * their fields' widths (GZ_SEG_PACKED_UNITS) as 40-byte records, patched
+ * runs (GZ_SEG_PFOR, GZ_SEG_PFOR_POS) as plain ones. */
+Test(index, packed_units_read_as_the_records_did)
+{
+    char old[] = "/tmp/gz-ix-rec-XXXXXX";
+    cr_assert_not_null(mkdtemp(old));
+    size_t terms, smaller, units;
+    build_both_ways(old, GZ_SEG_ALL & ~GZ_SEG_NUMCHAR, &terms, &smaller, &units);
+    cr_assert_gt(terms, 1000);
+    cr_assert_gt(smaller, 10, "some terms' postings are smaller patched");
+    cr_assert_gt(units, 100);
+}
+
+/* Each layout alone, left out of one build of the sample: what it
+ * writes reads back as what the older layout wrote, value for value, and
+ * some terms are smaller. Positions and spans in patched chunks
+ * (GZ_SEG_PFOR_POS): a unit's positions are read where the chunk's width
+ * puts them, then its exceptions' high bits added. Rare terms as bits
+ * (GZ_SEG_RARE_BITS): most of them are smaller. */
+Test(index, each_layout_reads_as_the_older_one_did)
+{
+    const struct {
+        uint32_t bit;
+        size_t min_smaller_per_1000; /* terms smaller, per thousand terms */
+    } layouts[] = {{GZ_SEG_PFOR_POS, 1}, {GZ_SEG_RARE_BITS, 500}};
+    for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++) {
+        char old[] = "/tmp/gz-ix-lay-XXXXXX";
+        cr_assert_not_null(mkdtemp(old));
+        size_t terms, smaller, units;
+        build_both_ways(old, layouts[i].bit, &terms, &smaller, &units);
+        cr_assert_gt(terms, 1000);
+        cr_assert_gt(smaller * 1000, terms * layouts[i].min_smaller_per_1000, "layout %u: %zu of %zu terms smaller",
+                     layouts[i].bit, smaller, terms);
+    }
 }
 
 /* A segment whose meta has a feature this reader does not know (a layout
@@ -321,6 +353,20 @@ Test(index, check_splits_the_postings_bytes_exactly)
     }
     cr_assert_geq(lines, 1);
     cr_assert_eq(reported, section, "the parts (%llu) are the postings sections (%llu)", (unsigned long long)reported,
+                 (unsigned long long)section);
+    /* and split by field, they add up again; the grams are there */
+    uint64_t by_field = 0;
+    int grams = 0;
+    for (const char *p = text; (p = strstr(p, ": field '")); p++) {
+        char f;
+        unsigned long long t, n, b;
+        cr_assert_eq(sscanf(p, ": field '%c': %llu terms, %llu postings, %llu bytes", &f, &t, &n, &b), 4, "%.100s", p);
+        cr_assert(t > 0 && n >= t && b > 0, "%.100s", p);
+        grams |= f == GZ_FIELD_GRAM;
+        by_field += b;
+    }
+    cr_assert(grams);
+    cr_assert_eq(by_field, section, "the fields (%llu) are the postings sections (%llu)", (unsigned long long)by_field,
                  (unsigned long long)section);
     free(text);
 }
