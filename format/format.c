@@ -101,7 +101,7 @@ uint64_t gz_rd_u64(gz_reader *r)
     return v;
 }
 
-uint64_t gz_rd_varint(gz_reader *r)
+uint64_t gz_rd_varint_any(gz_reader *r)
 {
     uint64_t v = 0;
     if (r->status == GZ_OK && gz_varint_get(&r->p, r->end, &v) != GZ_OK)

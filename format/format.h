@@ -116,7 +116,14 @@ typedef struct gz_reader {
 
 uint32_t gz_rd_u32(gz_reader *r);
 uint64_t gz_rd_u64(gz_reader *r);
-uint64_t gz_rd_varint(gz_reader *r);
+uint64_t gz_rd_varint_any(gz_reader *r);
+/* A varint; one byte (most of a skip table's and a dictionary's) inline. */
+static inline uint64_t gz_rd_varint(gz_reader *r)
+{
+    if (r->status == GZ_OK && r->p < r->end && *r->p < 0x80)
+        return *r->p++;
+    return gz_rd_varint_any(r);
+}
 /* A string: u32 length + bytes; returns a pointer into the buffer (not
  * NUL-terminated) and its length. */
 const char *gz_rd_str(gz_reader *r, uint32_t *len);
@@ -448,6 +455,7 @@ typedef struct gz_post {
     uint32_t *chunk_at;            /* per chunk of GZ_BLOCK positions (then spans):
                                     * its byte offset from pos_data, then that of
                                     * its exception count (UINT32_MAX: none) */
+    uint64_t *chunk_exc;           /* per chunk, its exception indexes as 128 bits */
     uint32_t n_chunks, chunk_cap;
     uint32_t *upos, *uspan, upos_cap; /* the current unit's, absolute */
     uint32_t unit, tf;             /* current, unit == GZ_POST_END when done */

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+_Static_assert(GZ_BLOCK <= 128, "a chunk's exceptions are kept as 128 bits");
+
 void gz_post_fini(gz_post *p)
 {
     if (!p->shared) {
@@ -19,6 +21,7 @@ void gz_post_fini(gz_post *p)
     if (!p->shared || !p->small)
         gz_free(p->pos_start);
     gz_free(p->chunk_at);
+    gz_free(p->chunk_exc);
     gz_free(p->upos);
     memset(p, 0, sizeof *p);
 }
@@ -249,6 +252,7 @@ gz_status gz_post_share(gz_post *dst, const gz_post *src)
     *dst = *src;
     dst->shared = true;
     dst->chunk_at = NULL;
+    dst->chunk_exc = NULL;
     dst->chunk_cap = 0;
     dst->upos = dst->uspan = NULL;
     dst->upos_cap = 0;
@@ -384,9 +388,12 @@ static gz_status prepare_positions(gz_post *p)
     uint32_t per = (total + GZ_BLOCK - 1) / GZ_BLOCK, n_chunks = per * ((p->flags & GZ_TERM_SPANS) ? 2 : 1);
     if (n_chunks > p->chunk_cap) {
         uint32_t *at = gz_realloc(p->chunk_at, 2 * (size_t)n_chunks * sizeof *at);
-        if (!at)
+        if (at)
+            p->chunk_at = at;
+        uint64_t *exc = at ? gz_realloc(p->chunk_exc, 2 * (size_t)n_chunks * sizeof *exc) : NULL;
+        if (!exc)
             return p->status = GZ_NOMEM;
-        p->chunk_at = at;
+        p->chunk_exc = exc;
         p->chunk_cap = n_chunks;
     }
     const uint8_t *bend = p->base + p->blk_off[p->block] + p->blk_len[p->block], *c = p->pos_data;
@@ -412,9 +419,13 @@ static gz_status prepare_positions(gz_post *p)
             unsigned n_exc = *c, hw = c[1 + n_exc];
             if (hw == 0 || hw > 32 || w + hw > 32)
                 return corrupt(p);
-            for (unsigned e = 0; e < n_exc; e++)
+            uint64_t *bits = p->chunk_exc + 2 * ch;
+            bits[0] = bits[1] = 0;
+            for (unsigned e = 0; e < n_exc; e++) {
                 if (c[1 + e] >= n || (e && c[1 + e] <= c[e]))
                     return corrupt(p);
+                bits[c[1 + e] >> 6] |= 1ull << (c[1 + e] & 63);
+            }
             size_t high = 1 + ((size_t)n_exc * hw + 7) / 8;
             if ((size_t)(bend - c) < 1 + n_exc + high)
                 return corrupt(p);
@@ -450,16 +461,20 @@ static inline uint32_t packed_at(const uint8_t *c, const uint8_t *end, uint32_t 
 
 /* Value k of chunk ch: its low bits where the width puts them, and if
  * the chunk is patched and k is one of its exceptions, the high bits. */
-static inline uint32_t chunk_value(const gz_post *p, uint32_t ch, uint32_t k, const uint8_t *bend)
+static inline __attribute__((always_inline)) uint32_t chunk_value(const gz_post *p, uint32_t ch, uint32_t k, const uint8_t *bend)
 {
     const uint8_t *c = p->pos_data + p->chunk_at[2 * ch];
     uint32_t v = packed_at(c, bend, k);
     uint32_t exc = p->chunk_at[2 * ch + 1];
     if (exc != UINT32_MAX) {
-        const uint8_t *x = p->pos_data + exc;
-        const uint8_t *hit = memchr(x + 1, (int)k, x[0]);
-        if (hit)
-            v |= packed_at(x + 1 + x[0], bend, (uint32_t)(hit - (x + 1))) << (c[0] & ~(unsigned)GZ_PATCHED);
+        /* k an exception: its rank among them is the set bits below it */
+        const uint64_t *bits = p->chunk_exc + 2 * ch;
+        uint64_t word = bits[k >> 6], below = word & ((1ull << (k & 63)) - 1);
+        if (word >> (k & 63) & 1) {
+            uint32_t rank = (uint32_t)__builtin_popcountll(below) + (k >> 6 ? (uint32_t)__builtin_popcountll(bits[0]) : 0);
+            const uint8_t *x = p->pos_data + exc;
+            v |= packed_at(x + 1 + x[0], bend, rank) << (c[0] & ~(unsigned)GZ_PATCHED);
+        }
     }
     return v;
 }
