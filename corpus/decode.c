@@ -60,12 +60,19 @@ static gz_status icu_to_utf8(const char *charset, const char *data, size_t len, 
  * are noise the cleaner blanks out; many mean a binary file. */
 static int looks_binary(const char *s, size_t len)
 {
-    size_t ctl = 0, n = len < 65536 ? len : 65536;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v')
-            ctl++;
+    /* the control characters a text does not hold: below 0x20, less tab,
+     * line feed, vertical tab, form feed and carriage return (9 to 13);
+     * two comparisons a byte, no branch, which the compiler vectorises */
+    size_t ctl = 0, n = len < 65536 ? len : 65536, i = 0;
+    const unsigned char *u = (const unsigned char *)s;
+    for (; i + 16 <= n; i += 16) { /* sixteen at a time: one vector */
+        unsigned char k16 = 0;
+        for (size_t k = 0; k < 16; k++)
+            k16 += (u[i + k] < '\t') + ((unsigned char)(u[i + k] - '\r' - 1) < 0x20 - '\r' - 1);
+        ctl += k16;
     }
+    for (; i < n; i++)
+        ctl += (u[i] < '\t') + ((unsigned char)(u[i] - '\r' - 1) < 0x20 - '\r' - 1);
     return ctl * 100 > n; /* more than 1 % */
 }
 

@@ -62,6 +62,39 @@ Test(badinput, binary_file_refused)
     expect_refused("controls.bin", bin, sizeof bin, "binary");
 }
 
+/* A file is binary when more than 1% of its bytes are control bytes
+ * other than tab, line feed, vertical tab, form feed and carriage return
+ * (9 to 13): each control byte at the edges of those ranges (1, 8, 14,
+ * 31) counts, and 9 to 13, 32 and 127 do not; 1% exactly is text. */
+Test(badinput, control_bytes_are_counted_at_their_edges)
+{
+    static const unsigned char counted[] = {1, 8, 14, 31}, free_[] = {9, 10, 11, 12, 13, ' ', 127};
+    char text[1600];
+    for (size_t c = 0; c < sizeof counted; c++)
+        for (int over = 0; over < 2; over++) {
+            /* 1000 bytes; control bytes spread through them (across the
+             * vector loop and its tail), 10 of them or 11 */
+            size_t n = 1000;
+            for (size_t i = 0; i < n; i++)
+                text[i] = (char)(i % 50 == 49 ? '\n' : 'a' + i % 26);
+            for (size_t k = 0; k < 40; k++) /* many of the free ones */
+                text[3 + k * 23] = (char)free_[k % sizeof free_];
+            for (size_t k = 0; k < 10u + (size_t)over; k++)
+                text[7 + k * 89] = (char)counted[c];
+            const char *path = write_tmp("controls.txt", text, n);
+            gz_doc d;
+            gz_error err;
+            gz_status st = parse(path, &d, &err);
+            if (over) {
+                cr_assert_eq(st, GZ_INVALID, "byte %u: 11 in 1000 is binary", counted[c]);
+                cr_assert(strstr(err.msg, "binary"), "%s", err.msg);
+            } else {
+                cr_assert_eq(st, GZ_OK, "byte %u: 10 in 1000 is text: %s", counted[c], err.msg);
+            }
+            gz_doc_fini(&d);
+        }
+}
+
 Test(badinput, nul_bytes_refused)
 {
     const char s[] = "第一条 为了规范\0个人独资企业的行为。";
