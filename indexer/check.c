@@ -2,6 +2,7 @@
  * commit through format/ and verify or measure it. */
 #include "indexer/indexer.h"
 
+#include <math.h>
 #include <string.h>
 
 typedef struct check_ctx {
@@ -13,9 +14,21 @@ typedef struct check_ctx {
     uint64_t b_skips, b_units, b_pos, b_rare;
     /* per field byte: terms, postings, bytes */
     uint64_t f_terms[256], f_post[256], f_bytes[256];
+    /* what the postings would take, in bits, if each term's units were
+     * any df of the segment's and each unit's positions any tf of its
+     * length, all equally likely: log2 C(n, k) each */
+    double bound_units, bound_pos;
     FILE *out;
     const char *path;
 } check_ctx;
+
+/* log2 of n choose k */
+static double log2_choose(double n, double k)
+{
+    if (k <= 0 || k >= n)
+        return 0;
+    return (lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1)) / M_LN2;
+}
 
 static int check_term(void *arg, const char *term, size_t len, const gz_terminfo *ti)
 {
@@ -29,6 +42,7 @@ static int check_term(void *arg, const char *term, size_t len, const gz_terminfo
     c->f_terms[(unsigned char)term[0]]++;
     c->f_post[(unsigned char)term[0]] += ti->df;
     c->f_bytes[(unsigned char)term[0]] += ti->len;
+    c->bound_units += log2_choose(c->n_units, ti->df);
     if (st == GZ_OK && p.small)
         c->b_rare += ti->len;
     else if (st == GZ_OK)
@@ -53,6 +67,9 @@ static int check_term(void *arg, const char *term, size_t len, const gz_terminfo
                 if (pos[i] < pos[i - 1])
                     st = GZ_CORRUPT;
             c->positions += k;
+            gz_unitinfo ui;
+            if (gz_segment_unit(c->seg, p.unit, &ui) == GZ_OK)
+                c->bound_pos += log2_choose(ui.len > k ? ui.len : k, k);
         }
         prev = p.unit;
         first = 0;
@@ -125,6 +142,9 @@ gz_status ix_check(const char *dir, FILE *out, gz_error *err)
                     path, ss.n_docs, ss.n_units, ss.n_terms, (unsigned long long)c.postings,
                     (unsigned long long)c.b_skips, (unsigned long long)c.b_units, (unsigned long long)c.b_pos,
                     (unsigned long long)c.b_rare);
+        if (problems == before)
+            fprintf(out, "ok   %s: postings bound if spread at random: units %.0f bytes, positions %.0f bytes\n",
+                    path, c.bound_units / 8, c.bound_pos / 8);
         if (problems == before)
             for (int f = 0; f < 256; f++)
                 if (c.f_terms[f])

@@ -366,6 +366,20 @@ Test(index, check_splits_the_postings_bytes_exactly)
         by_field += b;
     }
     cr_assert(grams);
+    /* the bound of a uniform spread: there, and below what the coders
+     * take (positions within a unit are close to uniform; a bound in
+     * bits, not bytes, would be eight times the section) */
+    double bound = 0;
+    size_t bounds = 0;
+    for (const char *p = text; (p = strstr(p, "spread at random: ")); p++, bounds++) {
+        double u, q;
+        cr_assert_eq(sscanf(p, "spread at random: units %lf bytes, positions %lf bytes", &u, &q), 2, "%.100s", p);
+        cr_assert(u > 0 && q > 0, "%.100s", p);
+        bound += u + q;
+    }
+    cr_assert_eq(bounds, lines);
+    cr_assert(bound > section / 4.0 && bound < (double)section, "bound %.0f, postings %llu", bound,
+              (unsigned long long)section);
     cr_assert_eq(by_field, section, "the fields (%llu) are the postings sections (%llu)", (unsigned long long)by_field,
                  (unsigned long long)section);
     free(text);
