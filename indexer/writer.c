@@ -1,7 +1,8 @@
-/* indexer/writer.c: `gazette index`. Workers (one per core) take files from
- * a shared list, skip those whose content hash is unchanged, parse and
- * analyse the rest into their own in-memory segments and flush them at the
- * memory budget. The main thread then builds the new manifest (deletes for
+/* indexer/writer.c: `gazette index`. Workers (one per core) take every
+ * n-th file of the sorted list, skip those whose content hash is unchanged,
+ * parse and analyse the rest into their own in-memory segments and flush
+ * them at the memory budget, under ids that interleave by worker: a build
+ * is the same bytes every time. The main thread then builds the new manifest (deletes for
  * changed and pruned files, the merge policy) and commits it by rename:
  * all of a run's segments become visible together, or none do. */
 #include "corpus/corpus.h"
@@ -46,16 +47,23 @@ typedef struct writer {
     job *jobs;
     result *res;
     size_t n_jobs;
-    atomic_size_t next, done;
+    atomic_size_t done;
+    int n_threads;
     atomic_ullong bytes;
     size_t budget; /* bytes per worker */
     pthread_mutex_t mu;
-    uint32_t next_seg_id;
+    uint32_t first_seg_id, next_seg_id; /* next: above every id given */
     gz_man_segment *segs;
     size_t n_segs, cap_segs;
     atomic_int fatal;
     gz_error fatal_err;
 } writer;
+
+static int cmp_seg_id(const void *a, const void *b)
+{
+    uint32_t x = ((const gz_man_segment *)a)->id, y = ((const gz_man_segment *)b)->id;
+    return (x > y) - (x < y);
+}
 
 static double now(void)
 {
@@ -115,10 +123,15 @@ static gz_status flush_seg(writer *w, ix_memseg *m)
     return st;
 }
 
-static ix_memseg *new_seg(writer *w)
+/* Worker k's n-th segment: ids interleave by worker (first + k, then
+ * + n_threads each), so a build's ids do not depend on which worker
+ * flushed first. */
+static ix_memseg *new_seg(writer *w, int k, uint32_t *n)
 {
+    uint32_t id = w->first_seg_id + (uint32_t)k + (uint32_t)w->n_threads * (*n)++;
     pthread_mutex_lock(&w->mu);
-    uint32_t id = w->next_seg_id++;
+    if (id >= w->next_seg_id)
+        w->next_seg_id = id + 1;
     pthread_mutex_unlock(&w->mu);
     ix_memseg *m = ix_memseg_new(id);
     if (m)
@@ -151,9 +164,21 @@ static char *read_raw(const char *path, size_t *len, gz_error *e)
     return b;
 }
 
+/* A worker and its share: the jobs k, k + n_threads, k + 2 n_threads...
+ * in order, so what each segment holds, and in what order, depends on the
+ * files alone, not on timing (a build is reproducible byte for byte); the
+ * files interleave, so the shares are even whatever the order of sizes
+ * and whichever files changed. */
+typedef struct worker {
+    writer *w;
+    int k;
+} worker;
+
 static void *work(void *arg)
 {
-    writer *w = arg;
+    writer *w = ((worker *)arg)->w;
+    int k = ((worker *)arg)->k;
+    uint32_t n_segs = 0;
     an_analyzer *an;
     gz_error e = {0};
     if (an_analyzer_open(&an, &e) != GZ_OK) {
@@ -162,7 +187,7 @@ static void *work(void *arg)
     }
     ix_memseg *seg = NULL;
     size_t i;
-    while (!atomic_load(&w->fatal) && (i = atomic_fetch_add(&w->next, 1)) < w->n_jobs) {
+    for (i = (size_t)k; !atomic_load(&w->fatal) && i < w->n_jobs; i += (size_t)w->n_threads) {
         job *j = &w->jobs[i];
         result *r = &w->res[i];
         size_t len = 0;
@@ -202,7 +227,7 @@ static void *work(void *arg)
             r->state = R_REFUSED;
             logf_locked(w, "gazette: [corpus][read] %s: %s\n", j->path, e.msg);
         } else {
-            if (!seg && !(seg = new_seg(w))) {
+            if (!seg && !(seg = new_seg(w, k, &n_segs))) {
                 gz_error_set(&e, GZ_NOMEM, -1, "[indexer] out of memory");
                 set_fatal(w, &e);
             } else {
@@ -515,10 +540,14 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
             n_threads = 16;
         w.budget = (o->ram_mb ? o->ram_mb : 256) * (size_t)1 << 20;
         w.budget /= (size_t)n_threads;
-        w.next_seg_id = man.next_segment_id;
+        w.first_seg_id = w.next_seg_id = man.next_segment_id;
+        w.n_threads = n_threads;
         pthread_t th[16];
-        for (int i = 0; i < n_threads; i++)
-            pthread_create(&th[i], NULL, work, &w);
+        worker wk[16];
+        for (int i = 0; i < n_threads; i++) {
+            wk[i] = (worker){&w, i};
+            pthread_create(&th[i], NULL, work, &wk[i]);
+        }
         if (o->progress)
             while (atomic_load(&w.done) < w.n_jobs && !atomic_load(&w.fatal)) {
                 progress(&w, t0, 0);
@@ -529,6 +558,9 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
         if (o->progress)
             progress(&w, t0, 1);
         man.next_segment_id = w.next_seg_id;
+        /* in id order, whichever flushed first */
+        if (w.n_segs > 1)
+            qsort(w.segs, w.n_segs, sizeof *w.segs, cmp_seg_id);
         if (atomic_load(&w.fatal)) {
             if (err)
                 *err = w.fatal_err;
