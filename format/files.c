@@ -47,7 +47,8 @@ static gz_status write_all(int fd, const void *p, size_t len)
     return GZ_OK;
 }
 
-gz_status gz_file_write(const char *path, uint16_t kind, const void *body, size_t len, gz_error *err)
+gz_status gz_file_write(const char *path, uint16_t kind, uint32_t flags, const void *body, size_t len,
+                        gz_error *err)
 {
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -55,7 +56,7 @@ gz_status gz_file_write(const char *path, uint16_t kind, const void *body, size_
     if (fd < 0)
         return sys_err(err, "write", tmp);
     uint8_t hdr[GZ_HEADER_LEN];
-    gz_header_put(hdr, kind, body, len);
+    gz_header_put(hdr, kind, flags, body, len);
     if (write_all(fd, hdr, sizeof hdr) != GZ_OK || write_all(fd, body, len) != GZ_OK || fsync(fd) != 0) {
         gz_status st = sys_err(err, "write", tmp);
         close(fd);
@@ -224,7 +225,7 @@ gz_status gz_segw_commit(gz_segw *w, uint64_t *bytes, gz_error *err)
         st = GZ_IO;
     if (st == GZ_OK) {
         uint8_t hdr[GZ_HEADER_LEN];
-        gz_header_put(hdr, GZ_FILE_SEGMENT, (const uint8_t *)map + GZ_HEADER_LEN, w->at);
+        gz_header_put(hdr, GZ_FILE_SEGMENT, 0, (const uint8_t *)map + GZ_HEADER_LEN, w->at);
         munmap(map, size);
         if (pwrite(w->fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr || fsync(w->fd) != 0)
             st = GZ_IO;
@@ -352,6 +353,7 @@ gz_status gz_manifest_read(const char *dir, gz_manifest *m, gz_error *err)
     gz_status st = read_file(path, GZ_FILE_MANIFEST, &img, &body, &len, err);
     if (st != GZ_OK)
         return st;
+    int has_stat = (gz_get32(img + 12) & GZ_FLAG_SOURCE_STAT) != 0;
     gz_reader r = {body, body + len, GZ_OK};
     m->generation = gz_rd_u64(&r);
     uint32_t n;
@@ -372,7 +374,7 @@ gz_status gz_manifest_read(const char *dir, gz_manifest *m, gz_error *err)
     }
     uint32_t n_src = gz_rd_u32(&r);
     for (uint32_t i = 0; i < n_src && r.status == GZ_OK && st == GZ_OK; i++) {
-        gz_man_source src;
+        gz_man_source src = {0};
         uint32_t kl, dl;
         const char *k = gz_rd_str(&r, &kl), *d = gz_rd_str(&r, &dl);
         src.hash_lo = gz_rd_u64(&r);
@@ -381,6 +383,11 @@ gz_status gz_manifest_read(const char *dir, gz_manifest *m, gz_error *err)
         src.segment = gz_rd_u32(&r);
         src.first_doc = gz_rd_u32(&r);
         src.n_docs = gz_rd_u32(&r);
+        if (has_stat) {
+            src.mtime_ns = gz_rd_u64(&r);
+            src.ctime_ns = gz_rd_u64(&r);
+            src.ino = gz_rd_u64(&r);
+        }
         if (r.status != GZ_OK)
             break;
         char *kk = gz_strndup(k, kl), *dd = gz_strndup(d, dl);
@@ -427,12 +434,15 @@ gz_status gz_manifest_commit(const char *dir, const gz_manifest *m, gz_error *er
         gz_buf_u32(&b, s->segment);
         gz_buf_u32(&b, s->first_doc);
         gz_buf_u32(&b, s->n_docs);
+        gz_buf_u64(&b, s->mtime_ns);
+        gz_buf_u64(&b, s->ctime_ns);
+        gz_buf_u64(&b, s->ino);
     }
     gz_status st = b.status;
     if (st == GZ_OK) {
         char path[4200];
         snprintf(path, sizeof path, "%s/MANIFEST", dir);
-        st = gz_file_write(path, GZ_FILE_MANIFEST, b.data, b.len, err);
+        st = gz_file_write(path, GZ_FILE_MANIFEST, GZ_FLAG_SOURCE_STAT, b.data, b.len, err);
         if (st == GZ_OK)
             st = gz_fsync_dir(dir, err);
     } else {
@@ -477,7 +487,7 @@ gz_status gz_deletes_write(const char *path, uint32_t n_docs, const uint8_t *bit
         return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
     gz_put32(body, n_docs);
     memcpy(body + 4, bits, nb);
-    gz_status st = gz_file_write(path, GZ_FILE_DELETES, body, 4 + nb, err);
+    gz_status st = gz_file_write(path, GZ_FILE_DELETES, 0, body, 4 + nb, err);
     gz_free(body);
     return st;
 }

@@ -123,12 +123,12 @@ const char *gz_rd_str(gz_reader *r, uint32_t *len)
     return s;
 }
 
-void gz_header_put(uint8_t out[GZ_HEADER_LEN], uint16_t kind, const void *body, uint64_t body_len)
+void gz_header_put(uint8_t out[GZ_HEADER_LEN], uint16_t kind, uint32_t flags, const void *body, uint64_t body_len)
 {
     memcpy(out, GZ_MAGIC, 8);
     gz_put16(out + 8, GZ_FORMAT_VERSION);
     gz_put16(out + 10, kind);
-    gz_put32(out + 12, 0);
+    gz_put32(out + 12, flags);
     gz_put64(out + 16, body_len);
     gz_put64(out + 24, gz_xxh3(body, body_len));
     gz_put64(out + 32, gz_xxh3(out, 32));
@@ -146,8 +146,10 @@ gz_status gz_header_check(const uint8_t *p, size_t len, uint16_t kind, const uin
                             gz_get16(p + 8), GZ_FORMAT_VERSION);
     if (gz_get16(p + 10) != kind)
         return gz_error_set(err, GZ_VERSION, 10, "file kind %u, expected %u", gz_get16(p + 10), kind);
-    if (gz_get32(p + 12) != 0)
-        return gz_error_set(err, GZ_VERSION, 12, "unknown flags 0x%x", gz_get32(p + 12));
+    uint32_t known = kind == GZ_FILE_MANIFEST ? GZ_FLAG_SOURCE_STAT : 0;
+    if (gz_get32(p + 12) & ~known)
+        return gz_error_set(err, GZ_VERSION, 12, "unknown flags 0x%x (written by a newer gazette)",
+                            gz_get32(p + 12) & ~known);
     uint64_t bl = gz_get64(p + 16);
     if (bl != len - GZ_HEADER_LEN)
         return gz_error_set(err, GZ_CORRUPT, 16, "body length %llu, file holds %zu (truncated?)",

@@ -6,7 +6,8 @@
  * All integers are little-endian; no struct is ever written as is.
  *
  * Every file starts with a 40-byte header:
- *   magic[8] "\x89GZT\r\n\x1a\n" | u16 version | u16 kind | u32 flags (0)
+ *   magic[8] "\x89GZT\r\n\x1a\n" | u16 version | u16 kind | u32 flags (MANIFEST:
+ *   GZ_FLAG_SOURCE_STAT; else 0)
  *   | u64 body_len | u64 body_xxh3 (XXH3-64 of the body) | u64 header_xxh3
  *   (XXH3-64 of the preceding 32 bytes)
  * A bad magic or checksum is GZ_CORRUPT; an unknown version, kind or flag
@@ -30,6 +31,7 @@
  *   | u32 n_sources, then per source:
  *       str key (absolute path) | str display (as reported) | u64 hash_lo | u64 hash_hi
  *       | u64 size | u32 segment_id | u32 first_doc | u32 n_docs
+ *       [| u64 mtime_ns | u64 ctime_ns | u64 inode, with GZ_FLAG_SOURCE_STAT]
  *   str = u32 length + bytes.
  *
  * SEGMENT body: a TOC then sections.
@@ -132,7 +134,11 @@ const char *gz_rd_str(gz_reader *r, uint32_t *len);
 
 uint64_t gz_xxh3(const void *p, size_t len);
 /* Writes the 40-byte header for a body into out. */
-void gz_header_put(uint8_t out[GZ_HEADER_LEN], uint16_t kind, const void *body, uint64_t body_len);
+/* Header flags, by kind. MANIFEST: each source ends with its file's stat
+ * as indexed (u64 mtime_ns | u64 ctime_ns | u64 inode; 0s: not trusted).
+ * A reader refuses a flag it does not know for the kind (GZ_VERSION). */
+#define GZ_FLAG_SOURCE_STAT 1u
+void gz_header_put(uint8_t out[GZ_HEADER_LEN], uint16_t kind, uint32_t flags, const void *body, uint64_t body_len);
 /* Checks the header of a whole file image [p, p+len) of the expected kind,
  * verifying the body checksum. On GZ_OK *body and *body_len point inside. */
 gz_status gz_header_check(const uint8_t *p, size_t len, uint16_t kind, const uint8_t **body,
@@ -311,6 +317,11 @@ typedef struct gz_man_source {
     char *display; /* as reported in results */
     uint64_t hash_lo, hash_hi, size;
     uint32_t segment, first_doc, n_docs;
+    /* the file's stat when its content was hashed, all 0 if not to be
+     * trusted (a manifest without them, or a file changed moments before
+     * it was read): a file whose size, mtime, ctime and inode are still
+     * these is not read again */
+    uint64_t mtime_ns, ctime_ns, ino;
 } gz_man_source;
 
 typedef struct gz_manifest {
@@ -341,7 +352,8 @@ void gz_path_deletes(char *out, size_t cap, const char *dir, uint32_t id, uint32
 /* Writes buf as a whole file (header + body) to path via a temporary name,
  * fsynced; the caller fsyncs the directory (gz_fsync_dir) before relying
  * on it. */
-gz_status gz_file_write(const char *path, uint16_t kind, const void *body, size_t len, gz_error *err);
+gz_status gz_file_write(const char *path, uint16_t kind, uint32_t flags, const void *body, size_t len,
+                        gz_error *err);
 /* A segment file written section by section, so a writer need not hold the
  * whole body: sections in any order (the table of contents gives each its
  * offset), each in as many pieces as it likes, to NAME.tmp; commit writes

@@ -22,6 +22,10 @@ typedef struct ix_options {
     FILE *log;        /* refused files and notes; NULL: stderr */
     uint32_t without; /* GZ_SEG_* features to leave out of new segments, as a
                        * writer from before them did (compatibility tests) */
+    unsigned racy_ms; /* a file modified (mtime or ctime) less than this before
+                       * it was read has its stat not recorded, so the next run
+                       * hashes it again: a change inside the same timestamp
+                       * tick would not show in its stat (0: 3000) */
 } ix_options;
 
 typedef struct ix_report {

@@ -36,6 +36,7 @@ typedef struct result {
     int state;
     uint64_t hash_lo, hash_hi, size;
     uint32_t segment, first_doc, n_docs;
+    uint64_t mtime_ns, ctime_ns, ino; /* as gz_man_source */
 } result;
 
 typedef struct writer {
@@ -139,7 +140,33 @@ static ix_memseg *new_seg(writer *w, int k, uint32_t *n)
     return m;
 }
 
-static char *read_raw(const char *path, size_t *len, gz_error *e)
+static uint64_t ns_of(struct timespec t) { return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec; }
+
+/* The stat to record for a file read now (its fstat): 0s if it changed
+ * less than racy_ms before, as it may change again inside the same
+ * timestamp tick (a coarse clock, a 2 s FAT time) without its stat
+ * showing it. */
+static void record_stat(result *r, const struct stat *st, unsigned racy_ms)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    uint64_t m = ns_of(st->st_mtim), c = ns_of(st->st_ctim), t = ns_of(now);
+    uint64_t racy_ns = (uint64_t)(racy_ms ? racy_ms : 3000) * 1000000u;
+    int racy = m + racy_ns > t || c + racy_ns > t;
+    r->mtime_ns = racy ? 0 : m;
+    r->ctime_ns = racy ? 0 : c;
+    r->ino = racy ? 0 : (uint64_t)st->st_ino;
+}
+
+/* The file is as it was when last hashed: same size, mtime, ctime and
+ * inode as recorded (and they were recorded). */
+static int stat_unchanged(const gz_man_source *old, const struct stat *st)
+{
+    return old->ino && old->ino == (uint64_t)st->st_ino && old->size == (uint64_t)st->st_size &&
+           old->mtime_ns == ns_of(st->st_mtim) && old->ctime_ns == ns_of(st->st_ctim);
+}
+
+static char *read_raw(const char *path, size_t *len, struct stat *out, gz_error *e)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -161,6 +188,7 @@ static char *read_raw(const char *path, size_t *len, gz_error *e)
         return NULL;
     }
     *len = n;
+    *out = st;
     return b;
 }
 
@@ -192,7 +220,21 @@ static void *work(void *arg)
         result *r = &w->res[i];
         size_t len = 0;
         memset(&e, 0, sizeof e);
-        char *raw = read_raw(j->path, &len, &e);
+        /* as it was when last hashed: not read at all */
+        const gz_man_source *old = old_source(w, j->key);
+        struct stat sb;
+        if (old && stat(j->path, &sb) == 0 && S_ISREG(sb.st_mode) && stat_unchanged(old, &sb)) {
+            r->state = R_UNCHANGED;
+            r->hash_lo = old->hash_lo;
+            r->hash_hi = old->hash_hi;
+            r->size = old->size;
+            r->mtime_ns = old->mtime_ns;
+            r->ctime_ns = old->ctime_ns;
+            r->ino = old->ino;
+            atomic_fetch_add(&w->done, 1);
+            continue;
+        }
+        char *raw = read_raw(j->path, &len, &sb, &e);
         if (!raw) {
             r->state = R_REFUSED;
             logf_locked(w, "gazette: [corpus][read] %s: %s\n", j->path, e.msg);
@@ -204,7 +246,7 @@ static void *work(void *arg)
         r->hash_lo = h.low64;
         r->hash_hi = h.high64;
         r->size = len;
-        const gz_man_source *old = old_source(w, j->key);
+        record_stat(r, &sb, w->o->racy_ms);
         if (old && old->hash_lo == h.low64 && old->hash_hi == h.high64) {
             r->state = R_UNCHANGED;
             gz_free(raw);
@@ -586,10 +628,13 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
         }
         /* which old sources were seen in this run */
         unsigned char *seen = gz_calloc(man.n_src + 1, 1);
-        for (size_t i = 0; seen && i < w.n_jobs; i++) {
+        size_t *job_of = gz_calloc(man.n_src + 1, sizeof *job_of); /* the job that saw it */
+        for (size_t i = 0; seen && job_of && i < w.n_jobs; i++) {
             const gz_man_source *old = old_source(&w, w.jobs[i].key);
-            if (old)
+            if (old) {
                 seen[old - man.src] = 1;
+                job_of[old - man.src] = i;
+            }
         }
         nm.generation = man.generation;
         nm.analyzer_id = gz_strndup(man.analyzer_id, strlen(man.analyzer_id));
@@ -613,7 +658,16 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
                 st = mark_deleted(&s, src->segment, src->first_doc, src->n_docs);
                 changed = 1;
             } else {
-                st = gz_manifest_add_source(&nm, src);
+                /* unchanged: its stat as seen now (written only if this
+                 * run commits for another reason) */
+                gz_man_source keep = *src;
+                const result *r = seen && job_of && seen[i] ? &w.res[job_of[i]] : NULL;
+                if (r && r->state == R_UNCHANGED) {
+                    keep.mtime_ns = r->mtime_ns;
+                    keep.ctime_ns = r->ctime_ns;
+                    keep.ino = r->ino;
+                }
+                st = gz_manifest_add_source(&nm, &keep);
             }
         }
         for (size_t j = 0; st == GZ_OK && j < w.n_jobs; j++) {
@@ -624,8 +678,8 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
             rep->refused += r->state == R_REFUSED;
             if (r->state != R_INDEXED)
                 continue;
-            gz_man_source src = {w.jobs[j].key, w.jobs[j].display, r->hash_lo, r->hash_hi, r->size,
-                                 r->segment, r->first_doc, r->n_docs};
+            gz_man_source src = {w.jobs[j].key, w.jobs[j].display, r->hash_lo, r->hash_hi, r->size, r->segment,
+                                 r->first_doc, r->n_docs, r->mtime_ns, r->ctime_ns, r->ino};
             st = gz_manifest_add_source(&nm, &src);
             rep->docs_added += r->n_docs;
             changed = 1;
@@ -659,6 +713,7 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
             gz_free(roots[p]);
         gz_free(roots);
         gz_free(seen);
+        gz_free(job_of);
     }
     if (st != GZ_OK) {
         /* nothing committed: remove this run's files, judged against the

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,15 +47,17 @@ static void setup(void)
 
 TestSuite(index, .init = setup, .timeout = 600);
 
-static ix_report run(int prune)
+static ix_report run_racy(int prune, unsigned racy_ms)
 {
-    ix_options o = {.dir = dir, .threads = 2, .prune = prune};
+    ix_options o = {.dir = dir, .threads = 2, .prune = prune, .racy_ms = racy_ms};
     ix_report r;
     gz_error err = {0};
     char *paths[] = {src};
     cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
     return r;
 }
+
+static ix_report run(int prune) { return run_racy(prune, 0); }
 
 static uint64_t live_docs(void)
 {
@@ -80,6 +83,93 @@ Test(index, unchanged_files_are_not_read_again)
     gz_error err;
     cr_assert_eq(ix_check(dir, out, &err), GZ_OK, "%s", err.msg);
     fclose(out);
+}
+
+static ix_report run_stat(unsigned racy_ms) { return run_racy(0, racy_ms); }
+
+static uint64_t file_size(const char *name)
+{
+    char p[4200];
+    snprintf(p, sizeof p, "%s/%s", src, name);
+    struct stat st;
+    cr_assert_eq(stat(p, &st), 0);
+    return (uint64_t)st.st_size;
+}
+
+/* A file whose size, mtime, ctime and inode are as recorded when it was
+ * last hashed is not read at all; any of them changed, it is read and
+ * hashed, and re-analysed only if its bytes changed. A stat is recorded
+ * when a run commits; one taken less than racy_ms after the file changed
+ * is not, and that file is hashed again next time. */
+Test(index, a_file_is_read_again_only_when_its_stat_changed)
+{
+    usleep(5000);
+    ix_report r = run_stat(1);
+    cr_assert_eq(r.indexed, 4);
+    uint64_t all = 0;
+    for (size_t i = 0; i < 4; i++)
+        all += file_size(laws[i]);
+    cr_assert_eq(r.bytes_read, all);
+    /* the stats are in the manifest */
+    gz_manifest m;
+    gz_manifest_init(&m);
+    gz_error err = {0};
+    cr_assert_eq(gz_manifest_read(dir, &m, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(m.n_src, 4);
+    for (size_t i = 0; i < m.n_src; i++)
+        cr_assert(m.src[i].ino && m.src[i].mtime_ns && m.src[i].ctime_ns, "%s", m.src[i].key);
+    gz_manifest_fini(&m);
+    /* unchanged: nothing read */
+    r = run_stat(1);
+    cr_assert(r.unchanged == 4 && r.indexed == 0 && r.bytes_read == 0 && !r.committed);
+    /* touched, the same bytes: read, not re-analysed, nothing committed,
+     * so read again the next time */
+    char a[4200], b[4200];
+    snprintf(a, sizeof a, "%s/%s", src, laws[0]);
+    snprintf(b, sizeof b, "%s/%s", src, laws[1]);
+    struct timespec t[2] = {{1000000000, 0}, {1000000000, 0}};
+    cr_assert_eq(utimensat(AT_FDCWD, a, t, 0), 0);
+    usleep(5000);
+    for (int k = 0; k < 2; k++) {
+        r = run_stat(1);
+        cr_assert(r.unchanged == 4 && r.indexed == 0 && !r.committed);
+        cr_assert_eq(r.bytes_read, file_size(laws[0]), "run %d", k);
+    }
+    /* other bytes of the same size, the mtime put back: its ctime moved,
+     * so it is read and re-indexed; the commit records the touched
+     * file's stat too */
+    struct stat before;
+    cr_assert_eq(stat(b, &before), 0);
+    size_t len = 0;
+    char *text = th_read(b, &len);
+    char *de = text ? strstr(text, "的") : NULL; /* 的 -> 之, three bytes each */
+    cr_assert_not_null(de);
+    memcpy(de, "之", 3);
+    FILE *f = fopen(b, "wb");
+    fwrite(text, 1, len, f);
+    fclose(f);
+    free(text);
+    struct timespec back[2] = {before.st_atim, before.st_mtim};
+    cr_assert_eq(utimensat(AT_FDCWD, b, back, 0), 0);
+    struct stat after;
+    cr_assert_eq(stat(b, &after), 0);
+    cr_assert(after.st_size == before.st_size && after.st_mtim.tv_sec == before.st_mtim.tv_sec &&
+              after.st_mtim.tv_nsec == before.st_mtim.tv_nsec);
+    usleep(5000);
+    r = run_stat(1);
+    cr_assert_eq(r.indexed, 1, "the rewritten file");
+    cr_assert(r.committed);
+    cr_assert_eq(r.bytes_read, file_size(laws[0]) + file_size(laws[1]));
+    r = run_stat(1);
+    cr_assert(r.indexed == 0 && r.bytes_read == 0, "read %llu bytes", (unsigned long long)r.bytes_read);
+    /* changed moments ago (the default 3 s): indexed, its stat not
+     * trusted, hashed again next run */
+    copy_file(b, a, "\n第九十九条 新增的条文。\n");
+    r = run_stat(0);
+    cr_assert_eq(r.indexed, 1);
+    r = run_stat(0);
+    cr_assert(r.indexed == 0 && r.unchanged == 4);
+    cr_assert_eq(r.bytes_read, file_size(laws[0]), "the fresh file is hashed again");
 }
 
 Test(index, changed_and_removed_files)
