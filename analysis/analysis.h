@@ -95,6 +95,10 @@ size_t an_analyzer_segmented(const an_analyzer *a);
  * what an index records and checks before it is queried. Borrowed; lives
  * as long as the analyzer. */
 const char *an_analyzer_id(const an_analyzer *a);
+/* The same id, without opening an analyzer (ICU's transliterator takes
+ * half of a run that finds nothing to analyse): every analyzer of this
+ * build has it. Static. */
+const char *an_build_id(void);
 
 /* Analyses text[0..len) (UTF-8; invalid bytes are treated as punctuation).
  * On GZ_OK, *toks holds *n tokens ordered by (pos, type, span), valid until

@@ -39,8 +39,7 @@ gz_status an_analyzer_open(an_analyzer **out, gz_error *err)
     const char *cache = getenv("GAZETTE_ANALYZER_CACHE");
     a->no_cache = cache && strcmp(cache, "0") == 0;
     an_analyzer_use_segmenter(a, 1);
-    snprintf(a->id, sizeof a->id, "gazette-zh/%d icu=%s nfkc_cf t2s gram2+final-uni words num docno",
-             AN_VERSION, U_ICU_VERSION);
+    snprintf(a->id, sizeof a->id, "%s", an_build_id());
     *out = a;
     return GZ_OK;
 icu_fail:
@@ -77,6 +76,13 @@ void an_analyzer_close(an_analyzer *a)
 }
 
 const char *an_analyzer_id(const an_analyzer *a) { return a->id; }
+
+#define AN_STR_(x) #x
+#define AN_STR(x) AN_STR_(x)
+const char *an_build_id(void)
+{
+    return "gazette-zh/" AN_STR(AN_VERSION) " icu=" U_ICU_VERSION " nfkc_cf t2s gram2+final-uni words num docno";
+}
 
 size_t an_analyzer_segmented(const an_analyzer *a)
 {

@@ -207,12 +207,8 @@ static void *work(void *arg)
     writer *w = ((worker *)arg)->w;
     int k = ((worker *)arg)->k;
     uint32_t n_segs = 0;
-    an_analyzer *an;
+    an_analyzer *an = NULL; /* opened for the first file to analyse */
     gz_error e = {0};
-    if (an_analyzer_open(&an, &e) != GZ_OK) {
-        set_fatal(w, &e);
-        return NULL;
-    }
     ix_memseg *seg = NULL;
     size_t i;
     for (i = (size_t)k; !atomic_load(&w->fatal) && i < w->n_jobs; i += (size_t)w->n_threads) {
@@ -263,7 +259,10 @@ static void *work(void *arg)
         if (st == GZ_OK)
             st = cp_parse_text(j->display, utf8, ulen, CP_FORMAT_AUTO, &doc, &e);
         gz_free(utf8);
-        if (st == GZ_NOMEM) {
+        /* no analyzer (ICU's data missing): no file of this run can be
+         * analysed, which stops the run */
+        int no_analyzer = st == GZ_OK && !an && an_analyzer_open(&an, &e) != GZ_OK;
+        if (st == GZ_NOMEM || no_analyzer) {
             set_fatal(w, &e);
         } else if (st != GZ_OK) {
             r->state = R_REFUSED;
@@ -507,30 +506,25 @@ static gz_status commit(const char *dir, ix_state *s, gz_error *err)
     return st;
 }
 
-/* The preamble of every writing run: the lock, an analyzer and the
- * committed state. *lock is -1 when another writer holds the lock, and
- * then nothing else is opened. */
-static gz_status begin_write(const char *dir, int *lock, an_analyzer **an, gz_manifest *man, ix_state *s,
-                             gz_error *err)
+/* The preamble of every writing run: the lock and the committed state,
+ * checked against this build's analyzer id (workers open analyzers only
+ * for files to analyse). *lock is -1 when another writer holds the lock,
+ * and then nothing else is opened. */
+static gz_status begin_write(const char *dir, int *lock, gz_manifest *man, ix_state *s, gz_error *err)
 {
-    *an = NULL;
     gz_manifest_init(man);
     memset(s, 0, sizeof *s);
     s->man = man;
     if ((*lock = take_lock(dir, err)) < 0)
         return GZ_IO;
-    gz_status st = an_analyzer_open(an, err);
-    if (st == GZ_OK)
-        st = open_state(dir, man, s, an_analyzer_id(*an), err);
-    return st;
+    return open_state(dir, man, s, an_build_id(), err);
 }
 
-static void end_write(int lock, an_analyzer *an, gz_manifest *man, ix_state *s)
+static void end_write(int lock, gz_manifest *man, ix_state *s)
 {
     s->man = man;
     close_state(s);
     gz_manifest_fini(man);
-    an_analyzer_close(an);
     if (lock >= 0)
         close(lock);
 }
@@ -545,12 +539,11 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
     if (mkdir(o->dir, 0755) != 0 && errno != EEXIST)
         return gz_error_set(err, GZ_IO, -1, "[indexer] cannot create %s: %s", o->dir, strerror(errno));
     int lock;
-    an_analyzer *an;
     gz_manifest man;
     ix_state s;
-    gz_status st = begin_write(o->dir, &lock, &an, &man, &s, err);
+    gz_status st = begin_write(o->dir, &lock, &man, &s, err);
     if (lock < 0) {
-        end_write(lock, an, &man, &s);
+        end_write(lock, &man, &s);
         return st;
     }
     pthread_mutex_init(&w.mu, NULL);
@@ -737,7 +730,7 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
     gz_free(w.src_hash);
     gz_free(w.segs);
     gz_manifest_fini(&nm);
-    end_write(lock, an, &man, &s);
+    end_write(lock, &man, &s);
     pthread_mutex_destroy(&w.mu);
     return st;
 }
@@ -747,10 +740,9 @@ gz_status ix_optimize(const ix_options *o, ix_report *rep, gz_error *err)
     memset(rep, 0, sizeof *rep);
     double t0 = now();
     int lock;
-    an_analyzer *an;
     gz_manifest man;
     ix_state s;
-    gz_status st = begin_write(o->dir, &lock, &an, &man, &s, err);
+    gz_status st = begin_write(o->dir, &lock, &man, &s, err);
     if (st == GZ_OK && (man.n_seg > 1 || (man.n_seg == 1 && man.seg[0].n_deleted))) {
         size_t *pos = gz_alloc(man.n_seg * sizeof *pos);
         for (size_t i = 0; pos && i < man.n_seg; i++)
@@ -765,6 +757,6 @@ gz_status ix_optimize(const ix_options *o, ix_report *rep, gz_error *err)
     }
     rep->generation = man.generation;
     rep->seconds = now() - t0;
-    end_write(lock, an, &man, &s);
+    end_write(lock, &man, &s);
     return st;
 }

@@ -3,6 +3,7 @@
 #include "analysis/analysis.h"
 
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 static an_analyzer *an;
@@ -203,6 +204,12 @@ Test(analyze, id_names_version_and_icu)
     const char *id = an_analyzer_id(an);
     cr_assert(strstr(id, "gazette-zh/"));
     cr_assert(strstr(id, "icu="));
+    /* the indexer checks an index against the build's id without opening
+     * an analyzer: it must be the one every analyzer has */
+    cr_assert_str_eq(an_build_id(), id);
+    char version[16];
+    snprintf(version, sizeof version, "gazette-zh/%d ", AN_VERSION);
+    cr_assert(strncmp(id, version, strlen(version)) == 0, "%s", id);
 }
 
 Test(analyze, normalize_maps_back_to_input)
