@@ -329,28 +329,25 @@ gz_status gz_unpack(gz_reader *r, uint32_t *v, size_t n)
 
 gz_status gz_unpack_patched(gz_reader *r, uint32_t *v, size_t n)
 {
-    if (r->status != GZ_OK || r->p >= r->end)
+    gz_patched l;
+    if (r->status != GZ_OK || gz_patched_layout(r->p, r->end, n, &l) != GZ_OK)
         return r->status = GZ_CORRUPT;
-    unsigned c = *r->p++, w = c & ~(unsigned)GZ_PATCHED;
-    if (w > 32 || unpack_at(r, v, n, w) != GZ_OK)
-        return r->status = GZ_CORRUPT;
-    if (!(c & GZ_PATCHED))
-        return GZ_OK;
-    if (w >= 32 || r->p >= r->end)
-        return r->status = GZ_CORRUPT;
-    size_t n_exc = *r->p++;
-    if (n_exc == 0 || n_exc > n || (size_t)(r->end - r->p) < n_exc)
-        return r->status = GZ_CORRUPT;
-    const uint8_t *idx = r->p;
-    r->p += n_exc;
-    uint32_t high[255];
-    if (gz_unpack(r, high, n_exc) != GZ_OK)
+    const uint8_t *start = r->p;
+    r->p = l.low;
+    if (unpack_at(r, v, n, l.width) != GZ_OK)
         return GZ_CORRUPT;
-    for (size_t k = 0; k < n_exc; k++) {
-        if (idx[k] >= n || high[k] == 0 || (uint64_t)high[k] >> (32 - w))
-            return r->status = GZ_CORRUPT;
-        v[idx[k]] |= high[k] << w;
+    if (l.n_exc) {
+        uint32_t high[255];
+        r->p = l.high;
+        if (gz_unpack(r, high, l.n_exc) != GZ_OK)
+            return GZ_CORRUPT;
+        for (size_t k = 0; k < l.n_exc; k++) {
+            if (l.idx[k] >= n || high[k] == 0)
+                return r->status = GZ_CORRUPT;
+            v[l.idx[k]] |= high[k] << l.width;
+        }
     }
+    r->p = start + l.len;
     return GZ_OK;
 }
 

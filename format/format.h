@@ -168,6 +168,48 @@ gz_status gz_unpack(gz_reader *r, uint32_t *v, size_t n);
 #define GZ_PATCHED 0x80
 void gz_pack_patched(gz_buf *b, const uint32_t *v, size_t n);
 gz_status gz_unpack_patched(gz_reader *r, uint32_t *v, size_t n);
+/* Where the parts of a run of n values at p lie, plain or patched, checked
+ * against end, and the high bits' width keeping every value within 32
+ * bits. The exception indexes are the caller's to check as it reads them
+ * (below n; rising, which the writer makes them and a reader that ranks
+ * them needs). For a reader that takes values one at a time (positions)
+ * as gz_unpack_patched takes them all. */
+typedef struct gz_patched {
+    unsigned width;      /* of the low run */
+    const uint8_t *low;  /* its values, after the width byte */
+    unsigned n_exc;      /* 0: a plain run */
+    const uint8_t *idx;  /* n_exc indexes (unchecked) */
+    const uint8_t *high; /* the high bits' packed run, its width byte first */
+    size_t len;          /* the whole run's bytes */
+} gz_patched;
+/* (inline: every block's unit gaps and tfs go through it) */
+static inline gz_status gz_patched_layout(const uint8_t *p, const uint8_t *end, size_t n, gz_patched *out)
+{
+    if (p >= end || n > 255)
+        return GZ_CORRUPT;
+    unsigned w = *p & ~(unsigned)GZ_PATCHED;
+    size_t low = ((size_t)n * w + 7) / 8;
+    if (w > 32 || (size_t)(end - p) < 1 + low)
+        return GZ_CORRUPT;
+    *out = (gz_patched){.width = w, .low = p + 1, .len = 1 + low};
+    if (!(*p & GZ_PATCHED))
+        return GZ_OK;
+    /* u8 count, the indexes, the high bits' run, whose width keeps every
+     * value within 32 bits */
+    const uint8_t *c = p + 1 + low;
+    if (w >= 32 || c >= end || *c == 0 || *c > n || (size_t)(end - c) < 2u + *c)
+        return GZ_CORRUPT;
+    unsigned n_exc = *c, hw = c[1 + n_exc];
+    size_t high = 1 + ((size_t)n_exc * hw + 7) / 8;
+    if (hw == 0 || w + hw > 32 || (size_t)(end - c) < 1 + n_exc + high)
+        return GZ_CORRUPT;
+    out->n_exc = n_exc;
+    out->idx = c + 1;
+    out->high = c + 1 + n_exc;
+    out->len += 1 + n_exc + high;
+    return GZ_OK;
+}
+
 
 /* A rare term's postings as bits (meta feature GZ_SEG_RARE_BITS; a term
  * with df <= GZ_SMALL_DF, no leading byte): least significant bit first,

@@ -399,39 +399,21 @@ static gz_status prepare_positions(gz_post *p)
     const uint8_t *bend = p->base + p->blk_off[p->block] + p->blk_len[p->block], *c = p->pos_data;
     for (uint32_t ch = 0; ch < n_chunks; ch++) {
         uint32_t at = (ch % per) * GZ_BLOCK, n = total - at < GZ_BLOCK ? total - at : GZ_BLOCK;
-        if (c >= bend)
-            return corrupt(p);
-        unsigned w = *c, patched = p->patched_pos && (w & GZ_PATCHED);
-        if (patched)
-            w &= ~(unsigned)GZ_PATCHED;
-        if (w > 32)
-            return corrupt(p);
-        size_t bytes = 1 + ((size_t)n * w + 7) / 8;
-        if ((size_t)(bend - c) < bytes)
+        gz_patched l;
+        if (gz_patched_layout(c, bend, n, &l) != GZ_OK || (l.n_exc && !p->patched_pos))
             return corrupt(p);
         p->chunk_at[2 * ch] = (uint32_t)(c - p->pos_data);
-        p->chunk_at[2 * ch + 1] = UINT32_MAX;
-        c += bytes;
-        if (patched) {
-            /* u8 count, its indexes (each below n), their high bits */
-            if (c >= bend || *c == 0 || *c > n || (size_t)(bend - c) < 2u + *c)
-                return corrupt(p);
-            unsigned n_exc = *c, hw = c[1 + n_exc];
-            if (hw == 0 || hw > 32 || w + hw > 32)
-                return corrupt(p);
+        p->chunk_at[2 * ch + 1] = l.n_exc ? (uint32_t)(l.idx - 1 - p->pos_data) : UINT32_MAX;
+        if (l.n_exc) {
             uint64_t *bits = p->chunk_exc + 2 * ch;
             bits[0] = bits[1] = 0;
-            for (unsigned e = 0; e < n_exc; e++) {
-                if (c[1 + e] >= n || (e && c[1 + e] <= c[e]))
+            for (unsigned e = 0; e < l.n_exc; e++) { /* below n, rising: a rank is a popcount */
+                if (l.idx[e] >= n || (e && l.idx[e] <= l.idx[e - 1]))
                     return corrupt(p);
-                bits[c[1 + e] >> 6] |= 1ull << (c[1 + e] & 63);
+                bits[l.idx[e] >> 6] |= 1ull << (l.idx[e] & 63);
             }
-            size_t high = 1 + ((size_t)n_exc * hw + 7) / 8;
-            if ((size_t)(bend - c) < 1 + n_exc + high)
-                return corrupt(p);
-            p->chunk_at[2 * ch + 1] = (uint32_t)(c - p->pos_data);
-            c += 1 + n_exc + high;
         }
+        c += l.len;
     }
     if (c != bend)
         return corrupt(p);

@@ -135,22 +135,20 @@ gz_status ix_check(const char *dir, FILE *out, gz_error *err)
             problems++;
         }
         problems += c.problems;
-        if (problems == before)
-            fprintf(out,
-                    "ok   %s: %u docs, %u units, %u terms, %llu postings, every block verified; postings bytes: "
-                    "skip entries %llu, units and tf %llu, positions and spans %llu, rare terms %llu\n",
-                    path, ss.n_docs, ss.n_units, ss.n_terms, (unsigned long long)c.postings,
-                    (unsigned long long)c.b_skips, (unsigned long long)c.b_units, (unsigned long long)c.b_pos,
-                    (unsigned long long)c.b_rare);
-        if (problems == before)
-            fprintf(out, "ok   %s: postings bound if spread at random: units %.0f bytes, positions %.0f bytes\n",
-                    path, c.bound_units / 8, c.bound_pos / 8);
-        if (problems == before)
-            for (int f = 0; f < 256; f++)
-                if (c.f_terms[f])
-                    fprintf(out, "ok   %s: field '%c': %llu terms, %llu postings, %llu bytes\n", path, f,
-                            (unsigned long long)c.f_terms[f], (unsigned long long)c.f_post[f],
-                            (unsigned long long)c.f_bytes[f]);
+        if (problems != before)
+            continue;
+        fprintf(out,
+                "ok   %s: %u docs, %u units, %u terms, %llu postings, every block verified; postings bytes: "
+                "skip entries %llu, units and tf %llu, positions and spans %llu, rare terms %llu\n",
+                path, ss.n_docs, ss.n_units, ss.n_terms, (unsigned long long)c.postings, (unsigned long long)c.b_skips,
+                (unsigned long long)c.b_units, (unsigned long long)c.b_pos, (unsigned long long)c.b_rare);
+        fprintf(out, "ok   %s: postings bound if spread at random: units %.0f bytes, positions %.0f bytes\n", path,
+                c.bound_units / 8, c.bound_pos / 8);
+        for (int f = 0; f < 256; f++)
+            if (c.f_terms[f])
+                fprintf(out, "ok   %s: field '%c': %llu terms, %llu postings, %llu bytes\n", path, f,
+                        (unsigned long long)c.f_terms[f], (unsigned long long)c.f_post[f],
+                        (unsigned long long)c.f_bytes[f]);
     }
     for (size_t k = 0; k < snap->man.n_src; k++) {
         const gz_man_source *s = &snap->man.src[k];

@@ -154,70 +154,62 @@ static int push_pos(block_enc *e, uint32_t pos, uint32_t span)
     return 1;
 }
 
+/* A rare term (df <= GZ_SMALL_DF), no skip table (most terms are rare):
+ * as bits (gz_rare_pack: positions absolute, spans from 1) or as varints
+ * (positions as deltas inside their unit, spans - 1). Returns its df. */
+static uint32_t encode_rare(const ix_memseg *m, const ix_rec *r, size_t n, uint8_t flags, block_enc *e,
+                            gz_buf *out)
+{
+    uint32_t unit_of[GZ_SMALL_DF], tf[GZ_SMALL_DF], units = 0;
+    e->n_pos = 0;
+    for (size_t i = 0; i < n; units++) {
+        unit_of[units] = r[i].unit;
+        tf[units] = 0;
+        for (uint32_t prev = 0; i < n && r[i].unit == unit_of[units]; i++, tf[units]++) {
+            uint32_t pos = r[i].pos_span & IX_POS_MAX, span_m1 = r[i].pos_span >> IX_POS_BITS;
+            if (!(flags & GZ_TERM_NOPOS) &&
+                !push_pos(e, e->rare_bits ? pos : pos - prev, e->rare_bits ? span_m1 + 1 : span_m1))
+                out->status = GZ_NOMEM;
+            prev = pos;
+        }
+    }
+    if (out->status != GZ_OK)
+        return units;
+    if (e->rare_bits) {
+        gz_rare_pack(out, m->n_units, unit_of, tf, units, e->pos, e->span, flags);
+    } else {
+        gz_buf_varint(out, 0);
+        for (uint32_t k = 0; k < units; k++) {
+            gz_buf_varint(out, k ? unit_of[k] - unit_of[k - 1] - 1 : unit_of[0]);
+            gz_buf_varint(out, tf[k] - 1);
+        }
+        for (size_t q = 0; q < e->n_pos; q++)
+            gz_buf_varint(out, e->pos[q]);
+        if (flags & GZ_TERM_SPANS)
+            for (size_t q = 0; q < e->n_pos; q++)
+                gz_buf_varint(out, e->span[q]);
+    }
+    e->n_pos = 0;
+    return units;
+}
+
 /* Encodes the postings of one term from its occurrences [r, r + n), read
  * back from its slices in order of unit and position. */
 static void encode_term(const ix_memseg *m, const ix_rec *r, size_t n, uint8_t flags, block_enc *e,
                         gz_buf *out, uint32_t *df)
 {
+    size_t n_units_est = 0;
+    for (size_t i = 0; i < n && n_units_est <= GZ_SMALL_DF; i++)
+        n_units_est += i == 0 || r[i].unit != r[i - 1].unit;
+    if (n_units_est <= GZ_SMALL_DF) {
+        *df = encode_rare(m, r, n, flags, e, out);
+        return;
+    }
     gz_buf skips, blocks;
     gz_buf_init(&skips);
     gz_buf_init(&blocks);
     uint32_t n_blocks = 0, prev_last = 0, units = 0;
     const uint32_t *lens = (flags & GZ_TERM_NOPOS) ? m->unit_words : m->unit_len;
-    /* a rare term: bits (or plain varints), no skip table (most terms are
-     * rare) */
-    size_t n_units_est = 0;
-    for (size_t i = 0; i < n && n_units_est <= GZ_SMALL_DF; i++)
-        n_units_est += i == 0 || r[i].unit != r[i - 1].unit;
-    if (n_units_est <= GZ_SMALL_DF && e->rare_bits) {
-        uint32_t units_of[GZ_SMALL_DF], tfs[GZ_SMALL_DF];
-        e->n_pos = 0;
-        for (size_t i = 0; i < n;) {
-            size_t j = i;
-            while (j < n && r[j].unit == r[i].unit)
-                j++;
-            units_of[units] = r[i].unit;
-            tfs[units++] = (uint32_t)(j - i);
-            for (; i < j; i++)
-                if (!(flags & GZ_TERM_NOPOS) && !push_pos(e, r[i].pos_span & IX_POS_MAX, (r[i].pos_span >> IX_POS_BITS) + 1))
-                    out->status = GZ_NOMEM;
-        }
-        if (out->status == GZ_OK)
-            gz_rare_pack(out, m->n_units, units_of, tfs, units, e->pos, e->span, flags);
-        e->n_pos = 0;
-        *df = units;
-        gz_buf_fini(&skips);
-        gz_buf_fini(&blocks);
-        return;
-    }
-    if (n_units_est <= GZ_SMALL_DF) {
-        gz_buf_varint(out, 0);
-        uint32_t prev_unit = 0;
-        for (size_t i = 0; i < n;) {
-            size_t j = i;
-            while (j < n && r[j].unit == r[i].unit)
-                j++;
-            gz_buf_varint(out, units ? r[i].unit - prev_unit - 1 : r[i].unit);
-            gz_buf_varint(out, j - i - 1);
-            prev_unit = r[i].unit;
-            units++;
-            i = j;
-        }
-        if (!(flags & GZ_TERM_NOPOS)) {
-            for (size_t i = 0; i < n; i++) {
-                uint32_t pos = r[i].pos_span & IX_POS_MAX;
-                int first = i == 0 || r[i].unit != r[i - 1].unit;
-                gz_buf_varint(out, first ? pos : pos - (r[i - 1].pos_span & IX_POS_MAX));
-            }
-            if (flags & GZ_TERM_SPANS)
-                for (size_t i = 0; i < n; i++)
-                    gz_buf_varint(out, r[i].pos_span >> IX_POS_BITS);
-        }
-        *df = units;
-        gz_buf_fini(&skips);
-        gz_buf_fini(&blocks);
-        return;
-    }
     e->n = 0;
     e->n_pos = 0;
     for (size_t i = 0; i < n;) {

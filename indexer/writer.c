@@ -1,10 +1,11 @@
 /* indexer/writer.c: `gazette index`. Workers (one per core) take every
- * n-th file of the sorted list, skip those whose content hash is unchanged,
- * parse and analyse the rest into their own in-memory segments and flush
- * them at the memory budget, under ids that interleave by worker: a build
- * is the same bytes every time. The main thread then builds the new manifest (deletes for
- * changed and pruned files, the merge policy) and commits it by rename:
- * all of a run's segments become visible together, or none do. */
+ * n-th file of the sorted list, skip those whose stat or content hash is
+ * unchanged, parse and analyse the rest into their own in-memory segments
+ * and flush them at the memory budget, under ids that interleave by
+ * worker: a build is the same bytes every time. The main thread then
+ * builds the new manifest (deletes for changed and pruned files, the merge
+ * policy) and commits it by rename: all of a run's segments become visible
+ * together, or none do. */
 #include "corpus/corpus.h"
 #include "indexer/indexer.h"
 #include "indexer/memseg.h"
@@ -619,15 +620,14 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
             const char *root = realpath(paths[p], real) ? real : paths[p];
             roots[p] = gz_strndup(root, strlen(root));
         }
-        /* which old sources were seen in this run */
-        unsigned char *seen = gz_calloc(man.n_src + 1, 1);
-        size_t *job_of = gz_calloc(man.n_src + 1, sizeof *job_of); /* the job that saw it */
-        for (size_t i = 0; seen && job_of && i < w.n_jobs; i++) {
+        /* which job of this run listed each old source (job + 1; 0: none) */
+        size_t *seen_by = gz_calloc(man.n_src + 1, sizeof *seen_by);
+        if (!seen_by)
+            st = gz_error_set(err, GZ_NOMEM, -1, "[indexer] out of memory");
+        for (size_t i = 0; seen_by && i < w.n_jobs; i++) {
             const gz_man_source *old = old_source(&w, w.jobs[i].key);
-            if (old) {
-                seen[old - man.src] = 1;
-                job_of[old - man.src] = i;
-            }
+            if (old)
+                seen_by[old - man.src] = i + 1;
         }
         nm.generation = man.generation;
         nm.analyzer_id = gz_strndup(man.analyzer_id, strlen(man.analyzer_id));
@@ -636,13 +636,10 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
             st = gz_manifest_add_segment(&nm, &man.seg[i]);
         for (size_t i = 0; st == GZ_OK && i < man.n_src; i++) {
             const gz_man_source *src = &man.src[i];
-            int drop = 0;
-            if (seen && seen[i]) {
-                /* replaced when its file was indexed anew */
-                for (size_t j = 0; j < w.n_jobs; j++)
-                    if (w.res[j].state == R_INDEXED && strcmp(w.jobs[j].key, src->key) == 0)
-                        drop = 1;
-            } else if (o->prune && roots && under(src->key, roots, n_paths) && access(src->key, F_OK) != 0) {
+            const result *r = seen_by[i] ? &w.res[seen_by[i] - 1] : NULL;
+            /* replaced when its file was indexed anew; gone, with --prune */
+            int drop = r && r->state == R_INDEXED;
+            if (!r && o->prune && roots && under(src->key, roots, n_paths) && access(src->key, F_OK) != 0) {
                 drop = 1;
                 rep->removed++;
             }
@@ -654,7 +651,6 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
                 /* unchanged: its stat as seen now (written only if this
                  * run commits for another reason) */
                 gz_man_source keep = *src;
-                const result *r = seen && job_of && seen[i] ? &w.res[job_of[i]] : NULL;
                 if (r && r->state == R_UNCHANGED) {
                     keep.mtime_ns = r->mtime_ns;
                     keep.ctime_ns = r->ctime_ns;
@@ -705,8 +701,7 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
         for (size_t p = 0; roots && p < n_paths; p++)
             gz_free(roots[p]);
         gz_free(roots);
-        gz_free(seen);
-        gz_free(job_of);
+        gz_free(seen_by);
     }
     if (st != GZ_OK) {
         /* nothing committed: remove this run's files, judged against the

@@ -31,6 +31,19 @@ static inline char *th_read(const char *path, size_t *len)
     return b;
 }
 
+/* A corpus of one file: makes the directory from its mkdtemp template
+ * dir and writes text to dir/name (test code: aborts on failure). */
+static inline void th_write_corpus(char *dir, const char *name, const char *text)
+{
+    char path[4200];
+    if (!mkdtemp(dir))
+        abort();
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0)
+        abort();
+}
+
 /* The shared corpora, or NULL (the caller skips and says why). */
 static inline const char *th_corpus_dir(void)
 {

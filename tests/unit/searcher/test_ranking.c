@@ -39,19 +39,14 @@ static sr_top top(sr_index *ix, const char *q, size_t n, size_t offset, int exha
 
 Test(ranking, words_close_together_rank_first)
 {
-    char src[] = "/tmp/gz-prox-src-XXXXXX", dir[] = "/tmp/gz-prox-XXXXXX", path[200];
-    cr_assert_not_null(mkdtemp(src));
-    snprintf(path, sizeof path, "%s/法.md", src);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
+    char src[] = "/tmp/gz-prox-src-XXXXXX", dir[] = "/tmp/gz-prox-XXXXXX";
     /* the same words, the same number of times, in units of the same
      * length: only the distance between the two words differs */
-    fputs("# 测试条例\n\n"
-          "第一条 职工应当遵守本单位各项规章制度并且认真履行岗位职责接受代表监督。\n\n"
-          "第二条 本单位各项规章制度并且认真履行岗位职责接受监督职工代表应当遵守。\n\n"
-          "第三条 职工应当遵守本单位各项规章制度并且认真履行岗位代表职责接受监督。\n",
-          f);
-    fclose(f);
+    th_write_corpus(src, "法.md",
+                    "# 测试条例\n\n"
+                    "第一条 职工应当遵守本单位各项规章制度并且认真履行岗位职责接受代表监督。\n\n"
+                    "第二条 本单位各项规章制度并且认真履行岗位职责接受监督职工代表应当遵守。\n\n"
+                    "第三条 职工应当遵守本单位各项规章制度并且认真履行岗位代表职责接受监督。\n");
     build_index(dir, src);
     sr_index *ix;
     gz_error err = {0};
