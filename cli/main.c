@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include <errno.h>
 #include <unistd.h>
 
 #include <stdio.h>
@@ -25,10 +26,17 @@ static void usage(FILE *f)
           "      per line (docs/corpus.md)\n"
           "  analyze [--query] [--id] TEXT...   (or - to read standard input)\n"
           "      print the tokens of TEXT: pos span type text start-end source\n"
-          "  index PATH... [--index DIR] [--prune] [--ram-mb N] [--threads N] [--quiet]\n"
+          "  index PATH... [--index DIR] [--prune [--prune-max PCT] [--prune-force]] [--repair]\n"
+          "        [--ram-mb N] [--threads N] [--quiet]\n"
           "      index files and directories (only new and changed files are read\n"
-          "      again); one commit per run. Exit 0 all indexed, 1 some files refused,\n"
-          "      2 nothing committed\n"
+          "      again); one commit per run. --prune removes the documents of files\n"
+          "      gone from under a PATH, but refuses (nothing committed) to remove any\n"
+          "      under a PATH that lists no file now, or more than PCT% (default 50)\n"
+          "      of those under one, unless --prune-force. A damaged index is refused,\n"
+          "      naming the file; --repair drops what is damaged and indexes its\n"
+          "      sources again. Exit 0: committed, or nothing changed; 1: committed,\n"
+          "      but some files were refused or the commit is not yet durable (each\n"
+          "      said on stderr); 2: nothing committed (the reason on stderr)\n"
           "  search QUERY... [--json] [-n N] [--offset K] [--unit article|document] [--sort date]\n"
           "      search (docs/query.md); prints hits, or the JSON answer with --json\n"
           "  article REF [--json]     one article: 《title》第四十六条, title 第46条 (exit 3: ambiguous)\n"
@@ -192,6 +200,20 @@ static const char *index_dir(const char *given)
     return env && *env ? env : IX_DEFAULT_DIR;
 }
 
+/* A whole decimal number in [lo, hi] for option name, or -1 with a
+ * message naming it. */
+static long num_arg(const char *name, const char *v, long lo, long hi)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (errno || end == v || *end || x < lo || x > hi) {
+        fprintf(stderr, "gazette: invalid value for %s: '%s' (a whole number from %ld to %ld)\n", name, v, lo, hi);
+        return -1;
+    }
+    return x;
+}
+
 static int cmd_index(int argc, char **argv, int optimize)
 {
     ix_options o = {0};
@@ -200,22 +222,38 @@ static int cmd_index(int argc, char **argv, int optimize)
     char **paths = calloc((size_t)argc + 1, sizeof *paths);
     size_t n = 0;
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--index") == 0 && i + 1 < argc)
+        long v = 0;
+        const char *a = argv[i];
+        int takes = strcmp(a, "--index") == 0 || strcmp(a, "--ram-mb") == 0 || strcmp(a, "--threads") == 0 ||
+                    strcmp(a, "--prune-max") == 0;
+        if (takes && i + 1 >= argc) {
+            fprintf(stderr, "gazette: %s needs a value\n", a);
+            v = -1;
+        } else if (strcmp(a, "--index") == 0)
             dir = argv[++i];
-        else if (strcmp(argv[i], "--ram-mb") == 0 && i + 1 < argc)
-            o.ram_mb = (size_t)atol(argv[++i]);
-        else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
-            o.threads = atoi(argv[++i]);
-        else if (strcmp(argv[i], "--prune") == 0)
+        else if (strcmp(a, "--ram-mb") == 0 && (v = num_arg(a, argv[++i], 1, 1 << 20)) > 0)
+            o.ram_mb = (size_t)v;
+        else if (strcmp(a, "--threads") == 0 && (v = num_arg(a, argv[++i], 1, 16)) > 0)
+            o.threads = (int)v;
+        else if (strcmp(a, "--prune-max") == 0 && (v = num_arg(a, argv[++i], 1, 100)) > 0)
+            o.prune_max_pct = (unsigned)v;
+        else if (strcmp(a, "--prune") == 0)
             o.prune = 1;
-        else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0)
+        else if (strcmp(a, "--prune-force") == 0)
+            o.prune = o.prune_force = 1;
+        else if (strcmp(a, "--repair") == 0 && !optimize)
+            o.repair = 1;
+        else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
             quiet = 1;
-        else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "gazette: unknown option %s\n", argv[i]);
+        else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "gazette: unknown option %s\n", a);
+            v = -1;
+        } else if (!takes)
+            paths[n++] = argv[i];
+        if (v < 0) {
             free(paths);
             return 2;
-        } else
-            paths[n++] = argv[i];
+        }
     }
     o.dir = index_dir(dir);
     o.progress = !quiet && isatty(2);
@@ -230,9 +268,20 @@ static int cmd_index(int argc, char **argv, int optimize)
     free(paths);
     if (st != GZ_OK) {
         fprintf(stderr, "gazette: %s\n", err.msg[0] ? err.msg : gz_status_str(st));
+        if (st == GZ_CORRUPT)
+            fprintf(stderr,
+                    "gazette: the index at %s is damaged: `gazette check --index %s` names what is damaged and "
+                    "the sources a repair indexes again; `gazette index --repair PATH...` repairs it in place\n",
+                    o.dir, o.dir);
         fprintf(stderr, "gazette: nothing committed; the index is as it was\n");
         return 2;
     }
+    if (r.not_durable)
+        fprintf(stderr, "gazette: generation %llu %s\n", (unsigned long long)r.generation, err.msg);
+    if (r.damaged_segments)
+        fprintf(stderr, "gazette index: repaired: %zu damaged segment%s dropped; %zu of their sources indexed "
+                        "again, %zu lost (named above)\n",
+                r.damaged_segments, r.damaged_segments == 1 ? "" : "s", r.repaired, r.lost);
     if (!quiet || r.refused) {
         if (optimize)
             fprintf(stderr, "gazette optimize: %zu segments merged into 1 in %.2fs, generation %llu\n",
@@ -243,10 +292,9 @@ static int cmd_index(int argc, char **argv, int optimize)
                     "%zu documents added; %.1f MB in %.2fs (%.1f MB/s); %zu segments written, %zu merged; %s\n",
                     r.files, r.indexed, r.unchanged, r.refused, r.removed, r.docs_added, r.bytes_read / 1e6,
                     r.seconds, r.seconds > 0 ? r.bytes_read / 1e6 / r.seconds : 0, r.segments_written,
-                    r.segments_merged,
-                    r.committed ? "committed" : "nothing changed, nothing committed");
+                    r.segments_merged, r.committed ? "committed" : "nothing changed");
     }
-    return r.refused ? 1 : 0;
+    return r.refused || r.not_durable || r.lost ? 1 : 0;
 }
 
 static int cmd_simple(int argc, char **argv, int which)

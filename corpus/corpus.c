@@ -186,7 +186,8 @@ gz_status cp_list_files(const char *path, char ***out, size_t *n, gz_error *err)
         cp_paths_free(l.v, l.n);
         return st;
     }
-    qsort(l.v, l.n, sizeof *l.v, cmp_str);
+    if (l.n > 1)
+        qsort(l.v, l.n, sizeof *l.v, cmp_str);
     *out = l.v;
     *n = l.n;
     return GZ_OK;

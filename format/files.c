@@ -406,8 +406,9 @@ gz_status gz_manifest_read(const char *dir, gz_manifest *m, gz_error *err)
     return st;
 }
 
-gz_status gz_manifest_commit(const char *dir, const gz_manifest *m, gz_error *err)
+gz_status gz_manifest_commit(const char *dir, const gz_manifest *m, int *live, gz_error *err)
 {
+    *live = 0;
     gz_buf b;
     gz_buf_init(&b);
     gz_buf_u64(&b, m->generation);
@@ -443,6 +444,7 @@ gz_status gz_manifest_commit(const char *dir, const gz_manifest *m, gz_error *er
         char path[4200];
         snprintf(path, sizeof path, "%s/MANIFEST", dir);
         st = gz_file_write(path, GZ_FILE_MANIFEST, GZ_FLAG_SOURCE_STAT, b.data, b.len, err);
+        *live = st == GZ_OK; /* renamed: readers open it from now on */
         if (st == GZ_OK)
             st = gz_fsync_dir(dir, err);
     } else {

@@ -381,8 +381,10 @@ void gz_manifest_fini(gz_manifest *m);
 /* Reads DIR/MANIFEST. GZ_EOF if there is none (an empty index). */
 gz_status gz_manifest_read(const char *dir, gz_manifest *m, gz_error *err);
 /* Writes DIR/MANIFEST.tmp, fsyncs it, renames it over DIR/MANIFEST and
- * fsyncs DIR: the commit point. */
-gz_status gz_manifest_commit(const char *dir, const gz_manifest *m, gz_error *err);
+ * fsyncs DIR: the commit point. *live is 1 once the rename is done: the
+ * commit is then what readers open, even if the directory's fsync after it
+ * failed (an error with *live set: committed, not yet durable). */
+gz_status gz_manifest_commit(const char *dir, const gz_manifest *m, int *live, gz_error *err);
 /* Appends (copies) a segment / source entry. */
 gz_status gz_manifest_add_segment(gz_manifest *m, const gz_man_segment *s);
 gz_status gz_manifest_add_source(gz_manifest *m, const gz_man_source *s);

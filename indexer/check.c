@@ -90,26 +90,69 @@ static int check_term(void *arg, const char *term, size_t len, const gz_terminfo
     return c->problems > 20; /* stop listing after 20 */
 }
 
+/* Names the sources whose documents the segment at i holds: those a
+ * repair indexes again. */
+static void repair_sources(FILE *out, const gz_manifest *m, size_t i)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < m->n_src; k++)
+        if (m->src[k].segment == m->seg[i].id && m->src[k].n_docs) {
+            fprintf(out, "       `gazette index --repair` indexes again: %s\n", m->src[k].display);
+            n++;
+        }
+    if (!n)
+        fprintf(out, "       it holds no source's documents\n");
+}
+
 gz_status ix_check(const char *dir, FILE *out, gz_error *err)
 {
-    gz_snapshot *snap;
-    gz_status st = gz_snapshot_open(dir, &snap, err);
+    gz_manifest man;
+    gz_manifest_init(&man);
+    gz_status st = gz_manifest_read(dir, &man, err);
     if (st == GZ_EOF)
         return gz_error_set(err, GZ_IO, -1, "[check] %s: no index here (no MANIFEST)", dir);
     if (st != GZ_OK) {
         fprintf(out, "BAD  %s\n", err ? err->msg : gz_status_str(st));
+        fprintf(out, "       `gazette index --repair PATH...` rebuilds the index from the paths given\n");
+        gz_manifest_fini(&man);
         return st;
     }
     fprintf(out, "ok   %s/MANIFEST: generation %llu, %zu segments, %zu sources, analyzer %s\n", dir,
-            (unsigned long long)snap->man.generation, snap->man.n_seg, snap->man.n_src, snap->man.analyzer_id);
+            (unsigned long long)man.generation, man.n_seg, man.n_src, man.analyzer_id);
+    /* each segment on its own, so that one damaged file hides no other */
+    gz_snapshot one = {.man = man};
+    gz_snapshot *snap = &one;
+    snap->seg = gz_calloc(man.n_seg + 1, sizeof *snap->seg);
+    snap->deleted = gz_calloc(man.n_seg + 1, sizeof *snap->deleted);
+    if (!snap->seg || !snap->deleted) {
+        gz_free(snap->seg);
+        gz_free(snap->deleted);
+        gz_manifest_fini(&man);
+        return gz_error_set(err, GZ_NOMEM, -1, "[check] out of memory");
+    }
     uint64_t problems = 0;
     gz_buf text;
     gz_buf_init(&text);
     gz_textctx *tctx = NULL;
+    uint64_t damaged = 0;
     for (size_t i = 0; i < snap->man.n_seg; i++) {
-        const gz_segment *seg = snap->seg[i];
         char path[4200];
+        gz_error e = {0};
         gz_path_segment(path, sizeof path, dir, snap->man.seg[i].id);
+        st = gz_segment_open(path, &snap->seg[i], &e);
+        if (st == GZ_OK && snap->man.seg[i].del_gen) {
+            char dp[4200];
+            gz_path_deletes(dp, sizeof dp, dir, snap->man.seg[i].id, snap->man.seg[i].del_gen);
+            st = gz_deletes_read(dp, snap->man.seg[i].n_docs, &snap->deleted[i], &e);
+        }
+        if (st != GZ_OK) {
+            fprintf(out, "BAD  %s\n", e.msg[0] ? e.msg : gz_status_str(st));
+            repair_sources(out, &snap->man, i);
+            problems++;
+            damaged++;
+            continue;
+        }
+        const gz_segment *seg = snap->seg[i];
         gz_seg_stats ss;
         gz_segment_stats(seg, &ss);
         uint64_t before = problems;
@@ -155,6 +198,8 @@ gz_status ix_check(const char *dir, FILE *out, gz_error *err)
         size_t i = 0;
         while (i < snap->man.n_seg && snap->man.seg[i].id != s->segment)
             i++;
+        if (!s->n_docs || (i < snap->man.n_seg && !snap->seg[i]))
+            continue; /* no documents; or in a damaged segment, named above */
         int ok = i < snap->man.n_seg && (uint64_t)s->first_doc + s->n_docs <= snap->man.seg[i].n_docs;
         for (uint32_t d = s->first_doc; ok && d < s->first_doc + s->n_docs; d++)
             ok = !gz_bit(snap->deleted[i], d);
@@ -165,9 +210,19 @@ gz_status ix_check(const char *dir, FILE *out, gz_error *err)
     }
     gz_buf_fini(&text);
     gz_textctx_free(tctx);
-    gz_snapshot_close(snap);
+    for (size_t i = 0; i < snap->man.n_seg; i++) {
+        gz_segment_close(snap->seg[i]);
+        gz_free(snap->deleted[i]);
+    }
+    gz_free(snap->seg);
+    gz_free(snap->deleted);
+    gz_manifest_fini(&snap->man);
     fprintf(out, "%s: %llu problem%s\n", problems ? "FAILED" : "ok", (unsigned long long)problems,
             problems == 1 ? "" : "s");
+    if (damaged)
+        fprintf(out, "%llu damaged segment%s: `gazette index --repair PATH...` drops %s and indexes the sources "
+                     "named above again\n",
+                (unsigned long long)damaged, damaged == 1 ? "" : "s", damaged == 1 ? "it" : "them");
     return problems ? gz_error_set(err, GZ_CORRUPT, -1, "[check] %s: %llu problems", dir,
                                    (unsigned long long)problems)
                     : GZ_OK;

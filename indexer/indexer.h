@@ -18,6 +18,14 @@ typedef struct ix_options {
     size_t ram_mb;    /* memory budget for in-memory segments (all workers) */
     int threads;      /* workers; 0: the number of cores */
     int prune;        /* remove documents whose files are gone */
+    int prune_force;  /* prune past the limit below */
+    unsigned prune_max_pct; /* --prune removes at most this share (percent,
+                       * 0: 50) of the indexed sources under a root, and
+                       * none under a root that now lists no file (an
+                       * unmounted share); past it the run commits nothing */
+    int repair;       /* a damaged last commit: drop its damaged segments
+                       * and index their sources again (without it the run
+                       * refuses, naming the damaged file) */
     int progress;     /* draw a progress line on stderr */
     FILE *log;        /* refused files and notes; NULL: stderr */
     uint32_t without; /* GZ_SEG_* features to leave out of new segments, as a
@@ -34,14 +42,21 @@ typedef struct ix_report {
     uint64_t bytes_read;
     double seconds;
     int committed;    /* 1 if this run made a commit */
+    int not_durable;  /* committed (live), but the directory's fsync after
+                       * it failed: a power cut could still undo it */
+    size_t damaged_segments; /* dropped by a repair */
+    size_t repaired, lost;   /* their sources indexed again / not listed */
     uint64_t generation;
 } ix_report;
 
 /* Indexes the files under paths (files or directories) into o->dir and
  * commits once. Files that cannot be read or parsed are named on o->log and
  * skipped; what they had indexed before stays. GZ_OK when the commit was
- * made (or nothing changed); an error if nothing was committed, with err
- * saying why (another writer holds the lock, the disk is full ...). */
+ * made (or nothing changed; rep->not_durable: made, live, not yet durable,
+ * with err saying why); an error if nothing was committed, with err saying
+ * why: another writer holds the lock, the disk is full, a path is missing,
+ * --prune would remove more than its limit, the last commit is damaged
+ * (GZ_CORRUPT naming the file; o->repair repairs it). */
 gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report *rep, gz_error *err);
 
 /* Merges every segment into one (dropping deleted documents) and commits. */

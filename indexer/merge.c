@@ -9,37 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-gz_status ix_state_grow(ix_state *s, size_t n)
-{
-    if (n <= s->cap)
-        return GZ_OK;
-    size_t cap = s->cap ? s->cap : 16;
-    while (cap < n)
-        cap *= 2;
-    uint8_t **d = gz_realloc(s->deleted, cap * sizeof *d);
-    if (!d)
-        return GZ_NOMEM;
-    s->deleted = d;
-    unsigned char *f = gz_realloc(s->dirty, cap);
-    if (!f)
-        return GZ_NOMEM;
-    s->dirty = f;
-    for (size_t i = s->cap; i < cap; i++) {
-        s->deleted[i] = NULL;
-        s->dirty[i] = 0;
-    }
-    s->cap = cap;
-    return GZ_OK;
-}
-
-static gz_status obsolete(ix_state *s, uint32_t id)
-{
-    if (gz_grow(&s->obsolete, &s->cap_obsolete, s->n_obsolete + 1, sizeof *s->obsolete, 16) != GZ_OK)
-        return GZ_NOMEM;
-    s->obsolete[s->n_obsolete++] = id;
-    return GZ_OK;
-}
-
 /* One term of a merged segment: its live occurrences into the new one. */
 typedef struct carry_ctx {
     ix_memseg *ms;
@@ -162,39 +131,26 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
         gz_path_segment(path, sizeof path, dir, new_id);
         st = ix_memseg_flush(ms, path, &out, err);
     }
+    unsigned char *gone = st == GZ_OK ? gz_calloc(m->n_seg + 1, 1) : NULL;
+    if (st == GZ_OK && (!gone || (st = ix_state_add(s, &out)) != GZ_OK))
+        st = GZ_NOMEM;
     if (st == GZ_OK) {
-        /* remap the sources of the merged segments */
+        /* the sources of the merged segments now point into the new one
+         * (a source of no documents too: it must not name a segment that
+         * is gone) */
         for (size_t i = 0; i < m->n_src; i++)
             for (size_t k = 0; k < n; k++)
-                if (m->src[i].segment == m->seg[pos[k]].id && m->src[i].n_docs) {
+                if (m->src[i].segment == m->seg[pos[k]].id) {
                     m->src[i].segment = new_id;
-                    m->src[i].first_doc = remap[k][m->src[i].first_doc];
+                    m->src[i].first_doc = m->src[i].n_docs ? remap[k][m->src[i].first_doc] : 0;
                     break;
                 }
-        /* drop the merged segments, keep the order of the rest */
-        size_t w = 0;
-        for (size_t i = 0; i < m->n_seg; i++) {
-            int gone = 0;
-            for (size_t k = 0; k < n; k++)
-                gone |= pos[k] == i;
-            if (gone) {
-                if (obsolete(s, m->seg[i].id) != GZ_OK)
-                    st = GZ_NOMEM;
-                gz_free(s->deleted[i]);
-                continue;
-            }
-            m->seg[w] = m->seg[i];
-            s->deleted[w] = s->deleted[i];
-            s->dirty[w] = s->dirty[i];
-            w++;
-        }
-        m->n_seg = w;
-        if (st == GZ_OK && (st = gz_manifest_add_segment(m, &out)) == GZ_OK &&
-            (st = ix_state_grow(s, m->n_seg)) == GZ_OK) {
-            s->deleted[m->n_seg - 1] = NULL;
-            s->dirty[m->n_seg - 1] = 0;
-        }
+        /* the merged segments leave; the new one joined at the end */
+        for (size_t k = 0; k < n; k++)
+            gone[pos[k]] = 1;
+        ix_state_drop(s, gone);
     }
+    gz_free(gone);
     for (size_t k = 0; remap && k < n; k++)
         gz_free(remap[k]);
     gz_free(remap);

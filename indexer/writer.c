@@ -10,6 +10,7 @@
 #include "indexer/indexer.h"
 #include "indexer/memseg.h"
 #include "indexer/merge.h"
+#include "indexer/state.h"
 #include "indexer/units.h"
 
 #include <dirent.h>
@@ -49,6 +50,7 @@ typedef struct writer {
     job *jobs;
     result *res;
     size_t n_jobs;
+    size_t *listed; /* per path given: the files it lists */
     atomic_size_t done;
     int n_threads;
     atomic_ullong bytes;
@@ -306,11 +308,14 @@ static void *work(void *arg)
 static gz_status list_jobs(writer *w, char **paths, size_t n_paths, gz_error *err)
 {
     size_t cap = 0;
+    if (!(w->listed = gz_calloc(n_paths + 1, sizeof *w->listed)))
+        return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
     for (size_t p = 0; p < n_paths; p++) {
         char **files;
         size_t n;
         if (cp_list_files(paths[p], &files, &n, err) != GZ_OK)
             return GZ_IO;
+        w->listed[p] = n;
         struct stat st;
         int is_dir = stat(paths[p], &st) == 0 && S_ISDIR(st.st_mode);
         size_t plen = strlen(paths[p]);
@@ -352,23 +357,70 @@ static int under(const char *key, char **roots, size_t n)
     return 0;
 }
 
-static gz_status mark_deleted(ix_state *s, uint32_t seg_id, uint32_t first, uint32_t n)
+/* The paths given, resolved as the sources' keys are (NULL: no memory). */
+static char **real_roots(char **paths, size_t n)
 {
-    for (size_t i = 0; i < s->man->n_seg; i++) {
-        gz_man_segment *g = &s->man->seg[i];
-        if (g->id != seg_id)
+    char **roots = gz_calloc(n + 1, sizeof *roots);
+    for (size_t p = 0; roots && p < n; p++) {
+        char real[PATH_MAX];
+        const char *root = realpath(paths[p], real) ? real : paths[p];
+        if (!(roots[p] = gz_strndup(root, strlen(root)))) {
+            for (size_t k = 0; k < p; k++)
+                gz_free(roots[k]);
+            gz_free(roots);
+            return NULL;
+        }
+    }
+    return roots;
+}
+
+/* A source --prune removes: under a path given, its file gone. */
+static int pruned(const gz_man_source *src, char **roots, size_t n_roots)
+{
+    return under(src->key, roots, n_roots) && access(src->key, F_OK) != 0;
+}
+
+/* --prune's limit, per path given: it removes nothing under a path that
+ * now lists no file (an unmounted share, an emptied folder) and at most
+ * prune_max_pct percent of the sources indexed under any other, unless
+ * forced. Past it: GZ_INVALID naming the path and the count. */
+static gz_status prune_limit(const ix_options *o, const gz_manifest *man, const size_t *seen_by, char **roots,
+                             const size_t *listed, size_t n_roots, gz_error *err)
+{
+    unsigned pct = o->prune_max_pct ? o->prune_max_pct : 50;
+    for (size_t p = 0; p < n_roots && !o->prune_force; p++) {
+        size_t total = 0, gone = 0;
+        for (size_t i = 0; i < man->n_src; i++) {
+            if (!under(man->src[i].key, &roots[p], 1))
+                continue;
+            total++;
+            gone += !seen_by[i] && access(man->src[i].key, F_OK) != 0;
+        }
+        if (!gone)
             continue;
-        if (!s->deleted[i] && !(s->deleted[i] = gz_calloc(((size_t)g->n_docs + 7) / 8 + 1, 1)))
-            return GZ_NOMEM;
-        for (uint32_t d = first; d < first + n && d < g->n_docs; d++)
-            if (!gz_bit(s->deleted[i], d)) {
-                s->deleted[i][d >> 3] |= (uint8_t)(1u << (d & 7));
-                g->n_deleted++;
-            }
-        s->dirty[i] = 1;
-        return GZ_OK;
+        if (listed[p] == 0)
+            return gz_error_set(err, GZ_INVALID, -1,
+                                "[indexer][prune] %s lists no file now (not mounted? emptied?): --prune would "
+                                "remove all %zu sources indexed under it; refused (--prune-force removes them)",
+                                roots[p], gone);
+        if ((uint64_t)gone * 100 > (uint64_t)total * pct)
+            return gz_error_set(err, GZ_INVALID, -1,
+                                "[indexer][prune] %s: --prune would remove %zu of the %zu sources indexed under "
+                                "it, more than %u%%; refused (--prune-force removes them)",
+                                roots[p], gone, total, pct);
     }
     return GZ_OK;
+}
+
+static void free_sources(gz_manifest *m)
+{
+    for (size_t i = 0; i < m->n_src; i++) {
+        gz_free(m->src[i].key);
+        gz_free(m->src[i].display);
+    }
+    gz_free(m->src);
+    m->src = NULL;
+    m->n_src = m->cap_src = 0;
 }
 
 static void progress(writer *w, double t0, int final)
@@ -432,15 +484,49 @@ static int take_lock(const char *dir, gz_error *err)
     return fd;
 }
 
-static gz_status open_state(const char *dir, gz_manifest *man, ix_state *s, const char *analyzer_id,
-                            gz_error *err)
+/* The highest segment id among dir's files, so that a rebuilt manifest
+ * never reuses one. */
+static uint32_t highest_segment_file(const char *dir)
 {
-    memset(s, 0, sizeof *s);
-    s->man = man;
+    uint32_t top = 0;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        unsigned id;
+        if (sscanf(e->d_name, "seg-%u.gz", &id) == 1 && id > top)
+            top = id;
+    }
+    if (d)
+        closedir(d);
+    return top;
+}
+
+/* The committed state: the manifest, and each segment verified (its file
+ * maps, every checksum and bound holds) with its deletes read. A segment
+ * that fails is damaged: bad[i] is set and its first reason logged, the
+ * first of all in err. A damaged MANIFEST is GZ_CORRUPT, unless repair is
+ * set: then the state starts empty (the run indexes what it is given
+ * anew). *n_bad counts the damaged segments. */
+static gz_status open_state(const char *dir, ix_state *s, const char *analyzer_id, int repair, FILE *log,
+                            unsigned char **bad, size_t *n_bad, gz_error *err)
+{
+    gz_manifest *man = s->man;
+    *bad = NULL;
+    *n_bad = 0;
     gz_status st = gz_manifest_read(dir, man, err);
+    if (st == GZ_CORRUPT && repair) {
+        fprintf(log, "gazette: [indexer][repair] %s; the index is rebuilt from the paths given\n",
+                err ? err->msg : "MANIFEST damaged");
+        gz_manifest_fini(man);
+        gz_manifest_init(man);
+        st = GZ_EOF;
+        *n_bad = 1;
+        if (err)
+            memset(err, 0, sizeof *err);
+    }
     if (st == GZ_EOF) {
         man->analyzer_id = gz_strndup(analyzer_id, strlen(analyzer_id));
-        man->next_segment_id = 1;
+        man->next_segment_id = highest_segment_file(dir) + 1;
         st = man->analyzer_id ? GZ_OK : GZ_NOMEM;
     } else if (st == GZ_OK && strcmp(man->analyzer_id, analyzer_id) != 0) {
         return gz_error_set(err, GZ_VERSION, -1,
@@ -449,85 +535,140 @@ static gz_status open_state(const char *dir, gz_manifest *man, ix_state *s, cons
     }
     if (st != GZ_OK)
         return st;
-    if ((st = ix_state_grow(s, man->n_seg + 1)) != GZ_OK)
-        return st;
-    for (size_t i = 0; i < man->n_seg; i++)
-        if (man->seg[i].del_gen) {
-            char p[4200];
-            gz_path_deletes(p, sizeof p, dir, man->seg[i].id, man->seg[i].del_gen);
-            if ((st = gz_deletes_read(p, man->seg[i].n_docs, &s->deleted[i], err)) != GZ_OK)
-                return st;
+    /* the segments join the state one by one, each with its deletes */
+    gz_man_segment *segs = man->seg;
+    size_t n = man->n_seg;
+    man->seg = NULL;
+    man->n_seg = man->cap_seg = 0;
+    for (size_t i = 0; i < n && st == GZ_OK; i++)
+        st = ix_state_add(s, &segs[i]);
+    gz_free(segs);
+    if (st != GZ_OK || !(*bad = gz_calloc(man->n_seg + 1, 1)))
+        return gz_error_set(err, GZ_NOMEM, -1, "[indexer] out of memory");
+    for (size_t i = 0; i < man->n_seg; i++) {
+        char p[4200];
+        gz_error e = {0};
+        gz_segment *seg;
+        gz_path_segment(p, sizeof p, dir, man->seg[i].id);
+        st = gz_segment_open(p, &seg, &e);
+        if (st == GZ_OK) {
+            gz_segment_close(seg);
+            if (man->seg[i].del_gen) {
+                gz_path_deletes(p, sizeof p, dir, man->seg[i].id, man->seg[i].del_gen);
+                st = gz_deletes_read(p, man->seg[i].n_docs, &s->deleted[i], &e);
+            }
         }
+        if (st == GZ_NOMEM)
+            return gz_error_set(err, st, -1, "[indexer] out of memory");
+        if (st != GZ_OK) {
+            if (!e.msg[0])
+                gz_error_set(&e, st, -1, "%s: %s", p, gz_status_str(st));
+            if (repair || *n_bad) /* the first is in err */
+                fprintf(log, "gazette: [indexer] damaged: %s\n", e.msg);
+            if (!*n_bad && err)
+                *err = e;
+            (*bad)[i] = 1;
+            ++*n_bad;
+        }
+    }
     return GZ_OK;
-}
-
-static void close_state(ix_state *s)
-{
-    for (size_t i = 0; i < s->cap; i++)
-        gz_free(s->deleted[i]);
-    gz_free(s->deleted);
-    gz_free(s->dirty);
-    gz_free(s->obsolete);
 }
 
 /* Writes changed delete files, drops emptied segments, commits, then
  * removes what the new commit no longer references. */
-static gz_status commit(const char *dir, ix_state *s, gz_error *err)
+static gz_status commit(const char *dir, ix_state *s, int *not_durable, gz_error *err)
 {
     gz_manifest *m = s->man;
     m->generation++;
-    size_t w = 0;
     gz_status st = GZ_OK;
+    unsigned char *gone = gz_calloc(m->n_seg + 1, 1);
+    if (!gone)
+        return gz_error_set(err, GZ_NOMEM, -1, "[indexer] out of memory");
     for (size_t i = 0; i < m->n_seg && st == GZ_OK; i++) {
         gz_man_segment *g = &m->seg[i];
-        if (g->n_deleted >= g->n_docs) {
-            gz_free(s->deleted[i]);
-            continue; /* nothing live: the segment leaves */
-        }
-        if (s->dirty[i]) {
+        gone[i] = g->n_deleted >= g->n_docs; /* nothing live: the segment leaves */
+        if (!gone[i] && s->dirty[i]) {
             char p[4200];
             gz_path_deletes(p, sizeof p, dir, g->id, (uint32_t)m->generation);
             st = gz_deletes_write(p, g->n_docs, s->deleted[i], err);
             g->del_gen = (uint32_t)m->generation;
+            s->dirty[i] = 0;
         }
-        m->seg[w] = *g;
-        s->deleted[w] = s->deleted[i];
-        s->dirty[w] = 0;
-        w++;
     }
-    for (size_t i = w; i < m->n_seg; i++)
-        s->deleted[i] = NULL;
-    m->n_seg = w;
+    if (st == GZ_OK)
+        ix_state_drop(s, gone);
+    gz_free(gone);
     if (st == GZ_OK)
         st = gz_fsync_dir(dir, err);
+    int live = 0;
     if (st == GZ_OK)
-        st = gz_manifest_commit(dir, m, err);
-    if (st == GZ_OK)
+        st = gz_manifest_commit(dir, m, &live, err);
+    if (st == GZ_OK) {
         remove_garbage(dir, m);
+    } else if (live) {
+        /* the new MANIFEST is in place and read by every new searcher, but
+         * the rename may not survive a power cut: the files of the commit
+         * before stay, so that either commit is whole */
+        *not_durable = 1;
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err ? err->msg : "");
+        gz_error_set(err, st, -1, "committed, but not yet durable: %s", why);
+        st = GZ_OK;
+    }
     return st;
 }
 
 /* The preamble of every writing run: the lock and the committed state,
  * checked against this build's analyzer id (workers open analyzers only
- * for files to analyse). *lock is -1 when another writer holds the lock,
- * and then nothing else is opened. */
-static gz_status begin_write(const char *dir, int *lock, gz_manifest *man, ix_state *s, gz_error *err)
+ * for files to analyse) and verified (open_state). *lock is -1 when
+ * another writer holds the lock, and then nothing else is opened. A
+ * damaged commit is GZ_CORRUPT naming the first damaged file, unless
+ * repair is set: then bad[] says which segments to drop. */
+static gz_status begin_write(const char *dir, int repair, FILE *log, int *lock, gz_manifest *man, ix_state *s,
+                             unsigned char **bad, size_t *n_bad, gz_error *err)
 {
     gz_manifest_init(man);
-    memset(s, 0, sizeof *s);
-    s->man = man;
+    ix_state_init(s, man);
+    *bad = NULL;
+    *n_bad = 0;
     if ((*lock = take_lock(dir, err)) < 0)
         return GZ_IO;
-    return open_state(dir, man, s, an_build_id(), err);
+    gz_status st = open_state(dir, s, an_build_id(), repair, log, bad, n_bad, err);
+    if (st == GZ_OK && *n_bad && !repair)
+        st = GZ_CORRUPT; /* err names the first damaged file */
+    return st;
 }
 
 static void end_write(int lock, gz_manifest *man, ix_state *s)
 {
-    s->man = man;
-    close_state(s);
+    ix_state_fini(s);
     gz_manifest_fini(man);
     if (lock >= 0)
         close(lock);
+}
+
+/* Moves the sources of the segments marked in bad to *dropped and drops
+ * the segments. */
+static gz_status drop_damaged(ix_state *s, const unsigned char *bad, gz_manifest *dropped)
+{
+    gz_manifest *m = s->man;
+    size_t w = 0;
+    for (size_t i = 0; i < m->n_src; i++) {
+        size_t k = 0;
+        while (k < m->n_seg && m->seg[k].id != m->src[i].segment)
+            k++;
+        if (k < m->n_seg && bad[k]) {
+            if (gz_manifest_add_source(dropped, &m->src[i]) != GZ_OK)
+                return GZ_NOMEM;
+            gz_free(m->src[i].key);
+            gz_free(m->src[i].display);
+            continue;
+        }
+        m->src[w++] = m->src[i];
+    }
+    m->n_src = w;
+    ix_state_drop(s, bad);
+    return GZ_OK;
 }
 
 gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report *rep, gz_error *err)
@@ -542,16 +683,27 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
     int lock;
     gz_manifest man;
     ix_state s;
-    gz_status st = begin_write(o->dir, &lock, &man, &s, err);
+    unsigned char *bad;
+    size_t n_bad;
+    gz_status st = begin_write(o->dir, o->repair, w.log, &lock, &man, &s, &bad, &n_bad, err);
     if (lock < 0) {
         end_write(lock, &man, &s);
         return st;
     }
     pthread_mutex_init(&w.mu, NULL);
-    if (st == GZ_OK) {
-        remove_garbage(o->dir, &man); /* files of runs that died before committing */
-        st = list_jobs(&w, paths, n_paths, err);
+    /* a repair: the damaged segments leave, and their sources with them, so
+     * that each is indexed anew where this run lists it */
+    gz_manifest dropped;
+    gz_manifest_init(&dropped);
+    if (st == GZ_OK && n_bad) {
+        rep->damaged_segments = n_bad;
+        st = drop_damaged(&s, bad, &dropped);
     }
+    gz_free(bad);
+    if (st == GZ_OK && !n_bad) /* a repair leaves them to its commit */
+        remove_garbage(o->dir, &man); /* files of runs that died before committing */
+    if (st == GZ_OK)
+        st = list_jobs(&w, paths, n_paths, err);
     if (st == GZ_OK) {
         w.old = &man;
         w.src_cap = 16;
@@ -606,46 +758,38 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
 
     /* the new state */
     size_t n_before_seg = man.n_seg;
-    for (size_t i = 0; st == GZ_OK && i < w.n_segs; i++) {
-        if ((st = gz_manifest_add_segment(&man, &w.segs[i])) == GZ_OK)
-            st = ix_state_grow(&s, man.n_seg);
-    }
-    gz_manifest nm;
+    for (size_t i = 0; st == GZ_OK && i < w.n_segs; i++)
+        st = ix_state_add(&s, &w.segs[i]);
+    int changed = n_bad > 0;
+    gz_manifest nm; /* the sources of the new commit */
     gz_manifest_init(&nm);
-    int changed = 0;
+    char **roots = NULL;
+    size_t *seen_by = NULL; /* which job of this run listed each old source (job + 1; 0: none) */
     if (st == GZ_OK) {
-        char **roots = gz_calloc(n_paths + 1, sizeof *roots);
-        for (size_t p = 0; roots && p < n_paths; p++) {
-            char real[PATH_MAX];
-            const char *root = realpath(paths[p], real) ? real : paths[p];
-            roots[p] = gz_strndup(root, strlen(root));
-        }
-        /* which job of this run listed each old source (job + 1; 0: none) */
-        size_t *seen_by = gz_calloc(man.n_src + 1, sizeof *seen_by);
-        if (!seen_by)
+        roots = real_roots(paths, n_paths);
+        seen_by = gz_calloc(man.n_src + 1, sizeof *seen_by);
+        if (!roots || !seen_by)
             st = gz_error_set(err, GZ_NOMEM, -1, "[indexer] out of memory");
-        for (size_t i = 0; seen_by && i < w.n_jobs; i++) {
+        for (size_t i = 0; st == GZ_OK && i < w.n_jobs; i++) {
             const gz_man_source *old = old_source(&w, w.jobs[i].key);
             if (old)
                 seen_by[old - man.src] = i + 1;
         }
-        nm.generation = man.generation;
-        nm.analyzer_id = gz_strndup(man.analyzer_id, strlen(man.analyzer_id));
-        nm.next_segment_id = man.next_segment_id;
-        for (size_t i = 0; st == GZ_OK && i < man.n_seg; i++)
-            st = gz_manifest_add_segment(&nm, &man.seg[i]);
+    }
+    if (st == GZ_OK && o->prune)
+        st = prune_limit(o, &man, seen_by, roots, w.listed, n_paths, err);
+    if (st == GZ_OK) {
         for (size_t i = 0; st == GZ_OK && i < man.n_src; i++) {
             const gz_man_source *src = &man.src[i];
             const result *r = seen_by[i] ? &w.res[seen_by[i] - 1] : NULL;
             /* replaced when its file was indexed anew; gone, with --prune */
             int drop = r && r->state == R_INDEXED;
-            if (!r && o->prune && roots && under(src->key, roots, n_paths) && access(src->key, F_OK) != 0) {
+            if (!r && o->prune && pruned(src, roots, n_paths)) {
                 drop = 1;
                 rep->removed++;
             }
             if (drop) {
-                s.man = &nm;
-                st = mark_deleted(&s, src->segment, src->first_doc, src->n_docs);
+                st = ix_state_mark(&s, src->segment, src->first_doc, src->n_docs);
                 changed = 1;
             } else {
                 /* unchanged: its stat as seen now (written only if this
@@ -667,42 +811,64 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
             rep->refused += r->state == R_REFUSED;
             if (r->state != R_INDEXED)
                 continue;
-            gz_man_source src = {w.jobs[j].key, w.jobs[j].display, r->hash_lo, r->hash_hi, r->size, r->segment,
-                                 r->first_doc, r->n_docs, r->mtime_ns, r->ctime_ns, r->ino};
+            /* a file of no documents names no segment */
+            gz_man_source src = {w.jobs[j].key, w.jobs[j].display, r->hash_lo, r->hash_hi, r->size,
+                                 r->n_docs ? r->segment : 0, r->first_doc, r->n_docs, r->mtime_ns, r->ctime_ns,
+                                 r->ino};
             st = gz_manifest_add_source(&nm, &src);
             rep->docs_added += r->n_docs;
             changed = 1;
         }
+        /* the repair's sources: indexed anew, or lost when not listed */
+        for (size_t i = 0; st == GZ_OK && i < dropped.n_src; i++) {
+            size_t j = 0;
+            while (j < w.n_jobs && strcmp(w.jobs[j].key, dropped.src[i].key) != 0)
+                j++;
+            if (j < w.n_jobs && w.res[j].state == R_INDEXED) {
+                rep->repaired++;
+            } else {
+                rep->lost++;
+                fprintf(w.log, "gazette: [indexer][repair] %s: %s: its documents leave the index\n",
+                        dropped.src[i].display, j < w.n_jobs ? "refused" : "not among the paths given");
+            }
+        }
+        /* the new list of sources replaces the old */
+        free_sources(&man);
+        man.src = nm.src;
+        man.n_src = nm.n_src;
+        man.cap_src = nm.cap_src;
+        nm.src = NULL;
+        nm.n_src = nm.cap_src = 0;
         /* documents of new segments that no source claims (a file that
          * failed half way) are deleted at once */
-        s.man = &nm;
-        for (size_t i = n_before_seg; st == GZ_OK && i < nm.n_seg; i++) {
-            gz_man_segment *g = &nm.seg[i];
+        for (size_t i = n_before_seg; st == GZ_OK && i < man.n_seg; i++) {
+            gz_man_segment *g = &man.seg[i];
             unsigned char *claimed = gz_calloc(g->n_docs + 1, 1);
             if (!claimed) {
                 st = GZ_NOMEM;
                 break;
             }
-            for (size_t k = 0; k < nm.n_src; k++)
-                if (nm.src[k].segment == g->id)
-                    memset(claimed + nm.src[k].first_doc, 1, nm.src[k].n_docs);
+            for (size_t k = 0; k < man.n_src; k++)
+                if (man.src[k].segment == g->id)
+                    memset(claimed + man.src[k].first_doc, 1, man.src[k].n_docs);
             for (uint32_t d = 0; d < g->n_docs && st == GZ_OK; d++)
                 if (!claimed[d])
-                    st = mark_deleted(&s, g->id, d, 1);
+                    st = ix_state_mark(&s, g->id, d, 1);
             gz_free(claimed);
         }
         rep->segments_written = w.n_segs;
         if (st == GZ_OK && changed)
             st = ix_merge_policy(o->dir, &s, &rep->segments_merged, err);
         if (st == GZ_OK && changed)
-            st = commit(o->dir, &s, err);
+            st = commit(o->dir, &s, &rep->not_durable, err);
         rep->committed = st == GZ_OK && changed;
-        rep->generation = nm.generation;
-        for (size_t p = 0; roots && p < n_paths; p++)
-            gz_free(roots[p]);
-        gz_free(roots);
-        gz_free(seen_by);
+        rep->generation = man.generation;
     }
+    for (size_t p = 0; roots && p < n_paths; p++)
+        gz_free(roots[p]);
+    gz_free(roots);
+    gz_free(seen_by);
+    gz_manifest_fini(&dropped);
     if (st != GZ_OK) {
         /* nothing committed: remove this run's files, judged against the
          * manifest on disk (and only if it reads cleanly) */
@@ -721,6 +887,7 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
         gz_free(w.jobs[i].display);
     }
     gz_free(w.jobs);
+    gz_free(w.listed);
     gz_free(w.res);
     gz_free(w.src_hash);
     gz_free(w.segs);
@@ -737,7 +904,13 @@ gz_status ix_optimize(const ix_options *o, ix_report *rep, gz_error *err)
     int lock;
     gz_manifest man;
     ix_state s;
-    gz_status st = begin_write(o->dir, &lock, &man, &s, err);
+    unsigned char *bad;
+    size_t n_bad;
+    FILE *log = o->log ? o->log : stderr;
+    /* a damaged commit is refused: repairing is gazette index's, which
+     * reads the sources again */
+    gz_status st = begin_write(o->dir, 0, log, &lock, &man, &s, &bad, &n_bad, err);
+    gz_free(bad);
     if (st == GZ_OK && (man.n_seg > 1 || (man.n_seg == 1 && man.seg[0].n_deleted))) {
         size_t *pos = gz_alloc(man.n_seg * sizeof *pos);
         for (size_t i = 0; pos && i < man.n_seg; i++)
@@ -747,7 +920,7 @@ gz_status ix_optimize(const ix_options *o, ix_report *rep, gz_error *err)
         gz_free(pos);
         rep->segments_merged = n;
         if (st == GZ_OK)
-            st = commit(o->dir, &s, err);
+            st = commit(o->dir, &s, &rep->not_durable, err);
         rep->committed = st == GZ_OK;
     }
     rep->generation = man.generation;

@@ -696,10 +696,11 @@ Test(index, another_analyzer_is_refused)
     gz_manifest m;
     gz_manifest_init(&m);
     gz_error err = {0};
+    int live;
     cr_assert_eq(gz_manifest_read(dir, &m, &err), GZ_OK);
     gz_free(m.analyzer_id);
     m.analyzer_id = gz_strndup("gazette-zh/0 icu=1.0", 20);
-    cr_assert_eq(gz_manifest_commit(dir, &m, &err), GZ_OK);
+    cr_assert_eq(gz_manifest_commit(dir, &m, &live, &err), GZ_OK);
     gz_manifest_fini(&m);
     ix_options o = {.dir = dir, .threads = 1};
     ix_report r;

@@ -231,10 +231,11 @@ Test(search, another_analyzer_is_refused)
     gz_manifest m;
     gz_manifest_init(&m);
     gz_error err = {0};
+    int live;
     cr_assert_eq(gz_manifest_read(other, &m, &err), GZ_OK);
     gz_free(m.analyzer_id);
     m.analyzer_id = gz_strndup("gazette-zh/0 icu=1.0", 20);
-    cr_assert_eq(gz_manifest_commit(other, &m, &err), GZ_OK);
+    cr_assert_eq(gz_manifest_commit(other, &m, &live, &err), GZ_OK);
     gz_manifest_fini(&m);
     sr_index *x;
     cr_assert_eq(sr_index_open(other, &x, &err), GZ_VERSION);
