@@ -32,6 +32,11 @@ struct sv_server {
     unsigned gen;
     struct stat st;    /* the MANIFEST the generation was opened from */
     int have_st;
+    /* a commit that would not open (a damaged file): its MANIFEST, so it
+     * is tried once, and what is said of it (no server path) */
+    struct stat bad_st;
+    int have_bad;
+    char damage[200];
 };
 
 /* ------------------------------------------------------ the index pool */
@@ -52,45 +57,106 @@ static int same_file(const struct stat *a, const struct stat *b)
            a->st_mtim.tv_nsec == b->st_mtim.tv_nsec && a->st_size == b->st_size;
 }
 
-static slot *acquire(sv_server *s, gz_error *err)
+/* What a client is told of an error: without the index's path (the
+ * server's file system is not the public's business) nor the tag. */
+static void public_msg(const sv_server *s, const char *msg, char *out, size_t cap)
+{
+    size_t dl = strlen(s->dir), o = 0;
+    const char *tag_end = msg[0] == '[' ? strstr(msg, "] ") : NULL;
+    if (tag_end)
+        msg = tag_end + 2;
+    while (*msg && o + 1 < cap) {
+        if (strncmp(msg, s->dir, dl) == 0 && msg[dl] == '/')
+            msg += dl + 1;
+        else
+            out[o++] = *msg++;
+    }
+    out[o] = 0;
+}
+
+/* Moves the pool to a new generation: searchers of the old one go as
+ * they are given back. Under s->mu. */
+static void new_generation(sv_server *s, const struct stat *st)
+{
+    s->st = *st;
+    s->have_st = 1;
+    s->gen++;
+    s->have_bad = 0;
+    s->damage[0] = 0;
+    for (slot **p = &s->free; *p;) {
+        slot *x = *p;
+        if (x->gen != s->gen) {
+            *p = x->next;
+            sr_index_close(x->ix);
+            gz_free(x);
+        } else {
+            p = &x->next;
+        }
+    }
+}
+
+/* A searcher for a request: of the last commit, or, while the last commit
+ * does not open (damaged), of the last good one the pool still holds,
+ * with *damaged set (what is wrong, for the client). NULL when there is
+ * none: err says why (no index yet; damaged, in *damaged). */
+static slot *acquire(sv_server *s, char *damaged, size_t cap, gz_error *err)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/MANIFEST", s->dir);
+    damaged[0] = 0;
     struct stat st;
     if (stat(path, &st) != 0) {
-        gz_error_set(err, GZ_IO, -1, "no index at %s yet", s->dir);
+        gz_error_set(err, GZ_EOF, -1, "no index yet");
         return NULL;
     }
     pthread_mutex_lock(&s->mu);
-    if (!s->have_st || !same_file(&st, &s->st)) {
-        s->st = st;
-        s->have_st = 1;
-        s->gen++;
-        /* free searchers of the old snapshot go now */
-        for (slot **p = &s->free; *p;) {
-            slot *x = *p;
-            if (x->gen != s->gen) {
-                *p = x->next;
-                sr_index_close(x->ix);
-                gz_free(x);
-            } else {
-                p = &x->next;
-            }
-        }
+    int fresh = s->have_st && same_file(&st, &s->st), known_bad = s->have_bad && same_file(&st, &s->bad_st);
+    slot *x = NULL;
+    if (fresh || known_bad) {
+        if ((x = s->free))
+            s->free = x->next;
+        snprintf(damaged, cap, "%s", known_bad ? s->damage : "");
     }
-    slot *x = s->free;
     unsigned gen = s->gen;
-    if (x)
-        s->free = x->next;
     pthread_mutex_unlock(&s->mu);
     if (x)
         return x;
-    x = gz_calloc(1, sizeof *x);
-    if (!x || sr_index_open(s->dir, &x->ix, err) != GZ_OK) {
-        gz_free(x);
+    if (known_bad) {
+        gz_error_set(err, GZ_CORRUPT, -1, "%s", damaged);
         return NULL;
     }
-    x->gen = gen;
+    /* a new searcher: of the commit on disk, a new generation if it moved */
+    x = gz_calloc(1, sizeof *x);
+    gz_error e = {0};
+    if (x && sr_index_open(s->dir, &x->ix, &e) == GZ_OK) {
+        pthread_mutex_lock(&s->mu);
+        if (!fresh && !(s->have_st && same_file(&st, &s->st)))
+            new_generation(s, &st);
+        x->gen = fresh ? gen : s->gen;
+        pthread_mutex_unlock(&s->mu);
+        return x;
+    }
+    gz_free(x);
+    if (e.code == GZ_NOMEM) {
+        *err = e;
+        return NULL;
+    }
+    /* the commit on disk does not open: said once in the log, naming the
+     * file; the last good searchers serve on */
+    pthread_mutex_lock(&s->mu);
+    if (!(s->have_bad && same_file(&st, &s->bad_st))) {
+        s->bad_st = st;
+        s->have_bad = 1;
+        public_msg(s, e.msg, s->damage, sizeof s->damage);
+        fprintf(stderr, "gazette serve: the index is damaged: %s (run gazette check); %s\n", e.msg,
+                s->have_st ? "serving the last good commit" : "nothing to serve");
+    }
+    snprintf(damaged, cap, "%s", s->damage);
+    if ((x = s->free))
+        s->free = x->next;
+    pthread_mutex_unlock(&s->mu);
+    if (!x)
+        gz_error_set(err, GZ_CORRUPT, -1, "%s", damaged);
     return x;
 }
 
@@ -111,8 +177,50 @@ static void release(sv_server *s, slot *x)
 
 /* ------------------------------------------------------------- replies */
 
+/* Set while a request is answered from the last good commit because the
+ * last one is damaged (one request per thread at a time): every answer
+ * says so. */
+static __thread const char *tl_damaged;
+
+/* The damage notice in a 200 answer (a header says it in every answer):
+ * in a page, a line at the top; in a JSON answer, "index_damaged". */
+static void insert_notice(gz_buf *body, const char *type)
+{
+    gz_buf note;
+    gz_buf_init(&note);
+    size_t at = 0;
+    if (strncmp(type, "text/html", 9) == 0) {
+        const char *bt = strstr(gz_buf_cstr(body), "<body>");
+        if (!bt)
+            goto done;
+        at = (size_t)(bt - body->data) + 6;
+        gz_buf_puts(&note, "<p class=\"notice\" role=\"alert\">索引已损坏（");
+        html_escape(&note, tl_damaged, strlen(tl_damaged));
+        gz_buf_puts(&note, "），以下是上一次完好的索引的结果；请管理员运行 gazette check 修复。</p>");
+    } else if (strncmp(type, "application/json", 16) == 0 && body->len && body->data[0] == '{') {
+        at = 1;
+        gz_buf_puts(&note, "\"index_damaged\":");
+        gz_json_str(&note, tl_damaged, strlen(tl_damaged));
+        gz_buf_putc(&note, ',');
+    } else {
+        goto done;
+    }
+    gz_buf out;
+    gz_buf_init(&out);
+    gz_buf_put(&out, body->data, at);
+    gz_buf_put(&out, note.data, note.len);
+    gz_buf_put(&out, body->data + at, body->len - at);
+    gz_buf tmp = *body;
+    *body = out;
+    gz_buf_fini(&tmp);
+done:
+    gz_buf_fini(&note);
+}
+
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type, gz_buf *body)
 {
+    if (tl_damaged && status == 200)
+        insert_notice(body, type);
     struct MHD_Response *r =
         MHD_create_response_from_buffer(body->len, body->data ? body->data : (void *)"", MHD_RESPMEM_MUST_COPY);
     if (!r)
@@ -121,6 +229,8 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Content-Security-Policy", "default-src 'self'; style-src 'self'");
     MHD_add_response_header(r, "Cache-Control", "no-cache");
+    if (tl_damaged)
+        MHD_add_response_header(r, "X-Gazette-Index-Damaged", tl_damaged);
     enum MHD_Result ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ret;
@@ -245,9 +355,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (!route)
         return api ? json_error(c, 404, "no such endpoint") : html_error(c, 404, "没有这个页面");
     gz_error err = {0};
-    slot *sl = acquire(s, &err);
+    char damaged[200];
+    slot *sl = acquire(s, damaged, sizeof damaged, &err);
+    if (!sl && err.code == GZ_CORRUPT) {
+        char msg[320];
+        snprintf(msg, sizeof msg, api ? "index damaged: %s" : "索引已损坏（%s），请管理员运行 gazette check 修复",
+                 damaged);
+        return api ? json_error(c, 503, msg) : html_error(c, 503, msg);
+    }
     if (!sl)
         return api ? json_error(c, 503, err.msg) : html_error(c, 503, "索引尚未建立");
+    tl_damaged = damaged[0] ? damaged : NULL;
     sr_index *ix = sl->ix;
     gz_buf out, q;
     gz_buf_init(&out);
@@ -303,6 +421,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             res = page_reply(c, &out, render_doc, arg(c, "u"));
         }
     }
+    tl_damaged = NULL;
     gz_buf_fini(&out);
     gz_buf_fini(&q);
     release(s, sl);

@@ -207,3 +207,76 @@ Test(http, reindex_during_requests_fails_none)
     cr_assert(strstr(b.data, "\"total\":1"), "%.300s", b.data);
     gz_buf_fini(&b);
 }
+
+/* The segment file of the highest id in dir. */
+static void newest_segment(char *out, size_t cap)
+{
+    unsigned best = 0;
+    for (unsigned id = 1; id < 1000; id++) {
+        char p[4200];
+        gz_path_segment(p, sizeof p, dir, id);
+        if (access(p, F_OK) == 0)
+            best = id;
+    }
+    cr_assert_gt(best, 0);
+    gz_path_segment(out, cap, dir, best);
+}
+
+Test(http, a_damaged_commit_is_said_and_the_last_good_one_served)
+{
+    gz_buf b;
+    gz_buf_init(&b);
+    const char *q = "/api/search?q=%E8%81%8C%E5%B7%A5%E4%BB%A3%E8%A1%A8%E5%A4%A7%E4%BC%9A&n=3";
+    cr_assert_eq(get(q, &b), 200);
+    cr_assert_null(strstr(b.data, "index_damaged"));
+    /* a new commit whose new segment is then damaged on disk */
+    char path[4200];
+    snprintf(path, sizeof path, "%s/notice.txt", extra);
+    FILE *f = fopen(path, "w");
+    fputs("关于损坏测试的通知\n\n各有关单位：\n\n损坏测试正文。\n", f);
+    fclose(f);
+    ix_options o = {.dir = dir, .threads = 1, .log = fopen("/dev/null", "w")};
+    ix_report r;
+    gz_error err = {0};
+    char *paths[] = {GZ_SAMPLE_DIR "/seed", extra};
+    cr_assert_eq(ix_index(&o, paths + 1, 1, &r, &err), GZ_OK, "%s", err.msg);
+    char seg[4200];
+    newest_segment(seg, sizeof seg);
+    size_t len;
+    char *img = th_read(seg, &len);
+    img[len / 2] ^= 0x5a;
+    f = fopen(seg, "wb");
+    fwrite(img, 1, len, f);
+    fclose(f);
+    const char *name = strrchr(seg, '/') + 1;
+    /* the API and the page say so, naming the file but no server path, and
+     * answer from the last good commit */
+    cr_assert_eq(get(q, &b), 200);
+    cr_assert(strstr(b.data, "\"index_damaged\"") && strstr(b.data, name), "%.300s", b.data);
+    cr_assert_null(strstr(b.data, dir), "no server path: %.300s", b.data);
+    cr_assert(strstr(b.data, "第四十四条"), "the last good answer: %.300s", b.data);
+    cr_assert_eq(get("/?q=%E8%81%8C%E5%B7%A5", &b), 200);
+    cr_assert(strstr(b.data, "索引已损坏") && strstr(b.data, name), "%.300s", b.data);
+    /* a server holding no good commit answers 503, saying why */
+    sv_server *other;
+    unsigned other_port, keep = port;
+    sv_options so = {.index_dir = dir, .bind = "127.0.0.1", .port = 0, .threads = 2};
+    cr_assert_eq(sv_start(&so, &other, &other_port, &err), GZ_OK, "%s", err.msg);
+    port = other_port;
+    cr_assert_eq(get(q, &b), 503);
+    cr_assert(strstr(b.data, "index damaged") && strstr(b.data, name), "%.300s", b.data);
+    cr_assert_null(strstr(b.data, dir), "no server path: %.300s", b.data);
+    cr_assert_eq(get("/?q=%E8%81%8C%E5%B7%A5", &b), 503);
+    cr_assert(strstr(b.data, "索引已损坏"), "%.300s", b.data);
+    /* repaired in place: served again, damage no longer said */
+    o.repair = 1;
+    cr_assert_eq(ix_index(&o, paths, 2, &r, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(r.damaged_segments, 1);
+    cr_assert_eq(get(q, &b), 200);
+    cr_assert_null(strstr(b.data, "index_damaged"), "%.300s", b.data);
+    port = keep;
+    sv_stop(other);
+    fclose(o.log);
+    free(img);
+    gz_buf_fini(&b);
+}
