@@ -33,8 +33,9 @@ static void usage(FILE *f)
           "      gone from under a PATH, but refuses (nothing committed) to remove any\n"
           "      under a PATH that lists no file now, or more than PCT% (default 50)\n"
           "      of those under one, unless --prune-force. A damaged index is refused,\n"
-          "      naming the file; --repair drops what is damaged and indexes its\n"
-          "      sources again. Exit 0: committed, or nothing changed; 1: committed,\n"
+          "      naming the file, and repaired in place by the next run (at once with\n"
+          "      --repair): what is damaged leaves, its sources are indexed again.\n"
+          "      Exit 0: committed, or nothing changed; 1: committed,\n"
           "      but some files were refused or the commit is not yet durable (each\n"
           "      said on stderr); 2: nothing committed (the reason on stderr)\n"
           "  search QUERY... [--json] [-n N] [--offset K] [--unit article|document] [--sort date]\n"
@@ -271,7 +272,8 @@ static int cmd_index(int argc, char **argv, int optimize)
         if (st == GZ_CORRUPT)
             fprintf(stderr,
                     "gazette: the index at %s is damaged: `gazette check --index %s` names what is damaged and "
-                    "the sources a repair indexes again; `gazette index --repair PATH...` repairs it in place\n",
+                    "the sources a repair indexes again; the next `gazette index` repairs it in place (at once: "
+                    "`gazette index --repair PATH...`)\n",
                     o.dir, o.dir);
         fprintf(stderr, "gazette: nothing committed; the index is as it was\n");
         return 2;

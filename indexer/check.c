@@ -97,7 +97,7 @@ static void repair_sources(FILE *out, const gz_manifest *m, size_t i)
     size_t n = 0;
     for (size_t k = 0; k < m->n_src; k++)
         if (m->src[k].segment == m->seg[i].id && m->src[k].n_docs) {
-            fprintf(out, "       `gazette index --repair` indexes again: %s\n", m->src[k].display);
+            fprintf(out, "       a repair indexes again: %s\n", m->src[k].display);
             n++;
         }
     if (!n)
@@ -113,7 +113,8 @@ gz_status ix_check(const char *dir, FILE *out, gz_error *err)
         return gz_error_set(err, GZ_IO, -1, "[check] %s: no index here (no MANIFEST)", dir);
     if (st != GZ_OK) {
         fprintf(out, "BAD  %s\n", err ? err->msg : gz_status_str(st));
-        fprintf(out, "       `gazette index --repair PATH...` rebuilds the index from the paths given\n");
+        fprintf(out, "       a repair (the next `gazette index PATH...`, or with --repair) rebuilds the index from "
+                     "the paths given\n");
         gz_manifest_fini(&man);
         return st;
     }
@@ -220,8 +221,8 @@ gz_status ix_check(const char *dir, FILE *out, gz_error *err)
     fprintf(out, "%s: %llu problem%s\n", problems ? "FAILED" : "ok", (unsigned long long)problems,
             problems == 1 ? "" : "s");
     if (damaged)
-        fprintf(out, "%llu damaged segment%s: `gazette index --repair PATH...` drops %s and indexes the sources "
-                     "named above again\n",
+        fprintf(out, "%llu damaged segment%s: the next `gazette index PATH...` (or one with --repair) drops %s "
+                     "and indexes the sources named above again\n",
                 (unsigned long long)damaged, damaged == 1 ? "" : "s", damaged == 1 ? "it" : "them");
     return problems ? gz_error_set(err, GZ_CORRUPT, -1, "[check] %s: %llu problems", dir,
                                    (unsigned long long)problems)

@@ -508,12 +508,14 @@ static uint32_t highest_segment_file(const char *dir)
  * set: then the state starts empty (the run indexes what it is given
  * anew). *n_bad counts the damaged segments. */
 static gz_status open_state(const char *dir, ix_state *s, const char *analyzer_id, int repair, FILE *log,
-                            unsigned char **bad, size_t *n_bad, gz_error *err)
+                            unsigned char **bad, size_t *n_bad, gz_buf *names, gz_error *err)
 {
     gz_manifest *man = s->man;
     *bad = NULL;
     *n_bad = 0;
     gz_status st = gz_manifest_read(dir, man, err);
+    if (st == GZ_CORRUPT)
+        gz_buf_puts(names, "MANIFEST\n");
     if (st == GZ_CORRUPT && repair) {
         fprintf(log, "gazette: [indexer][repair] %s; the index is rebuilt from the paths given\n",
                 err ? err->msg : "MANIFEST damaged");
@@ -565,6 +567,7 @@ static gz_status open_state(const char *dir, ix_state *s, const char *analyzer_i
                 gz_error_set(&e, st, -1, "%s: %s", p, gz_status_str(st));
             if (repair || *n_bad) /* the first is in err */
                 fprintf(log, "gazette: [indexer] damaged: %s\n", e.msg);
+            gz_buf_printf(names, "%s\n", strrchr(p, '/') ? strrchr(p, '/') + 1 : p);
             if (!*n_bad && err)
                 *err = e;
             (*bad)[i] = 1;
@@ -618,13 +621,61 @@ static gz_status commit(const char *dir, ix_state *s, int *not_durable, gz_error
     return st;
 }
 
+/* What a writer does with a damaged last commit: refuse (optimize, which
+ * cannot read sources again); refuse once and repair on the next run,
+ * when the damage is what the run before reported (gazette index); or
+ * repair at once (--repair). */
+enum { REPAIR_NEVER, REPAIR_REPORTED, REPAIR_NOW };
+
+/* DIR/DAMAGE: the damaged files a refusing run reported, one a line. */
+static void damage_path(char *out, size_t cap, const char *dir) { snprintf(out, cap, "%s/DAMAGE", dir); }
+
+/* Every line of names is a line of DIR/DAMAGE. */
+static int damage_reported(const char *dir, const gz_buf *names)
+{
+    char p[4200], line[512];
+    damage_path(p, sizeof p, dir);
+    FILE *f = fopen(p, "r");
+    if (!f)
+        return 0;
+    gz_buf seen; /* "\n" + the file: each line found as "\n" + line */
+    gz_buf_init(&seen);
+    gz_buf_putc(&seen, '\n');
+    while (fgets(line, sizeof line, f))
+        gz_buf_puts(&seen, line);
+    fclose(f);
+    int all = names->len > 0;
+    char want[520];
+    for (size_t at = 0; all && at < names->len;) {
+        const char *nl = memchr(names->data + at, '\n', names->len - at);
+        size_t n = nl ? (size_t)(nl - names->data) + 1 - at : names->len - at;
+        snprintf(want, sizeof want, "\n%.*s", (int)n, names->data + at);
+        all = strstr(gz_buf_cstr(&seen), want) != NULL;
+        at += n;
+    }
+    gz_buf_fini(&seen);
+    return all;
+}
+
+static void damage_report(const char *dir, const gz_buf *names)
+{
+    char p[4200];
+    damage_path(p, sizeof p, dir);
+    FILE *f = fopen(p, "w");
+    if (f) {
+        fwrite(names->data, 1, names->len, f);
+        fclose(f);
+    }
+}
+
 /* The preamble of every writing run: the lock and the committed state,
  * checked against this build's analyzer id (workers open analyzers only
  * for files to analyse) and verified (open_state). *lock is -1 when
  * another writer holds the lock, and then nothing else is opened. A
- * damaged commit is GZ_CORRUPT naming the first damaged file, unless
- * repair is set: then bad[] says which segments to drop. */
-static gz_status begin_write(const char *dir, int repair, FILE *log, int *lock, gz_manifest *man, ix_state *s,
+ * damaged commit is GZ_CORRUPT naming the first damaged file, unless it is
+ * to be repaired (the mode above): then bad[] says which segments to
+ * drop, and *n_bad how many. */
+static gz_status begin_write(const char *dir, int mode, FILE *log, int *lock, gz_manifest *man, ix_state *s,
                              unsigned char **bad, size_t *n_bad, gz_error *err)
 {
     gz_manifest_init(man);
@@ -633,9 +684,31 @@ static gz_status begin_write(const char *dir, int repair, FILE *log, int *lock, 
     *n_bad = 0;
     if ((*lock = take_lock(dir, err)) < 0)
         return GZ_IO;
-    gz_status st = open_state(dir, s, an_build_id(), repair, log, bad, n_bad, err);
-    if (st == GZ_OK && *n_bad && !repair)
-        st = GZ_CORRUPT; /* err names the first damaged file */
+    gz_buf names;
+    gz_buf_init(&names);
+    gz_status st = open_state(dir, s, an_build_id(), mode == REPAIR_NOW, log, bad, n_bad, &names, err);
+    int damaged = names.len > 0 && (st == GZ_CORRUPT || (st == GZ_OK && *n_bad));
+    if (damaged && mode == REPAIR_REPORTED && damage_reported(dir, &names)) {
+        fprintf(log, "gazette: [indexer][repair] the damage the last run reported is still there: repairing it "
+                     "in place\n");
+        ix_state_fini(s);
+        gz_manifest_fini(man);
+        gz_manifest_init(man);
+        ix_state_init(s, man);
+        gz_free(*bad);
+        names.len = 0;
+        if (err)
+            memset(err, 0, sizeof *err);
+        st = open_state(dir, s, an_build_id(), 1, log, bad, n_bad, &names, err);
+    } else if (damaged && mode != REPAIR_NOW) {
+        damage_report(dir, &names); /* the next gazette index repairs it */
+        st = GZ_CORRUPT;            /* err names the first damaged file */
+    } else if (!names.len) {
+        char p[4200];
+        damage_path(p, sizeof p, dir);
+        unlink(p); /* nothing damaged (any more) */
+    }
+    gz_buf_fini(&names);
     return st;
 }
 
@@ -685,7 +758,8 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
     ix_state s;
     unsigned char *bad;
     size_t n_bad;
-    gz_status st = begin_write(o->dir, o->repair, w.log, &lock, &man, &s, &bad, &n_bad, err);
+    gz_status st =
+        begin_write(o->dir, o->repair ? REPAIR_NOW : REPAIR_REPORTED, w.log, &lock, &man, &s, &bad, &n_bad, err);
     if (lock < 0) {
         end_write(lock, &man, &s);
         return st;
@@ -862,6 +936,11 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
         if (st == GZ_OK && changed)
             st = commit(o->dir, &s, &rep->not_durable, err);
         rep->committed = st == GZ_OK && changed;
+        if (rep->committed && n_bad) {
+            char p[4200];
+            damage_path(p, sizeof p, o->dir);
+            unlink(p); /* repaired */
+        }
         rep->generation = man.generation;
     }
     for (size_t p = 0; roots && p < n_paths; p++)
@@ -909,7 +988,7 @@ gz_status ix_optimize(const ix_options *o, ix_report *rep, gz_error *err)
     FILE *log = o->log ? o->log : stderr;
     /* a damaged commit is refused: repairing is gazette index's, which
      * reads the sources again */
-    gz_status st = begin_write(o->dir, 0, log, &lock, &man, &s, &bad, &n_bad, err);
+    gz_status st = begin_write(o->dir, REPAIR_NEVER, log, &lock, &man, &s, &bad, &n_bad, err);
     gz_free(bad);
     if (st == GZ_OK && (man.n_seg > 1 || (man.n_seg == 1 && man.seg[0].n_deleted))) {
         size_t *pos = gz_alloc(man.n_seg * sizeof *pos);
