@@ -462,8 +462,12 @@ gz_status gz_deletes_read(const char *path, uint32_t n_docs, uint8_t **bits, gz_
     const uint8_t *body;
     uint64_t len;
     gz_status st = read_file(path, GZ_FILE_DELETES, &img, &body, &len, err);
-    if (st == GZ_EOF)
-        return gz_error_set(err, GZ_CORRUPT, -1, "[format][deletes] %s: missing", path);
+    if (st == GZ_EOF) { /* as a missing segment: a reader of an older commit reads the manifest again */
+        gz_error_set(err, GZ_IO, -1, "[format][deletes] %s: missing", path);
+        if (err)
+            err->sys_errno = ENOENT;
+        return GZ_IO;
+    }
     if (st != GZ_OK)
         return st;
     size_t nb = ((size_t)n_docs + 7) / 8;
