@@ -17,6 +17,10 @@ echo "== analyze";  "$B/bench_analyze" --corpus "$T"
 echo "== index";    "$B/bench_index" --corpus "$T" --keep "$IX/ix"
 echo "== query";    "$B/bench_query" --index "$IX/ix" --n 200
 echo "== http";     sh benchmarks/bench_http.sh "$B/gazette" "$T" 10
+if [ "$T" != sample ]; then
+    echo "== scale (1, 4, 16 copies of the laws; minutes)"
+    sh benchmarks/bench_scale.sh "$B" 1 4 16
+fi
 if [ -x "$B/bench_engines" ]; then
     echo "== engines (Gazette beside SQLite FTS5, same units, same run)"
     OUT=$(mktemp)

@@ -10,7 +10,7 @@ for arg in "$@"; do
     case "$arg" in
     --test) PKGS="$PKGS libcriterion-dev clang" ;;
     --browser) PKGS="$PKGS chromium fonts-noto-cjk" ;;
-    --bench) PKGS="$PKGS libsqlite3-dev libxapian-dev g++ wrk" ;;
+    --bench) PKGS="$PKGS libsqlite3-dev libxapian-dev g++ wrk time perl" ;;
     esac
 done
 
