@@ -109,6 +109,7 @@ typedef struct raw_line {
     size_t len;
     int gap;
     uint32_t page; /* form feeds before the line */
+    int cont;      /* a form feed inside a line put it here: it continues the last */
     cp_line_info li;
 } raw_line;
 
@@ -213,7 +214,7 @@ void cp_text_from_raw(cp_text *t, const char *s, size_t len, cp_join join)
         if ((unsigned char)copy[i] < 0x20 && copy[i] != '\t' && copy[i] != '\n' && copy[i] != '\f')
             copy[i] = ' ';
     size_t n = 0;
-    int gap = 0;
+    int gap = 0, cont = 0;
     uint32_t page = 0;
     for (const char *p = copy, *end = copy + len; p < end;) {
         const char *nl = p;
@@ -223,16 +224,20 @@ void cp_text_from_raw(cp_text *t, const char *s, size_t len, cp_join join)
         const char *a = trim(p, &ll);
         if (ll == 0) {
             gap = 1;
+            cont = 0;
         } else {
             l[n].s = a;
             l[n].len = ll;
             l[n].gap = gap || (n && l[n - 1].page != page);
             l[n].page = page;
+            l[n].cont = cont;
             if (join != CP_JOIN_NONE)
                 cp_line_classify(a, ll, &l[n].li);
             n++;
             gap = 0;
         }
+        /* "text\ftext": the page ended inside the paragraph */
+        cont = nl < end && *nl == '\f' && ll > 0;
         if (nl < end && *nl == '\f')
             page++;
         p = nl < end ? nl + 1 : end;
@@ -245,7 +250,9 @@ void cp_text_from_raw(cp_text *t, const char *s, size_t len, cp_join join)
     uint32_t placed = 0;
     for (size_t i = 0; i < n && t->status == GZ_OK; i++) {
         int join_it = 0;
-        if (i && l[i].gap && (join == CP_JOIN_BLANK || (join == CP_JOIN_PAGES && l[i].page != l[i - 1].page)))
+        if (i && l[i].cont && join != CP_JOIN_NONE)
+            join_it = 1;
+        else if (i && l[i].gap && (join == CP_JOIN_BLANK || (join == CP_JOIN_PAGES && l[i].page != l[i - 1].page)))
             join_it = page_break_join(l, n, head, i);
         size_t at = join_it ? t->buf.len : t->buf.len + (t->n > 0);
         for (; paged && placed < l[i].page; placed++)

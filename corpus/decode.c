@@ -125,7 +125,7 @@ static void load_common(void)
 static double plausibility(const char *s, size_t len)
 {
     pthread_once(&common_once, load_common);
-    size_t ok = 0, total = 0;
+    size_t ok = 0, total = 0, pua = 0;
     const char *p = s, *end = s + (len < (1u << 20) ? len : (1u << 20));
     while (p < end) {
         int32_t cp = gz_utf8_next(&p, end);
@@ -138,8 +138,12 @@ static double plausibility(const char *s, size_t len)
         else if (cp >= HAN_LO && cp < HAN_LO + HAN_N &&
                  (common_han[(cp - HAN_LO) / 8] >> ((cp - HAN_LO) % 8) & 1))
             ok++;
+        else if (cp >= 0xE000 && cp < 0xF900)
+            pua++;
     }
-    return total ? (double)ok / (double)total : 1.0;
+    /* a private-use character is a code the encoding left to vendors
+     * (Big5's user area holds HKSCS): it counts twice against */
+    return total ? ((double)ok - (double)pua) / (double)total : 1.0;
 }
 
 /* The legacy encodings tried, in order. When none reads as plausible
@@ -175,8 +179,8 @@ static gz_status decode_legacy(const char *data, size_t len, size_t valid, char 
         } else {
             gz_free(o);
         }
-        if (i == 1 && pick == 1)
-            break; /* plain Big5: HKSCS would read it the same */
+        if (i == 1 && pick == 1 && score[1] >= 0.99)
+            break; /* plain Big5, no user-area codes: HKSCS reads it the same */
     }
     if (pick < 0)
         return gz_error_set(err, GZ_INVALID, (int64_t)valid,

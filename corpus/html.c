@@ -74,7 +74,7 @@ typedef struct html_out {
     gz_buf *b;
     int pending;   /* 0 none, 1 a line break, 2 a paragraph break before the next text */
     int in_pre;
-    int space;     /* a blank was seen since the last character */
+    int space;     /* blanks since the last character: 1, 2 if a line feed among them */
 } html_out;
 
 static int name_is(const xmlNode *n, const char *const *names)
@@ -93,8 +93,10 @@ static const char *const blocks[] = {"p", "div", "h1", "h2", "h3", "h4", "h5", "
                                      "center", "address", "figure", "hr", "main", NULL};
 static const char *const lines[] = {"li", "tr", "dt", "dd", "br", "caption", NULL};
 
-/* ASCII letter or digit on both sides of a collapsed blank keeps a space;
- * between Han characters (a line wrapped in the source) it goes. */
+/* A run of blanks is one space, as a browser shows it, except a run with a
+ * line feed between two Han characters: a line wrapped in the page's
+ * source, which a browser shows as a space but which is no word break in
+ * Chinese. Words and digits on both sides keep their space. */
 static int wordy(unsigned char c)
 {
     return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == ',' ||
@@ -106,7 +108,7 @@ static void put_text(html_out *o, const char *s, size_t len)
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (!o->in_pre && (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f')) {
-            o->space = 1;
+            o->space |= c == '\n' || c == '\r' ? 2 : 1;
             continue;
         }
         if (o->in_pre && c == '\n') {
@@ -119,9 +121,10 @@ static void put_text(html_out *o, const char *s, size_t len)
                    o->b->data[o->b->len - 1] != '\t' && wordy((unsigned char)o->b->data[o->b->len - 1]) &&
                    wordy(c)) {
             gz_buf_putc(o->b, ' ');
-        } else if (o->space && o->b->len && (c < 0x80) != ((unsigned char)o->b->data[o->b->len - 1] < 0x80) &&
-                   o->b->data[o->b->len - 1] != '\n' && o->b->data[o->b->len - 1] != '\t') {
-            gz_buf_putc(o->b, ' '); /* between a Han character and a word */
+        } else if (o->space && o->b->len && o->b->data[o->b->len - 1] != '\n' &&
+                   o->b->data[o->b->len - 1] != '\t' &&
+                   (o->space == 1 || (c < 0x80) != ((unsigned char)o->b->data[o->b->len - 1] < 0x80))) {
+            gz_buf_putc(o->b, ' ');
         }
         o->pending = 0;
         o->space = 0;
@@ -207,6 +210,42 @@ static void walk(html_out *o, const xmlNode *n, int depth)
     }
 }
 
+/* The <title> goes before the body's text, less a site's name after "_",
+ * " - " or "|", unless the body begins with it already (a bulletin's
+ * masthead). */
+static void put_title(gz_buf *out, size_t body_at, const xmlNode *title)
+{
+    gz_buf t;
+    gz_buf_init(&t);
+    plain_text(title->children, &t);
+    gz_buf_cstr(&t);
+    const char *s = t.data ? t.data : "";
+    size_t len = t.len;
+    static const char *const cut[] = {"_", " - ", "|", "\xEF\xBD\x9C"};
+    for (size_t i = 0; i < sizeof cut / sizeof cut[0]; i++) {
+        const char *c = strstr(s, cut[i]);
+        if (c && c > s && (size_t)(c - s) < len)
+            len = (size_t)(c - s);
+    }
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\n' || s[len - 1] == '\t'))
+        len--;
+    while (len && (*s == ' ' || *s == '\n' || *s == '\t'))
+        s++, len--;
+    size_t head = out->len - body_at < 512 ? out->len - body_at : 512;
+    if (len && !memmem(out->data + body_at, head, s, len)) {
+        gz_buf rest;
+        gz_buf_init(&rest);
+        gz_buf_put(&rest, out->data + body_at, out->len - body_at);
+        out->len = body_at;
+        for (size_t i = 0; i < len; i++) /* one line */
+            gz_buf_putc(out, s[i] == '\n' || s[i] == '\t' ? ' ' : s[i]);
+        gz_buf_puts(out, "\n\n");
+        gz_buf_put(out, rest.data, rest.len);
+        gz_buf_fini(&rest);
+    }
+    gz_buf_fini(&t);
+}
+
 gz_status cp_html_text(const char *data, size_t len, gz_buf *out, gz_error *err)
 {
     gz_buf u8;
@@ -241,15 +280,10 @@ gz_status cp_html_text(const char *data, size_t len, gz_buf *out, gz_error *err)
     /* the title first, on its own line, unless the body's <h1> gives it */
     const xmlNode *body = find(root, "body", 0), *h1 = body ? find(body->children, "h1", 0) : NULL;
     const xmlNode *title = h1 ? NULL : find(root, "title", 0);
-    if (title) {
-        gz_buf t;
-        gz_buf_init(&t);
-        plain_text(title->children, &t);
-        put_text(&o, t.data ? t.data : "", t.len);
-        gz_buf_fini(&t);
-        brk(&o, 2);
-    }
+    size_t body_at = out->len;
     walk(&o, body ? body : root, 0);
+    if (title)
+        put_title(out, body_at, title);
     xmlFreeDoc(doc);
     gz_buf_putc(out, '\n');
     if (out->status != GZ_OK)

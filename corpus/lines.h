@@ -79,6 +79,9 @@ typedef enum cp_join { CP_JOIN_NONE = 0, CP_JOIN_BLANK, CP_JOIN_PAGES } cp_join;
 
 /* Splits raw UTF-8 into trimmed lines and merges paragraphs cut by page
  * ends as join allows (gazette text). A form feed ends a page (counted in
- * t->n_pages and page_at) and counts as a blank line; other control
- * characters become spaces. */
+ * t->n_pages and page_at): on a line of its own ("\n\f", pdftotext's way)
+ * the paragraph before may have ended there, which the page-break rule
+ * decides; inside a line ("…创新”\f的管理…", the PDF reader's way when the
+ * next page's first line wraps the last) the two halves are joined. Other
+ * control characters become spaces. */
 void cp_text_from_raw(cp_text *t, const char *s, size_t len, cp_join join);

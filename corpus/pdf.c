@@ -21,6 +21,7 @@ typedef struct glyph {
 typedef struct pline {
     uint32_t page;
     double x0, y0, x1, y1, h;
+    double w_first; /* width of the first word (an ASCII run) or character */
     size_t off, len;
     int has_tab, dropped;
     uint64_t key; /* hash of the text with digits folded, for running heads */
@@ -127,6 +128,7 @@ static void page_lines(pdf_state *s, uint32_t page)
         l->h = h > 0 ? h : 1;
         l->off = s->text.len;
         const glyph *prev = NULL;
+        int in_first = 0;
         for (size_t i = a; i < b; i++) {
             const glyph *g = &s->g[i];
             /* a glyph printed twice in place (fake bold) is read once */
@@ -141,6 +143,10 @@ static void page_lines(pdf_state *s, uint32_t page)
                     gz_buf_putc(&s->text, ' ');
                 }
             }
+            /* the first word: a run of ASCII characters, or one character */
+            if (!prev || (in_first && g->cp < 0x80 && g->x0 - prev->x1 <= 0.15 * l->h))
+                l->w_first = g->x1 - l->x0;
+            in_first = (!prev || in_first) && g->cp < 0x80 && l->w_first == g->x1 - l->x0;
             char u[4];
             gz_buf_put(&s->text, u, gz_utf8_put(u, g->cp));
             if (g->y0 < l->y0)
@@ -252,7 +258,7 @@ static void measure(const pdf_state *s, double *left, double *right, double *pit
     *right = 0;
     *pitch = 1.5;
     double *v = gz_alloc((s->n_l + 1) * sizeof *v);
-    size_t n = 0, best = 0;
+    size_t n = 0;
     for (size_t i = 0; i < s->n_l; i++) {
         const pline *l = &s->l[i];
         if (l->dropped)
@@ -262,20 +268,15 @@ static void measure(const pdf_state *s, double *left, double *right, double *pit
         if (l->x1 > *right)
             *right = l->x1;
         if (v && !l->has_tab)
-            v[n++] = floor(l->x1 / 3);
+            v[n++] = l->x1;
     }
     if (!v)
         return;
-    /* the most frequent right edge, in 3 pt bins */
+    /* the right edge: where 95% of the lines end before (full lines
+     * are most of a bulletin's) */
     qsort(v, n, sizeof *v, cmp_double);
-    for (size_t i = 0, j; i < n; i = j) {
-        for (j = i; j < n && v[j] == v[i]; j++)
-            ;
-        if (j - i > best && j - i >= 3) {
-            best = j - i;
-            *right = v[i] * 3 + 3;
-        }
-    }
+    if (n >= 3)
+        *right = v[n - 1 - n / 20];
     n = 0;
     for (size_t i = 1; i < s->n_l; i++) {
         const pline *a = &s->l[i - 1], *b = &s->l[i];
@@ -295,10 +296,32 @@ static int ascii_alnum(unsigned char c)
     return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
-/* Writes the kept lines: a wrapped line joins the one before (it ended at
- * the right edge, starts at the left, one pitch below, same size); a line
- * more than a pitch below or indented starts a paragraph after a blank
- * line; other lines (a signature, a list of names) stay lines. */
+/* Does l continue prev's paragraph, as a wrapped line does: prev is full,
+ * l starts at the left, the same size, no table cells. */
+static int wraps(const pline *prev, const pline *l, double left, double right)
+{
+    double h = prev->h;
+    /* full: up to the edge, or too full for l's first word (a word or
+     * number is not split, so a line before one ends short) */
+    int full = prev->x1 >= right - 1.5 * h || prev->x1 + l->w_first > right - h;
+    return !prev->has_tab && !l->has_tab && fabs(l->h - h) < 0.2 * h && full && l->x0 <= left + 0.5 * l->h;
+}
+
+static void join_space(const pdf_state *s, const pline *prev, const pline *l, gz_buf *out)
+{
+    if (ascii_alnum((unsigned char)s->text.data[prev->off + prev->len - 1]) &&
+        ascii_alnum((unsigned char)s->text.data[l->off]))
+        gz_buf_putc(out, ' ');
+}
+
+/* Writes the kept lines. On a page, a wrapped line joins the one before
+ * (wraps, and one pitch below); a line more than a pitch below or
+ * indented starts a paragraph after a blank line; other lines (a
+ * signature, a list of names) stay lines. At a page end, a form feed: on
+ * its own line when the paragraph may have ended there ("\n\f", left to
+ * the cleaner's rule, as in pdftotext's output), inside the line when the
+ * next page's first line wraps the last one (the cleaner joins them
+ * whatever the punctuation: 创新”| 的管理机制). */
 static void emit(const pdf_state *s, uint32_t n_pages, gz_buf *out)
 {
     double left, right, pitch;
@@ -309,31 +332,32 @@ static void emit(const pdf_state *s, uint32_t n_pages, gz_buf *out)
         const pline *l = &s->l[i];
         if (l->dropped)
             continue;
-        for (; page < l->page; page++) {
-            gz_buf_putc(out, '\f');
-            prev = NULL;
+        if (page < l->page) {
+            int cont = prev && prev->page + 1 == l->page && wraps(prev, l, left, right);
+            if (cont)
+                join_space(s, prev, l, out);
+            else if (out->len)
+                gz_buf_putc(out, '\n');
+            for (; page < l->page; page++)
+                gz_buf_putc(out, '\f');
+            gz_buf_put(out, s->text.data + l->off, l->len);
+            prev = l;
+            continue;
         }
-        const char *t = s->text.data + l->off;
         if (prev) {
-            double dy = l->y0 - prev->y0, h = prev->h;
-            int same_size = fabs(l->h - h) < 0.2 * h, near = dy > 0 && dy <= 1.25 * pitch * h;
-            if (!prev->has_tab && !l->has_tab && same_size && near && prev->x1 >= right - 1.5 * h &&
-                l->x0 <= left + 0.5 * l->h) {
-                if (ascii_alnum((unsigned char)s->text.data[prev->off + prev->len - 1]) &&
-                    ascii_alnum((unsigned char)t[0]))
-                    gz_buf_putc(out, ' ');
-            } else {
+            double dy = l->y0 - prev->y0;
+            int near = dy > 0 && dy <= 1.25 * pitch * prev->h;
+            if (near && wraps(prev, l, left, right))
+                join_space(s, prev, l, out);
+            else
                 gz_buf_puts(out, !near || l->x0 > left + 1.0 * l->h ? "\n\n" : "\n");
-            }
-        } else if (out->len && out->data[out->len - 1] != '\f') {
-            gz_buf_putc(out, '\n');
         }
-        gz_buf_put(out, t, l->len);
+        gz_buf_put(out, s->text.data + l->off, l->len);
         prev = l;
     }
+    gz_buf_putc(out, '\n');
     for (; page + 1 < n_pages; page++)
         gz_buf_putc(out, '\f');
-    gz_buf_putc(out, '\n');
 }
 
 gz_status cp_pdf_text(const char *data, size_t len, gz_buf *out, gz_error *err)

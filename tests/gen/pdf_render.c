@@ -50,7 +50,8 @@ static void new_page(page_state *p)
         cairo_show_page(p->cr);
     p->page++;
     p->y = TOP;
-    page_furniture(p);
+    if (!p->o->scan)
+        page_furniture(p);
 }
 
 /* Room for one more line of pitch points, else a new page. */
