@@ -26,6 +26,7 @@ static void usage(FILE *f)
           "  analyze [--query] [--id] TEXT...   (or - to read standard input)\n"
           "      print the tokens of TEXT: pos span type text start-end source\n"
           "  index PATH... [--index DIR] [--prune] [--ram-mb N] [--threads N] [--quiet]\n"
+          "        [--file-budget SECONDS MB]  (a PDF, HTML or DOCX file's reader; 60 2048)\n"
           "      index files and directories (only new and changed files are read\n"
           "      again); one commit per run. Exit 0 all indexed, 1 some files refused,\n"
           "      2 nothing committed\n"
@@ -208,6 +209,10 @@ static int cmd_index(int argc, char **argv, int optimize)
             o.threads = atoi(argv[++i]);
         else if (strcmp(argv[i], "--prune") == 0)
             o.prune = 1;
+        else if (strcmp(argv[i], "--file-budget") == 0 && i + 2 < argc) { /* seconds, MB */
+            cp_budget_set(atof(argv[i + 1]), (size_t)atol(argv[i + 2]));
+            i += 2;
+        }
         else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0)
             quiet = 1;
         else if (argv[i][0] == '-' && argv[i][1]) {

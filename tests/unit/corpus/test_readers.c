@@ -504,6 +504,26 @@ Test(readers, docx_damaged_zip_and_doc_refused_by_name)
     expect_refused(write_tmp("renamed.txt", ole, sizeof ole - 1), "Word 97-2003 not supported");
 }
 
+/* A Word file whose text inflates to 64 MB, read with 16 MB to spare: the
+ * reader's child runs out and the file is refused, the caller unharmed. */
+Test(readers, docx_over_its_memory_budget_refused)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    cr_skip_test("the address-space limit is not set under AddressSanitizer");
+#endif
+    static const char para[] = "<w:p><w:r><w:t>第四十四条 职工代表大会</w:t></w:r></w:p>";
+    gz_buf body;
+    gz_buf_init(&body);
+    while (body.len < (64u << 20))
+        gz_buf_put(&body, para, sizeof para - 1);
+    gz_buf_cstr(&body);
+    const char *path = write_docx("big.docx", body.data, NULL);
+    gz_buf_fini(&body);
+    cp_budget_set(60, 16);
+    expect_refused(path, "needed more than 16 MB");
+    cp_budget_set(0, 0);
+}
+
 /* ------------------------------------------------------------ encodings */
 
 static void expect_same_text(const char *name, const char *bytes, size_t len, const char *utf8,
