@@ -45,6 +45,21 @@ gz_status cp_extract_text(cp_source kind, const char *data, size_t len, gz_buf *
  * Defaults: 60 s, 2048 MB. Set before reading starts; read by every thread. */
 void cp_budget_set(double seconds, size_t megabytes);
 
+/* The program a budgeted reader runs in (the gazette command gives its
+ * own /proc/self/exe): it is forked and exec'd as `EXE read-child KIND`,
+ * gets the file on stdin and calls cp_reader_serve, so it inherits no lock
+ * another thread of the caller held. Without one (NULL, the default) the
+ * reader runs in a plain fork, which a caller with other threads using ICU
+ * or a sanitizer's allocator must not rely on. exe is borrowed: it must
+ * outlive the reading. The limit is then megabytes of address space in
+ * all, where a plain fork gets them on top of what it inherits. */
+void cp_reader_helper(const char *exe);
+
+/* The helper's side: reads a file of kind (a cp_source) from in_fd to its
+ * end, extracts its text and writes [u32 status][u64 length][text or
+ * reason] to out_fd. Returns 0, or 1 when it could not read or write. */
+int cp_reader_serve(int kind, int in_fd, int out_fd);
+
 /* Largest file accepted (bytes); larger files are refused with GZ_INVALID. */
 #define CP_MAX_FILE_BYTES (256u << 20)
 

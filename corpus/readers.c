@@ -1,7 +1,9 @@
 /* corpus/readers.c: which reader a file goes to, and the budget it runs
  * under. A PDF, HTML or DOCX file is read in a child process, so a
  * pathological file that loops, eats memory or crashes its library costs
- * the nightly job that one file, refused by name, and nothing else. */
+ * the nightly job that one file, refused by name, and nothing else. The
+ * gazette command also serves as the child (cp_reader_helper,
+ * cp_reader_serve). */
 #include "corpus/readers.h"
 #include "corpus/lines.h"
 
@@ -98,6 +100,13 @@ gz_status cp_extract_text(cp_source kind, const char *data, size_t len, gz_buf *
 
 /* ------------------------------------------------------------ budget */
 
+static const char *helper_exe; /* cp_reader_helper */
+
+void cp_reader_helper(const char *exe)
+{
+    helper_exe = exe;
+}
+
 static int write_all(int fd, const void *p, size_t n)
 {
     for (const char *c = p; n;) {
@@ -119,26 +128,10 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* The child: the address space it has plus the budget, stderr silenced
- * (poppler reports syntax errors there), the reader run, the result sent
- * back as [u32 status][u64 length][text or reason]. */
-static void child_run(int fd, cp_source kind, const char *data, size_t len)
+/* Runs the reader and sends the result as [u32 status][u64 length][text
+ * or reason]. Returns 0 when all was written. */
+static int serve(cp_source kind, const char *data, size_t len, int fd)
 {
-    int null = open("/dev/null", O_WRONLY);
-    if (null >= 0)
-        dup2(null, 2);
-#ifndef GZ_ASAN
-    long pages = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f) {
-        if (fscanf(f, "%ld", &pages) != 1)
-            pages = 0;
-        fclose(f);
-    }
-    rlim_t lim = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + (rlim_t)budget_mb * 1048576u;
-    struct rlimit rl = {lim, lim};
-    setrlimit(RLIMIT_AS, &rl);
-#endif
     gz_buf b;
     gz_buf_init(&b);
     gz_error e = {0};
@@ -147,24 +140,80 @@ static void child_run(int fd, cp_source kind, const char *data, size_t len)
         st = GZ_NOMEM;
     const char *p = st == GZ_OK ? (b.data ? b.data : "") : e.msg;
     uint64_t n = st == GZ_OK ? b.len : strlen(e.msg);
-    int bad = write_all(fd, &st, sizeof st) || write_all(fd, &n, sizeof n) || write_all(fd, p, n);
-    _exit(bad ? 1 : 0);
+    return write_all(fd, &st, sizeof st) || write_all(fd, &n, sizeof n) || write_all(fd, p, n);
 }
 
-/* Reads up to n bytes (into dst, or appended to out) before the deadline.
+int cp_reader_serve(int kind, int in_fd, int out_fd)
+{
+    gz_buf in;
+    gz_buf_init(&in);
+    char chunk[65536];
+    for (;;) {
+        ssize_t got = read(in_fd, chunk, sizeof chunk);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return 1;
+        if (got == 0)
+            break;
+        gz_buf_put(&in, chunk, (size_t)got);
+    }
+    if (in.status != GZ_OK || kind < CP_SOURCE_TEXT || kind > CP_SOURCE_OLE)
+        return 1;
+    return serve((cp_source)kind, in.data ? in.data : "", in.len, out_fd) ? 1 : 0;
+}
+
+/* The address-space limit of a reader: the budget on top of what the
+ * process has mapped (a plain fork), or the budget alone (a fresh helper).
+ * Worked out before the fork; none in sanitizer builds, whose shadow
+ * memory alone exceeds any budget. */
+static rlim_t memory_limit(int fresh)
+{
+    long pages = 0;
+    if (!fresh) {
+        FILE *f = fopen("/proc/self/statm", "r");
+        if (f) {
+            if (fscanf(f, "%ld", &pages) != 1)
+                pages = 0;
+            fclose(f);
+        }
+    }
+    return (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + (rlim_t)budget_mb * 1048576u;
+}
+
+static void limit_memory(rlim_t lim)
+{
+#ifndef GZ_ASAN
+    struct rlimit rl = {lim, lim};
+    setrlimit(RLIMIT_AS, &rl);
+#else
+    (void)lim;
+#endif
+}
+
+/* Waits for fd to be readable (events POLLIN) or writable (POLLOUT) until
+ * the deadline: 0 ready, 1 timed out. */
+static int wait_fd(int fd, short events, double deadline)
+{
+    for (;;) {
+        double left = deadline - now_s();
+        if (left <= 0)
+            return 1;
+        struct pollfd pf = {fd, events, 0};
+        int r = poll(&pf, 1, (int)ceil(left * 1000));
+        if (r < 0 && errno == EINTR)
+            continue;
+        return r == 0;
+    }
+}
+
+/* Reads n bytes (into dst, or appended to out) before the deadline.
  * Returns 0, 1 at a timeout, -1 at EOF or an error. */
 static int read_by(int fd, void *dst, gz_buf *out, size_t n, double deadline)
 {
     char chunk[65536];
     while (n) {
-        double left = deadline - now_s();
-        if (left <= 0)
-            return 1;
-        struct pollfd pf = {fd, POLLIN, 0};
-        int r = poll(&pf, 1, (int)ceil(left * 1000));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r == 0)
+        if (wait_fd(fd, POLLIN, deadline))
             return 1;
         size_t want = n < sizeof chunk ? n : sizeof chunk;
         ssize_t got = read(fd, dst ? dst : chunk, dst ? n : want);
@@ -181,34 +230,90 @@ static int read_by(int fd, void *dst, gz_buf *out, size_t n, double deadline)
     return 0;
 }
 
+/* Writes the file to the helper's stdin before the deadline: 0, 1 at a
+ * timeout, -1 if the helper went away. */
+static int write_by(int fd, const char *p, size_t n, double deadline)
+{
+    while (n) {
+        if (wait_fd(fd, POLLOUT, deadline))
+            return 1;
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Two ways to run a reader under the budget. With a helper (the gazette
+ * command sets itself), fork and exec it: a fresh process that inherits no
+ * lock another thread held at the fork (the indexer's workers use ICU and
+ * malloc while a sibling forks; a forked copy that needs one of those locks
+ * would wait for ever), its stdin the file. Without one (a library user,
+ * the tests), fork alone, the child reading the parent's copy of the bytes:
+ * safe while no other thread of the caller can hold a lock the reader
+ * needs. Either way stderr goes to /dev/null (poppler reports syntax errors
+ * there) and the parent waits until the time budget, then kills. */
 static gz_status extract_budgeted(cp_source kind, const char *data, size_t len, gz_buf *out,
                                   gz_error *err)
 {
-    int fd[2];
-    if (pipe2(fd, O_CLOEXEC) != 0)
+    int to_child[2] = {-1, -1}, from_child[2];
+    if (pipe2(from_child, O_CLOEXEC) != 0 || (helper_exe && pipe2(to_child, O_CLOEXEC) != 0))
         return gz_error_set(err, GZ_IO, -1, "cannot start the reader: %s", strerror(errno));
     double deadline = now_s() + budget_seconds;
+    char kind_arg[16];
+    snprintf(kind_arg, sizeof kind_arg, "%d", (int)kind);
+    char *const argv[] = {(char *)"gazette", (char *)"read-child", kind_arg, NULL};
+    rlim_t lim = memory_limit(helper_exe != NULL);
     pid_t pid = fork();
     if (pid < 0) {
-        close(fd[0]);
-        close(fd[1]);
-        return gz_error_set(err, GZ_IO, -1, "cannot start the reader: %s", strerror(errno));
+        int e = errno;
+        close(from_child[0]);
+        close(from_child[1]);
+        if (helper_exe) {
+            close(to_child[0]);
+            close(to_child[1]);
+        }
+        return gz_error_set(err, GZ_IO, -1, "cannot start the reader: %s", strerror(e));
     }
     if (pid == 0) {
-        close(fd[0]);
-        child_run(fd[1], kind, data, len);
+        /* async-signal-safe calls only until exec (the parent has threads) */
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0)
+            dup2(null, 2);
+        if (helper_exe) {
+            dup2(to_child[0], 0);
+            dup2(from_child[1], 1);
+            limit_memory(lim);
+            execv(helper_exe, argv);
+            _exit(127);
+        }
+        limit_memory(lim);
+        _exit(serve(kind, data, len, from_child[1]) ? 1 : 0);
     }
-    close(fd[1]);
+    close(from_child[1]);
+    int r = 0;
+    if (helper_exe) {
+        close(to_child[0]);
+        r = write_by(to_child[1], data, len, deadline);
+        close(to_child[1]);
+        if (r < 0)
+            r = 0; /* the helper went away early: its status says why */
+    }
     uint32_t st = 0;
     uint64_t n = 0;
-    int r = read_by(fd[0], &st, NULL, sizeof st, deadline);
     if (!r)
-        r = read_by(fd[0], &n, NULL, sizeof n, deadline);
+        r = read_by(from_child[0], &st, NULL, sizeof st, deadline);
+    if (!r)
+        r = read_by(from_child[0], &n, NULL, sizeof n, deadline);
     gz_buf reason;
     gz_buf_init(&reason);
     if (!r)
-        r = read_by(fd[0], NULL, st == GZ_OK ? out : &reason, (size_t)n, deadline);
-    close(fd[0]);
+        r = read_by(from_child[0], NULL, st == GZ_OK ? out : &reason, (size_t)n, deadline);
+    close(from_child[0]);
     if (r == 1)
         kill(pid, SIGKILL);
     int ws = 0;
@@ -221,8 +326,11 @@ static gz_status extract_budgeted(cp_source kind, const char *data, size_t len, 
         rc = gz_error_set(err, GZ_INVALID, -1,
                           "the reader died (signal %d: a damaged file, or more than %zu MB)",
                           WTERMSIG(ws), budget_mb);
+    else if (r < 0 && WIFEXITED(ws) && WEXITSTATUS(ws) == 127 && helper_exe)
+        rc = gz_error_set(err, GZ_IO, -1, "cannot run the reader %s", helper_exe);
     else if (r < 0)
-        rc = gz_error_set(err, GZ_IO, -1, "the reader stopped without an answer");
+        rc = gz_error_set(err, GZ_INVALID, -1,
+                          "the reader stopped without an answer (more than %zu MB?)", budget_mb);
     else if (st == GZ_NOMEM)
         rc = gz_error_set(err, GZ_INVALID, -1, "needed more than %zu MB", budget_mb);
     else if (st != GZ_OK)

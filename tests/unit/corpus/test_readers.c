@@ -9,6 +9,8 @@
 #include <criterion/criterion.h>
 #include <iconv.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zip.h>
 
@@ -411,7 +413,9 @@ static const char *write_docx(const char *name, const char *body, const char *nu
     return path;
 }
 
-Test(readers, docx_seed_parses_into_the_text_tree)
+/* The seed as a Word file: paragraphs, the lines of a block as line
+ * breaks in one paragraph, table rows as a table. */
+static const char *seed_docx(const char *name)
 {
     size_t len;
     char *text = seed_paragraphs(&len);
@@ -453,14 +457,20 @@ Test(readers, docx_seed_parses_into_the_text_tree)
     gz_buf_puts(&b, in_p ? "</w:t></w:r></w:p>" : "");
     gz_buf_puts(&b, in_table ? "</w:tbl>" : "");
     gz_buf_cstr(&b);
-    const char *path = write_docx("seed.docx", b.data, NULL);
+    const char *path = write_docx(name, b.data, NULL);
+    gz_buf_fini(&b);
+    gz_free(text);
+    return path;
+}
+
+Test(readers, docx_seed_parses_into_the_text_tree)
+{
+    const char *path = seed_docx("seed.docx");
     gz_doc d;
     gz_error err;
     cr_assert_eq(parse(path, &d, &err), GZ_OK, "%s", err.msg);
     expect_seed_tree(&d, "seed.docx");
     gz_doc_fini(&d);
-    gz_buf_fini(&b);
-    gz_free(text);
 }
 
 /* Word's automatic numbers are text: 一、 （一） （二） 二、 as printed. */
@@ -623,4 +633,115 @@ Test(readers, implausible_text_refused_naming_the_encodings_tried)
     expect_refused(path, "GB18030");
     expect_refused(path, "Big5");
     free(bytes);
+}
+
+/* ------------------------------------------------------------ end to end */
+
+static void copy_file(const char *from, const char *to)
+{
+    size_t len;
+    char *data = th_read(from, &len);
+    cr_assert_not_null(data, "%s", from);
+    FILE *f = fopen(to, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(data, 1, len, f), len);
+    fclose(f);
+    free(data);
+}
+
+static char *run_gazette(const char *args, int *status)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "%s/gazette %s 2>&1", GZ_BUILD_DIR, args);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    gz_buf out;
+    gz_buf_init(&out);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+        gz_buf_put(&out, chunk, n);
+    int st = pclose(p);
+    *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    gz_buf_cstr(&out);
+    size_t len;
+    return gz_buf_take(&out, &len);
+}
+
+/* The issue's "done when": gazette index on a folder of .txt, .md, .pdf,
+ * .html, .docx and a Big5 file indexes them all and refuses a scan, an
+ * encrypted PDF, a .doc and a damaged zip by name, exit 1; the seed is
+ * found in each of its four forms. */
+Test(readers, gazette_index_reads_a_mixed_folder)
+{
+    char src[600], ix[600], args[1400];
+    snprintf(src, sizeof src, "%s/mixed", dir);
+    snprintf(ix, sizeof ix, "%s/ix", dir);
+    cr_assert_eq(mkdir(src, 0755), 0);
+    char p[700];
+    snprintf(p, sizeof p, "%s/seed.txt", src);
+    copy_file(TH_SEED, p);
+    snprintf(p, sizeof p, "%s/law.md", src);
+    copy_file(LAW, p);
+    int brk;
+    snprintf(p, sizeof p, "%s/seed.pdf", src);
+    copy_file(render_seed("mixed-seed.pdf", &seed_opts, &brk), p);
+    size_t len;
+    char *html = seed_html("<meta charset=\"utf-8\">", &len);
+    snprintf(p, sizeof p, "%s/seed.html", src);
+    FILE *f = fopen(p, "wb");
+    cr_assert_eq(fwrite(html, 1, len, f), len);
+    fclose(f);
+    gz_free(html);
+    snprintf(p, sizeof p, "%s/seed.docx", src);
+    copy_file(seed_docx("mixed-seed.docx"), p);
+    char *big5 = convert("BIG5", "UTF-8", trad, sizeof trad - 1, &len);
+    snprintf(p, sizeof p, "%s/traditional.txt", src);
+    f = fopen(p, "wb");
+    cr_assert_eq(fwrite(big5, 1, len, f), len);
+    fclose(f);
+    free(big5);
+    /* the four to refuse */
+    th_pdf_opts scan = {.scan = 1};
+    snprintf(p, sizeof p, "%s/scan.pdf", src);
+    cr_assert_eq(th_pdf_render(p, "第一条 扫描件。", strlen("第一条 扫描件。"), &scan, NULL), 1);
+    char cmd[2000];
+    snprintf(cmd, sizeof cmd, "qpdf --encrypt secret owner 256 -- '%s/seed.pdf' '%s/locked.pdf'", src, src);
+    cr_assert_eq(system(cmd), 0);
+    static const char ole[] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0";
+    snprintf(p, sizeof p, "%s/old.doc", src);
+    copy_file(write_tmp("mixed-old.doc", ole, sizeof ole - 1), p);
+    char *docx = th_read(seed_docx("mixed-cut.docx"), &len);
+    snprintf(p, sizeof p, "%s/cut.docx", src);
+    f = fopen(p, "wb");
+    cr_assert_eq(fwrite(docx, 1, len / 3, f), len / 3);
+    fclose(f);
+    free(docx);
+
+    int status;
+    snprintf(args, sizeof args, "index --index '%s' '%s'", ix, src);
+    char *out = run_gazette(args, &status);
+    cr_assert_eq(status, 1, "exit %d:\n%s", status, out);
+    cr_assert(strstr(out, "10 files: 6 indexed, 0 unchanged, 4 refused"), "%s", out);
+    static const char *const refused[][2] = {{"scan.pdf", "no text layer (scanned)"},
+                                            {"locked.pdf", "encrypted"},
+                                            {"old.doc", "Word 97-2003 not supported; save as .docx"},
+                                            {"cut.docx", "damaged zip"}};
+    for (size_t i = 0; i < 4; i++) {
+        char want[1200];
+        snprintf(want, sizeof want, "%s/%s: %s", src, refused[i][0], refused[i][1]);
+        cr_assert(strstr(out, want), "no \"%s\" in:\n%s", want, out);
+    }
+    gz_free(out);
+    snprintf(args, sizeof args, "search --index '%s' --json -n 20 职工代表大会", ix);
+    out = run_gazette(args, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    static const char *const found[] = {"\"seed.txt\"", "\"seed.pdf\"", "\"seed.html\"", "\"seed.docx\""};
+    for (size_t i = 0; i < 4; i++)
+        cr_assert(strstr(out, found[i]), "职工代表大会 not found in %s:\n%.2000s", found[i], out);
+    gz_free(out);
+    snprintf(args, sizeof args, "search --index '%s' --json 電子簽名", ix);
+    out = run_gazette(args, &status);
+    cr_assert(strstr(out, "\"traditional.txt\""), "the Big5 file not found:\n%.2000s", out);
+    gz_free(out);
 }
