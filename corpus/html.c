@@ -232,15 +232,17 @@ static void put_title(gz_buf *out, size_t body_at, const xmlNode *title)
     while (len && (*s == ' ' || *s == '\n' || *s == '\t'))
         s++, len--;
     size_t head = out->len - body_at < 512 ? out->len - body_at : 512;
-    if (len && !memmem(out->data + body_at, head, s, len)) {
+    if (len && (!head || !memmem(out->data + body_at, head, s, len))) {
         gz_buf rest;
         gz_buf_init(&rest);
-        gz_buf_put(&rest, out->data + body_at, out->len - body_at);
+        if (out->len > body_at)
+            gz_buf_put(&rest, out->data + body_at, out->len - body_at);
         out->len = body_at;
         for (size_t i = 0; i < len; i++) /* one line */
             gz_buf_putc(out, s[i] == '\n' || s[i] == '\t' ? ' ' : s[i]);
         gz_buf_puts(out, "\n\n");
-        gz_buf_put(out, rest.data, rest.len);
+        if (rest.len)
+            gz_buf_put(out, rest.data, rest.len);
         gz_buf_fini(&rest);
     }
     gz_buf_fini(&t);
