@@ -375,6 +375,8 @@ gz_status cp_parse_bytes(const char *path, const char *data, size_t len, cp_form
         st = cp_parse_text_join(path, text.data ? text.data : "", text.len,
                                 fmt == CP_FORMAT_AUTO ? CP_FORMAT_GAZETTE : fmt, CP_JOIN_PAGES, doc,
                                 err);
+    if (st == GZ_OK && kind == CP_SOURCE_PDF && !doc->n_pages)
+        doc->n_pages = 1; /* one page: no form feed said so */
     gz_buf_fini(&text);
     return st;
 }

@@ -188,6 +188,20 @@ Test(readers, pdf_scan_refused)
     expect_refused(path, "no text layer (scanned)");
 }
 
+/* A one-page PDF is paged too: page 1, no form feed needed to say so. */
+Test(readers, pdf_of_one_page_has_page_one)
+{
+    static const char text[] = "第一条 为了规范电子签名行为，制定本法。\n\n第二条 本法所称电子签名。\n";
+    const char *path = tmp_path("one.pdf");
+    cr_assert_eq(th_pdf_render(path, text, sizeof text - 1, NULL, NULL), 1);
+    gz_doc d;
+    gz_error err;
+    cr_assert_eq(parse(path, &d, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(d.n_pages, 1);
+    cr_assert_eq(gz_doc_page(&d, d.text_len - 1), 1);
+    gz_doc_fini(&d);
+}
+
 Test(readers, pdf_encrypted_refused)
 {
     int brk;
