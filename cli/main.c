@@ -57,7 +57,12 @@ static void print_outline(const gz_doc *d, int32_t id, int depth)
         printf(" [%s]", gz_doc_get(d, n->docno_raw));
     if (n->date)
         printf(" %s", gz_doc_get(d, n->date));
-    printf(" @%zu-%zu\n", n->start, n->end);
+    printf(" @%zu-%zu", n->start, n->end);
+    if (d->n_pages) { /* a PDF: the pages the node is on, as printed */
+        uint32_t a = gz_doc_page(d, n->start), b = gz_doc_page(d, n->end > n->start ? n->end - 1 : n->start);
+        printf(a == b ? " 第%u页" : " 第%u-%u页", a, b);
+    }
+    putchar('\n');
     for (int32_t c = n->first_child; c != GZ_NONE; c = d->nodes[c].next_sibling) {
         gz_kind k = d->nodes[c].kind;
         /* the outline shows units, not every paragraph and cell */
