@@ -2,15 +2,22 @@
  * beside ICU's word break alone over the same files in the same run (one
  * core); then the same run again on the unchanged corpus (the nightly job's
  * usual case), as a fraction of the full build; then the index's size by
- * section as a fraction of the raw text. Usage: bench_index --corpus DIR
- * [--ram-mb N] [--keep DIR]. */
+ * section as a fraction of the raw text; then (built with cairo) PDF beside
+ * text: --pdf-files N of the corpus's files (evenly spread) typeset as PDF
+ * (tests/gen/pdf_render.c), each set parsed on one core and indexed, pages/s
+ * and MB of text/s. Usage: bench_index --corpus DIR [--ram-mb N]
+ * [--keep DIR] [--pdf-files N, default 100, 0 for none]. */
 #include "corpus/corpus.h"
 #include "indexer/indexer.h"
+#ifdef GZ_BENCH_PDF
+#include "gen/pdf_render.h"
+#endif
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unicode/ubrk.h>
 #include <unicode/utext.h>
@@ -23,10 +30,151 @@ static double now(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+#ifdef GZ_BENCH_PDF
+/* CPU seconds of this process and its children (the readers) so far: the
+ * machine is shared, so wall time alone says little. */
+static double cpu_now(void)
+{
+    struct rusage self, kids;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &kids);
+    return self.ru_utime.tv_sec + self.ru_stime.tv_sec + kids.ru_utime.tv_sec + kids.ru_stime.tv_sec +
+           (self.ru_utime.tv_usec + self.ru_stime.tv_usec + kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) * 1e-6;
+}
+
+static double last_cpu; /* CPU seconds of the last parse_all or index_dir */
+
+/* Parses every file under dir on this core: seconds, and the pages and
+ * bytes of cleaned text of what parsed. */
+static double parse_all(const char *dir, size_t *pages, size_t *text_bytes, size_t *ok)
+{
+    char **files;
+    size_t n;
+    gz_error err;
+    *pages = *text_bytes = *ok = 0;
+    if (cp_list_files(dir, &files, &n, &err) != GZ_OK)
+        return 0;
+    double t0 = now(), c0 = cpu_now();
+    for (size_t i = 0; i < n; i++) {
+        gz_doc d;
+        gz_doc_init(&d);
+        if (cp_parse_file(files[i], CP_FORMAT_AUTO, &d, &err) == GZ_OK) {
+            *pages += d.n_pages;
+            *text_bytes += d.text_len;
+            (*ok)++;
+        } else {
+            fprintf(stderr, "bench_index: %s\n", err.msg);
+        }
+        gz_doc_fini(&d);
+    }
+    double t = now() - t0;
+    last_cpu = cpu_now() - c0;
+    cp_paths_free(files, n);
+    return t;
+}
+
+static double index_dir(const char *src, const char *ix)
+{
+    ix_options o = {.dir = ix, .threads = 0, .log = stderr};
+    ix_report r;
+    gz_error err;
+    char *paths[] = {(char *)src};
+    double t0 = now(), c0 = cpu_now();
+    if (ix_index(&o, paths, 1, &r, &err) != GZ_OK)
+        fprintf(stderr, "bench_index: %s\n", err.msg);
+    last_cpu = cpu_now() - c0;
+    return now() - t0;
+}
+
+/* The same documents as text and as PDF, in the same run: n_pdf of the
+ * corpus's files, evenly spread, copied as text and typeset as PDF (not
+ * timed); then parsing each set on one core (the PDF through its reader's
+ * budget child, as the indexer does) and indexing each set. */
+static void pdf_beside_text(const char *corpus, size_t n_pdf)
+{
+    char **files;
+    size_t n;
+    gz_error err;
+    if (!n_pdf || cp_list_files(corpus, &files, &n, &err) != GZ_OK || !n)
+        return;
+    /* the readers run as gazette runs them: in the gazette binary beside
+     * this one, exec'd per file */
+    static char helper[4096];
+    ssize_t hl = readlink("/proc/self/exe", helper, sizeof helper - 16);
+    if (hl > 0) {
+        helper[hl] = 0;
+        char *slash = strrchr(helper, '/');
+        strcpy(slash ? slash + 1 : helper, "gazette");
+        if (access(helper, X_OK) == 0)
+            cp_reader_helper(helper);
+    }
+    char root[] = "/tmp/gz-bench-pdf-XXXXXX";
+    if (!mkdtemp(root))
+        return;
+    char tdir[600], pdir[600], path[700];
+    snprintf(tdir, sizeof tdir, "%s/text", root);
+    snprintf(pdir, sizeof pdir, "%s/pdf", root);
+    mkdir(tdir, 0755);
+    mkdir(pdir, 0755);
+    size_t step = n > n_pdf ? n / n_pdf : 1, made = 0, pages = 0;
+    for (size_t i = 0; i < n && made < n_pdf; i += step) {
+        FILE *f = fopen(files[i], "rb");
+        if (!f)
+            continue;
+        fseek(f, 0, SEEK_END);
+        long len = ftell(f);
+        fseek(f, 0, SEEK_SET);
+        char *raw = malloc((size_t)len + 1), *utf8 = NULL;
+        size_t ul, pl;
+        const char *enc;
+        if (fread(raw, 1, (size_t)len, f) == (size_t)len &&
+            cp_decode(raw, (size_t)len, &utf8, &ul, &enc, NULL) == GZ_OK) {
+            const char *ext = strstr(files[i], ".md") ? ".md" : ".txt";
+            snprintf(path, sizeof path, "%s/%05zu%s", tdir, made, ext);
+            FILE *o = fopen(path, "wb");
+            if (o) {
+                fwrite(utf8, 1, ul, o);
+                fclose(o);
+            }
+            /* Markdown's markup is not printed: the PDF shows the text */
+            char *para = th_paragraphs(utf8, ul, &pl);
+            th_pdf_opts po = {.head = "中华人民共和国法律汇编", .page_numbers = 1};
+            snprintf(path, sizeof path, "%s/%05zu.pdf", pdir, made);
+            int k = para ? th_pdf_render(path, para, pl, &po, NULL) : -1;
+            if (k > 0)
+                pages += (size_t)k, made++;
+            gz_free(para);
+            gz_free(utf8);
+        }
+        free(raw);
+        fclose(f);
+    }
+    cp_paths_free(files, n);
+    size_t tp, tb, tok, pp, pb, pok;
+    double t_text = parse_all(tdir, &tp, &tb, &tok), c_text = last_cpu;
+    double t_pdf = parse_all(pdir, &pp, &pb, &pok), c_pdf = last_cpu;
+    snprintf(path, sizeof path, "%s/ix-text", root);
+    double i_text = index_dir(tdir, path), ci_text = last_cpu;
+    snprintf(path, sizeof path, "%s/ix-pdf", root);
+    double i_pdf = index_dir(pdir, path), ci_pdf = last_cpu;
+    printf("# PDF beside text: %zu documents of %s, %zu pages typeset (%s); readers: %s\n", made, corpus,
+           pages, root, hl > 0 && access(helper, X_OK) == 0 ? helper : "plain fork");
+    printf("case\tfiles\tpages\tseconds\tcpu_s\tpages/s\tMB_text/s\tpages/cpu_s\tMB_text/cpu_s\n");
+    printf("parse_text_1core\t%zu\t-\t%.3f\t%.3f\t-\t%.2f\t-\t%.2f\n", tok, t_text, c_text, tb / 1e6 / t_text,
+           tb / 1e6 / c_text);
+    printf("parse_pdf_1core\t%zu\t%zu\t%.3f\t%.3f\t%.0f\t%.2f\t%.0f\t%.2f\n", pok, pp, t_pdf, c_pdf, pp / t_pdf,
+           pb / 1e6 / t_pdf, pp / c_pdf, pb / 1e6 / c_pdf);
+    printf("index_text\t%zu\t-\t%.2f\t%.2f\t-\t%.2f\t-\t%.2f\n", tok, i_text, ci_text, tb / 1e6 / i_text,
+           tb / 1e6 / ci_text);
+    printf("index_pdf\t%zu\t%zu\t%.2f\t%.2f\t%.0f\t%.2f\t%.0f\t%.2f\n", pok, pp, i_pdf, ci_pdf, pp / i_pdf,
+           pb / 1e6 / i_pdf, pp / ci_pdf, pb / 1e6 / ci_pdf);
+}
+#endif
+
 int main(int argc, char **argv)
 {
     const char *corpus = "sample", *keep = NULL;
-    size_t ram = 0;
+    size_t ram = 0, n_pdf = 100;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--corpus") == 0 && i + 1 < argc)
             corpus = argv[++i];
@@ -34,6 +182,8 @@ int main(int argc, char **argv)
             ram = (size_t)atol(argv[++i]);
         else if (strcmp(argv[i], "--keep") == 0 && i + 1 < argc)
             keep = argv[++i];
+        else if (strcmp(argv[i], "--pdf-files") == 0 && i + 1 < argc)
+            n_pdf = (size_t)atol(argv[++i]);
     }
     char tmp[] = "/tmp/gz-bench-index-XXXXXX";
     const char *dir = keep ? keep : mkdtemp(tmp);
@@ -104,5 +254,12 @@ int main(int argc, char **argv)
            mb / t_again, t_again / t_build, again.indexed);
     fflush(stdout);
     ix_stats(dir, stdout, &err);
+#ifdef GZ_BENCH_PDF
+    fflush(stdout);
+    pdf_beside_text(corpus, n_pdf);
+#else
+    (void)n_pdf;
+    printf("# PDF beside text: not built (needs cairo: scripts/install-deps.sh --bench)\n");
+#endif
     return 0;
 }

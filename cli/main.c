@@ -27,7 +27,8 @@ static void usage(FILE *f)
           "  analyze [--query] [--id] TEXT...   (or - to read standard input)\n"
           "      print the tokens of TEXT: pos span type text start-end source\n"
           "  index PATH... [--index DIR] [--prune [--prune-max PCT] [--prune-force]] [--repair]\n"
-          "        [--ram-mb N] [--threads N] [--quiet]\n"
+          "        [--ram-mb N] [--threads N] [--quiet] [--file-budget SECONDS MB]\n"
+          "      (--file-budget: a PDF, HTML or DOCX file's reader; 60 2048)\n"
           "      index files and directories (only new and changed files are read\n"
           "      again); one commit per run. --prune removes the documents of files\n"
           "      gone from under a PATH, but refuses (nothing committed) to remove any\n"
@@ -65,7 +66,12 @@ static void print_outline(const gz_doc *d, int32_t id, int depth)
         printf(" [%s]", gz_doc_get(d, n->docno_raw));
     if (n->date)
         printf(" %s", gz_doc_get(d, n->date));
-    printf(" @%zu-%zu\n", n->start, n->end);
+    printf(" @%zu-%zu", n->start, n->end);
+    if (d->n_pages) { /* a PDF: the pages the node is on, as printed */
+        uint32_t a = gz_doc_page(d, n->start), b = gz_doc_page(d, n->end > n->start ? n->end - 1 : n->start);
+        printf(a == b ? " 第%u页" : " 第%u-%u页", a, b);
+    }
+    putchar('\n');
     for (int32_t c = n->first_child; c != GZ_NONE; c = d->nodes[c].next_sibling) {
         gz_kind k = d->nodes[c].kind;
         /* the outline shows units, not every paragraph and cell */
@@ -244,7 +250,17 @@ static int cmd_index(int argc, char **argv, int optimize)
             o.prune = o.prune_force = 1;
         else if (strcmp(a, "--repair") == 0 && !optimize)
             o.repair = 1;
-        else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
+        else if (strcmp(a, "--file-budget") == 0) { /* seconds, MB */
+            long sec = i + 2 < argc ? num_arg("--file-budget SECONDS", argv[i + 1], 1, 86400) : -1;
+            long mb = sec > 0 ? num_arg("--file-budget MB", argv[i + 2], 16, 1 << 20) : -1;
+            if (i + 2 >= argc)
+                fprintf(stderr, "gazette: --file-budget needs SECONDS and MB\n");
+            if (sec < 0 || mb < 0)
+                v = -1;
+            else
+                cp_budget_set((double)sec, (size_t)mb);
+            i += 2;
+        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
             quiet = 1;
         else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "gazette: unknown option %s\n", a);
@@ -481,6 +497,14 @@ static int cmd_serve(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* a PDF, HTML or DOCX file is read by this program run again, in a
+     * process of its own (corpus.h) */
+    if (argc == 3 && strcmp(argv[1], "read-child") == 0) {
+        int rc = cp_reader_serve(atoi(argv[2]), 0, 1);
+        fflush(NULL);
+        _exit(rc); /* what a library keeps for the process is not a leak */
+    }
+    cp_reader_helper("/proc/self/exe");
     if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

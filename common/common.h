@@ -245,6 +245,10 @@ typedef struct gz_doc {
     size_t n_nodes, cap_nodes;
     gz_buf pool;     /* strings */
     gz_status status;/* sticky: GZ_NOMEM after a failed allocation */
+    /* pages of a paged source (a PDF): n_pages, 0 for text without pages;
+     * page k + 2 begins at text offset page_at[k] */
+    uint32_t n_pages;
+    size_t *page_at, n_page_at;
 } gz_doc;
 
 void gz_doc_init(gz_doc *d);
@@ -255,7 +259,11 @@ int32_t gz_doc_add(gz_doc *d, int32_t parent, gz_kind kind, size_t start, size_t
 /* Copies s[0..len) into the pool and returns its offset. */
 uint32_t gz_doc_str(gz_doc *d, const char *s, size_t len);
 static inline const char *gz_doc_get(const gz_doc *d, uint32_t off) { return d->pool.data + off; }
-/* Writes the tree as JSON (see docs/corpus.md). */
+/* The page (1-based) holding text offset off, or 0 when d has no pages. A
+ * node's pages are gz_doc_page(d, start) to gz_doc_page(d, end - 1). */
+uint32_t gz_doc_page(const gz_doc *d, size_t off);
+/* Writes the tree as JSON (see docs/corpus.md); with pages, every node
+ * carries "page" and "page_end". */
 void gz_doc_json(const gz_doc *d, gz_buf *out);
 
 #endif

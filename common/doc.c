@@ -41,6 +41,7 @@ void gz_doc_fini(gz_doc *d)
     gz_free(d->path);
     gz_free(d->text);
     gz_free(d->nodes);
+    gz_free(d->page_at);
     gz_buf_fini(&d->pool);
     memset(d, 0, sizeof *d);
 }
@@ -98,6 +99,21 @@ static void json_field_str(gz_buf *b, const gz_doc *d, const char *name, uint32_
     gz_json_str(b, s, strlen(s));
 }
 
+uint32_t gz_doc_page(const gz_doc *d, size_t off)
+{
+    if (!d->n_pages)
+        return 0;
+    size_t lo = 0, hi = d->n_page_at; /* first page start above off */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->page_at[mid] <= off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (uint32_t)lo + 1;
+}
+
 static void json_node(const gz_doc *d, int32_t id, gz_buf *b, int depth)
 {
     const gz_node *n = &d->nodes[id];
@@ -110,6 +126,9 @@ static void json_node(const gz_doc *d, int32_t id, gz_buf *b, int depth)
     if (n->level)
         gz_buf_printf(b, ",\"level\":%d", n->level);
     gz_buf_printf(b, ",\"start\":%zu,\"end\":%zu", n->start, n->end);
+    if (d->n_pages)
+        gz_buf_printf(b, ",\"page\":%u,\"page_end\":%u", gz_doc_page(d, n->start),
+                      gz_doc_page(d, n->end > n->start ? n->end - 1 : n->start));
     json_field_str(b, d, "title", n->title);
     json_field_str(b, d, "issue_no", n->issue_no);
     if (n->total_no != GZ_NONE)
@@ -142,7 +161,10 @@ void gz_doc_json(const gz_doc *d, gz_buf *out)
 {
     gz_buf_puts(out, "{\"source\":");
     gz_json_str(out, d->path ? d->path : "", d->path ? strlen(d->path) : 0);
-    gz_buf_printf(out, ",\"text_len\":%zu,\"root\":", d->text_len);
+    gz_buf_printf(out, ",\"text_len\":%zu", d->text_len);
+    if (d->n_pages)
+        gz_buf_printf(out, ",\"pages\":%u", d->n_pages);
+    gz_buf_puts(out, ",\"root\":");
     if (d->n_nodes)
         json_node(d, 0, out, 0);
     else

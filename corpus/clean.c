@@ -17,6 +17,7 @@ void cp_text_fini(cp_text *t)
     gz_free(t->start);
     gz_free(t->end);
     gz_free(t->gap);
+    gz_free(t->page_at);
     gz_buf_fini(&t->buf);
     memset(t, 0, sizeof *t);
 }
@@ -107,8 +108,22 @@ typedef struct raw_line {
     const char *s;
     size_t len;
     int gap;
+    uint32_t page; /* form feeds before the line */
+    int cont;      /* a form feed inside a line put it here: it continues the last */
     cp_line_info li;
 } raw_line;
+
+/* Records that a page begins at offset at of the text being built. */
+static void page_begins(cp_text *t, size_t at)
+{
+    if (t->status != GZ_OK)
+        return;
+    if (gz_grow(&t->page_at, &t->cap_page_at, t->n_page_at + 1, sizeof *t->page_at, 16) != GZ_OK) {
+        t->status = GZ_NOMEM;
+        return;
+    }
+    t->page_at[t->n_page_at++] = at;
+}
 
 /* Is line i (after a blank line) the rest of the paragraph that line i-1
  * ends? The break was a page end when the paragraph stops mid-sentence and
@@ -179,13 +194,14 @@ static const char *trim(const char *s, size_t *len)
     return a;
 }
 
-void cp_text_from_raw(cp_text *t, const char *s, size_t len, int rejoin)
+void cp_text_from_raw(cp_text *t, const char *s, size_t len, cp_join join)
 {
-    /* scrub control characters (CR, FF, stray C0) into blanks on a copy */
+    /* scrub control characters (CR, stray C0) into blanks on a copy; a form
+     * feed ends a page and its line */
     char *copy = gz_strndup(s, len);
     size_t n_lines = 1;
     for (size_t i = 0; i < len; i++)
-        n_lines += s[i] == '\n';
+        n_lines += s[i] == '\n' || s[i] == '\f';
     raw_line *l = copy ? gz_calloc(n_lines, sizeof *l) : NULL;
     if (!l) {
         gz_free(copy);
@@ -193,41 +209,63 @@ void cp_text_from_raw(cp_text *t, const char *s, size_t len, int rejoin)
         cp_text_done(t);
         return;
     }
+    int paged = memchr(s, '\f', len) != NULL;
     for (size_t i = 0; i < len; i++)
-        if ((unsigned char)copy[i] < 0x20 && copy[i] != '\t' && copy[i] != '\n')
+        if ((unsigned char)copy[i] < 0x20 && copy[i] != '\t' && copy[i] != '\n' && copy[i] != '\f')
             copy[i] = ' ';
     size_t n = 0;
-    int gap = 0;
+    int gap = 0, cont = 0;
+    uint32_t page = 0;
     for (const char *p = copy, *end = copy + len; p < end;) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t ll = (size_t)((nl ? nl : end) - p);
+        const char *nl = p;
+        while (nl < end && *nl != '\n' && *nl != '\f')
+            nl++;
+        size_t ll = (size_t)(nl - p);
         const char *a = trim(p, &ll);
         if (ll == 0) {
             gap = 1;
+            cont = 0;
         } else {
             l[n].s = a;
             l[n].len = ll;
-            l[n].gap = gap;
-            if (rejoin)
+            l[n].gap = gap || (n && l[n - 1].page != page);
+            l[n].page = page;
+            l[n].cont = cont;
+            if (join != CP_JOIN_NONE)
                 cp_line_classify(a, ll, &l[n].li);
             n++;
             gap = 0;
         }
-        p = nl ? nl + 1 : end;
+        /* "text\ftext": the page ended inside the paragraph */
+        cont = nl < end && *nl == '\f' && ll > 0;
+        if (nl < end && *nl == '\f')
+            page++;
+        p = nl < end ? nl + 1 : end;
     }
-    /* head: the first source line of the output line being built */
+    if (paged)
+        t->n_pages = page + 1;
+    /* head: the first source line of the output line being built; pages:
+     * the page of the last line placed */
     size_t head = 0;
+    uint32_t placed = 0;
     for (size_t i = 0; i < n && t->status == GZ_OK; i++) {
-        int join = 0;
-        if (rejoin && i && l[i].gap)
-            join = page_break_join(l, n, head, i);
-        if (join) {
+        int join_it = 0;
+        if (i && l[i].cont && join != CP_JOIN_NONE)
+            join_it = 1;
+        else if (i && l[i].gap && (join == CP_JOIN_BLANK || (join == CP_JOIN_PAGES && l[i].page != l[i - 1].page)))
+            join_it = page_break_join(l, n, head, i);
+        size_t at = join_it ? t->buf.len : t->buf.len + (t->n > 0);
+        for (; paged && placed < l[i].page; placed++)
+            page_begins(t, at);
+        if (join_it) {
             cp_text_extend(t, l[i].s, l[i].len);
         } else {
             cp_text_add(t, l[i].s, l[i].len, l[i].gap);
             head = i;
         }
     }
+    for (; paged && placed < page; placed++)
+        page_begins(t, t->buf.len);
     gz_free(l);
     gz_free(copy);
     cp_text_done(t);
@@ -237,7 +275,7 @@ gz_status cp_clean_gazette(const char *utf8, size_t len, char **out, size_t *out
 {
     cp_text t;
     cp_text_init(&t);
-    cp_text_from_raw(&t, utf8, len, 1);
+    cp_text_from_raw(&t, utf8, len, memchr(utf8, '\f', len) ? CP_JOIN_PAGES : CP_JOIN_BLANK);
     gz_status st = t.status;
     if (st == GZ_OK) {
         *out = gz_buf_take(&t.buf, out_len);

@@ -28,8 +28,21 @@ static cp_format detect(const char *path, const char *s, size_t len)
     return CP_FORMAT_GAZETTE;
 }
 
+gz_status cp_parse_text_join(const char *path, const char *utf8, size_t len, cp_format fmt,
+                             cp_join join, gz_doc *doc, gz_error *err);
+
 gz_status cp_parse_text(const char *path, const char *utf8, size_t len, cp_format fmt,
                         gz_doc *doc, gz_error *err)
+{
+    /* form feeds mark the page ends (pdftotext's output): only they cut a
+     * paragraph; without them a blank line may be one */
+    return cp_parse_text_join(path, utf8, len, fmt,
+                              memchr(utf8, '\f', len) ? CP_JOIN_PAGES : CP_JOIN_BLANK, doc, err);
+}
+
+/* cp_parse_text with the page-end rule given (readers.c) */
+gz_status cp_parse_text_join(const char *path, const char *utf8, size_t len, cp_format fmt,
+                             cp_join join, gz_doc *doc, gz_error *err)
 {
     gz_free(doc->path);
     doc->path = gz_strndup(path ? path : "", path ? strlen(path) : 0);
@@ -43,7 +56,7 @@ gz_status cp_parse_text(const char *path, const char *utf8, size_t len, cp_forma
     if (fmt == CP_FORMAT_MARKDOWN) {
         st = cp_parse_markdown(doc, utf8, len, &t, err);
     } else {
-        cp_text_from_raw(&t, utf8, len, 1);
+        cp_text_from_raw(&t, utf8, len, join);
         st = t.status != GZ_OK ? gz_error_set(err, t.status, -1, "out of memory")
                                 : cp_parse_gazette(doc, &t, err);
     }
@@ -51,6 +64,12 @@ gz_status cp_parse_text(const char *path, const char *utf8, size_t len, cp_forma
         doc->text = gz_buf_take(&t.buf, &doc->text_len);
         if (!doc->text)
             st = gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+    }
+    if (st == GZ_OK && t.n_pages) { /* the page map moves to the document */
+        doc->n_pages = t.n_pages;
+        doc->page_at = t.page_at;
+        doc->n_page_at = t.n_page_at;
+        t.page_at = NULL;
     }
     cp_text_fini(&t);
     return st;
@@ -109,16 +128,12 @@ static gz_status name_file(gz_error *err, gz_status st, const char *path)
 
 gz_status cp_parse_file(const char *path, cp_format fmt, gz_doc *doc, gz_error *err)
 {
-    char *raw = NULL, *utf8 = NULL;
-    size_t raw_len = 0, utf8_len = 0;
-    const char *enc = NULL;
+    char *raw = NULL;
+    size_t raw_len = 0;
     gz_status st = read_all(path, &raw, &raw_len, err);
     if (st == GZ_OK)
-        st = cp_decode(raw, raw_len, &utf8, &utf8_len, &enc, err);
+        st = cp_parse_bytes(path, raw, raw_len, fmt, doc, err);
     gz_free(raw);
-    if (st == GZ_OK)
-        st = cp_parse_text(path, utf8, utf8_len, fmt, doc, err);
-    gz_free(utf8);
     return name_file(err, st, path);
 }
 

@@ -48,14 +48,18 @@ size_t cp_blank_len(const char *s, const char *end);
 #endif
 
 /* A cleaned text and its lines: text holds the lines separated by '\n';
- * line i is text[start[i], end[i]). gap[i] is 1 when a blank line stood
- * before line i in the source. */
+ * line i is text[start[i], end[i]). gap[i] is 1 when a blank line (or a
+ * page end) stood before line i in the source. When the source had form
+ * feeds, n_pages counts its pages and page k + 2 begins at page_at[k] of
+ * the text (a paragraph rejoined across a page end: where the rest begins). */
 typedef struct cp_text {
     char *text;
     size_t len;
     size_t *start, *end;
     unsigned char *gap;
     size_t n, cap;
+    size_t *page_at, n_page_at, cap_page_at;
+    uint32_t n_pages;
     gz_buf buf; /* builds text */
     gz_status status;
 } cp_text;
@@ -68,6 +72,16 @@ void cp_text_add(cp_text *t, const char *s, size_t len, int gap);
 void cp_text_extend(cp_text *t, const char *s, size_t len);
 /* Finishes building: t->text/len point into the buffer. */
 void cp_text_done(cp_text *t);
-/* Splits raw UTF-8 into trimmed lines; with rejoin, merges paragraphs split
- * by PDF page breaks (gazette text). Control characters become spaces. */
-void cp_text_from_raw(cp_text *t, const char *s, size_t len, int rejoin);
+/* Which breaks may have cut a paragraph: none (Markdown), any blank line
+ * (text extracted from PDF without page marks: a guess), or only the form
+ * feeds that mark page ends (the PDF reader, pdftotext). */
+typedef enum cp_join { CP_JOIN_NONE = 0, CP_JOIN_BLANK, CP_JOIN_PAGES } cp_join;
+
+/* Splits raw UTF-8 into trimmed lines and merges paragraphs cut by page
+ * ends as join allows (gazette text). A form feed ends a page (counted in
+ * t->n_pages and page_at): on a line of its own ("\n\f", pdftotext's way)
+ * the paragraph before may have ended there, which the page-break rule
+ * decides; inside a line ("…创新”\f的管理…", the PDF reader's way when the
+ * next page's first line wraps the last) the two halves are joined. Other
+ * control characters become spaces. */
+void cp_text_from_raw(cp_text *t, const char *s, size_t len, cp_join join);

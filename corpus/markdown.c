@@ -32,7 +32,7 @@ gz_status cp_parse_markdown(gz_doc *doc, const char *s, size_t len, cp_text *t, 
     /* pass 1: cleaned lines; remember heading depth and the INFO END line */
     cp_text raw;
     cp_text_init(&raw);
-    cp_text_from_raw(&raw, s, len, 0);
+    cp_text_from_raw(&raw, s, len, CP_JOIN_NONE);
     if (raw.status != GZ_OK) {
         cp_text_fini(&raw);
         return gz_error_set(err, GZ_NOMEM, -1, "out of memory");

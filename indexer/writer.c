@@ -252,16 +252,10 @@ static void *work(void *arg)
             atomic_fetch_add(&w->done, 1);
             continue;
         }
-        char *utf8 = NULL;
-        size_t ulen;
-        const char *enc;
         gz_doc doc;
         gz_doc_init(&doc);
-        gz_status st = cp_decode(raw, len, &utf8, &ulen, &enc, &e);
+        gz_status st = cp_parse_bytes(j->display, raw, len, CP_FORMAT_AUTO, &doc, &e);
         gz_free(raw);
-        if (st == GZ_OK)
-            st = cp_parse_text(j->display, utf8, ulen, CP_FORMAT_AUTO, &doc, &e);
-        gz_free(utf8);
         /* no analyzer (ICU's data missing): no file of this run can be
          * analysed, which stops the run */
         int no_analyzer = st == GZ_OK && !an && an_analyzer_open(&an, &e) != GZ_OK;

@@ -5,12 +5,12 @@
 set -eu
 
 PKGS="build-essential cmake pkg-config libicu-dev libzstd-dev libxxhash-dev \
-libmicrohttpd-dev libjson-c-dev"
+libmicrohttpd-dev libjson-c-dev libpoppler-glib-dev libxml2-dev libzip-dev"
 for arg in "$@"; do
     case "$arg" in
-    --test) PKGS="$PKGS libcriterion-dev clang" ;;
+    --test) PKGS="$PKGS libcriterion-dev clang libcairo2-dev fonts-noto-cjk qpdf" ;;
     --browser) PKGS="$PKGS chromium fonts-noto-cjk" ;;
-    --bench) PKGS="$PKGS libsqlite3-dev libxapian-dev g++ wrk time perl" ;;
+    --bench) PKGS="$PKGS libsqlite3-dev libxapian-dev g++ wrk time perl libcairo2-dev fonts-noto-cjk poppler-utils mupdf-tools" ;;
     esac
 done
 
