@@ -194,8 +194,9 @@ static void write_snippet(sr_index *ix, const q_plan *plan, const char *doc_text
         const char *nl = memchr(text + 768, '\n', len - 768);
         head = nl && nl - text < 2048 ? (uint32_t)(nl - text) : len;
     }
+    /* (the second pass reads at most 64 KiB: a snippet is not worth more) */
     for (int pass = 0; pass < 2 && n_found == 0; pass++) {
-        uint32_t upto = pass ? len : head;
+        uint32_t upto = pass ? (len < 65536 ? len : 65536) : head;
         if (pass && head == len)
             break;
         if (an_analyze(ix->an, text, upto, AN_MODE_SNIPPET, &t, &n) == GZ_OK)
@@ -337,7 +338,7 @@ gz_status sr_search_ids(sr_index *ix, const char *query, uint64_t **ids, size_t 
     q_plan plan;
     run_out r = {0};
     run_opts o = {0, sr_cmp_hit_score, 0, NULL, NULL, NULL};
-    gz_status st = q_parse(ix->an, query, Q_READ_KEYWORDS, &plan);
+    gz_status st = q_parse(ix->an, query, Q_READ_KEYWORDS, NULL, &plan);
     if (st == GZ_OK)
         st = sr_run(ix, &plan, &o, &r);
     q_plan_fini(&plan);
@@ -356,7 +357,9 @@ gz_status sr_search_ids(sr_index *ix, const char *query, uint64_t **ids, size_t 
 }
 
 /* Parses and runs rq's query as sr_search_json reads it: a question as an
- * OR of its words; keywords no unit holds together again as any of them. */
+ * OR of its words; keywords no unit holds together again as any of them.
+ * Runs within the thread's budget (sr_budget_now); r->partial says the
+ * budget ran out or the query was cut. */
 static gz_status search(sr_index *ix, const sr_request *rq, run_opts *o, q_plan *plan, run_out *r, int *question,
                         int *any)
 {
@@ -364,15 +367,16 @@ static gz_status search(sr_index *ix, const sr_request *rq, run_opts *o, q_plan 
     *question = q_is_question(q);
     *any = 0;
     memset(r, 0, sizeof *r);
-    gz_status st = q_parse(ix->an, q, *question ? Q_READ_QUESTION : Q_READ_KEYWORDS, plan);
+    gz_status st = q_parse(ix->an, q, *question ? Q_READ_QUESTION : Q_READ_KEYWORDS, &rq->filters, plan);
     if (st == GZ_OK)
         st = sr_run(ix, plan, o, r);
-    if (st == GZ_OK && !*question && r->total == 0 && plan->n_leaf > 1 && plan->root && plan->root->type == Q_AND) {
+    if (st == GZ_OK && !*question && !r->partial && r->total == 0 && plan->n_leaf > 1 && plan->root &&
+        plan->root->type == Q_AND) {
         q_plan_fini(plan);
         gz_free(r->hits);
         memset(r, 0, sizeof *r);
         *any = 1;
-        st = q_parse(ix->an, q, Q_READ_ANY_WORD, plan);
+        st = q_parse(ix->an, q, Q_READ_ANY_WORD, &rq->filters, plan);
         if (st == GZ_OK) {
             const char *m = "no single unit holds every word: any word, documents holding all first";
             if (plan->notes.len)
@@ -381,20 +385,42 @@ static gz_status search(sr_index *ix, const sr_request *rq, run_opts *o, q_plan 
             st = sr_run(ix, plan, o, r);
         }
     }
+    r->partial |= plan->cut;
     return st;
+}
+
+/* What every search checks before it runs: the filters, and that the page
+ * lies within the ranks kept. */
+static gz_status check_request(const sr_request *rq, gz_error *err)
+{
+    gz_status st = sr_filters_check(&rq->filters, err);
+    if (st != GZ_OK)
+        return st;
+    if (rq->offset > SR_MAX_RANK || rq->n > SR_MAX_RANK - rq->offset)
+        return gz_error_set(err, GZ_INVALID, -1, "[searcher] offset: %zu + n: %zu is past the %d best hits kept",
+                            rq->offset, rq->n, SR_MAX_RANK);
+    return GZ_OK;
 }
 
 gz_status sr_search_top(sr_index *ix, const sr_request *rq, sr_top *top, gz_error *err)
 {
     memset(top, 0, sizeof *top);
+    gz_status st = check_request(rq, err);
+    if (st != GZ_OK)
+        return st;
     size_t want = rq->offset + (rq->n ? rq->n : 10);
     int by_date = rq->sort == SR_SORT_DATE;
     run_opts o = {want, by_date ? sr_cmp_hit_date : sr_cmp_hit_score, !rq->exhaustive && !by_date, NULL, NULL, NULL};
     q_plan plan;
     run_out r;
     int question, any;
-    gz_status st = search(ix, rq, &o, &plan, &r, &question, &any);
+    sr_budget b;
+    sr_budget_begin(&b, &rq->limits);
+    st = search(ix, rq, &o, &plan, &r, &question, &any);
     q_plan_fini(&plan);
+    top->peak_bytes = sr_budget_end(&b);
+    top->work = b.work;
+    top->partial = r.partial;
     if (st != GZ_OK)
         return gz_error_set(err, st, -1, "[searcher][search] %s", gz_status_str(st));
     if (r.n_hits > 1)
@@ -425,9 +451,25 @@ void sr_top_fini(sr_top *top)
     memset(top, 0, sizeof *top);
 }
 
+static gz_status search_json(sr_index *ix, const sr_request *rq, const char *q, gz_buf *out, const sr_budget *bud,
+                             gz_error *err);
+
 gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_error *err)
 {
     const char *q = rq->query ? rq->query : "";
+    if (check_request(rq, err) != GZ_OK)
+        return GZ_INVALID;
+    sr_budget b;
+    sr_budget_begin(&b, &rq->limits);
+    gz_status st = search_json(ix, rq, q, out, &b, err);
+    sr_budget_end(&b);
+    return st;
+}
+
+/* sr_search_json within the budget b. */
+static gz_status search_json(sr_index *ix, const sr_request *rq, const char *q, gz_buf *out, const sr_budget *bud,
+                             gz_error *err)
+{
     q_plan plan;
     int question, any;
     /* facets over every match: array increments while sr_run() walks them */
@@ -552,9 +594,14 @@ gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_err
     json_kv_str(out, "query", q);
     gz_buf_puts(out, ",\"read_as\":");
     gz_json_str(out, plan.read_as.data ? plan.read_as.data : "", plan.read_as.len);
-    gz_buf_printf(out, ",\"mode\":\"%s\",\"unit\":\"%s\",\"notes\":[%s],\"total\":%zu,\"hits\":[",
+    gz_buf_printf(out, ",\"mode\":\"%s\",\"unit\":\"%s\",\"notes\":[%s],\"total\":%zu,\"partial\":%s,",
                   question ? "question" : any ? "any-word" : "keywords", rq->unit == SR_BY_DOCUMENT ? "document" : "article",
-                  plan.notes.data ? plan.notes.data : "", total);
+                  plan.notes.data ? plan.notes.data : "", total, r.partial ? "true" : "false");
+    if (r.partial) {
+        static const char *const why[] = {"query", "work", "memory", "time", "query"};
+        gz_buf_printf(out, "\"limit\":\"%s\",", why[bud->over]);
+    }
+    gz_buf_puts(out, "\"hits\":[");
     gz_buf text;
     gz_buf_init(&text);
     size_t n = rq->n ? rq->n : 10;

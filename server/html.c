@@ -219,6 +219,9 @@ void html_search_page(gz_buf *b, const page_params *p, json_object *ans)
     facet_block(b, p, facets, "kind", "类型", p->kind);
     gz_buf_puts(b, "</aside><section>");
     int total = json_object_get_int(jo(ans, "total"));
+    if (json_object_get_boolean(jo(ans, "partial")))
+        gz_buf_printf(b, "<p class=\"notes\"><b>部分结果</b>：查询过长或过于宽泛，超出单次查询的计算限额，"
+                         "以下只是已找到的 %d 条结果，并非全部；请减少或细化关键词。</p>", total);
     gz_buf_printf(b, "<p class=\"notes\">共 %d 条结果", total);
     if (strcmp(js(ans, "mode"), "question") == 0)
         gz_buf_puts(b, "（按问题理解：包含任一关键词，相关度高者在前）");
