@@ -35,7 +35,8 @@ static void usage(FILE *f)
           "      search (docs/query.md); prints hits, or the JSON answer with --json;\n"
           "      the filters hold whatever the query says\n"
           "  article REF [--json]     one article: 《title》第四十六条, title 第46条 (exit 3: ambiguous)\n"
-          "  show ID [--json]         a document by id (SEG-DOC, as hits give it)\n"
+          "  show ID [--json] [--offset BYTE]  a document by id (SEG-DOC, as hits give it),\n"
+          "      a page (256 KiB) from byte BYTE; the JSON's next is the next page's\n"
           "  serve [--index DIR] [--port 8080 (0-65535)] [--bind 127.0.0.1] [--threads N (1-256)]\n"
           "      the web page and the JSON API (docs/api.md)\n"
           "  optimize [--index DIR]   merge every segment into one\n"
@@ -338,7 +339,7 @@ static int cmd_query(int argc, char **argv, int what)
 {
     const char *dir = NULL;
     int json = 0;
-    sr_request rq = {0};
+    sr_request rq = {.limits = {.cpu_ms = SR_DEFAULT_CPU_MS}};
     gz_buf q;
     gz_buf_init(&q);
     for (int i = 0; i < argc; i++) {
@@ -349,7 +350,8 @@ static int cmd_query(int argc, char **argv, int what)
         else if ((strcmp(argv[i], "-n") == 0 || strcmp(argv[i], "--limit") == 0 ||
                   strcmp(argv[i], "--offset") == 0) && i + 1 < argc) {
             unsigned long v;
-            if (!number_arg(argv[i], argv[i + 1], SR_MAX_RANK, &v)) {
+            /* (show's --offset is a byte offset) */
+            if (!number_arg(argv[i], argv[i + 1], what == 2 ? UINT32_MAX : SR_MAX_RANK, &v)) {
                 gz_buf_fini(&q);
                 return 2;
             }
@@ -390,7 +392,7 @@ static int cmd_query(int argc, char **argv, int what)
     else if (what == 1)
         st = sr_article_json(ix, rq.query, &out, &ambiguous, &err);
     else
-        st = sr_show_json(ix, rq.query, &out, &err);
+        st = sr_show_json(ix, rq.query, rq.offset, NULL, &out, &err);
     if (st != GZ_OK) {
         fprintf(stderr, "gazette: %s\n", err.msg);
         rc = 2;

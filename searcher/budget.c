@@ -28,13 +28,11 @@ void sr_budget_begin(sr_budget *b, const sr_limits *lim)
         b->max.work = SR_DEFAULT_WORK;
     if (!b->max.memory)
         b->max.memory = SR_DEFAULT_MEMORY;
-    if (!b->max.cpu_ms)
-        b->max.cpu_ms = SR_DEFAULT_CPU_MS;
     b->limit = b->max.work;
     b->next_check = SR_CHECK_EVERY;
     b->mem_base = gz_alloc_live();
     gz_alloc_peak_reset();
-    b->cpu_start = cpu_ns();
+    b->cpu_start = b->max.cpu_ms ? cpu_ns() : 0;
     sr_budget_now = b;
 }
 
@@ -53,7 +51,7 @@ gz_status sr_budget_check(sr_budget *b)
             b->over = SR_OVER_WORK;
         else if (gz_alloc_live() - b->mem_base > (int64_t)b->max.memory)
             b->over = SR_OVER_MEMORY;
-        else if (cpu_ns() - b->cpu_start > (uint64_t)b->max.cpu_ms * 1000000u)
+        else if (b->max.cpu_ms && cpu_ns() - b->cpu_start > (uint64_t)b->max.cpu_ms * 1000000u)
             b->over = SR_OVER_TIME;
     }
     b->next_check = b->work + SR_CHECK_EVERY < b->limit ? b->work + SR_CHECK_EVERY : b->limit;

@@ -26,7 +26,8 @@ typedef struct sr_budget {
 /* The budget of the query the calling thread runs, or NULL (no bound). */
 extern _Thread_local sr_budget *sr_budget_now;
 
-/* Starts b with lim (zero fields take the SR_DEFAULT_* values) and makes
+/* Starts b with lim (zero work and memory take the SR_DEFAULT_* values,
+ * zero cpu_ms is no time limit) and makes
  * it this thread's; sr_budget_end() stops bounding and returns how much
  * memory the request held at most, in bytes. */
 void sr_budget_begin(sr_budget *b, const sr_limits *lim);

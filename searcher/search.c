@@ -269,7 +269,13 @@ static void write_hit(sr_index *ix, const q_plan *plan, const hit *h, gz_buf *b,
     }
     /* only the unit's bytes are decompressed; the snippet code sees them
      * as the document's text from ui.start on */
-    if (gz_segment_text_range(seg, ui.doc, ui.start, ui.end, text, &ix->tctx) == GZ_OK) {
+    /* (at most the 64 KiB a snippet reads: a unit may be a whole book) */
+    uint32_t upto = ui.end - ui.start > 65536 + 4 ? ui.start + 65536 + 4 : ui.end;
+    if (gz_segment_text_range(seg, ui.doc, ui.start, upto, text, &ix->tctx) == GZ_OK) {
+        while (upto < ui.end && text->len && ((unsigned char)text->data[text->len - 1] & 0xC0) == 0x80)
+            text->len--; /* a character cut at upto */
+        if (upto < ui.end && text->len && (unsigned char)text->data[text->len - 1] >= 0xC0)
+            text->len--;
         gz_unitinfo local = ui;
         local.start = 0;
         local.end = (uint32_t)text->len;

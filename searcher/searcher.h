@@ -47,7 +47,10 @@ gz_status sr_filters_check(const sr_filters *f, gz_error *err);
  * positions and units read), bytes the request may hold above what its
  * thread held at its start, and CPU time. Past any of them the search
  * stops and its answer is partial ("partial": true): what was found is
- * right, but not everything was looked at. Zero fields take the defaults. */
+ * right, but not everything was looked at. Zero work or memory take the
+ * defaults; zero cpu_ms is no time limit (the server and the CLI give
+ * SR_DEFAULT_CPU_MS: time depends on the machine, work and memory do not,
+ * so only they make answers reproducible). */
 typedef struct sr_limits {
     uint64_t work;
     size_t memory;
@@ -113,8 +116,17 @@ gz_status sr_search_ids(sr_index *ix, const char *query, uint64_t **ids, size_t 
  * {"candidates": []} when none does. */
 gz_status sr_article_json(sr_index *ix, const char *ref, gz_buf *out, int *ambiguous, gz_error *err);
 
-/* A document by id ("SEG-DOC", as hits give it): its metadata, units and
- * text as JSON; GZ_INVALID for an unknown id. */
-gz_status sr_show_json(sr_index *ix, const char *id, gz_buf *out, gz_error *err);
+/* A document by id ("SEG-DOC", as hits give it), a page at a time, so a
+ * document of any size costs a page of memory: {"document", "issue",
+ * "text", "text_start", "text_end", "text_len", "next", "prev", "units"}.
+ * The page's text is bytes [text_start, text_end) of the document: from
+ * byte `from` (or from the start of `unit`, an id "SEG-DOC-UNIT" of this
+ * document, when given), at most SR_DOC_PAGE bytes, ending at the last
+ * unit end inside it when the text goes on, on character boundaries;
+ * "next" and "prev" are the `from` of the pages after and before (null at
+ * the ends); "units" are those the page overlaps, with offsets in the
+ * whole text. GZ_INVALID for an unknown id. */
+#define SR_DOC_PAGE (256u << 10)
+gz_status sr_show_json(sr_index *ix, const char *id, uint64_t from, const char *unit, gz_buf *out, gz_error *err);
 
 #endif

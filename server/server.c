@@ -1,10 +1,11 @@
 /* server/server.c: HTTP on libmicrohttpd with a thread pool. Routes:
  *   GET /                  the search page (q, unit, year, issuer, kind, sort, page)
- *   GET /doc/ID            a document, with an anchor per unit (?u=UNIT marks one)
+ *   GET /doc/ID            a document a page at a time (?from=BYTE; ?u=UNIT marks
+ *                          one and starts the page there), an anchor per unit
  *   GET /article?ref=      the article lookup page
  *   GET /api/search?q=     the CLI's JSON (n, offset, unit, sort, year, issuer, kind)
  *   GET /api/article?ref=  the CLI's JSON
- *   GET /api/doc/ID        the CLI's JSON
+ *   GET /api/doc/ID        the CLI's JSON, a page at a time (from, u)
  *   GET /static/app.css    the embedded stylesheet
  * Anything else is 404, any path with "..", a NUL (%00 anywhere in the
  * request line) or a backslash 400, two Content-Length headers 400, any
@@ -188,7 +189,8 @@ static const char *arg(struct MHD_Connection *c, const char *k)
 
 static int too_long(struct MHD_Connection *c)
 {
-    const char *keys[] = {"q", "ref", "year", "issuer", "kind", "date", "unit", "sort", "n", "offset", "page", "u"};
+    const char *keys[] = {"q",      "ref",  "year", "issuer", "kind", "date", "unit",
+                          "sort",   "n",    "offset", "page", "u",  "from"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (strlen(arg(c, keys[i])) > SV_MAX_QUERY_BYTES)
             return 1;
@@ -305,7 +307,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     gz_status st = GZ_OK;
     if (route == 1 || route == 4) {
         /* the filters are structure, never query text */
-        sr_request rq = {.query = arg(c, "q")};
+        sr_request rq = {.query = arg(c, "q"), .limits = {.cpu_ms = SR_DEFAULT_CPU_MS}};
         rq.filters = (sr_filters){arg(c, "year"), arg(c, "issuer"), arg(c, "kind"), arg(c, "date")};
         rq.unit = strcmp(arg(c, "unit"), "document") == 0 ? SR_BY_DOCUMENT : SR_BY_UNIT;
         rq.sort = strcmp(arg(c, "sort"), "date") == 0 ? SR_SORT_DATE : SR_SORT_SCORE;
@@ -353,7 +355,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         }
     } else {
         const char *id = url + (route == 2 ? 5 : 9);
-        if ((st = sr_show_json(ix, id, &out, &err)) != GZ_OK) {
+        size_t from = 0;
+        if (!count_arg(arg(c, "from"), UINT32_MAX, 0, &from)) {
+            res = api ? json_error(c, 400, "from: not a byte offset (0 to 4294967295)")
+                      : html_error(c, 400, "页码或参数无效");
+        } else if ((st = sr_show_json(ix, id, from, *arg(c, "u") ? arg(c, "u") : NULL, &out, &err)) != GZ_OK) {
             res = api ? json_error(c, 404, err.msg) : html_error(c, 404, "没有这个文件");
         } else if (route == 6) {
             res = reply(c, 200, "application/json; charset=utf-8", &out);

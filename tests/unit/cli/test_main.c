@@ -5,7 +5,7 @@
 #include <criterion/criterion.h>
 #include <unistd.h>
 
-TestSuite(cli, .timeout = 120);
+TestSuite(cli);
 
 /* Runs a shell command; its exit status, its standard output and error in
  * out (caller frees). */

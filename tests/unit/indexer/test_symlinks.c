@@ -10,7 +10,7 @@
 #include <criterion/criterion.h>
 #include <unistd.h>
 
-TestSuite(symlinks, .timeout = 120);
+TestSuite(symlinks);
 
 static void copy_law(const char *src_dir, const char *name)
 {

@@ -12,7 +12,7 @@
 #include <criterion/criterion.h>
 #include <json-c/json.h>
 
-TestSuite(budget, .timeout = 900);
+TestSuite(budget);
 
 static void build(const char *source, char *dir, sr_index **ix)
 {
