@@ -169,7 +169,9 @@ static void reg_title(const gz_unitinfo *ui, const gz_docinfo *di, char *out, si
 
 static void write_doc_head(gz_buf *b, sr_index *ix, size_t s, uint32_t doc, const gz_docinfo *di)
 {
-    gz_buf_printf(b, "{\"id\":\"%u-%u\",\"title\":", ix->snap->man.seg[s].id, doc);
+    char link[SR_LINK_MAX];
+    sr_doc_link(ix, s, doc, di, link);
+    gz_buf_printf(b, "{\"id\":\"%s\",\"at\":\"%u-%u\",\"title\":", link, ix->snap->man.seg[s].id, doc);
     gz_json_str(b, di->title, strlen(di->title));
     gz_buf_puts(b, ",\"docno\":");
     if (*di->docno_raw)
@@ -361,17 +363,12 @@ static gz_status show_page(const gz_segment *seg, uint32_t doc, const gz_docinfo
 
 gz_status sr_show_json(sr_index *ix, const char *id, uint64_t from, const char *unit, gz_buf *out, gz_error *err)
 {
-    unsigned sid, doc;
-    char tail;
-    if (sscanf(id, "%u-%u%c", &sid, &doc, &tail) != 2)
-        return gz_error_set(err, GZ_INVALID, -1, "[searcher][show] '%.64s' is not a document id (SEG-DOC)", id);
-    size_t s = 0;
-    while (s < ix->snap->man.n_seg && ix->snap->man.seg[s].id != sid)
-        s++;
+    size_t s;
+    uint32_t doc;
     gz_docinfo di;
-    if (s == ix->snap->man.n_seg || gz_bit(ix->snap->deleted[s], doc) ||
-        gz_segment_doc(ix->snap->seg[s], doc, &di) != GZ_OK)
+    if (!sr_doc_find(ix, id, &s, &doc) || gz_segment_doc(ix->snap->seg[s], doc, &di) != GZ_OK)
         return gz_error_set(err, GZ_INVALID, -1, "[searcher][show] no document %.64s in this snapshot", id);
+    uint32_t sid = ix->snap->man.seg[s].id;
     const gz_segment *seg = ix->snap->seg[s];
     /* the page: from a unit of this document, else from the byte asked */
     uint32_t a = from < di.text_len ? (uint32_t)from : di.text_len, pa, pb;

@@ -45,7 +45,21 @@ struct sr_index {
     const char **norm_key;
     char **norm_val;
     size_t norm_n, norm_cap;
+    struct sr_link *links;    /* live documents by stable id (docid.c), */
+    size_t n_links;           /* built at the first stable id resolved */
 };
+
+/* ------------------------------------- stable document ids (docid.c) */
+
+/* A document's id for links: "d" + 16 hex digits of the XXH3 of its
+ * source path + "-" + its place among its source's documents. It survives
+ * merges, optimize and re-indexing an unchanged file (none of them change
+ * a source's path or its documents' order), where "SEG-DOC" does not. */
+#define SR_LINK_MAX 40
+void sr_doc_link(const sr_index *ix, size_t s, uint32_t doc, const gz_docinfo *di, char *out);
+/* Finds the live document an id names: a stable id, or a "SEG-DOC" of this
+ * snapshot. 1 and (*s, *doc), or 0. */
+int sr_doc_find(sr_index *ix, const char *id, size_t *s, uint32_t *doc);
 
 /* Units of one segment with a count each, sorted by unit. */
 typedef struct ulist {

@@ -124,6 +124,7 @@ void sr_index_close(sr_index *ix)
         gz_free(ix->issuers[i]);
     gz_free(ix->issuers);
     gz_free(ix->articles);
+    gz_free(ix->links);
     sr_cache_free(ix->cache);
     for (size_t i = 0; i < ix->norm_cap; i++)
         gz_free(ix->norm_val[i]);
@@ -251,7 +252,9 @@ static void write_hit(sr_index *ix, const q_plan *plan, const hit *h, gz_buf *b,
     if (gz_segment_unit(seg, h->unit, &ui) != GZ_OK || gz_segment_doc(seg, ui.doc, &di) != GZ_OK)
         return;
     uint32_t seg_id = ix->snap->man.seg[h->seg].id;
-    gz_buf_printf(b, "{\"id\":\"%u-%u\",", seg_id, ui.doc);
+    char link[SR_LINK_MAX];
+    sr_doc_link(ix, h->seg, ui.doc, &di, link);
+    gz_buf_printf(b, "{\"id\":\"%s\",\"at\":\"%u-%u\",", link, seg_id, ui.doc);
     json_kv_str(b, "source", di.source);
     gz_buf_putc(b, ',');
     json_kv_str(b, "title", di.title);
