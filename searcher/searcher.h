@@ -58,7 +58,7 @@ typedef struct sr_limits {
 } sr_limits;
 #define SR_DEFAULT_WORK (40u * 1000 * 1000)
 #define SR_DEFAULT_MEMORY ((size_t)48 << 20)
-#define SR_DEFAULT_CPU_MS 150u
+#define SR_DEFAULT_CPU_MS 100u
 /* A query is read up to this many bytes and this many words and filters
  * (repeated ones count once); the rest is left out, noted, and the
  * answer is partial. */

@@ -100,6 +100,9 @@ static slot *acquire(sv_server *s, gz_error *err)
         gz_free(x);
         return NULL;
     }
+    /* each pooled searcher keeps a smaller cache of match lists: there is
+     * one per thread, and a hostile query would fill each */
+    sr_index_cache(x->ix, SV_CACHE_BYTES);
     x->gen = gen;
     return x;
 }
