@@ -27,23 +27,28 @@ static void usage(FILE *f)
           "  analyze [--query] [--id] TEXT...   (or - to read standard input)\n"
           "      print the tokens of TEXT: pos span type text start-end source\n"
           "  index PATH... [--index DIR] [--prune [--prune-max PCT] [--prune-force]] [--repair]\n"
-          "        [--ram-mb N] [--threads N] [--quiet] [--file-budget SECONDS MB]\n"
+          "        [--follow-symlinks] [--ram-mb N] [--threads N] [--quiet] [--file-budget SECONDS MB]\n"
           "      (--file-budget: a PDF, HTML or DOCX file's reader; 60 2048)\n"
           "      index files and directories (only new and changed files are read\n"
-          "      again); one commit per run. --prune removes the documents of files\n"
+          "      again); one commit per run. Symbolic links are skipped and named, or\n"
+          "      with --follow-symlinks followed when they stay inside PATH. --prune\n"
+          "      removes the documents of files\n"
           "      gone from under a PATH, but refuses (nothing committed) to remove any\n"
           "      under a PATH that lists no file now, or more than PCT% (default 50)\n"
           "      of those under one, unless --prune-force. A damaged index is refused,\n"
           "      naming the file, and repaired in place by the next run (at once with\n"
           "      --repair): what is damaged leaves, its sources are indexed again.\n"
           "      Exit 0: committed, or nothing changed; 1: committed,\n"
-          "      but some files were refused or the commit is not yet durable (each\n"
+          "      but some files were refused or skipped, or the commit is not yet durable (each\n"
           "      said on stderr); 2: nothing committed (the reason on stderr)\n"
           "  search QUERY... [--json] [-n N] [--offset K] [--unit article|document] [--sort date]\n"
-          "      search (docs/query.md); prints hits, or the JSON answer with --json\n"
+          "                 [--year Y] [--date FROM..TO] [--kind K] [--issuer I]\n"
+          "      search (docs/query.md); prints hits, or the JSON answer with --json;\n"
+          "      the filters hold whatever the query says\n"
           "  article REF [--json]     one article: 《title》第四十六条, title 第46条 (exit 3: ambiguous)\n"
-          "  show ID [--json]         a document by id (SEG-DOC, as hits give it)\n"
-          "  serve [--index DIR] [--port 8080] [--bind 127.0.0.1] [--threads N]\n"
+          "  show ID [--json] [--offset BYTE]  a document by id (SEG-DOC, as hits give it),\n"
+          "      a page (256 KiB) from byte BYTE; the JSON's next is the next page's\n"
+          "  serve [--index DIR] [--port 8080 (0-65535)] [--bind 127.0.0.1] [--threads N (1-256)]\n"
           "      the web page and the JSON API (docs/api.md)\n"
           "  optimize [--index DIR]   merge every segment into one\n"
           "  check [--index DIR]      verify every checksum and invariant\n"
@@ -52,6 +57,35 @@ static void usage(FILE *f)
           "The index directory is --index DIR, else $GAZETTE_INDEX, else ./gazette-index.\n"
           "  help   this text\n",
           f);
+}
+
+/* A decimal number from 0 to max, digits only; 0 (and a message naming
+ * the option) for anything else. */
+static int number_arg(const char *opt, const char *v, unsigned long max, unsigned long *out)
+{
+    char *end;
+    unsigned long x = strtoul(v, &end, 10);
+    if (!*v || *end || *v == '-' || *v == '+' || *v == ' ' || x > max) {
+        fprintf(stderr, "gazette: %s '%s': not a number from 0 to %lu\n", opt, v, max);
+        return 0;
+    }
+    *out = x;
+    return 1;
+}
+
+/* Prints s with control characters (C0, DEL, C1) as \xNN, so a file name
+ * or a title cannot move the cursor or retitle the terminal; keep_lines
+ * keeps newlines (a document's text). */
+static void print_safe(const char *s, int keep_lines)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p < 0x20 && !(keep_lines && *p == '\n')) || *p == 0x7F)
+            printf("\\x%02X", *p);
+        else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) /* U+0080..U+009F */
+            printf("\\xC2\\x%02X", *++p);
+        else
+            putchar(*p);
+    }
 }
 
 static void print_outline(const gz_doc *d, int32_t id, int depth)
@@ -260,7 +294,9 @@ static int cmd_index(int argc, char **argv, int optimize)
             else
                 cp_budget_set((double)sec, (size_t)mb);
             i += 2;
-        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
+        } else if (strcmp(a, "--follow-symlinks") == 0)
+            o.follow_symlinks = 1;
+        else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
             quiet = 1;
         else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "gazette: unknown option %s\n", a);
@@ -300,19 +336,19 @@ static int cmd_index(int argc, char **argv, int optimize)
         fprintf(stderr, "gazette index: repaired: %zu damaged segment%s dropped; %zu of their sources indexed "
                         "again, %zu lost (named above)\n",
                 r.damaged_segments, r.damaged_segments == 1 ? "" : "s", r.repaired, r.lost);
-    if (!quiet || r.refused) {
+    if (!quiet || r.refused || r.skipped) {
         if (optimize)
             fprintf(stderr, "gazette optimize: %zu segments merged into 1 in %.2fs, generation %llu\n",
                     r.segments_merged, r.seconds, (unsigned long long)r.generation);
         else
             fprintf(stderr,
-                    "gazette index: %zu files: %zu indexed, %zu unchanged, %zu refused, %zu removed; "
+                    "gazette index: %zu files: %zu indexed, %zu unchanged, %zu refused, %zu removed, %zu skipped; "
                     "%zu documents added; %.1f MB in %.2fs (%.1f MB/s); %zu segments written, %zu merged; %s\n",
-                    r.files, r.indexed, r.unchanged, r.refused, r.removed, r.docs_added, r.bytes_read / 1e6,
+                    r.files, r.indexed, r.unchanged, r.refused, r.removed, r.skipped, r.docs_added, r.bytes_read / 1e6,
                     r.seconds, r.seconds > 0 ? r.bytes_read / 1e6 / r.seconds : 0, r.segments_written,
                     r.segments_merged, r.committed ? "committed" : "nothing changed");
     }
-    return r.refused || r.not_durable || r.lost ? 1 : 0;
+    return r.refused || r.skipped || r.not_durable || r.lost ? 1 : 0;
 }
 
 static int cmd_simple(int argc, char **argv, int which)
@@ -353,10 +389,16 @@ static void print_snippet(json_object *hit)
                    b = (size_t)json_object_get_int(json_object_array_get_idx(r, 1));
             if (a < at || b > len)
                 continue;
-            printf("%.*s【%.*s】", (int)(a - at), s + at, (int)(b - a), s + a);
+            char *x = gz_strndup(s + at, a - at), *y = gz_strndup(s + a, b - a);
+            print_safe(x ? x : "", 0);
+            fputs("【", stdout);
+            print_safe(y ? y : "", 0);
+            fputs("】", stdout);
+            gz_free(x);
+            gz_free(y);
             at = b;
         }
-    printf("%s", s + at);
+    print_safe(s + at, 0);
 }
 
 /* Runs a query, article or show and prints JSON or a readable form. */
@@ -364,7 +406,7 @@ static int cmd_query(int argc, char **argv, int what)
 {
     const char *dir = NULL;
     int json = 0;
-    sr_request rq = {0};
+    sr_request rq = {.limits = {.cpu_ms = SR_DEFAULT_CPU_MS}};
     gz_buf q;
     gz_buf_init(&q);
     for (int i = 0; i < argc; i++) {
@@ -372,10 +414,24 @@ static int cmd_query(int argc, char **argv, int what)
             dir = argv[++i];
         else if (strcmp(argv[i], "--json") == 0)
             json = 1;
-        else if ((strcmp(argv[i], "-n") == 0 || strcmp(argv[i], "--limit") == 0) && i + 1 < argc)
-            rq.n = (size_t)atol(argv[++i]);
-        else if (strcmp(argv[i], "--offset") == 0 && i + 1 < argc)
-            rq.offset = (size_t)atol(argv[++i]);
+        else if ((strcmp(argv[i], "-n") == 0 || strcmp(argv[i], "--limit") == 0 ||
+                  strcmp(argv[i], "--offset") == 0) && i + 1 < argc) {
+            unsigned long v;
+            /* (show's --offset is a byte offset) */
+            if (!number_arg(argv[i], argv[i + 1], what == 2 ? UINT32_MAX : SR_MAX_RANK, &v)) {
+                gz_buf_fini(&q);
+                return 2;
+            }
+            *(strcmp(argv[i], "--offset") == 0 ? &rq.offset : &rq.n) = (size_t)v;
+            i++;
+        } else if (strcmp(argv[i], "--year") == 0 && i + 1 < argc)
+            rq.filters.year = argv[++i];
+        else if (strcmp(argv[i], "--date") == 0 && i + 1 < argc)
+            rq.filters.date = argv[++i];
+        else if (strcmp(argv[i], "--kind") == 0 && i + 1 < argc)
+            rq.filters.kind = argv[++i];
+        else if (strcmp(argv[i], "--issuer") == 0 && i + 1 < argc)
+            rq.filters.issuer = argv[++i];
         else if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc)
             rq.unit = strcmp(argv[++i], "document") == 0 ? SR_BY_DOCUMENT : SR_BY_UNIT;
         else if (strcmp(argv[i], "--sort") == 0 && i + 1 < argc)
@@ -403,7 +459,7 @@ static int cmd_query(int argc, char **argv, int what)
     else if (what == 1)
         st = sr_article_json(ix, rq.query, &out, &ambiguous, &err);
     else
-        st = sr_show_json(ix, rq.query, &out, &err);
+        st = sr_show_json(ix, rq.query, rq.offset, NULL, &out, &err);
     if (st != GZ_OK) {
         fprintf(stderr, "gazette: %s\n", err.msg);
         rc = 2;
@@ -415,13 +471,26 @@ static int cmd_query(int argc, char **argv, int what)
             json_object *hits;
             json_object_object_get_ex(o, "hits", &hits);
             json_object_object_get_ex(o, "total", &v);
-            printf("%d hits for %s (read as %s, %s)\n", json_object_get_int(v), jstr(o, "query"),
-                   jstr(o, "read_as"), jstr(o, "mode"));
+            printf("%d hits for ", json_object_get_int(v));
+            print_safe(jstr(o, "query"), 0);
+            printf(" (read as ");
+            print_safe(jstr(o, "read_as"), 0);
+            printf(", %s)\n", jstr(o, "mode"));
+            json_object_object_get_ex(o, "partial", &v);
+            if (json_object_get_boolean(v))
+                printf("partial: the query's budget ran out; these are some of the hits, not all\n");
             for (size_t i = 0; hits && i < json_object_array_length(hits); i++) {
                 json_object *h = json_object_array_get_idx(hits, i), *u;
                 json_object_object_get_ex(h, "unit", &u);
-                printf("\n%zu. %s  %s %s\n   %s  %s  [%s]\n   ", rq.offset + i + 1, jstr(h, "title"),
-                       jstr(u, "path"), jstr(u, "label"), jstr(h, "source"), jstr(h, "date"), jstr(h, "id"));
+                /* every field may hold what a file name or text held */
+                const char *fields[] = {jstr(h, "title"), "  ", jstr(u, "path"), " ", jstr(u, "label"), "\n   ",
+                                        jstr(h, "source"), "  ", jstr(h, "date"), "  [", jstr(h, "id"), "]\n   "};
+                printf("\n%zu. ", rq.offset + i + 1);
+                for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
+                    if (f % 2)
+                        fputs(fields[f], stdout);
+                    else
+                        print_safe(fields[f], 0);
                 print_snippet(h);
                 printf("\n");
             }
@@ -433,17 +502,25 @@ static int cmd_query(int argc, char **argv, int what)
                     json_object *c = json_object_array_get_idx(cands, i), *u, *d;
                     json_object_object_get_ex(c, "unit", &u);
                     json_object_object_get_ex(c, "document", &d);
-                    printf("  %s %s  (%s)\n", jstr(c, "title"), jstr(u, "label"), jstr(d, "source"));
+                    const char *parts[] = {"  ", jstr(c, "title"), " ", jstr(u, "label"), "  (", jstr(d, "source"),
+                                           ")\n"};
+                    for (size_t f = 0; f < sizeof parts / sizeof parts[0]; f++)
+                        f % 2 ? print_safe(parts[f], 0) : (void)fputs(parts[f], stdout);
                 }
             } else {
                 json_object *u;
                 json_object_object_get_ex(o, "unit", &u);
-                printf("%s %s\n%s\n\n%s\n", jstr(o, "title"), jstr(u, "label"), jstr(o, "source"), jstr(o, "text"));
+                const char *parts[] = {jstr(o, "title"), " ", jstr(u, "label"), "\n", jstr(o, "source"), "\n\n",
+                                       jstr(o, "text"), "\n"};
+                for (size_t f = 0; f < sizeof parts / sizeof parts[0]; f++)
+                    f % 2 ? (void)fputs(parts[f], stdout) : print_safe(parts[f], f == 6);
             }
         } else if (o) {
             json_object *d;
             json_object_object_get_ex(o, "document", &d);
-            printf("%s\n%s\n\n%s\n", jstr(d, "title"), jstr(d, "source"), jstr(o, "text"));
+            const char *parts[] = {jstr(d, "title"), "\n", jstr(d, "source"), "\n\n", jstr(o, "text"), "\n"};
+            for (size_t f = 0; f < sizeof parts / sizeof parts[0]; f++)
+                f % 2 ? (void)fputs(parts[f], stdout) : print_safe(parts[f], f == 4);
         }
         json_object_put(o);
     }
@@ -468,12 +545,18 @@ static int cmd_serve(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--index") == 0 && i + 1 < argc)
             dir = argv[++i];
-        else if (strcmp(argv[i], "--port") == 0 && i + 1 < argc)
-            o.port = (unsigned)atoi(argv[++i]);
-        else if (strcmp(argv[i], "--bind") == 0 && i + 1 < argc)
+        else if ((strcmp(argv[i], "--port") == 0 || strcmp(argv[i], "--threads") == 0) && i + 1 < argc) {
+            int port = strcmp(argv[i], "--port") == 0;
+            unsigned long v = 1;
+            if (!number_arg(argv[i], argv[i + 1], port ? 65535 : 256, &v) || (!port && v == 0)) {
+                if (!port && v == 0)
+                    fprintf(stderr, "gazette: --threads '0': at least 1\n");
+                return 2;
+            }
+            *(port ? &o.port : &o.threads) = (unsigned)v;
+            i++;
+        } else if (strcmp(argv[i], "--bind") == 0 && i + 1 < argc)
             o.bind = argv[++i];
-        else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
-            o.threads = (unsigned)atoi(argv[++i]);
         else {
             fprintf(stderr, "gazette serve: unknown argument %s\n", argv[i]);
             return 2;

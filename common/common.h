@@ -21,6 +21,8 @@ typedef enum gz_status {
     GZ_CORRUPT, /* bad magic, checksum or structure */
     GZ_VERSION, /* good magic, but a version or flag bits we don't know */
     GZ_INVALID, /* bad argument, malformed input or query */
+    GZ_LIMIT,   /* a request's budget (work, memory, time) is spent: the
+                 * answer so far is partial, not wrong */
 } gz_status;
 
 const char *gz_status_str(gz_status s);
@@ -49,6 +51,13 @@ void *gz_realloc(void *p, size_t len);
 void gz_free(void *p);
 char *gz_strndup(const char *s, size_t len);
 void gz_alloc_fail_after(long n);
+/* What the calling thread holds through these hooks: bytes it allocated
+ * less bytes it freed (negative when it frees what another thread
+ * allocated), and the most it has held since gz_alloc_peak_reset(). A
+ * request compares them with their values at its start (its memory bound). */
+int64_t gz_alloc_live(void);
+int64_t gz_alloc_peak(void);
+void gz_alloc_peak_reset(void);
 
 /* Makes room for at least n items of elem bytes in the array whose address
  * is at arr (a pointer to the array pointer), with *cap items now: the

@@ -14,6 +14,7 @@ const char *gz_status_str(gz_status s)
     case GZ_CORRUPT: return "corrupt";
     case GZ_VERSION: return "unsupported version";
     case GZ_INVALID: return "invalid input";
+    case GZ_LIMIT: return "budget spent";
     }
     return "unknown status";
 }

@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,19 +155,112 @@ static gz_status push_path(path_list *l, const char *p)
     return GZ_OK;
 }
 
-static gz_status walk(const char *path, path_list *l, int depth, gz_error *err)
+/* A walk: the files found, the entries skipped (each "path: reason"), and
+ * when following links, the root's real path and every directory and file
+ * met (device, inode), so a loop ends and a file is listed once. */
+typedef struct walker {
+    path_list files, skipped;
+    int follow;
+    char root[PATH_MAX];
+    size_t root_len;
+    struct met_slot { dev_t dev; ino_t ino; int used; } *met; /* open addressing */
+    size_t n_met, cap_met;
+} walker;
+
+static gz_status skip(walker *w, const char *path, const char *reason)
+{
+    gz_buf b;
+    gz_buf_init(&b);
+    gz_buf_printf(&b, "%s: %s", path, reason);
+    gz_status st = b.status == GZ_OK ? push_path(&w->skipped, gz_buf_cstr(&b)) : GZ_NOMEM;
+    gz_buf_fini(&b);
+    return st;
+}
+
+/* Was (dev, ino) met before? Remembers it if not. */
+static int met(walker *w, const struct stat *st, gz_status *rc)
+{
+    if (2 * (w->n_met + 1) > w->cap_met) {
+        size_t cap = w->cap_met ? 2 * w->cap_met : 256;
+        struct met_slot *m = gz_calloc(cap, sizeof *m);
+        if (!m) {
+            *rc = GZ_NOMEM;
+            return 0;
+        }
+        for (size_t i = 0; i < w->cap_met; i++)
+            for (size_t h = (size_t)w->met[i].ino * 0x9E3779B1u; w->met[i].used; h++)
+                if (!m[h & (cap - 1)].used) {
+                    m[h & (cap - 1)] = w->met[i];
+                    break;
+                }
+        gz_free(w->met);
+        w->met = m;
+        w->cap_met = cap;
+    }
+    size_t h = (size_t)st->st_ino * 0x9E3779B1u;
+    for (;; h++) {
+        struct met_slot *x = &w->met[h & (w->cap_met - 1)];
+        if (!x->used) {
+            *x = (struct met_slot){st->st_dev, st->st_ino, 1};
+            w->n_met++;
+            return 0;
+        }
+        if (x->dev == st->st_dev && x->ino == st->st_ino)
+            return 1;
+    }
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Lists path into w. The root (depth 0) is what the caller named: a link
+ * there is followed and an error fails the listing. Below it an entry that
+ * cannot be listed is skipped with its reason, and a symbolic link is
+ * followed only with w->follow and only to inside the root. */
+static gz_status walk(walker *w, const char *path, int depth, gz_error *err)
 {
     struct stat st;
-    if (stat(path, &st) != 0)
-        return gz_error_set(err, GZ_IO, -1, "[corpus][list] %s: %s", path, strerror(errno));
-    if (S_ISREG(st.st_mode))
-        return push_path(l, path) == GZ_OK ? GZ_OK : gz_error_set(err, GZ_NOMEM, -1, "out of memory");
-    if (!S_ISDIR(st.st_mode) || depth > 64)
-        return GZ_OK;
-    DIR *d = opendir(path);
-    if (!d)
-        return gz_error_set(err, GZ_IO, -1, "[corpus][list] %s: %s", path, strerror(errno));
+    if ((depth ? lstat(path, &st) : stat(path, &st)) != 0) {
+        if (!depth)
+            return gz_error_set(err, GZ_IO, -1, "[corpus][list] %s: %s", path, strerror(errno));
+        return skip(w, path, strerror(errno));
+    }
+    if (S_ISLNK(st.st_mode)) {
+        char real[PATH_MAX];
+        if (!realpath(path, real))
+            return skip(w, path, errno == ELOOP ? "a symbolic link loop" : "a dangling symbolic link");
+        if (strncmp(real, w->root, w->root_len) != 0 || (real[w->root_len] != '/' && real[w->root_len] != 0))
+            return skip(w, path, "a symbolic link to outside the indexed root");
+        if (!w->follow)
+            return skip(w, path, "a symbolic link, not followed (--follow-symlinks follows links inside the root)");
+        if (stat(path, &st) != 0)
+            return skip(w, path, strerror(errno));
+    }
     gz_status rc = GZ_OK;
+    if (S_ISREG(st.st_mode)) {
+        /* through links, a file may be met again: listed once */
+        if (w->follow && met(w, &st, &rc))
+            return skip(w, path, "the same file as another path listed");
+        return rc == GZ_OK && push_path(&w->files, path) == GZ_OK ? GZ_OK
+                                                                   : gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+    }
+    if (!S_ISDIR(st.st_mode))
+        return depth ? skip(w, path, "not a regular file or directory") : GZ_OK;
+    if (depth > 64)
+        return skip(w, path, "nested more than 64 directories deep");
+    if (w->follow && met(w, &st, &rc))
+        return skip(w, path, "a directory listed already (a loop of links)");
+    DIR *d = opendir(path);
+    if (!d) {
+        if (!depth)
+            return gz_error_set(err, GZ_IO, -1, "[corpus][list] %s: %s", path, strerror(errno));
+        return skip(w, path, strerror(errno));
+    }
+    /* children in byte order, so which of two paths to one file is listed
+     * (the first) does not depend on the directory's order */
+    path_list kids = {0};
     struct dirent *e;
     gz_buf child;
     gz_buf_init(&child);
@@ -178,32 +272,61 @@ static gz_status walk(const char *path, path_list *l, int depth, gz_error *err)
         if (child.len && child.data[child.len - 1] != '/')
             gz_buf_putc(&child, '/');
         gz_buf_puts(&child, e->d_name);
-        if (child.status != GZ_OK)
-            rc = gz_error_set(err, GZ_NOMEM, -1, "out of memory");
-        else
-            rc = walk(child.data, l, depth + 1, err);
+        rc = child.status == GZ_OK ? push_path(&kids, child.data) : GZ_NOMEM;
     }
-    gz_buf_fini(&child);
     closedir(d);
+    if (kids.n > 1)
+        qsort(kids.v, kids.n, sizeof *kids.v, cmp_str);
+    for (size_t i = 0; rc == GZ_OK && i < kids.n; i++)
+        rc = walk(w, kids.v[i], depth + 1, err);
+    if (rc == GZ_NOMEM)
+        gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+    cp_paths_free(kids.v, kids.n);
+    gz_buf_fini(&child);
     return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
+gz_status cp_list(const char *path, int follow_symlinks, cp_listing *out, gz_error *err)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    memset(out, 0, sizeof *out);
+    walker w = {.follow = follow_symlinks};
+    /* the root's real path: where a followed link must stay, and what
+     * names why a link is skipped */
+    if (!realpath(path, w.root))
+        return gz_error_set(err, GZ_IO, -1, "[corpus][list] %s: %s", path, strerror(errno));
+    w.root_len = strlen(w.root);
+    if (w.root_len == 1)
+        w.root_len = 0; /* the root of the file system: every path is inside */
+    gz_status st = walk(&w, path, 0, err);
+    gz_free(w.met);
+    if (st != GZ_OK) {
+        cp_paths_free(w.files.v, w.files.n);
+        cp_paths_free(w.skipped.v, w.skipped.n);
+        return st;
+    }
+    qsort(w.files.v, w.files.n, sizeof *w.files.v, cmp_str);
+    out->files = w.files.v;
+    out->n = w.files.n;
+    out->skipped = w.skipped.v;
+    out->n_skipped = w.skipped.n;
+    return GZ_OK;
+}
+
+void cp_listing_fini(cp_listing *l)
+{
+    cp_paths_free(l->files, l->n);
+    cp_paths_free(l->skipped, l->n_skipped);
+    memset(l, 0, sizeof *l);
 }
 
 gz_status cp_list_files(const char *path, char ***out, size_t *n, gz_error *err)
 {
-    path_list l = {0};
-    gz_status st = walk(path, &l, 0, err);
-    if (st != GZ_OK) {
-        cp_paths_free(l.v, l.n);
+    cp_listing l;
+    gz_status st = cp_list(path, 0, &l, err);
+    if (st != GZ_OK)
         return st;
-    }
-    if (l.n > 1)
-        qsort(l.v, l.n, sizeof *l.v, cmp_str);
-    *out = l.v;
+    cp_paths_free(l.skipped, l.n_skipped);
+    *out = l.files;
     *n = l.n;
     return GZ_OK;
 }

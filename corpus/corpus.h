@@ -90,8 +90,23 @@ gz_status cp_parse_bytes(const char *path, const char *data, size_t len, cp_form
 gz_status cp_parse_file(const char *path, cp_format fmt, gz_doc *doc, gz_error *err);
 
 /* Lists the regular files under path (itself if a file), recursively, sorted
- * by byte order, skipping hidden entries. *out is an array of n paths; free
- * with cp_paths_free. */
+ * by byte order, skipping hidden entries. A symbolic link below path is not
+ * followed: it is skipped, named with its reason, and the listing goes on;
+ * with follow_symlinks a link is followed if its target lies inside path
+ * (else skipped: dangling, a loop, outside the root), and each real file
+ * and directory is listed once. An entry that cannot be read is skipped
+ * the same way; only path itself failing is an error (GZ_IO, err naming
+ * it). Free with cp_listing_fini. */
+typedef struct cp_listing {
+    char **files;
+    size_t n;
+    char **skipped; /* "path: reason", one for each entry left out */
+    size_t n_skipped;
+} cp_listing;
+gz_status cp_list(const char *path, int follow_symlinks, cp_listing *out, gz_error *err);
+void cp_listing_fini(cp_listing *l);
+/* cp_list without following links, the skipped entries dropped: *out is
+ * an array of n paths; free with cp_paths_free. */
 gz_status cp_list_files(const char *path, char ***out, size_t *n, gz_error *err);
 void cp_paths_free(char **paths, size_t n);
 

@@ -26,6 +26,8 @@ typedef struct ix_options {
     int repair;       /* a damaged last commit: drop its damaged segments
                        * and index their sources again (without it the run
                        * refuses, naming the damaged file) */
+    int follow_symlinks; /* follow links that stay inside the path given
+                          * (else each link is skipped and named) */
     int progress;     /* draw a progress line on stderr */
     FILE *log;        /* refused files and notes; NULL: stderr */
     uint32_t without; /* GZ_SEG_* features to leave out of new segments, as a
@@ -38,6 +40,7 @@ typedef struct ix_options {
 
 typedef struct ix_report {
     size_t files, indexed, unchanged, refused, removed;
+    size_t skipped;   /* entries not listed (links, unreadable): named on o->log */
     size_t docs_added, segments_written, segments_merged;
     uint64_t bytes_read;
     double seconds;

@@ -61,6 +61,7 @@ typedef struct writer {
     size_t n_segs, cap_segs;
     atomic_int fatal;
     gz_error fatal_err;
+    size_t skipped; /* entries the listing left out */
 } writer;
 
 static int cmp_seg_id(const void *a, const void *b)
@@ -305,10 +306,16 @@ static gz_status list_jobs(writer *w, char **paths, size_t n_paths, gz_error *er
     if (!(w->listed = gz_calloc(n_paths + 1, sizeof *w->listed)))
         return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
     for (size_t p = 0; p < n_paths; p++) {
-        char **files;
-        size_t n;
-        if (cp_list_files(paths[p], &files, &n, err) != GZ_OK)
+        cp_listing l;
+        if (cp_list(paths[p], w->o->follow_symlinks, &l, err) != GZ_OK)
             return GZ_IO;
+        /* links not followed, unreadable entries: named, and the run goes on */
+        for (size_t i = 0; i < l.n_skipped; i++)
+            fprintf(w->log, "[corpus][list] %s\n", l.skipped[i]);
+        w->skipped += l.n_skipped;
+        char **files = l.files;
+        size_t n = l.n;
+        cp_paths_free(l.skipped, l.n_skipped);
         w->listed[p] = n;
         struct stat st;
         int is_dir = stat(paths[p], &st) == 0 && S_ISDIR(st.st_mode);
@@ -953,6 +960,7 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
         gz_manifest_fini(&cur);
     }
     rep->bytes_read = atomic_load(&w.bytes);
+    rep->skipped = w.skipped;
     rep->seconds = now() - t0;
     for (size_t i = 0; i < w.n_jobs; i++) {
         gz_free(w.jobs[i].path);

@@ -169,7 +169,9 @@ static void reg_title(const gz_unitinfo *ui, const gz_docinfo *di, char *out, si
 
 static void write_doc_head(gz_buf *b, sr_index *ix, size_t s, uint32_t doc, const gz_docinfo *di)
 {
-    gz_buf_printf(b, "{\"id\":\"%u-%u\",\"title\":", ix->snap->man.seg[s].id, doc);
+    char link[SR_LINK_MAX];
+    sr_doc_link(ix, s, doc, di, link);
+    gz_buf_printf(b, "{\"id\":\"%s\",\"at\":\"%u-%u\",\"title\":", link, ix->snap->man.seg[s].id, doc);
     gz_json_str(b, di->title, strlen(di->title));
     gz_buf_puts(b, ",\"docno\":");
     if (*di->docno_raw)
@@ -316,25 +318,71 @@ gz_status sr_article_json(sr_index *ix, const char *text, gz_buf *out, int *ambi
     return out->status == GZ_OK ? GZ_OK : gz_error_set(err, GZ_NOMEM, -1, "out of memory");
 }
 
-gz_status sr_show_json(sr_index *ix, const char *id, gz_buf *out, gz_error *err)
+/* The page of a document's text from byte a: at most SR_DOC_PAGE bytes,
+ * ending at the last unit end inside it when the text goes on (a unit
+ * longer than a page is cut), both ends moved onto character starts. */
+static gz_status show_page(const gz_segment *seg, uint32_t doc, const gz_docinfo *di, uint32_t a, gz_buf *t,
+                           gz_textctx **tctx, uint32_t *pa, uint32_t *pb)
 {
-    unsigned sid, doc;
-    if (sscanf(id, "%u-%u", &sid, &doc) != 2)
-        return gz_error_set(err, GZ_INVALID, -1, "[searcher][show] '%s' is not a document id (SEG-DOC)", id);
-    size_t s = 0;
-    while (s < ix->snap->man.n_seg && ix->snap->man.seg[s].id != sid)
-        s++;
+    uint32_t len = di->text_len, b = len - a > SR_DOC_PAGE ? a + SR_DOC_PAGE : len;
+    if (b < len) {
+        uint32_t cut = 0;
+        for (uint32_t u = di->first_unit; u < di->first_unit + di->n_units; u++) {
+            gz_unitinfo ui;
+            if (gz_segment_unit(seg, u, &ui) == GZ_OK && ui.end > a && ui.end <= b && ui.end > cut)
+                cut = ui.end;
+        }
+        if (cut)
+            b = cut;
+    }
+    gz_status st = gz_segment_text_range(seg, doc, a, b, t, tctx);
+    if (st != GZ_OK)
+        return st;
+    /* a starting inside a character moves to the next one; a character
+     * cut at b waits for the next page */
+    size_t lead = 0, n = t->len;
+    while (lead < n && ((unsigned char)t->data[lead] & 0xC0) == 0x80)
+        lead++;
+    if (b < len && n > lead) {
+        size_t last = n - 1;
+        while (last > lead && ((unsigned char)t->data[last] & 0xC0) == 0x80)
+            last--;
+        unsigned char c = (unsigned char)t->data[last];
+        size_t need = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (last + need > n)
+            n = last;
+    }
+    if (lead)
+        memmove(t->data, t->data + lead, n - lead);
+    t->len = n - lead;
+    gz_buf_cstr(t);
+    *pa = a + (uint32_t)lead;
+    *pb = a + (uint32_t)n;
+    return GZ_OK;
+}
+
+gz_status sr_show_json(sr_index *ix, const char *id, uint64_t from, const char *unit, gz_buf *out, gz_error *err)
+{
+    size_t s;
+    uint32_t doc;
     gz_docinfo di;
-    if (s == ix->snap->man.n_seg || gz_bit(ix->snap->deleted[s], doc) ||
-        gz_segment_doc(ix->snap->seg[s], doc, &di) != GZ_OK)
-        return gz_error_set(err, GZ_INVALID, -1, "[searcher][show] no document %s in this snapshot", id);
+    if (!sr_doc_find(ix, id, &s, &doc) || gz_segment_doc(ix->snap->seg[s], doc, &di) != GZ_OK)
+        return gz_error_set(err, GZ_INVALID, -1, "[searcher][show] no document %.64s in this snapshot", id);
+    uint32_t sid = ix->snap->man.seg[s].id;
     const gz_segment *seg = ix->snap->seg[s];
+    /* the page: from a unit of this document, else from the byte asked */
+    uint32_t a = from < di.text_len ? (uint32_t)from : di.text_len, pa, pb;
+    unsigned us, ud, uu;
+    gz_unitinfo ui;
+    if (unit && sscanf(unit, "%u-%u-%u", &us, &ud, &uu) == 3 && us == sid && ud == doc && uu >= di.first_unit &&
+        uu - di.first_unit < di.n_units && gz_segment_unit(seg, uu, &ui) == GZ_OK && ui.start <= di.text_len)
+        a = ui.start;
     gz_buf t;
     gz_buf_init(&t);
-    gz_status st = gz_segment_text(seg, doc, &t, &ix->tctx);
+    gz_status st = show_page(seg, doc, &di, a, &t, &ix->tctx, &pa, &pb);
     if (st != GZ_OK) {
         gz_buf_fini(&t);
-        return gz_error_set(err, st, -1, "[searcher][show] %s: stored text unreadable", id);
+        return gz_error_set(err, st, -1, "[searcher][show] %.64s: stored text unreadable", id);
     }
     gz_buf_puts(out, "{\"document\":");
     write_doc_head(out, ix, s, doc, &di);
@@ -342,14 +390,25 @@ gz_status sr_show_json(sr_index *ix, const char *id, gz_buf *out, gz_error *err)
     gz_json_str(out, di.issue, strlen(di.issue));
     gz_buf_puts(out, ",\"text\":");
     gz_json_str(out, t.data ? t.data : "", t.len);
+    gz_buf_printf(out, ",\"text_start\":%u,\"text_end\":%u,\"text_len\":%u", pa, pb, di.text_len);
+    if (pb < di.text_len)
+        gz_buf_printf(out, ",\"next\":%u", pb);
+    else
+        gz_buf_puts(out, ",\"next\":null");
+    if (pa > 0)
+        gz_buf_printf(out, ",\"prev\":%u", pa > SR_DOC_PAGE ? pa - SR_DOC_PAGE : 0);
+    else
+        gz_buf_puts(out, ",\"prev\":null");
+    /* the units the page overlaps */
     gz_buf_puts(out, ",\"units\":[");
+    int first = 1;
     for (uint32_t u = di.first_unit; u < di.first_unit + di.n_units; u++) {
-        gz_unitinfo ui;
-        if (gz_segment_unit(seg, u, &ui) != GZ_OK)
+        if (gz_segment_unit(seg, u, &ui) != GZ_OK || ui.start >= pb || (ui.end <= pa && ui.start != pa))
             continue;
-        if (u != di.first_unit)
+        if (!first)
             gz_buf_putc(out, ',');
         write_unit_obj(out, ix, s, u, &ui);
+        first = 0;
     }
     gz_buf_puts(out, "]}");
     gz_buf_fini(&t);

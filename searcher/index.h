@@ -3,6 +3,7 @@
 #ifndef GZ_SEARCHER_INDEX_H
 #define GZ_SEARCHER_INDEX_H
 
+#include "searcher/budget.h"
 #include "searcher/query.h"
 
 #include <sys/types.h>
@@ -44,7 +45,21 @@ struct sr_index {
     const char **norm_key;
     char **norm_val;
     size_t norm_n, norm_cap;
+    struct sr_link *links;    /* live documents by stable id (docid.c), */
+    size_t n_links;           /* built at the first stable id resolved */
 };
+
+/* ------------------------------------- stable document ids (docid.c) */
+
+/* A document's id for links: "d" + 16 hex digits of the XXH3 of its
+ * source path + "-" + its place among its source's documents. It survives
+ * merges, optimize and re-indexing an unchanged file (none of them change
+ * a source's path or its documents' order), where "SEG-DOC" does not. */
+#define SR_LINK_MAX 40
+void sr_doc_link(const sr_index *ix, size_t s, uint32_t doc, const gz_docinfo *di, char *out);
+/* Finds the live document an id names: a stable id, or a "SEG-DOC" of this
+ * snapshot. 1 and (*s, *doc), or 0. */
+int sr_doc_find(sr_index *ix, const char *id, size_t *s, uint32_t *doc);
 
 /* Units of one segment with a count each, sorted by unit. */
 typedef struct ulist {
@@ -55,6 +70,8 @@ typedef struct ulist {
 void ul_fini(ulist *l);
 /* Room for n units in all. */
 gz_status ul_reserve(ulist *l, size_t n);
+/* Appends, spending one unit of the query's budget: GZ_LIMIT (after
+ * appending) once it is spent. */
 static inline gz_status ul_push(ulist *l, uint32_t unit, uint32_t tf)
 {
     if (l->n == l->cap && ul_reserve(l, l->n + 1) != GZ_OK)
@@ -62,7 +79,7 @@ static inline gz_status ul_push(ulist *l, uint32_t unit, uint32_t tf)
     l->unit[l->n] = unit;
     l->tf[l->n] = tf;
     l->n++;
-    return GZ_OK;
+    return sr_spend(1);
 }
 /* Index of the first unit >= unit in l (l->n if none). */
 size_t ul_lower(const ulist *l, uint32_t unit);
@@ -132,11 +149,14 @@ typedef struct run_out {
     size_t total;   /* live matching units */
     size_t scored;  /* units scored in full */
     size_t blocks, skipped; /* direct path: postings blocks met, skipped undecoded */
+    int partial;    /* the budget ran out: hits and total are what was found */
 } run_out;
 
 /* Runs plan over every segment: matches (exhaustively where totals and
  * facets need every match), scores the live matching units and keeps the
- * best o->want (or all), counting the total and the facets. */
+ * best o->want (or all), counting the total and the facets. Past the
+ * thread's budget (budget.h) it stops and sets r->partial: a segment whose
+ * matching was cut is left out whole, so every hit is a real match. */
 gz_status sr_run(sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r);
 
 #endif

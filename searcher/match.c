@@ -92,7 +92,9 @@ static int add_alt(void *arg, const char *term, size_t len, const gz_terminfo *t
     (void)len;
     if (e->n_alt >= MAX_ALTS)
         return 1;
-    if ((c->st = gz_grow(&e->alt, &c->cap, e->n_alt + 1, sizeof *e->alt, 16)) != GZ_OK)
+    /* a cursor costs its lookup and first block: charged as SR_CURSOR_COST */
+    if ((c->st = sr_spend(SR_CURSOR_COST)) != GZ_OK ||
+        (c->st = gz_grow(&e->alt, &c->cap, e->n_alt + 1, sizeof *e->alt, 16)) != GZ_OK)
         return 1;
     if ((c->st = gz_post_open(&e->alt[e->n_alt], c->seg, ti)) != GZ_OK) {
         gz_post_fini(&e->alt[e->n_alt]);
@@ -210,6 +212,8 @@ static gz_status elem_positions(element *e, uint32_t u)
             e->pos[2 * (e->n_pos + k) + 1] = span[k];
         }
         e->n_pos += n;
+        if ((st = sr_spend(n)) != GZ_OK)
+            return st;
     }
     if (e->n_pos > 1 && e->n_alt > 1) /* one term's positions come sorted */
         qsort(e->pos, e->n_pos, 2 * sizeof *e->pos, cmp_pos);
@@ -248,6 +252,8 @@ static gz_status match_single(gz_post *p, uint64_t df, ulist *out)
         memcpy(out->unit + out->n, p->units + p->i, k * sizeof *out->unit);
         memcpy(out->tf + out->n, p->tfs + p->i, k * sizeof *out->tf);
         out->n += k;
+        if ((st = sr_spend(k)) != GZ_OK)
+            break;
         st = gz_post_next_block(p);
         if (st == GZ_EOF)
             st = GZ_OK;
@@ -373,6 +379,8 @@ static gz_status vs_chain_plain(vstate *vs, int want, uint32_t *tf)
             return st;
         if (!n[k])
             return GZ_OK;
+        if ((st = sr_spend(n[k])) != GZ_OK)
+            return st;
         off[k] = k ? off[k - 1] + el[k - 1].q->advance + el[k - 1].q->extra : 0;
     }
     if (want && gz_grow(&vs->starts, &vs->cap_starts, n[0], sizeof *vs->starts, 64) != GZ_OK)
@@ -439,10 +447,12 @@ static int acc_term(void *arg, const char *term, size_t len, const gz_terminfo *
     gz_post p;
     (void)term;
     (void)len;
+    if ((c->st = sr_spend(SR_CURSOR_COST)) != GZ_OK)
+        return 1;
     if ((c->st = gz_post_open(&p, c->seg, ti)) == GZ_OK) {
         while (p.unit != GZ_POST_END && p.unit < c->n_units) {
             c->count[p.unit] += p.tf;
-            if ((c->st = gz_post_next(&p)) != GZ_OK)
+            if ((c->st = sr_spend(1)) != GZ_OK || (c->st = gz_post_next(&p)) != GZ_OK)
                 break;
         }
         if (c->st == GZ_EOF)
@@ -539,7 +549,7 @@ static gz_status match_variant(const gz_segment *seg, const q_variant *v, ulist 
     size_t drive = vs.drive;
     while (st == GZ_OK) {
         uint32_t u = elem_unit(&el[drive]);
-        if (u == GZ_POST_END)
+        if (u == GZ_POST_END || (st = sr_spend(v->n)) != GZ_OK)
             break;
         /* every other element at u? else jump to the furthest */
         uint32_t next = u;

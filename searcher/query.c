@@ -716,12 +716,17 @@ int q_is_question(const char *text)
     return (has_mark && han >= 5) || (han >= 16 && blanks == 0);
 }
 
-/* Adds text[start, end) to words unless it is there already. */
-static void add_word(char **words, size_t *nw, const char *text, uint32_t start, uint32_t end)
+/* Adds text[start, end) to words unless it is there already, up to
+ * SR_MAX_WORDS words (past them *cut is set). */
+static void add_word(char **words, size_t *nw, const char *text, uint32_t start, uint32_t end, int *cut)
 {
     for (size_t k = 0; k < *nw; k++)
         if (strlen(words[k]) == end - start && memcmp(words[k], text + start, end - start) == 0)
             return;
+    if (*nw >= SR_MAX_WORDS) {
+        *cut = 1;
+        return;
+    }
     if ((words[*nw] = gz_strndup(text + start, end - start)))
         ++*nw;
 }
@@ -747,14 +752,14 @@ static gz_status question_tree(an_analyzer *an, const char *text, parser *p)
             if (t[k].type == AN_LABEL && is_unit_label(&t[k]) && t[k].start < t[i].end && t[i].start < t[k].end)
                 label = &t[k];
         if (label) {
-            add_word(words, &nw, text, label->start, label->end);
+            add_word(words, &nw, text, label->start, label->end, &p->plan->cut);
             continue;
         }
         int stop = 0;
         for (size_t k = 0; k < sizeof stop_words / sizeof stop_words[0]; k++)
             stop |= t[i].len == strlen(stop_words[k]) && memcmp(t[i].text, stop_words[k], t[i].len) == 0;
         if (!stop)
-            add_word(words, &nw, text, t[i].start, t[i].end);
+            add_word(words, &nw, text, t[i].start, t[i].end, &p->plan->cut);
     }
     q_node *or = nw ? node(p, Q_OR) : NULL;
     for (size_t i = 0; i < nw; i++) {
@@ -793,7 +798,155 @@ static void any_word(parser *p)
     p->plan->any_word = 1;
 }
 
-gz_status q_parse(an_analyzer *an, const char *text, int how, q_plan *plan)
+static void free_node(q_node *n);
+
+/* Do a and b say the same (same words, filters and operators, in order)? */
+static int same_node(const q_node *a, const q_node *b)
+{
+    if (a->type != b->type || a->n_kid != b->n_kid || a->field != b->field)
+        return 0;
+    if ((a->text || b->text) && (!a->text || !b->text || strcmp(a->text, b->text) != 0))
+        return 0;
+    for (size_t i = 0; i < a->n_kid; i++)
+        if (!same_node(a->kid[i], b->kid[i]))
+            return 0;
+    return 1;
+}
+
+/* Repeated operands of an AND or an OR collapse (的 的 的 is 的 once, at
+ * the cost of one), and the query keeps its first SR_MAX_WORDS words and
+ * filters: later ones are left out and the plan is marked cut. Returns what
+ * is left of n (NULL: nothing), freeing the rest. */
+static q_node *tidy(q_plan *plan, q_node *n, size_t *terms)
+{
+    if (!n)
+        return NULL;
+    if (n->type == Q_TEXT || n->type == Q_FILTER) {
+        if (*terms < SR_MAX_WORDS) {
+            ++*terms;
+            return n;
+        }
+        plan->cut = 1;
+        free_node(n);
+        return NULL;
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < n->n_kid; i++) {
+        q_node *k = n->kid[i];
+        int dup = 0;
+        for (size_t j = 0; j < w && !dup; j++)
+            dup = same_node(n->kid[j], k);
+        if (!dup && k->n_kid) {
+            /* a group may equal a kept operand once tidied: (的 OR 的) is 的 */
+            size_t before = *terms;
+            k = tidy(plan, k, terms);
+            for (size_t j = 0; k && j < w && !dup; j++)
+                dup = same_node(n->kid[j], k);
+            if (dup)
+                *terms = before;
+            else if (k)
+                n->kid[w++] = k;
+            if (!dup)
+                continue;
+        }
+        if (dup)
+            free_node(k);
+        else if ((k = tidy(plan, k, terms)))
+            n->kid[w++] = k;
+    }
+    n->n_kid = w;
+    if (w == 1 && n->type != Q_NOT) {
+        q_node *only = n->kid[0];
+        n->n_kid = 0;
+        free_node(n);
+        return only;
+    }
+    if (w == 0) {
+        free_node(n);
+        return NULL;
+    }
+    return n;
+}
+
+/* The filters given apart from the text, ANDed to the root. */
+static void restrict_to(parser *p, const sr_filters *f)
+{
+    const struct { const char *v; q_field field; } given[] = {
+        {f->year, F_YEAR}, {f->date, F_DATE}, {f->kind, F_KIND}, {f->issuer, F_ISSUER}};
+    q_plan *plan = p->plan;
+    for (size_t i = 0; i < sizeof given / sizeof given[0] && p->st == GZ_OK; i++) {
+        if (!given[i].v || !*given[i].v)
+            continue;
+        tok t = {T_FIELD, gz_strndup(given[i].v, strlen(given[i].v)), given[i].field, 0};
+        q_node *fn = t.text ? filter(p, &t) : NULL;
+        gz_free(t.text);
+        if (!fn) {
+            p->st = GZ_NOMEM;
+            return;
+        }
+        if (!plan->root || plan->root->type != Q_AND) {
+            q_node *and = node(p, Q_AND);
+            if (!and) {
+                free_node(fn);
+                return;
+            }
+            if (plan->root)
+                add_kid(p, and, plan->root);
+            plan->root = and;
+        }
+        add_kid(p, plan->root, fn);
+    }
+}
+
+/* yyyy, yyyy-mm or yyyy-mm-dd, nothing after */
+static int check_ymd(const char *s)
+{
+    unsigned y, m = 1, d = 1;
+    int used = 0, n = sscanf(s, "%4u%n-%2u%n-%2u%n", &y, &used, &m, &used, &d, &used);
+    return n >= 1 && s[used] == 0 && y >= 1000 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+gz_status sr_filters_check(const sr_filters *f, gz_error *err)
+{
+    if (f->year && *f->year) {
+        char *e;
+        long y = strtol(f->year, &e, 10);
+        if (*e || e == f->year || y < 1000 || y > 9999)
+            return gz_error_set(err, GZ_INVALID, -1, "[searcher] year: '%.40s' is not a year (1000 to 9999)",
+                                f->year);
+    }
+    if (f->date && *f->date) {
+        char v[64];
+        if (strlen(f->date) >= sizeof v)
+            return gz_error_set(err, GZ_INVALID, -1, "[searcher] date: longer than %zu bytes", sizeof v - 1);
+        strcpy(v, f->date);
+        char *dots = strstr(v, "..");
+        int ok;
+        if (dots) {
+            *dots = 0;
+            ok = (!*v || check_ymd(v)) && (!dots[2] || check_ymd(dots + 2)) && (*v || dots[2]);
+        } else {
+            ok = check_ymd(v);
+        }
+        if (!ok)
+            return gz_error_set(err, GZ_INVALID, -1,
+                                "[searcher] date: '%.40s' is not a date or range (2023, 2023-12, "
+                                "2023-01-01..2023-06-30)", f->date);
+    }
+    if (f->kind && *f->kind && gz_kind_from_name(f->kind) < 0)
+        return gz_error_set(err, GZ_INVALID, -1, "[searcher] kind: '%.40s' is not a unit kind (article, "
+                            "document, chapter ...)", f->kind);
+    if (f->issuer && *f->issuer) {
+        if (strlen(f->issuer) > 64)
+            return gz_error_set(err, GZ_INVALID, -1, "[searcher] issuer: longer than 64 bytes");
+        for (const unsigned char *c = (const unsigned char *)f->issuer; *c; c++)
+            if (*c < ' ')
+                return gz_error_set(err, GZ_INVALID, -1, "[searcher] issuer: holds a control character");
+    }
+    return GZ_OK;
+}
+
+gz_status q_parse(an_analyzer *an, const char *text, int how, const sr_filters *f, q_plan *plan)
 {
     memset(plan, 0, sizeof *plan);
     gz_buf_init(&plan->notes);
@@ -801,6 +954,19 @@ gz_status q_parse(an_analyzer *an, const char *text, int how, q_plan *plan)
     parser p = {0};
     p.plan = plan;
     gz_status st = GZ_OK;
+    /* a longer text is read up to SR_MAX_QUERY_TEXT bytes, cut before a
+     * character that does not fit */
+    char *head = NULL;
+    size_t len = strlen(text);
+    if (len > SR_MAX_QUERY_TEXT) {
+        len = SR_MAX_QUERY_TEXT;
+        while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
+            len--;
+        if (!(head = gz_strndup(text, len)))
+            return GZ_NOMEM;
+        text = head;
+        plan->cut = 1;
+    }
     if (how == Q_READ_QUESTION) {
         plan->question = 1;
         st = question_tree(an, text, &p);
@@ -822,13 +988,29 @@ gz_status q_parse(an_analyzer *an, const char *text, int how, q_plan *plan)
                     plan->root = and;
                 }
             }
-            if (how == Q_READ_ANY_WORD)
-                any_word(&p);
             st = p.st;
         }
         for (size_t i = 0; i < n; i++)
             gz_free(t[i].text);
         gz_free(t);
+    }
+    gz_free(head);
+    size_t terms = 0;
+    if (st == GZ_OK)
+        plan->root = tidy(plan, plan->root, &terms);
+    if (st == GZ_OK && how == Q_READ_ANY_WORD) {
+        any_word(&p);
+        st = p.st;
+    }
+    if (plan->cut) {
+        char m[96];
+        snprintf(m, sizeof m, "long query: only its first %d bytes and %d words or filters are searched",
+                 SR_MAX_QUERY_TEXT, SR_MAX_WORDS);
+        note(plan, m);
+    }
+    if (st == GZ_OK && f) {
+        restrict_to(&p, f);
+        st = p.st;
     }
     if (st == GZ_OK)
         collect_leaves(plan, plan->root, 1, &st);

@@ -80,12 +80,16 @@ typedef struct q_plan {
     int deep_noted;
     int any_word;        /* keywords no unit holds together: any of them,
                           * documents holding more of them first */
+    int cut;             /* the query was longer than SR_MAX_QUERY_TEXT or
+                          * SR_MAX_WORDS: only its beginning is searched */
 } q_plan;
 
 /* Parses text into plan; never fails on odd input (it becomes text and a
- * note). GZ_NOMEM only. */
+ * note). Repeated words collapse; words past SR_MAX_WORDS are left out
+ * (plan->cut). The filters f (NULL: none) join the root as conjunctive
+ * filters; they must have passed sr_filters_check. GZ_NOMEM only. */
 enum { Q_READ_KEYWORDS = 0, Q_READ_QUESTION, Q_READ_ANY_WORD };
-gz_status q_parse(an_analyzer *an, const char *text, int how, q_plan *plan);
+gz_status q_parse(an_analyzer *an, const char *text, int how, const sr_filters *f, q_plan *plan);
 /* A grams_only variant's text, field byte GZ_FIELD_PHRASE first, into key
  * (GZ_TERM_MAX + 1 bytes); its length, or 0 if it is not grams_only or too
  * long. */

@@ -37,10 +37,10 @@ static gz_status all_units(const seg_eval *se, ulist *out)
 {
     gz_seg_stats ss;
     gz_segment_stats(se->seg, &ss);
-    for (uint32_t u = 0; u < ss.n_units; u++)
-        if (ul_push(out, u, 1) != GZ_OK)
-            return GZ_NOMEM;
-    return GZ_OK;
+    gz_status st = GZ_OK;
+    for (uint32_t u = 0; u < ss.n_units && st == GZ_OK; u++)
+        st = ul_push(out, u, 1);
+    return st;
 }
 
 static int keeps(const seg_eval *se, const q_node *f, uint32_t unit, gz_buf *scratch, an_analyzer *an)
@@ -722,6 +722,8 @@ static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
         for (uint64_t bits = or_units(bs, n_words, ess, wi); bits && st == GZ_OK; bits &= bits - 1) {
             unsigned bit = (unsigned)__builtin_ctzll(bits);
             uint32_t u = (uint32_t)(wi * 64 + bit), m = or_mask(bs, n_words, n_leaf, wi, bit);
+            if ((st = sr_spend(1 + n_leaf)) != GZ_OK)
+                break;
             uint32_t doc = t->doc[u];
             if (full) {
                 double bound = 0, f;
@@ -792,6 +794,8 @@ static gz_status score_lists(scorer *sc, size_t s, seg_eval *se, gz_buf *scratch
         uint32_t u = res->unit[i], doc = t->doc[u];
         if (gz_bit(se->deleted, doc))
             continue;
+        if ((st = sr_spend(1 + n_leaf)) != GZ_OK)
+            break;
         if (doc != cur_doc) {
             cur_doc = doc;
             first_unit = t->first_unit[doc];
@@ -915,7 +919,8 @@ static gz_status count_one(const gz_segment *seg, const gz_terminfo *ti, const s
             ++*total;
             count_facets(o, t, u, doc);
         }
-        st = gz_post_next_block(&p);
+        if ((st = sr_spend(p.n - p.i)) == GZ_OK)
+            st = gz_post_next_block(&p);
     }
     gz_post_fini(&p);
     return st == GZ_EOF ? GZ_OK : st;
@@ -993,6 +998,8 @@ static gz_status direct_one(scorer *sc, size_t s, const gz_terminfo *ti)
          * full, a unit whose tf cannot lift it in at the shortest length
          * and with every boost is passed over on its tf alone. */
         uint32_t skip_tf = full ? tf_cannot_enter(sc, idf, label_max, W_TITLE * idf, other_max) : 0;
+        if ((st = sr_spend(p.n - p.i)) != GZ_OK)
+            break;
         for (uint32_t i = p.i; i < p.n; i++) {
             if (p.tfs[i] <= skip_tf)
                 continue;
@@ -1044,6 +1051,8 @@ static gz_status direct_and(scorer *sc, size_t s, const gz_terminfo *ti)
     while (st == GZ_OK && c[drive].unit != GZ_POST_END) {
         uint32_t u = c[drive].unit;
         int all = 1;
+        if ((st = sr_spend(n)) != GZ_OK)
+            break;
         for (size_t l = 0; l < n && all; l++) {
             if (l == drive)
                 continue;
@@ -1130,6 +1139,10 @@ static gz_status run_direct(sr_index *ix, const q_plan *plan, const run_opts *o,
         }
         scorer_segment_end(&sc);
     }
+    if (st == GZ_LIMIT) { /* every hit kept so far is a real match */
+        r->partial = 1;
+        st = GZ_OK;
+    }
     gz_free(ti);
     gz_free(found);
     gz_free(df);
@@ -1155,7 +1168,12 @@ gz_status sr_run(sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r
     gz_status st = se && df ? GZ_OK : GZ_NOMEM;
     gz_buf scratch;
     gz_buf_init(&scratch);
-    /* leaves, per segment; document frequencies over all of them */
+    /* leaves, per segment; document frequencies over all of them. Matching
+     * may spend three quarters of what the budget has left: the rest
+     * scores what it matched. A segment whose matching the budget cuts is
+     * left out (n_ready: the segments matched in full). */
+    size_t n_ready = n_seg;
+    sr_budget_phase(75);
     for (size_t s = 0; st == GZ_OK && s < n_seg; s++) {
         se[s].seg = snap->seg[s];
         se[s].deleted = snap->deleted[s];
@@ -1170,21 +1188,32 @@ gz_status sr_run(sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r
              * many cursors: its list is kept for the next query */
             int costly = lf->n_v > 1 || (lf->n_v == 1 && (lf->v[0].n > 1 || (lf->v[0].n && lf->v[0].e[0].prefix)));
             if (costly && sr_cache_get(ix->cache, s, lf->text, &se[s].leaf[l]))
-                ;
+                st = sr_spend(se[s].leaf[l].n / 16);
             else if ((st = sr_match_leaf(snap->seg[s], lf, &se[s].leaf[l])) == GZ_OK && costly &&
                      se[s].leaf[l].n >= 64)
                 sr_cache_put(ix->cache, s, lf->text, &se[s].leaf[l]);
             df[l] += (double)se[s].leaf[l].n;
         }
+        if (st == GZ_LIMIT) {
+            r->partial = 1;
+            n_ready = s;
+            st = GZ_OK;
+            break;
+        }
     }
+    sr_budget_phase_end();
     scorer sc;
     gz_status st2 = scorer_init(&sc, ix, plan, o, r, df);
     if (st == GZ_OK)
         st = st2;
-    for (size_t s = 0; st == GZ_OK && plan->root && s < n_seg; s++) {
+    for (size_t s = 0; st == GZ_OK && plan->root && s < n_ready; s++) {
         scorer_segment_begin(&sc);
         st = score_lists(&sc, s, &se[s], &scratch);
         scorer_segment_end(&sc);
+    }
+    if (st == GZ_LIMIT) { /* every hit kept so far is a real match */
+        r->partial = 1;
+        st = GZ_OK;
     }
     for (size_t s = 0; se && s < n_seg; s++) {
         for (size_t l = 0; se[s].leaf && l < n_leaf; l++)

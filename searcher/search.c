@@ -124,6 +124,7 @@ void sr_index_close(sr_index *ix)
         gz_free(ix->issuers[i]);
     gz_free(ix->issuers);
     gz_free(ix->articles);
+    gz_free(ix->links);
     sr_cache_free(ix->cache);
     for (size_t i = 0; i < ix->norm_cap; i++)
         gz_free(ix->norm_val[i]);
@@ -194,8 +195,9 @@ static void write_snippet(sr_index *ix, const q_plan *plan, const char *doc_text
         const char *nl = memchr(text + 768, '\n', len - 768);
         head = nl && nl - text < 2048 ? (uint32_t)(nl - text) : len;
     }
+    /* (the second pass reads at most 64 KiB: a snippet is not worth more) */
     for (int pass = 0; pass < 2 && n_found == 0; pass++) {
-        uint32_t upto = pass ? len : head;
+        uint32_t upto = pass ? (len < 65536 ? len : 65536) : head;
         if (pass && head == len)
             break;
         if (an_analyze(ix->an, text, upto, AN_MODE_SNIPPET, &t, &n) == GZ_OK)
@@ -250,7 +252,9 @@ static void write_hit(sr_index *ix, const q_plan *plan, const hit *h, gz_buf *b,
     if (gz_segment_unit(seg, h->unit, &ui) != GZ_OK || gz_segment_doc(seg, ui.doc, &di) != GZ_OK)
         return;
     uint32_t seg_id = ix->snap->man.seg[h->seg].id;
-    gz_buf_printf(b, "{\"id\":\"%u-%u\",", seg_id, ui.doc);
+    char link[SR_LINK_MAX];
+    sr_doc_link(ix, h->seg, ui.doc, &di, link);
+    gz_buf_printf(b, "{\"id\":\"%s\",\"at\":\"%u-%u\",", link, seg_id, ui.doc);
     json_kv_str(b, "source", di.source);
     gz_buf_putc(b, ',');
     json_kv_str(b, "title", di.title);
@@ -268,7 +272,13 @@ static void write_hit(sr_index *ix, const q_plan *plan, const hit *h, gz_buf *b,
     }
     /* only the unit's bytes are decompressed; the snippet code sees them
      * as the document's text from ui.start on */
-    if (gz_segment_text_range(seg, ui.doc, ui.start, ui.end, text, &ix->tctx) == GZ_OK) {
+    /* (at most the 64 KiB a snippet reads: a unit may be a whole book) */
+    uint32_t upto = ui.end - ui.start > 65536 + 4 ? ui.start + 65536 + 4 : ui.end;
+    if (gz_segment_text_range(seg, ui.doc, ui.start, upto, text, &ix->tctx) == GZ_OK) {
+        while (upto < ui.end && text->len && ((unsigned char)text->data[text->len - 1] & 0xC0) == 0x80)
+            text->len--; /* a character cut at upto */
+        if (upto < ui.end && text->len && (unsigned char)text->data[text->len - 1] >= 0xC0)
+            text->len--;
         gz_unitinfo local = ui;
         local.start = 0;
         local.end = (uint32_t)text->len;
@@ -337,7 +347,7 @@ gz_status sr_search_ids(sr_index *ix, const char *query, uint64_t **ids, size_t 
     q_plan plan;
     run_out r = {0};
     run_opts o = {0, sr_cmp_hit_score, 0, NULL, NULL, NULL};
-    gz_status st = q_parse(ix->an, query, Q_READ_KEYWORDS, &plan);
+    gz_status st = q_parse(ix->an, query, Q_READ_KEYWORDS, NULL, &plan);
     if (st == GZ_OK)
         st = sr_run(ix, &plan, &o, &r);
     q_plan_fini(&plan);
@@ -356,7 +366,9 @@ gz_status sr_search_ids(sr_index *ix, const char *query, uint64_t **ids, size_t 
 }
 
 /* Parses and runs rq's query as sr_search_json reads it: a question as an
- * OR of its words; keywords no unit holds together again as any of them. */
+ * OR of its words; keywords no unit holds together again as any of them.
+ * Runs within the thread's budget (sr_budget_now); r->partial says the
+ * budget ran out or the query was cut. */
 static gz_status search(sr_index *ix, const sr_request *rq, run_opts *o, q_plan *plan, run_out *r, int *question,
                         int *any)
 {
@@ -364,15 +376,16 @@ static gz_status search(sr_index *ix, const sr_request *rq, run_opts *o, q_plan 
     *question = q_is_question(q);
     *any = 0;
     memset(r, 0, sizeof *r);
-    gz_status st = q_parse(ix->an, q, *question ? Q_READ_QUESTION : Q_READ_KEYWORDS, plan);
+    gz_status st = q_parse(ix->an, q, *question ? Q_READ_QUESTION : Q_READ_KEYWORDS, &rq->filters, plan);
     if (st == GZ_OK)
         st = sr_run(ix, plan, o, r);
-    if (st == GZ_OK && !*question && r->total == 0 && plan->n_leaf > 1 && plan->root && plan->root->type == Q_AND) {
+    if (st == GZ_OK && !*question && !r->partial && r->total == 0 && plan->n_leaf > 1 && plan->root &&
+        plan->root->type == Q_AND) {
         q_plan_fini(plan);
         gz_free(r->hits);
         memset(r, 0, sizeof *r);
         *any = 1;
-        st = q_parse(ix->an, q, Q_READ_ANY_WORD, plan);
+        st = q_parse(ix->an, q, Q_READ_ANY_WORD, &rq->filters, plan);
         if (st == GZ_OK) {
             const char *m = "no single unit holds every word: any word, documents holding all first";
             if (plan->notes.len)
@@ -381,20 +394,42 @@ static gz_status search(sr_index *ix, const sr_request *rq, run_opts *o, q_plan 
             st = sr_run(ix, plan, o, r);
         }
     }
+    r->partial |= plan->cut;
     return st;
+}
+
+/* What every search checks before it runs: the filters, and that the page
+ * lies within the ranks kept. */
+static gz_status check_request(const sr_request *rq, gz_error *err)
+{
+    gz_status st = sr_filters_check(&rq->filters, err);
+    if (st != GZ_OK)
+        return st;
+    if (rq->offset > SR_MAX_RANK || rq->n > SR_MAX_RANK - rq->offset)
+        return gz_error_set(err, GZ_INVALID, -1, "[searcher] offset: %zu + n: %zu is past the %d best hits kept",
+                            rq->offset, rq->n, SR_MAX_RANK);
+    return GZ_OK;
 }
 
 gz_status sr_search_top(sr_index *ix, const sr_request *rq, sr_top *top, gz_error *err)
 {
     memset(top, 0, sizeof *top);
+    gz_status st = check_request(rq, err);
+    if (st != GZ_OK)
+        return st;
     size_t want = rq->offset + (rq->n ? rq->n : 10);
     int by_date = rq->sort == SR_SORT_DATE;
     run_opts o = {want, by_date ? sr_cmp_hit_date : sr_cmp_hit_score, !rq->exhaustive && !by_date, NULL, NULL, NULL};
     q_plan plan;
     run_out r;
     int question, any;
-    gz_status st = search(ix, rq, &o, &plan, &r, &question, &any);
+    sr_budget b;
+    sr_budget_begin(&b, &rq->limits);
+    st = search(ix, rq, &o, &plan, &r, &question, &any);
     q_plan_fini(&plan);
+    top->peak_bytes = sr_budget_end(&b);
+    top->work = b.work;
+    top->partial = r.partial;
     if (st != GZ_OK)
         return gz_error_set(err, st, -1, "[searcher][search] %s", gz_status_str(st));
     if (r.n_hits > 1)
@@ -425,9 +460,25 @@ void sr_top_fini(sr_top *top)
     memset(top, 0, sizeof *top);
 }
 
+static gz_status search_json(sr_index *ix, const sr_request *rq, const char *q, gz_buf *out, const sr_budget *bud,
+                             gz_error *err);
+
 gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_error *err)
 {
     const char *q = rq->query ? rq->query : "";
+    if (check_request(rq, err) != GZ_OK)
+        return GZ_INVALID;
+    sr_budget b;
+    sr_budget_begin(&b, &rq->limits);
+    gz_status st = search_json(ix, rq, q, out, &b, err);
+    sr_budget_end(&b);
+    return st;
+}
+
+/* sr_search_json within the budget b. */
+static gz_status search_json(sr_index *ix, const sr_request *rq, const char *q, gz_buf *out, const sr_budget *bud,
+                             gz_error *err)
+{
     q_plan plan;
     int question, any;
     /* facets over every match: array increments while sr_run() walks them */
@@ -552,9 +603,14 @@ gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_err
     json_kv_str(out, "query", q);
     gz_buf_puts(out, ",\"read_as\":");
     gz_json_str(out, plan.read_as.data ? plan.read_as.data : "", plan.read_as.len);
-    gz_buf_printf(out, ",\"mode\":\"%s\",\"unit\":\"%s\",\"notes\":[%s],\"total\":%zu,\"hits\":[",
+    gz_buf_printf(out, ",\"mode\":\"%s\",\"unit\":\"%s\",\"notes\":[%s],\"total\":%zu,\"partial\":%s,",
                   question ? "question" : any ? "any-word" : "keywords", rq->unit == SR_BY_DOCUMENT ? "document" : "article",
-                  plan.notes.data ? plan.notes.data : "", total);
+                  plan.notes.data ? plan.notes.data : "", total, r.partial ? "true" : "false");
+    if (r.partial) {
+        static const char *const why[] = {"query", "work", "memory", "time", "query"};
+        gz_buf_printf(out, "\"limit\":\"%s\",", why[bud->over]);
+    }
+    gz_buf_puts(out, "\"hits\":[");
     gz_buf text;
     gz_buf_init(&text);
     size_t n = rq->n ? rq->n : 10;

@@ -29,18 +29,60 @@ uint64_t sr_index_disk_generation(const char *dir);
 typedef enum sr_unit_mode { SR_BY_UNIT = 0, SR_BY_DOCUMENT } sr_unit_mode;
 typedef enum sr_sort { SR_SORT_SCORE = 0, SR_SORT_DATE } sr_sort;
 
+/* Filters given apart from the query text (the page's and the API's year,
+ * issuer, kind, date parameters, the CLI's --year ...). They join the plan
+ * as conjunctive filters, whatever the query text holds (an OR in it
+ * cannot widen them). NULL or "" : no filter. Values as in docs/query.md:
+ * year 2007; date 2023-01-01..2023-12-31, 2023-12 or 2023; kind article;
+ * issuer 伊政发 (the 文号's issuer code, or a body the document names). */
+typedef struct sr_filters {
+    const char *year, *issuer, *kind, *date;
+} sr_filters;
+
+/* Checks each filter's value: GZ_OK, or GZ_INVALID with err naming the
+ * filter and the reason. sr_search_json and sr_search_top check too. */
+gz_status sr_filters_check(const sr_filters *f, gz_error *err);
+
+/* A query's budget (docs/reliability.md): units of work (postings,
+ * positions and units read), bytes the request may hold above what its
+ * thread held at its start, and CPU time. Past any of them the search
+ * stops and its answer is partial ("partial": true): what was found is
+ * right, but not everything was looked at. Zero work or memory take the
+ * defaults; zero cpu_ms is no time limit (the server and the CLI give
+ * SR_DEFAULT_CPU_MS: time depends on the machine, work and memory do not,
+ * so only they make answers reproducible). */
+typedef struct sr_limits {
+    uint64_t work;
+    size_t memory;
+    uint32_t cpu_ms;
+} sr_limits;
+#define SR_DEFAULT_WORK (40u * 1000 * 1000)
+#define SR_DEFAULT_MEMORY ((size_t)48 << 20)
+#define SR_DEFAULT_CPU_MS 100u
+/* A query is read up to this many bytes and this many words and filters
+ * (repeated ones count once); the rest is left out, noted, and the
+ * answer is partial. */
+#define SR_MAX_QUERY_TEXT 4096
+#define SR_MAX_WORDS 32
+/* offset + n beyond this is refused (GZ_INVALID): deep pages are not kept */
+#define SR_MAX_RANK 10000
+
 typedef struct sr_request {
     const char *query;
     size_t n, offset;  /* page */
     sr_unit_mode unit;
     sr_sort sort;
     int exhaustive;    /* score every match (no pruning): the reference */
+    sr_filters filters;
+    sr_limits limits;
 } sr_request;
 
 /* Runs a search and writes the answer as one JSON object into out:
- * {"query", "read_as", "notes", "mode", "total", "hits": [...], "facets"}
- * (docs/query.md and docs/api.md give every field). A query never fails on
- * what a person types: odd syntax is searched as text and noted. */
+ * {"query", "read_as", "notes", "mode", "total", "partial", "hits": [...],
+ * "facets"} (docs/query.md and docs/api.md give every field). A query
+ * never fails on what a person types: odd syntax is searched as text and
+ * noted; a query past its budget answers what it found, "partial": true.
+ * GZ_INVALID (err names it) for a bad filter or a page past SR_MAX_RANK. */
 gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_error *err);
 
 /* The ranked page of rq's query without the JSON: the same hits, in the
@@ -56,6 +98,9 @@ typedef struct sr_top {
     sr_ranked *hit;
     size_t n, total, scored;
     size_t blocks, skipped; /* block-max: postings blocks bounded, skipped */
+    int partial;            /* the budget was spent, or the query cut */
+    uint64_t work;          /* units of work spent (sr_limits) */
+    size_t peak_bytes;      /* the most the search held above its start */
 } sr_top;
 gz_status sr_search_top(sr_index *ix, const sr_request *rq, sr_top *top, gz_error *err);
 void sr_top_fini(sr_top *top);
@@ -71,8 +116,17 @@ gz_status sr_search_ids(sr_index *ix, const char *query, uint64_t **ids, size_t 
  * {"candidates": []} when none does. */
 gz_status sr_article_json(sr_index *ix, const char *ref, gz_buf *out, int *ambiguous, gz_error *err);
 
-/* A document by id ("SEG-DOC", as hits give it): its metadata, units and
- * text as JSON; GZ_INVALID for an unknown id. */
-gz_status sr_show_json(sr_index *ix, const char *id, gz_buf *out, gz_error *err);
+/* A document by id ("SEG-DOC", as hits give it), a page at a time, so a
+ * document of any size costs a page of memory: {"document", "issue",
+ * "text", "text_start", "text_end", "text_len", "next", "prev", "units"}.
+ * The page's text is bytes [text_start, text_end) of the document: from
+ * byte `from` (or from the start of `unit`, an id "SEG-DOC-UNIT" of this
+ * document, when given), at most SR_DOC_PAGE bytes, ending at the last
+ * unit end inside it when the text goes on, on character boundaries;
+ * "next" and "prev" are the `from` of the pages after and before (null at
+ * the ends); "units" are those the page overlaps, with offsets in the
+ * whole text. GZ_INVALID for an unknown id. */
+#define SR_DOC_PAGE (256u << 10)
+gz_status sr_show_json(sr_index *ix, const char *id, uint64_t from, const char *unit, gz_buf *out, gz_error *err);
 
 #endif

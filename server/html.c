@@ -221,6 +221,9 @@ void html_search_page(gz_buf *b, const page_params *p, json_object *ans)
     facet_block(b, p, facets, "kind", "类型", p->kind);
     gz_buf_puts(b, "</aside><section>");
     int total = json_object_get_int(jo(ans, "total"));
+    if (json_object_get_boolean(jo(ans, "partial")))
+        gz_buf_printf(b, "<p class=\"notes\"><b>部分结果</b>：查询过长或过于宽泛，超出单次查询的计算限额，"
+                         "以下只是已找到的 %d 条结果，并非全部；请减少或细化关键词。</p>", total);
     gz_buf_printf(b, "<p class=\"notes\">共 %d 条结果", total);
     if (strcmp(js(ans, "mode"), "question") == 0)
         gz_buf_puts(b, "（按问题理解：包含任一关键词，相关度高者在前）");
@@ -301,6 +304,44 @@ void html_search_page(gz_buf *b, const page_params *p, json_object *ans)
     gz_buf_puts(b, "</p></section></main></body></html>");
 }
 
+/* A unit's bytes inside the page (text from base, tlen bytes), local. */
+static int page_span(json_object *u, size_t base, size_t tlen, size_t *a, size_t *e)
+{
+    int64_t s = json_object_get_int64(jo(u, "start")) - (int64_t)base,
+            z = json_object_get_int64(jo(u, "end")) - (int64_t)base;
+    if (s < 0)
+        s = 0;
+    if (z > (int64_t)tlen)
+        z = (int64_t)tlen;
+    if (s > z)
+        return 0;
+    *a = (size_t)s;
+    *e = (size_t)z;
+    return 1;
+}
+
+/* Links to the pages before and after, when the document has them. */
+static void pager(gz_buf *b, json_object *o, json_object *d)
+{
+    json_object *prev = jo(o, "prev"), *next = jo(o, "next");
+    if (!prev && !next)
+        return;
+    int64_t len = json_object_get_int64(jo(o, "text_len"));
+    gz_buf_printf(b, "<p class=\"pages\">第 %lld–%lld 字节，共 %lld 字节 ",
+                  (long long)json_object_get_int64(jo(o, "text_start")),
+                  (long long)json_object_get_int64(jo(o, "text_end")), (long long)len);
+    const char *label[2] = {"上一页", "下一页"};
+    json_object *at[2] = {prev, next};
+    for (int k = 0; k < 2; k++) {
+        if (!at[k])
+            continue;
+        gz_buf_puts(b, "<a href=\"/doc/");
+        esc(b, js(d, "id"));
+        gz_buf_printf(b, "?from=%lld\">%s</a> ", (long long)json_object_get_int64(at[k]), label[k]);
+    }
+    gz_buf_puts(b, "</p>");
+}
+
 void html_doc_page(gz_buf *b, json_object *o, const char *target)
 {
     json_object *d = jo(o, "document");
@@ -319,14 +360,15 @@ void html_doc_page(gz_buf *b, json_object *o, const char *target)
     gz_buf_puts(b, " · 来源：");
     esc(b, js(d, "source"));
     gz_buf_puts(b, "</p>");
+    /* one page of the text: units are clipped to it, offsets made local */
     const char *text = js(o, "text");
-    size_t tlen = strlen(text);
+    size_t tlen = strlen(text), base = (size_t)json_object_get_int64(jo(o, "text_start"));
     json_object *units = jo(o, "units");
     /* the unit asked for first, so a phone shows it without scrolling */
     for (size_t i = 0; target && *target && units && i < json_object_array_length(units); i++) {
         json_object *u = json_object_array_get_idx(units, i);
-        size_t a = (size_t)json_object_get_int(jo(u, "start")), e = (size_t)json_object_get_int(jo(u, "end"));
-        if (strcmp(js(u, "id"), target) != 0 || a > e || e > tlen)
+        size_t a, e;
+        if (strcmp(js(u, "id"), target) != 0 || !page_span(u, base, tlen, &a, &e))
             continue;
         gz_buf_puts(b, "<div class=\"focus\"><p class=\"meta\">");
         esc(b, js(u, "path"));
@@ -336,10 +378,11 @@ void html_doc_page(gz_buf *b, json_object *o, const char *target)
         html_escape(b, text + a, e - a);
         gz_buf_puts(b, "</div></div><h3>全文</h3>");
     }
+    pager(b, o, d);
     for (size_t i = 0; units && i < json_object_array_length(units); i++) {
         json_object *u = json_object_array_get_idx(units, i);
-        size_t a = (size_t)json_object_get_int(jo(u, "start")), e = (size_t)json_object_get_int(jo(u, "end"));
-        if (a > e || e > tlen)
+        size_t a, e;
+        if (!page_span(u, base, tlen, &a, &e))
             continue;
         const char *id = js(u, "id");
         gz_buf_puts(b, "<div id=\"u-");
@@ -352,6 +395,7 @@ void html_doc_page(gz_buf *b, json_object *o, const char *target)
         html_escape(b, text + a, e - a);
         gz_buf_puts(b, "</div>");
     }
+    pager(b, o, d);
     gz_buf_puts(b, "</section></main></body></html>");
 }
 

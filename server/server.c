@@ -1,21 +1,28 @@
 /* server/server.c: HTTP on libmicrohttpd with a thread pool. Routes:
  *   GET /                  the search page (q, unit, year, issuer, kind, sort, page)
- *   GET /doc/ID            a document, with an anchor per unit (?u=UNIT marks one)
+ *   GET /doc/ID            a document a page at a time (?from=BYTE; ?u=UNIT marks
+ *                          one and starts the page there), an anchor per unit
  *   GET /article?ref=      the article lookup page
  *   GET /api/search?q=     the CLI's JSON (n, offset, unit, sort, year, issuer, kind)
  *   GET /api/article?ref=  the CLI's JSON
- *   GET /api/doc/ID        the CLI's JSON
+ *   GET /api/doc/ID        the CLI's JSON, a page at a time (from, u)
  *   GET /static/app.css    the embedded stylesheet
- * Anything else is 404, any path with "..", a NUL or a backslash 400, any
- * method but GET and HEAD 405, a query over SV_MAX_QUERY_BYTES 413. Each
- * request borrows a searcher from a pool that follows the MANIFEST (a new
- * commit), so a request finishes on the snapshot it began with and no
- * restart is needed. */
+ * Anything else is 404, any path with "..", a NUL (%00 anywhere in the
+ * request line) or a backslash 400, two Content-Length headers 400, any
+ * method but GET and HEAD 405 (with Allow), more than SV_MAX_PARAMS
+ * parameters 414, a parameter over SV_MAX_QUERY_BYTES 413, a bad filter,
+ * n or offset 400 naming it. Each request borrows a searcher from a pool
+ * that follows the MANIFEST (a new commit), so a request finishes on the
+ * snapshot it began with and no restart is needed. A search runs within
+ * the searcher's budget (a partial answer past it), and a request that
+ * held much memory gives it back to the system when it ends. */
 #include "server/server.h"
 #include "searcher/searcher.h"
 #include "server/html.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <netinet/in.h>
@@ -23,6 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#define SV_STR_(x) #x
+#define SV_STR(x) SV_STR_(x)
 
 struct sv_server {
     struct MHD_Daemon *d;
@@ -129,6 +139,9 @@ static slot *acquire(sv_server *s, char *damaged, size_t cap, gz_error *err)
     x = gz_calloc(1, sizeof *x);
     gz_error e = {0};
     if (x && sr_index_open(s->dir, &x->ix, &e) == GZ_OK) {
+        /* each pooled searcher keeps a smaller cache of match lists: there
+         * is one per thread, and a hostile query would fill each */
+        sr_index_cache(x->ix, SV_CACHE_BYTES);
         pthread_mutex_lock(&s->mu);
         if (!fresh && !(s->have_st && same_file(&st, &s->st)))
             new_generation(s, &st);
@@ -227,7 +240,11 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
         return MHD_NO;
     MHD_add_response_header(r, "Content-Type", type);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Content-Security-Policy", "default-src 'self'; style-src 'self'");
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'self'; style-src 'self'; frame-ancestors 'none'");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    if (status == 405)
+        MHD_add_response_header(r, "Allow", "GET, HEAD");
     MHD_add_response_header(r, "Cache-Control", "no-cache");
     if (tl_damaged)
         MHD_add_response_header(r, "X-Gazette-Index-Damaged", tl_damaged);
@@ -283,36 +300,64 @@ static const char *arg(struct MHD_Connection *c, const char *k)
     return v ? v : "";
 }
 
-/* Filter values go into the query as field:value; only safe characters. */
-static int safe_value(const char *v)
-{
-    if (strlen(v) > 64)
-        return 0;
-    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
-        if (*p <= ' ' || *p == '"' || *p == '(' || *p == ')' || *p == ':')
-            return 0;
-    return 1;
-}
-
 static int too_long(struct MHD_Connection *c)
 {
-    const char *keys[] = {"q", "ref", "year", "issuer", "kind", "unit", "sort", "n", "offset", "page", "u"};
+    const char *keys[] = {"q",      "ref",  "year", "issuer", "kind", "date", "unit",
+                          "sort",   "n",    "offset", "page", "u",  "from"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (strlen(arg(c, keys[i])) > SV_MAX_QUERY_BYTES)
             return 1;
     return 0;
 }
 
-/* q plus the filters as query syntax. */
-static void build_query(struct MHD_Connection *c, gz_buf *q)
+/* A count parameter: "" is dflt; else decimal digits only, at most max.
+ * 0 for anything else (a sign, a space, 2^64). */
+static int count_arg(const char *v, size_t max, size_t dflt, size_t *out)
 {
-    gz_buf_puts(q, arg(c, "q"));
-    const char *f[][2] = {{"year", "year:"}, {"issuer", "issuer:"}, {"kind", "kind:"}, {"date", "date:"}};
-    for (size_t i = 0; i < 4; i++) {
-        const char *v = arg(c, f[i][0]);
-        if (*v && safe_value(v))
-            gz_buf_printf(q, " %s%s", f[i][1], v);
+    if (!*v) {
+        *out = dflt;
+        return 1;
     }
+    size_t x = 0;
+    for (const char *p = v; *p; p++) {
+        if (!isdigit((unsigned char)*p) || x > (max - (size_t)(*p - '0')) / 10)
+            return 0;
+        x = x * 10 + (size_t)(*p - '0');
+    }
+    *out = x;
+    return 1;
+}
+
+/* What the request line said, seen before libmicrohttpd decodes it: a NUL
+ * (%00) would cut a decoded path or value short, and too many parameters
+ * are refused before they are parsed. Kept as flag bits in the address of
+ * the connection's state (marks[bits]), so nothing is allocated for it. */
+enum { RAW_NUL = 1, RAW_PARAMS = 2, RAW_SEEN = 4 };
+static char marks[8];
+
+static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls;
+    (void)c;
+    int bits = 0;
+    size_t params = 0;
+    for (const char *p = uri; *p; p++) {
+        if (p[0] == '%' && p[1] == '0' && p[2] == '0')
+            bits |= RAW_NUL;
+        params += *p == '&' || *p == '?';
+    }
+    if (params > SV_MAX_PARAMS)
+        bits |= RAW_PARAMS;
+    return &marks[bits];
+}
+
+static enum MHD_Result count_length(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    (void)value;
+    if (strcasecmp(key, "Content-Length") == 0)
+        ++*(int *)cls;
+    return MHD_YES;
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -321,9 +366,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     sv_server *s = cls;
     (void)version;
     (void)upload;
-    if (!*state) { /* first call: headers only */
-        static int marker;
-        *state = &marker;
+    int bits = *state ? (int)((char *)*state - marks) : 0;
+    int api = strncmp(url, "/api/", 5) == 0;
+    if (!(bits & RAW_SEEN)) { /* first call: headers only */
+        *state = &marks[bits | RAW_SEEN];
+        int lengths = 0;
+        MHD_get_connection_values(c, MHD_HEADER_KIND, count_length, &lengths);
+        if (lengths > 1)
+            return json_error(c, 400, "more than one Content-Length");
+        if (bits & RAW_PARAMS)
+            return api ? json_error(c, 414, "too many parameters") : html_error(c, 414, "查询参数过多");
         return MHD_YES;
     }
     if (*upload_size) {
@@ -331,10 +383,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return MHD_YES;
     }
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-        return json_error(c, 405, "only GET");
-    if (strstr(url, "..") || strchr(url, '\\') || strstr(url, "%2e") || strstr(url, "%2E") || strstr(url, "//"))
-        return json_error(c, 400, "bad path");
-    int api = strncmp(url, "/api/", 5) == 0;
+        return json_error(c, 405, "only GET and HEAD");
+    if ((bits & RAW_NUL) || strstr(url, "..") || strchr(url, '\\') || strstr(url, "%2e") || strstr(url, "%2E") ||
+        strstr(url, "//"))
+        return api ? json_error(c, 400, "bad path or parameter (.., //, a backslash or a NUL)")
+                   : html_error(c, 400, "请求地址无效");
     if (too_long(c))
         return api ? json_error(c, 413, "query too long") : html_error(c, 413, "查询内容过长");
     if (strcmp(url, "/static/app.css") == 0) {
@@ -367,32 +420,42 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return api ? json_error(c, 503, err.msg) : html_error(c, 503, "索引尚未建立");
     tl_damaged = damaged[0] ? damaged : NULL;
     sr_index *ix = sl->ix;
-    gz_buf out, q;
+    gz_buf out;
     gz_buf_init(&out);
-    gz_buf_init(&q);
+    int64_t mem_base = gz_alloc_live();
+    gz_alloc_peak_reset();
     enum MHD_Result res;
     gz_status st = GZ_OK;
     if (route == 1 || route == 4) {
-        build_query(c, &q);
-        sr_request rq = {.query = gz_buf_cstr(&q)};
+        /* the filters are structure, never query text */
+        sr_request rq = {.query = arg(c, "q"), .limits = {.cpu_ms = SR_DEFAULT_CPU_MS}};
+        rq.filters = (sr_filters){arg(c, "year"), arg(c, "issuer"), arg(c, "kind"), arg(c, "date")};
         rq.unit = strcmp(arg(c, "unit"), "document") == 0 ? SR_BY_DOCUMENT : SR_BY_UNIT;
         rq.sort = strcmp(arg(c, "sort"), "date") == 0 ? SR_SORT_DATE : SR_SORT_SCORE;
-        size_t page = (size_t)strtoul(arg(c, "page"), NULL, 10);
-        if (page < 1)
-            page = 1;
-        if (page > 1000)
-            page = 1000;
-        rq.n = route == 4 ? (size_t)strtoul(arg(c, "n"), NULL, 10) : 10;
+        size_t page = 1;
+        const char *bad = NULL;
+        if (!count_arg(arg(c, "page"), SR_MAX_RANK / 10, 1, &page) || page < 1)
+            bad = "page: not a number from 1 to 1000";
+        else if (route == 4 && !count_arg(arg(c, "n"), SV_MAX_PAGE, 10, &rq.n))
+            bad = "n: not a number from 0 to " SV_STR(SV_MAX_PAGE);
+        else if (route == 4 && !count_arg(arg(c, "offset"), SR_MAX_RANK, 0, &rq.offset))
+            bad = "offset: not a number from 0 to " SV_STR(SR_MAX_RANK);
+        if (route == 1)
+            rq.n = 10, rq.offset = (page - 1) * 10;
         if (rq.n == 0)
             rq.n = 10;
-        if (rq.n > SV_MAX_PAGE)
-            rq.n = SV_MAX_PAGE;
-        rq.offset = route == 4 ? (size_t)strtoul(arg(c, "offset"), NULL, 10) : (page - 1) * 10;
-        if (route == 1 && !*arg(c, "q")) {
+        if (rq.offset + rq.n > SR_MAX_RANK && !bad)
+            bad = "offset: past the " SV_STR(SR_MAX_RANK) " best hits kept";
+        if (bad) {
+            res = api ? json_error(c, 400, bad) : html_error(c, 400, "页码或参数无效");
+        } else if (route == 1 && !*arg(c, "q") && !*arg(c, "year") && !*arg(c, "issuer") && !*arg(c, "kind") &&
+                   !*arg(c, "date")) {
             page_params p = {.page = 1};
             html_search_page(&out, &p, NULL);
             res = reply(c, 200, "text/html; charset=utf-8", &out);
-        } else if ((st = sr_search_json(ix, &rq, &out, &err)) != GZ_OK) {
+        } else if ((st = sr_search_json(ix, &rq, &out, &err)) == GZ_INVALID) {
+            res = api ? json_error(c, 400, err.msg) : html_error(c, 400, err.msg);
+        } else if (st != GZ_OK) {
             res = api ? json_error(c, 500, err.msg) : html_error(c, 500, err.msg);
         } else if (route == 4) {
             res = reply(c, 200, "application/json; charset=utf-8", &out);
@@ -413,7 +476,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         }
     } else {
         const char *id = url + (route == 2 ? 5 : 9);
-        if ((st = sr_show_json(ix, id, &out, &err)) != GZ_OK) {
+        size_t from = 0;
+        if (!count_arg(arg(c, "from"), UINT32_MAX, 0, &from)) {
+            res = api ? json_error(c, 400, "from: not a byte offset (0 to 4294967295)")
+                      : html_error(c, 400, "页码或参数无效");
+        } else if ((st = sr_show_json(ix, id, from, *arg(c, "u") ? arg(c, "u") : NULL, &out, &err)) != GZ_OK) {
             res = api ? json_error(c, 404, err.msg) : html_error(c, 404, "没有这个文件");
         } else if (route == 6) {
             res = reply(c, 200, "application/json; charset=utf-8", &out);
@@ -423,8 +490,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     tl_damaged = NULL;
     gz_buf_fini(&out);
-    gz_buf_fini(&q);
     release(s, sl);
+    /* a request that held much memory hands the freed pages back, so the
+     * server's resident size returns to where it was */
+    if (gz_alloc_peak() - mem_base > SV_TRIM_BYTES)
+        malloc_trim(0);
     return res;
 }
 
@@ -447,7 +517,8 @@ gz_status sv_start(const sv_options *o, sv_server **out, unsigned *port_out, gz_
                             handle, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads ? o->threads : 4),
                             MHD_OPTION_CONNECTION_LIMIT, 512u, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+                            MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL, MHD_OPTION_END);
     if (!s->d) {
         sv_stop(s);
         return gz_error_set(err, GZ_IO, -1, "[server] cannot listen on %s:%u (in use?)",

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     q[size] = 0; /* a query is a C string: it ends at the first NUL */
     for (int how = Q_READ_KEYWORDS; how <= Q_READ_ANY_WORD; how++) {
         q_plan plan;
-        if (q_parse(an, q, how, &plan) != GZ_OK)
+        if (q_parse(an, q, how, NULL, &plan) != GZ_OK)
             abort();
         for (size_t l = 0; l < plan.n_leaf; l++)
             for (size_t v = 0; v < plan.leaf[l].n_v; v++)

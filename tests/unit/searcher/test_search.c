@@ -81,7 +81,7 @@ Test(search, highlights_are_exact_bytes_of_the_snippet)
     gz_buf doc;
     gz_buf_init(&doc);
     gz_error err;
-    cr_assert_eq(sr_show_json(ix, str(h, "id"), &doc, &err), GZ_OK);
+    cr_assert_eq(sr_show_json(ix, str(h, "id"), 0, NULL, &doc, &err), GZ_OK);
     json_object *d = json_tokener_parse(gz_buf_cstr(&doc));
     const char *text = str(d, "text");
     int at = json_object_get_int(get(h, "snippet_start"));

@@ -16,6 +16,7 @@
 
 static char dir[] = "/tmp/gz-http-XXXXXX";
 static char extra[] = "/tmp/gz-http-src-XXXXXX";
+static char older[] = "/tmp/gz-http-2007-XXXXXX";
 static sv_server *srv;
 static unsigned port;
 
@@ -23,11 +24,15 @@ static void start(void)
 {
     cr_assert_not_null(mkdtemp(dir));
     cr_assert_not_null(mkdtemp(extra));
+    /* beside the 2023 bulletin, a notice of 2007: the year filter's test */
+    th_write_corpus(older, "notice-2007.txt",
+                    "伊金霍洛旗人民政府关于企业安全生产检查的通知\n\n伊政发〔2007〕9号\n\n各有关单位：\n\n"
+                    "请各企业开展安全生产自查。\n\n伊金霍洛旗人民政府\n2007年3月1日\n");
     ix_options o = {.dir = dir, .threads = 2};
     ix_report r;
     gz_error err = {0};
-    char *paths[] = {GZ_SAMPLE_DIR "/seed"};
-    cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
+    char *paths[] = {GZ_SAMPLE_DIR "/seed", older};
+    cr_assert_eq(ix_index(&o, paths, 2, &r, &err), GZ_OK, "%s", err.msg);
     sv_options so = {.index_dir = dir, .bind = "127.0.0.1", .port = 0, .threads = 4};
     cr_assert_eq(sv_start(&so, &srv, &port, &err), GZ_OK, "%s", err.msg);
 }
@@ -74,7 +79,7 @@ static int http_raw(const char *req, size_t len, gz_buf *body)
 
 static int get(const char *path, gz_buf *body)
 {
-    char req[8192];
+    char req[16384];
     int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", path);
     return http_raw(req, (size_t)n, body);
 }
@@ -155,6 +160,110 @@ Test(http, refusals)
     cr_assert_not_null(o, "still JSON: %.100s", b.data);
     json_object_put(o);
     gz_buf_fini(&b);
+}
+
+/* The whole answer, headers too, of a raw request. */
+static void http_all(const char *req, gz_buf *all)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    all->len = 0;
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0 && write(fd, req, strlen(req)) == (ssize_t)strlen(req)) {
+        char chunk[65536];
+        ssize_t n;
+        while ((n = read(fd, chunk, sizeof chunk)) > 0)
+            gz_buf_put(all, chunk, (size_t)n);
+    }
+    close(fd);
+    gz_buf_cstr(all);
+}
+
+Test(http, filters_cannot_be_widened_by_the_query)
+{
+    gz_buf b;
+    gz_buf_init(&b);
+    /* q=企业 OR&year=2007: the 2007 notice only, whatever the OR */
+    const char *paths[] = {"/api/search?q=%E4%BC%81%E4%B8%9A%20OR&year=2007&n=100",
+                           "/api/search?q=%E4%BC%81%E4%B8%9A%20OR%20(&year=2007&n=100",
+                           "/api/search?q=%E4%BC%81%E4%B8%9A%20OR%20year:2023&year=2007&n=100"};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        cr_assert_eq(get(paths[i], &b), 200);
+        json_object *o = json_tokener_parse(b.data), *hits, *total;
+        cr_assert_not_null(o, "%.200s", b.data);
+        json_object_object_get_ex(o, "hits", &hits);
+        json_object_object_get_ex(o, "total", &total);
+        cr_assert_gt(json_object_get_int(total), 0);
+        for (size_t k = 0; k < json_object_array_length(hits); k++) {
+            json_object *d;
+            json_object_object_get_ex(json_object_array_get_idx(hits, k), "date", &d);
+            cr_assert(strncmp(json_object_get_string(d), "2007-", 5) == 0, "%s: a hit of %s", paths[i],
+                      json_object_get_string(d));
+        }
+        json_object_put(o);
+    }
+    /* the page too, and a bad filter is refused naming it */
+    cr_assert_eq(get("/?q=%E4%BC%81%E4%B8%9A%20OR&year=2007", &b), 200);
+    cr_assert_null(strstr(b.data, "2023-"), "the page shows another year");
+    cr_assert_eq(get("/api/search?q=a&year=20x7", &b), 400);
+    cr_assert(strstr(b.data, "year:"), "%s", b.data);
+    cr_assert_eq(get("/api/search?q=a&kind=poem", &b), 400);
+    gz_buf_fini(&b);
+}
+
+Test(http, a_cut_query_says_partial_in_json_and_on_the_page)
+{
+    gz_buf b;
+    gz_buf_init(&b);
+    /* 40 different words: past SR_MAX_WORDS */
+    char path[4096] = "/api/search?q=";
+    const char *w = "%E6%94%BF%E5%BA%9C%20"; /* 政府 then a blank */
+    for (int i = 0; i < 40; i++)
+        snprintf(path + strlen(path), sizeof path - strlen(path), "%s%d%%20", w, i);
+    cr_assert_eq(get(path, &b), 200);
+    cr_assert(strstr(b.data, "\"partial\":true"), "%.300s", b.data);
+    char page[4096] = "/";
+    strcat(page, strstr(path, "?"));
+    cr_assert_eq(get(page, &b), 200);
+    cr_assert(strstr(b.data, "部分结果"), "the page says the answer is partial");
+    cr_assert_eq(get("/api/search?q=%E6%94%BF%E5%BA%9C", &b), 200);
+    cr_assert(strstr(b.data, "\"partial\":false"));
+    gz_buf_fini(&b);
+}
+
+Test(http, small_refusals_each_with_its_status)
+{
+    gz_buf b, all;
+    gz_buf_init(&b);
+    gz_buf_init(&all);
+    /* ~920 parameters in a 7 KB URL: 414, not a dropped connection */
+    char many[16384] = "/api/search?q=a";
+    for (int i = 0; i < 920; i++)
+        snprintf(many + strlen(many), sizeof many - strlen(many), "&x%d=1", i);
+    cr_assert_eq(get(many, &b), 414);
+    /* offsets out of range, negative, past 2^64: 400, not 500 */
+    cr_assert_eq(get("/api/search?q=a&offset=1000000000", &b), 400);
+    cr_assert(strstr(b.data, "offset"), "%s", b.data);
+    cr_assert_eq(get("/api/search?q=a&offset=-1", &b), 400);
+    cr_assert_eq(get("/api/search?q=a&offset=18446744073709551617", &b), 400);
+    cr_assert_eq(get("/api/search?q=a&n=abc", &b), 400);
+    cr_assert_eq(get("/?q=a&page=-1", &b), 400);
+    cr_assert_eq(get("/api/search?q=a&offset=20", &b), 200);
+    /* a NUL in the path or a parameter */
+    cr_assert_eq(get("/static/app.css%00.txt", &b), 400);
+    cr_assert_eq(get("/api/search?q=%E8%81%8C%00%E5%B7%A5", &b), 400);
+    /* two Content-Length headers */
+    const char two[] = "GET /api/search?q=a HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 5\r\n"
+                       "Connection: close\r\n\r\n";
+    cr_assert_eq(http_raw(two, sizeof two - 1, &b), 400);
+    /* 405 says what is allowed; no page may be framed */
+    http_all("DELETE / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &all);
+    cr_assert(strstr(all.data, " 405 "), "%.100s", all.data);
+    cr_assert(strstr(all.data, "Allow: GET, HEAD\r\n"), "%.400s", all.data);
+    http_all("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &all);
+    cr_assert(strstr(all.data, "frame-ancestors 'none'"), "%.400s", all.data);
+    gz_buf_fini(&b);
+    gz_buf_fini(&all);
 }
 
 static atomic_int failures, done_flag, requests;
