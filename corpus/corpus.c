@@ -304,7 +304,8 @@ gz_status cp_list(const char *path, int follow_symlinks, cp_listing *out, gz_err
         cp_paths_free(w.skipped.v, w.skipped.n);
         return st;
     }
-    qsort(w.files.v, w.files.n, sizeof *w.files.v, cmp_str);
+    if (w.files.n > 1) /* an empty folder lists nothing: no array to sort */
+        qsort(w.files.v, w.files.n, sizeof *w.files.v, cmp_str);
     out->files = w.files.v;
     out->n = w.files.n;
     out->skipped = w.skipped.v;
