@@ -193,12 +193,16 @@ static void write_snippet(sr_index *ix, const q_plan *plan, const char *doc_text
     uint32_t head = len;
     if (len > 1024) {
         const char *nl = memchr(text + 768, '\n', len - 768);
-        head = nl && nl - text < 2048 ? (uint32_t)(nl - text) : len;
+        head = nl && nl - text < 2048 ? (uint32_t)(nl - text) : len < 2048 ? len : 2048;
+        while (head < len && head > 0 && ((unsigned char)text[head] & 0xC0) == 0x80)
+            head--; /* a line of more than 2 KiB: its first 2 KiB, on a character */
     }
-    /* (the second pass reads at most 64 KiB: a snippet is not worth more) */
+    /* the second pass reads at most 64 KiB (a snippet is not worth more),
+     * and only while the query's budget lasts: a page of 100 hits in long
+     * units would otherwise analyse megabytes */
     for (int pass = 0; pass < 2 && n_found == 0; pass++) {
         uint32_t upto = pass ? (len < 65536 ? len : 65536) : head;
-        if (pass && head == len)
+        if (pass && (head == len || (sr_budget_now && sr_budget_check(sr_budget_now) != GZ_OK)))
             break;
         if (an_analyze(ix->an, text, upto, AN_MODE_SNIPPET, &t, &n) == GZ_OK)
             for (size_t l = 0; l < plan->n_leaf && n_found < 64; l++)

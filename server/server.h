@@ -24,7 +24,7 @@ void sv_stop(sv_server *s);
 #define SV_MAX_QUERY_BYTES 1024
 #define SV_MAX_PAGE 100
 #define SV_MAX_PARAMS 64          /* parameters in a request line; more: 414 */
-#define SV_TRIM_BYTES (4u << 20)  /* a request that held more: freed pages go back */
-#define SV_CACHE_BYTES (8u << 20) /* match-list cache of each pooled searcher */
+#define SV_TRIM_BYTES (1u << 20)  /* a request that held more: freed pages go back */
+#define SV_CACHE_BYTES (4u << 20) /* match-list cache of each pooled searcher */
 
 #endif
