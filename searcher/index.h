@@ -20,6 +20,7 @@ typedef struct sr_segtab {
     /* per document */
     uint16_t *year, *issuer;         /* issuer: id into sr_index.issuers */
     uint32_t *date, *first_unit, *n_units;
+    float *prior;                    /* sr_title_prior of the title */
     /* per unit */
     uint32_t *doc, *len;             /* len: positions, at least 1 */
     uint8_t *kind;
@@ -133,6 +134,12 @@ typedef struct run_out {
     size_t scored;  /* units scored in full */
     size_t blocks, skipped; /* direct path: postings blocks met, skipped undecoded */
 } run_out;
+
+/* A document's weight for questions, from its title: a local regulation
+ * (the title begins with a place: 广东省, 深圳经济特区) weighs less than a
+ * national law, a regulation or a judicial interpretation, which a
+ * question from the public asks about first. In (0, 1]. */
+float sr_title_prior(const char *title);
 
 /* Runs plan over every segment: matches (exhaustively where totals and
  * facets need every match), scores the live matching units and keeps the

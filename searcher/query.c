@@ -692,17 +692,43 @@ static void read_as(q_plan *p, const q_node *n)
     }
 }
 
-static const char *const stop_words[] = {"谁", "可以", "什么", "如何", "怎么", "怎样", "哪些", "哪个", "是否",
-                                         "吗", "呢", "的", "了", "是", "在", "和", "与", "或", "及", "等",
-                                         "我", "你", "他", "要", "有", "能", "会", "应该", "需要", "多少"};
+/* Question frames and function words: they carry how a person asks, not
+ * what about, and are left out of the words a question is searched by. */
+static const char *const frame_words[] = {
+    "可以", "什么", "如何", "怎么", "怎样", "怎么样", "怎么办", "哪些", "哪个", "哪里", "是否", "应该", "应当",
+    "需要", "多少", "能否", "能不能", "可不可以", "是不是", "有没有", "会不会", "要不要", "算不算", "为什么",
+    "请问", "一下", "的话", "这种", "这个", "那个", "这样", "那么", "情况", "问题", "现在", "已经", "如果",
+    "因为", "所以", "但是", "还是", "我们", "他们", "她们", "自己", "对方", "没有", "不是", "或者", "以及",
+    "还有", "一个", "之后", "之前", "以后", "以前", "时候", "我的", "他的", "她的", "吗", "呢", "吧",
+    "办理", "规定", "法律", "相关", "有关", "怎么处理", "怎么算", "几天", "多久", "多长时间"};
+/* One-character words that neither stand alone nor join a neighbour into
+ * a gram. */
+static const char frame_chars[] = "的了吗呢吧啊呀是在和与或及等我你他她它要有能会被把给让对向从就还也都又而但"
+                                  "该个么怎啥谁哪几多请问这那之其已将可以为于得着过很再才去来上下里中后前说想";
+
+static int is_frame(const char *text, size_t len)
+{
+    for (size_t k = 0; k < sizeof frame_words / sizeof frame_words[0]; k++)
+        if (len == strlen(frame_words[k]) && memcmp(text, frame_words[k], len) == 0)
+            return 1;
+    if (len == 3) {
+        for (const char *c = frame_chars; *c; c += 3)
+            if (memcmp(text, c, 3) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+static const char *const question_marks[] = {"？", "?", "吗", "呢", "谁", "什么", "如何", "怎么", "怎样", "哪",
+                                             "是否", "多少", "能否", "几", "可以", "可不可以", "能不能", "应该",
+                                             "要不要", "算不算", "会不会", "有没有", "为什么"};
 
 int q_is_question(const char *text)
 {
-    static const char *const marks[] = {"？", "?", "吗", "呢", "谁", "什么", "如何", "怎么", "怎样", "哪些", "是否", "多少", "能否"};
-    int has_mark = 0, blanks = 0;
+    int has_mark = 0, blanks = 0, clauses = 0;
     size_t han = 0;
-    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
-        has_mark |= strstr(text, marks[i]) != NULL;
+    for (size_t i = 0; i < sizeof question_marks / sizeof question_marks[0]; i++)
+        has_mark |= strstr(text, question_marks[i]) != NULL;
     const char *p = text, *end = text + strlen(text);
     while (p < end) {
         int32_t c = gz_utf8_next(&p, end);
@@ -710,10 +736,12 @@ int q_is_question(const char *text)
             break;
         han += gz_is_han(c) != 0;
         blanks += c == ' ';
+        clauses += c == 0xFF0C || c == ',' || c == 0x3002; /* ，, 。 */
     }
     if (strchr(text, '"') || strchr(text, ':') || strchr(text, '('))
         return 0;
-    return (has_mark && han >= 5) || (han >= 16 && blanks == 0);
+    /* a question word in a sentence, a long unspaced sentence, or clauses */
+    return (has_mark && han >= 5) || (han >= 16 && blanks == 0) || (clauses >= 1 && han >= 12 && blanks == 0);
 }
 
 /* Adds text[start, end) to words unless it is there already. */
@@ -726,20 +754,16 @@ static void add_word(char **words, size_t *nw, const char *text, uint32_t start,
         ++*nw;
 }
 
-/* A question becomes an OR of its words (ICU words of two characters or
- * more, less question words), each matched as a substring. An article
- * label (第六十一条) is one word, whatever ICU cut it into (第六, 十一条). */
-static gz_status question_tree(an_analyzer *an, const char *text, parser *p)
+/* The content words of text into words (room for n tokens + 1): ICU words
+ * of two characters or more, less question frames; a run of one-character
+ * words (a word ICU does not know: 酒驾 is 酒 驾) as its grams; non-Han
+ * words; an article label (第六十一条) as one word, whatever ICU cut it into. */
+static size_t content_words(const char *text, const an_token *t, size_t n, char **words)
 {
-    const an_token *t;
-    size_t n;
-    gz_status st = an_analyze(an, text, strlen(text), AN_MODE_QUERY, &t, &n);
-    if (st != GZ_OK)
-        return st;
-    char **words = gz_calloc(n + 1, sizeof *words);
     size_t nw = 0;
     for (size_t i = 0; words && i < n; i++) {
-        if ((t[i].type != AN_WORD || t[i].span < 2) && t[i].type != AN_TERM)
+        int han_word = t[i].type == AN_WORD;
+        if (!han_word && t[i].type != AN_TERM)
             continue;
         /* inside or across a label: the label instead */
         const an_token *label = NULL;
@@ -750,12 +774,45 @@ static gz_status question_tree(an_analyzer *an, const char *text, parser *p)
             add_word(words, &nw, text, label->start, label->end);
             continue;
         }
-        int stop = 0;
-        for (size_t k = 0; k < sizeof stop_words / sizeof stop_words[0]; k++)
-            stop |= t[i].len == strlen(stop_words[k]) && memcmp(t[i].text, stop_words[k], t[i].len) == 0;
-        if (!stop)
+        if (is_frame(t[i].text, t[i].len))
+            continue;
+        if (!han_word || t[i].span >= 2) {
             add_word(words, &nw, text, t[i].start, t[i].end);
+            continue;
+        }
+        /* one character: a gram with the next one-character word right
+         * after it, if neither is a frame; one alone ends the word before
+         * it (盗窃 罪: 盗窃罪) */
+        const an_token *next = NULL, *prev = NULL;
+        for (size_t k = i + 1; k < n && !next; k++)
+            if (t[k].type == AN_WORD && t[k].pos >= t[i].pos + 1)
+                next = &t[k];
+        for (size_t k = i; k-- > 0 && !prev;)
+            if (t[k].type == AN_WORD && t[k].pos < t[i].pos)
+                prev = &t[k];
+        int next_single = next && next->pos == t[i].pos + 1 && next->span == 1 && next->start == t[i].end &&
+                          !is_frame(next->text, next->len);
+        int prev_single = prev && prev->span == 1 && prev->end == t[i].start && !is_frame(prev->text, prev->len);
+        if (next_single)
+            add_word(words, &nw, text, t[i].start, next->end);
+        else if (!prev_single && prev && prev->span >= 2 && prev->end == t[i].start &&
+                 prev->pos + prev->span == t[i].pos && !is_frame(prev->text, prev->len))
+            add_word(words, &nw, text, prev->start, t[i].end);
     }
+    return nw;
+}
+
+/* A question becomes an OR of its content words, each matched as a
+ * substring. */
+static gz_status question_tree(an_analyzer *an, const char *text, parser *p)
+{
+    const an_token *t;
+    size_t n;
+    gz_status st = an_analyze(an, text, strlen(text), AN_MODE_QUERY, &t, &n);
+    if (st != GZ_OK)
+        return st;
+    char **words = gz_calloc(n + 1, sizeof *words);
+    size_t nw = content_words(text, t, n, words);
     q_node *or = nw ? node(p, Q_OR) : NULL;
     for (size_t i = 0; i < nw; i++) {
         q_node *w = node(p, Q_TEXT);

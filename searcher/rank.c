@@ -219,6 +219,30 @@ static double bm25(double idf, double tf, double len, double avg)
     return idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * len / avg));
 }
 
+/* Local regulations weigh this much for a question. */
+#define PRIOR_LOCAL 0.3f
+
+float sr_title_prior(const char *title)
+{
+    /* two to five Han characters, then the kind of place: a province, a
+     * city (not 市场), an autonomous region or prefecture, a county or a
+     * special economic zone */
+    static const char *const places[] = {"省", "市", "自治区", "自治州", "自治县", "县", "经济特区"};
+    const char *p = title, *end = title + strlen(title);
+    for (int chars = 0; chars < 6 && p < end; chars++) {
+        for (size_t k = 0; chars >= 2 && k < sizeof places / sizeof places[0]; k++) {
+            size_t pl = strlen(places[k]);
+            if ((size_t)(end - p) >= pl && memcmp(p, places[k], pl) == 0 &&
+                !(k == 1 && (size_t)(end - p) >= 6 && memcmp(p + 3, "场", 3) == 0))
+                return PRIOR_LOCAL;
+        }
+        int32_t c = gz_utf8_next(&p, end);
+        if (c < 0 || !gz_is_han(c))
+            break;
+    }
+    return 1.0f;
+}
+
 /* 第N条 as a whole leaf: units labelled so get a boost over mentions. */
 static int leaf_article_number(const char *text, int64_t *num)
 {
@@ -502,6 +526,8 @@ static gz_status score_unit(scorer *sc, size_t s, uint32_t u, uint32_t doc, doub
     for (size_t k = 0; k + 1 < n_pl; k++)
         costly_max += W_PROX * (sc->pidf[k] < sc->pidf[k + 1] ? sc->pidf[k] : sc->pidf[k + 1]);
     double qf = plan->question && n_leaf ? (1.0 + (double)matched) / (1.0 + (double)n_leaf) : 1.0;
+    if (plan->question)
+        qf *= t->prior[doc];
     hit h = {0, (uint32_t)s, u, doc, t->date[doc], {UINT32_MAX, UINT32_MAX}, 1, t->kind[u]};
     h.score = combine(cheap, costly_max, qf, am, add);
     if (cannot_enter(sc, &h))

@@ -12,6 +12,7 @@
 static void segtab_fini(sr_segtab *t)
 {
     gz_free(t->year);
+    gz_free(t->prior);
     gz_free(t->issuer);
     gz_free(t->date);
     gz_free(t->first_unit);
@@ -43,10 +44,11 @@ static gz_status load_tables(sr_index *ix)
         t->date = gz_calloc(nd, sizeof *t->date);
         t->first_unit = gz_calloc(nd, sizeof *t->first_unit);
         t->n_units = gz_calloc(nd, sizeof *t->n_units);
+        t->prior = gz_calloc(nd, sizeof *t->prior);
         t->doc = gz_calloc(nu, sizeof *t->doc);
         t->len = gz_calloc(nu, sizeof *t->len);
         t->kind = gz_calloc(nu, sizeof *t->kind);
-        if (!t->year || !t->issuer || !t->date || !t->first_unit || !t->n_units || !t->doc || !t->len || !t->kind)
+        if (!t->year || !t->issuer || !t->date || !t->first_unit || !t->n_units || !t->prior || !t->doc || !t->len || !t->kind)
             return GZ_NOMEM;
         for (uint32_t d = 0; d < ss.n_docs; d++) {
             gz_docinfo di;
@@ -56,6 +58,7 @@ static gz_status load_tables(sr_index *ix)
             t->date[d] = di.date;
             t->first_unit[d] = di.first_unit;
             t->n_units[d] = di.n_units;
+            t->prior[d] = sr_title_prior(di.title);
             size_t id = 0;
             while (id < ix->n_issuers && strcmp(ix->issuers[id], di.issuer) != 0)
                 id++;
