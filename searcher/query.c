@@ -3,6 +3,7 @@
  * types: an unbalanced quote or bracket, a stray operator, punctuation are
  * searched as text, and a note says how the query was read. */
 #include "searcher/query.h"
+#include "searcher/thesaurus.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +28,16 @@ static void note(q_plan *p, const char *msg)
     gz_json_str(&p->notes, msg, strlen(msg));
 }
 
+/* A blank or a separator between keywords: spaces, and the marks people
+ * list words with (、，；。/ , ;). */
 static size_t blank_at(const char *s, const char *end)
 {
-    if (s < end && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
+    if (s < end && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == ',' || *s == ';' || *s == '/'))
         return 1;
-    if (end - s >= 3 && memcmp(s, "\xE3\x80\x80", 3) == 0)
-        return 3;
+    static const char *const seps[] = {"\xE3\x80\x80", "、", "，", "；", "。", "／"};
+    for (size_t k = 0; k < sizeof seps / sizeof seps[0]; k++)
+        if (end - s >= 3 && memcmp(s, seps[k], 3) == 0)
+            return 3;
     return 0;
 }
 
@@ -115,8 +120,21 @@ static gz_status lex(const char *q, q_plan *p, tok **out, size_t *n_out)
         }
         /* a word: up to a blank; a ')' ends it only when a group is open */
         const char *a = s;
-        while (s < end && !blank_at(s, end) && !(*s == ')' && depth > 0))
+        while (s < end && !blank_at(s, end) && !(*s == ')' && depth > 0)) {
+            /* field:"a quoted value", blanks and all */
+            size_t fq, fe = 0;
+            int fc, fc2;
+            if (s > a && s[-1] == ':' && is_quote(s, end, &fq, &fc) && fc != 1) {
+                const char *e = s + fq;
+                while (e < end && !(is_quote(e, end, &fe, &fc2) && fc2 != 0))
+                    e++;
+                if (e < end) {
+                    s = e + fe;
+                    continue;
+                }
+            }
             s++;
+        }
         size_t len = (size_t)(s - a);
         tok t = {T_WORD, NULL, F_NONE, 0};
         if ((len == 2 && memcmp(a, "OR", 2) == 0) || (len == 1 && *a == '|') ||
@@ -140,6 +158,19 @@ static gz_status lex(const char *q, q_plan *p, tok **out, size_t *n_out)
                     t.field = fields[f].f;
                     len -= fl + 1;
                     a = colon + 1;
+                }
+            }
+            size_t oq, cq;
+            int oc, cc;
+            if (t.kind == T_FIELD && is_quote(a, a + len, &oq, &oc) && len > oq) {
+                /* the quotes around a field's value are not part of it */
+                const char *e = a + len;
+                while (e > a + oq && ((unsigned char)e[-1] & 0xC0) == 0x80)
+                    e--;
+                e = e > a + oq ? e - 1 : e;
+                if (is_quote(e, a + len, &cq, &cc) && cc != 0 && e > a) {
+                    len = (size_t)(e - a) - oq;
+                    a += oq;
                 }
             }
             t.text = gz_strndup(a, len);
@@ -178,6 +209,7 @@ static q_node *node(parser *p, q_type type)
         n->type = type;
         n->leaf = -1;
         n->kind = -1;
+        n->weight = 1;
     }
     return n;
 }
@@ -658,6 +690,7 @@ static void collect_leaves(q_plan *plan, q_node *n, int positive, gz_status *st)
         memset(&l[plan->n_leaf], 0, sizeof *l);
         l[plan->n_leaf].text = n->text;
         l[plan->n_leaf].positive = positive;
+        l[plan->n_leaf].weight = n->weight;
         n->leaf = (int)plan->n_leaf++;
         return;
     }
@@ -802,27 +835,154 @@ static size_t content_words(const char *text, const an_token *t, size_t n, char 
     return nw;
 }
 
-/* A question becomes an OR of its content words, each matched as a
- * substring. */
-static gz_status question_tree(an_analyzer *an, const char *text, parser *p)
+/* Weights of a word in a score: the person's own 1, a thesaurus word
+ * less, the keywords run together as typed (工伤赔偿标准) far more, so that
+ * the units holding them come first. */
+#define W_EXPANSION 0.5
+#define W_AS_TYPED 4.0
+/* At most this many thesaurus words a query. */
+#define MAX_EXPANSIONS 8
+
+static void add_leaf(parser *p, q_node *or, char *text, double weight)
+{
+    q_node *w = node(p, Q_TEXT);
+    if (!w) {
+        gz_free(text);
+        return;
+    }
+    w->text = text;
+    w->weight = weight;
+    add_kid(p, or, w);
+    if (weight == 1) { /* the words searched, for read_as */
+        if (p->plan->words_zh.len)
+            gz_buf_puts(&p->plan->words_zh, "、");
+        gz_buf_puts(&p->plan->words_zh, text);
+    }
+}
+
+/* The words of text[0..len) with their thesaurus words, as leaves of or;
+ * as_typed: the whole of it too (keywords run together), if it is
+ * several words. */
+static gz_status words_of(an_analyzer *an, const char *text, size_t len, int as_typed, parser *p, q_node *or)
 {
     const an_token *t;
     size_t n;
-    gz_status st = an_analyze(an, text, strlen(text), AN_MODE_QUERY, &t, &n);
+    gz_status st = an_analyze(an, text, len, AN_MODE_QUERY, &t, &n);
     if (st != GZ_OK)
         return st;
-    char **words = gz_calloc(n + 1, sizeof *words);
-    size_t nw = content_words(text, t, n, words);
-    q_node *or = nw ? node(p, Q_OR) : NULL;
-    for (size_t i = 0; i < nw; i++) {
-        q_node *w = node(p, Q_TEXT);
-        if (w)
-            w->text = words[i];
-        add_kid(p, or, w);
+    char *copy = gz_strndup(text, len);
+    char **words = gz_calloc(n + MAX_EXPANSIONS + 1, sizeof *words);
+    if (!copy || !words) {
+        gz_free(copy);
+        gz_free(words);
+        return GZ_NOMEM;
+    }
+    size_t nw = content_words(copy, t, n, words), own = nw;
+    if (as_typed && nw > 1)
+        add_leaf(p, or, gz_strndup(copy, len), W_AS_TYPED);
+    for (size_t i = 0; i < nw; i++)
+        add_leaf(p, or, words[i], i < own ? 1.0 : W_EXPANSION);
+    /* the thesaurus's words for the words people use in it */
+    const q_thesaurus *th = q_thesaurus_builtin();
+    size_t have = nw;
+    for (size_t e = 0; e < q_thesaurus_size(th); e++) {
+        const char *w = q_thesaurus_word(th, e);
+        if (!strstr(copy, w))
+            continue;
+        const char *const *to;
+        size_t n_to = q_thesaurus_targets(th, e, &to);
+        for (size_t k = 0; k < n_to && have < own + MAX_EXPANSIONS; k++) {
+            int dup = strstr(copy, to[k]) != NULL;
+            for (size_t j = 0; j < or->n_kid && !dup; j++)
+                dup = or->kid[j]->text && strcmp(or->kid[j]->text, to[k]) == 0;
+            if (dup)
+                continue;
+            add_leaf(p, or, gz_strndup(to[k], strlen(to[k])), W_EXPANSION);
+            have++;
+            gz_buf *x = &p->plan->expanded;
+            char pair[128];
+            snprintf(pair, sizeof pair, "%s→%s", w, to[k]);
+            if (x->len)
+                gz_buf_putc(x, ',');
+            gz_json_str(x, pair, strlen(pair));
+        }
     }
     gz_free(words);
-    p->plan->root = or;
+    gz_free(copy);
     return p->st;
+}
+
+/* A question becomes an OR of its content words and their thesaurus
+ * words, each matched as a substring. */
+static gz_status question_tree(an_analyzer *an, const char *text, parser *p)
+{
+    q_node *or = node(p, Q_OR);
+    gz_status st = or ? words_of(an, text, strlen(text), 0, p, or) : GZ_NOMEM;
+    if (or && !or->n_kid) {
+        gz_free(or);
+        or = NULL;
+    }
+    p->plan->root = or;
+    p->plan->prior = 1;
+    return st;
+}
+
+/* Keywords run together (工伤赔偿标准), or several such: an OR of each as
+ * typed (weighing most), its words and their thesaurus words. */
+static gz_status words_tree(an_analyzer *an, const char *text, parser *p)
+{
+    q_node *or = node(p, Q_OR);
+    gz_status st = or ? GZ_OK : GZ_NOMEM;
+    const char *s = text, *end = text + strlen(text);
+    while (st == GZ_OK && s < end) {
+        size_t b = blank_at(s, end);
+        if (b) {
+            s += b;
+            continue;
+        }
+        const char *a = s;
+        while (s < end && !blank_at(s, end))
+            s++;
+        st = words_of(an, a, (size_t)(s - a), 1, p, or);
+    }
+    if (or && !or->n_kid) {
+        gz_free(or);
+        or = NULL;
+    }
+    p->plan->root = or;
+    p->plan->words = 1;
+    return st;
+}
+
+int q_has_run_together(an_analyzer *an, const char *text)
+{
+    /* syntax keeps its meaning: no reading by words */
+    static const char *const syntax[] = {"\"", "\xE2\x80\x9C", ":", "(", ")", "|", " OR ", " NOT ", "NOT "};
+    for (size_t k = 0; k < sizeof syntax / sizeof syntax[0]; k++)
+        if (strstr(text, syntax[k]))
+            return 0;
+    const char *s = text, *end = text + strlen(text);
+    while (s < end) {
+        size_t b = blank_at(s, end);
+        if (b) {
+            s += b;
+            continue;
+        }
+        const char *a = s;
+        while (s < end && !blank_at(s, end))
+            s++;
+        if (*a == '-')
+            return 0;
+        const an_token *t;
+        size_t n, words = 0;
+        if (an_analyze(an, a, (size_t)(s - a), AN_MODE_QUERY, &t, &n) != GZ_OK)
+            return 0;
+        for (size_t i = 0; i < n; i++)
+            words += t[i].type == AN_WORD || t[i].type == AN_TERM;
+        if (words > 1)
+            return 1;
+    }
+    return 0;
 }
 
 /* AND(words..., filters...) -> AND(OR(words...), filters...). */
@@ -858,9 +1018,14 @@ gz_status q_parse(an_analyzer *an, const char *text, int how, q_plan *plan)
     parser p = {0};
     p.plan = plan;
     gz_status st = GZ_OK;
+    gz_buf_init(&plan->expanded);
+    gz_buf_init(&plan->words_zh);
     if (how == Q_READ_QUESTION) {
         plan->question = 1;
         st = question_tree(an, text, &p);
+    } else if (how == Q_READ_WORDS) {
+        plan->question = 1; /* scored as one: more of the words, higher */
+        st = words_tree(an, text, &p);
     } else {
         tok *t = NULL;
         size_t n = 0;
@@ -895,6 +1060,40 @@ gz_status q_parse(an_analyzer *an, const char *text, int how, q_plan *plan)
     return st;
 }
 
+void q_reading_json(const q_plan *plan, const char *mode, gz_buf *out)
+{
+    gz_buf zh;
+    gz_buf_init(&zh);
+    const char *words = plan->words_zh.data ? plan->words_zh.data : "";
+    if (strcmp(mode, "question") == 0)
+        gz_buf_printf(&zh, "按问题理解，检索词：%s", words);
+    else if (strcmp(mode, "words") == 0)
+        gz_buf_printf(&zh, "按词语查找：%s（完整包含原文的排在最前，其次包含全部词语的，再次包含大部分词语的）", words);
+    else if (strcmp(mode, "any-word") == 0)
+        gz_buf_puts(&zh, "没有同时包含全部关键词的条文，改为包含任一关键词，包含全部关键词的文件排在前面");
+    else
+        gz_buf_puts(&zh, "按关键词查找（全部包含）");
+    if (plan->expanded.len) {
+        gz_buf_puts(&zh, "；另加同义词：");
+        for (size_t i = 0, first = 1; i < plan->expanded.len; i++) {
+            char c = plan->expanded.data[i];
+            if (c == '"')
+                continue;
+            if (c == ',') {
+                gz_buf_puts(&zh, "、");
+                continue;
+            }
+            gz_buf_putc(&zh, c);
+            first = 0;
+            (void)first;
+        }
+    }
+    gz_buf_printf(out, "{\"code\":\"%s\",\"text\":", mode);
+    gz_json_str(out, zh.data ? zh.data : "", zh.len);
+    gz_buf_printf(out, ",\"expanded\":[%s]}", plan->expanded.data ? plan->expanded.data : "");
+    gz_buf_fini(&zh);
+}
+
 static void free_node(q_node *n)
 {
     if (!n)
@@ -921,5 +1120,7 @@ void q_plan_fini(q_plan *plan)
     free_node(plan->root);
     gz_buf_fini(&plan->notes);
     gz_buf_fini(&plan->read_as);
+    gz_buf_fini(&plan->expanded);
+    gz_buf_fini(&plan->words_zh);
     memset(plan, 0, sizeof *plan);
 }

@@ -431,7 +431,7 @@ static gz_status scorer_init(scorer *sc, sr_index *ix, const q_plan *plan, const
     sc->pidf = sc->idf + n;
     sc->n_at = sc->pl + n;
     for (size_t l = 0; l < n; l++) {
-        sc->idf[l] = log(1 + ((double)ix->n_units - df[l] + 0.5) / (df[l] + 0.5));
+        sc->idf[l] = plan->leaf[l].weight * log(1 + ((double)ix->n_units - df[l] + 0.5) / (df[l] + 0.5));
         if (!leaf_article_number(plan->leaf[l].text, &sc->label_num[l]))
             sc->label_num[l] = -1;
         sc->any_label |= sc->label_num[l] >= 0 && plan->leaf[l].positive;
@@ -526,7 +526,7 @@ static gz_status score_unit(scorer *sc, size_t s, uint32_t u, uint32_t doc, doub
     for (size_t k = 0; k + 1 < n_pl; k++)
         costly_max += W_PROX * (sc->pidf[k] < sc->pidf[k + 1] ? sc->pidf[k] : sc->pidf[k + 1]);
     double qf = plan->question && n_leaf ? (1.0 + (double)matched) / (1.0 + (double)n_leaf) : 1.0;
-    if (plan->question)
+    if (plan->prior)
         qf *= t->prior[doc];
     hit h = {0, (uint32_t)s, u, doc, t->date[doc], {UINT32_MAX, UINT32_MAX}, 1, t->kind[u]};
     h.score = combine(cheap, costly_max, qf, am, add);

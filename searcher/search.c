@@ -370,6 +370,17 @@ static gz_status search(sr_index *ix, const sr_request *rq, run_opts *o, q_plan 
     gz_status st = q_parse(ix->an, q, *question ? Q_READ_QUESTION : Q_READ_KEYWORDS, plan);
     if (st == GZ_OK)
         st = sr_run(ix, plan, o, r);
+    /* keywords run together (工伤赔偿标准) that do not fill the page as
+     * typed: by their words, the string as typed first */
+    if (st == GZ_OK && !*question && r->total < o->want && q_has_run_together(ix->an, q)) {
+        q_plan_fini(plan);
+        gz_free(r->hits);
+        memset(r, 0, sizeof *r);
+        st = q_parse(ix->an, q, Q_READ_WORDS, plan);
+        if (st == GZ_OK)
+            st = sr_run(ix, plan, o, r);
+        return st;
+    }
     if (st == GZ_OK && !*question && r->total == 0 && plan->n_leaf > 1 && plan->root && plan->root->type == Q_AND) {
         q_plan_fini(plan);
         gz_free(r->hits);
@@ -555,9 +566,11 @@ gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_err
     json_kv_str(out, "query", q);
     gz_buf_puts(out, ",\"read_as\":");
     gz_json_str(out, plan.read_as.data ? plan.read_as.data : "", plan.read_as.len);
-    gz_buf_printf(out, ",\"mode\":\"%s\",\"unit\":\"%s\",\"notes\":[%s],\"total\":%zu,\"hits\":[",
-                  question ? "question" : any ? "any-word" : "keywords", rq->unit == SR_BY_DOCUMENT ? "document" : "article",
-                  plan.notes.data ? plan.notes.data : "", total);
+    const char *mode = question ? "question" : plan.words ? "words" : any ? "any-word" : "keywords";
+    gz_buf_printf(out, ",\"mode\":\"%s\",\"reading\":", mode);
+    q_reading_json(&plan, mode, out);
+    gz_buf_printf(out, ",\"unit\":\"%s\",\"notes\":[%s],\"total\":%zu,\"hits\":[",
+                  rq->unit == SR_BY_DOCUMENT ? "document" : "article", plan.notes.data ? plan.notes.data : "", total);
     gz_buf text;
     gz_buf_init(&text);
     size_t n = rq->n ? rq->n : 10;
