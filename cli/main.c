@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <unistd.h>
 
@@ -343,6 +344,13 @@ static void print_snippet(json_object *hit)
     printf("%s", s + at);
 }
 
+/* The options of search that take a value. */
+static int search_option(const char *a)
+{
+    return strcmp(a, "-n") == 0 || strcmp(a, "--limit") == 0 || strcmp(a, "--offset") == 0 ||
+           strcmp(a, "--unit") == 0 || strcmp(a, "--sort") == 0;
+}
+
 /* Runs a query, article or show and prints JSON or a readable form. */
 static int cmd_query(int argc, char **argv, int what)
 {
@@ -356,19 +364,56 @@ static int cmd_query(int argc, char **argv, int what)
             dir = argv[++i];
         else if (strcmp(argv[i], "--json") == 0)
             json = 1;
-        else if ((strcmp(argv[i], "-n") == 0 || strcmp(argv[i], "--limit") == 0) && i + 1 < argc)
-            rq.n = (size_t)atol(argv[++i]);
-        else if (strcmp(argv[i], "--offset") == 0 && i + 1 < argc)
-            rq.offset = (size_t)atol(argv[++i]);
-        else if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc)
-            rq.unit = strcmp(argv[++i], "document") == 0 ? SR_BY_DOCUMENT : SR_BY_UNIT;
-        else if (strcmp(argv[i], "--sort") == 0 && i + 1 < argc)
-            rq.sort = strcmp(argv[++i], "date") == 0 ? SR_SORT_DATE : SR_SORT_SCORE;
-        else {
+        else if (search_option(argv[i]) && i + 1 >= argc) {
+            fprintf(stderr, "gazette: %s needs a value\n", argv[i]);
+            gz_buf_fini(&q);
+            return 2;
+        } else if (strcmp(argv[i], "-n") == 0 || strcmp(argv[i], "--limit") == 0) {
+            long v = num_arg(argv[i], argv[i + 1], 1, 10000);
+            i++;
+            if (v < 0) {
+                gz_buf_fini(&q);
+                return 2;
+            }
+            rq.n = (size_t)v;
+        } else if (strcmp(argv[i], "--offset") == 0) {
+            long v = num_arg("--offset", argv[++i], 0, 1000000);
+            if (v < 0) {
+                gz_buf_fini(&q);
+                return 2;
+            }
+            rq.offset = (size_t)v;
+        } else if (strcmp(argv[i], "--unit") == 0 || strcmp(argv[i], "--sort") == 0) {
+            const char *name = argv[i], *v = argv[++i];
+            int unit = name[2] == 'u';
+            if (unit ? strcmp(v, "article") != 0 && strcmp(v, "document") != 0
+                     : strcmp(v, "date") != 0 && strcmp(v, "score") != 0) {
+                fprintf(stderr, "gazette: invalid value for %s: '%s' (%s)\n", name, v,
+                        unit ? "article or document" : "date or score");
+                gz_buf_fini(&q);
+                return 2;
+            }
+            if (unit)
+                rq.unit = strcmp(v, "document") == 0 ? SR_BY_DOCUMENT : SR_BY_UNIT;
+            else
+                rq.sort = strcmp(v, "date") == 0 ? SR_SORT_DATE : SR_SORT_SCORE;
+        } else if (argv[i][0] == '-' && (argv[i][1] == '-' || isalpha((unsigned char)argv[i][1]))) {
+            /* -国有 is a word to leave out; --bogus and -x are options */
+            fprintf(stderr, "gazette: unknown option '%s'\n", argv[i]);
+            gz_buf_fini(&q);
+            return 2;
+        } else {
             if (q.len)
                 gz_buf_putc(&q, ' ');
             gz_buf_puts(&q, argv[i]);
         }
+    }
+    if (!q.len || strspn(gz_buf_cstr(&q), " \t") == q.len) {
+        fprintf(stderr, "gazette: %s needs %s\n", what == 0 ? "search" : what == 1 ? "article" : "show",
+                what == 0 ? "a QUERY" : what == 1 ? "a REF" : "an ID");
+        usage(stderr);
+        gz_buf_fini(&q);
+        return 2;
     }
     sr_index *ix;
     gz_error err = {0};
@@ -401,6 +446,9 @@ static int cmd_query(int argc, char **argv, int what)
             json_object_object_get_ex(o, "total", &v);
             printf("%d hits for %s (read as %s, %s)\n", json_object_get_int(v), jstr(o, "query"),
                    jstr(o, "read_as"), jstr(o, "mode"));
+            json_object *reading;
+            if (json_object_object_get_ex(o, "reading", &reading))
+                printf("%s\n", jstr(reading, "text"));
             for (size_t i = 0; hits && i < json_object_array_length(hits); i++) {
                 json_object *h = json_object_array_get_idx(hits, i), *u;
                 json_object_object_get_ex(h, "unit", &u);
