@@ -107,8 +107,8 @@ void q_reading_json(const q_plan *plan, const char *mode, gz_buf *out);
 int q_is_question(const char *text);
 /* Is text plain keywords (no operator, quote, bracket or field) of which
  * one is a run of Han characters made of several words (工伤赔偿标准)?
- * Such input is read again by its words when the string as typed does
- * not fill a page (Q_READ_WORDS). */
+ * Such input is read again by its words when no unit holds the string as
+ * typed (Q_READ_WORDS). */
 int q_has_run_together(an_analyzer *an, const char *text);
 
 #endif

@@ -370,9 +370,10 @@ static gz_status search(sr_index *ix, const sr_request *rq, run_opts *o, q_plan 
     gz_status st = q_parse(ix->an, q, *question ? Q_READ_QUESTION : Q_READ_KEYWORDS, plan);
     if (st == GZ_OK)
         st = sr_run(ix, plan, o, r);
-    /* keywords run together (工伤赔偿标准) that do not fill the page as
-     * typed: by their words, the string as typed first */
-    if (st == GZ_OK && !*question && r->total < o->want && q_has_run_together(ix->an, q)) {
+    /* one keyword of words run together (工伤赔偿标准) that no unit holds
+     * as typed: by its words (several keywords: any word, below) */
+    if (st == GZ_OK && !*question && r->total == 0 && plan->root && plan->root->type == Q_TEXT &&
+        q_has_run_together(ix->an, q)) {
         q_plan_fini(plan);
         gz_free(r->hits);
         memset(r, 0, sizeof *r);

@@ -220,10 +220,12 @@ void html_search_page(gz_buf *b, const page_params *p, json_object *ans)
     gz_buf_puts(b, "</aside><section>");
     int total = json_object_get_int(jo(ans, "total"));
     gz_buf_printf(b, "<p class=\"notes\">共 %d 条结果", total);
-    if (strcmp(js(ans, "mode"), "question") == 0)
-        gz_buf_puts(b, "（按问题理解：包含任一关键词，相关度高者在前）");
-    else if (strcmp(js(ans, "mode"), "any-word") == 0)
-        gz_buf_puts(b, "（没有同时包含全部关键词的条文：同一文件包含全部关键词者在前）");
+    json_object *reading = jo(ans, "reading");
+    if (reading) { /* how the query was read, in Chinese (docs/api.md) */
+        gz_buf_puts(b, "（");
+        esc(b, js(reading, "text"));
+        gz_buf_puts(b, "）");
+    }
     json_object *notes = jo(ans, "notes");
     for (size_t i = 0; notes && i < json_object_array_length(notes); i++) {
         gz_buf_puts(b, "；");

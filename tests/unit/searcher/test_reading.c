@@ -74,7 +74,7 @@ Test(reading, keywords_run_together_find_units_holding_their_words)
 
 Test(reading, the_string_as_typed_ranks_first)
 {
-    /* 个体工商户名称 is a string some units hold whole: they come first */
+    /* 个体工商户名称 is a string some units hold whole: they alone are found */
     json_object *o = search("个体工商户名称");
     cr_assert_gt(total(o), 0);
     cr_assert(strstr(snippet(o, 0), "个体工商户名称"), "%s", snippet(o, 0));
