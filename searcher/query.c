@@ -733,11 +733,25 @@ static const char *const frame_words[] = {
     "请问", "一下", "的话", "这种", "这个", "那个", "这样", "那么", "情况", "问题", "现在", "已经", "如果",
     "因为", "所以", "但是", "还是", "我们", "他们", "她们", "自己", "对方", "没有", "不是", "或者", "以及",
     "还有", "一个", "之后", "之前", "以后", "以前", "时候", "我的", "他的", "她的", "吗", "呢", "吧",
-    "办理", "规定", "法律", "相关", "有关", "怎么处理", "怎么算", "几天", "多久", "多长时间"};
+    "办理", "规定", "法律", "相关", "有关", "怎么处理", "怎么算", "几天", "多久", "多长时间", "关于",
+    "对于", "进行", "什么时候", "有何", "据此", "人的", "的人", "我还", "才算", "少了", "不在", "之外", "该怎么",
+    "怎么样才", "这类", "这些", "那些", "属于"};
 /* One-character words that neither stand alone nor join a neighbour into
  * a gram. */
 static const char frame_chars[] = "的了吗呢吧啊呀是在和与或及等我你他她它要有能会被把给让对向从就还也都又而但"
-                                  "该个么怎啥谁哪几多请问这那之其已将可以为于得着过很再才去来上下里中后前说想";
+                                  "该个么怎啥谁哪几多请问这那之其已将可以为于得着过很再才去来上下里中后前说想"
+                                  "不无没未非";
+/* Characters that end a word as its kind (保管人, 抚养费, 盗窃罪, 地役权): one
+ * alone after a word makes a longer word with it. */
+static const char suffix_chars[] = "人费罪权物金款户者方税证书园率额案法员院所厂店险单价息";
+
+static int in_chars(const char *set, const char *c, size_t len)
+{
+    for (const char *p = set; len == 3 && *p; p += 3)
+        if (memcmp(c, p, 3) == 0)
+            return 1;
+    return 0;
+}
 
 static int is_frame(const char *text, size_t len)
 {
@@ -771,7 +785,17 @@ int q_is_question(const char *text)
         blanks += c == ' ';
         clauses += c == 0xFF0C || c == ',' || c == 0x3002; /* ，, 。 */
     }
-    if (strchr(text, '"') || strchr(text, ':') || strchr(text, '('))
+    /* syntax keeps its meaning: a field, an operator, a group */
+    for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+        char prefix[16];
+        snprintf(prefix, sizeof prefix, "%s:", fields[f].name);
+        if (strstr(text, prefix))
+            return 0;
+    }
+    if (strstr(text, " OR ") || strstr(text, " NOT ") || strchr(text, '|') || strchr(text, '('))
+        return 0;
+    /* quotes: a phrase, unless in a sentence (名为“个体工商户”实为“合伙”…) */
+    if ((strchr(text, '"') || strstr(text, "“")) && han < 16)
         return 0;
     /* a question word in a sentence, a long unspaced sentence, or clauses */
     return (has_mark && han >= 5) || (han >= 16 && blanks == 0) || (clauses >= 1 && han >= 12 && blanks == 0);
@@ -829,7 +853,8 @@ static size_t content_words(const char *text, const an_token *t, size_t n, char 
         if (next_single)
             add_word(words, &nw, text, t[i].start, next->end);
         else if (!prev_single && prev && prev->span >= 2 && prev->end == t[i].start &&
-                 prev->pos + prev->span == t[i].pos && !is_frame(prev->text, prev->len))
+                 prev->pos + prev->span == t[i].pos && !is_frame(prev->text, prev->len) &&
+                 in_chars(suffix_chars, t[i].text, t[i].len))
             add_word(words, &nw, text, prev->start, t[i].end);
     }
     return nw;

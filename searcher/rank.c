@@ -587,6 +587,28 @@ static void count_facets(const run_opts *o, const sr_segtab *t, uint32_t u, uint
     o->kind_n[t->kind[u]]++;
 }
 
+/* A question's document factor: 1 + W_COVER x the share of the question's
+ * words the document holds anywhere (a law that answers a question
+ * speaks of most of it, if not in one article). */
+#define W_COVER 8.0
+
+static double cover(size_t held, size_t n) { return 1.0 + W_COVER * (double)held / (double)(n ? n : 1); }
+
+static double doc_cover(const q_plan *plan, const seg_eval *se, const sr_segtab *t, uint32_t doc)
+{
+    size_t held = 0, pos = 0;
+    uint32_t first = t->first_unit[doc], end = first + t->n_units[doc];
+    for (size_t l = 0; l < plan->n_leaf; l++) {
+        if (!plan->leaf[l].positive)
+            continue;
+        pos++;
+        const ulist *ll = &se->leaf[l];
+        size_t lo = ul_lower(ll, first);
+        held += lo < ll->n && ll->unit[lo] < end;
+    }
+    return cover(held, pos);
+}
+
 /* An OR of words (a question, or words joined by OR), pruned: each word
  * gets a bitset of the units holding it, each unit the mask of the words it
  * holds, and a unit whose bound from those words alone cannot enter the
@@ -739,11 +761,26 @@ static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
         if (titles[doc] > title_most)
             title_most = titles[doc];
     }
+    /* a question's document factor: the words each document holds */
+    double *docf = gz_alloc(((size_t)n_docs + 1) * sizeof *docf);
+    uint32_t *dmask = plan->prior ? gz_calloc((size_t)n_docs + 1, sizeof *dmask) : NULL;
+    double docf_most = 1;
+    if (st == GZ_OK && (!docf || (plan->prior && !dmask)))
+        st = GZ_NOMEM;
+    for (size_t l = 0; st == GZ_OK && dmask && l < n_leaf; l++)
+        for (size_t i = 0; i < se->leaf[l].n && se->leaf[l].unit[i] < n_units; i++)
+            dmask[t->doc[se->leaf[l].unit[i]]] |= 1u << l;
+    for (uint32_t doc = 0; st == GZ_OK && doc < n_docs; doc++) {
+        docf[doc] = dmask ? cover((size_t)__builtin_popcount(dmask[doc]), n_leaf) : 1.0;
+        if (docf[doc] > docf_most)
+            docf_most = docf[doc];
+    }
+    gz_free(dmask);
     /* the page's worst score once it is full: cannot_enter() below it */
     int full = sc->n_hits == sc->o->want;
     double worst = full ? sc->hits[0].score : 0;
     uint32_t all = n_leaf < 32 ? (1u << n_leaf) - 1 : UINT32_MAX;
-    uint32_t ess = full ? or_essential(by_most, most, qf, n_leaf, title_most, worst) : all;
+    uint32_t ess = full ? or_essential(by_most, most, qf, n_leaf, title_most, worst / docf_most) : all;
     for (size_t wi = 0; st == GZ_OK && wi < n_words && ess; wi++) {
         for (uint64_t bits = or_units(bs, n_words, ess, wi); bits && st == GZ_OK; bits &= bits - 1) {
             unsigned bit = (unsigned)__builtin_ctzll(bits);
@@ -760,7 +797,7 @@ static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
                         bound += most[__builtin_ctz(b)];
                     f = qf[held];
                 }
-                if ((bound + titles[doc]) * f * (1 + 1e-9) <= worst)
+                if ((bound + titles[doc]) * f * docf[doc] * (1 + 1e-9) <= worst)
                     continue; /* cannot enter the page */
             }
             for (size_t l = 0; l < n_leaf; l++) {
@@ -772,11 +809,11 @@ static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
                     sc->tf[l] = ll->tf[cur[l]];
                 }
             }
-            st = score_unit(sc, s, u, doc, 1, 0);
+            st = score_unit(sc, s, u, doc, docf[doc], 0);
             if (sc->n_hits == sc->o->want && (!full || sc->hits[0].score != worst)) {
                 full = 1;
                 worst = sc->hits[0].score;
-                ess = or_essential(by_most, most, qf, n_leaf, title_most, worst);
+                ess = or_essential(by_most, most, qf, n_leaf, title_most, worst / docf_most);
                 /* the units of this word left to visit: those of the
                  * words still essential */
                 bits &= or_units(bs, n_words, ess, wi) | 1ull << bit;
@@ -791,6 +828,7 @@ static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
     gz_free(sum);
     gz_free(title_mask);
     gz_free(titles);
+    gz_free(docf);
     return st;
 }
 
@@ -836,6 +874,8 @@ static gz_status score_lists(scorer *sc, size_t s, seg_eval *se, gz_buf *scratch
                 am = 1.0 + 4.0 * (double)in_doc / (double)(pos ? pos : 1);
                 if (in_doc == pos)
                     add = 100.0; /* documents with every word above the rest */
+            } else if (plan->prior) {
+                am = doc_cover(plan, se, t, doc);
             }
         }
         sc->r->total++;
