@@ -146,4 +146,21 @@ float sr_title_prior(const char *title);
  * best o->want (or all), counting the total and the facets. */
 gz_status sr_run(sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r);
 
+/* An article reference typed in the search box (刑法第二百三十二条,
+ * 《中华人民共和国刑法》第232条, 刑法 第232条: a title, then its label, and
+ * nothing else)? Then 1, the articles it names as (snapshot segment index
+ * << 32 | unit), exact titles first, into *ids (freed with gz_free), and
+ * into cited the keywords finding the units that cite it (刑法 第232条).
+ * 0 if the query is not one, or names no article (article.c). */
+int sr_reference(sr_index *ix, const char *query, uint64_t **ids, size_t *n, char *cited, size_t cap);
+/* Puts the units ids[0..n) (as sr_reference gives them) first in r's
+ * hits, above every other, once each, keeping the best want (0: all);
+ * the total counts them. */
+gz_status sr_hits_first(sr_index *ix, run_out *r, const uint64_t *ids, size_t n, size_t want);
+
+/* For a query that matched nothing as typed: appends
+ * ,"hint":{"did_you_mean":[...],"drop":[...],"text":"您是不是要找：…"} to out
+ * when there is something to suggest (hint.c), else nothing. */
+gz_status sr_hint_json(sr_index *ix, const char *query, gz_buf *out);
+
 #endif

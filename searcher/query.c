@@ -667,8 +667,13 @@ static gz_status plan_leaf(an_analyzer *an, q_leaf *leaf)
     st = build_variant(pi, n_pos, NULL, label, bare, &leaf->v[leaf->n_v++]);
     if (st == GZ_OK && have_fold)
         st = build_variant(pi, n_pos, fold, label, bare, &leaf->v[leaf->n_v++]);
-    if (st == GZ_OK && affix_variant(&leaf->v[0], &leaf->v[leaf->n_v], &st))
+    if (st == GZ_OK && affix_variant(&leaf->v[0], &leaf->v[leaf->n_v], &st)) {
         leaf->n_v++;
+        if (leaf->v[0].n == 1) { /* a lone run: its term whole ranks higher */
+            memcpy(leaf->whole, leaf->v[0].e[0].term, leaf->v[0].e[0].len);
+            leaf->whole_len = leaf->v[0].e[0].len;
+        }
+    }
     /* a variant with no element (only punctuation) matches nothing */
     gz_free(pi);
     gz_free(fold);
@@ -1085,6 +1090,17 @@ gz_status q_parse(an_analyzer *an, const char *text, int how, q_plan *plan)
     return st;
 }
 
+void q_json_list_zh(gz_buf *zh, const gz_buf *list)
+{
+    for (size_t i = 0; i < list->len; i++) {
+        char c = list->data[i];
+        if (c == ',')
+            gz_buf_puts(zh, "、");
+        else if (c != '"')
+            gz_buf_putc(zh, c);
+    }
+}
+
 void q_reading_json(const q_plan *plan, const char *mode, gz_buf *out)
 {
     gz_buf zh;
@@ -1094,24 +1110,15 @@ void q_reading_json(const q_plan *plan, const char *mode, gz_buf *out)
         gz_buf_printf(&zh, "按问题理解，检索词：%s", words);
     else if (strcmp(mode, "words") == 0)
         gz_buf_printf(&zh, "按词语查找：%s（完整包含原文的排在最前，其次包含全部词语的，再次包含大部分词语的）", words);
+    else if (strcmp(mode, "reference") == 0)
+        gz_buf_puts(&zh, "按条文引用查找：先列出所引用的条文，其后为引用该条的条文");
     else if (strcmp(mode, "any-word") == 0)
         gz_buf_puts(&zh, "没有同时包含全部关键词的条文，改为包含任一关键词，包含全部关键词的文件排在前面");
     else
         gz_buf_puts(&zh, "按关键词查找（全部包含）");
     if (plan->expanded.len) {
         gz_buf_puts(&zh, "；另加同义词：");
-        for (size_t i = 0, first = 1; i < plan->expanded.len; i++) {
-            char c = plan->expanded.data[i];
-            if (c == '"')
-                continue;
-            if (c == ',') {
-                gz_buf_puts(&zh, "、");
-                continue;
-            }
-            gz_buf_putc(&zh, c);
-            first = 0;
-            (void)first;
-        }
+        q_json_list_zh(&zh, &plan->expanded);
     }
     gz_buf_printf(out, "{\"code\":\"%s\",\"text\":", mode);
     gz_json_str(out, zh.data ? zh.data : "", zh.len);

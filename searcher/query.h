@@ -70,6 +70,11 @@ typedef struct q_leaf {
     char **words;  /* WORD tokens of 3+ characters, for ranking */
     size_t n_words;
     int positive;  /* not under a NOT */
+    /* a word of digits or letters also found inside longer tokens (5g in
+     * 0.05g): its term matched whole (field byte first), which ranks
+     * above a match inside; whole_len 0 if none */
+    char whole[GZ_TERM_MAX + 1];
+    uint32_t whole_len;
     double weight; /* the node's weight: multiplies its IDF */
 } q_leaf;
 
@@ -87,6 +92,8 @@ typedef struct q_plan {
     int words;           /* keywords run together, read by their words:
                           * the string as typed, then units holding more
                           * of its words (scored as a question) */
+    int reference;       /* an article reference: that article, then the
+                          * units citing it (set by search.c) */
     gz_buf expanded;     /* JSON array body: thesaurus words added */
     gz_buf words_zh;     /* the words searched, 、-separated, for read_as */
 } q_plan;
@@ -103,6 +110,9 @@ void q_plan_fini(q_plan *plan);
 /* How the query was read, for people and programs:
  * {"code": mode, "text": the same in Chinese, "expanded": ["老公→配偶"...]}. */
 void q_reading_json(const q_plan *plan, const char *mode, gz_buf *out);
+/* The body of a JSON array of plain strings (no comma nor quote inside:
+ * words) as Chinese text, 、-separated, appended to zh. */
+void q_json_list_zh(gz_buf *zh, const gz_buf *list);
 /* Does text look like a question (a sentence rather than keywords)? */
 int q_is_question(const char *text);
 /* Is text plain keywords (no operator, quote, bracket or field) of which

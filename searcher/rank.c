@@ -213,6 +213,7 @@ static gz_status eval(const seg_eval *se, const q_node *n, ulist *out, gz_buf *s
 #define W_WORD 0.5
 #define W_LABEL 3.0
 #define W_PROX 0.5
+#define W_WHOLE 1.0 /* a token matched whole, over one found inside a longer */
 
 static double bm25(double idf, double tf, double len, double avg)
 {
@@ -247,7 +248,7 @@ float sr_title_prior(const char *title)
 static int leaf_article_number(const char *text, int64_t *num)
 {
     size_t len = strlen(text);
-    if (len < 9 || memcmp(text, "第", 3) != 0 || memcmp(text + len - 3, "条", 3) != 0)
+    if (len < 7 || memcmp(text, "第", 3) != 0 || memcmp(text + len - 3, "条", 3) != 0)
         return 0;
     return gz_numeral_parse(text + 3, len - 6, num) == len - 6;
 }
@@ -284,7 +285,7 @@ static void wc_init(word_cursors *wc, const q_plan *plan)
     wc->base = gz_calloc(plan->n_leaf + 1, sizeof *wc->base);
     for (size_t l = 0; wc->base && l < plan->n_leaf; l++) {
         wc->base[l] = wc->n;
-        wc->n += plan->leaf[l].n_words;
+        wc->n += plan->leaf[l].n_words + (plan->leaf[l].whole_len > 0);
     }
     wc->p = gz_calloc(wc->n + 1, sizeof *wc->p);
     wc->state = gz_calloc(wc->n + 1, 1);
@@ -307,13 +308,15 @@ static gz_post *word_cursor(word_cursors *wc, const gz_segment *seg, const q_pla
         return NULL;
     size_t i = wc->base[l] + w;
     if (wc->state[i] == 0) {
+        /* w == n_words: the leaf's whole token (q_leaf.whole) */
+        const q_leaf *lf = &plan->leaf[l];
         char term[GZ_TERM_MAX + 1];
-        size_t wl = strlen(plan->leaf[l].words[w]);
+        size_t wl = w < lf->n_words ? strlen(lf->words[w]) : lf->whole_len - 1;
         gz_terminfo ti;
         wc->state[i] = -1;
         if (wl + 1 <= GZ_TERM_MAX) {
-            term[0] = GZ_FIELD_WORD;
-            memcpy(term + 1, plan->leaf[l].words[w], wl);
+            term[0] = w < lf->n_words ? GZ_FIELD_WORD : lf->whole[0];
+            memcpy(term + 1, w < lf->n_words ? lf->words[w] : lf->whole + 1, wl);
             if (gz_segment_term(seg, term, wl + 1, &ti) == 1) {
                 if (gz_post_open(&wc->p[i], seg, &ti) == GZ_OK)
                     wc->state[i] = 1;
@@ -515,7 +518,8 @@ static gz_status score_unit(scorer *sc, size_t s, uint32_t u, uint32_t doc, doub
             matched++;
             if (have_ui && sc->label_num[l] >= 0 && sc->label_num[l] == ui.number)
                 cheap += W_LABEL * sc->idf[l];
-            costly_max += W_WORD * sc->idf[l] * (BM25_K1 + 1) * (double)plan->leaf[l].n_words;
+            costly_max += W_WORD * sc->idf[l] * (BM25_K1 + 1) * (double)plan->leaf[l].n_words +
+                          (plan->leaf[l].whole_len ? W_WHOLE * sc->idf[l] * (BM25_K1 + 1) : 0);
             sc->pl[n_pl] = l;
             sc->pidf[n_pl++] = sc->idf[l];
         }
@@ -549,6 +553,11 @@ static gz_status score_unit(scorer *sc, size_t s, uint32_t u, uint32_t doc, doub
             gz_post *p = word_cursor(&sc->wc, seg, plan, l, w);
             if (p && gz_post_seek(p, u) == GZ_OK && p->unit == u)
                 costly += W_WORD * bm25(sc->idf[l], p->tf, words, 8);
+        }
+        if (plan->leaf[l].whole_len) { /* 5G whole, above 0.05g */
+            gz_post *p = word_cursor(&sc->wc, seg, plan, l, plan->leaf[l].n_words);
+            if (p && gz_post_seek(p, u) == GZ_OK && p->unit == u) /* at BM25's most, whatever the length */
+                costly += W_WHOLE * sc->idf[l] * (BM25_K1 + 1);
         }
     }
     if (n_pl > 1) {
@@ -694,7 +703,8 @@ static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
     for (size_t l = 0; st == GZ_OK && l < n_leaf; l++) {
         double idf = sc->idf[l];
         most[l] = idf * (BM25_K1 + 1) + (sc->label_num[l] >= 0 ? W_LABEL * idf : 0) +
-                  W_WORD * idf * (BM25_K1 + 1) * (double)plan->leaf[l].n_words + W_PROX * idf;
+                  W_WORD * idf * (BM25_K1 + 1) * (double)plan->leaf[l].n_words + W_PROX * idf +
+                  (plan->leaf[l].whole_len ? W_WHOLE * idf * (BM25_K1 + 1) : 0);
         const ulist *ll = &se->leaf[l];
         uint64_t *b = bs + l * n_words;
         for (size_t i = 0; i < ll->n; i++) {

@@ -361,15 +361,29 @@ gz_status sr_search_ids(sr_index *ix, const char *query, uint64_t **ids, size_t 
 /* Parses and runs rq's query as sr_search_json reads it: a question as an
  * OR of its words; keywords no unit holds together again as any of them. */
 static gz_status search(sr_index *ix, const sr_request *rq, run_opts *o, q_plan *plan, run_out *r, int *question,
-                        int *any)
+                        int *any, int *missed)
 {
+    *missed = 0;
     const char *q = rq->query ? rq->query : "";
     *question = q_is_question(q);
     *any = 0;
     memset(r, 0, sizeof *r);
+    /* an article reference: that article first, then the units citing it */
+    uint64_t *refs;
+    size_t n_refs;
+    char cited[512];
+    if (!*question && sr_reference(ix, q, &refs, &n_refs, cited, sizeof cited)) {
+        gz_status st = q_parse(ix->an, cited, Q_READ_KEYWORDS, plan);
+        if (st == GZ_OK && (st = sr_run(ix, plan, o, r)) == GZ_OK)
+            st = sr_hits_first(ix, r, refs, n_refs, o->want);
+        plan->reference = 1;
+        gz_free(refs);
+        return st;
+    }
     gz_status st = q_parse(ix->an, q, *question ? Q_READ_QUESTION : Q_READ_KEYWORDS, plan);
     if (st == GZ_OK)
         st = sr_run(ix, plan, o, r);
+    *missed = st == GZ_OK && !*question && r->total == 0 && plan->root;
     /* one keyword of words run together (工伤赔偿标准) that no unit holds
      * as typed: by its words (several keywords: any word, below) */
     if (st == GZ_OK && !*question && r->total == 0 && plan->root && plan->root->type == Q_TEXT &&
@@ -407,8 +421,8 @@ gz_status sr_search_top(sr_index *ix, const sr_request *rq, sr_top *top, gz_erro
     run_opts o = {want, by_date ? sr_cmp_hit_date : sr_cmp_hit_score, !rq->exhaustive && !by_date, NULL, NULL, NULL};
     q_plan plan;
     run_out r;
-    int question, any;
-    gz_status st = search(ix, rq, &o, &plan, &r, &question, &any);
+    int question, any, missed;
+    gz_status st = search(ix, rq, &o, &plan, &r, &question, &any, &missed);
     q_plan_fini(&plan);
     if (st != GZ_OK)
         return gz_error_set(err, st, -1, "[searcher][search] %s", gz_status_str(st));
@@ -444,7 +458,7 @@ gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_err
 {
     const char *q = rq->query ? rq->query : "";
     q_plan plan;
-    int question, any;
+    int question, any, missed;
     /* facets over every match: array increments while sr_run() walks them */
     size_t *year_n = gz_calloc(10000, sizeof *year_n), *iss_n = gz_calloc(ix->n_issuers + 1, sizeof *iss_n);
     size_t kind_n[GZ_KIND__COUNT] = {0};
@@ -460,7 +474,7 @@ gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_err
      * best units; by unit, the best `want` are kept (pruned unless asked) */
     run_opts o = {by_doc ? 0 : want, cmp, !rq->exhaustive && !by_date, year_n, iss_n, kind_n};
     run_out r;
-    gz_status st = search(ix, rq, &o, &plan, &r, &question, &any);
+    gz_status st = search(ix, rq, &o, &plan, &r, &question, &any, &missed);
     /* (an any-word second reading follows a first that matched nothing,
      * so the facets count the matches of the query as finally read) */
     hit *hits = r.hits;
@@ -567,9 +581,15 @@ gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_err
     json_kv_str(out, "query", q);
     gz_buf_puts(out, ",\"read_as\":");
     gz_json_str(out, plan.read_as.data ? plan.read_as.data : "", plan.read_as.len);
-    const char *mode = question ? "question" : plan.words ? "words" : any ? "any-word" : "keywords";
+    const char *mode = question        ? "question"
+                       : plan.reference ? "reference"
+                       : plan.words     ? "words"
+                       : any            ? "any-word"
+                                        : "keywords";
     gz_buf_printf(out, ",\"mode\":\"%s\",\"reading\":", mode);
     q_reading_json(&plan, mode, out);
+    if (missed) /* nothing as typed: what to try */
+        sr_hint_json(ix, q, out);
     gz_buf_printf(out, ",\"unit\":\"%s\",\"notes\":[%s],\"total\":%zu,\"hits\":[",
                   rq->unit == SR_BY_DOCUMENT ? "document" : "article", plan.notes.data ? plan.notes.data : "", total);
     gz_buf text;

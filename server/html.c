@@ -226,6 +226,11 @@ void html_search_page(gz_buf *b, const page_params *p, json_object *ans)
         esc(b, js(reading, "text"));
         gz_buf_puts(b, "）");
     }
+    json_object *hint = jo(ans, "hint");
+    if (hint) { /* nothing as typed: what to try */
+        gz_buf_puts(b, "；");
+        esc(b, js(hint, "text"));
+    }
     json_object *notes = jo(ans, "notes");
     for (size_t i = 0; notes && i < json_object_array_length(notes); i++) {
         gz_buf_puts(b, "；");

@@ -30,18 +30,21 @@ static void teardown(void) { sr_index_close(ix); }
 
 TestSuite(reading, .init = build, .fini = teardown);
 
-static json_object *search(const char *q)
+/* The JSON answer to q on index x, top 10. */
+static json_object *search_in(sr_index *x, const char *q)
 {
     sr_request rq = {.query = q, .n = 10};
     gz_buf out;
     gz_buf_init(&out);
     gz_error err = {0};
-    cr_assert_eq(sr_search_json(ix, &rq, &out, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(sr_search_json(x, &rq, &out, &err), GZ_OK, "%s", err.msg);
     json_object *o = json_tokener_parse(gz_buf_cstr(&out));
     cr_assert_not_null(o, "not JSON: %.200s", gz_buf_cstr(&out));
     gz_buf_fini(&out);
     return o;
 }
+
+static json_object *search(const char *q) { return search_in(ix, q); }
 
 static json_object *get(json_object *o, const char *k)
 {
@@ -227,4 +230,134 @@ Test(reading, the_command_line_refuses_bad_arguments)
         cr_assert(strstr(err, cases[i][1]), "%s: got '%s'", cases[i][0], err);
     }
     cr_assert_eq(cli("-n 3 公司 -股东", err, sizeof err), 0, "%s", err);
+}
+
+/* ------------------------------------------------------------ references */
+
+static const char *hit_label(json_object *o, size_t i)
+{
+    return str(get(json_object_array_get_idx(get(o, "hits"), i), "unit"), "label");
+}
+
+static const char *hit_title(json_object *o, size_t i)
+{
+    return str(json_object_array_get_idx(get(o, "hits"), i), "title");
+}
+
+Test(reading, an_article_reference_puts_that_article_first)
+{
+    const char *refs[] = {"刑法第二百三十二条", "《中华人民共和国刑法》第232条", "刑法 第232条", "刑法第232条"};
+    for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
+        json_object *o = search(refs[i]);
+        cr_assert_gt(total(o), 0, "%s: 0 hits", refs[i]);
+        cr_assert_str_eq(str(o, "mode"), "reference", "%s", refs[i]);
+        cr_assert_str_eq(hit_label(o, 0), "第二百三十二条", "%s", refs[i]);
+        cr_assert(strstr(hit_title(o, 0), "刑法"), "%s: %s", refs[i], hit_title(o, 0));
+        json_object_put(o);
+    }
+}
+
+/* Indexes a corpus of law files {name, text} into a fresh index. */
+static sr_index *small_index(char *tmpl, const char *const files[][2], size_t n)
+{
+    th_write_corpus(tmpl, files[0][0], files[0][1]);
+    for (size_t i = 1; i < n; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", tmpl, files[i][0]);
+        FILE *f = fopen(path, "w");
+        cr_assert(f && fputs(files[i][1], f) >= 0 && fclose(f) == 0);
+    }
+    char idx[4200];
+    snprintf(idx, sizeof idx, "%s/idx", tmpl);
+    ix_options o = {.dir = idx, .threads = 1};
+    ix_report r;
+    gz_error err = {0};
+    char *paths[2] = {tmpl, NULL};
+    for (size_t i = 0; i < n; i++) {
+        char p[4200];
+        snprintf(p, sizeof p, "%s/%s", tmpl, files[i][0]);
+        paths[0] = p;
+        cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
+    }
+    sr_index *x;
+    cr_assert_eq(sr_index_open(idx, &x, &err), GZ_OK, "%s", err.msg);
+    return x;
+}
+
+
+Test(reading, a_bare_label_puts_articles_so_numbered_first)
+{
+    /* a short amendment item mentions 第四十六条; the article itself is
+     * long: 第46条 and 第四十六条 both put the article first */
+    static const char *const files[][2] = {
+        {"a.md", "# 某某条例\n<!-- INFO END -->\n第四十五条 本条例所称单位，是指依法设立的机关、企业、事业单位和社会团体，"
+                 "以及其他组织。\n第四十六条 单位违反本条例规定，未按照规定履行义务的，由主管部门责令改正，给予警告；"
+                 "拒不改正的，处一万元以上五万元以下的罚款；情节严重的，依法追究法律责任。\n"},
+        {"b.md", "# 关于修改某某条例的决定\n<!-- INFO END -->\n一、将第四十六条修改为。\n"},
+    };
+    char tmpl[] = "/tmp/gz-label-XXXXXX";
+    sr_index *x = small_index(tmpl, files, 2);
+    const char *qs[] = {"第46条", "第四十六条"};
+    for (size_t i = 0; i < 2; i++) {
+        json_object *o = search_in(x, qs[i]);
+        cr_assert_geq(total(o), 2, "%s", qs[i]);
+        cr_assert_str_eq(hit_label(o, 0), "第四十六条", "%s: first is '%s' of %s", qs[i], hit_label(o, 0),
+                         hit_title(o, 0));
+        json_object_put(o);
+    }
+    sr_index_close(x);
+}
+
+Test(reading, whole_tokens_rank_above_matches_inside_longer_ones)
+{
+    static const char *const files[][2] = {
+        {"a.md", "# 抗震规定\n<!-- INFO END -->\n第二条 加速度≥0.05g的地区。\n"},
+        {"b.md", "# 产业促进条例\n<!-- INFO END -->\n第三条 推动5G、物联网等新一代信息技术和新型基础设施建设，"
+                 "支持设立基础电子元器件检测认证及实验平台，面向智能终端和重点市场，加快应用推广。\n"},
+    };
+    char tmpl[] = "/tmp/gz-whole-XXXXXX";
+    sr_index *x = small_index(tmpl, files, 2);
+    json_object *o = search_in(x, "5G");
+    cr_assert_eq(total(o), 2, "5G is found in both");
+    cr_assert(strstr(snippet(o, 0), "5G"), "first: %s", snippet(o, 0));
+    json_object_put(o);
+    sr_index_close(x);
+}
+
+/* ------------------------------------------------------------ hints */
+
+static int array_has(json_object *a, const char *s)
+{
+    for (size_t i = 0; a && i < json_object_array_length(a); i++)
+        if (strcmp(json_object_get_string(json_object_array_get_idx(a, i)), s) == 0)
+            return 1;
+    return 0;
+}
+
+Test(reading, a_typo_gets_the_closest_words_units_hold)
+{
+    const char *typos[][2] = {{"个体工商沪", "个体工商户"}, {"有限责任公事", "有限责任公司"}, {"电子签明", "电子签名"}};
+    for (size_t i = 0; i < sizeof typos / sizeof typos[0]; i++) {
+        json_object *o = search(typos[i][0]), *h = get(o, "hint");
+        cr_assert_not_null(h, "%s: no hint", typos[i][0]);
+        cr_assert(array_has(get(h, "did_you_mean"), typos[i][1]), "%s: %s", typos[i][0],
+                  json_object_to_json_string(h));
+        cr_assert(strstr(str(h, "text"), "您是不是要找："), "%s", str(h, "text"));
+        cr_assert(strstr(str(h, "text"), typos[i][1]), "%s", str(h, "text"));
+        json_object_put(o);
+    }
+}
+
+Test(reading, a_keyword_no_unit_holds_is_named_to_drop)
+{
+    json_object *o = search("公司 飞碟外星人"), *h = get(o, "hint");
+    cr_assert_not_null(h, "no hint");
+    cr_assert(array_has(get(h, "drop"), "飞碟外星人"), "%s", json_object_to_json_string(h));
+    cr_assert_not(array_has(get(h, "drop"), "公司"));
+    cr_assert(strstr(str(h, "text"), "去掉"), "%s", str(h, "text"));
+    json_object_put(o);
+    /* a query that matches as typed has no hint */
+    o = search("公司");
+    cr_assert_null(get(o, "hint"));
+    json_object_put(o);
 }
