@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HINT_MAX_CHARS 8 /* keywords longer than this get no spelling hint */
+/* Keywords longer than this get no spelling hint: a typo in a word, not
+ * in a phrase (and a run-together phrase, read by its words, is not made
+ * to wait for one). */
+#define HINT_MAX_CHARS 5
 #define HINT_PER_WORD 3
 #define HINT_TRIED 12    /* candidates whose units are counted, per word */
 
@@ -202,7 +205,8 @@ gz_status sr_hint_json(sr_index *ix, const char *query, gz_buf *out)
     size_t n_kw = 0, n_drop = 0, n_mean = 0;
     char *q = gz_strndup(query, strlen(query));
     /* keywords: split at blanks and the marks people list words with */
-    for (char *p = q; p && *p;) {
+    char *kw[64];
+    for (char *p = q; p && *p && n_kw < 64;) {
         size_t sep = strcspn(p, " \t\r\n");
         static const char *const marks[] = {"、", "，", "；", "。", "　"};
         for (size_t m = 0; m < sizeof marks / sizeof marks[0]; m++) {
@@ -212,34 +216,36 @@ gz_status sr_hint_json(sr_index *ix, const char *query, gz_buf *out)
         }
         char save = p[sep];
         p[sep] = 0;
-        if (*p) {
-            n_kw++;
-            if (!units_holding(ix, p)) {
-                if (drop.len)
-                    gz_buf_putc(&drop, ',');
-                gz_json_str(&drop, p, strlen(p));
-                n_drop++;
-                alts a = {0};
-                spell(ix, p, &a);
-                /* the likeliest by their grams, then counted */
-                if (a.n > 1)
-                    qsort(a.v, a.n, sizeof *a.v, cmp_weight);
-                size_t tried = a.n < HINT_TRIED ? a.n : HINT_TRIED;
-                for (size_t i = 0; i < tried; i++)
-                    a.v[i].units = units_holding(ix, a.v[i].text);
-                qsort(a.v, tried, sizeof *a.v, cmp_units);
-                for (size_t i = 0; i < tried && i < HINT_PER_WORD && a.v[i].units; i++) {
-                    if (mean.len)
-                        gz_buf_putc(&mean, ',');
-                    gz_json_str(&mean, a.v[i].text, strlen(a.v[i].text));
-                    n_mean++;
-                }
-                gz_free(a.v);
-            }
-        }
+        if (*p)
+            kw[n_kw++] = p;
         if (!save)
             break;
         p += sep + ((unsigned char)save >= 0x80 ? 3 : 1);
+    }
+    for (size_t k = 0; k < n_kw; k++) {
+        /* one keyword alone is known to match nothing */
+        if (n_kw > 1 && units_holding(ix, kw[k]))
+            continue;
+        if (drop.len)
+            gz_buf_putc(&drop, ',');
+        gz_json_str(&drop, kw[k], strlen(kw[k]));
+        n_drop++;
+        alts a = {0};
+        spell(ix, kw[k], &a);
+        /* the likeliest by their grams, then counted */
+        if (a.n > 1)
+            qsort(a.v, a.n, sizeof *a.v, cmp_weight);
+        size_t tried = a.n < HINT_TRIED ? a.n : HINT_TRIED;
+        for (size_t i = 0; i < tried; i++)
+            a.v[i].units = units_holding(ix, a.v[i].text);
+        qsort(a.v, tried, sizeof *a.v, cmp_units);
+        for (size_t i = 0; i < tried && i < HINT_PER_WORD && a.v[i].units; i++) {
+            if (mean.len)
+                gz_buf_putc(&mean, ',');
+            gz_json_str(&mean, a.v[i].text, strlen(a.v[i].text));
+            n_mean++;
+        }
+        gz_free(a.v);
     }
     gz_free(q);
     if (n_mean || (n_drop && n_drop < n_kw)) {
