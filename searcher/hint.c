@@ -238,7 +238,8 @@ gz_status sr_hint_json(sr_index *ix, const char *query, gz_buf *out)
         size_t tried = a.n < HINT_TRIED ? a.n : HINT_TRIED;
         for (size_t i = 0; i < tried; i++)
             a.v[i].units = units_holding(ix, a.v[i].text);
-        qsort(a.v, tried, sizeof *a.v, cmp_units);
+        if (tried > 1)
+            qsort(a.v, tried, sizeof *a.v, cmp_units);
         for (size_t i = 0; i < tried && i < HINT_PER_WORD && a.v[i].units; i++) {
             if (mean.len)
                 gz_buf_putc(&mean, ',');
