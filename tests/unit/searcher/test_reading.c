@@ -336,7 +336,7 @@ static int array_has(json_object *a, const char *s)
 
 Test(reading, a_typo_gets_the_closest_words_units_hold)
 {
-    const char *typos[][2] = {{"个体工商沪", "个体工商户"}, {"有限责任公事", "有限责任公司"}, {"电子签明", "电子签名"}};
+    const char *typos[][2] = {{"个体工商沪", "个体工商户"}, {"独资企叶", "独资企业"}, {"电子签明", "电子签名"}};
     for (size_t i = 0; i < sizeof typos / sizeof typos[0]; i++) {
         json_object *o = search(typos[i][0]), *h = get(o, "hint");
         cr_assert_not_null(h, "%s: no hint", typos[i][0]);
