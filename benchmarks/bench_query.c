@@ -1,13 +1,14 @@
 /* benchmarks/bench_query.c: query latency by class on an index (build it
  * first: gazette index --index DIR CORPUS). Classes: single word, AND of two
- * words, phrase of 4-10 characters, long question, article lookup. Queries
+ * words, phrase of 4-10 characters, long question, article lookup, and
+ * 3-5 words of two characters run together without blanks (issue 19). Queries
  * are drawn with a seeded RNG from the index's own stored text. Each class
  * prints p50/p99 (warm) of the ranked top 10 with pruning (sr_search_top),
  * beside the same queries scored exhaustively in the same run (the
  * reference the pruning must equal: the bench checks it does), and the full
  * JSON answer (facets over every match, snippets of the ten). `scored` is
  * the fraction of the exhaustive full scorings the pruning still did.
- * Usage: bench_query --index DIR [--n 200] [--class word|and2|phrase|question|article]
+ * Usage: bench_query --index DIR [--n 200] [--class word|and2|phrase|question|article|words]
  * [--cache: keep the words' match-list cache on, as a server does]
  * [--slowest K: print each class's K slowest queries on stderr]
  * [--query Q: run Q alone, n times, as a class of its own, to profile it]
@@ -101,7 +102,7 @@ int main(int argc, char **argv)
      * query is timed as if seen for the first time */
     if (!cache)
         sr_index_cache(ix, 0);
-    const char *classes[] = {"word", "and2", "phrase", "question", "article", "given"};
+    const char *classes[] = {"word", "and2", "phrase", "question", "article", "words", "given"};
     static const char *const qw[] = {"什么", "如何", "是否", "哪些"};
     printf("# index %s: %d queries a class, top-10, warm\n", dir, n);
     printf("class\ttop10_p50_ms\ttop10_p99_ms\texhaustive_p50_ms\texhaustive_p99_ms\tx_exhaustive_p50\t"
@@ -111,7 +112,7 @@ int main(int argc, char **argv)
     gz_buf out;
     gz_buf_init(&out);
     int mismatches = 0;
-    for (int c = given ? 5 : 0; c < (given ? 6 : 5); c++) {
+    for (int c = given ? 6 : 0; c < (given ? 7 : 6); c++) {
         char q[512];
         char(*qs)[512] = slowest ? calloc((size_t)n, 512) : NULL;
         size_t scored = 0, scored_exh = 0, blocks = 0, skipped = 0;
@@ -132,6 +133,15 @@ int main(int argc, char **argv)
                 snprintf(q, sizeof q, "%s%s？", a, qw[rnd() % 4]);
                 break;
             case 4: snprintf(q, sizeof q, "%s", n_articles ? articles[rnd() % n_articles] : "第一条"); break;
+            case 5: { /* 3-5 words run together */
+                int k = 3 + (int)(rnd() % 3);
+                q[0] = 0;
+                for (int w = 0; w < k; w++) {
+                    han_run(text.data, text.len, 2, a);
+                    strcat(q, a);
+                }
+                break;
+            }
             default: snprintf(q, sizeof q, "%s", given);
             }
             int ambiguous;

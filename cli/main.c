@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <unistd.h>
 
@@ -401,6 +402,14 @@ static void print_snippet(json_object *hit)
     print_safe(s + at, 0);
 }
 
+/* The options of search that take a value. */
+static int search_option(const char *a)
+{
+    return strcmp(a, "-n") == 0 || strcmp(a, "--limit") == 0 || strcmp(a, "--offset") == 0 ||
+           strcmp(a, "--unit") == 0 || strcmp(a, "--sort") == 0 || strcmp(a, "--year") == 0 ||
+           strcmp(a, "--date") == 0 || strcmp(a, "--kind") == 0 || strcmp(a, "--issuer") == 0;
+}
+
 /* Runs a query, article or show and prints JSON or a readable form. */
 static int cmd_query(int argc, char **argv, int what)
 {
@@ -414,8 +423,12 @@ static int cmd_query(int argc, char **argv, int what)
             dir = argv[++i];
         else if (strcmp(argv[i], "--json") == 0)
             json = 1;
-        else if ((strcmp(argv[i], "-n") == 0 || strcmp(argv[i], "--limit") == 0 ||
-                  strcmp(argv[i], "--offset") == 0) && i + 1 < argc) {
+        else if (search_option(argv[i]) && i + 1 >= argc) {
+            fprintf(stderr, "gazette: %s needs a value\n", argv[i]);
+            gz_buf_fini(&q);
+            return 2;
+        } else if (strcmp(argv[i], "-n") == 0 || strcmp(argv[i], "--limit") == 0 ||
+                   strcmp(argv[i], "--offset") == 0) {
             unsigned long v;
             /* (show's --offset is a byte offset) */
             if (!number_arg(argv[i], argv[i + 1], what == 2 ? UINT32_MAX : SR_MAX_RANK, &v)) {
@@ -424,23 +437,45 @@ static int cmd_query(int argc, char **argv, int what)
             }
             *(strcmp(argv[i], "--offset") == 0 ? &rq.offset : &rq.n) = (size_t)v;
             i++;
-        } else if (strcmp(argv[i], "--year") == 0 && i + 1 < argc)
+        } else if (strcmp(argv[i], "--year") == 0)
             rq.filters.year = argv[++i];
-        else if (strcmp(argv[i], "--date") == 0 && i + 1 < argc)
+        else if (strcmp(argv[i], "--date") == 0)
             rq.filters.date = argv[++i];
-        else if (strcmp(argv[i], "--kind") == 0 && i + 1 < argc)
+        else if (strcmp(argv[i], "--kind") == 0)
             rq.filters.kind = argv[++i];
-        else if (strcmp(argv[i], "--issuer") == 0 && i + 1 < argc)
+        else if (strcmp(argv[i], "--issuer") == 0)
             rq.filters.issuer = argv[++i];
-        else if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc)
-            rq.unit = strcmp(argv[++i], "document") == 0 ? SR_BY_DOCUMENT : SR_BY_UNIT;
-        else if (strcmp(argv[i], "--sort") == 0 && i + 1 < argc)
-            rq.sort = strcmp(argv[++i], "date") == 0 ? SR_SORT_DATE : SR_SORT_SCORE;
-        else {
+        else if (strcmp(argv[i], "--unit") == 0 || strcmp(argv[i], "--sort") == 0) {
+            const char *name = argv[i], *v = argv[++i];
+            int unit = name[2] == 'u';
+            if (unit ? strcmp(v, "article") != 0 && strcmp(v, "document") != 0
+                     : strcmp(v, "date") != 0 && strcmp(v, "score") != 0) {
+                fprintf(stderr, "gazette: invalid value for %s: '%s' (%s)\n", name, v,
+                        unit ? "article or document" : "date or score");
+                gz_buf_fini(&q);
+                return 2;
+            }
+            if (unit)
+                rq.unit = strcmp(v, "document") == 0 ? SR_BY_DOCUMENT : SR_BY_UNIT;
+            else
+                rq.sort = strcmp(v, "date") == 0 ? SR_SORT_DATE : SR_SORT_SCORE;
+        } else if (argv[i][0] == '-' && (argv[i][1] == '-' || isalpha((unsigned char)argv[i][1]))) {
+            /* -国有 is a word to leave out; --bogus and -x are options */
+            fprintf(stderr, "gazette: unknown option '%s'\n", argv[i]);
+            gz_buf_fini(&q);
+            return 2;
+        } else {
             if (q.len)
                 gz_buf_putc(&q, ' ');
             gz_buf_puts(&q, argv[i]);
         }
+    }
+    if (!q.len || strspn(gz_buf_cstr(&q), " \t") == q.len) {
+        fprintf(stderr, "gazette: %s needs %s\n", what == 0 ? "search" : what == 1 ? "article" : "show",
+                what == 0 ? "a QUERY" : what == 1 ? "a REF" : "an ID");
+        usage(stderr);
+        gz_buf_fini(&q);
+        return 2;
     }
     sr_index *ix;
     gz_error err = {0};
@@ -476,6 +511,11 @@ static int cmd_query(int argc, char **argv, int what)
             printf(" (read as ");
             print_safe(jstr(o, "read_as"), 0);
             printf(", %s)\n", jstr(o, "mode"));
+            json_object *reading;
+            if (json_object_object_get_ex(o, "reading", &reading)) {
+                print_safe(jstr(reading, "text"), 0);
+                printf("\n");
+            }
             json_object_object_get_ex(o, "partial", &v);
             if (json_object_get_boolean(v))
                 printf("partial: the query's budget ran out; these are some of the hits, not all\n");

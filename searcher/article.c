@@ -202,16 +202,15 @@ static void write_unit_obj(gz_buf *b, sr_index *ix, size_t s, uint32_t unit, con
     gz_buf_printf(b, ",\"start\":%u,\"end\":%u}", ui->start, ui->end);
 }
 
-gz_status sr_article_json(sr_index *ix, const char *text, gz_buf *out, int *ambiguous, gz_error *err)
+/* The live articles r names: numbered so and, when r has a title, whose
+ * document title or chapter path holds it (exact: the regulation's title
+ * is it). *c is freed with gz_free. */
+static gz_status find_cands(sr_index *ix, const ref *r, cand **out, size_t *n_out)
 {
-    *ambiguous = 0;
-    ref r;
-    if (!parse_ref(ix->an, text, &r)) {
-        gz_buf_puts(out, "{\"candidates\":[],\"note\":\"no 第…条 in the reference\"}");
-        return GZ_OK;
-    }
+    *out = NULL;
+    *n_out = 0;
     if (!ix->articles_ready && articles_load(ix) != GZ_OK)
-        return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+        return GZ_NOMEM;
     cand *c = NULL;
     size_t n = 0, cap = 0;
     char reg[512];
@@ -220,47 +219,63 @@ gz_status sr_article_json(sr_index *ix, const char *text, gz_buf *out, int *ambi
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         const sr_article_ref *m = &ix->articles[mid];
-        if (m->number < r.number || (m->number == r.number && (int32_t)m->sub < r.sub))
+        if (m->number < r->number || (m->number == r->number && (int32_t)m->sub < r->sub))
             lo = mid + 1;
         else
             hi = mid;
     }
-    for (size_t k = lo; k < ix->n_articles && ix->articles[k].number == r.number &&
-                        (int32_t)ix->articles[k].sub == r.sub; k++) {
-        {
-            size_t s = ix->articles[k].seg;
-            uint32_t u = ix->articles[k].unit;
-            const gz_segment *seg = ix->snap->seg[s];
-            gz_unitinfo ui;
-            gz_docinfo di;
-            if (gz_segment_unit(seg, u, &ui) != GZ_OK || gz_bit(ix->snap->deleted[s], ui.doc) ||
-                gz_segment_doc(seg, ui.doc, &di) != GZ_OK)
-                continue;
-            int exact = 0;
-            if (r.title[0]) {
-                /* the reference's title (no blanks) within the document's
-                 * title or the unit's chapter path */
-                const char *nt = normalised(ix, di.title), *np = normalised(ix, ui.path);
-                if (!nt || !np) {
-                    gz_free(c);
-                    return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
-                }
-                if (!strstr(nt, r.title) && !strstr(np, r.title))
-                    continue;
-                const char *norm;
-                size_t nl;
-                const uint32_t *map;
-                reg_title(&ui, &di, reg, sizeof reg);
-                if (an_normalize(ix->an, reg, strlen(reg), &norm, &nl, &map) == GZ_OK)
-                    exact = nl == strlen(r.title) && memcmp(norm, r.title, nl) == 0;
-            }
-            if (gz_grow(&c, &cap, n + 1, sizeof *c, 16) != GZ_OK) {
+    for (size_t k = lo; k < ix->n_articles && ix->articles[k].number == r->number &&
+                        (int32_t)ix->articles[k].sub == r->sub; k++) {
+        size_t s = ix->articles[k].seg;
+        uint32_t u = ix->articles[k].unit;
+        const gz_segment *seg = ix->snap->seg[s];
+        gz_unitinfo ui;
+        gz_docinfo di;
+        if (gz_segment_unit(seg, u, &ui) != GZ_OK || gz_bit(ix->snap->deleted[s], ui.doc) ||
+            gz_segment_doc(seg, ui.doc, &di) != GZ_OK)
+            continue;
+        int exact = 0;
+        if (r->title[0]) {
+            /* the reference's title (no blanks) within the document's
+             * title or the unit's chapter path */
+            const char *nt = normalised(ix, di.title), *np = normalised(ix, ui.path);
+            if (!nt || !np) {
                 gz_free(c);
-                return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+                return GZ_NOMEM;
             }
-            c[n++] = (cand){(uint32_t)s, u, exact};
+            if (!strstr(nt, r->title) && !strstr(np, r->title))
+                continue;
+            const char *norm;
+            size_t nl;
+            const uint32_t *map;
+            reg_title(&ui, &di, reg, sizeof reg);
+            if (an_normalize(ix->an, reg, strlen(reg), &norm, &nl, &map) == GZ_OK)
+                exact = nl == strlen(r->title) && memcmp(norm, r->title, nl) == 0;
         }
+        if (gz_grow(&c, &cap, n + 1, sizeof *c, 16) != GZ_OK) {
+            gz_free(c);
+            return GZ_NOMEM;
+        }
+        c[n++] = (cand){(uint32_t)s, u, exact};
     }
+    *out = c;
+    *n_out = n;
+    return GZ_OK;
+}
+
+gz_status sr_article_json(sr_index *ix, const char *text, gz_buf *out, int *ambiguous, gz_error *err)
+{
+    *ambiguous = 0;
+    ref r;
+    if (!parse_ref(ix->an, text, &r)) {
+        gz_buf_puts(out, "{\"candidates\":[],\"note\":\"no 第…条 in the reference\"}");
+        return GZ_OK;
+    }
+    cand *c;
+    size_t n;
+    char reg[512];
+    if (find_cands(ix, &r, &c, &n) != GZ_OK)
+        return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
     /* an exact title among partial ones decides */
     size_t n_exact = 0, pick = 0;
     for (size_t i = 0; i < n; i++)
@@ -413,4 +428,110 @@ gz_status sr_show_json(sr_index *ix, const char *id, uint64_t from, const char *
     gz_buf_puts(out, "]}");
     gz_buf_fini(&t);
     return out->status == GZ_OK ? GZ_OK : gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+}
+
+/* ------------------------------------------- references in the search box */
+
+int sr_reference(sr_index *ix, const char *query, uint64_t **ids, size_t *n_ids, char *cited, size_t cap)
+{
+    *ids = NULL;
+    *n_ids = 0;
+    /* the query ends with its label (blanks and a full stop aside) and
+     * begins with a short title, no sentence */
+    size_t len = strlen(query);
+    while (len && (query[len - 1] == ' ' || query[len - 1] == '\t'))
+        len--;
+    char q[256];
+    if (len < 7 || len >= sizeof q)
+        return 0;
+    memcpy(q, query, len);
+    q[len] = 0;
+    ref r;
+    if (!parse_ref(ix->an, q, &r) || !r.title[0])
+        return 0;
+    const char *label = NULL;
+    for (const char *p = strstr(q, "第"); p; p = strstr(p + 3, "第"))
+        label = p;
+    int64_t v;
+    size_t nl = label ? gz_numeral_parse(label + 3, strlen(label + 3), &v) : 0;
+    const char *after = label ? label + 3 + nl + 3 : q;
+    if (label && strncmp(after, "之", 3) == 0) {
+        size_t m = gz_numeral_parse(after + 3, strlen(after + 3), &v);
+        after += m ? 3 + m : 0;
+    }
+    if (!label || *after || label - q > 120)
+        return 0;
+    for (const char *p = q; p < label;) {
+        int32_t c = gz_utf8_next(&p, label);
+        /* a title: Han characters, 《》, brackets, digits, blanks */
+        if (c < 0 || !(gz_is_han(c) || c == 0x300A || c == 0x300B || c == 0xFF08 || c == 0xFF09 || c == ' ' ||
+                       (c >= '0' && c <= '9')))
+            return 0;
+    }
+    cand *c;
+    size_t n;
+    if (find_cands(ix, &r, &c, &n) != GZ_OK || !n) {
+        gz_free(c);
+        return 0;
+    }
+    /* exact titles first, in the table's order */
+    uint64_t *v2 = gz_alloc(n * sizeof *v2);
+    size_t k = 0;
+    for (int pass = 1; v2 && pass >= 0; pass--)
+        for (size_t i = 0; i < n; i++)
+            if (c[i].exact == pass)
+                v2[k++] = (uint64_t)c[i].seg << 32 | c[i].unit;
+    gz_free(c);
+    if (!v2)
+        return 0;
+    /* the units citing it: its title (without 中华人民共和国, which
+     * citations leave out) and its label, as keywords */
+    const char *t = r.title;
+    if (strncmp(t, "中华人民共和国", strlen("中华人民共和国")) == 0 && strlen(t) > strlen("中华人民共和国"))
+        t += strlen("中华人民共和国");
+    snprintf(cited, cap, "%s %s", t, label);
+    *ids = v2;
+    *n_ids = k;
+    return 1;
+}
+
+gz_status sr_hits_first(sr_index *ix, run_out *r, const uint64_t *ids, size_t n, size_t want)
+{
+    if (!n)
+        return GZ_OK;
+    double top = 0;
+    for (size_t i = 0; i < r->n_hits; i++)
+        if (r->hits[i].score > top)
+            top = r->hits[i].score;
+    size_t keep = want && want < n ? want : n;
+    hit *h = gz_alloc((r->n_hits + keep + 1) * sizeof *h);
+    if (!h)
+        return GZ_NOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < keep; i++) {
+        uint32_t s = (uint32_t)(ids[i] >> 32), u = (uint32_t)ids[i];
+        const sr_segtab *t = &ix->tab[s];
+        uint32_t doc = t->doc[u];
+        h[k++] = (hit){top + 1.0 + (double)(keep - i), s, u, doc, t->date[doc], {UINT32_MAX, UINT32_MAX}, 1,
+                       t->kind[u]};
+    }
+    for (size_t i = 0; i < r->n_hits; i++) {
+        int dup = 0;
+        for (size_t j = 0; j < keep && !dup; j++)
+            dup = r->hits[i].seg == h[j].seg && r->hits[i].unit == h[j].unit;
+        if (!dup)
+            h[k++] = r->hits[i];
+        else
+            r->total--;
+    }
+    r->total += keep;
+    /* the page: the best `want` */
+    if (want && k > want) {
+        qsort(h, k, sizeof *h, sr_cmp_hit_score);
+        k = want;
+    }
+    gz_free(r->hits);
+    r->hits = h;
+    r->n_hits = k;
+    return GZ_OK;
 }

@@ -21,6 +21,7 @@ typedef struct sr_segtab {
     /* per document */
     uint16_t *year, *issuer;         /* issuer: id into sr_index.issuers */
     uint32_t *date, *first_unit, *n_units;
+    float *prior;                    /* sr_title_prior of the title */
     /* per unit */
     uint32_t *doc, *len;             /* len: positions, at least 1 */
     uint8_t *kind;
@@ -152,11 +153,34 @@ typedef struct run_out {
     int partial;    /* the budget ran out: hits and total are what was found */
 } run_out;
 
+/* A document's weight for questions, from its title: a local regulation
+ * (the title begins with a place: 广东省, 深圳经济特区) weighs less than a
+ * national law, a regulation or a judicial interpretation, which a
+ * question from the public asks about first. In (0, 1]. */
+float sr_title_prior(const char *title);
+
 /* Runs plan over every segment: matches (exhaustively where totals and
  * facets need every match), scores the live matching units and keeps the
  * best o->want (or all), counting the total and the facets. Past the
  * thread's budget (budget.h) it stops and sets r->partial: a segment whose
  * matching was cut is left out whole, so every hit is a real match. */
 gz_status sr_run(sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r);
+
+/* An article reference typed in the search box (刑法第二百三十二条,
+ * 《中华人民共和国刑法》第232条, 刑法 第232条: a title, then its label, and
+ * nothing else)? Then 1, the articles it names as (snapshot segment index
+ * << 32 | unit), exact titles first, into *ids (freed with gz_free), and
+ * into cited the keywords finding the units that cite it (刑法 第232条).
+ * 0 if the query is not one, or names no article (article.c). */
+int sr_reference(sr_index *ix, const char *query, uint64_t **ids, size_t *n, char *cited, size_t cap);
+/* Puts the units ids[0..n) (as sr_reference gives them) first in r's
+ * hits, above every other, once each, keeping the best want (0: all);
+ * the total counts them. */
+gz_status sr_hits_first(sr_index *ix, run_out *r, const uint64_t *ids, size_t n, size_t want);
+
+/* For a query that matched nothing as typed: appends
+ * ,"hint":{"did_you_mean":[...],"drop":[...],"text":"您是不是要找：…"} to out
+ * when there is something to suggest (hint.c), else nothing. */
+gz_status sr_hint_json(sr_index *ix, const char *query, gz_buf *out);
 
 #endif

@@ -3,6 +3,7 @@
  * types: an unbalanced quote or bracket, a stray operator, punctuation are
  * searched as text, and a note says how the query was read. */
 #include "searcher/query.h"
+#include "searcher/thesaurus.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +28,16 @@ static void note(q_plan *p, const char *msg)
     gz_json_str(&p->notes, msg, strlen(msg));
 }
 
+/* A blank or a separator between keywords: spaces, and the marks people
+ * list words with (、，；。/ , ;). */
 static size_t blank_at(const char *s, const char *end)
 {
-    if (s < end && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
+    if (s < end && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == ',' || *s == ';' || *s == '/'))
         return 1;
-    if (end - s >= 3 && memcmp(s, "\xE3\x80\x80", 3) == 0)
-        return 3;
+    static const char *const seps[] = {"\xE3\x80\x80", "、", "，", "；", "。", "／"};
+    for (size_t k = 0; k < sizeof seps / sizeof seps[0]; k++)
+        if (end - s >= 3 && memcmp(s, seps[k], 3) == 0)
+            return 3;
     return 0;
 }
 
@@ -115,8 +120,21 @@ static gz_status lex(const char *q, q_plan *p, tok **out, size_t *n_out)
         }
         /* a word: up to a blank; a ')' ends it only when a group is open */
         const char *a = s;
-        while (s < end && !blank_at(s, end) && !(*s == ')' && depth > 0))
+        while (s < end && !blank_at(s, end) && !(*s == ')' && depth > 0)) {
+            /* field:"a quoted value", blanks and all */
+            size_t fq, fe = 0;
+            int fc, fc2;
+            if (s > a && s[-1] == ':' && is_quote(s, end, &fq, &fc) && fc != 1) {
+                const char *e = s + fq;
+                while (e < end && !(is_quote(e, end, &fe, &fc2) && fc2 != 0))
+                    e++;
+                if (e < end) {
+                    s = e + fe;
+                    continue;
+                }
+            }
             s++;
+        }
         size_t len = (size_t)(s - a);
         tok t = {T_WORD, NULL, F_NONE, 0};
         if ((len == 2 && memcmp(a, "OR", 2) == 0) || (len == 1 && *a == '|') ||
@@ -140,6 +158,19 @@ static gz_status lex(const char *q, q_plan *p, tok **out, size_t *n_out)
                     t.field = fields[f].f;
                     len -= fl + 1;
                     a = colon + 1;
+                }
+            }
+            size_t oq, cq;
+            int oc, cc;
+            if (t.kind == T_FIELD && is_quote(a, a + len, &oq, &oc) && len > oq) {
+                /* the quotes around a field's value are not part of it */
+                const char *e = a + len;
+                while (e > a + oq && ((unsigned char)e[-1] & 0xC0) == 0x80)
+                    e--;
+                e = e > a + oq ? e - 1 : e;
+                if (is_quote(e, a + len, &cq, &cc) && cc != 0 && e > a) {
+                    len = (size_t)(e - a) - oq;
+                    a += oq;
                 }
             }
             t.text = gz_strndup(a, len);
@@ -178,6 +209,7 @@ static q_node *node(parser *p, q_type type)
         n->type = type;
         n->leaf = -1;
         n->kind = -1;
+        n->weight = 1;
     }
     return n;
 }
@@ -635,8 +667,13 @@ static gz_status plan_leaf(an_analyzer *an, q_leaf *leaf)
     st = build_variant(pi, n_pos, NULL, label, bare, &leaf->v[leaf->n_v++]);
     if (st == GZ_OK && have_fold)
         st = build_variant(pi, n_pos, fold, label, bare, &leaf->v[leaf->n_v++]);
-    if (st == GZ_OK && affix_variant(&leaf->v[0], &leaf->v[leaf->n_v], &st))
+    if (st == GZ_OK && affix_variant(&leaf->v[0], &leaf->v[leaf->n_v], &st)) {
         leaf->n_v++;
+        if (leaf->v[0].n == 1) { /* a lone run: its term whole ranks higher */
+            memcpy(leaf->whole, leaf->v[0].e[0].term, leaf->v[0].e[0].len);
+            leaf->whole_len = leaf->v[0].e[0].len;
+        }
+    }
     /* a variant with no element (only punctuation) matches nothing */
     gz_free(pi);
     gz_free(fold);
@@ -658,6 +695,7 @@ static void collect_leaves(q_plan *plan, q_node *n, int positive, gz_status *st)
         memset(&l[plan->n_leaf], 0, sizeof *l);
         l[plan->n_leaf].text = n->text;
         l[plan->n_leaf].positive = positive;
+        l[plan->n_leaf].weight = n->weight;
         n->leaf = (int)plan->n_leaf++;
         return;
     }
@@ -692,17 +730,57 @@ static void read_as(q_plan *p, const q_node *n)
     }
 }
 
-static const char *const stop_words[] = {"谁", "可以", "什么", "如何", "怎么", "怎样", "哪些", "哪个", "是否",
-                                         "吗", "呢", "的", "了", "是", "在", "和", "与", "或", "及", "等",
-                                         "我", "你", "他", "要", "有", "能", "会", "应该", "需要", "多少"};
+/* Question frames and function words: they carry how a person asks, not
+ * what about, and are left out of the words a question is searched by. */
+static const char *const frame_words[] = {
+    "可以", "什么", "如何", "怎么", "怎样", "怎么样", "怎么办", "哪些", "哪个", "哪里", "是否", "应该", "应当",
+    "需要", "多少", "能否", "能不能", "可不可以", "是不是", "有没有", "会不会", "要不要", "算不算", "为什么",
+    "请问", "一下", "的话", "这种", "这个", "那个", "这样", "那么", "情况", "问题", "现在", "已经", "如果",
+    "因为", "所以", "但是", "还是", "我们", "他们", "她们", "自己", "对方", "没有", "不是", "或者", "以及",
+    "还有", "一个", "之后", "之前", "以后", "以前", "时候", "我的", "他的", "她的", "吗", "呢", "吧",
+    "办理", "规定", "法律", "相关", "有关", "怎么处理", "怎么算", "几天", "多久", "多长时间", "关于",
+    "对于", "进行", "什么时候", "有何", "据此", "人的", "的人", "我还", "才算", "少了", "不在", "之外", "该怎么",
+    "怎么样才", "这类", "这些", "那些", "属于"};
+/* One-character words that neither stand alone nor join a neighbour into
+ * a gram. */
+static const char frame_chars[] = "的了吗呢吧啊呀是在和与或及等我你他她它要有能会被把给让对向从就还也都又而但"
+                                  "该个么怎啥谁哪几多请问这那之其已将可以为于得着过很再才去来上下里中后前说想"
+                                  "不无没未非";
+/* Characters that end a word as its kind (保管人, 抚养费, 盗窃罪, 地役权): one
+ * alone after a word makes a longer word with it. */
+static const char suffix_chars[] = "人费罪权物金款户者方税证书园率额案法员院所厂店险单价息";
+
+static int in_chars(const char *set, const char *c, size_t len)
+{
+    for (const char *p = set; len == 3 && *p; p += 3)
+        if (memcmp(c, p, 3) == 0)
+            return 1;
+    return 0;
+}
+
+static int is_frame(const char *text, size_t len)
+{
+    for (size_t k = 0; k < sizeof frame_words / sizeof frame_words[0]; k++)
+        if (len == strlen(frame_words[k]) && memcmp(text, frame_words[k], len) == 0)
+            return 1;
+    if (len == 3) {
+        for (const char *c = frame_chars; *c; c += 3)
+            if (memcmp(text, c, 3) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+static const char *const question_marks[] = {"？", "?", "吗", "呢", "谁", "什么", "如何", "怎么", "怎样", "哪",
+                                             "是否", "多少", "能否", "几", "可以", "可不可以", "能不能", "应该",
+                                             "要不要", "算不算", "会不会", "有没有", "为什么"};
 
 int q_is_question(const char *text)
 {
-    static const char *const marks[] = {"？", "?", "吗", "呢", "谁", "什么", "如何", "怎么", "怎样", "哪些", "是否", "多少", "能否"};
-    int has_mark = 0, blanks = 0;
+    int has_mark = 0, blanks = 0, clauses = 0;
     size_t han = 0;
-    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
-        has_mark |= strstr(text, marks[i]) != NULL;
+    for (size_t i = 0; i < sizeof question_marks / sizeof question_marks[0]; i++)
+        has_mark |= strstr(text, question_marks[i]) != NULL;
     const char *p = text, *end = text + strlen(text);
     while (p < end) {
         int32_t c = gz_utf8_next(&p, end);
@@ -710,10 +788,22 @@ int q_is_question(const char *text)
             break;
         han += gz_is_han(c) != 0;
         blanks += c == ' ';
+        clauses += c == 0xFF0C || c == ',' || c == 0x3002; /* ，, 。 */
     }
-    if (strchr(text, '"') || strchr(text, ':') || strchr(text, '('))
+    /* syntax keeps its meaning: a field, an operator, a group */
+    for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+        char prefix[16];
+        snprintf(prefix, sizeof prefix, "%s:", fields[f].name);
+        if (strstr(text, prefix))
+            return 0;
+    }
+    if (strstr(text, " OR ") || strstr(text, " NOT ") || strchr(text, '|') || strchr(text, '('))
         return 0;
-    return (has_mark && han >= 5) || (han >= 16 && blanks == 0);
+    /* quotes: a phrase, unless in a sentence (名为“个体工商户”实为“合伙”…) */
+    if ((strchr(text, '"') || strstr(text, "“")) && han < 16)
+        return 0;
+    /* a question word in a sentence, a long unspaced sentence, or clauses */
+    return (has_mark && han >= 5) || (han >= 16 && blanks == 0) || (clauses >= 1 && han >= 12 && blanks == 0);
 }
 
 /* Adds text[start, end) to words unless it is there already, up to
@@ -731,20 +821,16 @@ static void add_word(char **words, size_t *nw, const char *text, uint32_t start,
         ++*nw;
 }
 
-/* A question becomes an OR of its words (ICU words of two characters or
- * more, less question words), each matched as a substring. An article
- * label (第六十一条) is one word, whatever ICU cut it into (第六, 十一条). */
-static gz_status question_tree(an_analyzer *an, const char *text, parser *p)
+/* The content words of text into words (room for n tokens + 1): ICU words
+ * of two characters or more, less question frames; a run of one-character
+ * words (a word ICU does not know: 酒驾 is 酒 驾) as its grams; non-Han
+ * words; an article label (第六十一条) as one word, whatever ICU cut it into. */
+static size_t content_words(const char *text, const an_token *t, size_t n, char **words, int *cut)
 {
-    const an_token *t;
-    size_t n;
-    gz_status st = an_analyze(an, text, strlen(text), AN_MODE_QUERY, &t, &n);
-    if (st != GZ_OK)
-        return st;
-    char **words = gz_calloc(n + 1, sizeof *words);
     size_t nw = 0;
     for (size_t i = 0; words && i < n; i++) {
-        if ((t[i].type != AN_WORD || t[i].span < 2) && t[i].type != AN_TERM)
+        int han_word = t[i].type == AN_WORD;
+        if (!han_word && t[i].type != AN_TERM)
             continue;
         /* inside or across a label: the label instead */
         const an_token *label = NULL;
@@ -752,25 +838,186 @@ static gz_status question_tree(an_analyzer *an, const char *text, parser *p)
             if (t[k].type == AN_LABEL && is_unit_label(&t[k]) && t[k].start < t[i].end && t[i].start < t[k].end)
                 label = &t[k];
         if (label) {
-            add_word(words, &nw, text, label->start, label->end, &p->plan->cut);
+            add_word(words, &nw, text, label->start, label->end, cut);
             continue;
         }
-        int stop = 0;
-        for (size_t k = 0; k < sizeof stop_words / sizeof stop_words[0]; k++)
-            stop |= t[i].len == strlen(stop_words[k]) && memcmp(t[i].text, stop_words[k], t[i].len) == 0;
-        if (!stop)
-            add_word(words, &nw, text, t[i].start, t[i].end, &p->plan->cut);
+        if (is_frame(t[i].text, t[i].len))
+            continue;
+        if (!han_word || t[i].span >= 2) {
+            add_word(words, &nw, text, t[i].start, t[i].end, cut);
+            continue;
+        }
+        /* one character: a gram with the next one-character word right
+         * after it, if neither is a frame; one alone ends the word before
+         * it (盗窃 罪: 盗窃罪) */
+        const an_token *next = NULL, *prev = NULL;
+        for (size_t k = i + 1; k < n && !next; k++)
+            if (t[k].type == AN_WORD && t[k].pos >= t[i].pos + 1)
+                next = &t[k];
+        for (size_t k = i; k-- > 0 && !prev;)
+            if (t[k].type == AN_WORD && t[k].pos < t[i].pos)
+                prev = &t[k];
+        int next_single = next && next->pos == t[i].pos + 1 && next->span == 1 && next->start == t[i].end &&
+                          !is_frame(next->text, next->len);
+        int prev_single = prev && prev->span == 1 && prev->end == t[i].start && !is_frame(prev->text, prev->len);
+        if (next_single)
+            add_word(words, &nw, text, t[i].start, next->end, cut);
+        else if (!prev_single && prev && prev->span >= 2 && prev->end == t[i].start &&
+                 prev->pos + prev->span == t[i].pos && !is_frame(prev->text, prev->len) &&
+                 in_chars(suffix_chars, t[i].text, t[i].len))
+            add_word(words, &nw, text, prev->start, t[i].end, cut);
     }
-    q_node *or = nw ? node(p, Q_OR) : NULL;
-    for (size_t i = 0; i < nw; i++) {
-        q_node *w = node(p, Q_TEXT);
-        if (w)
-            w->text = words[i];
-        add_kid(p, or, w);
+    return nw;
+}
+
+/* Weights of a word in a score: the person's own 1, a thesaurus word
+ * less, the keywords run together as typed (工伤赔偿标准) far more, so that
+ * the units holding them come first. */
+#define W_EXPANSION 0.5
+#define W_AS_TYPED 4.0
+/* At most this many thesaurus words a query. */
+#define MAX_EXPANSIONS 8
+
+static void add_leaf(parser *p, q_node *or, char *text, double weight)
+{
+    q_node *w = node(p, Q_TEXT);
+    if (!w) {
+        gz_free(text);
+        return;
+    }
+    w->text = text;
+    w->weight = weight;
+    add_kid(p, or, w);
+    if (weight == 1) { /* the words searched, for read_as */
+        if (p->plan->words_zh.len)
+            gz_buf_puts(&p->plan->words_zh, "、");
+        gz_buf_puts(&p->plan->words_zh, text);
+    }
+}
+
+/* The words of text[0..len) with their thesaurus words, as leaves of or;
+ * as_typed: the whole of it too (keywords run together), if it is
+ * several words. */
+static gz_status words_of(an_analyzer *an, const char *text, size_t len, int as_typed, parser *p, q_node *or)
+{
+    const an_token *t;
+    size_t n;
+    gz_status st = an_analyze(an, text, len, AN_MODE_QUERY, &t, &n);
+    if (st != GZ_OK)
+        return st;
+    char *copy = gz_strndup(text, len);
+    char **words = gz_calloc(n + MAX_EXPANSIONS + 1, sizeof *words);
+    if (!copy || !words) {
+        gz_free(copy);
+        gz_free(words);
+        return GZ_NOMEM;
+    }
+    size_t nw = content_words(copy, t, n, words, &p->plan->cut), own = nw;
+    if (as_typed && nw > 1)
+        add_leaf(p, or, gz_strndup(copy, len), W_AS_TYPED);
+    for (size_t i = 0; i < nw; i++)
+        add_leaf(p, or, words[i], i < own ? 1.0 : W_EXPANSION);
+    /* the thesaurus's words for the words people use in it */
+    const q_thesaurus *th = q_thesaurus_builtin();
+    size_t have = nw;
+    for (size_t e = 0; e < q_thesaurus_size(th); e++) {
+        const char *w = q_thesaurus_word(th, e);
+        if (!strstr(copy, w))
+            continue;
+        const char *const *to;
+        size_t n_to = q_thesaurus_targets(th, e, &to);
+        for (size_t k = 0; k < n_to && have < own + MAX_EXPANSIONS; k++) {
+            int dup = strstr(copy, to[k]) != NULL;
+            for (size_t j = 0; j < or->n_kid && !dup; j++)
+                dup = or->kid[j]->text && strcmp(or->kid[j]->text, to[k]) == 0;
+            if (dup)
+                continue;
+            add_leaf(p, or, gz_strndup(to[k], strlen(to[k])), W_EXPANSION);
+            have++;
+            gz_buf *x = &p->plan->expanded;
+            char pair[128];
+            snprintf(pair, sizeof pair, "%s→%s", w, to[k]);
+            if (x->len)
+                gz_buf_putc(x, ',');
+            gz_json_str(x, pair, strlen(pair));
+        }
     }
     gz_free(words);
-    p->plan->root = or;
+    gz_free(copy);
     return p->st;
+}
+
+/* A question becomes an OR of its content words and their thesaurus
+ * words, each matched as a substring. */
+static gz_status question_tree(an_analyzer *an, const char *text, parser *p)
+{
+    q_node *or = node(p, Q_OR);
+    gz_status st = or ? words_of(an, text, strlen(text), 0, p, or) : GZ_NOMEM;
+    if (or && !or->n_kid) {
+        gz_free(or);
+        or = NULL;
+    }
+    p->plan->root = or;
+    p->plan->prior = 1;
+    return st;
+}
+
+/* Keywords run together (工伤赔偿标准), or several such: an OR of each as
+ * typed (weighing most), its words and their thesaurus words. */
+static gz_status words_tree(an_analyzer *an, const char *text, parser *p)
+{
+    q_node *or = node(p, Q_OR);
+    gz_status st = or ? GZ_OK : GZ_NOMEM;
+    const char *s = text, *end = text + strlen(text);
+    while (st == GZ_OK && s < end) {
+        size_t b = blank_at(s, end);
+        if (b) {
+            s += b;
+            continue;
+        }
+        const char *a = s;
+        while (s < end && !blank_at(s, end))
+            s++;
+        st = words_of(an, a, (size_t)(s - a), 1, p, or);
+    }
+    if (or && !or->n_kid) {
+        gz_free(or);
+        or = NULL;
+    }
+    p->plan->root = or;
+    p->plan->words = 1;
+    return st;
+}
+
+int q_has_run_together(an_analyzer *an, const char *text)
+{
+    /* syntax keeps its meaning: no reading by words */
+    static const char *const syntax[] = {"\"", "\xE2\x80\x9C", ":", "(", ")", "|", " OR ", " NOT ", "NOT "};
+    for (size_t k = 0; k < sizeof syntax / sizeof syntax[0]; k++)
+        if (strstr(text, syntax[k]))
+            return 0;
+    const char *s = text, *end = text + strlen(text);
+    while (s < end) {
+        size_t b = blank_at(s, end);
+        if (b) {
+            s += b;
+            continue;
+        }
+        const char *a = s;
+        while (s < end && !blank_at(s, end))
+            s++;
+        if (*a == '-')
+            return 0;
+        const an_token *t;
+        size_t n, words = 0;
+        if (an_analyze(an, a, (size_t)(s - a), AN_MODE_QUERY, &t, &n) != GZ_OK)
+            return 0;
+        for (size_t i = 0; i < n; i++)
+            words += t[i].type == AN_WORD || t[i].type == AN_TERM;
+        if (words > 1)
+            return 1;
+    }
+    return 0;
 }
 
 /* AND(words..., filters...) -> AND(OR(words...), filters...). */
@@ -967,9 +1214,14 @@ gz_status q_parse(an_analyzer *an, const char *text, int how, const sr_filters *
         text = head;
         plan->cut = 1;
     }
+    gz_buf_init(&plan->expanded);
+    gz_buf_init(&plan->words_zh);
     if (how == Q_READ_QUESTION) {
         plan->question = 1;
         st = question_tree(an, text, &p);
+    } else if (how == Q_READ_WORDS) {
+        plan->question = 1; /* scored as one: more of the words, higher */
+        st = words_tree(an, text, &p);
     } else {
         tok *t = NULL;
         size_t n = 0;
@@ -1020,6 +1272,42 @@ gz_status q_parse(an_analyzer *an, const char *text, int how, const sr_filters *
     return st;
 }
 
+void q_json_list_zh(gz_buf *zh, const gz_buf *list)
+{
+    for (size_t i = 0; i < list->len; i++) {
+        char c = list->data[i];
+        if (c == ',')
+            gz_buf_puts(zh, "、");
+        else if (c != '"')
+            gz_buf_putc(zh, c);
+    }
+}
+
+void q_reading_json(const q_plan *plan, const char *mode, gz_buf *out)
+{
+    gz_buf zh;
+    gz_buf_init(&zh);
+    const char *words = plan->words_zh.data ? plan->words_zh.data : "";
+    if (strcmp(mode, "question") == 0)
+        gz_buf_printf(&zh, "按问题理解，检索词：%s", words);
+    else if (strcmp(mode, "words") == 0)
+        gz_buf_printf(&zh, "按词语查找：%s（完整包含原文的排在最前，其次包含全部词语的，再次包含大部分词语的）", words);
+    else if (strcmp(mode, "reference") == 0)
+        gz_buf_puts(&zh, "按条文引用查找：先列出所引用的条文，其后为引用该条的条文");
+    else if (strcmp(mode, "any-word") == 0)
+        gz_buf_puts(&zh, "没有同时包含全部关键词的条文，改为包含任一关键词，包含全部关键词的文件排在前面");
+    else
+        gz_buf_puts(&zh, "按关键词查找（全部包含）");
+    if (plan->expanded.len) {
+        gz_buf_puts(&zh, "；另加同义词：");
+        q_json_list_zh(&zh, &plan->expanded);
+    }
+    gz_buf_printf(out, "{\"code\":\"%s\",\"text\":", mode);
+    gz_json_str(out, zh.data ? zh.data : "", zh.len);
+    gz_buf_printf(out, ",\"expanded\":[%s]}", plan->expanded.data ? plan->expanded.data : "");
+    gz_buf_fini(&zh);
+}
+
 static void free_node(q_node *n)
 {
     if (!n)
@@ -1046,5 +1334,7 @@ void q_plan_fini(q_plan *plan)
     free_node(plan->root);
     gz_buf_fini(&plan->notes);
     gz_buf_fini(&plan->read_as);
+    gz_buf_fini(&plan->expanded);
+    gz_buf_fini(&plan->words_zh);
     memset(plan, 0, sizeof *plan);
 }

@@ -23,6 +23,8 @@ typedef struct q_node {
     struct q_node **kid;
     size_t n_kid;
     int leaf;            /* Q_TEXT: index into the plan's leaves */
+    double weight;       /* Q_TEXT: its share of a score (1; less for an
+                          * expansion, more for the string as typed) */
 } q_node;
 
 /* One element of a phrase: a token that must start at a position. */
@@ -68,6 +70,12 @@ typedef struct q_leaf {
     char **words;  /* WORD tokens of 3+ characters, for ranking */
     size_t n_words;
     int positive;  /* not under a NOT */
+    /* a word of digits or letters also found inside longer tokens (5g in
+     * 0.05g): its term matched whole (field byte first), which ranks
+     * above a match inside; whole_len 0 if none */
+    char whole[GZ_TERM_MAX + 1];
+    uint32_t whole_len;
+    double weight; /* the node's weight: multiplies its IDF */
 } q_leaf;
 
 typedef struct q_plan {
@@ -82,20 +90,39 @@ typedef struct q_plan {
                           * documents holding more of them first */
     int cut;             /* the query was longer than SR_MAX_QUERY_TEXT or
                           * SR_MAX_WORDS: only its beginning is searched */
+    int prior;           /* weigh documents by sr_title_prior (questions) */
+    int words;           /* keywords run together, read by their words:
+                          * the string as typed, then units holding more
+                          * of its words (scored as a question) */
+    int reference;       /* an article reference: that article, then the
+                          * units citing it (set by search.c) */
+    gz_buf expanded;     /* JSON array body: thesaurus words added */
+    gz_buf words_zh;     /* the words searched, 、-separated, for read_as */
 } q_plan;
 
 /* Parses text into plan; never fails on odd input (it becomes text and a
  * note). Repeated words collapse; words past SR_MAX_WORDS are left out
  * (plan->cut). The filters f (NULL: none) join the root as conjunctive
  * filters; they must have passed sr_filters_check. GZ_NOMEM only. */
-enum { Q_READ_KEYWORDS = 0, Q_READ_QUESTION, Q_READ_ANY_WORD };
+enum { Q_READ_KEYWORDS = 0, Q_READ_QUESTION, Q_READ_ANY_WORD, Q_READ_WORDS };
 gz_status q_parse(an_analyzer *an, const char *text, int how, const sr_filters *f, q_plan *plan);
 /* A grams_only variant's text, field byte GZ_FIELD_PHRASE first, into key
  * (GZ_TERM_MAX + 1 bytes); its length, or 0 if it is not grams_only or too
  * long. */
 size_t q_variant_word(const q_variant *v, char *key);
 void q_plan_fini(q_plan *plan);
+/* How the query was read, for people and programs:
+ * {"code": mode, "text": the same in Chinese, "expanded": ["老公→配偶"...]}. */
+void q_reading_json(const q_plan *plan, const char *mode, gz_buf *out);
+/* The body of a JSON array of plain strings (no comma nor quote inside:
+ * words) as Chinese text, 、-separated, appended to zh. */
+void q_json_list_zh(gz_buf *zh, const gz_buf *list);
 /* Does text look like a question (a sentence rather than keywords)? */
 int q_is_question(const char *text);
+/* Is text plain keywords (no operator, quote, bracket or field) of which
+ * one is a run of Han characters made of several words (工伤赔偿标准)?
+ * Such input is read again by its words when no unit holds the string as
+ * typed (Q_READ_WORDS). */
+int q_has_run_together(an_analyzer *an, const char *text);
 
 #endif

@@ -213,17 +213,42 @@ static gz_status eval(const seg_eval *se, const q_node *n, ulist *out, gz_buf *s
 #define W_WORD 0.5
 #define W_LABEL 3.0
 #define W_PROX 0.5
+#define W_WHOLE 1.0 /* a token matched whole, over one found inside a longer */
 
 static double bm25(double idf, double tf, double len, double avg)
 {
     return idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * len / avg));
 }
 
+/* Local regulations weigh this much for a question. */
+#define PRIOR_LOCAL 0.3f
+
+float sr_title_prior(const char *title)
+{
+    /* two to five Han characters, then the kind of place: a province, a
+     * city (not 市场), an autonomous region or prefecture, a county or a
+     * special economic zone */
+    static const char *const places[] = {"省", "市", "自治区", "自治州", "自治县", "县", "经济特区"};
+    const char *p = title, *end = title + strlen(title);
+    for (int chars = 0; chars < 6 && p < end; chars++) {
+        for (size_t k = 0; chars >= 2 && k < sizeof places / sizeof places[0]; k++) {
+            size_t pl = strlen(places[k]);
+            if ((size_t)(end - p) >= pl && memcmp(p, places[k], pl) == 0 &&
+                !(k == 1 && (size_t)(end - p) >= 6 && memcmp(p + 3, "场", 3) == 0))
+                return PRIOR_LOCAL;
+        }
+        int32_t c = gz_utf8_next(&p, end);
+        if (c < 0 || !gz_is_han(c))
+            break;
+    }
+    return 1.0f;
+}
+
 /* 第N条 as a whole leaf: units labelled so get a boost over mentions. */
 static int leaf_article_number(const char *text, int64_t *num)
 {
     size_t len = strlen(text);
-    if (len < 9 || memcmp(text, "第", 3) != 0 || memcmp(text + len - 3, "条", 3) != 0)
+    if (len < 7 || memcmp(text, "第", 3) != 0 || memcmp(text + len - 3, "条", 3) != 0)
         return 0;
     return gz_numeral_parse(text + 3, len - 6, num) == len - 6;
 }
@@ -260,7 +285,7 @@ static void wc_init(word_cursors *wc, const q_plan *plan)
     wc->base = gz_calloc(plan->n_leaf + 1, sizeof *wc->base);
     for (size_t l = 0; wc->base && l < plan->n_leaf; l++) {
         wc->base[l] = wc->n;
-        wc->n += plan->leaf[l].n_words;
+        wc->n += plan->leaf[l].n_words + (plan->leaf[l].whole_len > 0);
     }
     wc->p = gz_calloc(wc->n + 1, sizeof *wc->p);
     wc->state = gz_calloc(wc->n + 1, 1);
@@ -283,13 +308,15 @@ static gz_post *word_cursor(word_cursors *wc, const gz_segment *seg, const q_pla
         return NULL;
     size_t i = wc->base[l] + w;
     if (wc->state[i] == 0) {
+        /* w == n_words: the leaf's whole token (q_leaf.whole) */
+        const q_leaf *lf = &plan->leaf[l];
         char term[GZ_TERM_MAX + 1];
-        size_t wl = strlen(plan->leaf[l].words[w]);
+        size_t wl = w < lf->n_words ? strlen(lf->words[w]) : lf->whole_len - 1;
         gz_terminfo ti;
         wc->state[i] = -1;
         if (wl + 1 <= GZ_TERM_MAX) {
-            term[0] = GZ_FIELD_WORD;
-            memcpy(term + 1, plan->leaf[l].words[w], wl);
+            term[0] = w < lf->n_words ? GZ_FIELD_WORD : lf->whole[0];
+            memcpy(term + 1, w < lf->n_words ? lf->words[w] : lf->whole + 1, wl);
             if (gz_segment_term(seg, term, wl + 1, &ti) == 1) {
                 if (gz_post_open(&wc->p[i], seg, &ti) == GZ_OK)
                     wc->state[i] = 1;
@@ -407,7 +434,7 @@ static gz_status scorer_init(scorer *sc, sr_index *ix, const q_plan *plan, const
     sc->pidf = sc->idf + n;
     sc->n_at = sc->pl + n;
     for (size_t l = 0; l < n; l++) {
-        sc->idf[l] = log(1 + ((double)ix->n_units - df[l] + 0.5) / (df[l] + 0.5));
+        sc->idf[l] = plan->leaf[l].weight * log(1 + ((double)ix->n_units - df[l] + 0.5) / (df[l] + 0.5));
         if (!leaf_article_number(plan->leaf[l].text, &sc->label_num[l]))
             sc->label_num[l] = -1;
         sc->any_label |= sc->label_num[l] >= 0 && plan->leaf[l].positive;
@@ -491,7 +518,8 @@ static gz_status score_unit(scorer *sc, size_t s, uint32_t u, uint32_t doc, doub
             matched++;
             if (have_ui && sc->label_num[l] >= 0 && sc->label_num[l] == ui.number)
                 cheap += W_LABEL * sc->idf[l];
-            costly_max += W_WORD * sc->idf[l] * (BM25_K1 + 1) * (double)plan->leaf[l].n_words;
+            costly_max += W_WORD * sc->idf[l] * (BM25_K1 + 1) * (double)plan->leaf[l].n_words +
+                          (plan->leaf[l].whole_len ? W_WHOLE * sc->idf[l] * (BM25_K1 + 1) : 0);
             sc->pl[n_pl] = l;
             sc->pidf[n_pl++] = sc->idf[l];
         }
@@ -502,6 +530,8 @@ static gz_status score_unit(scorer *sc, size_t s, uint32_t u, uint32_t doc, doub
     for (size_t k = 0; k + 1 < n_pl; k++)
         costly_max += W_PROX * (sc->pidf[k] < sc->pidf[k + 1] ? sc->pidf[k] : sc->pidf[k + 1]);
     double qf = plan->question && n_leaf ? (1.0 + (double)matched) / (1.0 + (double)n_leaf) : 1.0;
+    if (plan->prior)
+        qf *= t->prior[doc];
     hit h = {0, (uint32_t)s, u, doc, t->date[doc], {UINT32_MAX, UINT32_MAX}, 1, t->kind[u]};
     h.score = combine(cheap, costly_max, qf, am, add);
     if (cannot_enter(sc, &h))
@@ -523,6 +553,11 @@ static gz_status score_unit(scorer *sc, size_t s, uint32_t u, uint32_t doc, doub
             gz_post *p = word_cursor(&sc->wc, seg, plan, l, w);
             if (p && gz_post_seek(p, u) == GZ_OK && p->unit == u)
                 costly += W_WORD * bm25(sc->idf[l], p->tf, words, 8);
+        }
+        if (plan->leaf[l].whole_len) { /* 5G whole, above 0.05g */
+            gz_post *p = word_cursor(&sc->wc, seg, plan, l, plan->leaf[l].n_words);
+            if (p && gz_post_seek(p, u) == GZ_OK && p->unit == u) /* at BM25's most, whatever the length */
+                costly += W_WHOLE * sc->idf[l] * (BM25_K1 + 1);
         }
     }
     if (n_pl > 1) {
@@ -559,6 +594,28 @@ static void count_facets(const run_opts *o, const sr_segtab *t, uint32_t u, uint
         o->year_n[t->year[doc] % 10000]++;
     o->iss_n[t->issuer[doc]]++;
     o->kind_n[t->kind[u]]++;
+}
+
+/* A question's document factor: 1 + W_COVER x the share of the question's
+ * words the document holds anywhere (a law that answers a question
+ * speaks of most of it, if not in one article). */
+#define W_COVER 8.0
+
+static double cover(size_t held, size_t n) { return 1.0 + W_COVER * (double)held / (double)(n ? n : 1); }
+
+static double doc_cover(const q_plan *plan, const seg_eval *se, const sr_segtab *t, uint32_t doc)
+{
+    size_t held = 0, pos = 0;
+    uint32_t first = t->first_unit[doc], end = first + t->n_units[doc];
+    for (size_t l = 0; l < plan->n_leaf; l++) {
+        if (!plan->leaf[l].positive)
+            continue;
+        pos++;
+        const ulist *ll = &se->leaf[l];
+        size_t lo = ul_lower(ll, first);
+        held += lo < ll->n && ll->unit[lo] < end;
+    }
+    return cover(held, pos);
 }
 
 /* An OR of words (a question, or words joined by OR), pruned: each word
@@ -646,7 +703,8 @@ static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
     for (size_t l = 0; st == GZ_OK && l < n_leaf; l++) {
         double idf = sc->idf[l];
         most[l] = idf * (BM25_K1 + 1) + (sc->label_num[l] >= 0 ? W_LABEL * idf : 0) +
-                  W_WORD * idf * (BM25_K1 + 1) * (double)plan->leaf[l].n_words + W_PROX * idf;
+                  W_WORD * idf * (BM25_K1 + 1) * (double)plan->leaf[l].n_words + W_PROX * idf +
+                  (plan->leaf[l].whole_len ? W_WHOLE * idf * (BM25_K1 + 1) : 0);
         const ulist *ll = &se->leaf[l];
         uint64_t *b = bs + l * n_words;
         for (size_t i = 0; i < ll->n; i++) {
@@ -713,11 +771,26 @@ static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
         if (titles[doc] > title_most)
             title_most = titles[doc];
     }
+    /* a question's document factor: the words each document holds */
+    double *docf = gz_alloc(((size_t)n_docs + 1) * sizeof *docf);
+    uint32_t *dmask = plan->prior ? gz_calloc((size_t)n_docs + 1, sizeof *dmask) : NULL;
+    double docf_most = 1;
+    if (st == GZ_OK && (!docf || (plan->prior && !dmask)))
+        st = GZ_NOMEM;
+    for (size_t l = 0; st == GZ_OK && dmask && l < n_leaf; l++)
+        for (size_t i = 0; i < se->leaf[l].n && se->leaf[l].unit[i] < n_units; i++)
+            dmask[t->doc[se->leaf[l].unit[i]]] |= 1u << l;
+    for (uint32_t doc = 0; st == GZ_OK && doc < n_docs; doc++) {
+        docf[doc] = dmask ? cover((size_t)__builtin_popcount(dmask[doc]), n_leaf) : 1.0;
+        if (docf[doc] > docf_most)
+            docf_most = docf[doc];
+    }
+    gz_free(dmask);
     /* the page's worst score once it is full: cannot_enter() below it */
     int full = sc->n_hits == sc->o->want;
     double worst = full ? sc->hits[0].score : 0;
     uint32_t all = n_leaf < 32 ? (1u << n_leaf) - 1 : UINT32_MAX;
-    uint32_t ess = full ? or_essential(by_most, most, qf, n_leaf, title_most, worst) : all;
+    uint32_t ess = full ? or_essential(by_most, most, qf, n_leaf, title_most, worst / docf_most) : all;
     for (size_t wi = 0; st == GZ_OK && wi < n_words && ess; wi++) {
         for (uint64_t bits = or_units(bs, n_words, ess, wi); bits && st == GZ_OK; bits &= bits - 1) {
             unsigned bit = (unsigned)__builtin_ctzll(bits);
@@ -736,7 +809,7 @@ static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
                         bound += most[__builtin_ctz(b)];
                     f = qf[held];
                 }
-                if ((bound + titles[doc]) * f * (1 + 1e-9) <= worst)
+                if ((bound + titles[doc]) * f * docf[doc] * (1 + 1e-9) <= worst)
                     continue; /* cannot enter the page */
             }
             for (size_t l = 0; l < n_leaf; l++) {
@@ -748,11 +821,11 @@ static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
                     sc->tf[l] = ll->tf[cur[l]];
                 }
             }
-            st = score_unit(sc, s, u, doc, 1, 0);
+            st = score_unit(sc, s, u, doc, docf[doc], 0);
             if (sc->n_hits == sc->o->want && (!full || sc->hits[0].score != worst)) {
                 full = 1;
                 worst = sc->hits[0].score;
-                ess = or_essential(by_most, most, qf, n_leaf, title_most, worst);
+                ess = or_essential(by_most, most, qf, n_leaf, title_most, worst / docf_most);
                 /* the units of this word left to visit: those of the
                  * words still essential */
                 bits &= or_units(bs, n_words, ess, wi) | 1ull << bit;
@@ -767,6 +840,7 @@ static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
     gz_free(sum);
     gz_free(title_mask);
     gz_free(titles);
+    gz_free(docf);
     return st;
 }
 
@@ -814,6 +888,8 @@ static gz_status score_lists(scorer *sc, size_t s, seg_eval *se, gz_buf *scratch
                 am = 1.0 + 4.0 * (double)in_doc / (double)(pos ? pos : 1);
                 if (in_doc == pos)
                     add = 100.0; /* documents with every word above the rest */
+            } else if (plan->prior) {
+                am = doc_cover(plan, se, t, doc);
             }
         }
         sc->r->total++;

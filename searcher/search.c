@@ -12,6 +12,7 @@
 static void segtab_fini(sr_segtab *t)
 {
     gz_free(t->year);
+    gz_free(t->prior);
     gz_free(t->issuer);
     gz_free(t->date);
     gz_free(t->first_unit);
@@ -43,10 +44,11 @@ static gz_status load_tables(sr_index *ix)
         t->date = gz_calloc(nd, sizeof *t->date);
         t->first_unit = gz_calloc(nd, sizeof *t->first_unit);
         t->n_units = gz_calloc(nd, sizeof *t->n_units);
+        t->prior = gz_calloc(nd, sizeof *t->prior);
         t->doc = gz_calloc(nu, sizeof *t->doc);
         t->len = gz_calloc(nu, sizeof *t->len);
         t->kind = gz_calloc(nu, sizeof *t->kind);
-        if (!t->year || !t->issuer || !t->date || !t->first_unit || !t->n_units || !t->doc || !t->len || !t->kind)
+        if (!t->year || !t->issuer || !t->date || !t->first_unit || !t->n_units || !t->prior || !t->doc || !t->len || !t->kind)
             return GZ_NOMEM;
         for (uint32_t d = 0; d < ss.n_docs; d++) {
             gz_docinfo di;
@@ -56,6 +58,7 @@ static gz_status load_tables(sr_index *ix)
             t->date[d] = di.date;
             t->first_unit[d] = di.first_unit;
             t->n_units[d] = di.n_units;
+            t->prior[d] = sr_title_prior(di.title);
             size_t id = 0;
             while (id < ix->n_issuers && strcmp(ix->issuers[id], di.issuer) != 0)
                 id++;
@@ -374,15 +377,43 @@ gz_status sr_search_ids(sr_index *ix, const char *query, uint64_t **ids, size_t 
  * Runs within the thread's budget (sr_budget_now); r->partial says the
  * budget ran out or the query was cut. */
 static gz_status search(sr_index *ix, const sr_request *rq, run_opts *o, q_plan *plan, run_out *r, int *question,
-                        int *any)
+                        int *any, int *missed)
 {
+    *missed = 0;
     const char *q = rq->query ? rq->query : "";
     *question = q_is_question(q);
     *any = 0;
     memset(r, 0, sizeof *r);
+    /* an article reference: that article first, then the units citing it */
+    uint64_t *refs;
+    size_t n_refs;
+    char cited[512];
+    if (!*question && sr_reference(ix, q, &refs, &n_refs, cited, sizeof cited)) {
+        gz_status st = q_parse(ix->an, cited, Q_READ_KEYWORDS, &rq->filters, plan);
+        if (st == GZ_OK && (st = sr_run(ix, plan, o, r)) == GZ_OK)
+            st = sr_hits_first(ix, r, refs, n_refs, o->want);
+        plan->reference = 1;
+        gz_free(refs);
+        r->partial |= plan->cut;
+        return st;
+    }
     gz_status st = q_parse(ix->an, q, *question ? Q_READ_QUESTION : Q_READ_KEYWORDS, &rq->filters, plan);
     if (st == GZ_OK)
         st = sr_run(ix, plan, o, r);
+    *missed = st == GZ_OK && !*question && !r->partial && r->total == 0 && plan->root;
+    /* one keyword of words run together (工伤赔偿标准) that no unit holds
+     * as typed: by its words (several keywords: any word, below) */
+    if (st == GZ_OK && !*question && !r->partial && r->total == 0 && plan->root && plan->root->type == Q_TEXT &&
+        q_has_run_together(ix->an, q)) {
+        q_plan_fini(plan);
+        gz_free(r->hits);
+        memset(r, 0, sizeof *r);
+        st = q_parse(ix->an, q, Q_READ_WORDS, &rq->filters, plan);
+        if (st == GZ_OK)
+            st = sr_run(ix, plan, o, r);
+        r->partial |= plan->cut;
+        return st;
+    }
     if (st == GZ_OK && !*question && !r->partial && r->total == 0 && plan->n_leaf > 1 && plan->root &&
         plan->root->type == Q_AND) {
         q_plan_fini(plan);
@@ -426,10 +457,10 @@ gz_status sr_search_top(sr_index *ix, const sr_request *rq, sr_top *top, gz_erro
     run_opts o = {want, by_date ? sr_cmp_hit_date : sr_cmp_hit_score, !rq->exhaustive && !by_date, NULL, NULL, NULL};
     q_plan plan;
     run_out r;
-    int question, any;
+    int question, any, missed;
     sr_budget b;
     sr_budget_begin(&b, &rq->limits);
-    st = search(ix, rq, &o, &plan, &r, &question, &any);
+    st = search(ix, rq, &o, &plan, &r, &question, &any, &missed);
     q_plan_fini(&plan);
     top->peak_bytes = sr_budget_end(&b);
     top->work = b.work;
@@ -484,7 +515,7 @@ static gz_status search_json(sr_index *ix, const sr_request *rq, const char *q, 
                              gz_error *err)
 {
     q_plan plan;
-    int question, any;
+    int question, any, missed;
     /* facets over every match: array increments while sr_run() walks them */
     size_t *year_n = gz_calloc(10000, sizeof *year_n), *iss_n = gz_calloc(ix->n_issuers + 1, sizeof *iss_n);
     size_t kind_n[GZ_KIND__COUNT] = {0};
@@ -500,7 +531,7 @@ static gz_status search_json(sr_index *ix, const sr_request *rq, const char *q, 
      * best units; by unit, the best `want` are kept (pruned unless asked) */
     run_opts o = {by_doc ? 0 : want, cmp, !rq->exhaustive && !by_date, year_n, iss_n, kind_n};
     run_out r;
-    gz_status st = search(ix, rq, &o, &plan, &r, &question, &any);
+    gz_status st = search(ix, rq, &o, &plan, &r, &question, &any, &missed);
     /* (an any-word second reading follows a first that matched nothing,
      * so the facets count the matches of the query as finally read) */
     hit *hits = r.hits;
@@ -607,9 +638,18 @@ static gz_status search_json(sr_index *ix, const sr_request *rq, const char *q, 
     json_kv_str(out, "query", q);
     gz_buf_puts(out, ",\"read_as\":");
     gz_json_str(out, plan.read_as.data ? plan.read_as.data : "", plan.read_as.len);
-    gz_buf_printf(out, ",\"mode\":\"%s\",\"unit\":\"%s\",\"notes\":[%s],\"total\":%zu,\"partial\":%s,",
-                  question ? "question" : any ? "any-word" : "keywords", rq->unit == SR_BY_DOCUMENT ? "document" : "article",
-                  plan.notes.data ? plan.notes.data : "", total, r.partial ? "true" : "false");
+    const char *mode = question        ? "question"
+                       : plan.reference ? "reference"
+                       : plan.words     ? "words"
+                       : any            ? "any-word"
+                                        : "keywords";
+    gz_buf_printf(out, ",\"mode\":\"%s\",\"reading\":", mode);
+    q_reading_json(&plan, mode, out);
+    if (missed) /* nothing as typed: what to try */
+        sr_hint_json(ix, q, out);
+    gz_buf_printf(out, ",\"unit\":\"%s\",\"notes\":[%s],\"total\":%zu,\"partial\":%s,",
+                  rq->unit == SR_BY_DOCUMENT ? "document" : "article", plan.notes.data ? plan.notes.data : "", total,
+                  r.partial ? "true" : "false");
     if (r.partial) {
         static const char *const why[] = {"query", "work", "memory", "time", "query"};
         gz_buf_printf(out, "\"limit\":\"%s\",", why[bud->over]);

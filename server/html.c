@@ -225,10 +225,17 @@ void html_search_page(gz_buf *b, const page_params *p, json_object *ans)
         gz_buf_printf(b, "<p class=\"notes\"><b>部分结果</b>：查询过长或过于宽泛，超出单次查询的计算限额，"
                          "以下只是已找到的 %d 条结果，并非全部；请减少或细化关键词。</p>", total);
     gz_buf_printf(b, "<p class=\"notes\">共 %d 条结果", total);
-    if (strcmp(js(ans, "mode"), "question") == 0)
-        gz_buf_puts(b, "（按问题理解：包含任一关键词，相关度高者在前）");
-    else if (strcmp(js(ans, "mode"), "any-word") == 0)
-        gz_buf_puts(b, "（没有同时包含全部关键词的条文：同一文件包含全部关键词者在前）");
+    json_object *reading = jo(ans, "reading");
+    if (reading) { /* how the query was read, in Chinese (docs/api.md) */
+        gz_buf_puts(b, "（");
+        esc(b, js(reading, "text"));
+        gz_buf_puts(b, "）");
+    }
+    json_object *hint = jo(ans, "hint");
+    if (hint) { /* nothing as typed: what to try */
+        gz_buf_puts(b, "；");
+        esc(b, js(hint, "text"));
+    }
     json_object *notes = jo(ans, "notes");
     for (size_t i = 0; notes && i < json_object_array_length(notes); i++) {
         gz_buf_puts(b, "；");

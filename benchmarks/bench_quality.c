@@ -1,0 +1,351 @@
+/* benchmarks/bench_quality.c: ranking quality on real questions (STARD, the
+ * dev split in ../shared/eval/stard-dev: questions.tsv, qrels.tsv). Every
+ * question goes through the library as typed (sr_search_top, top 100), and
+ * through a baseline computed in the same run on the same index: BM25 over
+ * an OR of every character bigram of the question (what an n-gram user of
+ * Xapian or Elasticsearch gets), scored here from the postings alone.
+ * Prints MRR@10, Recall@10 and Recall@100 of both, and their ratio.
+ * Usage: bench_quality --index DIR [--eval DIR] [--show K: the K worst
+ * questions of the library on stderr] [--dump: each question's figures]. */
+#include "analysis/analysis.h"
+#include "format/format.h"
+#include "searcher/searcher.h"
+#include "bench_util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TOP 100
+
+/* A judged article: a source path and an article's number and sub
+ * (第十条之一: 10, 1). */
+typedef struct judged {
+    int id;
+    char *file;
+    int64_t number, sub;
+} judged;
+
+/* 第N条 or 第N条之M, numerals of any kind: 1 and the pair, else 0. */
+static int article_key(const char *label, int64_t *number, int64_t *sub)
+{
+    size_t len = strlen(label);
+    if (len < 7 || memcmp(label, "第", 3) != 0)
+        return 0;
+    size_t n = gz_numeral_parse(label + 3, len - 3, number);
+    const char *p = label + 3 + n;
+    if (!n || strncmp(p, "条", 3) != 0)
+        return 0;
+    p += 3;
+    *sub = 0;
+    if (strncmp(p, "之", 3) == 0 && !gz_numeral_parse(p + 3, strlen(p + 3), sub))
+        return 0;
+    return 1;
+}
+
+/* Reads a two- or three-column TSV after its header line; cols[k] are
+ * fresh strings. Returns the number of rows. */
+static size_t read_tsv(const char *path, int ncol, char ***rows)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "bench_quality: cannot read %s\n", path);
+        exit(1);
+    }
+    char line[8192];
+    size_t n = 0, cap = 0;
+    *rows = NULL;
+    for (int first = 1; fgets(line, sizeof line, f); first = 0) {
+        if (first)
+            continue;
+        line[strcspn(line, "\r\n")] = 0;
+        if (n + 1 > cap) {
+            cap = cap ? 2 * cap : 1024;
+            *rows = realloc(*rows, cap * ncol * sizeof **rows);
+        }
+        char *p = line;
+        for (int c = 0; c < ncol; c++) {
+            char *tab = c + 1 < ncol ? strchr(p, '\t') : NULL;
+            if (tab)
+                *tab = 0;
+            (*rows)[n * ncol + c] = strdup(p);
+            p = tab ? tab + 1 : p + strlen(p);
+        }
+        n++;
+    }
+    fclose(f);
+    return n;
+}
+
+/* ------------------------------------------------------------ baseline */
+
+typedef struct base_ix {
+    gz_snapshot *snap;
+    uint32_t **len; /* per segment, per unit: positions */
+    double avg;
+    float **acc;    /* per segment, per unit: the question's score */
+} base_ix;
+
+typedef struct scored {
+    double score;
+    uint64_t id;
+} scored;
+
+static int cmp_scored(const void *a, const void *b)
+{
+    const scored *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score < y->score ? 1 : -1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* BM25 (k1 1.2, b 0.75) over the distinct Han bigrams of q, summed: the
+ * best TOP units into out. */
+static size_t baseline(base_ix *b, an_analyzer *an, const char *q, scored *out)
+{
+    const an_token *t;
+    size_t n;
+    if (an_analyze(an, q, strlen(q), AN_MODE_QUERY, &t, &n) != GZ_OK)
+        return 0;
+    size_t n_seg = b->snap->man.n_seg;
+    char seen[64][16];
+    size_t n_seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].type != AN_GRAM || t[i].len + 1 > 15 || n_seen == 64)
+            continue;
+        char term[16];
+        term[0] = GZ_FIELD_GRAM;
+        memcpy(term + 1, t[i].text, t[i].len);
+        term[t[i].len + 1] = 0;
+        int dup = 0;
+        for (size_t k = 0; k < n_seen && !dup; k++)
+            dup = strcmp(seen[k], term) == 0;
+        if (dup)
+            continue;
+        memcpy(seen[n_seen++], term, sizeof term);
+        gz_terminfo ti[n_seg + 1];
+        double df = 0;
+        for (size_t s = 0; s < n_seg; s++) {
+            if (gz_segment_term(b->snap->seg[s], term, t[i].len + 1, &ti[s]) != 1)
+                ti[s].df = 0;
+            df += ti[s].df;
+        }
+        if (!df)
+            continue;
+        double N = (double)b->snap->n_units, idf = log(1 + (N - df + 0.5) / (df + 0.5));
+        for (size_t s = 0; s < n_seg; s++) {
+            gz_post p;
+            if (!ti[s].df || gz_post_open(&p, b->snap->seg[s], &ti[s]) != GZ_OK)
+                continue;
+            for (; p.unit != GZ_POST_END; gz_post_next(&p)) {
+                double tf = p.tf, len = b->len[s][p.unit];
+                b->acc[s][p.unit] += (float)(idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * len / b->avg)));
+            }
+            gz_post_fini(&p);
+        }
+    }
+    /* the best TOP, by a plain scan (and the accumulators cleared) */
+    size_t k = 0;
+    for (size_t s = 0; s < n_seg; s++) {
+        uint32_t nu = b->snap->man.seg[s].n_units;
+        for (uint32_t u = 0; u < nu; u++) {
+            float v = b->acc[s][u];
+            if (v <= 0)
+                continue;
+            b->acc[s][u] = 0;
+            scored x = {v, (uint64_t)b->snap->man.seg[s].id << 32 | u};
+            if (k < TOP) {
+                out[k++] = x;
+                if (k == TOP)
+                    qsort(out, k, sizeof *out, cmp_scored);
+            } else if (cmp_scored(&x, &out[TOP - 1]) < 0) {
+                size_t j = TOP - 1;
+                while (j > 0 && cmp_scored(&x, &out[j - 1]) < 0) {
+                    out[j] = out[j - 1];
+                    j--;
+                }
+                out[j] = x;
+            }
+        }
+    }
+    if (k < TOP)
+        qsort(out, k, sizeof *out, cmp_scored);
+    return k;
+}
+
+/* ------------------------------------------------------------- scoring */
+
+typedef struct figures {
+    double mrr, r10, r100;
+} figures;
+
+/* The figures of one ranked list of ids for question qid's judged
+ * articles j[0..nj). */
+static figures judge(const gz_snapshot *snap, const uint64_t *ids, size_t n, const judged *j, size_t nj)
+{
+    figures f = {0, 0, 0};
+    char found10[64] = {0}, found100[64] = {0};
+    for (size_t r = 0; r < n && r < TOP; r++) {
+        uint32_t seg_id = (uint32_t)(ids[r] >> 32), unit = (uint32_t)ids[r];
+        const gz_segment *seg = NULL;
+        for (size_t s = 0; s < snap->man.n_seg && !seg; s++)
+            if (snap->man.seg[s].id == seg_id)
+                seg = snap->seg[s];
+        gz_unitinfo ui;
+        gz_docinfo di;
+        int64_t num, sub;
+        if (!seg || gz_segment_unit(seg, unit, &ui) != GZ_OK || gz_segment_doc(seg, ui.doc, &di) != GZ_OK ||
+            !article_key(ui.label, &num, &sub))
+            continue;
+        for (size_t k = 0; k < nj && k < 64; k++) {
+            if (j[k].number != num || j[k].sub != sub || strcmp(j[k].file, di.source) != 0)
+                continue;
+            if (r < 10 && !f.mrr)
+                f.mrr = 1.0 / (double)(r + 1);
+            found10[k] |= r < 10;
+            found100[k] = 1;
+        }
+    }
+    for (size_t k = 0; k < nj && k < 64; k++) {
+        f.r10 += found10[k];
+        f.r100 += found100[k];
+    }
+    f.r10 /= (double)nj;
+    f.r100 /= (double)nj;
+    return f;
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = NULL, *eval = getenv("GAZETTE_EVAL") ? getenv("GAZETTE_EVAL") : "../shared/eval/stard-dev";
+    int show = 0, dump = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--index") == 0 && i + 1 < argc)
+            dir = argv[++i];
+        else if (strcmp(argv[i], "--eval") == 0 && i + 1 < argc)
+            eval = argv[++i];
+        else if (strcmp(argv[i], "--show") == 0 && i + 1 < argc)
+            show = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--dump") == 0)
+            dump = 1;
+        else {
+            fprintf(stderr, "usage: bench_quality --index DIR [--eval DIR] [--show K] [--dump]\n");
+            return 2;
+        }
+    }
+    if (!dir) {
+        fprintf(stderr, "usage: bench_quality --index DIR [--eval DIR] [--show K] [--dump]\n");
+        return 2;
+    }
+    char path[4096];
+    char **qrows, **jrows;
+    snprintf(path, sizeof path, "%s/questions.tsv", eval);
+    size_t nq = read_tsv(path, 2, &qrows);
+    snprintf(path, sizeof path, "%s/qrels.tsv", eval);
+    size_t nj = read_tsv(path, 3, &jrows);
+    judged *j = calloc(nj + 1, sizeof *j);
+    for (size_t i = 0; i < nj; i++) {
+        j[i].id = atoi(jrows[3 * i]);
+        j[i].file = jrows[3 * i + 1];
+        if (!article_key(jrows[3 * i + 2], &j[i].number, &j[i].sub))
+            j[i].number = -1;
+    }
+    gz_error err = {0};
+    base_ix b = {0};
+    sr_index *ix;
+    an_analyzer *an;
+    if (gz_snapshot_open(dir, &b.snap, &err) != GZ_OK || sr_index_open(dir, &ix, &err) != GZ_OK ||
+        an_analyzer_open(&an, &err) != GZ_OK) {
+        fprintf(stderr, "bench_quality: %s\n", err.msg);
+        return 1;
+    }
+    size_t n_seg = b.snap->man.n_seg;
+    b.len = calloc(n_seg, sizeof *b.len);
+    b.acc = calloc(n_seg, sizeof *b.acc);
+    b.avg = b.snap->n_units ? (double)b.snap->n_positions / (double)b.snap->n_units : 1;
+    for (size_t s = 0; s < n_seg; s++) {
+        uint32_t nu = b.snap->man.seg[s].n_units;
+        b.len[s] = calloc(nu + 1, sizeof **b.len);
+        b.acc[s] = calloc(nu + 1, sizeof **b.acc);
+        for (uint32_t u = 0; u < nu; u++) {
+            gz_unitinfo ui;
+            b.len[s][u] = gz_segment_unit(b.snap->seg[s], u, &ui) == GZ_OK && ui.len ? ui.len : 1;
+        }
+    }
+    figures lib = {0, 0, 0}, base = {0, 0, 0};
+    double *lib_mrr = calloc(nq + 1, sizeof *lib_mrr), *ms = calloc(nq + 1, sizeof *ms);
+    size_t used = 0;
+    scored bs[TOP];
+    uint64_t ids[TOP];
+    for (size_t q = 0; q < nq; q++) {
+        int id = atoi(qrows[2 * q]);
+        const char *text = qrows[2 * q + 1];
+        size_t first = 0, cnt = 0;
+        while (first < nj && j[first].id != id)
+            first++;
+        while (first + cnt < nj && j[first + cnt].id == id)
+            cnt++;
+        if (!cnt)
+            continue;
+        sr_request rq = {.query = text, .n = TOP};
+        sr_top top;
+        double t0 = bu_now();
+        if (sr_search_top(ix, &rq, &top, &err) != GZ_OK) {
+            fprintf(stderr, "bench_quality: %s: %s\n", text, err.msg);
+            return 1;
+        }
+        ms[used] = (bu_now() - t0) * 1e3;
+        for (size_t k = 0; k < top.n && k < TOP; k++)
+            ids[k] = top.hit[k].id;
+        figures fl = judge(b.snap, ids, top.n < TOP ? top.n : TOP, j + first, cnt);
+        sr_top_fini(&top);
+        size_t nb = baseline(&b, an, text, bs);
+        for (size_t k = 0; k < nb; k++)
+            ids[k] = bs[k].id;
+        figures fb = judge(b.snap, ids, nb, j + first, cnt);
+        lib.mrr += fl.mrr, lib.r10 += fl.r10, lib.r100 += fl.r100;
+        base.mrr += fb.mrr, base.r10 += fb.r10, base.r100 += fb.r100;
+        lib_mrr[q] = fl.mrr - fb.mrr;
+        if (dump)
+            printf("# %d\t%.3f\t%.3f\t%.3f\t%.3f\t%s\n", id, fl.mrr, fl.r100, fb.mrr, fb.r100, text);
+        used++;
+    }
+    for (int k = 0; k < show; k++) { /* the questions where the library loses most */
+        size_t w = 0;
+        for (size_t q = 1; q < nq; q++)
+            if (lib_mrr[q] < lib_mrr[w])
+                w = q;
+        if (lib_mrr[w] >= 0)
+            break;
+        fprintf(stderr, "# worse than baseline by %.3f: %s\t%s\n", -lib_mrr[w], qrows[2 * w], qrows[2 * w + 1]);
+        lib_mrr[w] = 1;
+    }
+    double d = used ? (double)used : 1, p50, p99;
+    bu_percentiles(ms, used, &p50, &p99);
+    printf("# index %s, questions %s: %zu questions, %zu judged articles\n", dir, eval, used, nj);
+    printf("system\tMRR@10\tR@10\tR@100\n");
+    printf("gazette\t%.3f\t%.3f\t%.3f\n", lib.mrr / d, lib.r10 / d, lib.r100 / d);
+    printf("baseline_bm25_bigrams\t%.3f\t%.3f\t%.3f\n", base.mrr / d, base.r10 / d, base.r100 / d);
+    printf("# gazette/baseline MRR@10: %.2fx; gazette top-100 latency p50 %.2f ms, p99 %.2f ms\n",
+           base.mrr > 0 ? lib.mrr / base.mrr : 0, p50, p99);
+    for (size_t s = 0; s < n_seg; s++) {
+        free(b.len[s]);
+        free(b.acc[s]);
+    }
+    free(b.len);
+    free(b.acc);
+    free(lib_mrr);
+    free(ms);
+    for (size_t i = 0; i < 2 * nq; i++)
+        free(qrows[i]);
+    for (size_t i = 0; i < 3 * nj; i++)
+        free(jrows[i]);
+    free(qrows);
+    free(jrows);
+    free(j);
+    an_analyzer_close(an);
+    sr_index_close(ix);
+    gz_snapshot_close(b.snap);
+    return 0;
+}

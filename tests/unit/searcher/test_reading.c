@@ -1,0 +1,363 @@
+/* How what people type is read (issue 19): keywords run together, lists,
+ * questions without a question mark, question frames, the thesaurus
+ * (parsed strictly), quoted field values, and the command line's checks.
+ * The index is built once for the suite from the sample's laws. */
+#include "indexer/indexer.h"
+#include "searcher/searcher.h"
+#include "searcher/thesaurus.h"
+#include "helpers.h"
+
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <sys/wait.h>
+
+static char dir[] = "/tmp/gz-reading-XXXXXX";
+static sr_index *ix;
+
+static void build(void)
+{
+    cr_assert_not_null(mkdtemp(dir));
+    ix_options o = {.dir = dir, .threads = 2};
+    ix_report r;
+    gz_error err = {0};
+    char *paths[] = {GZ_SAMPLE_DIR "/laws"};
+    cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
+}
+
+static void teardown(void) { sr_index_close(ix); }
+
+TestSuite(reading, .init = build, .fini = teardown);
+
+/* The JSON answer to q on index x, top 10. */
+static json_object *search_in(sr_index *x, const char *q)
+{
+    sr_request rq = {.query = q, .n = 10};
+    gz_buf out;
+    gz_buf_init(&out);
+    gz_error err = {0};
+    cr_assert_eq(sr_search_json(x, &rq, &out, &err), GZ_OK, "%s", err.msg);
+    json_object *o = json_tokener_parse(gz_buf_cstr(&out));
+    cr_assert_not_null(o, "not JSON: %.200s", gz_buf_cstr(&out));
+    gz_buf_fini(&out);
+    return o;
+}
+
+static json_object *search(const char *q) { return search_in(ix, q); }
+
+static json_object *get(json_object *o, const char *k)
+{
+    json_object *v = NULL;
+    json_object_object_get_ex(o, k, &v);
+    return v;
+}
+
+static const char *str(json_object *o, const char *k) { return json_object_get_string(get(o, k)); }
+static int total(json_object *o) { return json_object_get_int(get(o, "total")); }
+
+/* The text of hit i's snippet. */
+static const char *snippet(json_object *o, size_t i)
+{
+    return str(json_object_array_get_idx(get(o, "hits"), i), "snippet");
+}
+
+Test(reading, keywords_run_together_find_units_holding_their_words)
+{
+    /* no unit holds 公司股东责任; 公司法's articles hold the three words */
+    json_object *o = search("公司股东责任");
+    cr_assert_gt(total(o), 0, "0 hits for words run together");
+    cr_assert_str_eq(str(o, "mode"), "words");
+    cr_assert_str_eq(str(get(o, "reading"), "code"), "words");
+    cr_assert(strstr(str(get(o, "reading"), "text"), "公司、股东、责任"), "%s", str(get(o, "reading"), "text"));
+    const char *s = snippet(o, 0);
+    cr_assert(strstr(s, "公司") && strstr(s, "股东") && strstr(s, "责任"), "first hit lacks a word: %s", s);
+    json_object_put(o);
+}
+
+Test(reading, the_string_as_typed_ranks_first)
+{
+    /* 个体工商户名称 is a string some units hold whole: they alone are found */
+    json_object *o = search("个体工商户名称");
+    cr_assert_gt(total(o), 0);
+    cr_assert(strstr(snippet(o, 0), "个体工商户名称"), "%s", snippet(o, 0));
+    json_object_put(o);
+}
+
+Test(reading, listed_keywords_read_as_spaced_ones)
+{
+    json_object *spaced = search("公司 股东 责任");
+    const char *lists[] = {"公司、股东、责任", "公司，股东，责任", "公司；股东；责任", "公司/股东/责任"};
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        json_object *o = search(lists[i]);
+        cr_assert_gt(total(o), 0, "%s", lists[i]);
+        cr_assert_eq(total(o), total(spaced), "%s", lists[i]);
+        cr_assert_str_eq(str(o, "read_as"), str(spaced, "read_as"));
+        json_object_put(o);
+    }
+    json_object_put(spaced);
+}
+
+Test(reading, a_question_without_a_question_mark_is_a_question)
+{
+    json_object *o = search("公司股东可以查阅几年的会计账簿");
+    cr_assert_str_eq(str(o, "mode"), "question");
+    cr_assert_gt(total(o), 0);
+    cr_assert(strstr(str(o, "read_as"), "查阅") && strstr(str(o, "read_as"), "会计"), "%s", str(o, "read_as"));
+    cr_assert_null(strstr(str(o, "read_as"), "\"可以\""), "a question frame kept: %s", str(o, "read_as"));
+    json_object_put(o);
+}
+
+Test(reading, a_question_keeps_words_the_segmenter_does_not_know)
+{
+    /* ICU cuts 酒驾 into 酒 驾: kept as a gram, and joined to the law's
+     * words through the thesaurus, which the answer names */
+    json_object *o = search("酒驾怎么处罚");
+    cr_assert(strstr(str(o, "read_as"), "\"酒驾\""), "%s", str(o, "read_as"));
+    json_object *x = get(get(o, "reading"), "expanded");
+    int drunk = 0;
+    for (size_t i = 0; i < json_object_array_length(x); i++)
+        drunk |= strstr(json_object_get_string(json_object_array_get_idx(x, i)), "醉酒") != NULL;
+    cr_assert(drunk, "no 醉酒 expansion: %s", json_object_to_json_string(x));
+    cr_assert(strstr(str(get(o, "reading"), "text"), "同义词"));
+    cr_assert(strstr(snippet(o, 0), "醉酒"), "%s", snippet(o, 0));
+    json_object_put(o);
+}
+
+Test(reading, a_question_keeps_every_content_word)
+{
+    json_object *o = search("邻居噪音扰民可以报警吗");
+    const char *want[] = {"\"邻居\"", "\"噪音\"", "\"扰民\"", "\"报警\""};
+    for (size_t i = 0; i < 4; i++)
+        cr_assert(strstr(str(o, "read_as"), want[i]), "%s missing: %s", want[i], str(o, "read_as"));
+    json_object_put(o);
+}
+
+Test(reading, a_quoted_field_value_is_the_value)
+{
+    json_object *q = search("title:\"公司法\""), *plain = search("title:公司法");
+    cr_assert_gt(total(plain), 0);
+    cr_assert_eq(total(q), total(plain));
+    json_object *q2 = search("title:“公司法”");
+    cr_assert_eq(total(q2), total(plain));
+    json_object_put(q);
+    json_object_put(q2);
+    json_object_put(plain);
+}
+
+/* ------------------------------------------------------------ thesaurus */
+
+Test(reading, the_thesaurus_in_the_repository_parses)
+{
+    const q_thesaurus *th = q_thesaurus_builtin();
+    cr_assert_not_null(th, "searcher/thesaurus.txt does not parse");
+    cr_assert_gt(q_thesaurus_size(th), 50);
+    int found = 0;
+    for (size_t i = 0; i < q_thesaurus_size(th); i++) {
+        const char *const *to;
+        size_t n = q_thesaurus_targets(th, i, &to);
+        cr_assert_gt(n, 0);
+        found |= strcmp(q_thesaurus_word(th, i), "老婆") == 0 && strcmp(to[0], "配偶") == 0;
+    }
+    cr_assert(found, "老婆 => 配偶 missing");
+}
+
+Test(reading, a_malformed_thesaurus_line_is_an_error_naming_it)
+{
+    const char *bad[][2] = {
+        {"# c\n老公 => 配偶\n老婆 配偶\n", "line 3: no '=>'"},
+        {"老公 =>\n", "line 1: nothing after '=>'"},
+        {"\n => 配偶\n", "line 2: nothing before '=>'"},
+        {"老公 => 配偶 => 夫妻\n", "line 1: more than one '=>'"},
+        {"老公//老婆 => 配偶\n", "line 1: an empty word"},
+        {"老公 => 配偶\n老公 => 夫妻\n", "line 2: a word already given"},
+        {"老 公 => 配偶\n", "line 1: a character that is not Han"},
+        {"老公 => 配偶、夫妻\n", "line 1: a character that is not Han"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        q_thesaurus *th = NULL;
+        gz_error err = {0};
+        cr_assert_eq(q_thesaurus_parse(bad[i][0], strlen(bad[i][0]), &th, &err), GZ_INVALID, "%s", bad[i][0]);
+        cr_assert_null(th);
+        cr_assert(strstr(err.msg, bad[i][1]), "%s: got '%s'", bad[i][1], err.msg);
+    }
+    const char *good = "# comment\n\n老公/老婆 => 配偶 夫妻  # trailing\n欠薪 => 拖欠 劳动报酬\n";
+    q_thesaurus *th;
+    gz_error err = {0};
+    cr_assert_eq(q_thesaurus_parse(good, strlen(good), &th, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(q_thesaurus_size(th), 3);
+    const char *const *to;
+    cr_assert_eq(q_thesaurus_targets(th, 1, &to), 2);
+    cr_assert_str_eq(q_thesaurus_word(th, 1), "老婆");
+    cr_assert_str_eq(to[1], "夫妻");
+    q_thesaurus_free(th);
+}
+
+/* ------------------------------------------------------------ command line */
+
+/* Runs gazette search ARGS on the suite's index: its exit code, and the
+ * first line of its standard error into err. */
+static int cli(const char *args, char *err, size_t cap)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s/gazette search --index %s %s 2>&1 >/dev/null", GZ_BUILD_DIR, dir, args);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    err[0] = 0;
+    if (!fgets(err, (int)cap, p))
+        err[0] = 0;
+    char rest[256];
+    while (fgets(rest, sizeof rest, p))
+        ;
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Test(reading, the_command_line_refuses_bad_arguments)
+{
+    const char *cases[][2] = {
+        {"-n -1 公司", "invalid value for -n"},
+        {"-n 99999999999 公司", "invalid value for -n"},
+        {"--offset -5 公司", "invalid value for --offset"},
+        {"--bogus 公司", "unknown option '--bogus'"},
+        {"--unit page 公司", "invalid value for --unit"},
+        {"公司 -n", "-n needs a value"},
+        {"", "needs a QUERY"},
+    };
+    char err[512];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cr_assert_eq(cli(cases[i][0], err, sizeof err), 2, "%s: %s", cases[i][0], err);
+        cr_assert(strstr(err, cases[i][1]), "%s: got '%s'", cases[i][0], err);
+    }
+    cr_assert_eq(cli("-n 3 公司 -股东", err, sizeof err), 0, "%s", err);
+}
+
+/* ------------------------------------------------------------ references */
+
+static const char *hit_label(json_object *o, size_t i)
+{
+    return str(get(json_object_array_get_idx(get(o, "hits"), i), "unit"), "label");
+}
+
+static const char *hit_title(json_object *o, size_t i)
+{
+    return str(json_object_array_get_idx(get(o, "hits"), i), "title");
+}
+
+Test(reading, an_article_reference_puts_that_article_first)
+{
+    const char *refs[] = {"刑法第二百三十二条", "《中华人民共和国刑法》第232条", "刑法 第232条", "刑法第232条"};
+    for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
+        json_object *o = search(refs[i]);
+        cr_assert_gt(total(o), 0, "%s: 0 hits", refs[i]);
+        cr_assert_str_eq(str(o, "mode"), "reference", "%s", refs[i]);
+        cr_assert_str_eq(hit_label(o, 0), "第二百三十二条", "%s", refs[i]);
+        cr_assert(strstr(hit_title(o, 0), "刑法"), "%s: %s", refs[i], hit_title(o, 0));
+        json_object_put(o);
+    }
+}
+
+/* Indexes a corpus of law files {name, text} into a fresh index. */
+static sr_index *small_index(char *tmpl, const char *const files[][2], size_t n)
+{
+    th_write_corpus(tmpl, files[0][0], files[0][1]);
+    for (size_t i = 1; i < n; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", tmpl, files[i][0]);
+        FILE *f = fopen(path, "w");
+        cr_assert(f && fputs(files[i][1], f) >= 0 && fclose(f) == 0);
+    }
+    char idx[4200];
+    snprintf(idx, sizeof idx, "%s/idx", tmpl);
+    ix_options o = {.dir = idx, .threads = 1};
+    ix_report r;
+    gz_error err = {0};
+    char *paths[2] = {tmpl, NULL};
+    for (size_t i = 0; i < n; i++) {
+        char p[4200];
+        snprintf(p, sizeof p, "%s/%s", tmpl, files[i][0]);
+        paths[0] = p;
+        cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
+    }
+    sr_index *x;
+    cr_assert_eq(sr_index_open(idx, &x, &err), GZ_OK, "%s", err.msg);
+    return x;
+}
+
+
+Test(reading, a_bare_label_puts_articles_so_numbered_first)
+{
+    /* a short amendment item mentions 第四十六条; the article itself is
+     * long: 第46条 and 第四十六条 both put the article first */
+    static const char *const files[][2] = {
+        {"a.md", "# 某某条例\n<!-- INFO END -->\n第四十五条 本条例所称单位，是指依法设立的机关、企业、事业单位和社会团体，"
+                 "以及其他组织。\n第四十六条 单位违反本条例规定，未按照规定履行义务的，由主管部门责令改正，给予警告；"
+                 "拒不改正的，处一万元以上五万元以下的罚款；情节严重的，依法追究法律责任。\n"},
+        {"b.md", "# 关于修改某某条例的决定\n<!-- INFO END -->\n一、将第四十六条修改为。\n"},
+    };
+    char tmpl[] = "/tmp/gz-label-XXXXXX";
+    sr_index *x = small_index(tmpl, files, 2);
+    const char *qs[] = {"第46条", "第四十六条"};
+    for (size_t i = 0; i < 2; i++) {
+        json_object *o = search_in(x, qs[i]);
+        cr_assert_geq(total(o), 2, "%s", qs[i]);
+        cr_assert_str_eq(hit_label(o, 0), "第四十六条", "%s: first is '%s' of %s", qs[i], hit_label(o, 0),
+                         hit_title(o, 0));
+        json_object_put(o);
+    }
+    sr_index_close(x);
+}
+
+Test(reading, whole_tokens_rank_above_matches_inside_longer_ones)
+{
+    static const char *const files[][2] = {
+        {"a.md", "# 抗震规定\n<!-- INFO END -->\n第二条 加速度≥0.05g的地区。\n"},
+        {"b.md", "# 产业促进条例\n<!-- INFO END -->\n第三条 推动5G、物联网等新一代信息技术和新型基础设施建设，"
+                 "支持设立基础电子元器件检测认证及实验平台，面向智能终端和重点市场，加快应用推广。\n"},
+    };
+    char tmpl[] = "/tmp/gz-whole-XXXXXX";
+    sr_index *x = small_index(tmpl, files, 2);
+    json_object *o = search_in(x, "5G");
+    cr_assert_eq(total(o), 2, "5G is found in both");
+    cr_assert(strstr(snippet(o, 0), "5G"), "first: %s", snippet(o, 0));
+    json_object_put(o);
+    sr_index_close(x);
+}
+
+/* ------------------------------------------------------------ hints */
+
+static int array_has(json_object *a, const char *s)
+{
+    for (size_t i = 0; a && i < json_object_array_length(a); i++)
+        if (strcmp(json_object_get_string(json_object_array_get_idx(a, i)), s) == 0)
+            return 1;
+    return 0;
+}
+
+Test(reading, a_typo_gets_the_closest_words_units_hold)
+{
+    const char *typos[][2] = {{"个体工商沪", "个体工商户"}, {"独资企叶", "独资企业"}, {"电子签明", "电子签名"}};
+    for (size_t i = 0; i < sizeof typos / sizeof typos[0]; i++) {
+        json_object *o = search(typos[i][0]), *h = get(o, "hint");
+        cr_assert_not_null(h, "%s: no hint", typos[i][0]);
+        cr_assert(array_has(get(h, "did_you_mean"), typos[i][1]), "%s: %s", typos[i][0],
+                  json_object_to_json_string(h));
+        cr_assert(strstr(str(h, "text"), "您是不是要找："), "%s", str(h, "text"));
+        cr_assert(strstr(str(h, "text"), typos[i][1]), "%s", str(h, "text"));
+        json_object_put(o);
+    }
+}
+
+Test(reading, a_keyword_no_unit_holds_is_named_to_drop)
+{
+    json_object *o = search("公司 飞碟外星人"), *h = get(o, "hint");
+    cr_assert_not_null(h, "no hint");
+    cr_assert(array_has(get(h, "drop"), "飞碟外星人"), "%s", json_object_to_json_string(h));
+    cr_assert_not(array_has(get(h, "drop"), "公司"));
+    cr_assert(strstr(str(h, "text"), "去掉"), "%s", str(h, "text"));
+    json_object_put(o);
+    /* a query that matches as typed has no hint */
+    o = search("公司");
+    cr_assert_null(get(o, "hint"));
+    json_object_put(o);
+}
