@@ -67,7 +67,7 @@ static int number_arg(const char *opt, const char *v, unsigned long max, unsigne
     char *end;
     unsigned long x = strtoul(v, &end, 10);
     if (!*v || *end || *v == '-' || *v == '+' || *v == ' ' || x > max) {
-        fprintf(stderr, "gazette: %s '%s': not a number from 0 to %lu\n", opt, v, max);
+        fprintf(stderr, "gazette: invalid value for %s: '%s' (a whole number from 0 to %lu)\n", opt, v, max);
         return 0;
     }
     *out = x;
