@@ -486,9 +486,10 @@ int sr_reference(sr_index *ix, const char *query, uint64_t **ids, size_t *n_ids,
         return 0;
     /* the units citing it: its title (without 中华人民共和国, which
      * citations leave out) and its label, as keywords */
+    static const char prc[] = "中华人民共和国";
     const char *t = r.title;
-    if (strncmp(t, "中华人民共和国", strlen("中华人民共和国")) == 0 && strlen(t) > strlen("中华人民共和国"))
-        t += strlen("中华人民共和国");
+    if (strncmp(t, prc, sizeof prc - 1) == 0 && strlen(t) > sizeof prc - 1)
+        t += sizeof prc - 1;
     snprintf(cited, cap, "%s %s", t, label);
     *ids = v2;
     *n_ids = k;

@@ -153,10 +153,11 @@ typedef struct run_out {
     int partial;    /* the budget ran out: hits and total are what was found */
 } run_out;
 
-/* A document's weight for questions, from its title: a local regulation
- * (the title begins with a place: 广东省, 深圳经济特区) weighs less than a
- * national law, a regulation or a judicial interpretation, which a
- * question from the public asks about first. In (0, 1]. */
+/* A document's weight for questions, from its title: 1 for a national law
+ * (中华人民共和国…) or a judicial interpretation (最高人民法院…), which a
+ * question from the public asks about first; less for a local regulation
+ * (the title begins with a place: 广东省, 深圳经济特区), and for the rest.
+ * In (0, 1]. */
 float sr_title_prior(const char *title);
 
 /* Runs plan over every segment: matches (exhaustively where totals and

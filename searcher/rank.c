@@ -210,6 +210,7 @@ static gz_status eval(const seg_eval *se, const q_node *n, ulist *out, gz_buf *s
 #define BM25_K1 1.2
 #define BM25_B 0.75
 #define W_TITLE 0.6
+#define W_TITLE_Q 0.0 /* for a question, whose words are many and common */
 #define W_WORD 0.5
 #define W_LABEL 3.0
 #define W_PROX 0.5
@@ -222,6 +223,7 @@ static double bm25(double idf, double tf, double len, double avg)
 
 /* Local regulations weigh this much for a question. */
 #define PRIOR_LOCAL 0.3f
+#define PRIOR_OTHER 0.5f
 
 float sr_title_prior(const char *title)
 {
@@ -241,7 +243,11 @@ float sr_title_prior(const char *title)
         if (c < 0 || !gz_is_han(c))
             break;
     }
-    return 1.0f;
+    /* a national law, or a judicial interpretation */
+    if (strncmp(title, "中华人民共和国", strlen("中华人民共和国")) == 0 ||
+        strncmp(title, "最高人民", strlen("最高人民")) == 0)
+        return 1.0f;
+    return PRIOR_OTHER;
 }
 
 /* 第N条 as a whole leaf: units labelled so get a boost over mentions. */
@@ -401,6 +407,7 @@ typedef struct scorer {
     double *idf, *pidf;
     int64_t *label_num;
     int any_label;
+    double w_title; /* W_TITLE, or W_TITLE_Q for a question */
     /* per unit, filled by the caller: each positive leaf's tf there (0:
      * absent), and whether the unit's document title holds it */
     uint32_t *tf;
@@ -440,6 +447,7 @@ static gz_status scorer_init(scorer *sc, sr_index *ix, const q_plan *plan, const
         sc->any_label |= sc->label_num[l] >= 0 && plan->leaf[l].positive;
     }
     sc->keep_all = o->want == 0;
+    sc->w_title = plan->prior ? W_TITLE_Q : W_TITLE;
     return sc->keep_all ? GZ_OK : gz_grow(&sc->hits, &sc->cap, o->want, sizeof *sc->hits, 16);
 }
 
@@ -525,7 +533,7 @@ static gz_status score_unit(scorer *sc, size_t s, uint32_t u, uint32_t doc, doub
         }
         /* the document's title line holds the word too */
         if (sc->title[l])
-            cheap += W_TITLE * sc->idf[l];
+            cheap += sc->w_title * sc->idf[l];
     }
     for (size_t k = 0; k + 1 < n_pl; k++)
         costly_max += W_PROX * (sc->pidf[k] < sc->pidf[k + 1] ? sc->pidf[k] : sc->pidf[k + 1]);
@@ -767,7 +775,7 @@ static gz_status score_or(scorer *sc, size_t s, seg_eval *se)
             continue;
         title_mask[doc] = or_mask(bs, n_words, n_leaf, fu >> 6, fu & 63);
         for (size_t l = 0; l < n_leaf; l++)
-            titles[doc] += title_mask[doc] >> l & 1 ? W_TITLE * sc->idf[l] : 0;
+            titles[doc] += title_mask[doc] >> l & 1 ? sc->w_title * sc->idf[l] : 0;
         if (titles[doc] > title_most)
             title_most = titles[doc];
     }

@@ -48,7 +48,8 @@ static gz_status load_tables(sr_index *ix)
         t->doc = gz_calloc(nu, sizeof *t->doc);
         t->len = gz_calloc(nu, sizeof *t->len);
         t->kind = gz_calloc(nu, sizeof *t->kind);
-        if (!t->year || !t->issuer || !t->date || !t->first_unit || !t->n_units || !t->prior || !t->doc || !t->len || !t->kind)
+        if (!t->year || !t->issuer || !t->date || !t->first_unit || !t->n_units || !t->prior || !t->doc || !t->len ||
+            !t->kind)
             return GZ_NOMEM;
         for (uint32_t d = 0; d < ss.n_docs; d++) {
             gz_docinfo di;
@@ -372,10 +373,13 @@ gz_status sr_search_ids(sr_index *ix, const char *query, uint64_t **ids, size_t 
     return GZ_OK;
 }
 
-/* Parses and runs rq's query as sr_search_json reads it: a question as an
- * OR of its words; keywords no unit holds together again as any of them.
- * Runs within the thread's budget (sr_budget_now); r->partial says the
- * budget ran out or the query was cut. */
+/* Parses and runs rq's query as sr_search_json reads it: an article
+ * reference as that article, then what cites it; a question as an OR of
+ * its words; a keyword of words run together that no unit holds, by its
+ * words; keywords no unit holds together again as any of them. *missed:
+ * nothing matched as typed (the answer gets a hint). Runs within the
+ * thread's budget (sr_budget_now); r->partial says the budget ran out or
+ * the query was cut. */
 static gz_status search(sr_index *ix, const sr_request *rq, run_opts *o, q_plan *plan, run_out *r, int *question,
                         int *any, int *missed)
 {
