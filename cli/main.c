@@ -39,7 +39,7 @@ static void usage(FILE *f)
           "      Exit 0: committed, or nothing changed; 1: committed,\n"
           "      but some files were refused or the commit is not yet durable (each\n"
           "      said on stderr); 2: nothing committed (the reason on stderr)\n"
-          "  search QUERY... [--json] [-n N] [--offset K] [--unit article|document] [--sort date]\n"
+          "  search QUERY... [--json] [-n N] [--offset K] [--unit article|document] [--sort date|score]\n"
           "      search (docs/query.md); prints hits, or the JSON answer with --json\n"
           "  article REF [--json]     one article: 《title》第四十六条, title 第46条 (exit 3: ambiguous)\n"
           "  show ID [--json]         a document by id (SEG-DOC, as hits give it)\n"
