@@ -42,7 +42,7 @@ static void usage(FILE *f)
           "      Exit 0: committed, or nothing changed; 1: committed,\n"
           "      but some files were refused or skipped, or the commit is not yet durable (each\n"
           "      said on stderr); 2: nothing committed (the reason on stderr)\n"
-          "  search QUERY... [--json] [-n N] [--offset K] [--unit article|document] [--sort date]\n"
+          "  search QUERY... [--json] [-n N] [--offset K] [--unit article|document] [--sort date|score]\n"
           "                 [--year Y] [--date FROM..TO] [--kind K] [--issuer I]\n"
           "      search (docs/query.md); prints hits, or the JSON answer with --json;\n"
           "      the filters hold whatever the query says\n"
