@@ -391,15 +391,15 @@ static void print_snippet(json_object *hit)
             if (a < at || b > len)
                 continue;
             char *x = gz_strndup(s + at, a - at), *y = gz_strndup(s + a, b - a);
-            print_safe(x ? x : "", 0);
+            print_safe(x ? x : "", 1);
             fputs("【", stdout);
-            print_safe(y ? y : "", 0);
+            print_safe(y ? y : "", 1);
             fputs("】", stdout);
             gz_free(x);
             gz_free(y);
             at = b;
         }
-    print_safe(s + at, 0);
+    print_safe(s + at, 1); /* a snippet keeps its lines */
 }
 
 /* The options of search that take a value. */
