@@ -76,11 +76,14 @@ static int number_arg(const char *opt, const char *v, unsigned long max, unsigne
 
 /* Prints s with control characters (C0, DEL, C1) as \xNN, so a file name
  * or a title cannot move the cursor or retitle the terminal; keep_lines
- * keeps newlines (a document's text). */
+ * keeps newlines (a document's text), 2 indenting the lines after the
+ * first as a hit's (a snippet). */
 static void print_safe(const char *s, int keep_lines)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p < 0x20 && !(keep_lines && *p == '\n')) || *p == 0x7F)
+        if (*p == '\n' && keep_lines == 2)
+            fputs("\n   ", stdout);
+        else if ((*p < 0x20 && !(keep_lines && *p == '\n')) || *p == 0x7F)
             printf("\\x%02X", *p);
         else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) /* U+0080..U+009F */
             printf("\\xC2\\x%02X", *++p);
@@ -391,15 +394,15 @@ static void print_snippet(json_object *hit)
             if (a < at || b > len)
                 continue;
             char *x = gz_strndup(s + at, a - at), *y = gz_strndup(s + a, b - a);
-            print_safe(x ? x : "", 1);
+            print_safe(x ? x : "", 2);
             fputs("【", stdout);
-            print_safe(y ? y : "", 1);
+            print_safe(y ? y : "", 2);
             fputs("】", stdout);
             gz_free(x);
             gz_free(y);
             at = b;
         }
-    print_safe(s + at, 1); /* a snippet keeps its lines */
+    print_safe(s + at, 2); /* a snippet keeps its lines */
 }
 
 /* The options of search that take a value. */
