@@ -23,6 +23,25 @@
 #include <unicode/utext.h>
 #include <unistd.h>
 
+
+/* A file's text decoded to UTF-8 (gz_free it), or NULL. */
+static char *read_utf8(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *raw = n >= 0 ? malloc((size_t)n + 1) : NULL, *utf8 = NULL;
+    const char *enc;
+    if (!raw || fread(raw, 1, (size_t)n, f) != (size_t)n ||
+        cp_decode(raw, (size_t)n, &utf8, len, &enc, NULL) != GZ_OK)
+        utf8 = NULL;
+    free(raw);
+    fclose(f);
+    return utf8;
+}
 static double now(void)
 {
     struct timespec ts;
@@ -118,17 +137,9 @@ static void pdf_beside_text(const char *corpus, size_t n_pdf)
     mkdir(pdir, 0755);
     size_t step = n > n_pdf ? n / n_pdf : 1, made = 0, pages = 0;
     for (size_t i = 0; i < n && made < n_pdf; i += step) {
-        FILE *f = fopen(files[i], "rb");
-        if (!f)
-            continue;
-        fseek(f, 0, SEEK_END);
-        long len = ftell(f);
-        fseek(f, 0, SEEK_SET);
-        char *raw = malloc((size_t)len + 1), *utf8 = NULL;
         size_t ul, pl;
-        const char *enc;
-        if (fread(raw, 1, (size_t)len, f) == (size_t)len &&
-            cp_decode(raw, (size_t)len, &utf8, &ul, &enc, NULL) == GZ_OK) {
+        char *utf8 = read_utf8(files[i], &ul);
+        if (utf8) {
             const char *ext = strstr(files[i], ".md") ? ".md" : ".txt";
             snprintf(path, sizeof path, "%s/%05zu%s", tdir, made, ext);
             FILE *o = fopen(path, "wb");
@@ -146,8 +157,6 @@ static void pdf_beside_text(const char *corpus, size_t n_pdf)
             gz_free(para);
             gz_free(utf8);
         }
-        free(raw);
-        fclose(f);
     }
     cp_paths_free(files, n);
     size_t tp, tb, tok, pp, pb, pok;
@@ -219,17 +228,9 @@ int main(int argc, char **argv)
     UText *ut = NULL;
     double t_icu = 0;
     for (size_t i = 0; i < n; i++) {
-        FILE *f = fopen(files[i], "rb");
-        if (!f)
-            continue;
-        fseek(f, 0, SEEK_END);
-        long len = ftell(f);
-        fseek(f, 0, SEEK_SET);
-        char *raw = malloc((size_t)len + 1), *utf8;
         size_t ul;
-        const char *enc;
-        if (fread(raw, 1, (size_t)len, f) == (size_t)len &&
-            cp_decode(raw, (size_t)len, &utf8, &ul, &enc, NULL) == GZ_OK) {
+        char *utf8 = read_utf8(files[i], &ul);
+        if (utf8) {
             double a = now();
             ut = utext_openUTF8(ut, utf8, (int64_t)ul, &ec);
             ubrk_setUText(bi, ut, &ec);
@@ -238,8 +239,6 @@ int main(int argc, char **argv)
             t_icu += now() - a;
             gz_free(utf8);
         }
-        free(raw);
-        fclose(f);
     }
     utext_close(ut);
     ubrk_close(bi);

@@ -962,24 +962,32 @@ static gz_status question_tree(an_analyzer *an, const char *text, parser *p)
     return st;
 }
 
+/* The next keyword of [*s, end) (keywords are separated by blanks), or
+ * NULL at the end; *s moves past it. */
+static const char *next_keyword(const char **s, const char *end, size_t *len)
+{
+    size_t b;
+    while (*s < end && (b = blank_at(*s, end)))
+        *s += b;
+    if (*s >= end)
+        return NULL;
+    const char *a = *s;
+    while (*s < end && !blank_at(*s, end))
+        ++*s;
+    *len = (size_t)(*s - a);
+    return a;
+}
+
 /* Keywords run together (工伤赔偿标准), or several such: an OR of each as
  * typed (weighing most), its words and their thesaurus words. */
 static gz_status words_tree(an_analyzer *an, const char *text, parser *p)
 {
     q_node *or = node(p, Q_OR);
     gz_status st = or ? GZ_OK : GZ_NOMEM;
-    const char *s = text, *end = text + strlen(text);
-    while (st == GZ_OK && s < end) {
-        size_t b = blank_at(s, end);
-        if (b) {
-            s += b;
-            continue;
-        }
-        const char *a = s;
-        while (s < end && !blank_at(s, end))
-            s++;
-        st = words_of(an, a, (size_t)(s - a), 1, p, or);
-    }
+    const char *s = text, *end = text + strlen(text), *a;
+    size_t len;
+    while (st == GZ_OK && (a = next_keyword(&s, end, &len)))
+        st = words_of(an, a, len, 1, p, or);
     if (or && !or->n_kid) {
         gz_free(or);
         or = NULL;
@@ -996,21 +1004,14 @@ int q_has_run_together(an_analyzer *an, const char *text)
     for (size_t k = 0; k < sizeof syntax / sizeof syntax[0]; k++)
         if (strstr(text, syntax[k]))
             return 0;
-    const char *s = text, *end = text + strlen(text);
-    while (s < end) {
-        size_t b = blank_at(s, end);
-        if (b) {
-            s += b;
-            continue;
-        }
-        const char *a = s;
-        while (s < end && !blank_at(s, end))
-            s++;
+    const char *s = text, *end = text + strlen(text), *a;
+    size_t len;
+    while ((a = next_keyword(&s, end, &len))) {
         if (*a == '-')
             return 0;
         const an_token *t;
         size_t n, words = 0;
-        if (an_analyze(an, a, (size_t)(s - a), AN_MODE_QUERY, &t, &n) != GZ_OK)
+        if (an_analyze(an, a, len, AN_MODE_QUERY, &t, &n) != GZ_OK)
             return 0;
         for (size_t i = 0; i < n; i++)
             words += t[i].type == AN_WORD || t[i].type == AN_TERM;

@@ -97,7 +97,7 @@ const char html_css[] =
     ".meta{color:#555;font-size:14px}.art{background:#fff;padding:16px;border-radius:6px;white-space:pre-wrap}"
     ".notice{max-width:1068px;margin:8px auto 0;padding:8px 16px;background:#fdecea;color:#9b1c1c;"
     "border-left:4px solid #9b1c1c;border-radius:4px}"
-    "@media(max-width:700px){main{flex-direction:column;padding:8px}aside{flex:none}}";
+    "@media(max-width:700px){main{flex-direction:column-reverse;justify-content:flex-end;padding:8px}aside{flex:none}}";
 
 static void head(gz_buf *b, const char *title)
 {
