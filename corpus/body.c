@@ -20,6 +20,15 @@ enum {
 /* A title is at most this many bytes (a 10 MB line is not a title). */
 #define CP_TITLE_MAX 600
 
+/* Scripts that do not space their words: Han, kana, the CJK and
+ * full-width punctuation. A blank between two of these is a PDF's letter
+ * spacing; between words of other scripts (Mongolian, Latin) it is a
+ * word space. */
+static int unspaced(int32_t cp)
+{
+    return gz_is_han(cp) || (cp >= 0x3000 && cp <= 0x30FF) || (cp >= 0xFF00 && cp <= 0xFFEF);
+}
+
 uint32_t cp_title_str(gz_doc *doc, const char *s, size_t len)
 {
     if (len > CP_TITLE_MAX) {
@@ -39,7 +48,7 @@ uint32_t cp_title_str(gz_doc *doc, const char *s, size_t len)
                 q += bl;
             const char *r = q;
             int32_t next = q < end ? gz_utf8_next(&r, end) : 0;
-            if (prev >= 0x80 && next >= 0x80)
+            if (unspaced(prev) && unspaced(next))
                 p = q; /* drop the blank between two CJK characters */
             else {
                 if (prev && next)

@@ -233,3 +233,23 @@ Test(badinput, a_title_is_bounded)
     gz_doc_fini(&d);
     free(s);
 }
+
+/* A title's blanks go between two Han characters (a PDF's letter-spaced
+ * 关 于 印 发) and stay between words of scripts that space their words:
+ * a Mongolian title keeps its spaces, so its words do not run together. */
+Test(badinput, title_blanks_dropped_only_between_han)
+{
+    const char md[] = "# ᠨᠢᠭᠡ ᠬᠣᠶᠠᠷ ᠭᠤᠷᠪᠠ\n\n第一条 ᠨᠢᠭᠡ ᠬᠣᠶᠠᠷ。\n";
+    const char *path = write_tmp("mongol.md", md, sizeof md - 1);
+    gz_doc d;
+    gz_error err;
+    cr_assert_eq(parse(path, &d, &err), GZ_OK, "%s", err.msg);
+    cr_assert_str_eq(d.pool.data + d.nodes[0].title, "ᠨᠢᠭᠡ ᠬᠣᠶᠠᠷ ᠭᠤᠷᠪᠠ");
+    gz_doc_fini(&d);
+
+    const char zh[] = "# 关 于 印 发 办法\n\n第一条 内容。\n";
+    path = write_tmp("spaced.md", zh, sizeof zh - 1);
+    cr_assert_eq(parse(path, &d, &err), GZ_OK, "%s", err.msg);
+    cr_assert_str_eq(d.pool.data + d.nodes[0].title, "关于印发办法");
+    gz_doc_fini(&d);
+}
