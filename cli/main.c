@@ -590,7 +590,7 @@ static int cmd_serve(int argc, char **argv)
     sv_server *s;
     unsigned port;
     gz_error err = {0};
-    if (sv_start(&o, &s, &port, &err) != GZ_OK) {
+    if (sv_server_open(&o, &s, &port, &err) != GZ_OK) {
         fprintf(stderr, "gazette: %s\n", err.msg);
         return 2;
     }
@@ -598,7 +598,7 @@ static int cmd_serve(int argc, char **argv)
     fflush(stdout);
     for (;;)
         pause();
-    sv_stop(s);
+    sv_server_close(s);
     return 0;
 }
 

@@ -1,8 +1,9 @@
 /* searcher/searcher.h: the one public header of gz_searcher. Opens the last
  * commit of an index (through format/, never the indexer), parses queries
  * (docs/query.md), matches and ranks units, builds snippets, facets,
- * article and 文号 lookups, and writes the JSON the CLI and the server
- * return. Called by cli/ and server/. */
+ * article and 文号 lookups, into the answer structs of include/gazette.h,
+ * and writes their JSON (json.c), which the CLI and the server return.
+ * Called by cli/, server/ and api/. */
 #ifndef GZ_SEARCHER_SEARCHER_H
 #define GZ_SEARCHER_SEARCHER_H
 

@@ -498,7 +498,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     return res;
 }
 
-gz_status sv_start(const sv_options *o, sv_server **out, unsigned *port_out, gz_error *err)
+gz_status sv_server_open(const sv_options *o, sv_server **out, unsigned *port_out, gz_error *err)
 {
     *out = NULL;
     sv_server *s = gz_calloc(1, sizeof *s);
@@ -510,7 +510,7 @@ gz_status sv_start(const sv_options *o, sv_server **out, unsigned *port_out, gz_
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)o->port);
     if (inet_pton(AF_INET, o->bind ? o->bind : "127.0.0.1", &addr.sin_addr) != 1) {
-        sv_stop(s);
+        sv_server_close(s);
         return gz_error_set(err, GZ_INVALID, -1, "[server] bad bind address %s", o->bind);
     }
     s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
@@ -520,7 +520,7 @@ gz_status sv_start(const sv_options *o, sv_server **out, unsigned *port_out, gz_
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
                             MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL, MHD_OPTION_END);
     if (!s->d) {
-        sv_stop(s);
+        sv_server_close(s);
         return gz_error_set(err, GZ_IO, -1, "[server] cannot listen on %s:%u (in use?)",
                             o->bind ? o->bind : "127.0.0.1", o->port);
     }
@@ -530,7 +530,7 @@ gz_status sv_start(const sv_options *o, sv_server **out, unsigned *port_out, gz_
     return GZ_OK;
 }
 
-void sv_stop(sv_server *s)
+void sv_server_close(sv_server *s)
 {
     if (!s)
         return;
