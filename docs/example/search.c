@@ -37,6 +37,7 @@ int main(int argc, char **argv)
         printf("%zu. %s %s [%s]\n   %.*s\n", i + 1, h->doc.title, h->unit.label, h->doc.id, (int)h->snippet_len,
                h->snippet);
     }
-    gazette_close(ix);
-    return page->n_hits ? 0 : 1;
+    int rc = page->n_hits ? 0 : 1;
+    gazette_close(ix); /* frees the page too */
+    return rc;
 }
