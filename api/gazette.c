@@ -19,6 +19,7 @@ _Static_assert(sizeof(((gazette_error *)0)->msg) == sizeof(((gz_error *)0)->msg)
 struct gazette_index {
     sr_index *ix;
     sr_arena answers; /* what the last call handed back */
+    gz_buf json;      /* what the last JSON call handed back */
 };
 
 /* The internal error as the public one; returns its status. */
@@ -60,6 +61,7 @@ gazette_status gazette_open(const char *dir, gazette_index **out, gazette_error 
         return out_err(st, &e, err);
     }
     sr_arena_init(&g->answers);
+    gz_buf_init(&g->json);
     *out = g;
     return out_err(GZ_OK, &e, err);
 }
@@ -69,6 +71,7 @@ void gazette_close(gazette_index *g)
     if (!g)
         return;
     sr_arena_fini(&g->answers);
+    gz_buf_fini(&g->json);
     sr_index_close(g->ix);
     gz_free(g);
 }
@@ -131,6 +134,29 @@ gazette_status gazette_document_page(gazette_index *g, const char *id, uint64_t 
         *out = d;
     return out_err(st, &e, err);
 }
+
+/* One answer's JSON through its writer (searcher/json.c) into g->json. */
+#define ANSWER_JSON(name, type, writer)                                                                        \
+    gazette_status name(gazette_index *g, const type *answer, const char **json, size_t *len, gazette_error *err) \
+    {                                                                                                          \
+        if (!g || !answer || !json)                                                                            \
+            return bad_arg(#name ": index, answer and json must not be NULL", err);                             \
+        g->json.len = 0;                                                                                       \
+        writer(answer, &g->json);                                                                              \
+        gz_error e = {0};                                                                                      \
+        if (g->json.status != GZ_OK) {                                                                         \
+            gz_buf_fini(&g->json);                                                                             \
+            gz_buf_init(&g->json);                                                                             \
+            return out_err(gz_error_set(&e, GZ_NOMEM, -1, "out of memory"), &e, err);                          \
+        }                                                                                                      \
+        *json = gz_buf_cstr(&g->json);                                                                         \
+        if (len)                                                                                               \
+            *len = g->json.len;                                                                                \
+        return out_err(GZ_OK, &e, err);                                                                        \
+    }
+ANSWER_JSON(gazette_page_json, gazette_page, sr_page_json)
+ANSWER_JSON(gazette_article_json, gazette_article, sr_article_answer_json)
+ANSWER_JSON(gazette_document_json, gazette_document, sr_document_json)
 
 gazette_status gazette_index_paths(const char *dir, const char *const *paths, size_t n_paths,
                                    const gazette_index_options *o, gazette_index_report *rep, gazette_error *err)

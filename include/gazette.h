@@ -308,6 +308,19 @@ typedef struct gazette_document {
 gazette_status gazette_document_page(gazette_index *ix, const char *id, uint64_t from, const char *unit,
                                      const gazette_document **out, gazette_error *err);
 
+/* ----------------------------------------------------------------- JSON */
+
+/* The JSON of an answer, exactly as `gazette search|article|show --json`
+ * and the server's /api/ give it (docs/api.md): one object, UTF-8, *len
+ * bytes, NUL-terminated. The text belongs to ix and lives until the next
+ * JSON call on it or gazette_close; it does not end the answer's life. */
+gazette_status gazette_page_json(gazette_index *ix, const gazette_page *page, const char **json, size_t *len,
+                                 gazette_error *err);
+gazette_status gazette_article_json(gazette_index *ix, const gazette_article *article, const char **json,
+                                    size_t *len, gazette_error *err);
+gazette_status gazette_document_json(gazette_index *ix, const gazette_document *doc, const char **json,
+                                     size_t *len, gazette_error *err);
+
 /* -------------------------------------------------------------- writing */
 
 /* Progress of gazette_index_paths, called from the calling thread about

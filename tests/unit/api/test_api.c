@@ -6,6 +6,7 @@
 #include "include/gazette.h"
 
 #include <criterion/criterion.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,4 +216,58 @@ Test(api, version_of_the_library_is_the_headers)
 {
     cr_assert_str_eq(gazette_version(), GAZETTE_VERSION_STRING);
     cr_assert_str_eq(gazette_status_str(GAZETTE_OK), gazette_status_str(GAZETTE_OK));
+}
+
+Test(api, json_of_each_answer_says_what_its_struct_says)
+{
+    gazette_index *g = open_sample();
+    gazette_query q;
+    gazette_query_init(&q);
+    q.text = "职工代表大会";
+    q.by = GAZETTE_BY_DOCUMENT;
+    const gazette_page *p;
+    gazette_error err;
+    cr_assert_eq(gazette_search(g, &q, &p, &err), GAZETTE_OK, "%s", err.msg);
+    const char *json;
+    size_t len;
+    cr_assert_eq(gazette_page_json(g, p, &json, &len, &err), GAZETTE_OK, "%s", err.msg);
+    cr_assert_eq(strlen(json), len);
+    json_object *o = json_tokener_parse(json), *v, *hits;
+    cr_assert_not_null(o, "not JSON: %.200s", json);
+    cr_assert(json_object_object_get_ex(o, "total", &v));
+    cr_assert_eq((size_t)json_object_get_int64(v), p->total);
+    cr_assert(json_object_object_get_ex(o, "unit", &v));
+    cr_assert_str_eq(json_object_get_string(v), "document");
+    cr_assert(json_object_object_get_ex(o, "hits", &hits));
+    cr_assert_eq(json_object_array_length(hits), p->n_hits);
+    for (size_t i = 0; i < p->n_hits; i++) {
+        json_object *h = json_object_array_get_idx(hits, i), *u, *id;
+        cr_assert(json_object_object_get_ex(h, "id", &id));
+        cr_assert_str_eq(json_object_get_string(id), p->hits[i].doc.id);
+        cr_assert(json_object_object_get_ex(h, "unit", &u) && json_object_object_get_ex(u, "id", &id));
+        cr_assert_str_eq(json_object_get_string(id), p->hits[i].unit.id);
+        cr_assert(json_object_object_get_ex(h, "more_units", &v));
+        cr_assert_eq(json_object_array_length(v), p->hits[i].n_more_units);
+    }
+    json_object_put(o);
+    /* the page outlives its JSON: a document's JSON next */
+    char id[64];
+    snprintf(id, sizeof id, "%s", p->hits[0].doc.id);
+    const gazette_document *d;
+    cr_assert_eq(gazette_document_page(g, id, 0, NULL, &d, &err), GAZETTE_OK, "%s", err.msg);
+    cr_assert_eq(gazette_document_json(g, d, &json, NULL, &err), GAZETTE_OK, "%s", err.msg);
+    o = json_tokener_parse(json);
+    cr_assert(o && json_object_object_get_ex(o, "text_len", &v));
+    cr_assert_eq((uint32_t)json_object_get_int64(v), d->text_len);
+    cr_assert(json_object_object_get_ex(o, "units", &v));
+    cr_assert_eq(json_object_array_length(v), d->n_units);
+    json_object_put(o);
+    const gazette_article *a;
+    cr_assert_eq(gazette_article_lookup(g, "第一条", &a, &err), GAZETTE_OK, "%s", err.msg);
+    cr_assert_eq(gazette_article_json(g, a, &json, NULL, &err), GAZETTE_OK, "%s", err.msg);
+    o = json_tokener_parse(json);
+    cr_assert(o && json_object_object_get_ex(o, "candidates", &v));
+    cr_assert_eq(json_object_array_length(v), a->n_candidates);
+    json_object_put(o);
+    gazette_close(g);
 }
