@@ -12,7 +12,7 @@
  * of ratios against Gazette. Usage: bench_engines --corpus DIR [--n 100]. */
 #include "format/format.h"
 #include "indexer/indexer.h"
-#include "searcher/searcher.h"
+#include "searcher/testing.h"
 #include "bench_util.h"
 
 #include <sqlite3.h>

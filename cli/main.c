@@ -6,8 +6,6 @@
 #include "searcher/searcher.h"
 #include "server/server.h"
 
-#include <json-c/json.h>
-
 #include <ctype.h>
 #include <errno.h>
 #include <unistd.h>
@@ -19,6 +17,8 @@
 static void usage(FILE *f)
 {
     fputs("usage: gazette COMMAND [options] ARGS...\n"
+          "\n"
+          "       gazette --version\n"
           "\n"
           "commands:\n"
           "  parse PATH... [--json] [--format auto|gazette|markdown]\n"
@@ -372,37 +372,73 @@ static int cmd_simple(int argc, char **argv, int which)
     return 0;
 }
 
-static const char *jstr(json_object *o, const char *key)
-{
-    json_object *v;
-    return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-               ? json_object_get_string(v)
-               : "";
-}
+static const char *or_empty(const char *s) { return s ? s : ""; }
 
 /* Prints a snippet with its highlights between 【 and 】. */
-static void print_snippet(json_object *hit)
+static void print_snippet(const gazette_hit *h)
 {
-    const char *s = jstr(hit, "snippet");
-    json_object *hl;
+    const char *s = h->snippet;
     size_t at = 0, len = strlen(s);
-    if (json_object_object_get_ex(hit, "highlights", &hl))
-        for (size_t i = 0; i < json_object_array_length(hl); i++) {
-            json_object *r = json_object_array_get_idx(hl, i);
-            size_t a = (size_t)json_object_get_int(json_object_array_get_idx(r, 0)),
-                   b = (size_t)json_object_get_int(json_object_array_get_idx(r, 1));
-            if (a < at || b > len)
-                continue;
-            char *x = gz_strndup(s + at, a - at), *y = gz_strndup(s + a, b - a);
-            print_safe(x ? x : "", 2);
-            fputs("【", stdout);
-            print_safe(y ? y : "", 2);
-            fputs("】", stdout);
-            gz_free(x);
-            gz_free(y);
-            at = b;
-        }
+    for (size_t i = 0; i < h->n_highlights; i++) {
+        size_t a = h->highlights[i].start, b = h->highlights[i].end;
+        if (a < at || b > len)
+            continue;
+        char *x = gz_strndup(s + at, a - at), *y = gz_strndup(s + a, b - a);
+        print_safe(x ? x : "", 2);
+        fputs("【", stdout);
+        print_safe(y ? y : "", 2);
+        fputs("】", stdout);
+        gz_free(x);
+        gz_free(y);
+        at = b;
+    }
     print_safe(s + at, 2); /* a snippet keeps its lines */
+}
+
+/* A page of hits for people. */
+static void print_page(const gazette_page *p, size_t offset)
+{
+    printf("%zu hits for ", p->total);
+    print_safe(p->query, 0);
+    printf(" (read as ");
+    print_safe(p->read_as, 0);
+    printf(", %s)\n", p->mode);
+    print_safe(p->reading.text, 0);
+    printf("\n");
+    if (p->partial)
+        printf("partial: the query's budget ran out; these are some of the hits, not all\n");
+    for (size_t i = 0; i < p->n_hits; i++) {
+        const gazette_hit *h = &p->hits[i];
+        /* every field may hold what a file name or text held */
+        const char *fields[] = {h->doc.title,  "  ", h->unit.path,           " ",   h->unit.label, "\n   ",
+                                h->doc.source, "  ", or_empty(h->doc.date), "  [", h->doc.id,      "]\n   "};
+        printf("\n%zu. ", offset + i + 1);
+        for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
+            if (f % 2)
+                fputs(fields[f], stdout);
+            else
+                print_safe(fields[f], 0);
+        print_snippet(h);
+        printf("\n");
+    }
+}
+
+/* An article, or the candidates, for people. */
+static void print_article(const gazette_article *a)
+{
+    if (!a->found) {
+        printf("%zu candidates:\n", a->n_candidates);
+        for (size_t i = 0; i < a->n_candidates; i++) {
+            const gazette_article_match *c = &a->candidates[i];
+            const char *parts[] = {"  ", c->title, " ", c->unit.label, "  (", c->doc.source, ")\n"};
+            for (size_t f = 0; f < sizeof parts / sizeof parts[0]; f++)
+                f % 2 ? print_safe(parts[f], 0) : (void)fputs(parts[f], stdout);
+        }
+        return;
+    }
+    const char *parts[] = {a->title, " ", a->unit.label, "\n", a->source, "\n\n", or_empty(a->text), "\n"};
+    for (size_t f = 0; f < sizeof parts / sizeof parts[0]; f++)
+        f % 2 ? (void)fputs(parts[f], stdout) : print_safe(parts[f], f == 6);
 }
 
 /* The options of search that take a value. */
@@ -487,94 +523,39 @@ static int cmd_query(int argc, char **argv, int what)
         gz_buf_fini(&q);
         return 2;
     }
+    /* the answer as a struct (include/gazette.h), printed as JSON by the
+     * writer the server uses, or for people */
     gz_buf out;
     gz_buf_init(&out);
-    int ambiguous = 0, rc = 0;
-    gz_status st;
+    sr_arena a;
+    sr_arena_init(&a);
+    gazette_page page;
+    gazette_article art;
+    gazette_document doc;
+    int rc = 0;
+    gz_status st = GZ_OK;
     rq.query = gz_buf_cstr(&q);
-    if (what == 0)
-        st = sr_search_json(ix, &rq, &out, &err);
-    else if (what == 1)
-        st = sr_article_json(ix, rq.query, &out, &ambiguous, &err);
-    else
-        st = sr_show_json(ix, rq.query, rq.offset, NULL, &out, &err);
+    if (what == 0 && (st = sr_search(ix, &rq, &a, &page, &err)) == GZ_OK)
+        json ? sr_page_json(&page, &out) : print_page(&page, rq.offset);
+    else if (what == 1 && (st = sr_article(ix, rq.query, &a, &art, &err)) == GZ_OK) {
+        json ? sr_article_answer_json(&art, &out) : print_article(&art);
+        rc = art.found ? 0 : art.total > 1 ? 3 : 1; /* ambiguous, or no such article */
+    } else if (what == 2 && (st = sr_show(ix, rq.query, rq.offset, NULL, &a, &doc, &err)) == GZ_OK) {
+        if (json)
+            sr_document_json(&doc, &out);
+        else {
+            const char *parts[] = {doc.doc.title, "\n", doc.doc.source, "\n\n", doc.text, "\n"};
+            for (size_t f = 0; f < sizeof parts / sizeof parts[0]; f++)
+                f % 2 ? (void)fputs(parts[f], stdout) : print_safe(parts[f], f == 4);
+        }
+    }
     if (st != GZ_OK) {
         fprintf(stderr, "gazette: %s\n", err.msg);
         rc = 2;
     } else if (json) {
         printf("%s\n", gz_buf_cstr(&out));
-    } else {
-        json_object *o = json_tokener_parse(gz_buf_cstr(&out)), *v;
-        if (what == 0 && o) {
-            json_object *hits;
-            json_object_object_get_ex(o, "hits", &hits);
-            json_object_object_get_ex(o, "total", &v);
-            printf("%d hits for ", json_object_get_int(v));
-            print_safe(jstr(o, "query"), 0);
-            printf(" (read as ");
-            print_safe(jstr(o, "read_as"), 0);
-            printf(", %s)\n", jstr(o, "mode"));
-            json_object *reading;
-            if (json_object_object_get_ex(o, "reading", &reading)) {
-                print_safe(jstr(reading, "text"), 0);
-                printf("\n");
-            }
-            json_object_object_get_ex(o, "partial", &v);
-            if (json_object_get_boolean(v))
-                printf("partial: the query's budget ran out; these are some of the hits, not all\n");
-            for (size_t i = 0; hits && i < json_object_array_length(hits); i++) {
-                json_object *h = json_object_array_get_idx(hits, i), *u;
-                json_object_object_get_ex(h, "unit", &u);
-                /* every field may hold what a file name or text held */
-                const char *fields[] = {jstr(h, "title"), "  ", jstr(u, "path"), " ", jstr(u, "label"), "\n   ",
-                                        jstr(h, "source"), "  ", jstr(h, "date"), "  [", jstr(h, "id"), "]\n   "};
-                printf("\n%zu. ", rq.offset + i + 1);
-                for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
-                    if (f % 2)
-                        fputs(fields[f], stdout);
-                    else
-                        print_safe(fields[f], 0);
-                print_snippet(h);
-                printf("\n");
-            }
-        } else if (what == 1 && o) {
-            json_object *cands;
-            if (json_object_object_get_ex(o, "candidates", &cands)) {
-                printf("%zu candidates:\n", json_object_array_length(cands));
-                for (size_t i = 0; i < json_object_array_length(cands); i++) {
-                    json_object *c = json_object_array_get_idx(cands, i), *u, *d;
-                    json_object_object_get_ex(c, "unit", &u);
-                    json_object_object_get_ex(c, "document", &d);
-                    const char *parts[] = {"  ", jstr(c, "title"), " ", jstr(u, "label"), "  (", jstr(d, "source"),
-                                           ")\n"};
-                    for (size_t f = 0; f < sizeof parts / sizeof parts[0]; f++)
-                        f % 2 ? print_safe(parts[f], 0) : (void)fputs(parts[f], stdout);
-                }
-            } else {
-                json_object *u;
-                json_object_object_get_ex(o, "unit", &u);
-                const char *parts[] = {jstr(o, "title"), " ", jstr(u, "label"), "\n", jstr(o, "source"), "\n\n",
-                                       jstr(o, "text"), "\n"};
-                for (size_t f = 0; f < sizeof parts / sizeof parts[0]; f++)
-                    f % 2 ? (void)fputs(parts[f], stdout) : print_safe(parts[f], f == 6);
-            }
-        } else if (o) {
-            json_object *d;
-            json_object_object_get_ex(o, "document", &d);
-            const char *parts[] = {jstr(d, "title"), "\n", jstr(d, "source"), "\n\n", jstr(o, "text"), "\n"};
-            for (size_t f = 0; f < sizeof parts / sizeof parts[0]; f++)
-                f % 2 ? (void)fputs(parts[f], stdout) : print_safe(parts[f], f == 4);
-        }
-        json_object_put(o);
     }
-    if (what == 1 && rc == 0) {
-        json_object *o = json_tokener_parse(gz_buf_cstr(&out)), *c;
-        if (ambiguous)
-            rc = 3;
-        else if (o && json_object_object_get_ex(o, "candidates", &c))
-            rc = 1; /* no such article */
-        json_object_put(o);
-    }
+    sr_arena_fini(&a);
     gz_buf_fini(&out);
     gz_buf_fini(&q);
     sr_index_close(ix);
@@ -609,7 +590,7 @@ static int cmd_serve(int argc, char **argv)
     sv_server *s;
     unsigned port;
     gz_error err = {0};
-    if (sv_start(&o, &s, &port, &err) != GZ_OK) {
+    if (sv_server_open(&o, &s, &port, &err) != GZ_OK) {
         fprintf(stderr, "gazette: %s\n", err.msg);
         return 2;
     }
@@ -617,7 +598,7 @@ static int cmd_serve(int argc, char **argv)
     fflush(stdout);
     for (;;)
         pause();
-    sv_stop(s);
+    sv_server_close(s);
     return 0;
 }
 
@@ -631,6 +612,10 @@ int main(int argc, char **argv)
         _exit(rc); /* what a library keeps for the process is not a leak */
     }
     cp_reader_helper("/proc/self/exe");
+    if (argc == 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0)) {
+        printf("gazette %s\n", GAZETTE_VERSION_STRING);
+        return 0;
+    }
     if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

@@ -29,6 +29,10 @@ typedef struct ix_options {
     int follow_symlinks; /* follow links that stay inside the path given
                           * (else each link is skipped and named) */
     int progress;     /* draw a progress line on stderr */
+    /* called from the calling thread about five times a second while files
+     * are read, and once at the end: files done of files, bytes read */
+    void (*on_progress)(size_t done, size_t files, uint64_t bytes, void *arg);
+    void *progress_arg;
     FILE *log;        /* refused files and notes; NULL: stderr */
     uint32_t without; /* GZ_SEG_* features to leave out of new segments, as a
                        * writer from before them did (compatibility tests) */

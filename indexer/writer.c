@@ -427,6 +427,10 @@ static void free_sources(gz_manifest *m)
 static void progress(writer *w, double t0, int final)
 {
     size_t done = atomic_load(&w->done);
+    if (w->o->on_progress)
+        w->o->on_progress(done, w->n_jobs, (uint64_t)atomic_load(&w->bytes), w->o->progress_arg);
+    if (!w->o->progress)
+        return;
     double mb = atomic_load(&w->bytes) / 1e6, dt = now() - t0;
     double rate = dt > 0 ? mb / dt : 0;
     double eta = done ? dt * (double)(w->n_jobs - done) / (double)done : 0;
@@ -811,14 +815,14 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
             wk[i] = (worker){&w, i};
             pthread_create(&th[i], NULL, work, &wk[i]);
         }
-        if (o->progress)
+        if (o->progress || o->on_progress)
             while (atomic_load(&w.done) < w.n_jobs && !atomic_load(&w.fatal)) {
                 progress(&w, t0, 0);
                 usleep(200000);
             }
         for (int i = 0; i < n_threads; i++)
             pthread_join(th[i], NULL);
-        if (o->progress)
+        if (o->progress || o->on_progress)
             progress(&w, t0, 1);
         man.next_segment_id = w.next_seg_id;
         /* in id order, whichever flushed first */

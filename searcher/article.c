@@ -1,6 +1,7 @@
 /* searcher/article.c: looking up an article by reference (《title》第四十六条,
  * title 第46条, 第十条之一), and showing a whole document by id. */
 #include "searcher/index.h"
+#include "searcher/answer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,41 +168,6 @@ static void reg_title(const gz_unitinfo *ui, const gz_docinfo *di, char *out, si
     out[n] = 0;
 }
 
-static void write_doc_head(gz_buf *b, sr_index *ix, size_t s, uint32_t doc, const gz_docinfo *di)
-{
-    char link[SR_LINK_MAX];
-    sr_doc_link(ix, s, doc, di, link);
-    gz_buf_printf(b, "{\"id\":\"%s\",\"at\":\"%u-%u\",\"title\":", link, ix->snap->man.seg[s].id, doc);
-    gz_json_str(b, di->title, strlen(di->title));
-    gz_buf_puts(b, ",\"docno\":");
-    if (*di->docno_raw)
-        gz_json_str(b, di->docno_raw, strlen(di->docno_raw));
-    else
-        gz_buf_puts(b, "null");
-    if (di->date)
-        gz_buf_printf(b, ",\"date\":\"%04u-%02u-%02u\"", di->date / 10000, di->date / 100 % 100, di->date % 100);
-    else
-        gz_buf_puts(b, ",\"date\":null");
-    gz_buf_puts(b, ",\"source\":");
-    gz_json_str(b, di->source, strlen(di->source));
-    gz_buf_putc(b, '}');
-}
-
-static void write_unit_obj(gz_buf *b, sr_index *ix, size_t s, uint32_t unit, const gz_unitinfo *ui)
-{
-    gz_buf_printf(b, "{\"id\":\"%u-%u-%u\",\"kind\":\"%s\"", ix->snap->man.seg[s].id, ui->doc, unit,
-                  gz_kind_name((gz_kind)ui->kind));
-    if (ui->number >= 0)
-        gz_buf_printf(b, ",\"number\":%d", ui->number);
-    if (ui->sub)
-        gz_buf_printf(b, ",\"sub\":%u", ui->sub);
-    gz_buf_puts(b, ",\"label\":");
-    gz_json_str(b, ui->label, strlen(ui->label));
-    gz_buf_puts(b, ",\"path\":");
-    gz_json_str(b, ui->path, strlen(ui->path));
-    gz_buf_printf(b, ",\"start\":%u,\"end\":%u}", ui->start, ui->end);
-}
-
 /* The live articles r names: numbered so and, when r has a title, whose
  * document title or chapter path holds it (exact: the regulation's title
  * is it). *c is freed with gz_free. */
@@ -263,12 +229,12 @@ static gz_status find_cands(sr_index *ix, const ref *r, cand **out, size_t *n_ou
     return GZ_OK;
 }
 
-gz_status sr_article_json(sr_index *ix, const char *text, gz_buf *out, int *ambiguous, gz_error *err)
+gz_status sr_article(sr_index *ix, const char *text, sr_arena *a, gazette_article *out, gz_error *err)
 {
-    *ambiguous = 0;
+    memset(out, 0, sizeof *out);
     ref r;
     if (!parse_ref(ix->an, text, &r)) {
-        gz_buf_puts(out, "{\"candidates\":[],\"note\":\"no 第…条 in the reference\"}");
+        out->note = "no 第…条 in the reference";
         return GZ_OK;
     }
     cand *c;
@@ -294,43 +260,52 @@ gz_status sr_article_json(sr_index *ix, const char *text, gz_buf *out, int *ambi
         gz_segment_unit(seg, c[pick].unit, &ui);
         gz_segment_doc(seg, ui.doc, &di);
         reg_title(&ui, &di, reg, sizeof reg);
-        gz_buf_puts(out, "{\"title\":");
-        gz_json_str(out, reg, strlen(reg));
-        gz_buf_puts(out, ",\"source\":");
-        gz_json_str(out, di.source, strlen(di.source));
-        gz_buf_puts(out, ",\"document\":");
-        write_doc_head(out, ix, c[pick].seg, ui.doc, &di);
-        gz_buf_puts(out, ",\"unit\":");
-        write_unit_obj(out, ix, c[pick].seg, c[pick].unit, &ui);
-        gz_buf_puts(out, ",\"text\":");
-        if (gz_segment_text_range(seg, ui.doc, ui.start, ui.end, &t, &ix->tctx) == GZ_OK)
-            gz_json_str(out, t.data ? t.data : "", t.len);
-        else
-            gz_buf_puts(out, "null");
-        gz_buf_putc(out, '}');
+        out->found = 1;
+        out->title = sr_arena_str(a, reg);
+        out->source = di.source;
+        sr_doc_ref_fill(a, ix, c[pick].seg, ui.doc, &di, &out->doc);
+        sr_unit_fill(a, ix, c[pick].seg, c[pick].unit, &ui, &out->unit);
+        if (gz_segment_text_range(seg, ui.doc, ui.start, ui.end, &t, &ix->tctx) == GZ_OK) {
+            out->text = sr_arena_strn(a, t.data ? t.data : "", t.len);
+            out->text_len = t.len;
+        }
         gz_buf_fini(&t);
     } else {
-        *ambiguous = n > 1;
-        gz_buf_puts(out, "{\"candidates\":[");
-        for (size_t i = 0; i < n && i < 50; i++) {
+        size_t k = n < 50 ? n : 50;
+        gazette_article_match *m = sr_arena_alloc(a, (k + 1) * sizeof *m);
+        for (size_t i = 0; m && i < k; i++) {
             const gz_segment *seg = ix->snap->seg[c[i].seg];
             gz_unitinfo ui;
             gz_docinfo di;
             gz_segment_unit(seg, c[i].unit, &ui);
             gz_segment_doc(seg, ui.doc, &di);
             reg_title(&ui, &di, reg, sizeof reg);
-            gz_buf_puts(out, i ? ",{\"title\":" : "{\"title\":");
-            gz_json_str(out, reg, strlen(reg));
-            gz_buf_puts(out, ",\"document\":");
-            write_doc_head(out, ix, c[i].seg, ui.doc, &di);
-            gz_buf_puts(out, ",\"unit\":");
-            write_unit_obj(out, ix, c[i].seg, c[i].unit, &ui);
-            gz_buf_putc(out, '}');
+            m[i].title = sr_arena_str(a, reg);
+            sr_doc_ref_fill(a, ix, c[i].seg, ui.doc, &di, &m[i].doc);
+            sr_unit_fill(a, ix, c[i].seg, c[i].unit, &ui, &m[i].unit);
         }
-        gz_buf_printf(out, "],\"total\":%zu}", n);
+        out->candidates = m;
+        out->n_candidates = m ? k : 0;
+        out->total = n;
     }
     gz_free(c);
-    return out->status == GZ_OK ? GZ_OK : gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+    return a->failed ? gz_error_set(err, GZ_NOMEM, -1, "out of memory") : GZ_OK;
+}
+
+gz_status sr_article_json(sr_index *ix, const char *text, gz_buf *out, int *ambiguous, gz_error *err)
+{
+    sr_arena a;
+    sr_arena_init(&a);
+    gazette_article art;
+    gz_status st = sr_article(ix, text, &a, &art, err);
+    *ambiguous = st == GZ_OK && !art.found && art.total > 1;
+    if (st == GZ_OK) {
+        sr_article_answer_json(&art, out);
+        if (out->status != GZ_OK)
+            st = gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+    }
+    sr_arena_fini(&a);
+    return st;
 }
 
 /* The page of a document's text from byte a: at most SR_DOC_PAGE bytes,
@@ -376,8 +351,10 @@ static gz_status show_page(const gz_segment *seg, uint32_t doc, const gz_docinfo
     return GZ_OK;
 }
 
-gz_status sr_show_json(sr_index *ix, const char *id, uint64_t from, const char *unit, gz_buf *out, gz_error *err)
+gz_status sr_show(sr_index *ix, const char *id, uint64_t from, const char *unit, sr_arena *ar,
+                  gazette_document *out, gz_error *err)
 {
+    memset(out, 0, sizeof *out);
     size_t s;
     uint32_t doc;
     gz_docinfo di;
@@ -399,35 +376,39 @@ gz_status sr_show_json(sr_index *ix, const char *id, uint64_t from, const char *
         gz_buf_fini(&t);
         return gz_error_set(err, st, -1, "[searcher][show] %.64s: stored text unreadable", id);
     }
-    gz_buf_puts(out, "{\"document\":");
-    write_doc_head(out, ix, s, doc, &di);
-    gz_buf_puts(out, ",\"issue\":");
-    gz_json_str(out, di.issue, strlen(di.issue));
-    gz_buf_puts(out, ",\"text\":");
-    gz_json_str(out, t.data ? t.data : "", t.len);
-    gz_buf_printf(out, ",\"text_start\":%u,\"text_end\":%u,\"text_len\":%u", pa, pb, di.text_len);
-    if (pb < di.text_len)
-        gz_buf_printf(out, ",\"next\":%u", pb);
-    else
-        gz_buf_puts(out, ",\"next\":null");
-    if (pa > 0)
-        gz_buf_printf(out, ",\"prev\":%u", pa > SR_DOC_PAGE ? pa - SR_DOC_PAGE : 0);
-    else
-        gz_buf_puts(out, ",\"prev\":null");
-    /* the units the page overlaps */
-    gz_buf_puts(out, ",\"units\":[");
-    int first = 1;
-    for (uint32_t u = di.first_unit; u < di.first_unit + di.n_units; u++) {
-        if (gz_segment_unit(seg, u, &ui) != GZ_OK || ui.start >= pb || (ui.end <= pa && ui.start != pa))
-            continue;
-        if (!first)
-            gz_buf_putc(out, ',');
-        write_unit_obj(out, ix, s, u, &ui);
-        first = 0;
-    }
-    gz_buf_puts(out, "]}");
+    sr_doc_ref_fill(ar, ix, s, doc, &di, &out->doc);
+    out->issue = di.issue;
+    out->text = sr_arena_strn(ar, t.data ? t.data : "", t.len);
+    out->text_start = pa;
+    out->text_end = pb;
+    out->text_len = di.text_len;
+    out->next = pb < di.text_len ? (int64_t)pb : -1;
+    out->prev = pa > 0 ? (int64_t)(pa > SR_DOC_PAGE ? pa - SR_DOC_PAGE : 0) : -1;
     gz_buf_fini(&t);
-    return out->status == GZ_OK ? GZ_OK : gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+    /* the units the page overlaps */
+    gazette_unit *u = sr_arena_alloc(ar, ((size_t)di.n_units + 1) * sizeof *u);
+    for (uint32_t k = di.first_unit; u && k < di.first_unit + di.n_units; k++) {
+        if (gz_segment_unit(seg, k, &ui) != GZ_OK || ui.start >= pb || (ui.end <= pa && ui.start != pa))
+            continue;
+        sr_unit_fill(ar, ix, s, k, &ui, &u[out->n_units++]);
+    }
+    out->units = u;
+    return ar->failed ? gz_error_set(err, GZ_NOMEM, -1, "out of memory") : GZ_OK;
+}
+
+gz_status sr_show_json(sr_index *ix, const char *id, uint64_t from, const char *unit, gz_buf *out, gz_error *err)
+{
+    sr_arena a;
+    sr_arena_init(&a);
+    gazette_document d;
+    gz_status st = sr_show(ix, id, from, unit, &a, &d, err);
+    if (st == GZ_OK) {
+        sr_document_json(&d, out);
+        if (out->status != GZ_OK)
+            st = gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+    }
+    sr_arena_fini(&a);
+    return st;
 }
 
 /* ------------------------------------------- references in the search box */

@@ -3,6 +3,8 @@
  * character replaced, added or left out, the most common first), and
  * which keywords to drop. Called by search.c on that path only. */
 #include "searcher/index.h"
+#include "searcher/answer.h"
+#include "searcher/testing.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,7 +199,7 @@ static int cmp_units(const void *x, const void *y)
     return strcmp(a->text, b->text);
 }
 
-gz_status sr_hint_json(sr_index *ix, const char *query, gz_buf *out)
+const gazette_hint *sr_hint(sr_index *ix, const char *query, sr_arena *arena)
 {
     gz_buf mean, drop;
     gz_buf_init(&mean);
@@ -226,9 +228,7 @@ gz_status sr_hint_json(sr_index *ix, const char *query, gz_buf *out)
         /* one keyword alone is known to match nothing */
         if (n_kw > 1 && units_holding(ix, kw[k]))
             continue;
-        if (drop.len)
-            gz_buf_putc(&drop, ',');
-        gz_json_str(&drop, kw[k], strlen(kw[k]));
+        gz_buf_put(&drop, kw[k], strlen(kw[k]) + 1);
         n_drop++;
         alts a = {0};
         spell(ix, kw[k], &a);
@@ -241,34 +241,34 @@ gz_status sr_hint_json(sr_index *ix, const char *query, gz_buf *out)
         if (tried > 1)
             qsort(a.v, tried, sizeof *a.v, cmp_units);
         for (size_t i = 0; i < tried && i < HINT_PER_WORD && a.v[i].units; i++) {
-            if (mean.len)
-                gz_buf_putc(&mean, ',');
-            gz_json_str(&mean, a.v[i].text, strlen(a.v[i].text));
+            gz_buf_put(&mean, a.v[i].text, strlen(a.v[i].text) + 1);
             n_mean++;
         }
         gz_free(a.v);
     }
     gz_free(q);
-    if (n_mean || (n_drop && n_drop < n_kw)) {
+    gazette_hint *h = NULL;
+    if ((n_mean || (n_drop && n_drop < n_kw)) && (h = sr_arena_alloc(arena, sizeof *h))) {
         gz_buf zh;
         gz_buf_init(&zh);
         if (n_mean) {
             gz_buf_puts(&zh, "您是不是要找：");
-            q_json_list_zh(&zh, &mean);
+            sr_list_zh(&zh, &mean);
         }
         if (n_drop && n_drop < n_kw) {
             gz_buf_puts(&zh, n_mean ? "；" : "");
             gz_buf_puts(&zh, "没有条文包含：");
-            q_json_list_zh(&zh, &drop);
+            sr_list_zh(&zh, &drop);
             gz_buf_puts(&zh, "，去掉后再试");
+        } else {
+            drop.len = 0; /* every keyword: dropping them all is no advice */
         }
-        gz_buf_printf(out, ",\"hint\":{\"did_you_mean\":[%s],\"drop\":[%s],\"text\":",
-                      mean.data ? mean.data : "", n_drop < n_kw && drop.data ? drop.data : "");
-        gz_json_str(out, zh.data ? zh.data : "", zh.len);
-        gz_buf_putc(out, '}');
+        h->did_you_mean = sr_list_array(arena, &mean, &h->n_did_you_mean);
+        h->drop = sr_list_array(arena, &drop, &h->n_drop);
+        h->text = sr_arena_strn(arena, zh.data ? zh.data : "", zh.len);
         gz_buf_fini(&zh);
     }
     gz_buf_fini(&mean);
     gz_buf_fini(&drop);
-    return out->status;
+    return h;
 }

@@ -179,9 +179,8 @@ int sr_reference(sr_index *ix, const char *query, uint64_t **ids, size_t *n, cha
  * the total counts them. */
 gz_status sr_hits_first(sr_index *ix, run_out *r, const uint64_t *ids, size_t n, size_t want);
 
-/* For a query that matched nothing as typed: appends
- * ,"hint":{"did_you_mean":[...],"drop":[...],"text":"您是不是要找：…"} to out
- * when there is something to suggest (hint.c), else nothing. */
-gz_status sr_hint_json(sr_index *ix, const char *query, gz_buf *out);
+/* For a query that matched nothing as typed: what to suggest (hint.c), in
+ * a; NULL when there is nothing to suggest. */
+const gazette_hint *sr_hint(sr_index *ix, const char *query, sr_arena *a);
 
 #endif

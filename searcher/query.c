@@ -3,6 +3,7 @@
  * types: an unbalanced quote or bracket, a stray operator, punctuation are
  * searched as text, and a note says how the query was read. */
 #include "searcher/query.h"
+#include "searcher/answer.h"
 #include "searcher/thesaurus.h"
 
 #include <stdio.h>
@@ -20,12 +21,7 @@ typedef struct tok {
 
 static void note(q_plan *p, const char *msg)
 {
-    /* each note once */
-    if (p->notes.len && memmem(p->notes.data, p->notes.len, msg, strlen(msg)))
-        return;
-    if (p->notes.len)
-        gz_buf_putc(&p->notes, ',');
-    gz_json_str(&p->notes, msg, strlen(msg));
+    sr_list_add(&p->notes, msg, strlen(msg)); /* each note once */
 }
 
 /* A blank or a separator between keywords: spaces, and the marks people
@@ -937,9 +933,7 @@ static gz_status words_of(an_analyzer *an, const char *text, size_t len, int as_
             gz_buf *x = &p->plan->expanded;
             char pair[128];
             snprintf(pair, sizeof pair, "%s→%s", w, to[k]);
-            if (x->len)
-                gz_buf_putc(x, ',');
-            gz_json_str(x, pair, strlen(pair));
+            sr_list_add(x, pair, strlen(pair));
         }
     }
     gz_free(words);
@@ -1273,40 +1267,23 @@ gz_status q_parse(an_analyzer *an, const char *text, int how, const sr_filters *
     return st;
 }
 
-void q_json_list_zh(gz_buf *zh, const gz_buf *list)
+void q_reading_text(const q_plan *plan, const char *mode, gz_buf *zh)
 {
-    for (size_t i = 0; i < list->len; i++) {
-        char c = list->data[i];
-        if (c == ',')
-            gz_buf_puts(zh, "、");
-        else if (c != '"')
-            gz_buf_putc(zh, c);
-    }
-}
-
-void q_reading_json(const q_plan *plan, const char *mode, gz_buf *out)
-{
-    gz_buf zh;
-    gz_buf_init(&zh);
     const char *words = plan->words_zh.data ? plan->words_zh.data : "";
     if (strcmp(mode, "question") == 0)
-        gz_buf_printf(&zh, "按问题理解，检索词：%s", words);
+        gz_buf_printf(zh, "按问题理解，检索词：%s", words);
     else if (strcmp(mode, "words") == 0)
-        gz_buf_printf(&zh, "按词语查找：%s（完整包含原文的排在最前，其次包含全部词语的，再次包含大部分词语的）", words);
+        gz_buf_printf(zh, "按词语查找：%s（完整包含原文的排在最前，其次包含全部词语的，再次包含大部分词语的）", words);
     else if (strcmp(mode, "reference") == 0)
-        gz_buf_puts(&zh, "按条文引用查找：先列出所引用的条文，其后为引用该条的条文");
+        gz_buf_puts(zh, "按条文引用查找：先列出所引用的条文，其后为引用该条的条文");
     else if (strcmp(mode, "any-word") == 0)
-        gz_buf_puts(&zh, "没有同时包含全部关键词的条文，改为包含任一关键词，包含全部关键词的文件排在前面");
+        gz_buf_puts(zh, "没有同时包含全部关键词的条文，改为包含任一关键词，包含全部关键词的文件排在前面");
     else
-        gz_buf_puts(&zh, "按关键词查找（全部包含）");
+        gz_buf_puts(zh, "按关键词查找（全部包含）");
     if (plan->expanded.len) {
-        gz_buf_puts(&zh, "；另加同义词：");
-        q_json_list_zh(&zh, &plan->expanded);
+        gz_buf_puts(zh, "；另加同义词：");
+        sr_list_zh(zh, &plan->expanded);
     }
-    gz_buf_printf(out, "{\"code\":\"%s\",\"text\":", mode);
-    gz_json_str(out, zh.data ? zh.data : "", zh.len);
-    gz_buf_printf(out, ",\"expanded\":[%s]}", plan->expanded.data ? plan->expanded.data : "");
-    gz_buf_fini(&zh);
 }
 
 static void free_node(q_node *n)

@@ -82,7 +82,7 @@ typedef struct q_plan {
     q_node *root;        /* NULL: nothing to search */
     q_leaf *leaf;
     size_t n_leaf, cap_leaf;
-    gz_buf notes;        /* JSON array body of notes on how the query was read */
+    gz_buf notes;        /* notes on how the query was read (sr_list_add) */
     gz_buf read_as;      /* the query as understood */
     int question;        /* read as a question: an OR of its words */
     int deep_noted;
@@ -96,7 +96,7 @@ typedef struct q_plan {
                           * of its words (scored as a question) */
     int reference;       /* an article reference: that article, then the
                           * units citing it (set by search.c) */
-    gz_buf expanded;     /* JSON array body: thesaurus words added */
+    gz_buf expanded;     /* thesaurus words added, "老公→配偶" (sr_list_add) */
     gz_buf words_zh;     /* the words searched, 、-separated, for read_as */
 } q_plan;
 
@@ -111,12 +111,8 @@ gz_status q_parse(an_analyzer *an, const char *text, int how, const sr_filters *
  * long. */
 size_t q_variant_word(const q_variant *v, char *key);
 void q_plan_fini(q_plan *plan);
-/* How the query was read, for people and programs:
- * {"code": mode, "text": the same in Chinese, "expanded": ["老公→配偶"...]}. */
-void q_reading_json(const q_plan *plan, const char *mode, gz_buf *out);
-/* The body of a JSON array of plain strings (no comma nor quote inside:
- * words) as Chinese text, 、-separated, appended to zh. */
-void q_json_list_zh(gz_buf *zh, const gz_buf *list);
+/* How the query was read in mode, in Chinese, appended to zh. */
+void q_reading_text(const q_plan *plan, const char *mode, gz_buf *zh);
 /* Does text look like a question (a sentence rather than keywords)? */
 int q_is_question(const char *text);
 /* Is text plain keywords (no operator, quote, bracket or field) of which

@@ -4,6 +4,8 @@
  * snippets whose highlights are exact byte ranges of the stored text, the
  * facets, and sr_search_top's page alone. */
 #include "searcher/index.h"
+#include "searcher/answer.h"
+#include "searcher/testing.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,21 +161,7 @@ uint64_t sr_index_disk_generation(const char *dir)
     return g;
 }
 
-/* ------------------------------------------------------------- output */
-
-static void json_kv_str(gz_buf *b, const char *k, const char *v)
-{
-    gz_buf_printf(b, "\"%s\":", k);
-    gz_json_str(b, v, strlen(v));
-}
-
-static void json_date(gz_buf *b, uint32_t d)
-{
-    if (d)
-        gz_buf_printf(b, "\"date\":\"%04u-%02u-%02u\"", d / 10000, d / 100 % 100, d % 100);
-    else
-        gz_buf_puts(b, "\"date\":null");
-}
+/* ------------------------------------------------------------- answer */
 
 static int cmp_occ(const void *a, const void *b)
 {
@@ -183,8 +171,8 @@ static int cmp_occ(const void *a, const void *b)
 
 /* The snippet of a unit: up to ~160 characters around its first match, and
  * the highlights inside it as byte ranges of the snippet. */
-static void write_snippet(sr_index *ix, const q_plan *plan, const char *doc_text, size_t doc_len,
-                          const gz_unitinfo *ui, uint32_t base, gz_buf *b)
+static void fill_snippet(sr_index *ix, const q_plan *plan, const char *doc_text, size_t doc_len,
+                         const gz_unitinfo *ui, uint32_t base, sr_arena *a, gazette_hit *h)
 {
     const char *text = doc_text + ui->start;
     uint32_t len = ui->end <= doc_len ? ui->end - ui->start : 0;
@@ -221,66 +209,37 @@ static void write_snippet(sr_index *ix, const q_plan *plan, const char *doc_text
     to = from + 480 < len ? from + 480 : len;
     while (to < len && ((unsigned char)text[to] & 0xC0) == 0x80)
         to--;
-    gz_buf_puts(b, "\"snippet\":");
-    gz_json_str(b, text + from, to - from);
-    gz_buf_printf(b, ",\"snippet_start\":%u,\"highlights\":[", base + ui->start + from);
+    h->snippet = sr_arena_strn(a, text + from, to - from);
+    h->snippet_len = to - from;
+    h->snippet_start = base + ui->start + from;
+    gazette_range *r = sr_arena_alloc(a, (n_found + 1) * sizeof *r);
     uint32_t last_end = 0;
-    int first = 1;
-    for (size_t i = 0; i < n_found; i++) {
+    for (size_t i = 0; r && i < n_found; i++) {
         occ o = found[i];
         if (o.start < from || o.end > to || o.start < last_end)
             continue;
-        gz_buf_printf(b, "%s[%u,%u]", first ? "" : ",", o.start - from, o.end - from);
+        r[h->n_highlights++] = (gazette_range){o.start - from, o.end - from};
         last_end = o.end;
-        first = 0;
     }
-    gz_buf_putc(b, ']');
+    h->highlights = r;
 }
 
-static void write_unit(gz_buf *b, const gz_unitinfo *ui, uint32_t seg_id, uint32_t unit)
-{
-    gz_buf_printf(b, "\"unit\":{\"id\":\"%u-%u-%u\",\"kind\":\"%s\"", seg_id, ui->doc, unit,
-                  gz_kind_name((gz_kind)ui->kind));
-    if (ui->number >= 0)
-        gz_buf_printf(b, ",\"number\":%d", ui->number);
-    if (ui->sub)
-        gz_buf_printf(b, ",\"sub\":%u", ui->sub);
-    gz_buf_putc(b, ',');
-    json_kv_str(b, "label", ui->label);
-    gz_buf_putc(b, ',');
-    json_kv_str(b, "path", ui->path);
-    gz_buf_printf(b, ",\"start\":%u,\"end\":%u}", ui->start, ui->end);
-}
-
-static void write_hit(sr_index *ix, const q_plan *plan, const hit *h, gz_buf *b, gz_buf *text, int doc_mode)
+/* Hit h as a page's hit; 0 if its records do not read. */
+static int fill_hit(sr_index *ix, const q_plan *plan, const hit *h, gz_buf *text, int doc_mode, sr_arena *a,
+                    gazette_hit *out)
 {
     const gz_segment *seg = ix->snap->seg[h->seg];
     gz_unitinfo ui;
     gz_docinfo di;
     if (gz_segment_unit(seg, h->unit, &ui) != GZ_OK || gz_segment_doc(seg, ui.doc, &di) != GZ_OK)
-        return;
-    uint32_t seg_id = ix->snap->man.seg[h->seg].id;
-    char link[SR_LINK_MAX];
-    sr_doc_link(ix, h->seg, ui.doc, &di, link);
-    gz_buf_printf(b, "{\"id\":\"%s\",\"at\":\"%u-%u\",", link, seg_id, ui.doc);
-    json_kv_str(b, "source", di.source);
-    gz_buf_putc(b, ',');
-    json_kv_str(b, "title", di.title);
-    gz_buf_putc(b, ',');
-    if (*di.docno_raw)
-        json_kv_str(b, "docno", di.docno_raw);
-    else
-        gz_buf_puts(b, "\"docno\":null");
-    gz_buf_putc(b, ',');
-    json_date(b, di.date);
-    gz_buf_printf(b, ",\"score\":%.4f,", h->score);
-    if (*di.issue) {
-        json_kv_str(b, "issue", di.issue);
-        gz_buf_putc(b, ',');
-    }
-    /* only the unit's bytes are decompressed; the snippet code sees them
-     * as the document's text from ui.start on */
-    /* (at most the 64 KiB a snippet reads: a unit may be a whole book) */
+        return 0;
+    memset(out, 0, sizeof *out);
+    sr_doc_ref_fill(a, ix, h->seg, ui.doc, &di, &out->doc);
+    out->score = h->score;
+    out->issue = *di.issue ? di.issue : NULL;
+    /* only the unit's bytes are decompressed, at most the 64 KiB a snippet
+     * reads (a unit may be a whole book); the snippet code sees them as
+     * the document's text from ui.start on */
     uint32_t upto = ui.end - ui.start > 65536 + 4 ? ui.start + 65536 + 4 : ui.end;
     if (gz_segment_text_range(seg, ui.doc, ui.start, upto, text, &ix->tctx) == GZ_OK) {
         while (upto < ui.end && text->len && ((unsigned char)text->data[text->len - 1] & 0xC0) == 0x80)
@@ -290,29 +249,23 @@ static void write_hit(sr_index *ix, const q_plan *plan, const hit *h, gz_buf *b,
         gz_unitinfo local = ui;
         local.start = 0;
         local.end = (uint32_t)text->len;
-        write_snippet(ix, plan, text->data ? text->data : "", text->len, &local, ui.start, b);
+        fill_snippet(ix, plan, text->data ? text->data : "", text->len, &local, ui.start, a, out);
+    } else {
+        out->snippet = "";
     }
-    else
-        gz_buf_puts(b, "\"snippet\":\"\",\"snippet_start\":0,\"highlights\":[]");
-    gz_buf_putc(b, ',');
-    write_unit(b, &ui, seg_id, h->unit);
+    sr_unit_fill(a, ix, h->seg, h->unit, &ui, &out->unit);
     if (doc_mode) {
         /* the document's other best units */
-        gz_buf_printf(b, ",\"units_matched\":%u,\"more_units\":[", h->n_in_doc);
-        for (int k = 0, first = 1; k < 2; k++) {
+        out->units_matched = h->n_in_doc;
+        gazette_unit *more = sr_arena_alloc(a, 2 * sizeof *more);
+        for (int k = 0; more && k < 2; k++) {
             gz_unitinfo mu;
-            if (h->more[k] == UINT32_MAX || gz_segment_unit(seg, h->more[k], &mu) != GZ_OK)
-                continue;
-            if (!first)
-                gz_buf_putc(b, ',');
-            gz_buf_putc(b, '{');
-            write_unit(b, &mu, seg_id, h->more[k]);
-            gz_buf_putc(b, '}');
-            first = 0;
+            if (h->more[k] != UINT32_MAX && gz_segment_unit(seg, h->more[k], &mu) == GZ_OK)
+                sr_unit_fill(a, ix, h->seg, h->more[k], &mu, &more[out->n_more_units++]);
         }
-        gz_buf_putc(b, ']');
+        out->more_units = more;
     }
-    gz_buf_putc(b, '}');
+    return 1;
 }
 
 typedef struct facet {
@@ -329,25 +282,15 @@ static int cmp_facet(const void *a, const void *b)
 }
 
 /* The 50 values with the most matches, from all that have any. */
-static void write_facet(gz_buf *b, const char *name, facet *f, size_t n)
+static void fill_facet(sr_arena *a, facet *f, size_t n, gazette_facet *out)
 {
     qsort(f, n, sizeof *f, cmp_facet);
-    gz_buf_putc(b, '"');
-    gz_buf_puts(b, name);
-    gz_buf_puts(b, "\":[");
-    for (size_t i = 0; i < n && i < 50; i++) {
-        gz_buf_puts(b, i ? ",{\"value\":" : "{\"value\":");
-        gz_json_str(b, f[i].key, strlen(f[i].key));
-        char num[24], *e = num + sizeof num, *q = e;
-        size_t c = f[i].count;
-        do
-            *--q = (char)('0' + c % 10);
-        while (c /= 10);
-        gz_buf_puts(b, ",\"count\":");
-        gz_buf_put(b, q, (size_t)(e - q));
-        gz_buf_putc(b, '}');
-    }
-    gz_buf_putc(b, ']');
+    size_t k = n < 50 ? n : 50;
+    gazette_facet_value *v = sr_arena_alloc(a, (k + 1) * sizeof *v);
+    out->v = v;
+    out->n = v ? k : 0;
+    for (size_t i = 0; v && i < k; i++)
+        v[i] = (gazette_facet_value){sr_arena_str(a, f[i].key), f[i].count};
 }
 
 gz_status sr_search_ids(sr_index *ix, const char *query, uint64_t **ids, size_t *n, gz_error *err)
@@ -427,9 +370,7 @@ static gz_status search(sr_index *ix, const sr_request *rq, run_opts *o, q_plan 
         st = q_parse(ix->an, q, Q_READ_ANY_WORD, &rq->filters, plan);
         if (st == GZ_OK) {
             const char *m = "no single unit holds every word: any word, documents holding all first";
-            if (plan->notes.len)
-                gz_buf_putc(&plan->notes, ',');
-            gz_json_str(&plan->notes, m, strlen(m));
+            sr_list_add(&plan->notes, m, strlen(m));
             st = sr_run(ix, plan, o, r);
         }
     }
@@ -499,26 +440,43 @@ void sr_top_fini(sr_top *top)
     memset(top, 0, sizeof *top);
 }
 
-static gz_status search_json(sr_index *ix, const sr_request *rq, const char *q, gz_buf *out, const sr_budget *bud,
-                             gz_error *err);
+static gz_status fill_page(sr_index *ix, const sr_request *rq, const char *q, const sr_budget *bud, sr_arena *a,
+                           gazette_page *out, gz_error *err);
 
-gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_error *err)
+gz_status sr_search(sr_index *ix, const sr_request *rq, sr_arena *a, gazette_page *out, gz_error *err)
 {
+    memset(out, 0, sizeof *out);
     const char *q = rq->query ? rq->query : "";
     if (check_request(rq, err) != GZ_OK)
         return GZ_INVALID;
     sr_budget b;
     sr_budget_begin(&b, &rq->limits);
-    gz_status st = search_json(ix, rq, q, out, &b, err);
+    gz_status st = fill_page(ix, rq, q, &b, a, out, err);
     sr_budget_end(&b);
+    if (st == GZ_OK && a->failed)
+        st = gz_error_set(err, GZ_NOMEM, -1, "out of memory");
     return st;
 }
 
-/* sr_search_json within the budget b. */
-static gz_status search_json(sr_index *ix, const sr_request *rq, const char *q, gz_buf *out, const sr_budget *bud,
-                             gz_error *err)
+gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_error *err)
 {
-    q_plan plan;
+    sr_arena a;
+    sr_arena_init(&a);
+    gazette_page p;
+    gz_status st = sr_search(ix, rq, &a, &p, err);
+    if (st == GZ_OK) {
+        sr_page_json(&p, out);
+        if (out->status != GZ_OK)
+            st = gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+    }
+    sr_arena_fini(&a);
+    return st;
+}
+
+/* sr_search within the budget b. */
+static gz_status fill_page(sr_index *ix, const sr_request *rq, const char *q, const sr_budget *bud, sr_arena *a,
+                           gazette_page *out, gz_error *err)
+{    q_plan plan;
     int question, any, missed;
     /* facets over every match: array increments while sr_run() walks them */
     size_t *year_n = gz_calloc(10000, sizeof *year_n), *iss_n = gz_calloc(ix->n_issuers + 1, sizeof *iss_n);
@@ -638,45 +596,46 @@ static gz_status search_json(sr_index *ix, const sr_request *rq, const char *q, 
     }
     if (n_hits > 1)
         qsort(hits, n_hits, sizeof *hits, cmp);
-    gz_buf_puts(out, "{");
-    json_kv_str(out, "query", q);
-    gz_buf_puts(out, ",\"read_as\":");
-    gz_json_str(out, plan.read_as.data ? plan.read_as.data : "", plan.read_as.len);
+    out->query = sr_arena_str(a, q);
+    out->read_as = sr_arena_strn(a, plan.read_as.data ? plan.read_as.data : "", plan.read_as.len);
     const char *mode = question        ? "question"
                        : plan.reference ? "reference"
                        : plan.words     ? "words"
                        : any            ? "any-word"
                                         : "keywords";
-    gz_buf_printf(out, ",\"mode\":\"%s\",\"reading\":", mode);
-    q_reading_json(&plan, mode, out);
+    out->mode = mode;
+    out->reading.code = mode;
+    gz_buf zh;
+    gz_buf_init(&zh);
+    q_reading_text(&plan, mode, &zh);
+    out->reading.text = sr_arena_strn(a, zh.data ? zh.data : "", zh.len);
+    gz_buf_fini(&zh);
+    out->reading.expanded = sr_list_array(a, &plan.expanded, &out->reading.n_expanded);
     if (missed) /* nothing as typed: what to try */
-        sr_hint_json(ix, q, out);
-    gz_buf_printf(out, ",\"unit\":\"%s\",\"notes\":[%s],\"total\":%zu,\"partial\":%s,",
-                  rq->unit == SR_BY_DOCUMENT ? "document" : "article", plan.notes.data ? plan.notes.data : "", total,
-                  r.partial ? "true" : "false");
+        out->hint = sr_hint(ix, q, a);
+    out->by = rq->unit == SR_BY_DOCUMENT ? GAZETTE_BY_DOCUMENT : GAZETTE_BY_UNIT;
+    out->notes = sr_list_array(a, &plan.notes, &out->n_notes);
+    out->total = total;
+    out->partial = r.partial;
     if (r.partial) {
         static const char *const why[] = {"query", "work", "memory", "time", "query"};
-        gz_buf_printf(out, "\"limit\":\"%s\",", why[bud->over]);
+        out->limit = why[bud->over];
     }
-    gz_buf_puts(out, "\"hits\":[");
+    size_t n = rq->n ? rq->n : 10, k = 0;
+    gazette_hit *ph = sr_arena_alloc(a, (n_hits > rq->offset && n_hits - rq->offset < n ? n_hits - rq->offset : n) *
+                                            sizeof *ph + 1);
     gz_buf text;
     gz_buf_init(&text);
-    size_t n = rq->n ? rq->n : 10;
-    for (size_t i = rq->offset, k = 0; i < n_hits && k < n; i++, k++) {
-        if (k)
-            gz_buf_putc(out, ',');
-        write_hit(ix, &plan, &hits[i], out, &text, rq->unit == SR_BY_DOCUMENT);
-    }
+    for (size_t i = rq->offset; ph && i < n_hits && k < n; i++)
+        k += fill_hit(ix, &plan, &hits[i], &text, rq->unit == SR_BY_DOCUMENT, a, &ph[k]);
     gz_buf_fini(&text);
-    gz_buf_puts(out, "],\"facets\":{");
-    write_facet(out, "year", years, ny);
-    gz_buf_putc(out, ',');
-    write_facet(out, "issuer", issuers, ni);
-    gz_buf_putc(out, ',');
-    write_facet(out, "kind", kinds, nk);
-    gz_buf_puts(out, "}}");
+    out->hits = ph;
+    out->n_hits = k;
+    fill_facet(a, years, ny, &out->year);
+    fill_facet(a, issuers, ni, &out->issuer);
+    fill_facet(a, kinds, nk, &out->kind);
     gz_free(fac);
     gz_free(hits);
     q_plan_fini(&plan);
-    return out->status == GZ_OK ? GZ_OK : gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+    return GZ_OK;
 }

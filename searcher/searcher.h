@@ -1,12 +1,14 @@
 /* searcher/searcher.h: the one public header of gz_searcher. Opens the last
  * commit of an index (through format/, never the indexer), parses queries
  * (docs/query.md), matches and ranks units, builds snippets, facets,
- * article and 文号 lookups, and writes the JSON the CLI and the server
- * return. Called by cli/ and server/. */
+ * article and 文号 lookups, into the answer structs of include/gazette.h,
+ * and writes their JSON (json.c), which the CLI and the server return.
+ * Called by cli/, server/ and api/. */
 #ifndef GZ_SEARCHER_SEARCHER_H
 #define GZ_SEARCHER_SEARCHER_H
 
 #include "common/common.h"
+#include "include/gazette.h"
 
 typedef struct sr_index sr_index;
 
@@ -77,7 +79,36 @@ typedef struct sr_request {
     sr_limits limits;
 } sr_request;
 
-/* Runs a search and writes the answer as one JSON object into out:
+/* The memory of answers (include/gazette.h's structs): strings and arrays
+ * that live until the arena is reset, which the next call on a
+ * gazette_index does. An allocation that fails sets failed (the answer
+ * calls then return GZ_NOMEM). */
+typedef struct sr_arena {
+    struct sr_block *head;
+    int failed;
+} sr_arena;
+void sr_arena_init(sr_arena *a);
+void *sr_arena_alloc(sr_arena *a, size_t len);
+void sr_arena_reset(sr_arena *a); /* frees every answer built in a */
+void sr_arena_fini(sr_arena *a);
+
+/* Runs a search and fills *out, its strings and arrays in a (a is not
+ * reset: the caller does). Everything sr_search_json says of the answer
+ * holds; the structs are documented in include/gazette.h. */
+gz_status sr_search(sr_index *ix, const sr_request *rq, sr_arena *a, gazette_page *out, gz_error *err);
+/* The article lookup and a document's page as structs (sr_article_json and
+ * sr_show_json say what they hold). */
+gz_status sr_article(sr_index *ix, const char *ref, sr_arena *a, gazette_article *out, gz_error *err);
+gz_status sr_show(sr_index *ix, const char *id, uint64_t from, const char *unit, sr_arena *a, gazette_document *out,
+                  gz_error *err);
+
+/* The JSON of each answer (docs/api.md), the one writer the CLI and the
+ * server share: one object appended to out. */
+void sr_page_json(const gazette_page *p, gz_buf *out);
+void sr_article_answer_json(const gazette_article *a, gz_buf *out);
+void sr_document_json(const gazette_document *d, gz_buf *out);
+
+/* sr_search then sr_page_json: the answer as one JSON object in out:
  * {"query", "read_as", "notes", "mode", "total", "partial", "hits": [...],
  * "facets"} (docs/query.md and docs/api.md give every field). A query
  * never fails on what a person types: odd syntax is searched as text and
@@ -104,11 +135,6 @@ typedef struct sr_top {
 } sr_top;
 gz_status sr_search_top(sr_index *ix, const sr_request *rq, sr_top *top, gz_error *err);
 void sr_top_fini(sr_top *top);
-
-/* Every unit matching query, read as keywords (no question fallback), as
- * (segment id << 32 | unit) in no particular order; *ids is freed with
- * gz_free. For tests and tools that compare match sets. */
-gz_status sr_search_ids(sr_index *ix, const char *query, uint64_t **ids, size_t *n, gz_error *err);
 
 /* Article lookup: 《title》第四十六条, title 第46条, 第十条之一 ...
  * Writes {"title","source","unit","text","document"} when one article

@@ -59,22 +59,6 @@ static void unit_href(gz_buf *b, const char *doc_id, const char *unit_id)
     url_enc(b, unit_id);
 }
 
-static const char *js(json_object *o, const char *k)
-{
-    json_object *v;
-    return o && json_object_object_get_ex(o, k, &v) && json_object_is_type(v, json_type_string)
-               ? json_object_get_string(v)
-               : "";
-}
-
-static json_object *jo(json_object *o, const char *k)
-{
-    json_object *v = NULL;
-    if (o)
-        json_object_object_get_ex(o, k, &v);
-    return v;
-}
-
 const char html_css[] =
     "*{box-sizing:border-box}body{margin:0;font:16px/1.6 system-ui,'Noto Sans CJK SC','PingFang SC',"
     "'Microsoft YaHei',sans-serif;color:#1b1b1b;background:#f6f6f3}"
@@ -159,11 +143,10 @@ static const char *kind_label(const char *k)
     return k;
 }
 
-static void facet_block(gz_buf *b, const page_params *p, json_object *facets, const char *name, const char *label,
+static void facet_block(gz_buf *b, const page_params *p, const gazette_facet *f, const char *name, const char *label,
                         const char *current)
 {
-    json_object *arr = jo(facets, name);
-    if (!arr || !json_object_array_length(arr))
+    if (!f->n)
         return;
     gz_buf_printf(b, "<h3>%s</h3><ul>", label);
     if (current && *current) {
@@ -171,28 +154,24 @@ static void facet_block(gz_buf *b, const page_params *p, json_object *facets, co
         search_link(b, p, name, "", 1);
         gz_buf_puts(b, "\">全部</a></li>");
     }
-    for (size_t i = 0; i < json_object_array_length(arr) && i < 12; i++) {
-        json_object *f = json_object_array_get_idx(arr, i);
-        const char *v = js(f, "value");
+    for (size_t i = 0; i < f->n && i < 12; i++) {
+        const char *v = f->v[i].value;
         gz_buf_puts(b, "<li><a href=\"");
         search_link(b, p, name, v, 1);
         gz_buf_printf(b, "\"%s>", current && strcmp(current, v) == 0 ? " class=\"on\"" : "");
         esc(b, strcmp(name, "kind") == 0 ? kind_label(v) : v);
-        gz_buf_printf(b, "</a> (%d)</li>", json_object_get_int(jo(f, "count")));
+        gz_buf_printf(b, "</a> (%zu)</li>", f->v[i].count);
     }
     gz_buf_puts(b, "</ul>");
 }
 
 /* The snippet with its highlights as <mark>. */
-static void snippet(gz_buf *b, json_object *hit)
+static void snippet(gz_buf *b, const gazette_hit *h)
 {
-    const char *s = js(hit, "snippet");
-    size_t len = strlen(s), at = 0;
-    json_object *hl = jo(hit, "highlights");
-    for (size_t i = 0; hl && i < json_object_array_length(hl); i++) {
-        json_object *r = json_object_array_get_idx(hl, i);
-        size_t a = (size_t)json_object_get_int(json_object_array_get_idx(r, 0)),
-               e = (size_t)json_object_get_int(json_object_array_get_idx(r, 1));
+    const char *s = h->snippet;
+    size_t len = h->snippet_len, at = 0;
+    for (size_t i = 0; i < h->n_highlights; i++) {
+        size_t a = h->highlights[i].start, e = h->highlights[i].end;
         if (a < at || e > len || a > e)
             continue;
         html_escape(b, s + at, a - at);
@@ -204,7 +183,7 @@ static void snippet(gz_buf *b, json_object *hit)
     html_escape(b, s + at, len - at);
 }
 
-void html_search_page(gz_buf *b, const page_params *p, json_object *ans)
+void html_search_page(gz_buf *b, const gazette_page *ans, const page_params *p)
 {
     head(b, p->q && *p->q ? p->q : "政府公报全文检索");
     header(b, p);
@@ -214,32 +193,27 @@ void html_search_page(gz_buf *b, const page_params *p, json_object *ans)
                        "用 OR 表示或，用 - 排除；也可直接输入问题或文号（如 伊政发〔2023〕110号）。</p></section></main></body></html>");
         return;
     }
-    json_object *facets = jo(ans, "facets");
     gz_buf_puts(b, "<aside>");
-    facet_block(b, p, facets, "year", "年份", p->year);
-    facet_block(b, p, facets, "issuer", "发文机关", p->issuer);
-    facet_block(b, p, facets, "kind", "类型", p->kind);
+    facet_block(b, p, &ans->year, "year", "年份", p->year);
+    facet_block(b, p, &ans->issuer, "issuer", "发文机关", p->issuer);
+    facet_block(b, p, &ans->kind, "kind", "类型", p->kind);
     gz_buf_puts(b, "</aside><section>");
-    int total = json_object_get_int(jo(ans, "total"));
-    if (json_object_get_boolean(jo(ans, "partial")))
+    size_t total = ans->total;
+    if (ans->partial)
         gz_buf_printf(b, "<p class=\"notes\"><b>部分结果</b>：查询过长或过于宽泛，超出单次查询的计算限额，"
-                         "以下只是已找到的 %d 条结果，并非全部；请减少或细化关键词。</p>", total);
-    gz_buf_printf(b, "<p class=\"notes\">共 %d 条结果", total);
-    json_object *reading = jo(ans, "reading");
-    if (reading) { /* how the query was read, in Chinese (docs/api.md) */
-        gz_buf_puts(b, "（");
-        esc(b, js(reading, "text"));
-        gz_buf_puts(b, "）");
-    }
-    json_object *hint = jo(ans, "hint");
-    if (hint) { /* nothing as typed: what to try */
+                         "以下只是已找到的 %zu 条结果，并非全部；请减少或细化关键词。</p>", total);
+    gz_buf_printf(b, "<p class=\"notes\">共 %zu 条结果", total);
+    /* how the query was read, in Chinese (docs/api.md) */
+    gz_buf_puts(b, "（");
+    esc(b, ans->reading.text);
+    gz_buf_puts(b, "）");
+    if (ans->hint) { /* nothing as typed: what to try */
         gz_buf_puts(b, "；");
-        esc(b, js(hint, "text"));
+        esc(b, ans->hint->text);
     }
-    json_object *notes = jo(ans, "notes");
-    for (size_t i = 0; notes && i < json_object_array_length(notes); i++) {
+    for (size_t i = 0; i < ans->n_notes; i++) {
         gz_buf_puts(b, "；");
-        esc(b, json_object_get_string(json_object_array_get_idx(notes, i)));
+        esc(b, ans->notes[i]);
     }
     gz_buf_puts(b, "。 排序：");
     if (p->sort && strcmp(p->sort, "date") == 0) {
@@ -252,46 +226,44 @@ void html_search_page(gz_buf *b, const page_params *p, json_object *ans)
         gz_buf_puts(b, "\">日期</a>");
     }
     gz_buf_puts(b, "</p>");
-    json_object *hits = jo(ans, "hits");
-    size_t n = hits ? json_object_array_length(hits) : 0;
+    size_t n = ans->n_hits;
     gz_buf_printf(b, "<ol class=\"hits\" start=\"%zu\">", (p->page - 1) * 10 + 1);
     for (size_t i = 0; i < n; i++) {
-        json_object *h = json_object_array_get_idx(hits, i), *u = jo(h, "unit");
+        const gazette_hit *h = &ans->hits[i];
+        const gazette_unit *u = &h->unit;
         gz_buf_puts(b, "<li class=\"hit\"><a class=\"t\" href=\"");
-        unit_href(b, js(h, "id"), js(u, "id"));
+        unit_href(b, h->doc.id, u->id);
         gz_buf_puts(b, "\">");
-        esc(b, js(h, "title"));
+        esc(b, h->doc.title);
         gz_buf_puts(b, "</a><div class=\"where\">");
-        esc(b, js(u, "path"));
+        esc(b, u->path);
         gz_buf_puts(b, " ");
-        esc(b, js(u, "label"));
+        esc(b, u->label);
         gz_buf_puts(b, "</div><p class=\"snip\">");
         snippet(b, h);
         gz_buf_puts(b, "</p>");
         /* by document: the other places in it */
-        json_object *more = jo(h, "more_units");
-        int matched = json_object_get_int(jo(h, "units_matched"));
-        if (more && matched > 1) {
-            gz_buf_printf(b, "<p class=\"where\">本文件共 %d 处匹配", matched);
-            for (size_t m = 0; m < json_object_array_length(more); m++) {
-                json_object *mu = jo(json_object_array_get_idx(more, m), "unit");
+        if (ans->by == GAZETTE_BY_DOCUMENT && h->units_matched > 1) {
+            gz_buf_printf(b, "<p class=\"where\">本文件共 %u 处匹配", h->units_matched);
+            for (size_t m = 0; m < h->n_more_units; m++) {
+                const gazette_unit *mu = &h->more_units[m];
                 gz_buf_puts(b, m ? "、" : "：");
                 gz_buf_puts(b, "<a href=\"");
-                unit_href(b, js(h, "id"), js(mu, "id"));
+                unit_href(b, h->doc.id, mu->id);
                 gz_buf_puts(b, "\">");
-                esc(b, *js(mu, "label") ? js(mu, "label") : js(mu, "path"));
+                esc(b, *mu->label ? mu->label : mu->path);
                 gz_buf_puts(b, "</a>");
             }
             gz_buf_puts(b, "</p>");
         }
         gz_buf_puts(b, "<small>");
-        if (*js(h, "docno")) {
-            esc(b, js(h, "docno"));
+        if (h->doc.docno) {
+            esc(b, h->doc.docno);
             gz_buf_puts(b, " · ");
         }
-        esc(b, js(h, "date"));
+        esc(b, h->doc.date);
         gz_buf_puts(b, " · ");
-        esc(b, js(h, "source"));
+        esc(b, h->doc.source);
         gz_buf_puts(b, "</small></li>");
     }
     gz_buf_puts(b, "</ol><p class=\"pages\">");
@@ -312,10 +284,9 @@ void html_search_page(gz_buf *b, const page_params *p, json_object *ans)
 }
 
 /* A unit's bytes inside the page (text from base, tlen bytes), local. */
-static int page_span(json_object *u, size_t base, size_t tlen, size_t *a, size_t *e)
+static int page_span(const gazette_unit *u, size_t base, size_t tlen, size_t *a, size_t *e)
 {
-    int64_t s = json_object_get_int64(jo(u, "start")) - (int64_t)base,
-            z = json_object_get_int64(jo(u, "end")) - (int64_t)base;
+    int64_t s = (int64_t)u->start - (int64_t)base, z = (int64_t)u->end - (int64_t)base;
     if (s < 0)
         s = 0;
     if (z > (int64_t)tlen)
@@ -328,127 +299,122 @@ static int page_span(json_object *u, size_t base, size_t tlen, size_t *a, size_t
 }
 
 /* Links to the pages before and after, when the document has them. */
-static void pager(gz_buf *b, json_object *o, json_object *d)
+static void pager(gz_buf *b, const gazette_document *o)
 {
-    json_object *prev = jo(o, "prev"), *next = jo(o, "next");
-    if (!prev && !next)
+    if (o->prev < 0 && o->next < 0)
         return;
-    int64_t len = json_object_get_int64(jo(o, "text_len"));
-    gz_buf_printf(b, "<p class=\"pages\">第 %lld–%lld 字节，共 %lld 字节 ",
-                  (long long)json_object_get_int64(jo(o, "text_start")),
-                  (long long)json_object_get_int64(jo(o, "text_end")), (long long)len);
+    gz_buf_printf(b, "<p class=\"pages\">第 %lld–%lld 字节，共 %lld 字节 ", (long long)o->text_start,
+                  (long long)o->text_end, (long long)o->text_len);
     const char *label[2] = {"上一页", "下一页"};
-    json_object *at[2] = {prev, next};
+    int64_t at[2] = {o->prev, o->next};
     for (int k = 0; k < 2; k++) {
-        if (!at[k])
+        if (at[k] < 0)
             continue;
         gz_buf_puts(b, "<a href=\"/doc/");
-        esc(b, js(d, "id"));
-        gz_buf_printf(b, "?from=%lld\">%s</a> ", (long long)json_object_get_int64(at[k]), label[k]);
+        esc(b, o->doc.id);
+        gz_buf_printf(b, "?from=%lld\">%s</a> ", (long long)at[k], label[k]);
     }
     gz_buf_puts(b, "</p>");
 }
 
-void html_doc_page(gz_buf *b, json_object *o, const char *target)
+void html_doc_page(gz_buf *b, const gazette_document *o, const char *target)
 {
-    json_object *d = jo(o, "document");
-    head(b, js(d, "title"));
+    const gazette_doc_ref *d = &o->doc;
+    head(b, d->title);
     header(b, NULL);
     gz_buf_puts(b, "<main><section class=\"doc\"><h2>");
-    esc(b, js(d, "title"));
+    esc(b, d->title);
     gz_buf_puts(b, "</h2><p class=\"meta\">");
-    if (*js(d, "docno")) {
-        esc(b, js(d, "docno"));
+    if (d->docno) {
+        esc(b, d->docno);
         gz_buf_puts(b, " · ");
     }
-    esc(b, js(d, "date"));
+    esc(b, d->date);
     gz_buf_puts(b, " · ");
-    esc(b, js(o, "issue"));
+    esc(b, o->issue);
     gz_buf_puts(b, " · 来源：");
-    esc(b, js(d, "source"));
+    esc(b, d->source);
     gz_buf_puts(b, "</p>");
     /* one page of the text: units are clipped to it, offsets made local */
-    const char *text = js(o, "text");
-    size_t tlen = strlen(text), base = (size_t)json_object_get_int64(jo(o, "text_start"));
-    json_object *units = jo(o, "units");
+    const char *text = o->text;
+    size_t tlen = strlen(text), base = o->text_start;
     /* the unit asked for first, so a phone shows it without scrolling */
-    for (size_t i = 0; target && *target && units && i < json_object_array_length(units); i++) {
-        json_object *u = json_object_array_get_idx(units, i);
+    for (size_t i = 0; target && *target && i < o->n_units; i++) {
+        const gazette_unit *u = &o->units[i];
         size_t a, e;
-        if (strcmp(js(u, "id"), target) != 0 || !page_span(u, base, tlen, &a, &e))
+        if (strcmp(u->id, target) != 0 || !page_span(u, base, tlen, &a, &e))
             continue;
         gz_buf_puts(b, "<div class=\"focus\"><p class=\"meta\">");
-        esc(b, js(u, "path"));
+        esc(b, u->path);
         gz_buf_puts(b, " <a href=\"#u-");
         esc(b, target);
         gz_buf_puts(b, "\">在全文中查看</a></p><div class=\"unit hit\">");
         html_escape(b, text + a, e - a);
         gz_buf_puts(b, "</div></div><h3>全文</h3>");
     }
-    pager(b, o, d);
-    for (size_t i = 0; units && i < json_object_array_length(units); i++) {
-        json_object *u = json_object_array_get_idx(units, i);
+    pager(b, o);
+    for (size_t i = 0; i < o->n_units; i++) {
+        const gazette_unit *u = &o->units[i];
         size_t a, e;
         if (!page_span(u, base, tlen, &a, &e))
             continue;
-        const char *id = js(u, "id");
         gz_buf_puts(b, "<div id=\"u-");
-        esc(b, id);
+        esc(b, u->id);
         gz_buf_puts(b, "\" class=\"unit ");
-        esc(b, js(u, "kind"));
-        if (target && strcmp(target, id) == 0)
+        esc(b, u->kind);
+        if (target && strcmp(target, u->id) == 0)
             gz_buf_puts(b, " hit");
         gz_buf_puts(b, "\">");
         html_escape(b, text + a, e - a);
         gz_buf_puts(b, "</div>");
     }
-    pager(b, o, d);
+    pager(b, o);
     gz_buf_puts(b, "</section></main></body></html>");
 }
 
-void html_article_page(gz_buf *b, const char *ref, json_object *o)
+void html_article_page(gz_buf *b, const gazette_article *o, const char *ref)
 {
     page_params p = {.ref = ref, .page = 1};
     head(b, ref);
     header(b, &p);
     gz_buf_puts(b, "<main><section>");
-    json_object *cands = jo(o, "candidates");
-    if (cands) {
-        size_t n = json_object_array_length(cands);
+    if (!o->found) {
+        size_t n = o->n_candidates;
         if (!n)
             gz_buf_puts(b, "<p>没有找到该条文。请检查名称与条号，例如：《伊金霍洛旗属国有企业领导人员管理办法》第四十六条。</p>");
         else
             gz_buf_printf(b, "<p>有 %zu 个可能的条文，请选择：</p><ol class=\"hits\">", n);
         for (size_t i = 0; i < n; i++) {
-            json_object *c = json_object_array_get_idx(cands, i), *u = jo(c, "unit"), *d = jo(c, "document");
+            const gazette_article_match *c = &o->candidates[i];
             gz_buf_puts(b, "<li><a class=\"t\" href=\"");
-            unit_href(b, js(d, "id"), js(u, "id"));
+            unit_href(b, c->doc.id, c->unit.id);
             gz_buf_puts(b, "\">");
-            esc(b, js(c, "title"));
+            esc(b, c->title);
             gz_buf_puts(b, " ");
-            esc(b, js(u, "label"));
+            esc(b, c->unit.label);
             gz_buf_puts(b, "</a><br><small>");
-            esc(b, js(d, "source"));
+            esc(b, c->doc.source);
             gz_buf_puts(b, "</small></li>");
         }
         if (n)
             gz_buf_puts(b, "</ol>");
     } else {
-        json_object *u = jo(o, "unit"), *d = jo(o, "document");
+        const gazette_unit *u = &o->unit;
+        const gazette_doc_ref *d = &o->doc;
         gz_buf_puts(b, "<h2>");
-        esc(b, js(o, "title"));
+        esc(b, o->title);
         gz_buf_puts(b, " ");
-        esc(b, js(u, "label"));
+        esc(b, u->label);
         gz_buf_puts(b, "</h2><p class=\"meta\">");
-        esc(b, js(u, "path"));
+        esc(b, u->path);
         gz_buf_puts(b, " · 出自 <a href=\"");
-        unit_href(b, js(d, "id"), js(u, "id"));
+        unit_href(b, d->id, u->id);
         gz_buf_puts(b, "\">");
-        esc(b, js(d, "title"));
+        esc(b, d->title);
         gz_buf_puts(b, "</a> · ");
-        esc(b, js(d, "source"));
+        esc(b, d->source);
         gz_buf_puts(b, "</p><div class=\"art\">");
-        esc(b, js(o, "text"));
+        html_escape(b, o->text ? o->text : "", o->text ? o->text_len : 0);
         gz_buf_puts(b, "</div>");
     }
     gz_buf_puts(b, "</section></main></body></html>");

@@ -275,24 +275,11 @@ static enum MHD_Result html_error(struct MHD_Connection *c, unsigned status, con
     return r;
 }
 
-/* Renders a searcher answer (JSON in out) as a page with render(). */
-typedef void (*renderer)(gz_buf *b, json_object *answer, const void *arg);
-
-static enum MHD_Result page_reply(struct MHD_Connection *c, gz_buf *out, renderer render, const void *arg)
+/* A page rendered into out (an answer's HTML). */
+static enum MHD_Result page_reply(struct MHD_Connection *c, gz_buf *out)
 {
-    json_object *ans = json_tokener_parse(gz_buf_cstr(out));
-    gz_buf page;
-    gz_buf_init(&page);
-    render(&page, ans, arg);
-    enum MHD_Result r = reply(c, 200, "text/html; charset=utf-8", &page);
-    gz_buf_fini(&page);
-    json_object_put(ans);
-    return r;
+    return reply(c, 200, "text/html; charset=utf-8", out);
 }
-
-static void render_search(gz_buf *b, json_object *ans, const void *arg) { html_search_page(b, arg, ans); }
-static void render_article(gz_buf *b, json_object *ans, const void *arg) { html_article_page(b, arg, ans); }
-static void render_doc(gz_buf *b, json_object *ans, const void *arg) { html_doc_page(b, ans, arg); }
 
 static const char *arg(struct MHD_Connection *c, const char *k)
 {
@@ -420,8 +407,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return api ? json_error(c, 503, err.msg) : html_error(c, 503, "索引尚未建立");
     tl_damaged = damaged[0] ? damaged : NULL;
     sr_index *ix = sl->ix;
+    /* the answer as a struct (include/gazette.h), then its JSON or its page */
     gz_buf out;
     gz_buf_init(&out);
+    sr_arena answer;
+    sr_arena_init(&answer);
     int64_t mem_base = gz_alloc_live();
     gz_alloc_peak_reset();
     enum MHD_Result res;
@@ -429,6 +419,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (route == 1 || route == 4) {
         /* the filters are structure, never query text */
         sr_request rq = {.query = arg(c, "q"), .limits = {.cpu_ms = SR_DEFAULT_CPU_MS}};
+        gazette_page pg;
         rq.filters = (sr_filters){arg(c, "year"), arg(c, "issuer"), arg(c, "kind"), arg(c, "date")};
         rq.unit = strcmp(arg(c, "unit"), "document") == 0 ? SR_BY_DOCUMENT : SR_BY_UNIT;
         rq.sort = strcmp(arg(c, "sort"), "date") == 0 ? SR_SORT_DATE : SR_SORT_SCORE;
@@ -451,45 +442,54 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         } else if (route == 1 && !*arg(c, "q") && !*arg(c, "year") && !*arg(c, "issuer") && !*arg(c, "kind") &&
                    !*arg(c, "date")) {
             page_params p = {.page = 1};
-            html_search_page(&out, &p, NULL);
+            html_search_page(&out, NULL, &p);
             res = reply(c, 200, "text/html; charset=utf-8", &out);
-        } else if ((st = sr_search_json(ix, &rq, &out, &err)) == GZ_INVALID) {
+        } else if ((st = sr_search(ix, &rq, &answer, &pg, &err)) == GZ_INVALID) {
             res = api ? json_error(c, 400, err.msg) : html_error(c, 400, err.msg);
         } else if (st != GZ_OK) {
             res = api ? json_error(c, 500, err.msg) : html_error(c, 500, err.msg);
         } else if (route == 4) {
+            sr_page_json(&pg, &out);
             res = reply(c, 200, "application/json; charset=utf-8", &out);
         } else {
             page_params p = {arg(c, "q"), arg(c, "unit"), arg(c, "year"), arg(c, "issuer"),
                              arg(c, "kind"), arg(c, "sort"), "", page};
-            res = page_reply(c, &out, render_search, &p);
+            html_search_page(&out, &pg, &p);
+            res = page_reply(c, &out);
         }
     } else if (route == 3 || route == 5) {
-        int amb;
+        gazette_article art;
         const char *ref = arg(c, "ref");
-        if ((st = sr_article_json(ix, ref, &out, &amb, &err)) != GZ_OK) {
+        if ((st = sr_article(ix, ref, &answer, &art, &err)) != GZ_OK) {
             res = api ? json_error(c, 500, err.msg) : html_error(c, 500, err.msg);
         } else if (route == 5) {
+            sr_article_answer_json(&art, &out);
             res = reply(c, 200, "application/json; charset=utf-8", &out);
         } else {
-            res = page_reply(c, &out, render_article, ref);
+            html_article_page(&out, &art, ref);
+            res = page_reply(c, &out);
         }
     } else {
         const char *id = url + (route == 2 ? 5 : 9);
         size_t from = 0;
+        gazette_document doc;
         if (!count_arg(arg(c, "from"), UINT32_MAX, 0, &from)) {
             res = api ? json_error(c, 400, "from: not a byte offset (0 to 4294967295)")
                       : html_error(c, 400, "页码或参数无效");
-        } else if ((st = sr_show_json(ix, id, from, *arg(c, "u") ? arg(c, "u") : NULL, &out, &err)) != GZ_OK) {
+        } else if ((st = sr_show(ix, id, from, *arg(c, "u") ? arg(c, "u") : NULL, &answer, &doc, &err)) !=
+                   GZ_OK) {
             res = api ? json_error(c, 404, err.msg) : html_error(c, 404, "没有这个文件");
         } else if (route == 6) {
+            sr_document_json(&doc, &out);
             res = reply(c, 200, "application/json; charset=utf-8", &out);
         } else {
-            res = page_reply(c, &out, render_doc, arg(c, "u"));
+            html_doc_page(&out, &doc, arg(c, "u"));
+            res = page_reply(c, &out);
         }
     }
     tl_damaged = NULL;
     gz_buf_fini(&out);
+    sr_arena_fini(&answer);
     release(s, sl);
     /* a request that held much memory hands the freed pages back, so the
      * server's resident size returns to where it was */
@@ -498,7 +498,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     return res;
 }
 
-gz_status sv_start(const sv_options *o, sv_server **out, unsigned *port_out, gz_error *err)
+gz_status sv_server_open(const sv_options *o, sv_server **out, unsigned *port_out, gz_error *err)
 {
     *out = NULL;
     sv_server *s = gz_calloc(1, sizeof *s);
@@ -510,7 +510,7 @@ gz_status sv_start(const sv_options *o, sv_server **out, unsigned *port_out, gz_
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)o->port);
     if (inet_pton(AF_INET, o->bind ? o->bind : "127.0.0.1", &addr.sin_addr) != 1) {
-        sv_stop(s);
+        sv_server_close(s);
         return gz_error_set(err, GZ_INVALID, -1, "[server] bad bind address %s", o->bind);
     }
     s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
@@ -520,7 +520,7 @@ gz_status sv_start(const sv_options *o, sv_server **out, unsigned *port_out, gz_
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
                             MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL, MHD_OPTION_END);
     if (!s->d) {
-        sv_stop(s);
+        sv_server_close(s);
         return gz_error_set(err, GZ_IO, -1, "[server] cannot listen on %s:%u (in use?)",
                             o->bind ? o->bind : "127.0.0.1", o->port);
     }
@@ -530,7 +530,7 @@ gz_status sv_start(const sv_options *o, sv_server **out, unsigned *port_out, gz_
     return GZ_OK;
 }
 
-void sv_stop(sv_server *s)
+void sv_server_close(sv_server *s)
 {
     if (!s)
         return;

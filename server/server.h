@@ -16,9 +16,11 @@ typedef struct sv_options {
 
 typedef struct sv_server sv_server;
 
-/* Starts serving in background threads; *port_out gets the bound port. */
-gz_status sv_start(const sv_options *o, sv_server **out, unsigned *port_out, gz_error *err);
-void sv_stop(sv_server *s);
+/* Opens a server: it serves in background threads until closed; *port_out
+ * gets the bound port. open/close, as every handle of the project. */
+gz_status sv_server_open(const sv_options *o, sv_server **out, unsigned *port_out, gz_error *err);
+/* Stops serving (requests in flight finish) and frees s. NULL is allowed. */
+void sv_server_close(sv_server *s);
 
 /* Limits (docs/api.md). */
 #define SV_MAX_QUERY_BYTES 1024

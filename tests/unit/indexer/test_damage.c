@@ -8,7 +8,7 @@
  * rename. */
 #include "format/format.h"
 #include "indexer/indexer.h"
-#include "searcher/searcher.h"
+#include "searcher/testing.h"
 #include "helpers.h"
 
 #include <criterion/criterion.h>

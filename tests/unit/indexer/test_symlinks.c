@@ -4,7 +4,7 @@
  * root, each real file indexed once. */
 #include "corpus/corpus.h"
 #include "indexer/indexer.h"
-#include "searcher/searcher.h"
+#include "searcher/testing.h"
 #include "helpers.h"
 
 #include <criterion/criterion.h>

@@ -7,7 +7,7 @@
 #include "analysis/analysis.h"
 #include "format/format.h"
 #include "indexer/indexer.h"
-#include "searcher/searcher.h"
+#include "searcher/testing.h"
 #include "helpers.h"
 #include "seg_helpers.h"
 

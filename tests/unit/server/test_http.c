@@ -34,10 +34,10 @@ static void start(void)
     char *paths[] = {GZ_SAMPLE_DIR "/seed", older};
     cr_assert_eq(ix_index(&o, paths, 2, &r, &err), GZ_OK, "%s", err.msg);
     sv_options so = {.index_dir = dir, .bind = "127.0.0.1", .port = 0, .threads = 4};
-    cr_assert_eq(sv_start(&so, &srv, &port, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(sv_server_open(&so, &srv, &port, &err), GZ_OK, "%s", err.msg);
 }
 
-static void stop(void) { sv_stop(srv); }
+static void stop(void) { sv_server_close(srv); }
 
 TestSuite(http, .init = start, .fini = stop, .timeout = 300);
 
@@ -370,7 +370,7 @@ Test(http, a_damaged_commit_is_said_and_the_last_good_one_served)
     sv_server *other;
     unsigned other_port, keep = port;
     sv_options so = {.index_dir = dir, .bind = "127.0.0.1", .port = 0, .threads = 2};
-    cr_assert_eq(sv_start(&so, &other, &other_port, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(sv_server_open(&so, &other, &other_port, &err), GZ_OK, "%s", err.msg);
     port = other_port;
     cr_assert_eq(get(q, &b), 503);
     cr_assert(strstr(b.data, "index damaged") && strstr(b.data, name), "%.300s", b.data);
@@ -384,7 +384,7 @@ Test(http, a_damaged_commit_is_said_and_the_last_good_one_served)
     cr_assert_eq(get(q, &b), 200);
     cr_assert_null(strstr(b.data, "index_damaged"), "%.300s", b.data);
     port = keep;
-    sv_stop(other);
+    sv_server_close(other);
     fclose(o.log);
     free(img);
     gz_buf_fini(&b);
