@@ -23,6 +23,7 @@ trap 'rm -rf "$T"' EXIT
 mkdir -p "$T/src"
 cp "$B/gazette" "$T/gazette"
 G="$T/gazette"
+[ -x "$G" ] || { echo "crash-trials: $B/gazette is not executable (being linked?); try again" >&2; exit 2; }
 LAWS=$(ls sample/laws/*.md)
 n_laws=$(echo "$LAWS" | wc -l)
 # what the index $1 answers: each word's total (and the limit a partial
