@@ -10,20 +10,36 @@
 # run or exactly as the finished copy does. Each trial then finishes the
 # run. Prints one line a trial and the totals. (The quick version, 20
 # trials that add files, is a test in `make test`; test_nightly runs edits,
-# deletes and merges to completion.)
+# deletes and merges to completion.) A failed trial prints what each
+# search, the finished copy's run and `gazette check` said, with their exit
+# status. The trials run a copy of BUILD's gazette, taken at the start: a
+# rebuild of BUILD beside them (make test relinks build-test) would
+# otherwise leave no program to run for a moment (exit 126, no answer).
 set -eu
 N=${1:-100}
 B=${2:-build}
-G="$B/gazette"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 mkdir -p "$T/src"
+cp "$B/gazette" "$T/gazette"
+G="$T/gazette"
+[ -x "$G" ] || { echo "crash-trials: $B/gazette is not executable (being linked?); try again" >&2; exit 2; }
 LAWS=$(ls sample/laws/*.md)
 n_laws=$(echo "$LAWS" | wc -l)
-# what the index answers: each word's total
+# what the index $1 answers: each word's total (and the limit a partial
+# answer met); what a search without a total said goes to the file $2
 answers() {
+    : >"$2"
     for w in 崩溃试验 改动试验 规定 电子签名; do
-        "$G" search --index "$1" --json -n 1 "$w" 2>/dev/null | grep -o '"total":[0-9]*' || echo none
+        rc=0
+        out=$("$G" search --index "$1" --json -n 1 "$w" 2>"$T/err") || rc=$?
+        total=$(echo "$out" | grep -o '"total":[0-9]*' || true)
+        if [ -z "$total" ]; then
+            echo none
+            printf '  %s: exit %s, stderr: %s, stdout: %.200s\n' "$w" "$rc" "$(head -c 400 "$T/err")" "$out" >>"$2"
+        else
+            echo "$total$(echo "$out" | grep -o '"limit":"[a-z]*"' || true)"
+        fi
     done | tr '\n' ' '
 }
 # the batch of trial t: its changes to the folder; prints the options
@@ -57,24 +73,33 @@ for t in $(seq "$N"); do
         opts=$(batch "$t")
         set -- index --ram-mb 1 $opts "$T/src" --index
     fi
-    before=$(answers "$T/ix")
+    before=$(answers "$T/ix" "$T/why-before")
     rm -rf "$T/copy"
     cp -r "$T/ix" "$T/copy"
-    "$G" "$@" "$T/copy" >"$T/log" 2>&1 || true
+    copy_rc=0
+    "$G" "$@" "$T/copy" >"$T/log" 2>&1 || copy_rc=$?
     grep -q ' [1-9][0-9]* merged;' "$T/log" && merges=$((merges + 1))
-    after=$(answers "$T/copy")
+    after=$(answers "$T/copy" "$T/why-after")
     "$G" "$@" "$T/ix" >/dev/null 2>&1 &
     pid=$!
     delay=$(awk -v r="$(od -An -N2 -tu2 /dev/urandom)" -v ms="$run_ms" 'BEGIN{printf "%.3f", (r % (ms + 1)) / 1000}')
     sleep "$delay"
     if kill -9 "$pid" 2>/dev/null; then mid=$((mid + 1)); fi
     wait "$pid" 2>/dev/null || true
-    now=$(answers "$T/ix")
-    ok=1
-    "$G" check --index "$T/ix" >/dev/null 2>&1 || ok=0
+    now=$(answers "$T/ix" "$T/why-now")
+    ok=1 check_rc=0
+    "$G" check --index "$T/ix" >"$T/check" 2>&1 || check_rc=$?
+    [ $check_rc = 0 ] || ok=0
     [ "$now" = "$before" ] || [ "$now" = "$after" ] || ok=0
     [ $ok = 1 ] || failures=$((failures + 1))
     echo "trial $t ($what): killed after ${delay}s; before [$before] after [$after] now [$now]; $( [ $ok = 1 ] && echo ok || echo FAILED)"
+    if [ $ok = 0 ]; then
+        for s in before after now; do
+            [ -s "$T/why-$s" ] && { echo " searches $s:"; cat "$T/why-$s"; }
+        done
+        echo " the finished copy's run: exit $copy_rc: $(tail -n 3 "$T/log")"
+        echo " check of the killed index: exit $check_rc: $(tail -n 5 "$T/check")"
+    fi
     "$G" "$@" "$T/ix" >/dev/null 2>&1 || true
 done
 echo "crash trials: $N runs, $mid killed while running, $merges with a tiered merge, $failures failures"

@@ -271,6 +271,46 @@ static void shapes(sr_index *ix, const char *source_text, size_t text_len, int n
     gz_buf_fini(&q);
 }
 
+/* Every way a search can be cut (work, memory, each tiny) still answers:
+ * JSON with its total, "partial": true and the limit it met, for each
+ * reading a query can take (keywords, an article reference and what
+ * cites it, a question, run-together words by their words, any word),
+ * by unit and by document. The crash trials' words are among them. */
+Test(budget, every_cut_still_answers_json_with_total)
+{
+    char dir[] = "/tmp/gz-budget-XXXXXX";
+    sr_index *ix;
+    build(GZ_SAMPLE_DIR, dir, &ix);
+    const char *qs[] = {"规定", "电子签名", "崩溃试验", "刑法第二十条", "什么是电子签名？", "企业登记罚款标准",
+                        "个体工商户 电子签名 股东会", "\"电子签名\" OR 公司", "公*", "年份:2004 电子"};
+    const char *modes[] = {"keywords", "reference", "question", "words", "any-word"};
+    unsigned seen = 0;
+    size_t cuts = 0;
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++)
+        for (int unit = 0; unit < 2; unit++)
+            for (uint64_t work = 1; work <= (1u << 22); work *= 4)
+                for (int mem = 0; mem < 2; mem++) {
+                    sr_request rq = {.query = qs[i], .n = 3, .unit = unit ? SR_BY_DOCUMENT : SR_BY_UNIT,
+                                     .limits = {.work = mem ? 0 : work, .memory = mem ? (size_t)work : 0}};
+                    json_object *o = answer(ix, &rq);
+                    for (unsigned m = 0; m < 5; m++)
+                        if (strcmp(json_object_get_string(get(o, "mode")), modes[m]) == 0)
+                            seen |= 1u << m;
+                    cr_assert_not_null(get(o, "total"), "%s (work %lu, memory %d): no total", qs[i],
+                                       (unsigned long)work, mem);
+                    if (json_object_get_boolean(get(o, "partial"))) {
+                        cr_assert_not_null(get(o, "limit"), "%s: partial without its limit", qs[i]);
+                        cuts++;
+                    }
+                    json_object_put(o);
+                }
+    fprintf(stderr, "budget: %zu cut answers, every one JSON with its total\n", cuts);
+    cr_assert_gt(cuts, 50, "the sweep cut only %zu answers", cuts);
+    for (unsigned m = 0; m < 5; m++)
+        cr_assert(seen & 1u << m, "no query was read as %s", modes[m]);
+    sr_index_close(ix);
+}
+
 Test(budget, random_shapes_stay_within_a_small_budget)
 {
     char dir[] = "/tmp/gz-budget-XXXXXX";
