@@ -1,0 +1,222 @@
+/* tests/unit/common/test_lawcorpus.c: the law desk's parser and name rules
+ * against the laws corpus (skipped, saying so, without it). A seeded draw
+ * of (title, article) pairs is written in every form a clerk types; each
+ * must parse back to the drawn article and a name that resolves, by the
+ * name scores over all the corpus's titles, to the drawn work. */
+#include "common/law.h"
+#include "corpus/corpus.h"
+#include "helpers.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#define N_DRAWS 240
+
+typedef struct law {
+    char *title;
+    char clean[GZ_LAW_KEY_MAX], key[GZ_LAW_KEY_MAX];
+    uint32_t name_date, version_date;
+    int32_t *art; /* number << 8 | sub */
+    size_t n_art;
+} law;
+
+static law *laws;
+static size_t n_laws;
+
+static void load(const char *dir)
+{
+    char **paths;
+    size_t n;
+    gz_error err;
+    cr_assert_eq(cp_list_files(dir, &paths, &n, &err), GZ_OK, "%s", err.msg);
+    laws = calloc(n, sizeof *laws);
+    for (size_t i = 0; i < n; i++) {
+        gz_doc d;
+        gz_doc_init(&d);
+        if (cp_parse_file(paths[i], CP_FORMAT_AUTO, &d, &err) != GZ_OK || !d.n_nodes || !d.nodes[0].title) {
+            gz_doc_fini(&d);
+            continue;
+        }
+        law *w = &laws[n_laws];
+        w->title = strdup(gz_doc_get(&d, d.nodes[0].title));
+        gz_law_title_clean(w->title, strlen(w->title), w->clean, sizeof w->clean);
+        gz_law_work_key(w->title, strlen(w->title), w->key, sizeof w->key);
+        const char *base = strrchr(paths[i], '/') ? strrchr(paths[i], '/') + 1 : paths[i];
+        w->name_date = gz_law_name_date(base, strlen(base));
+        size_t head = d.text_len;
+        w->art = malloc(d.n_nodes * sizeof *w->art);
+        for (size_t k = 1; k < d.n_nodes; k++) {
+            const gz_node *nd = &d.nodes[k];
+            if ((nd->kind == GZ_KIND_ARTICLE || nd->kind == GZ_KIND_CHAPTER || nd->kind == GZ_KIND_PART) &&
+                nd->start < head)
+                head = nd->start;
+            if (nd->kind == GZ_KIND_ARTICLE && nd->number > 0 && nd->number < 100000)
+                w->art[w->n_art++] = (int32_t)(nd->number << 8 | nd->sub);
+        }
+        w->version_date = gz_law_version_date(d.text, head, w->name_date);
+        n_laws++;
+        gz_doc_fini(&d);
+    }
+    cp_paths_free(paths, n);
+}
+
+/* n (1..99999) in Chinese numerals: 二百三十二, 一百零五, 十七 */
+static void cn_numeral(int n, char *out)
+{
+    static const char *dg[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+    static const char *un[] = {"万", "千", "百", "十", ""};
+    int div[] = {10000, 1000, 100, 10, 1};
+    out[0] = 0;
+    int started = 0, zero = 0;
+    for (int i = 0; i < 5; i++) {
+        int d = n / div[i] % 10;
+        if (!d) {
+            zero = started;
+            continue;
+        }
+        if (zero)
+            strcat(out, "零");
+        zero = 0;
+        if (!(d == 1 && i == 3 && !started)) /* 十七, not 一十七 */
+            strcat(out, dg[d]);
+        strcat(out, un[i]);
+        started = 1;
+    }
+}
+
+/* The best score over all titles for the typed name; the one work key
+ * that has it, or NULL when none or several works share it. */
+static const char *resolve(const char *name)
+{
+    char nc[GZ_LAW_KEY_MAX], nk[GZ_LAW_KEY_MAX];
+    gz_law_title_clean(name, strlen(name), nc, sizeof nc);
+    gz_law_work_key(name, strlen(name), nk, sizeof nk);
+    int best = 0;
+    const char *key = NULL;
+    int ambiguous = 0;
+    for (size_t i = 0; i < n_laws; i++) {
+        int s = gz_law_name_score_keys(nc, nk, laws[i].clean, laws[i].key);
+        if (s > best) {
+            best = s;
+            key = laws[i].key;
+            ambiguous = 0;
+        } else if (s == best && s && strcmp(key, laws[i].key) != 0) {
+            ambiguous = 1;
+        }
+    }
+    return ambiguous ? NULL : key;
+}
+
+/* The title with 中华人民共和国 set aside (inside 《》 too), or with it added
+ * inside 《》 when it is not there. */
+static void other_spelling(const char *title, char *out, size_t cap)
+{
+    const char *prc = strstr(title, "中华人民共和国");
+    const char *br = strstr(title, "《");
+    if (prc)
+        snprintf(out, cap, "%.*s%s", (int)(prc - title), title, prc + strlen("中华人民共和国"));
+    else if (br)
+        snprintf(out, cap, "%.*s中华人民共和国%s", (int)(br + 3 - title), title, br + 3);
+    else
+        snprintf(out, cap, "%s", title);
+}
+
+static int ends_in_digit(const char *s)
+{
+    size_t n = strlen(s);
+    return n && ((s[n - 1] >= '0' && s[n - 1] <= '9') || (n >= 3 && (unsigned char)s[n - 3] == 0xEF &&
+                                                          (unsigned char)s[n - 2] == 0xBC));
+}
+
+Test(lawcorpus, drawn_articles_parse_and_resolve_in_every_form, .timeout = 300)
+{
+    char dir[4096];
+    TH_LAWS_OR_SKIP(dir);
+    load(dir);
+    cr_assert_gt(n_laws, 1000, "only %zu laws read under %s", n_laws, dir);
+    uint64_t rng = 20261204;
+    size_t n_pairs = 0, n_forms = 0, n_dated = 0, n_bracketed = 0;
+    while (n_pairs < N_DRAWS) {
+        law *w = &laws[th_rnd(&rng) % n_laws];
+        /* one draw in four from the titles with 《》 inside (实施《X》办法) */
+        if (!w->n_art || (n_pairs % 4 == 0 && !strstr(w->title, "《")))
+            continue;
+        int32_t a = w->art[th_rnd(&rng) % w->n_art];
+        int num = a >> 8, sub = a & 0xFF;
+        char cn[64], subs[80] = "", csubs[80] = "", other[1024], forms[10][2048];
+        cn_numeral(num, cn);
+        if (sub) {
+            char cs[32];
+            cn_numeral(sub, cs);
+            snprintf(subs, sizeof subs, "之%s", cs);
+            snprintf(csubs, sizeof csubs, "之%s", cs);
+        }
+        other_spelling(w->title, other, sizeof other);
+        n_bracketed += strstr(w->title, "《") != NULL;
+        int nf = 0;
+        snprintf(forms[nf++], 2048, "%s第%s条%s", w->title, cn, csubs);
+        snprintf(forms[nf++], 2048, "%s第%d条%s", other, num, subs);
+        snprintf(forms[nf++], 2048, "《%s》第%s条%s", w->title, cn, csubs);
+        snprintf(forms[nf++], 2048, " %s 第 %d 条%s ", other, num, subs);
+        if (!sub && !ends_in_digit(other))
+            snprintf(forms[nf++], 2048, "%s%d条", other, num);
+        if (!sub)
+            snprintf(forms[nf++], 2048, "%s第%d", other, num);
+        int dated = nf;
+        if (w->version_date) {
+            unsigned v = w->version_date;
+            snprintf(forms[nf++], 2048, "%s(%04u-%02u-%02u)第%s条%s", other, v / 10000, v / 100 % 100, v % 100,
+                     cn, csubs);
+            snprintf(forms[nf++], 2048, "%s第%d条%s@%04u-%02u-%02u", w->title, num, subs, v / 10000,
+                     v / 100 % 100, v % 100);
+            n_dated++;
+        }
+        for (int f = 0; f < nf; f++) {
+            gz_lawref r;
+            gz_error err = {0};
+            cr_assert_eq(gz_lawref_parse(forms[f], strlen(forms[f]), &r, &err), GZ_OK, "%s: %s", forms[f],
+                         err.msg);
+            cr_assert_eq(r.article, num, "%s: article %d, drawn %d", forms[f], r.article, num);
+            cr_assert_eq(r.sub, sub, "%s: sub %d, drawn %d", forms[f], r.sub, sub);
+            cr_assert_eq(r.clause, 0, "%s", forms[f]);
+            if (f >= dated)
+                cr_assert_eq(r.date, w->version_date, "%s: date %u", forms[f], r.date);
+            const char *got = resolve(r.name);
+            cr_assert_not_null(got, "%s: name \"%s\" resolves to no single work", forms[f], r.name);
+            cr_assert_str_eq(got, w->key, "%s: name \"%s\" resolves to %s, drawn %s", forms[f], r.name, got,
+                             w->key);
+            n_forms++;
+        }
+        n_pairs++;
+    }
+    fprintf(stderr, "lawcorpus: %zu laws; %zu pairs (%zu with 《》 in the title, %zu dated), %zu forms: all parse "
+                    "and resolve\n",
+            n_laws, n_pairs, n_bracketed, n_dated, n_forms);
+}
+
+/* Every short name of common/lawabbrev.def names a work of the corpus and
+ * resolves to it from a typed reference. */
+Test(lawcorpus, short_names_resolve_to_corpus_titles, .timeout = 300)
+{
+    char dir[4096];
+    TH_LAWS_OR_SKIP(dir);
+    if (!n_laws)
+        load(dir);
+    static const char *const names[] = {
+#define GZ_LAW_ABBREV(name, key) name,
+#include "common/lawabbrev.def"
+#undef GZ_LAW_ABBREV
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const char *want = gz_law_abbrev(names[i]);
+        cr_assert_not_null(want, "%s", names[i]);
+        char ref[256];
+        snprintf(ref, sizeof ref, "%s第十条", names[i]);
+        gz_lawref r;
+        cr_assert_eq(gz_lawref_parse(ref, strlen(ref), &r, NULL), GZ_OK, "%s", ref);
+        const char *got = resolve(r.name);
+        cr_assert_not_null(got, "%s: no single work", ref);
+        cr_assert_str_eq(got, want, "%s: resolves to %s", ref, got);
+    }
+}
