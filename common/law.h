@@ -154,7 +154,6 @@ typedef struct gz_xref {
 typedef struct gz_xref_scan {
     const char *text;
     size_t len, pos;
-    size_t next_di, next_qian; /* next 第 / 前 at or after pos, len if none */
     gz_xref prev;
     int have_prev;
 } gz_xref_scan;

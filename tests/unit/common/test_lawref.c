@@ -4,6 +4,7 @@
 
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static gz_lawref parse_ok(const char *s)
@@ -186,4 +187,36 @@ Test(xref, labels_and_lookalikes_are_no_references)
     cr_assert_eq(scan_all("", x, 4), 0);
     cr_assert_eq(scan_all("第", x, 4), 0);
     cr_assert_eq(scan_all("前", x, 4), 0);
+}
+
+/* Every prefix of a text holding each shape: the scanner stays inside the
+ * text, its references are ordered and do not overlap, and the parser
+ * answers each prefix (OK or INVALID) without reading past it. */
+Test(xref, every_prefix_stays_in_bounds)
+{
+    const char *t = "依照《中华人民共和国刑法》第二百三十二条、第二百三十四条之一，本法第十条至第十五条，"
+                    "前两款第（一）项，前条，本条第二款第三项。";
+    size_t len = strlen(t), total = 0;
+    for (size_t n = 0; n <= len; n++) {
+        char *cut = malloc(n ? n : 1); /* exact size: ASan sees any read past it */
+        memcpy(cut, t, n);
+        gz_xref_scan s;
+        gz_xref x;
+        size_t last_end = 0;
+        gz_xref_scan_init(&s, cut, n);
+        while (gz_xref_scan_next(&s, &x)) {
+            cr_assert(x.start < x.end && x.end <= n && x.start >= last_end, "prefix %zu: [%zu, %zu)", n, x.start,
+                      x.end);
+            last_end = x.end;
+            total++;
+        }
+        gz_lawref r;
+        gz_status st = gz_lawref_parse(cut, n, &r, NULL);
+        cr_assert(st == GZ_OK || st == GZ_INVALID);
+        gz_span sp;
+        if (gz_law_clause_range(cut, n, 1, 1, &sp))
+            cr_assert(sp.start <= sp.end && sp.end <= n);
+        free(cut);
+    }
+    cr_assert_gt(total, len / 4, "only %zu references over all prefixes", total);
 }
