@@ -38,9 +38,11 @@ uint32_t gz_law_name_date(const char *name, size_t len);
  * `<!-- INFO END -->`, or the first bracketed note of a 规章) and the date
  * in its file name (name_date, 0 if none): the last date the header ties to
  * an act (通过, 修正, 修订, 修改, 公布, 发布, 批准; 施行 only when nothing
- * else is dated). The file name's date wins when the header holds that date
- * too and nothing later than it but 施行; a header without dates gives the
- * file name's date. 0 when neither has one. */
+ * else is dated). The file name's date wins unless the header ties a later
+ * date to an act: names often carry the 公布 date the header leaves out
+ * (批准 2016-11-26, file 2016-11-28), or an amendment it does not list yet;
+ * a name older than the header's last act is stale. 0 when neither has a
+ * date. */
 uint32_t gz_law_version_date(const char *header, size_t len, uint32_t name_date);
 
 /* Parses one date at s: 2018年10月26日 (Arabic or Chinese digits,

@@ -120,7 +120,6 @@ uint32_t gz_law_version_date(const char *header, size_t len, uint32_t name_date)
 {
     const char *p = header, *end = header + len;
     uint32_t act_max = 0, start_max = 0;
-    int n_dates = 0, name_seen = 0;
     int32_t prev = 0;
     while (p < end) {
         const char *q = p;
@@ -133,8 +132,6 @@ uint32_t gz_law_version_date(const char *header, size_t len, uint32_t name_date)
         uint32_t d;
         size_t n;
         if (date_lead(cp) && !date_lead(prev) && (n = gz_law_date_parse(p, (size_t)(end - p), &d))) {
-            n_dates++;
-            name_seen |= d == name_date;
             int act = act_after(p + n, end);
             if (act == 1 && d > act_max)
                 act_max = d;
@@ -147,7 +144,7 @@ uint32_t gz_law_version_date(const char *header, size_t len, uint32_t name_date)
         prev = cp;
         p = q;
     }
-    if (name_date && (n_dates == 0 || (name_seen && name_date >= act_max)))
+    if (name_date && name_date >= act_max)
         return name_date;
     if (act_max)
         return act_max;

@@ -23,6 +23,9 @@ typedef struct law {
 
 static law *laws;
 static size_t n_laws;
+/* files whose name carries a date; of those, the ones whose header alone
+ * gives the same version date; files with neither */
+static size_t n_named, n_header_agrees, n_stale_name, n_undated;
 
 static void load(const char *dir)
 {
@@ -55,6 +58,12 @@ static void load(const char *dir)
                 w->art[w->n_art++] = (int32_t)(nd->number << 8 | nd->sub);
         }
         w->version_date = gz_law_version_date(d.text, head, w->name_date);
+        if (w->name_date) {
+            n_named++;
+            n_header_agrees += gz_law_version_date(d.text, head, 0) == w->name_date;
+        }
+        n_stale_name += w->name_date && w->version_date != w->name_date;
+        n_undated += !w->version_date;
         n_laws++;
         gz_doc_fini(&d);
     }
@@ -190,6 +199,9 @@ Test(lawcorpus, drawn_articles_parse_and_resolve_in_every_form, .timeout = 300)
         }
         n_pairs++;
     }
+    fprintf(stderr, "lawcorpus: %zu files dated in their name: the header alone agrees on %zu (%.1f%%), a later "
+                    "act in the header overrides the name on %zu; %zu laws without a version date\n",
+            n_named, n_header_agrees, 100.0 * n_header_agrees / (n_named ? n_named : 1), n_stale_name, n_undated);
     fprintf(stderr, "lawcorpus: %zu laws; %zu pairs (%zu with 《》 in the title, %zu dated), %zu forms: all parse "
                     "and resolve\n",
             n_laws, n_pairs, n_bracketed, n_dated, n_forms);
@@ -219,4 +231,23 @@ Test(lawcorpus, short_names_resolve_to_corpus_titles, .timeout = 300)
         cr_assert_not_null(got, "%s: no single work", ref);
         cr_assert_str_eq(got, want, "%s: resolves to %s", ref, got);
     }
+}
+
+/* The issue's example: the two 公司法 files are one work with two version
+ * dates (both showed 1993-12-29 as their date). */
+Test(lawcorpus, company_law_versions_have_their_own_dates, .timeout = 300)
+{
+    char dir[4096];
+    TH_LAWS_OR_SKIP(dir);
+    load(dir);
+    int seen_2018 = 0, seen_2023 = 0;
+    for (size_t i = 0; i < n_laws; i++) {
+        if (strcmp(laws[i].key, "公司法") != 0)
+            continue;
+        cr_assert_str_eq(laws[i].title, "中华人民共和国公司法");
+        seen_2018 += laws[i].version_date == 20181026;
+        seen_2023 += laws[i].version_date == 20231229;
+    }
+    cr_assert_eq(seen_2018, 1, "公司法 versions dated 2018-10-26: %d", seen_2018);
+    cr_assert_eq(seen_2023, 1, "公司法 versions dated 2023-12-29: %d", seen_2023);
 }

@@ -79,6 +79,13 @@ Test(lawwork, version_date_is_the_last_act)
     cr_assert_eq(gz_law_version_date(gongsi_2023, strlen(gongsi_2023), 20231229), 20231229);
     /* a file name's date the header does not hold: the header wins */
     cr_assert_eq(gz_law_version_date(gongsi_2023, strlen(gongsi_2023), 20181026), 20231229);
+    /* 行政法规/互联网上网服务营业场所管理条例(2019-03-24).md: the name knows a
+     * later amendment than the header lists */
+    const char *net = "2002年9月29日 中华人民共和国国务院令第363号公布\n"
+                      "2011年1月8日 《国务院关于废止和修改部分行政法规的决定》第一次修订\n"
+                      "2016年2月6日 《国务院关于修改部分行政法规的决定》第二次修订\n";
+    cr_assert_eq(gz_law_version_date(net, strlen(net), 20190324), 20190324);
+    cr_assert_eq(gz_law_version_date(net, strlen(net), 0), 20160206);
     /* no header: the file name's date */
     cr_assert_eq(gz_law_version_date("", 0, 20200101), 20200101);
     cr_assert_eq(gz_law_version_date("", 0, 0), 0);
