@@ -130,8 +130,10 @@ int gz_law_clause_range(const char *text, size_t len, int32_t clause, int32_t it
 
 typedef enum gz_xref_scope {
     GZ_XREF_SAME_WORK = 0,  /* 本法第X条, or a bare 第X条 */
-    GZ_XREF_NAMED_WORK,     /* 《X》第Y条: name is the span of X */
-    GZ_XREF_SAME_ARTICLE,   /* 本条第X款, 第X款, 第X项: the citing article */
+    GZ_XREF_NAMED_WORK,     /* 《X》第Y条, or 依照刑法第Y条: name is the span of X */
+    GZ_XREF_SAME_ARTICLE,   /* 本条第X款, 第X款, 第X项: the citing article (a bare
+                             * 第X款/第X项 after an article reference in the same
+                             * sentence is that article's: inherited) */
     GZ_XREF_PREV_CLAUSE,    /* 前款, 前两款, 前三款: back = 1, 2, 3 */
     GZ_XREF_PREV_ARTICLE,   /* 前条 */
     GZ_XREF__COUNT
@@ -147,6 +149,11 @@ typedef struct gz_xref {
     int32_t clause;         /* 款, 0 for none */
     int32_t item;           /* 项, 0 for none */
     int32_t back;           /* PREV_CLAUSE: how many 款 back it spans */
+    int guessed_name;       /* NAMED_WORK without 《》: name is the Han run
+                             * ending in 法/法典/条例 after a verb such as 依照;
+                             * its start is a guess (实施刑法): resolve its
+                             * suffixes, longest first, and keep the first
+                             * that names a work (score >= GZ_LAW_NAME_SHORT) */
     int inherited;          /* 1 when the scope came from the reference before
                              * it in a list: 《刑法》第十条、第十一条 */
 } gz_xref;
@@ -156,8 +163,9 @@ typedef struct gz_xref {
 typedef struct gz_xref_scan {
     const char *text;
     size_t len, pos;
-    gz_xref prev;
-    int have_prev;
+    gz_xref prev;      /* the reference before, for lists */
+    gz_xref art;       /* the last one naming an article, for a bare 款/项 */
+    int have_prev, have_art;
 } gz_xref_scan;
 
 void gz_xref_scan_init(gz_xref_scan *s, const char *text, size_t len);

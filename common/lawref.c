@@ -331,10 +331,17 @@ void gz_xref_scan_init(gz_xref_scan *s, const char *text, size_t len)
     s->len = len;
 }
 
-/* Words that make the 第 after them a reference to the citing work or
- * article: 本法第十条, 本条第二款. */
-static const char *const self_words[] = {"本法", "本条例", "本办法", "本规定", "本细则", "本解释",
-                                         "本决定", "本规则", "本条"};
+/* What a work calls itself after 本: 本法第十条, 本条例, 本实施细则. */
+static const char *const type_words[] = {"法", "条例", "办法", "规定", "细则", "解释", "决定", "规则",
+                                         "规程", "准则", "章程", "意见", "通知", "纲要", "法典"};
+
+/* Words after which a law's name begins when it is cited without 《》:
+ * 依照刑法第十条, 侵权人根据民法典第…, 应当认定为刑法第…. */
+static const char *const name_stops[] = {"依照", "依据", "根据", "按照", "违反", "适用", "参照", "属于",
+                                         "符合", "认定为", "将", "即", "和", "与", "及", "或者", "的",
+                                         "对", "在", "为", "是", "由", "以", "照", "同", "经", "了",
+                                         "有", "犯", "除", "构成", "执行", "结合", "修正后", "修改后",
+                                         "修正前", "修改前", "不受", "不影响", "时", "又", "但", "指"};
 
 /* Joiners of a list of references: 第十条、第十一条和第十三条. */
 static const char *const list_words[] = {"、", "和", "及", "以及", "或者", "或", "至"};
@@ -372,6 +379,63 @@ static int is_label(const char *text, size_t at)
     while (at > 0 && (text[at - 1] == ' ' || text[at - 1] == '\t' || text[at - 1] == '#'))
         at--;
     return at == 0 || text[at - 1] == '\n';
+}
+
+/* The start of the Han character ending at `at`, or (size_t)-1 when the
+ * bytes before `at` are not one (three-byte sequences cover every Han
+ * character the laws use). */
+static size_t han_before(const char *text, size_t at)
+{
+    if (at < 3)
+        return (size_t)-1;
+    const char *p = text + at - 3;
+    int32_t cp = gz_utf8_next(&p, text + at);
+    return cp > 0 && p == text + at && gz_is_han(cp) ? at - 3 : (size_t)-1;
+}
+
+/* 本<type word>, 本实施细则 … ending at di: the start of 本, or -1. */
+static size_t self_start(const char *text, size_t di)
+{
+    size_t at = di;
+    for (int k = 0; k < 8; k++) {
+        size_t c = han_before(text, at);
+        if (c == (size_t)-1)
+            return (size_t)-1;
+        if (memcmp(text + c, "本", 3) == 0) {
+            if (c + 3 == di)
+                return (size_t)-1;
+            for (size_t i = 0; i < sizeof type_words / sizeof type_words[0]; i++)
+                if (ends_with(text, di, type_words[i]))
+                    return c;
+            return (size_t)-1;
+        }
+        at = c;
+    }
+    return (size_t)-1;
+}
+
+/* A law cited by name without 《》 before di (刑法, 民事诉讼法, 民法典,
+ * 治安管理处罚条例): the Han run ending in 法, 法典 or 条例, back to a word
+ * in name_stops or a non-Han character, at most 20 characters; its start,
+ * or -1. */
+static size_t bare_name_start(const char *text, size_t di)
+{
+    if (!ends_with(text, di, "法") && !ends_with(text, di, "法典") && !ends_with(text, di, "条例"))
+        return (size_t)-1;
+    size_t at = di;
+    int n = 0;
+    for (; n < 20; n++) {
+        int stop = 0;
+        for (size_t i = 0; i < sizeof name_stops / sizeof name_stops[0] && !stop; i++)
+            stop = ends_with(text, at, name_stops[i]);
+        size_t c = stop ? (size_t)-1 : han_before(text, at);
+        if (c == (size_t)-1)
+            break;
+        at = c;
+    }
+    if (n < 2 || n == 20 || (di - at >= 3 && memcmp(text + at, "本", 3) == 0))
+        return (size_t)-1;
+    return at;
 }
 
 /* A reference whose 第 is at di; 0 if none starts there. */
@@ -412,14 +476,15 @@ static int xref_di(gz_xref_scan *s, size_t di, gz_xref *x)
     x->end = (size_t)(p - text);
 
     /* what it points into: the words before it */
-    for (size_t i = 0; i < sizeof self_words / sizeof self_words[0]; i++)
-        if (ends_with(text, di, self_words[i])) {
-            int is_article_word = i == sizeof self_words / sizeof self_words[0] - 1;
-            if (is_article_word != (x->article == 0))
-                break; /* 本条第十条 is no reference to this article */
-            x->start = di - strlen(self_words[i]);
-            return 1;
-        }
+    if (!x->article && ends_with(text, di, "本条")) {
+        x->start = di - 6;
+        return 1;
+    }
+    size_t from;
+    if (x->article && (from = self_start(text, di)) != (size_t)-1) {
+        x->start = from;
+        return 1;
+    }
     if (x->article && ends_with(text, di, "》")) {
         size_t open = open_of(text, di - U8_LEN);
         if (open != (size_t)-1 && di - U8_LEN > open + U8_LEN) {
@@ -428,6 +493,13 @@ static int xref_di(gz_xref_scan *s, size_t di, gz_xref *x)
             x->start = open;
             return 1;
         }
+    }
+    if (x->article && (from = bare_name_start(text, di)) != (size_t)-1) {
+        x->scope = GZ_XREF_NAMED_WORK;
+        x->name = (gz_span){from, di};
+        x->guessed_name = 1;
+        x->start = from;
+        return 1;
     }
     if (s->have_prev) {
         const gz_xref *pr = &s->prev;
@@ -439,12 +511,14 @@ static int xref_di(gz_xref_scan *s, size_t di, gz_xref *x)
                 if (pr->scope == GZ_XREF_SAME_WORK || pr->scope == GZ_XREF_NAMED_WORK) {
                     x->scope = pr->scope;
                     x->name = pr->name;
+                    x->guessed_name = pr->guessed_name;
                     x->inherited = 1;
                 }
             } else if (pr->article || pr->clause || pr->scope == GZ_XREF_PREV_CLAUSE) {
                 /* 第十条第一款、第二款: 款 of the same article */
                 x->scope = pr->scope;
                 x->name = pr->name;
+                x->guessed_name = pr->guessed_name;
                 x->article = pr->article;
                 x->sub = pr->sub;
                 x->back = pr->back;
@@ -453,6 +527,19 @@ static int xref_di(gz_xref_scan *s, size_t di, gz_xref *x)
                 x->inherited = 1;
             }
             break;
+        }
+    }
+    /* 违反本条例第十七条第一项规定的……；违反第六项: a bare 款 or 项 in the
+     * sentence of an article reference is that article's */
+    if (!x->article && !x->inherited && s->have_art) {
+        const char *stop = memmem(text + s->art.end, di - s->art.end, "。", 3);
+        if (!stop) {
+            x->scope = s->art.scope;
+            x->name = s->art.name;
+            x->guessed_name = s->art.guessed_name;
+            x->article = s->art.article;
+            x->sub = s->art.sub;
+            x->inherited = 1;
         }
     }
     return 1;
@@ -501,6 +588,10 @@ int gz_xref_scan_next(gz_xref_scan *s, gz_xref *x)
             s->pos = x->end;
             s->prev = *x;
             s->have_prev = 1;
+            if (x->article) {
+                s->art = *x;
+                s->have_art = 1;
+            }
             return 1;
         }
         s->pos = at + U8_LEN;

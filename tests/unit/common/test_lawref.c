@@ -178,6 +178,43 @@ Test(xref, named_work_ranges_and_lists)
     cr_assert_eq(x[3].item, 3);
 }
 
+Test(xref, laws_cited_without_brackets)
+{
+    /* from 司法解释: names without 《》 after a verb */
+    const char *t = "币犯罪，依照刑法第一百七十条至第一百七十三条，侵权人根据民法典第一千一百七十二条、第一千一百七十三条，"
+                    "数超过本实施细则第三十一条，公司法第十条。";
+    gz_xref x[8];
+    size_t n = scan_all(t, x, 8);
+    cr_assert_eq(n, 5);
+    cr_assert_eq(x[0].scope, GZ_XREF_NAMED_WORK);
+    cr_assert_str_eq(span_of(t, x[0].name.start, x[0].name.end), "刑法");
+    cr_assert_eq(x[0].guessed_name, 1);
+    cr_assert_eq(x[0].article_to, 173);
+    cr_assert_str_eq(span_of(t, x[1].name.start, x[1].name.end), "民法典");
+    cr_assert_str_eq(span_of(t, x[1].start, x[1].end), "民法典第一千一百七十二条");
+    cr_assert_eq(x[2].scope, GZ_XREF_NAMED_WORK);
+    cr_assert_eq(x[2].inherited, 1);
+    cr_assert_eq(x[2].article, 1173);
+    cr_assert_eq(x[3].scope, GZ_XREF_SAME_WORK);
+    cr_assert_str_eq(span_of(t, x[3].start, x[3].end), "本实施细则第三十一条");
+    cr_assert_str_eq(span_of(t, x[4].name.start, x[4].name.end), "公司法");
+}
+
+Test(xref, bare_clause_or_item_follows_the_article_of_its_sentence)
+{
+    /* 第二十三条, shortened: 第六项 is 第十七条's, 第二款 the citing article's */
+    const char *t = "违反本条例第十七条第一项规定的，处罚款；违反第六项规定的，处警告。有第二款情形的，从轻。";
+    gz_xref x[4];
+    cr_assert_eq(scan_all(t, x, 4), 3);
+    cr_assert_eq(x[1].scope, GZ_XREF_SAME_WORK);
+    cr_assert_eq(x[1].article, 17);
+    cr_assert_eq(x[1].item, 6);
+    cr_assert_eq(x[1].inherited, 1);
+    cr_assert_eq(x[2].scope, GZ_XREF_SAME_ARTICLE);
+    cr_assert_eq(x[2].article, 0);
+    cr_assert_eq(x[2].clause, 2);
+}
+
 Test(xref, labels_and_lookalikes_are_no_references)
 {
     const char *t = "第一条　为了规范公司的组织和行为，第八届全国人民代表大会第五次会议，前款项已付，第一章总则。\n"
