@@ -27,47 +27,63 @@ static size_t n_laws;
  * gives the same version date; files with neither */
 static size_t n_named, n_header_agrees, n_stale_name, n_undated;
 
-static void load(const char *dir)
+/* Calls fn for each file under dir that parses and has a title, in the
+ * order cp_list_files gives (the same on every call). */
+static void each_law(const char *dir, void (*fn)(const gz_doc *d, const char *base, void *ctx), void *ctx)
 {
     char **paths;
     size_t n;
     gz_error err;
     cr_assert_eq(cp_list_files(dir, &paths, &n, &err), GZ_OK, "%s", err.msg);
-    laws = calloc(n, sizeof *laws);
     for (size_t i = 0; i < n; i++) {
         gz_doc d;
         gz_doc_init(&d);
-        if (cp_parse_file(paths[i], CP_FORMAT_AUTO, &d, &err) != GZ_OK || !d.n_nodes || !d.nodes[0].title) {
-            gz_doc_fini(&d);
-            continue;
+        if (cp_parse_file(paths[i], CP_FORMAT_AUTO, &d, &err) == GZ_OK && d.n_nodes && d.nodes[0].title) {
+            const char *base = strrchr(paths[i], '/') ? strrchr(paths[i], '/') + 1 : paths[i];
+            fn(&d, base, ctx);
         }
-        law *w = &laws[n_laws];
-        w->title = strdup(gz_doc_get(&d, d.nodes[0].title));
-        gz_law_title_clean(w->title, strlen(w->title), w->clean, sizeof w->clean);
-        gz_law_work_key(w->title, strlen(w->title), w->key, sizeof w->key);
-        const char *base = strrchr(paths[i], '/') ? strrchr(paths[i], '/') + 1 : paths[i];
-        w->name_date = gz_law_name_date(base, strlen(base));
-        size_t head = d.text_len;
-        w->art = malloc(d.n_nodes * sizeof *w->art);
-        for (size_t k = 1; k < d.n_nodes; k++) {
-            const gz_node *nd = &d.nodes[k];
-            if ((nd->kind == GZ_KIND_ARTICLE || nd->kind == GZ_KIND_CHAPTER || nd->kind == GZ_KIND_PART) &&
-                nd->start < head)
-                head = nd->start;
-            if (nd->kind == GZ_KIND_ARTICLE && nd->number > 0 && nd->number < 100000)
-                w->art[w->n_art++] = (int32_t)(nd->number << 8 | nd->sub);
-        }
-        w->version_date = gz_law_version_date(d.text, head, w->name_date);
-        if (w->name_date) {
-            n_named++;
-            n_header_agrees += gz_law_version_date(d.text, head, 0) == w->name_date;
-        }
-        n_stale_name += w->name_date && w->version_date != w->name_date;
-        n_undated += !w->version_date;
-        n_laws++;
         gz_doc_fini(&d);
     }
     cp_paths_free(paths, n);
+}
+
+static void add_law(const gz_doc *d, const char *base, void *ctx)
+{
+    size_t *cap = ctx;
+    if (n_laws == *cap) {
+        *cap = *cap ? *cap * 2 : 1024;
+        laws = realloc(laws, *cap * sizeof *laws);
+    }
+    law *w = &laws[n_laws];
+    memset(w, 0, sizeof *w);
+    w->title = strdup(gz_doc_get(d, d->nodes[0].title));
+    gz_law_title_clean(w->title, strlen(w->title), w->clean, sizeof w->clean);
+    gz_law_work_key(w->title, strlen(w->title), w->key, sizeof w->key);
+    w->name_date = gz_law_name_date(base, strlen(base));
+    size_t head = d->text_len;
+    w->art = malloc(d->n_nodes * sizeof *w->art);
+    for (size_t k = 1; k < d->n_nodes; k++) {
+        const gz_node *nd = &d->nodes[k];
+        if ((nd->kind == GZ_KIND_ARTICLE || nd->kind == GZ_KIND_CHAPTER || nd->kind == GZ_KIND_PART) &&
+            nd->start < head)
+            head = nd->start;
+        if (nd->kind == GZ_KIND_ARTICLE && nd->number > 0 && nd->number < 100000)
+            w->art[w->n_art++] = (int32_t)(nd->number << 8 | nd->sub);
+    }
+    w->version_date = gz_law_version_date(d->text, head, w->name_date);
+    if (w->name_date) {
+        n_named++;
+        n_header_agrees += gz_law_version_date(d->text, head, 0) == w->name_date;
+    }
+    n_stale_name += w->name_date && w->version_date != w->name_date;
+    n_undated += !w->version_date;
+    n_laws++;
+}
+
+static void load(const char *dir)
+{
+    size_t cap = 0;
+    each_law(dir, add_law, &cap);
 }
 
 /* n (1..99999) in Chinese numerals: 二百三十二, 一百零五, 十七 */
@@ -293,6 +309,47 @@ static int named_resolves(const char *name, int guessed, int32_t article, int32_
     return 0;
 }
 
+typedef struct xref_counts {
+    size_t found[GZ_XREF__COUNT], ok[GZ_XREF__COUNT], li;
+} xref_counts;
+
+/* Scans the articles of one law and checks where each reference points. */
+static void count_xrefs(const gz_doc *d, const char *base, void *ctx)
+{
+    xref_counts *c = ctx;
+    (void)base;
+    const law *self = &laws[c->li++]; /* load() saw the same files in the same order */
+    cr_assert_str_eq(self->title, gz_doc_get(d, d->nodes[0].title));
+    for (size_t k = 1; k < d->n_nodes; k++) {
+        const gz_node *nd = &d->nodes[k];
+        if (nd->kind != GZ_KIND_ARTICLE)
+            continue;
+        const char *u = d->text + nd->start;
+        size_t ulen = nd->end - nd->start;
+        gz_xref_scan s;
+        gz_xref x;
+        gz_xref_scan_init(&s, u, ulen);
+        while (gz_xref_scan_next(&s, &x)) {
+            cr_assert(x.start < x.end && x.end <= ulen);
+            c->found[x.scope]++;
+            int good = 0;
+            gz_span sp;
+            if (x.scope == GZ_XREF_SAME_WORK) {
+                good = has_article(self, x.article, x.sub);
+            } else if (x.scope == GZ_XREF_NAMED_WORK) {
+                char name[GZ_LAW_KEY_MAX];
+                snprintf(name, sizeof name, "%.*s", (int)(x.name.end - x.name.start), u + x.name.start);
+                good = named_resolves(name, x.guessed_name, x.article, x.sub);
+            } else if (x.scope == GZ_XREF_SAME_ARTICLE) {
+                good = gz_law_clause_range(u, ulen, x.clause, x.item, &sp);
+            } else {
+                good = 1; /* 前款, 前条: relative to the citing unit */
+            }
+            c->ok[x.scope] += good;
+        }
+    }
+}
+
 /* The share of the references in the laws' articles that point at an
  * article that exists: in the citing law (本法第X条), in the work the name
  * resolves to (《X》第Y条, 依照刑法第Y条), or a 款 of the citing article.
@@ -303,51 +360,9 @@ Test(lawcorpus, cross_references_resolve, .timeout = 600)
     char dir[4096];
     TH_LAWS_OR_SKIP(dir);
     load(dir);
-    char **paths;
-    size_t n;
-    gz_error err;
-    cr_assert_eq(cp_list_files(dir, &paths, &n, &err), GZ_OK, "%s", err.msg);
-    size_t found[GZ_XREF__COUNT] = {0}, ok[GZ_XREF__COUNT] = {0}, li = 0;
-    for (size_t i = 0; i < n; i++) {
-        gz_doc d;
-        gz_doc_init(&d);
-        if (cp_parse_file(paths[i], CP_FORMAT_AUTO, &d, &err) != GZ_OK || !d.n_nodes || !d.nodes[0].title) {
-            gz_doc_fini(&d);
-            continue;
-        }
-        const law *self = &laws[li++]; /* load() kept the same files in the same order */
-        cr_assert_str_eq(self->title, gz_doc_get(&d, d.nodes[0].title));
-        for (size_t k = 1; k < d.n_nodes; k++) {
-            const gz_node *nd = &d.nodes[k];
-            if (nd->kind != GZ_KIND_ARTICLE)
-                continue;
-            const char *u = d.text + nd->start;
-            size_t ulen = nd->end - nd->start;
-            gz_xref_scan s;
-            gz_xref x;
-            gz_xref_scan_init(&s, u, ulen);
-            while (gz_xref_scan_next(&s, &x)) {
-                cr_assert(x.start < x.end && x.end <= ulen);
-                found[x.scope]++;
-                int good = 0;
-                gz_span sp;
-                if (x.scope == GZ_XREF_SAME_WORK) {
-                    good = has_article(self, x.article, x.sub);
-                } else if (x.scope == GZ_XREF_NAMED_WORK) {
-                    char name[GZ_LAW_KEY_MAX];
-                    snprintf(name, sizeof name, "%.*s", (int)(x.name.end - x.name.start), u + x.name.start);
-                    good = named_resolves(name, x.guessed_name, x.article, x.sub);
-                } else if (x.scope == GZ_XREF_SAME_ARTICLE) {
-                    good = gz_law_clause_range(u, ulen, x.clause, x.item, &sp);
-                } else {
-                    good = 1; /* 前款, 前条: relative to the citing unit */
-                }
-                ok[x.scope] += good;
-            }
-        }
-        gz_doc_fini(&d);
-    }
-    cp_paths_free(paths, n);
+    xref_counts c = {0};
+    each_law(dir, count_xrefs, &c);
+    size_t *found = c.found, *ok = c.ok;
     size_t all = 0, all_ok = 0;
     for (int sc = 0; sc < GZ_XREF__COUNT; sc++) {
         fprintf(stderr, "lawcorpus: xref %-12s %6zu found, %6zu point at an existing article (%.1f%%)\n",
