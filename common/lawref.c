@@ -353,10 +353,12 @@ static int ends_with(const char *text, size_t at, const char *w)
 }
 
 /* The start of the 《 that opens the 》 ending at `close` (exclusive), or
- * (size_t)-1; looks back at most 300 bytes. */
-static size_t open_of(const char *text, size_t close)
+ * (size_t)-1; looks back at most 300 bytes, and never before floor (the
+ * end of the reference before). */
+static size_t open_of(const char *text, size_t close, size_t floor)
 {
     size_t lo = close > 300 ? close - 300 : 0;
+    lo = lo < floor ? floor : lo;
     int depth = 1;
     for (size_t i = close; i > lo;) {
         i--;
@@ -384,21 +386,22 @@ static int is_label(const char *text, size_t at)
 /* The start of the Han character ending at `at`, or (size_t)-1 when the
  * bytes before `at` are not one (three-byte sequences cover every Han
  * character the laws use). */
-static size_t han_before(const char *text, size_t at)
+static size_t han_before(const char *text, size_t at, size_t floor)
 {
-    if (at < 3)
+    if (at < floor + 3)
         return (size_t)-1;
     const char *p = text + at - 3;
     int32_t cp = gz_utf8_next(&p, text + at);
     return cp > 0 && p == text + at && gz_is_han(cp) ? at - 3 : (size_t)-1;
 }
 
-/* 本<type word>, 本实施细则 … ending at di: the start of 本, or -1. */
-static size_t self_start(const char *text, size_t di)
+/* 本<type word>, 本实施细则 … ending at di and starting at or after floor:
+ * the start of 本, or -1. */
+static size_t self_start(const char *text, size_t di, size_t floor)
 {
     size_t at = di;
     for (int k = 0; k < 8; k++) {
-        size_t c = han_before(text, at);
+        size_t c = han_before(text, at, floor);
         if (c == (size_t)-1)
             return (size_t)-1;
         if (memcmp(text + c, "本", 3) == 0) {
@@ -416,9 +419,9 @@ static size_t self_start(const char *text, size_t di)
 
 /* A law cited by name without 《》 before di (刑法, 民事诉讼法, 民法典,
  * 治安管理处罚条例): the Han run ending in 法, 法典 or 条例, back to a word
- * in name_stops or a non-Han character, at most 20 characters; its start,
- * or -1. */
-static size_t bare_name_start(const char *text, size_t di)
+ * in name_stops, a non-Han character or floor, at most 20 characters; its
+ * start, or -1. */
+static size_t bare_name_start(const char *text, size_t di, size_t floor)
 {
     if (!ends_with(text, di, "法") && !ends_with(text, di, "法典") && !ends_with(text, di, "条例"))
         return (size_t)-1;
@@ -428,7 +431,7 @@ static size_t bare_name_start(const char *text, size_t di)
         int stop = 0;
         for (size_t i = 0; i < sizeof name_stops / sizeof name_stops[0] && !stop; i++)
             stop = ends_with(text, at, name_stops[i]);
-        size_t c = stop ? (size_t)-1 : han_before(text, at);
+        size_t c = stop ? (size_t)-1 : han_before(text, at, floor);
         if (c == (size_t)-1)
             break;
         at = c;
@@ -476,17 +479,17 @@ static int xref_di(gz_xref_scan *s, size_t di, gz_xref *x)
     x->end = (size_t)(p - text);
 
     /* what it points into: the words before it */
-    if (!x->article && ends_with(text, di, "本条")) {
+    if (!x->article && di >= s->pos + 6 && ends_with(text, di, "本条")) {
         x->start = di - 6;
         return 1;
     }
     size_t from;
-    if (x->article && (from = self_start(text, di)) != (size_t)-1) {
+    if (x->article && (from = self_start(text, di, s->pos)) != (size_t)-1) {
         x->start = from;
         return 1;
     }
-    if (x->article && ends_with(text, di, "》")) {
-        size_t open = open_of(text, di - U8_LEN);
+    if (x->article && di >= s->pos + U8_LEN && ends_with(text, di, "》")) {
+        size_t open = open_of(text, di - U8_LEN, s->pos);
         if (open != (size_t)-1 && di - U8_LEN > open + U8_LEN) {
             x->scope = GZ_XREF_NAMED_WORK;
             x->name = (gz_span){open + U8_LEN, di - U8_LEN};
@@ -494,7 +497,7 @@ static int xref_di(gz_xref_scan *s, size_t di, gz_xref *x)
             return 1;
         }
     }
-    if (x->article && (from = bare_name_start(text, di)) != (size_t)-1) {
+    if (x->article && (from = bare_name_start(text, di, s->pos)) != (size_t)-1) {
         x->scope = GZ_XREF_NAMED_WORK;
         x->name = (gz_span){from, di};
         x->guessed_name = 1;

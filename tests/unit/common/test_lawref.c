@@ -215,6 +215,17 @@ Test(xref, bare_clause_or_item_follows_the_article_of_its_sentence)
     cr_assert_eq(x[2].clause, 2);
 }
 
+Test(xref, a_name_never_reaches_into_the_reference_before)
+{
+    /* from fuzz_lawref: the Han run before 第十条 began inside 第十五条 */
+    const char *t = "本条例第十五条条例第十条";
+    gz_xref x[4];
+    cr_assert_eq(scan_all(t, x, 4), 2);
+    cr_assert_str_eq(span_of(t, x[0].start, x[0].end), "本条例第十五条");
+    cr_assert_geq(x[1].start, x[0].end);
+    cr_assert_str_eq(span_of(t, x[1].name.start, x[1].name.end), "条例");
+}
+
 Test(xref, labels_and_lookalikes_are_no_references)
 {
     const char *t = "第一条　为了规范公司的组织和行为，第八届全国人民代表大会第五次会议，前款项已付，第一章总则。\n"
