@@ -128,6 +128,18 @@ int gz_law_clause_range(const char *text, size_t len, int32_t clause, int32_t it
 
 /* ------------------------------------------------ cross-references */
 
+/* A short name a text gives a work: 《中华人民共和国道路交通安全法实施条例》
+ * （以下简称《条例》） makes 条例 stand for the title in 《》. */
+typedef struct gz_law_alias {
+    gz_span alias; /* 条例: without 《》 or quotes */
+    gz_span name;  /* the title inside the 《》 right before （以下简称 */
+} gz_law_alias;
+
+/* The aliases text defines, in order: stores at most cap and returns the
+ * number found (may exceed cap). A cross-reference whose name equals an
+ * alias names the alias's work (《条例》第十八条). */
+size_t gz_law_aliases(const char *text, size_t len, gz_law_alias *out, size_t cap);
+
 typedef enum gz_xref_scope {
     GZ_XREF_SAME_WORK = 0,  /* 本法第X条, or a bare 第X条 */
     GZ_XREF_NAMED_WORK,     /* 《X》第Y条, or 依照刑法第Y条: name is the span of X */

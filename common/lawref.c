@@ -600,3 +600,51 @@ int gz_xref_scan_next(gz_xref_scan *s, gz_xref *x)
         s->pos = at + U8_LEN;
     }
 }
+
+/* ------------------------------------------------------------ aliases */
+
+size_t gz_law_aliases(const char *text, size_t len, gz_law_alias *out, size_t cap)
+{
+    static const char kw[] = "以下简称";
+    const size_t kl = sizeof kw - 1;
+    size_t n = 0;
+    for (size_t at = 0; at + kl <= len;) {
+        const char *hit = memmem(text + at, len - at, kw, kl);
+        if (!hit)
+            break;
+        size_t k = (size_t)(hit - text);
+        at = k + kl;
+        /* （ or ( right before, 》 before it */
+        size_t open = k >= 3 && at_lit(text + k - 3, text + k, "（") ? k - 3 : k >= 1 && text[k - 1] == '(' ? k - 1 : k;
+        if (open == k || !ends_with(text, open, "》"))
+            continue;
+        size_t title_open = open_of(text, open - U8_LEN, 0);
+        if (title_open == (size_t)-1)
+            continue;
+        /* the alias: up to the closing bracket, less 《》 and quotes */
+        const char *a = text + at, *end = text + len, *b = a;
+        while (b < end && !at_lit(b, end, "）") && *b != ')' && !at_lit(b, end, "，") && b - a < 60)
+            b++;
+        if (b >= end || (!at_lit(b, end, "）") && *b != ')'))
+            continue;
+        static const char *const marks[] = {"《", "“", "\"", "「"};
+        for (size_t m = 0; m < sizeof marks / sizeof marks[0]; m++)
+            if (at_lit(a, b, marks[m])) {
+                a += strlen(marks[m]);
+                break;
+            }
+        static const char *const closes[] = {"》", "”", "\"", "」"};
+        for (size_t m = 0; m < sizeof closes / sizeof closes[0]; m++)
+            if (b - a > (ptrdiff_t)strlen(closes[m]) && ends_with(text, (size_t)(b - text), closes[m])) {
+                b -= strlen(closes[m]);
+                break;
+            }
+        if (b <= a)
+            continue;
+        if (n < cap)
+            out[n] = (gz_law_alias){{(size_t)(a - text), (size_t)(b - text)},
+                                    {title_open + U8_LEN, open - U8_LEN}};
+        n++;
+    }
+    return n;
+}

@@ -44,6 +44,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (t[k].start > t[k].end || t[k].end > size)
             abort();
 
+    gz_law_alias al[4];
+    n = gz_law_aliases(s, size, al, 4);
+    for (size_t k = 0; k < n && k < 4; k++)
+        if (al[k].alias.start >= al[k].alias.end || al[k].alias.end > size || al[k].name.start > al[k].name.end ||
+            al[k].name.end > size)
+            abort();
+
     char key[64];
     if (gz_law_work_key(s, size, key, sizeof key) >= sizeof key || strlen(key) >= sizeof key)
         abort();

@@ -268,3 +268,17 @@ Test(xref, every_prefix_stays_in_bounds)
     }
     cr_assert_gt(total, len / 4, "only %zu references over all prefixes", total);
 }
+
+Test(xref, aliases_a_text_defines)
+{
+    /* 道路交通安全法实施条例 style, and a bare alias */
+    const char *t = "根据《中华人民共和国道路交通安全法实施条例》（以下简称《条例》），制定本规定。"
+                    "适用《中华人民共和国民事诉讼法》（以下简称民事诉讼法）。某机关（以下简称机关）。";
+    gz_law_alias al[4];
+    cr_assert_eq(gz_law_aliases(t, strlen(t), al, 4), 2);
+    cr_assert_str_eq(span_of(t, al[0].alias.start, al[0].alias.end), "条例");
+    cr_assert_str_eq(span_of(t, al[0].name.start, al[0].name.end), "中华人民共和国道路交通安全法实施条例");
+    cr_assert_str_eq(span_of(t, al[1].alias.start, al[1].alias.end), "民事诉讼法");
+    cr_assert_str_eq(span_of(t, al[1].name.start, al[1].name.end), "中华人民共和国民事诉讼法");
+    cr_assert_eq(gz_law_aliases("", 0, al, 4), 0);
+}
