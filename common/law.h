@@ -70,6 +70,15 @@ typedef struct gz_span {
  * 0 is returned for any other title. */
 size_t gz_law_act_targets(const char *title, size_t len, gz_law_act *act, gz_span *targets, size_t cap);
 
+/* Which of a work's n versions (their version dates, 0 for undated,
+ * which counts as older than any date) answers a reference dated as_of:
+ * 0 gives the newest (the current version); yyyymmdd the one in force on
+ * that day (the newest dated on or before it); yyyy0000 (a year only:
+ * 2018年修正) the newest dated in that year, else the one in force at its
+ * end. Returns its index, or (size_t)-1 when n is 0 or no version is in
+ * force yet on as_of. Ties go to the first. */
+size_t gz_law_version_pick(const uint32_t *dates, size_t n, uint32_t as_of);
+
 /* --------------------------------------------------- name resolution */
 
 /* How well a typed name names a title; higher is better, 0 is no match.

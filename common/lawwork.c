@@ -151,6 +151,16 @@ uint32_t gz_law_version_date(const char *header, size_t len, uint32_t name_date)
     return start_max ? start_max : name_date;
 }
 
+size_t gz_law_version_pick(const uint32_t *dates, size_t n, uint32_t as_of)
+{
+    uint32_t limit = as_of == 0 ? UINT32_MAX : as_of % 10000 == 0 ? as_of + 1231 : as_of;
+    size_t best = (size_t)-1;
+    for (size_t i = 0; i < n; i++)
+        if (dates[i] <= limit && (best == (size_t)-1 || dates[i] > dates[best]))
+            best = i;
+    return best;
+}
+
 /* -------------------------------------------------------- work keys */
 
 /* Whether the bracketed text s[0..len) is a version note: an ISO date, or

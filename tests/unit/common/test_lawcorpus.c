@@ -161,6 +161,30 @@ static void other_spelling(const char *title, char *out, size_t cap)
         snprintf(out, cap, "%s", title);
 }
 
+static int has_article(const law *w, int32_t article, int32_t sub)
+{
+    for (size_t i = 0; i < w->n_art; i++)
+        if (w->art[i] == (article << 8 | sub))
+            return 1;
+    return 0;
+}
+
+/* The version of the work key that answers a reference dated as_of
+ * (gz_law_version_pick over the work's files), or NULL. */
+static const law *pick_version(const char *key, uint32_t as_of)
+{
+    uint32_t dates[64];
+    const law *who[64];
+    size_t n = 0;
+    for (size_t i = 0; i < n_laws && n < 64; i++)
+        if (strcmp(laws[i].key, key) == 0) {
+            dates[n] = laws[i].version_date;
+            who[n++] = &laws[i];
+        }
+    size_t k = gz_law_version_pick(dates, n, as_of);
+    return k == (size_t)-1 ? NULL : who[k];
+}
+
 static int ends_in_digit(const char *s)
 {
     size_t n = strlen(s);
@@ -175,7 +199,7 @@ Test(lawcorpus, drawn_articles_parse_and_resolve_in_every_form, .timeout = 300)
     load(dir);
     cr_assert_gt(n_laws, 1000, "only %zu laws read under %s", n_laws, dir);
     uint64_t rng = 20261204;
-    size_t n_pairs = 0, n_forms = 0, n_dated = 0, n_bracketed = 0;
+    size_t n_pairs = 0, n_forms = 0, n_dated = 0, n_bracketed = 0, n_versioned = 0;
     while (n_pairs < N_DRAWS) {
         law *w = &laws[th_rnd(&rng) % n_laws];
         /* one draw in four from the titles with 《》 inside (实施《X》办法) */
@@ -225,6 +249,17 @@ Test(lawcorpus, drawn_articles_parse_and_resolve_in_every_form, .timeout = 300)
             cr_assert_not_null(got, "%s: name \"%s\" resolves to no single work", forms[f], r.name);
             cr_assert_str_eq(got, w->key, "%s: name \"%s\" resolves to %s, drawn %s", forms[f], r.name, got,
                              w->key);
+            if (f >= dated) { /* the named version: the drawn file, or one of its date holding the article */
+                const law *v = pick_version(got, r.date);
+                cr_assert(v && v->version_date == w->version_date, "%s: picks the version of %u", forms[f],
+                          v ? v->version_date : 0);
+                int held = 0;
+                for (size_t i = 0; i < n_laws; i++)
+                    held |= strcmp(laws[i].key, got) == 0 && laws[i].version_date == v->version_date &&
+                            has_article(&laws[i], num, sub);
+                cr_assert(held, "%s: no version of %u holds the article", forms[f], v->version_date);
+                n_versioned++;
+            }
             n_forms++;
         }
         n_pairs++;
@@ -233,8 +268,8 @@ Test(lawcorpus, drawn_articles_parse_and_resolve_in_every_form, .timeout = 300)
                     "act in the header overrides the name on %zu; %zu laws without a version date\n",
             n_named, n_header_agrees, 100.0 * n_header_agrees / (n_named ? n_named : 1), n_stale_name, n_undated);
     fprintf(stderr, "lawcorpus: %zu laws; %zu pairs (%zu with 《》 in the title, %zu dated), %zu forms: all parse "
-                    "and resolve\n",
-            n_laws, n_pairs, n_bracketed, n_dated, n_forms);
+                    "and resolve; %zu dated forms pick the drawn version\n",
+            n_laws, n_pairs, n_bracketed, n_dated, n_forms, n_versioned);
 }
 
 /* Every short name of common/lawabbrev.def names a work of the corpus and
@@ -282,13 +317,6 @@ Test(lawcorpus, company_law_versions_have_their_own_dates, .timeout = 300)
     cr_assert_eq(seen_2023, 1, "公司法 versions dated 2023-12-29: %d", seen_2023);
 }
 
-static int has_article(const law *w, int32_t article, int32_t sub)
-{
-    for (size_t i = 0; i < w->n_art; i++)
-        if (w->art[i] == (article << 8 | sub))
-            return 1;
-    return 0;
-}
 
 /* A named work's article: some file of the one work the name resolves to
  * holds it. A guessed name (no 《》) resolves by its longest suffix that

@@ -180,3 +180,19 @@ Test(lawwork, titles_with_brackets_inside_match_either_way)
     cr_assert_eq(score("村民委员会组织法", "中华人民共和国村民委员会组织法"), GZ_LAW_NAME_WORK);
     cr_assert_eq(score("村民委员会组织法", file), GZ_LAW_NAME_CONTAINS);
 }
+
+Test(lawwork, version_pick_by_date)
+{
+    /* 公司法's files: 2018-10-26, 2023-12-29, and one undated */
+    const uint32_t d[] = {20181026, 20231229, 0};
+    cr_assert_eq(gz_law_version_pick(d, 3, 0), 1);
+    cr_assert_eq(gz_law_version_pick(d, 3, 20231229), 1);
+    cr_assert_eq(gz_law_version_pick(d, 3, 20231228), 0);
+    cr_assert_eq(gz_law_version_pick(d, 3, 20181026), 0);
+    cr_assert_eq(gz_law_version_pick(d, 3, 20180000), 0); /* 2018年修正 */
+    cr_assert_eq(gz_law_version_pick(d, 3, 20200000), 0); /* in force through 2020 */
+    cr_assert_eq(gz_law_version_pick(d, 3, 20100101), 2); /* only the undated one */
+    const uint32_t dated[] = {20181026, 20231229};
+    cr_assert_eq(gz_law_version_pick(dated, 2, 20100101), (size_t)-1);
+    cr_assert_eq(gz_law_version_pick(dated, 0, 0), (size_t)-1);
+}
