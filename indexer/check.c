@@ -1,6 +1,7 @@
 /* indexer/check.c: `gazette check` and `gazette stats`: read the last
  * commit through format/ and verify or measure it. */
 #include "indexer/indexer.h"
+#include "format/format.h"
 
 #include <math.h>
 #include <string.h>

@@ -7,7 +7,7 @@
 #ifndef GZ_INDEXER_INDEXER_H
 #define GZ_INDEXER_INDEXER_H
 
-#include "format/format.h"
+#include "common/common.h"
 
 #include <stdio.h>
 
@@ -30,8 +30,6 @@ typedef struct ix_options {
                           * (else each link is skipped and named) */
     int progress;     /* draw a progress line on stderr */
     FILE *log;        /* refused files and notes; NULL: stderr */
-    uint32_t without; /* GZ_SEG_* features to leave out of new segments, as a
-                       * writer from before them did (compatibility tests) */
     unsigned racy_ms; /* a file modified (mtime or ctime) less than this before
                        * it was read has its stat not recorded, so the next run
                        * hashes it again: a change inside the same timestamp

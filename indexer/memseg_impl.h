@@ -36,7 +36,6 @@ typedef struct ix_term {
 
 struct ix_memseg {
     uint32_t id;
-    uint32_t features; /* GZ_SEG_*: numchar unless a merge had a source without */
     gz_status status;
     gz_buf strings, docs, units, text, term_text;
     uint32_t *str_hash; /* interned strings: offsets, 0 empty */
