@@ -339,8 +339,9 @@ enum { GZ_TERM_SPANS = 1, GZ_TERM_NOPOS = 2 };
  * varint tf - 1, varint unit length (the block's score bound, see
  * gz_post_impacts) | varint positions count | u32 low 32 bits of the
  * block's XXH3-64; then the blocks. A block of GZ_BLOCK units (the last
- * one fewer): a patched run of unit gaps (the first from the previous
- * block's last unit + 1, each next - 1) | a patched run of tf - 1 | unless
+ * one fewer): a patched run of unit gaps (each unit - (the previous unit
+ * + 1), across blocks; the first block's first unit absolute) | a patched
+ * run of tf - 1 | unless
  * NOPOS, the block's concatenated position lists in chunks of GZ_BLOCK,
  * each a patched run of deltas (each unit's first position absolute)
  * | if SPANS, the spans - 1 in the same chunks, patched runs. */

@@ -555,3 +555,75 @@ Test(index, another_analyzer_is_refused)
     cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_VERSION);
     cr_assert(strstr(err.msg, "analyzer"), "%s", err.msg);
 }
+
+/* A paged source's pages reach the index: the seed with a form feed (a
+ * page end, as pdftotext writes it) before 第四十六条 gives that article,
+ * and every unit after it, page 2; 第四十五条 page 1; a unit of text
+ * without pages 0. Fails if the units' PAGE and PAGE_END are not carried
+ * from the parse to gz_unitinfo. */
+Test(index, units_keep_the_pages_of_a_paged_source)
+{
+    size_t len;
+    char *seed = th_read(GZ_SAMPLE_DIR "/seed/yijinhuoluo-2023-11-12.txt", &len);
+    cr_assert_not_null(seed);
+    char *at = strstr(seed, "\n第四十六条");
+    cr_assert_not_null(at);
+    size_t cut = (size_t)(at - seed) + 1;
+    char *paged = malloc(len + 2);
+    memcpy(paged, seed, cut);
+    paged[cut] = '\f';
+    memcpy(paged + cut + 1, seed + cut, len - cut);
+    paged[len + 1] = 0;
+    char psrc[] = "/tmp/gz-ix-pages-src-XXXXXX", pdir[] = "/tmp/gz-ix-pages-XXXXXX";
+    th_write_corpus(psrc, "seed-pages.txt", paged);
+    cr_assert_not_null(mkdtemp(pdir));
+    char law[4200];
+    snprintf(law, sizeof law, "%s/%s", psrc, laws[0]);
+    char from[4200];
+    snprintf(from, sizeof from, "%s/laws/%s", GZ_SAMPLE_DIR, laws[0]);
+    copy_file(from, law, NULL);
+    ix_options o = {.dir = pdir, .threads = 1};
+    ix_report r;
+    gz_error err = {0};
+    char *paths[] = {psrc};
+    cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
+    gz_snapshot *snap;
+    cr_assert_eq(gz_snapshot_open(pdir, &snap, &err), GZ_OK, "%s", err.msg);
+    size_t seen45 = 0, seen46 = 0, paged_units = 0, plain_units = 0;
+    for (size_t s = 0; s < snap->man.n_seg; s++) {
+        gz_seg_stats st;
+        gz_segment_stats(snap->seg[s], &st);
+        int after46 = 0;
+        for (uint32_t u = 0; u < st.n_units; u++) {
+            gz_unitinfo ui;
+            gz_docinfo di;
+            cr_assert_eq(gz_segment_unit(snap->seg[s], u, &ui), GZ_OK);
+            cr_assert_eq(gz_segment_doc(snap->seg[s], ui.doc, &di), GZ_OK);
+            if (!strstr(di.source, "seed-pages")) {
+                cr_assert(ui.page == 0 && ui.page_end == 0, "%s: unit %u on page %u", di.source, u, ui.page);
+                plain_units++;
+                continue;
+            }
+            paged_units++;
+            cr_assert(ui.page >= 1 && ui.page <= ui.page_end && ui.page_end <= 2, "unit %u: pages %u-%u", u,
+                      ui.page, ui.page_end);
+            if (strcmp(ui.label, "第四十五条") == 0 && strstr(ui.path, "领导人员管理办法")) {
+                cr_assert(ui.page == 1 && ui.page_end == 1, "第四十五条 on %u-%u", ui.page, ui.page_end);
+                seen45++;
+            }
+            if (strcmp(ui.label, "第四十六条") == 0 && strstr(ui.path, "领导人员管理办法")) {
+                after46 = 1;
+                seen46++;
+            }
+            if (after46)
+                cr_assert(ui.page == 2, "unit %u after 第四十六条 on page %u", u, ui.page);
+        }
+    }
+    cr_assert_eq(seen45, 1);
+    cr_assert_eq(seen46, 1);
+    cr_assert_gt(paged_units, 100);
+    cr_assert_gt(plain_units, 10);
+    gz_snapshot_close(snap);
+    free(paged);
+    free(seed);
+}
