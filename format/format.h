@@ -138,11 +138,11 @@ const char *gz_rd_str(gz_reader *r, uint32_t *len);
 /* ---------------------------------------------------------------- header */
 
 uint64_t gz_xxh3(const void *p, size_t len);
-/* Writes the 40-byte header for a body into out. */
 /* Header flags, by kind. MANIFEST: each source ends with its file's stat
  * as indexed (u64 mtime_ns | u64 ctime_ns | u64 inode; 0s: not trusted).
  * A reader refuses a flag it does not know for the kind (GZ_VERSION). */
 #define GZ_FLAG_SOURCE_STAT 1u
+/* Writes the 40-byte header for a body into out. */
 void gz_header_put(uint8_t out[GZ_HEADER_LEN], uint16_t kind, uint32_t flags, const void *body, uint64_t body_len);
 /* Checks the header of a whole file image [p, p+len) of the expected kind,
  * verifying the body checksum. On GZ_OK *body and *body_len point inside. */
@@ -165,10 +165,11 @@ void gz_pack(gz_buf *b, const uint32_t *v, size_t n);
 /* Unpacks n values; GZ_CORRUPT if the data is short or the width > 32. */
 gz_status gz_unpack(gz_reader *r, uint32_t *v, size_t n);
 /* A patched run (a block's unit gaps, tf - 1, positions and spans): a
- * packed run at the width that makes the whole smallest, its width byte or'ed with GZ_PATCHED when some values did not fit; then
- * u8 n_exceptions, their indexes (u8 each), and a packed run of their
- * high bits (value >> width), the bits the first run dropped. n <= 255. A
- * run with no exception is a plain packed run. */
+ * packed run at the width that makes the whole smallest, its width byte
+ * or'ed with GZ_PATCHED when some values did not fit; then u8
+ * n_exceptions, their indexes (u8 each), and a packed run of their high
+ * bits (value >> width), the bits the first run dropped. n <= 255. A run
+ * with no exception is a plain packed run. */
 #define GZ_PATCHED 0x80
 void gz_pack_patched(gz_buf *b, const uint32_t *v, size_t n);
 gz_status gz_unpack_patched(gz_reader *r, uint32_t *v, size_t n);

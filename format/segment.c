@@ -94,8 +94,8 @@ gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
     s->zblock = gz_rd_u32(&mr);
     int units_ok = gz_units_layout(s->sec[GZ_SEC_UNITS], s->sec_len[GZ_SEC_UNITS], s->n_units, s->unit_w,
                                    s->unit_at, &s->unit_bits) == GZ_OK;
-    if (mr.status != GZ_OK || s->sec_len[GZ_SEC_META] != GZ_META_LEN || s->sec_len[GZ_SEC_DOCS] != (uint64_t)s->n_docs * GZ_DOC_REC || !units_ok ||
-        s->zblock == 0 ||
+    if (mr.status != GZ_OK || s->sec_len[GZ_SEC_META] != GZ_META_LEN ||
+        s->sec_len[GZ_SEC_DOCS] != (uint64_t)s->n_docs * GZ_DOC_REC || !units_ok || s->zblock == 0 ||
         s->sec_len[GZ_SEC_STRINGS] == 0 || s->sec[GZ_SEC_STRINGS][s->sec_len[GZ_SEC_STRINGS] - 1] != 0) {
         rc = seg_fail(err, GZ_CORRUPT, path, "bad meta, docs, units or strings section");
         goto fail;

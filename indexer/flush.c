@@ -14,8 +14,8 @@
 
 #define IX_ZBLOCK (16u << 10)
 /* zstd level 6 with a dictionary of up to 384 KiB: the laws' stored text
- * and dictionaries as small as level 9 with 110 KiB made them (0.250x raw,
- * gazette stats), for less of the build's time (docs/benchmarks.md) */
+ * and dictionaries at 0.250x raw (gazette stats), as small as level 9 with
+ * a 110 KiB dictionary, in less of the build's time */
 #define IX_ZLEVEL 6
 #define IX_ZDICT_MIN (110u << 10)
 #define IX_ZDICT_MAX (384u << 10)
