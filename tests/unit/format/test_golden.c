@@ -9,6 +9,7 @@
  * with scripts/golden-format.sh (GAZETTE_GOLDEN_UPDATE=1) and say so in
  * the version log (format/format.h, docs/format.md). */
 #include "format/format.h"
+#include "indexer/indexer.h"
 #include "indexer/memseg.h"
 #include "helpers.h"
 #include "seg_helpers.h"
@@ -315,4 +316,19 @@ Test(golden_format, damaged_copies_fail_with_their_status)
     cr_assert_eq(gz_manifest_read(GOLDEN_DIR "/damaged/version2", &m, &err), GZ_VERSION, "%s", err.msg);
     cr_assert(strstr(err.msg, "index the sources again"), "%s", err.msg);
     gz_manifest_fini(&m);
+}
+
+/* gazette check on an index of another version says to index again, not
+ * that a repair would do. */
+Test(golden_format, check_tells_to_index_another_version_again)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    gz_error err = {0};
+    cr_assert_eq(ix_check(GOLDEN_DIR "/damaged/version2", out, &err), GZ_VERSION);
+    fclose(out);
+    cr_assert(strstr(text, "BAD") && strstr(text, "index the sources again"), "%s", text);
+    cr_assert_null(strstr(text, "repair"), "%s", text);
+    free(text);
 }
