@@ -5,6 +5,7 @@
 # of the format, review, and log the change in format/format.h and
 # docs/format.md. Usage: scripts/golden-format.sh [BUILD_DIR] (default build)
 set -eu
+cd "$(dirname "$0")/.."
 build=${1:-build}
 rm -rf tests/golden/format
 mkdir -p tests/golden/format
