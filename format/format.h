@@ -42,8 +42,9 @@
  * SEGMENT body: a TOC then sections.
  *   u32 n_sections, then per section: u32 id | u64 offset (from body start) | u64 length | u64 xxh3
  *   Sections (GZ_SEC_*), every one present (ZDICT may be empty):
- *     META     u32 n_docs | u32 n_units | u64 n_tokens_total (document field)
- *              | u64 n_words_total | u32 n_terms | u32 zstd_block_size (GZ_META_LEN bytes)
+ *     META     u32 n_docs | u32 n_units | u64 n_positions (all units' lengths)
+ *              | u64 n_words | u32 n_terms | u32 text_block (TEXT's block size)
+ *              (GZ_META_LEN bytes)
  *     DOCS     n_docs records of GZ_DOC_REC bytes (GZ_DOC_* below)
  *     UNITS    n_units packed records (gz_units_pack below)
  *     STRINGS  NUL-terminated UTF-8 strings referenced by offset; offset 0 is ""
