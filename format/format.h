@@ -41,7 +41,7 @@
  *
  * SEGMENT body: a TOC then sections.
  *   u32 n_sections, then per section: u32 id | u64 offset (from body start) | u64 length | u64 xxh3
- *   Sections (GZ_SEC_*), every one present (ZDICT may be empty):
+ *   Sections (GZ_SEC_*), every one present but ZDICT (empty or absent):
  *     META     u32 n_docs | u32 n_units | u64 n_positions (all units' lengths)
  *              | u64 n_words | u32 n_terms | u32 text_block (TEXT's block size)
  *              (GZ_META_LEN bytes)
