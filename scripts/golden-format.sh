@@ -9,5 +9,5 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 rm -rf tests/golden/format
 mkdir -p tests/golden/format
-GAZETTE_GOLDEN_UPDATE=1 "$build/tests/test_format" --filter='golden_format/regenerate_when_asked'
+GAZETTE_GOLDEN_UPDATE=1 "$build/tests/test_format" --filter='golden_format/a_fresh_build_equals_the_golden_bytes'
 ls -l tests/golden/format/index tests/golden/format/damaged
