@@ -240,6 +240,8 @@ typedef struct gz_node {
     int32_t docno_year, docno_serial;
     uint32_t body;     /* issuing body (signature) */
     uint32_t recipients;
+    uint32_t version_date; /* yyyymmdd of the last amendment the text includes, 0 none */
+    uint32_t status;   /* its standing (format.h GZ_DOCSTAT_*), 0 unknown */
     /* issues only */
     uint32_t issue_no; /* 2023年第11-12期 */
     int32_t total_no;  /* 总第45期 -> 45 */

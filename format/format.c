@@ -142,8 +142,8 @@ gz_status gz_header_check(const uint8_t *p, size_t len, uint16_t kind, const uin
     if (gz_get64(p + 32) != gz_xxh3(p, 32))
         return gz_error_set(err, GZ_CORRUPT, 32, "header checksum mismatch");
     if (gz_get16(p + 8) != GZ_FORMAT_VERSION)
-        return gz_error_set(err, GZ_VERSION, 8, "format version %u, this build reads %d",
-                            gz_get16(p + 8), GZ_FORMAT_VERSION);
+        return gz_error_set(err, GZ_VERSION, 8, "format version %u, this build reads %d: index the sources again "
+                            "into a new index directory", gz_get16(p + 8), GZ_FORMAT_VERSION);
     if (gz_get16(p + 10) != kind)
         return gz_error_set(err, GZ_VERSION, 10, "file kind %u, expected %u", gz_get16(p + 10), kind);
     uint32_t known = kind == GZ_FILE_MANIFEST ? GZ_FLAG_SOURCE_STAT : 0;
@@ -355,7 +355,7 @@ gz_status gz_unpack_patched(gz_reader *r, uint32_t *v, size_t n)
 
 static const int unit_field[GZ_UNIT_FIELDS] = {GZ_UNIT_DOC,   GZ_UNIT_KIND,  GZ_UNIT_NUMBER, GZ_UNIT_SUB,
                                                GZ_UNIT_LABEL, GZ_UNIT_PATH,  GZ_UNIT_START,  GZ_UNIT_END,
-                                               GZ_UNIT_LEN,   GZ_UNIT_WORDS};
+                                               GZ_UNIT_LEN,   GZ_UNIT_WORDS, GZ_UNIT_PAGE,   GZ_UNIT_PAGE_END};
 
 static uint32_t unit_value(const uint8_t *r, int f)
 {
@@ -447,7 +447,7 @@ static uint32_t bits_get(gz_bitr *r, unsigned k)
 {
     while (r->n < k) {
         if (r->p == r->end) {
-            r->bad = true;
+            r->status = GZ_CORRUPT;
             return 0;
         }
         r->acc |= (uint64_t)*r->p++ << r->n;
@@ -462,9 +462,9 @@ static uint32_t bits_get(gz_bitr *r, unsigned k)
 static uint32_t gamma_get(gz_bitr *r, unsigned max_bits)
 {
     unsigned z = 0;
-    while (!r->bad && bits_get(r, 1) == 0)
+    while (r->status == GZ_OK && bits_get(r, 1) == 0)
         if (++z >= max_bits) {
-            r->bad = true;
+            r->status = GZ_CORRUPT;
             return 1;
         }
     return (1u << z) | bits_get(r, z);
@@ -484,16 +484,16 @@ static void bic_put(bitw *w, const uint32_t *v, uint32_t n, uint32_t lo, uint32_
 
 static void bic_get(gz_bitr *r, uint32_t *v, uint32_t n, uint32_t lo, uint32_t hi)
 {
-    if (n == 0 || r->bad)
+    if (n == 0 || r->status != GZ_OK)
         return;
     if (hi < lo || hi - lo < n - 1) { /* no room for n rising values */
-        r->bad = true;
+        r->status = GZ_CORRUPT;
         return;
     }
     uint32_t m = n / 2, a = lo + m, z = hi - (n - 1 - m);
     uint32_t x = bits_get(r, gz_bits(z - a));
     if (x > z - a) {
-        r->bad = true;
+        r->status = GZ_CORRUPT;
         return;
     }
     v[m] = a + x;
@@ -533,9 +533,9 @@ gz_status gz_rare_unpack_units(gz_bitr *r, uint32_t n_units, uint32_t n, uint32_
     if (n == 0 || n_units == 0)
         return GZ_CORRUPT;
     bic_get(r, units, n, 0, n_units - 1);
-    for (uint32_t i = 0; i < n && !r->bad; i++)
+    for (uint32_t i = 0; i < n && r->status == GZ_OK; i++)
         tfs[i] = gamma_get(r, 25);
-    return r->bad ? GZ_CORRUPT : GZ_OK;
+    return r->status;
 }
 
 gz_status gz_rare_unpack_pos(gz_bitr *r, uint32_t total, uint8_t flags, uint32_t *pos, uint32_t *span)
@@ -544,13 +544,13 @@ gz_status gz_rare_unpack_pos(gz_bitr *r, uint32_t total, uint8_t flags, uint32_t
         unsigned width = bits_get(r, 6);
         if (width > 32)
             return GZ_CORRUPT;
-        for (uint32_t k = 0; k < total && !r->bad; k++)
+        for (uint32_t k = 0; k < total && r->status == GZ_OK; k++)
             pos[k] = bits_get(r, width);
-        for (uint32_t k = 0; k < total && !r->bad; k++)
+        for (uint32_t k = 0; k < total && r->status == GZ_OK; k++)
             span[k] = (flags & GZ_TERM_SPANS) ? gamma_get(r, 32) : 1;
     }
     /* the rest of the last byte is zero, and nothing follows it */
-    if (r->bad || r->p != r->end || r->n >= 8 || r->acc)
+    if (r->status != GZ_OK || r->p != r->end || r->n >= 8 || r->acc)
         return GZ_CORRUPT;
     return GZ_OK;
 }

@@ -1,7 +1,7 @@
-/* format/format.h: THE on-disk format of a Gazette index, shared by the
+/* format/format.h: the on-disk format of a Gazette index, shared by the
  * indexer (which writes it) and the searcher (which reads it), so that
  * neither includes the other. docs/format.md is the prose version of the
- * layouts below; keep both true.
+ * layouts below, field by field; keep both true.
  *
  * All integers are little-endian; no struct is ever written as is.
  *
@@ -10,12 +10,17 @@
  *   GZ_FLAG_SOURCE_STAT; else 0)
  *   | u64 body_len | u64 body_xxh3 (XXH3-64 of the body) | u64 header_xxh3
  *   (XXH3-64 of the preceding 32 bytes)
- * A bad magic or checksum is GZ_CORRUPT; an unknown version, kind or flag
- * is GZ_VERSION.
+ * A bad magic or checksum is GZ_CORRUPT; another version, an unknown kind
+ * or flag is GZ_VERSION (an index of another version is built again).
  *
  * Version log:
  *   1  manifest + one file per segment (sections with a TOC) + delete sets;
  *      postings in blocks of 128 units, bit-packed; zstd stored text
+ *   2  block impacts in the skip entries; meta features: field 'n', packed
+ *      units, patched runs, rare terms as bits (each optional)
+ *   3  one layout: every version-2 feature always, the meta without a
+ *      features word; DOCS records of 72 bytes (VERSION_DATE, STATUS);
+ *      packed units with PAGE and PAGE_END (12 fields)
  *
  * Files of an index directory:
  *   MANIFEST          kind MANIFEST: the committed state (replaced by rename)
@@ -36,30 +41,31 @@
  *
  * SEGMENT body: a TOC then sections.
  *   u32 n_sections, then per section: u32 id | u64 offset (from body start) | u64 length | u64 xxh3
- *   Sections (GZ_SEC_*):
- *     META     u32 n_docs | u32 n_units | u64 n_tokens_total (document field)
- *              | u64 n_words_total | u32 n_terms | u32 zstd_block_size
- *              | u32 features (GZ_SEG_*; absent, read as 0, in older segments)
- *     DOCS     n_docs records of GZ_DOC_REC bytes (see gz_docrec_*)
- *     UNITS    n_units records of GZ_UNIT_REC bytes, or packed (GZ_SEG_PACKED_UNITS)
- *     STRINGS  NUL-terminated UTF-8 strings referenced by offset
- *     DICT     the term dictionary: front-coded blocks of 16 terms
- *              (see dict.c in both modules' shared code: gz_dict_*)
- *     POSTINGS per term, blocks of GZ_BLOCK units (see gz_post_*)
+ *   Sections (GZ_SEC_*), every one present but ZDICT (empty or absent):
+ *     META     u32 n_docs | u32 n_units | u64 n_positions (all units' lengths)
+ *              | u64 n_words | u32 n_terms | u32 text_block (TEXT's block size)
+ *              (GZ_META_LEN bytes)
+ *     DOCS     n_docs records of GZ_DOC_REC bytes (GZ_DOC_* below)
+ *     UNITS    n_units packed records (gz_units_pack below)
+ *     STRINGS  NUL-terminated UTF-8 strings referenced by offset; offset 0 is ""
+ *     DICT     the term dictionary: front-coded blocks of GZ_DICT_BLOCK terms
+ *              (layout under "dictionary" below)
+ *     POSTINGS per term, its postings (layout under "postings" below)
  *     ZDICT    the zstd dictionary for TEXT (may be empty)
  *     TEXT     stored text: u32 n_blocks, then n_blocks x (u64 offset u32 clen u32 ulen),
  *              then the zstd frames; documents' cleaned texts concatenated
  */
-#ifndef GZ_COMMON_FORMAT_H
-#define GZ_COMMON_FORMAT_H
+#ifndef GZ_FORMAT_FORMAT_H
+#define GZ_FORMAT_FORMAT_H
 
 #include "common/common.h"
 
 #include <stdbool.h>
 
 #define GZ_MAGIC "\x89GZT\r\n\x1a\n"
-#define GZ_FORMAT_VERSION 2
+#define GZ_FORMAT_VERSION 3
 #define GZ_HEADER_LEN 40
+#define GZ_META_LEN 32
 
 enum gz_file_kind { GZ_FILE_MANIFEST = 1, GZ_FILE_SEGMENT = 2, GZ_FILE_DELETES = 3 };
 
@@ -133,11 +139,11 @@ const char *gz_rd_str(gz_reader *r, uint32_t *len);
 /* ---------------------------------------------------------------- header */
 
 uint64_t gz_xxh3(const void *p, size_t len);
-/* Writes the 40-byte header for a body into out. */
 /* Header flags, by kind. MANIFEST: each source ends with its file's stat
  * as indexed (u64 mtime_ns | u64 ctime_ns | u64 inode; 0s: not trusted).
  * A reader refuses a flag it does not know for the kind (GZ_VERSION). */
 #define GZ_FLAG_SOURCE_STAT 1u
+/* Writes the 40-byte header for a body into out. */
 void gz_header_put(uint8_t out[GZ_HEADER_LEN], uint16_t kind, uint32_t flags, const void *body, uint64_t body_len);
 /* Checks the header of a whole file image [p, p+len) of the expected kind,
  * verifying the body checksum. On GZ_OK *body and *body_len point inside. */
@@ -149,7 +155,7 @@ gz_status gz_header_check(const uint8_t *p, size_t len, uint16_t kind, const uin
 /* Postings blocks hold GZ_BLOCK units; positions are packed in chunks of
  * GZ_BLOCK values. */
 #define GZ_BLOCK 128
-/* Terms in at most this many units are stored as plain varints. */
+/* Terms in at most this many units are stored as bits (gz_rare_pack). */
 #define GZ_SMALL_DF 16
 
 /* Bits needed for v (0 for 0). */
@@ -159,12 +165,12 @@ static inline unsigned gz_bits(uint32_t v) { return v ? 32u - (unsigned)__builti
 void gz_pack(gz_buf *b, const uint32_t *v, size_t n);
 /* Unpacks n values; GZ_CORRUPT if the data is short or the width > 32. */
 gz_status gz_unpack(gz_reader *r, uint32_t *v, size_t n);
-/* A patched run (meta feature GZ_SEG_PFOR, for a block's unit gaps and
- * tf - 1): a packed run at the width that makes the whole smallest, its
- * width byte or'ed with GZ_PATCHED when some values did not fit; then
- * u8 n_exceptions, their indexes (u8 each), and a packed run of their
- * high bits (value >> width), the bits the first run dropped. n <= 255. A
- * run with no exception is a plain packed run. */
+/* A patched run (a block's unit gaps, tf - 1, positions and spans): a
+ * packed run at the width that makes the whole smallest, its width byte
+ * or'ed with GZ_PATCHED when some values did not fit; then u8
+ * n_exceptions, their indexes (u8 each), and a packed run of their high
+ * bits (value >> width), the bits the first run dropped. n <= 255. A run
+ * with no exception is a plain packed run. */
 #define GZ_PATCHED 0x80
 void gz_pack_patched(gz_buf *b, const uint32_t *v, size_t n);
 gz_status gz_unpack_patched(gz_reader *r, uint32_t *v, size_t n);
@@ -211,19 +217,19 @@ static inline gz_status gz_patched_layout(const uint8_t *p, const uint8_t *end, 
 }
 
 
-/* A rare term's postings as bits (meta feature GZ_SEG_RARE_BITS; a term
- * with df <= GZ_SMALL_DF, no leading byte): least significant bit first,
- * the df units by binary interpolative coding over [0, n_units): the
- * middle unit in the bits its range needs, then each half in the range the
- * middle leaves it; then every tf as an Elias gamma code; unless NOPOS, a
- * 6-bit width w and every position, absolute, at w bits, unit after unit;
- * with SPANS, every span as a gamma code; zero bits to the byte. About
- * 3.4 bytes a posting on the laws corpus, where the varints took 4.8. */
+/* A rare term's postings (df <= GZ_SMALL_DF, no skip table) as bits,
+ * least significant bit first: the df units by binary interpolative coding
+ * over [0, n_units): the middle unit in the bits its range needs, then each
+ * half in the range the middle leaves it; then every tf as an Elias gamma
+ * code; unless NOPOS, a 6-bit width w and every position, absolute, at w
+ * bits, unit after unit; with SPANS, every span as a gamma code; zero bits
+ * to the byte. A reader over such bits: status turns GZ_CORRUPT (sticky)
+ * on a read past the end or a code out of range, as gz_reader's does. */
 typedef struct gz_bitr {
     const uint8_t *p, *end;
     uint64_t acc;
-    unsigned n;  /* bits in acc */
-    bool bad;    /* read past the end, or a code out of range */
+    unsigned n;       /* bits in acc */
+    gz_status status;
 } gz_bitr;
 void gz_rare_pack(gz_buf *b, uint32_t n_units, const uint32_t *units, const uint32_t *tfs, uint32_t n,
                   const uint32_t *pos, const uint32_t *span, uint8_t flags);
@@ -238,38 +244,46 @@ gz_status gz_rare_unpack_pos(gz_bitr *r, uint32_t total, uint8_t flags, uint32_t
 /* ------------------------------------------------------ record layouts */
 
 /* DOCS record: fixed size, little-endian fields at these offsets. */
-#define GZ_DOC_REC 64
+#define GZ_DOC_REC 72
 /* Each field is a u32 STRINGS offset (0: none) unless said otherwise:
  * TITLE | DOCNO_RAW (as printed) | ISSUER (伊政发) | DOCNO (canonical)
  * | BODY (issuing body) | DATE (u32 yyyymmdd, 0 none) | YEAR, SERIAL (u32,
  * of the 文号) | KIND (u32 gz_kind of the document node) | TEXT_OFF (u64,
  * offset in the concatenated stored text) | TEXT_LEN (u32) | FIRST_UNIT,
  * N_UNITS (u32) | SOURCE (display path) | ISSUE (the issue's title and
- * number, for documents of a bulletin). */
+ * number, for documents of a bulletin) | VERSION_DATE (u32 yyyymmdd, 0
+ * none: the last amendment the text includes) | STATUS (u32 GZ_DOCSTAT_*). */
 enum {
     GZ_DOC_TITLE = 0, GZ_DOC_DOCNO_RAW = 4, GZ_DOC_ISSUER = 8, GZ_DOC_DOCNO = 12,
     GZ_DOC_BODY = 16, GZ_DOC_DATE = 20, GZ_DOC_YEAR = 24, GZ_DOC_SERIAL = 28, GZ_DOC_KIND = 32,
     GZ_DOC_TEXT_OFF = 36, GZ_DOC_TEXT_LEN = 44, GZ_DOC_FIRST_UNIT = 48, GZ_DOC_N_UNITS = 52,
-    GZ_DOC_SOURCE = 56, GZ_DOC_ISSUE = 60
+    GZ_DOC_SOURCE = 56, GZ_DOC_ISSUE = 60, GZ_DOC_VERSION_DATE = 64, GZ_DOC_STATUS = 68
 };
+/* STATUS: a document's standing. 0 (unknown) is all the indexer writes
+ * yet; the other values are reserved for versions and repeals. */
+enum { GZ_DOCSTAT_UNKNOWN = 0 };
 
-/* UNITS record. start/end are byte offsets in the document's text. */
-#define GZ_UNIT_REC 40
+/* A unit as the writer stages it for gz_units_pack: GZ_UNIT_FIELDS u32s,
+ * at these offsets of a GZ_UNIT_REC-byte record (never written as is).
+ * start/end are byte offsets in the document's text. */
+#define GZ_UNIT_REC 48
 enum {
     GZ_UNIT_DOC = 0, GZ_UNIT_KIND = 4, GZ_UNIT_NUMBER = 8, GZ_UNIT_SUB = 12, GZ_UNIT_LABEL = 16,
-    GZ_UNIT_PATH = 20, GZ_UNIT_START = 24, GZ_UNIT_END = 28, GZ_UNIT_LEN = 32, GZ_UNIT_WORDS = 36
+    GZ_UNIT_PATH = 20, GZ_UNIT_START = 24, GZ_UNIT_END = 28, GZ_UNIT_LEN = 32, GZ_UNIT_WORDS = 36,
+    GZ_UNIT_PAGE = 40, GZ_UNIT_PAGE_END = 44
 };
-/* LABEL: STRINGS offset of 第四十六条; PATH: STRINGS offset of the unit's
- * place, "第七章 管理监督" (chapter/section titles joined by " / ");
- * LEN: positions in the unit (BM25 length); WORDS: words in the unit. */
+/* DOC: its document; KIND: gz_kind; NUMBER: 46 for 第四十六条, -1 none;
+ * SUB: 1 for 第十条之一; LABEL: STRINGS offset of 第四十六条; PATH: STRINGS
+ * offset of the unit's place, "第七章 管理监督" (chapter/section titles
+ * joined by " / "); LEN: positions in the unit (BM25 length); WORDS:
+ * words in the unit; PAGE, PAGE_END: the pages (1-based) of a paged source
+ * the unit starts and ends on, 0 unknown. */
 
-/* Packed UNITS (meta feature GZ_SEG_PACKED_UNITS): u8 widths[10], then
- * the records, each the ten fields of a record above in its order, with
- * NUMBER + 1 (0: none) and END - START, at those widths (at most 32 bits
- * each), least significant bit first; record u starts at bit u x the sum
- * of the widths; then 8 zero bytes. About 15 bytes a unit on the laws
- * corpus, where a record takes 40. */
-#define GZ_UNIT_FIELDS 10
+/* UNITS section: u8 widths[GZ_UNIT_FIELDS], then the records, each the
+ * fields above in their order, with NUMBER + 1 (0: none) and END - START,
+ * at those widths (at most 32 bits each), least significant bit first;
+ * record u starts at bit u x the sum of the widths; then 8 zero bytes. */
+#define GZ_UNIT_FIELDS 12
 /* Packs n records of GZ_UNIT_REC bytes into out. */
 void gz_units_pack(const uint8_t *recs, uint32_t n, gz_buf *out);
 /* The packed section's layout: each field's width and bit offset in a
@@ -291,12 +305,15 @@ static inline uint32_t gz_units_field(const uint8_t *packed, const uint8_t *widt
 /* Terms are byte strings: a field byte then the token text.
  *   'g' gram, unigram, term, num, docno (the exact/phrase field)
  *   'w' words (ranking only: no positions)
+ *   'p', 'n' below
  * DICT layout: u32 n_terms | u32 n_blocks | n_blocks x u32 block offset
  * (from the start of the block area) | blocks. A block holds up to
- * GZ_DICT_BLOCK terms: the first stored whole (varint len + bytes), each
- * next as varint shared-prefix + varint suffix len + suffix; every term is
- * followed by varint df | varint postings offset delta (from the block's
- * first term's offset, itself a varint) | varint postings length | u8 flags. */
+ * GZ_DICT_BLOCK terms in order. Its first term: varint len | bytes
+ * | varint df << 2 | flags (GZ_TERM_*) | varint postings offset (absolute,
+ * in POSTINGS) | varint postings length. Each next term: varint
+ * shared-prefix length | varint suffix length | suffix | varint
+ * df << 2 | flags | varint postings length; its postings begin where the
+ * previous term's end. */
 #define GZ_DICT_BLOCK 16
 #define GZ_TERM_MAX 255
 enum { GZ_TERM_SPANS = 1, GZ_TERM_NOPOS = 2 };
@@ -312,39 +329,24 @@ enum { GZ_TERM_SPANS = 1, GZ_TERM_NOPOS = 2 };
  * position its span ends, by a Han character c, also gives the term
  * 'n' + digits + c at the number's position, spanning both. What the
  * number and a one-character prefix over every gram that begins with c
- * find, as one term (三年 -> "n3年"). Trusted only in a segment whose
- * meta has GZ_SEG_NUMCHAR: one written before the field existed, or merged
- * from one, does not have them for all its documents. */
+ * find, as one term (三年 -> "n3年"). */
 #define GZ_FIELD_NUMCHAR 'n'
-
-/* Meta features: field 'n' for every document (NUMCHAR), and the layouts
- * the writer used (PACKED_UNITS, PFOR). GZ_SEG_ALL, every one, is what
- * this version writes; a reader refuses a segment with a bit outside it:
- * a newer layout it would misread. */
-enum {
-    GZ_SEG_NUMCHAR = 1,
-    GZ_SEG_PACKED_UNITS = 2,
-    GZ_SEG_PFOR = 4,
-    GZ_SEG_PFOR_POS = 8,   /* a block's chunks of positions and spans too */
-    GZ_SEG_RARE_BITS = 16, /* rare terms' postings as bits (gz_rare_pack) */
-    GZ_SEG_ALL = GZ_SEG_NUMCHAR | GZ_SEG_PACKED_UNITS | GZ_SEG_PFOR | GZ_SEG_PFOR_POS | GZ_SEG_RARE_BITS
-};
 
 /* ------------------------------------------------------------- postings */
 
-/* A rare term's postings (df <= GZ_SMALL_DF): varint 0, then per unit
- * varint unit delta (the first absolute, then gap - 1) and varint tf - 1;
- * unless NOPOS, every position as a varint delta within its unit (the
- * first absolute); if SPANS, every span - 1 as a varint.
- * Other terms: varint n_blocks, then per block a
- * skip entry: varint last_unit_delta (from the previous block's last unit)
+/* A term's postings. A rare term (df <= GZ_SMALL_DF): gz_rare_pack's bits.
+ * Other terms: varint n_blocks, then per block a skip entry: varint
+ * last_unit_delta (the first block's last unit absolute, then gap - 1)
  * | varint byte_len | varint n_impacts (1..GZ_IMPACTS_MAX) | per impact
- * varint tf-1, varint unit length (the block's score bound, see
- * gz_post_impacts) | varint positions count | u32 xxh3 low bits of the
- * block bytes; then the blocks. A block: packed unit deltas (first from the previous block's last
- * unit + 1) | packed tf-1 | unless NOPOS: positions, per GZ_BLOCK chunk of
- * the block's concatenated position lists: packed deltas (each unit's first
- * position absolute) | if SPANS: packed span-1 values in the same chunks. */
+ * varint tf - 1, varint unit length (the block's score bound, see
+ * gz_post_impacts) | varint positions count | u32 low 32 bits of the
+ * block's XXH3-64; then the blocks. A block of GZ_BLOCK units (the last
+ * one fewer): a patched run of unit gaps (each unit - (the previous unit
+ * + 1), across blocks; the first block's first unit absolute) | a patched
+ * run of tf - 1 | unless
+ * NOPOS, the block's concatenated position lists in chunks of GZ_BLOCK,
+ * each a patched run of deltas (each unit's first position absolute)
+ * | if SPANS, the spans - 1 in the same chunks, patched runs. */
 
 /* ============================================================ manifest */
 
@@ -442,12 +444,15 @@ typedef struct gz_docinfo {
     uint32_t date, year, serial, kind;
     uint64_t text_off;
     uint32_t text_len, first_unit, n_units;
+    uint32_t version_date; /* yyyymmdd, 0: none */
+    uint32_t status;       /* GZ_DOCSTAT_* */
 } gz_docinfo;
 
 typedef struct gz_unitinfo {
     uint32_t doc, kind, sub, start, end, len, words;
     int32_t number; /* -1: none */
     const char *label, *path;
+    uint32_t page, page_end; /* 1-based, 0: unknown */
 } gz_unitinfo;
 
 /* Table access; the strings point into the mapping (valid until close).
@@ -478,9 +483,6 @@ int gz_segment_term(const gz_segment *s, const char *term, size_t len, gz_termin
 int gz_segment_prefix(const gz_segment *s, const char *prefix, size_t len,
                       int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti),
                       void *ctx);
-/* The segment's meta features (GZ_SEG_*; 0 in a segment written before
- * features were recorded). */
-uint32_t gz_segment_features(const gz_segment *s);
 /* Every term in order (for checks and merges). Same contract. */
 int gz_segment_terms(const gz_segment *s,
                      int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti),
@@ -516,8 +518,6 @@ typedef struct gz_post {
     uint32_t *upos, *uspan, upos_cap; /* the current unit's, absolute */
     uint32_t unit, tf;             /* current, unit == GZ_POST_END when done */
     bool small;                    /* a rare term, decoded whole at open */
-    bool patched;                  /* unit gaps and tfs in patched runs */
-    bool patched_pos;              /* positions and spans in patched runs */
     bool shared;                   /* the skip tables (and a rare term's
                                     * decoded postings) are another cursor's */
     gz_status status;

@@ -1,8 +1,9 @@
-/* format/postings.c: the postings cursor. A term's postings are a skip
- * table (one entry per block of GZ_BLOCK units: last unit, byte length,
- * impacts, positions count, 32 bits of XXH3) followed by
- * the blocks; a block is decoded when the cursor enters it (its checksum
- * verified then), its positions only when asked for. */
+/* format/postings.c: the postings cursor (layout in format.h). A rare
+ * term's bits are decoded whole at open. Other terms have a skip table (one
+ * entry per block of GZ_BLOCK units: last unit, byte length, impacts,
+ * positions count, 32 bits of XXH3) followed by the blocks; a block is
+ * decoded when the cursor enters it, its positions only when asked for;
+ * gz_post_verify checks the blocks' own checksums. */
 #include "format/format.h"
 #include "format/segment.h"
 
@@ -48,8 +49,7 @@ static gz_status load_block(gz_post *p, uint32_t b)
     gz_reader r = {data, data + p->blk_len[b], GZ_OK};
     uint64_t prev = b ? (uint64_t)p->blk_last[b - 1] + 1 : 0;
     p->n = b + 1 < p->n_blocks ? GZ_BLOCK : p->n_last;
-    if (p->patched ? gz_unpack_patched(&r, p->units, p->n) != GZ_OK || gz_unpack_patched(&r, p->tfs, p->n) != GZ_OK
-                   : gz_unpack(&r, p->units, p->n) != GZ_OK || gz_unpack(&r, p->tfs, p->n) != GZ_OK)
+    if (gz_unpack_patched(&r, p->units, p->n) != GZ_OK || gz_unpack_patched(&r, p->tfs, p->n) != GZ_OK)
         return corrupt(p);
     for (uint32_t i = 0; i < p->n; i++) {
         prev += p->units[i];
@@ -65,11 +65,10 @@ static gz_status load_block(gz_post *p, uint32_t b)
 }
 
 /* A rare term (df <= GZ_SMALL_DF), decoded at once into the cursor's
- * single block: varint units, tfs, positions and spans, or with
- * GZ_SEG_RARE_BITS the same as bits (gz_rare_pack). */
-static gz_status open_small(gz_post *p, gz_reader *r, const gz_terminfo *ti, uint32_t n_units, bool bits)
+ * single block from its bits (gz_rare_pack). */
+static gz_status open_small(gz_post *p, const gz_terminfo *ti, uint32_t n_units)
 {
-    if (ti->df == 0 || ti->df > GZ_SMALL_DF)
+    if (ti->df == 0)
         return corrupt(p);
     p->n_blocks = 1;
     p->n_last = p->n = ti->df;
@@ -85,28 +84,16 @@ static gz_status open_small(gz_post *p, gz_reader *r, const gz_terminfo *ti, uin
     p->blk_sum = mem + 2;
     p->blk_xxh = mem + 3;
     p->blk_off = (uint64_t *)(void *)(mem + 4);
-    gz_bitr br = {r->p, r->end, 0, 0, false};
-    if (bits) {
-        if (gz_rare_unpack_units(&br, n_units, p->n, p->units, p->tfs) != GZ_OK)
-            return corrupt(p);
-    } else {
-        uint64_t unit = 0;
-        for (uint32_t i = 0; i < p->n; i++) {
-            uint64_t d = gz_rd_varint(r), tf = gz_rd_varint(r) + 1;
-            unit = i ? unit + d + 1 : d;
-            if (unit >= GZ_POST_END || tf > (1u << 24))
-                return corrupt(p);
-            p->units[i] = (uint32_t)unit;
-            p->tfs[i] = (uint32_t)tf;
-        }
-    }
+    gz_bitr br = {p->base, p->end, 0, 0, GZ_OK};
+    if (gz_rare_unpack_units(&br, n_units, p->n, p->units, p->tfs) != GZ_OK)
+        return corrupt(p);
     uint64_t sum = 0, max_tf = 0;
     for (uint32_t i = 0; i < p->n; i++) {
         sum += p->tfs[i];
         if (p->tfs[i] > max_tf)
             max_tf = p->tfs[i];
     }
-    if (r->status != GZ_OK || sum > (1u << 26))
+    if (sum > (1u << 26))
         return corrupt(p);
     p->blk_last[0] = p->units[p->n - 1];
     /* one impact: the highest tf at any length (lengths are not stored) */
@@ -129,31 +116,16 @@ static gz_status open_small(gz_post *p, gz_reader *r, const gz_terminfo *ti, uin
             k += p->tfs[i];
         }
         p->pos_start[p->n] = k;
-        if (bits) {
-            if (gz_rare_unpack_pos(&br, k, p->flags, p->pos, p->span) != GZ_OK)
-                return corrupt(p);
-            for (uint32_t i = 0; i < p->n; i++) /* rising inside each unit */
-                for (uint32_t q = p->pos_start[i] + 1; q < p->pos_start[i + 1]; q++)
-                    if (p->pos[q] < p->pos[q - 1])
-                        return corrupt(p);
-        } else {
-            k = 0;
-            for (uint32_t i = 0; i < p->n; i++) {
-                uint64_t prev = 0;
-                for (uint32_t j = 0; j < p->tfs[i]; j++, k++) {
-                    prev += gz_rd_varint(r);
-                    p->pos[k] = (uint32_t)prev;
-                }
-            }
-            for (uint32_t q = 0; q < k; q++)
-                p->span[q] = (p->flags & GZ_TERM_SPANS) ? (uint32_t)gz_rd_varint(r) + 1 : 1;
-        }
+        if (gz_rare_unpack_pos(&br, k, p->flags, p->pos, p->span) != GZ_OK)
+            return corrupt(p);
+        for (uint32_t i = 0; i < p->n; i++) /* rising inside each unit */
+            for (uint32_t q = p->pos_start[i] + 1; q < p->pos_start[i + 1]; q++)
+                if (p->pos[q] < p->pos[q - 1])
+                    return corrupt(p);
         p->pos_ready = true;
-    } else if (bits && gz_rare_unpack_pos(&br, 0, p->flags, NULL, NULL) != GZ_OK) {
+    } else if (gz_rare_unpack_pos(&br, 0, p->flags, NULL, NULL) != GZ_OK) {
         return corrupt(p);
     }
-    if (!bits && (r->status != GZ_OK || r->p != r->end))
-        return corrupt(p);
     p->small = true;
     p->block = 0;
     p->i = 0;
@@ -169,22 +141,17 @@ gz_status gz_post_open(gz_post *p, const gz_segment *s, const gz_terminfo *ti)
     p->base = s->sec[GZ_SEC_POSTINGS] + ti->off;
     p->end = p->base + ti->len;
     p->flags = ti->flags;
-    p->patched = (s->features & GZ_SEG_PFOR) != 0;
-    p->patched_pos = (s->features & GZ_SEG_PFOR_POS) != 0;
-    gz_reader r = {p->base, p->end, GZ_OK};
-    bool bits = (s->features & GZ_SEG_RARE_BITS) != 0;
-    /* with RARE_BITS a rare term is known by its df, without a 0 first */
-    uint64_t nb = bits && ti->df <= GZ_SMALL_DF ? 0 : gz_rd_varint(&r);
-    if (r.status == GZ_OK && nb == 0) {
-        gz_status st = open_small(p, &r, ti, s->n_units, bits);
+    if (ti->df <= GZ_SMALL_DF) { /* a rare term: known by its df */
+        gz_status st = open_small(p, ti, s->n_units);
         /* every unit a cursor gives is one of the segment's: callers index
          * their tables with it */
         if (st == GZ_OK && p->blk_last[0] >= s->n_units)
             return corrupt(p);
         return st;
     }
-    if (r.status != GZ_OK || nb == 0 || nb > (ti->df + GZ_BLOCK - 1) / GZ_BLOCK ||
-        nb != (ti->df + GZ_BLOCK - 1) / GZ_BLOCK)
+    gz_reader r = {p->base, p->end, GZ_OK};
+    uint64_t nb = gz_rd_varint(&r);
+    if (r.status != GZ_OK || nb != (ti->df + GZ_BLOCK - 1) / GZ_BLOCK)
         return corrupt(p);
     p->n_blocks = (uint32_t)nb;
     p->n_last = ti->df - (p->n_blocks - 1) * GZ_BLOCK;
@@ -383,7 +350,7 @@ static gz_status prepare_positions(gz_post *p)
     }
     p->pos_start[p->n] = k;
     /* the chunks: positions, then (with spans) spans, each a width byte
-     * and its packed values; a patched one (GZ_SEG_PFOR_POS) then its
+     * and its packed values; a patched one then its
      * exception count, their indexes and the packed run of their high bits */
     uint32_t per = (total + GZ_BLOCK - 1) / GZ_BLOCK, n_chunks = per * ((p->flags & GZ_TERM_SPANS) ? 2 : 1);
     if (n_chunks > p->chunk_cap) {
@@ -400,7 +367,7 @@ static gz_status prepare_positions(gz_post *p)
     for (uint32_t ch = 0; ch < n_chunks; ch++) {
         uint32_t at = (ch % per) * GZ_BLOCK, n = total - at < GZ_BLOCK ? total - at : GZ_BLOCK;
         gz_patched l;
-        if (gz_patched_layout(c, bend, n, &l) != GZ_OK || (l.n_exc && !p->patched_pos))
+        if (gz_patched_layout(c, bend, n, &l) != GZ_OK)
             return corrupt(p);
         p->chunk_at[2 * ch] = (uint32_t)(c - p->pos_data);
         p->chunk_at[2 * ch + 1] = l.n_exc ? (uint32_t)(l.idx - 1 - p->pos_data) : UINT32_MAX;

@@ -92,21 +92,10 @@ gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
     s->n_words = gz_rd_u64(&mr);
     s->n_terms = gz_rd_u32(&mr);
     s->zblock = gz_rd_u32(&mr);
-    /* features: after the fields every segment has; one this reader does
-     * not know is a layout it would misread */
-    s->features = mr.end - mr.p >= 4 ? gz_rd_u32(&mr) : 0;
-    if (s->features & ~(uint32_t)GZ_SEG_ALL) {
-        char m[96];
-        snprintf(m, sizeof m, "written by a newer gazette (features 0x%x)", s->features);
-        rc = seg_fail(err, GZ_VERSION, path, m);
-        goto fail;
-    }
-    int units_ok = (s->features & GZ_SEG_PACKED_UNITS)
-                       ? gz_units_layout(s->sec[GZ_SEC_UNITS], s->sec_len[GZ_SEC_UNITS], s->n_units, s->unit_w,
-                                         s->unit_at, &s->unit_bits) == GZ_OK
-                       : s->sec_len[GZ_SEC_UNITS] == (uint64_t)s->n_units * GZ_UNIT_REC;
-    if (mr.status != GZ_OK || s->sec_len[GZ_SEC_DOCS] != (uint64_t)s->n_docs * GZ_DOC_REC || !units_ok ||
-        s->zblock == 0 ||
+    int units_ok = gz_units_layout(s->sec[GZ_SEC_UNITS], s->sec_len[GZ_SEC_UNITS], s->n_units, s->unit_w,
+                                   s->unit_at, &s->unit_bits) == GZ_OK;
+    if (mr.status != GZ_OK || s->sec_len[GZ_SEC_META] != GZ_META_LEN ||
+        s->sec_len[GZ_SEC_DOCS] != (uint64_t)s->n_docs * GZ_DOC_REC || !units_ok || s->zblock == 0 ||
         s->sec_len[GZ_SEC_STRINGS] == 0 || s->sec[GZ_SEC_STRINGS][s->sec_len[GZ_SEC_STRINGS] - 1] != 0) {
         rc = seg_fail(err, GZ_CORRUPT, path, "bad meta, docs, units or strings section");
         goto fail;
@@ -200,6 +189,8 @@ gz_status gz_segment_doc(const gz_segment *s, uint32_t doc, gz_docinfo *o)
     o->text_len = gz_get32(r + GZ_DOC_TEXT_LEN);
     o->first_unit = gz_get32(r + GZ_DOC_FIRST_UNIT);
     o->n_units = gz_get32(r + GZ_DOC_N_UNITS);
+    o->version_date = gz_get32(r + GZ_DOC_VERSION_DATE);
+    o->status = gz_get32(r + GZ_DOC_STATUS);
     if ((uint64_t)o->first_unit + o->n_units > s->n_units)
         st = GZ_CORRUPT;
     return st;
@@ -210,37 +201,23 @@ gz_status gz_segment_unit(const gz_segment *s, uint32_t unit, gz_unitinfo *o)
     if (unit >= s->n_units)
         return GZ_INVALID;
     gz_status st = GZ_OK;
-    if (s->features & GZ_SEG_PACKED_UNITS) {
-        const uint8_t *p = s->sec[GZ_SEC_UNITS];
-        uint64_t base = (uint64_t)unit * s->unit_bits;
+    const uint8_t *p = s->sec[GZ_SEC_UNITS];
+    uint64_t base = (uint64_t)unit * s->unit_bits;
 #define F(f) gz_units_field(p, s->unit_w, s->unit_at, base, f)
-        o->doc = F(0);
-        o->kind = F(1);
-        o->number = (int32_t)(F(2) - 1);
-        o->sub = F(3);
-        o->label = str_at(s, F(4), &st);
-        o->path = str_at(s, F(5), &st);
-        o->start = F(6);
-        o->end = o->start + F(7);
-        o->len = F(8);
-        o->words = F(9);
+    o->doc = F(0);
+    o->kind = F(1);
+    o->number = (int32_t)(F(2) - 1);
+    o->sub = F(3);
+    o->label = str_at(s, F(4), &st);
+    o->path = str_at(s, F(5), &st);
+    o->start = F(6);
+    o->end = o->start + F(7);
+    o->len = F(8);
+    o->words = F(9);
+    o->page = F(10);
+    o->page_end = F(11);
 #undef F
-        if (o->doc >= s->n_docs || o->end < o->start)
-            st = GZ_CORRUPT;
-        return st;
-    }
-    const uint8_t *r = s->sec[GZ_SEC_UNITS] + (size_t)unit * GZ_UNIT_REC;
-    o->doc = gz_get32(r + GZ_UNIT_DOC);
-    o->kind = gz_get32(r + GZ_UNIT_KIND);
-    o->number = (int32_t)gz_get32(r + GZ_UNIT_NUMBER);
-    o->sub = gz_get32(r + GZ_UNIT_SUB);
-    o->label = str_at(s, gz_get32(r + GZ_UNIT_LABEL), &st);
-    o->path = str_at(s, gz_get32(r + GZ_UNIT_PATH), &st);
-    o->start = gz_get32(r + GZ_UNIT_START);
-    o->end = gz_get32(r + GZ_UNIT_END);
-    o->len = gz_get32(r + GZ_UNIT_LEN);
-    o->words = gz_get32(r + GZ_UNIT_WORDS);
-    if (o->doc >= s->n_docs || o->start > o->end)
+    if (o->doc >= s->n_docs || o->end < o->start || o->page_end < o->page)
         st = GZ_CORRUPT;
     return st;
 }
@@ -518,7 +495,6 @@ int gz_segment_prefix(const gz_segment *s, const char *prefix, size_t len,
     return b < 0 ? -1 : walk_from(s, (uint32_t)b, prefix, len, fn, ctx);
 }
 
-uint32_t gz_segment_features(const gz_segment *s) { return s->features; }
 
 int gz_segment_terms(const gz_segment *s,
                      int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti), void *ctx)

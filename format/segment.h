@@ -23,7 +23,6 @@ struct gz_segment {
     const uint8_t *tblocks, *tframes;
     uint64_t tframes_len;
     struct ZSTD_DDict_s *ddict;
-    uint32_t features; /* GZ_SEG_*, from the meta */
     uint8_t unit_w[GZ_UNIT_FIELDS]; /* packed units: each field's width, */
     uint16_t unit_at[GZ_UNIT_FIELDS]; /* its bit in a record, */
     uint32_t unit_bits;               /* the record's bits */

@@ -1,6 +1,7 @@
 /* indexer/check.c: `gazette check` and `gazette stats`: read the last
  * commit through format/ and verify or measure it. */
 #include "indexer/indexer.h"
+#include "format/format.h"
 
 #include <math.h>
 #include <string.h>
@@ -113,8 +114,9 @@ gz_status ix_check(const char *dir, FILE *out, gz_error *err)
         return gz_error_set(err, GZ_IO, -1, "[check] %s: no index here (no MANIFEST)", dir);
     if (st != GZ_OK) {
         fprintf(out, "BAD  %s\n", err ? err->msg : gz_status_str(st));
-        fprintf(out, "       a repair (the next `gazette index PATH...`, or with --repair) rebuilds the index from "
-                     "the paths given\n");
+        if (st != GZ_VERSION) /* another format is indexed again, not repaired */
+            fprintf(out, "       a repair (the next `gazette index PATH...`, or with --repair) rebuilds the index "
+                         "from the paths given\n");
         gz_manifest_fini(&man);
         return st;
     }

@@ -14,8 +14,8 @@
 
 #define IX_ZBLOCK (16u << 10)
 /* zstd level 6 with a dictionary of up to 384 KiB: the laws' stored text
- * and dictionaries as small as level 9 with 110 KiB made them (0.250x raw,
- * gazette stats), for less of the build's time (docs/benchmarks.md) */
+ * and dictionaries at 0.250x raw (gazette stats), as small as level 9 with
+ * a 110 KiB dictionary, in less of the build's time */
 #define IX_ZLEVEL 6
 #define IX_ZDICT_MIN (110u << 10)
 #define IX_ZDICT_MAX (384u << 10)
@@ -38,9 +38,6 @@ typedef struct block_enc {
     uint32_t n;
     uint32_t *pos, *span;
     size_t n_pos, cap_pos;
-    int patched;     /* unit gaps and tf - 1 as patched runs (GZ_SEG_PFOR) */
-    int patched_pos; /* positions and spans too (GZ_SEG_PFOR_POS) */
-    int rare_bits;   /* rare terms as bits (GZ_SEG_RARE_BITS) */
 } block_enc;
 
 static int cmp_impact(const void *a, const void *b)
@@ -111,16 +108,14 @@ static void emit_block(block_enc *e, uint32_t prev_last, int first, uint8_t flag
         base = e->units[i] + 1;
         tfm1[i] = e->tfs[i] - 1;
     }
-    void (*pack)(gz_buf *, const uint32_t *, size_t) = e->patched ? gz_pack_patched : gz_pack;
-    pack(blocks, deltas, e->n);
-    pack(blocks, tfm1, e->n);
+    gz_pack_patched(blocks, deltas, e->n);
+    gz_pack_patched(blocks, tfm1, e->n);
     if (!(flags & GZ_TERM_NOPOS)) {
-        void (*ppack)(gz_buf *, const uint32_t *, size_t) = e->patched_pos ? gz_pack_patched : gz_pack;
         for (size_t at = 0; at < e->n_pos; at += GZ_BLOCK)
-            ppack(blocks, e->pos + at, e->n_pos - at < GZ_BLOCK ? e->n_pos - at : GZ_BLOCK);
+            gz_pack_patched(blocks, e->pos + at, e->n_pos - at < GZ_BLOCK ? e->n_pos - at : GZ_BLOCK);
         if (flags & GZ_TERM_SPANS)
             for (size_t at = 0; at < e->n_pos; at += GZ_BLOCK)
-                ppack(blocks, e->span + at, e->n_pos - at < GZ_BLOCK ? e->n_pos - at : GZ_BLOCK);
+                gz_pack_patched(blocks, e->span + at, e->n_pos - at < GZ_BLOCK ? e->n_pos - at : GZ_BLOCK);
     }
     uint32_t last = e->units[e->n - 1];
     gz_buf_varint(skips, first ? last : last - prev_last - 1);
@@ -155,8 +150,8 @@ static int push_pos(block_enc *e, uint32_t pos, uint32_t span)
 }
 
 /* A rare term (df <= GZ_SMALL_DF), no skip table (most terms are rare):
- * as bits (gz_rare_pack: positions absolute, spans from 1) or as varints
- * (positions as deltas inside their unit, spans - 1). Returns its df. */
+ * as bits (gz_rare_pack: positions absolute, spans from 1). Returns its
+ * df. */
 static uint32_t encode_rare(const ix_memseg *m, const ix_rec *r, size_t n, uint8_t flags, block_enc *e,
                             gz_buf *out)
 {
@@ -165,30 +160,14 @@ static uint32_t encode_rare(const ix_memseg *m, const ix_rec *r, size_t n, uint8
     for (size_t i = 0; i < n; units++) {
         unit_of[units] = r[i].unit;
         tf[units] = 0;
-        for (uint32_t prev = 0; i < n && r[i].unit == unit_of[units]; i++, tf[units]++) {
-            uint32_t pos = r[i].pos_span & IX_POS_MAX, span_m1 = r[i].pos_span >> IX_POS_BITS;
-            if (!(flags & GZ_TERM_NOPOS) &&
-                !push_pos(e, e->rare_bits ? pos : pos - prev, e->rare_bits ? span_m1 + 1 : span_m1))
+        for (; i < n && r[i].unit == unit_of[units]; i++, tf[units]++) {
+            uint32_t pos = r[i].pos_span & IX_POS_MAX, span = (r[i].pos_span >> IX_POS_BITS) + 1;
+            if (!(flags & GZ_TERM_NOPOS) && !push_pos(e, pos, span))
                 out->status = GZ_NOMEM;
-            prev = pos;
         }
     }
-    if (out->status != GZ_OK)
-        return units;
-    if (e->rare_bits) {
+    if (out->status == GZ_OK)
         gz_rare_pack(out, m->n_units, unit_of, tf, units, e->pos, e->span, flags);
-    } else {
-        gz_buf_varint(out, 0);
-        for (uint32_t k = 0; k < units; k++) {
-            gz_buf_varint(out, k ? unit_of[k] - unit_of[k - 1] - 1 : unit_of[0]);
-            gz_buf_varint(out, tf[k] - 1);
-        }
-        for (size_t q = 0; q < e->n_pos; q++)
-            gz_buf_varint(out, e->pos[q]);
-        if (flags & GZ_TERM_SPANS)
-            for (size_t q = 0; q < e->n_pos; q++)
-                gz_buf_varint(out, e->span[q]);
-    }
     e->n_pos = 0;
     return units;
 }
@@ -348,9 +327,6 @@ gz_status ix_memseg_flush(ix_memseg *m, const char *path, gz_man_segment *out, g
     gz_buf_init(&zdict);
     gz_buf_init(&text);
     block_enc enc = {0};
-    enc.patched = (m->features & GZ_SEG_PFOR) != 0;
-    enc.patched_pos = (m->features & GZ_SEG_PFOR_POS) != 0;
-    enc.rare_bits = (m->features & GZ_SEG_RARE_BITS) != 0;
     gz_segw *w = NULL;
     if (!order || !recs) {
         st = GZ_NOMEM;
@@ -365,33 +341,28 @@ gz_status ix_memseg_flush(ix_memseg *m, const char *path, gz_man_segment *out, g
     /* the tables first, then the postings streamed to the file as they are
      * encoded (the table of contents gives each section's offset), the
      * dictionary after them, then the stored text */
-    uint8_t meta[36];
+    uint8_t meta[GZ_META_LEN];
     gz_put32(meta, m->n_docs);
     gz_put32(meta + 4, m->n_units);
     gz_put64(meta + 8, m->n_positions);
     gz_put64(meta + 16, m->n_words);
     gz_put32(meta + 24, m->n_terms);
     gz_put32(meta + 28, IX_ZBLOCK);
-    gz_put32(meta + 32, m->features);
     gz_segw_section(w, GZ_SEC_META);
     gz_segw_put(w, meta, sizeof meta);
     gz_segw_section(w, GZ_SEC_DOCS);
     gz_segw_put(w, m->docs.data, m->docs.len);
     gz_segw_section(w, GZ_SEC_UNITS);
-    if (m->features & GZ_SEG_PACKED_UNITS) {
-        gz_buf packed;
-        gz_buf_init(&packed);
-        gz_units_pack((const uint8_t *)m->units.data, m->n_units, &packed);
-        if (packed.status != GZ_OK) {
-            gz_buf_fini(&packed);
-            st = GZ_NOMEM;
-            goto done;
-        }
-        gz_segw_put(w, packed.data, packed.len);
+    gz_buf packed;
+    gz_buf_init(&packed);
+    gz_units_pack((const uint8_t *)m->units.data, m->n_units, &packed);
+    if (packed.status != GZ_OK) {
         gz_buf_fini(&packed);
-    } else {
-        gz_segw_put(w, m->units.data, m->units.len);
+        st = GZ_NOMEM;
+        goto done;
     }
+    gz_segw_put(w, packed.data, packed.len);
+    gz_buf_fini(&packed);
     gz_segw_section(w, GZ_SEC_STRINGS);
     gz_segw_put(w, m->strings.data, m->strings.len);
     gz_segw_section(w, GZ_SEC_POSTINGS);

@@ -7,7 +7,7 @@
 #ifndef GZ_INDEXER_INDEXER_H
 #define GZ_INDEXER_INDEXER_H
 
-#include "format/format.h"
+#include "common/common.h"
 
 #include <stdio.h>
 
@@ -34,8 +34,6 @@ typedef struct ix_options {
     void (*on_progress)(size_t done, size_t files, uint64_t bytes, void *arg);
     void *progress_arg;
     FILE *log;        /* refused files and notes; NULL: stderr */
-    uint32_t without; /* GZ_SEG_* features to leave out of new segments, as a
-                       * writer from before them did (compatibility tests) */
     unsigned racy_ms; /* a file modified (mtime or ctime) less than this before
                        * it was read has its stat not recorded, so the next run
                        * hashes it again: a change inside the same timestamp

@@ -12,7 +12,6 @@ ix_memseg *ix_memseg_new(uint32_t segment_id)
     if (!m)
         return NULL;
     m->id = segment_id;
-    m->features = GZ_SEG_ALL;
     gz_buf_init(&m->strings);
     gz_buf_putc(&m->strings, 0); /* offset 0: "" */
     gz_buf_init(&m->docs);
@@ -125,6 +124,8 @@ uint32_t ix_memseg_doc(ix_memseg *m, const ix_docmeta *d, const char *text, size
     gz_put32(r + GZ_DOC_N_UNITS, 0);
     gz_put32(r + GZ_DOC_SOURCE, ix_str(m, d->source));
     gz_put32(r + GZ_DOC_ISSUE, ix_str(m, d->issue));
+    gz_put32(r + GZ_DOC_VERSION_DATE, d->version_date);
+    gz_put32(r + GZ_DOC_STATUS, d->status);
     gz_buf_put(&m->docs, r, sizeof r);
     gz_buf_put(&m->text, text, len);
     if (m->docs.status != GZ_OK || m->text.status != GZ_OK)
@@ -208,51 +209,53 @@ static inline void add_occ(ix_memseg *m, ix_term *t, uint32_t unit, uint32_t pos
     t->count++;
 }
 
+/* Reading a term's chain of slices back, a byte at a time. */
+typedef struct slice_rd {
+    const uint8_t *pool;
+    uint32_t at, end; /* the next byte, the end of this slice's data */
+    unsigned level;   /* of this slice */
+} slice_rd;
+
+static inline uint8_t slice_byte(slice_rd *s)
+{
+    if (s->at == s->end) { /* the slice's last 4 bytes: the next one's offset */
+        s->level = s->level < IX_SLICE_MAX_LEVEL ? s->level + 1 : IX_SLICE_MAX_LEVEL;
+        s->at = gz_get32(s->pool + s->end);
+        s->end = s->at + (IX_SLICE_FIRST << s->level) - 4;
+    }
+    return s->pool[s->at++];
+}
+
+static inline uint64_t slice_varint(slice_rd *s)
+{
+    uint64_t v = 0;
+    uint8_t b;
+    unsigned shift = 0;
+    do {
+        b = slice_byte(s);
+        v |= (uint64_t)(b & 0x7F) << shift;
+        shift += 7;
+    } while (b & 0x80);
+    return v;
+}
+
 size_t ix_term_read(const ix_memseg *m, const ix_term *t, ix_rec *out)
 {
-    uint32_t at = t->head, end = t->head + IX_SLICE_FIRST - 4, unit = 0, pos = 0;
-    unsigned level = 0;
+    slice_rd s = {m->pool, t->head, t->head + IX_SLICE_FIRST - 4, 0};
+    uint32_t unit = 0, pos = 0;
     size_t n = 0;
-#define NEXT_BYTE(b)                                                                                   \
-    do {                                                                                               \
-        if (at == end) {                                                                               \
-            level = level < IX_SLICE_MAX_LEVEL ? level + 1 : IX_SLICE_MAX_LEVEL;                      \
-            at = gz_get32(m->pool + end);                                                              \
-            end = at + (IX_SLICE_FIRST << level) - 4;                                                  \
-        }                                                                                              \
-        (b) = m->pool[at++];                                                                           \
-    } while (0)
-#define NEXT_VARINT(v)                                                                                 \
-    do {                                                                                               \
-        uint8_t b_;                                                                                    \
-        unsigned sh_ = 0;                                                                              \
-        (v) = 0;                                                                                       \
-        do {                                                                                           \
-            NEXT_BYTE(b_);                                                                             \
-            (v) |= (uint64_t)(b_ & 0x7F) << sh_;                                                       \
-            sh_ += 7;                                                                                  \
-        } while (b_ & 0x80);                                                                           \
-    } while (0)
     for (; n < t->count; n++) {
-        uint64_t v, w;
-        NEXT_VARINT(v);
+        uint64_t v = slice_varint(&s);
         if (v & 2) {
             unit += (uint32_t)(v >> 2);
-            NEXT_VARINT(w);
-            pos = (uint32_t)w;
+            pos = (uint32_t)slice_varint(&s);
         } else {
             pos += (uint32_t)(v >> 2);
         }
-        uint32_t span = 1;
-        if (v & 1) {
-            NEXT_VARINT(w);
-            span = (uint32_t)w + 1;
-        }
+        uint32_t span = v & 1 ? (uint32_t)slice_varint(&s) + 1 : 1;
         out[n].unit = unit;
         out[n].pos_span = pos | (span - 1) << IX_POS_BITS;
     }
-#undef NEXT_VARINT
-#undef NEXT_BYTE
     return n;
 }
 
@@ -358,6 +361,8 @@ static void unit_record(ix_memseg *m, const ix_unitmeta *u, uint32_t len, uint32
     gz_put32(r + GZ_UNIT_END, u->end);
     gz_put32(r + GZ_UNIT_LEN, len);
     gz_put32(r + GZ_UNIT_WORDS, words);
+    gz_put32(r + GZ_UNIT_PAGE, u->page);
+    gz_put32(r + GZ_UNIT_PAGE_END, u->page_end);
     gz_buf_put(&m->units, r, sizeof r);
     if (m->units.status != GZ_OK)
         m->status = GZ_NOMEM;
@@ -424,7 +429,7 @@ void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_
         /* a number and the Han character after it (GZ_FIELD_NUMCHAR) */
         size_t cl;
         const char *c;
-        if (field == GZ_FIELD_GRAM && (m->features & GZ_SEG_NUMCHAR) && gz_all_digits(t[i].text, t[i].len) &&
+        if (field == GZ_FIELD_GRAM && gz_all_digits(t[i].text, t[i].len) &&
             t[i].len + 5 <= GZ_TERM_MAX && (c = han_after(t, n, i, &cl))) {
             pending *r = &m->pend[np++];
             r->key = (uint32_t)m->keys.len;
@@ -469,8 +474,6 @@ void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_
         return;
     unit_record(m, u, len, words);
 }
-
-void ix_memseg_set_features(ix_memseg *m, uint32_t features) { m->features = features; }
 
 void ix_memseg_unit_as(ix_memseg *m, const ix_unitmeta *u, uint32_t len, uint32_t words)
 {

@@ -13,6 +13,7 @@ typedef struct ix_memseg ix_memseg;
 typedef struct ix_docmeta {
     const char *title, *docno_raw, *issuer, *docno, *body, *source, *issue;
     uint32_t date, year, serial, kind;
+    uint32_t version_date, status; /* yyyymmdd (0: none), GZ_DOCSTAT_* */
 } ix_docmeta;
 
 typedef struct ix_unitmeta {
@@ -20,6 +21,7 @@ typedef struct ix_unitmeta {
     int32_t number;
     const char *label, *path;
     uint32_t start, end; /* in the document's text */
+    uint32_t page, page_end; /* of a paged source, 1-based; 0: unknown */
 } ix_unitmeta;
 
 ix_memseg *ix_memseg_new(uint32_t segment_id);
@@ -44,10 +46,6 @@ void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_
 void ix_memseg_unit_as(ix_memseg *m, const ix_unitmeta *u, uint32_t len, uint32_t words);
 uint32_t ix_memseg_term(ix_memseg *m, const char *key, size_t klen);
 void ix_memseg_occ(ix_memseg *m, uint32_t term, uint32_t unit, uint32_t pos, uint32_t span);
-/* The meta features written at flush (GZ_SEG_*), and those the segment is
- * built with (field 'n' only with GZ_SEG_NUMCHAR): a new segment has them
- * all; a merge keeps those every source has. */
-void ix_memseg_set_features(ix_memseg *m, uint32_t features);
 /* Sticky status of all the above. */
 gz_status ix_memseg_status(const ix_memseg *m);
 /* Writes the segment file to path (fsynced) and describes it in *out. */

@@ -18,8 +18,7 @@ typedef struct ix_rec {
  * memseg's pool, each slice's last 4 bytes the offset of the next: per
  * occurrence, a new unit as ((unit gap) << 2 | 2 | spanned) then the
  * position, or in the same unit ((position gap) << 2 | spanned); then, if
- * spanned, span - 1. About 2 bytes an occurrence, where a record of each
- * and the copy its sort needed took 24. */
+ * spanned, span - 1. About 2 bytes an occurrence. */
 typedef struct ix_term {
     uint64_t hash;
     uint32_t off;   /* in term_text */
@@ -36,7 +35,6 @@ typedef struct ix_term {
 
 struct ix_memseg {
     uint32_t id;
-    uint32_t features; /* GZ_SEG_*: numchar unless a merge had a source without */
     gz_status status;
     gz_buf strings, docs, units, text, term_text;
     uint32_t *str_hash; /* interned strings: offsets, 0 empty */

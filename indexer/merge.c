@@ -14,7 +14,6 @@ typedef struct carry_ctx {
     ix_memseg *ms;
     const gz_segment *seg;
     const uint32_t *unit_map; /* old unit: new unit, or UINT32_MAX if deleted */
-    int numchar;              /* keep field 'n': every source has it throughout */
     gz_status st;
 } carry_ctx;
 
@@ -23,8 +22,6 @@ static int carry_term(void *arg, const char *term, size_t len, const gz_terminfo
     carry_ctx *c = arg;
     if (len && term[0] == GZ_FIELD_PHRASE)
         return 0; /* found again from the merged grams at flush */
-    if (len && term[0] == GZ_FIELD_NUMCHAR && !c->numchar)
-        return 0; /* a source lacks them: readers must not trust the rest */
     gz_post p;
     uint32_t id = UINT32_MAX;
     int nopos = (ti->flags & GZ_TERM_NOPOS) != 0;
@@ -64,20 +61,16 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
     gz_buf text;
     gz_buf_init(&text);
     gz_textctx *tctx = NULL;
-    /* the sources, all open first: the merged segment keeps the features
-     * every one of them has */
+    /* the sources, all open first: one that does not open stops the merge
+     * before any work */
     gz_segment **srcs = gz_calloc(n + 1, sizeof *srcs);
-    uint32_t features = GZ_SEG_NUMCHAR;
     if (!srcs)
         st = GZ_NOMEM;
     for (size_t k = 0; k < n && st == GZ_OK; k++) {
         char path[4200];
         gz_path_segment(path, sizeof path, dir, m->seg[pos[k]].id);
-        if ((st = gz_segment_open(path, &srcs[k], err)) == GZ_OK)
-            features &= gz_segment_features(srcs[k]);
+        st = gz_segment_open(path, &srcs[k], err);
     }
-    if (st == GZ_OK) /* layouts, not what the documents hold: always the newest */
-        ix_memseg_set_features(ms, (features & GZ_SEG_NUMCHAR) | (GZ_SEG_ALL & ~GZ_SEG_NUMCHAR));
     for (size_t k = 0; k < n && st == GZ_OK; k++) {
         const gz_man_segment *g = &m->seg[pos[k]];
         const uint8_t *del = s->deleted[pos[k]];
@@ -98,7 +91,7 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
             if ((st = gz_segment_doc(seg, d, &di)) != GZ_OK || (st = gz_segment_text(seg, d, &text, &tctx)) != GZ_OK)
                 break;
             ix_docmeta dm = {di.title, di.docno_raw, di.issuer, di.docno, di.body, di.source, di.issue,
-                             di.date, di.year, di.serial, di.kind};
+                             di.date, di.year, di.serial, di.kind, di.version_date, di.status};
             remap[k][d] = ix_memseg_doc(ms, &dm, text.data ? text.data : "", text.len);
             for (uint32_t u = di.first_unit; u < di.first_unit + di.n_units && st == GZ_OK; u++) {
                 gz_unitinfo ui;
@@ -108,7 +101,8 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
                     st = GZ_CORRUPT;
                     break;
                 }
-                ix_unitmeta um = {ui.kind, ui.sub, ui.number, ui.label, ui.path, ui.start, ui.end};
+                ix_unitmeta um = {ui.kind, ui.sub, ui.number, ui.label, ui.path, ui.start, ui.end,
+                                  ui.page, ui.page_end};
                 unit_map[u] = ix_memseg_n_units(ms);
                 ix_memseg_unit_as(ms, &um, ui.len, ui.words);
             }
@@ -116,7 +110,7 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
                 st = ix_memseg_status(ms);
         }
         /* then the postings, term by term, renumbered */
-        carry_ctx c = {ms, seg, unit_map, (features & GZ_SEG_NUMCHAR) != 0, GZ_OK};
+        carry_ctx c = {ms, seg, unit_map, GZ_OK};
         if (st == GZ_OK && gz_segment_terms(seg, carry_term, &c) < 0)
             st = c.st != GZ_OK ? c.st : GZ_CORRUPT;
         if (st == GZ_OK)

@@ -68,6 +68,8 @@ static void add_unit(unit_ctx *c, int32_t node, size_t start, size_t end, gz_kin
         .path = path,
         .start = (uint32_t)(start - c->base),
         .end = (uint32_t)(end - c->base),
+        .page = gz_doc_page(d, start),
+        .page_end = gz_doc_page(d, end - 1),
     };
     const an_token *t;
     size_t k;
@@ -156,6 +158,8 @@ static void add_document(unit_ctx *c, int32_t id, const char *source, const char
         .year = n->docno_year > 0 ? (uint32_t)n->docno_year : 0,
         .serial = n->docno_serial > 0 ? (uint32_t)n->docno_serial : 0,
         .kind = n->kind,
+        .version_date = n->version_date,
+        .status = n->status,
     };
     ix_memseg_doc(c->seg, &m, d->text + n->start, n->end - n->start);
     c->base = n->start;

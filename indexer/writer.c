@@ -138,10 +138,7 @@ static ix_memseg *new_seg(writer *w, int k, uint32_t *n)
     if (id >= w->next_seg_id)
         w->next_seg_id = id + 1;
     pthread_mutex_unlock(&w->mu);
-    ix_memseg *m = ix_memseg_new(id);
-    if (m)
-        ix_memseg_set_features(m, GZ_SEG_ALL & ~w->o->without);
-    return m;
+    return ix_memseg_new(id);
 }
 
 static uint64_t ns_of(struct timespec t) { return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec; }

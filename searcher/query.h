@@ -53,14 +53,14 @@ typedef struct q_variant {
     int grams_only;
     /* the same with each number followed by a one-character prefix (三年:
      * 3 then 年*) as one number-and-character term (format.h, field 'n'),
-     * for segments that hold them; NULL if there is no such pair.
-     * q_variant_spell() picks the spelling a segment can answer */
+     * which every segment holds; NULL if there is no such pair.
+     * q_variant_spell() picks it */
     q_elem *ne;
     size_t nn;
 } q_variant;
 
-/* The spelling of v that segment seg answers: v itself, or (into *tmp) its
- * number-and-character spelling where the segment has those terms. */
+/* The spelling of v that segment seg answers: its number-and-character
+ * spelling (into *tmp) when it has one, else v itself. */
 const q_variant *q_variant_spell(const q_variant *v, const gz_segment *seg, q_variant *tmp);
 
 typedef struct q_leaf {

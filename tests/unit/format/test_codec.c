@@ -131,12 +131,12 @@ Test(codec, patched_runs_roundtrip_with_outliers)
     gz_buf_fini(&c);
 }
 
-/* Rare terms as bits (GZ_SEG_RARE_BITS): every count of units up to
+/* Rare terms as bits (gz_rare_pack): every count of units up to
  * GZ_SMALL_DF, over segments of just those units up to 2^32 - 1, tfs up
  * to 2^24, positions of every width to 32 bits, spans, and no positions;
  * each comes back exactly, using every byte; a byte short, a byte more
  * or a padding bit set is corrupt. One unit, tf 1, a position under 128
- * in 100000 units takes 4 bytes, where the varints took 6. */
+ * in 100000 units takes 4 bytes. */
 Test(codec, rare_terms_as_bits_roundtrip)
 {
     const uint32_t counts[] = {1, 2, 3, GZ_SMALL_DF - 1, GZ_SMALL_DF};
@@ -188,7 +188,7 @@ Test(codec, rare_terms_as_bits_roundtrip)
                     cr_assert_gt(b.len, 0);
                     uint32_t gu[GZ_SMALL_DF], gt[GZ_SMALL_DF];
                     const uint8_t *d = (const uint8_t *)b.data;
-                    gz_bitr r = {d, d + b.len, 0, 0, false};
+                    gz_bitr r = {d, d + b.len, 0, 0, GZ_OK};
                     cr_assert_eq(gz_rare_unpack_units(&r, n_units, n, gu, gt), GZ_OK, "n %u units %u", n, n_units);
                     cr_assert(memcmp(units, gu, n * sizeof *gu) == 0, "n %u units %u: units", n, n_units);
                     cr_assert(memcmp(tfs, gt, n * sizeof *gt) == 0, "n %u units %u: tfs", n, n_units);
@@ -200,14 +200,14 @@ Test(codec, rare_terms_as_bits_roundtrip)
                         cr_assert(memcmp(span, got_span, total * sizeof *span) == 0, "n %u: spans", n);
                     }
                     /* a byte short, a byte more */
-                    gz_bitr s = {d, d + b.len - 1, 0, 0, false};
+                    gz_bitr s = {d, d + b.len - 1, 0, 0, GZ_OK};
                     gz_status a = gz_rare_unpack_units(&s, n_units, n, gu, gt);
                     if (a == GZ_OK)
                         a = gz_rare_unpack_pos(&s, total, flags[fi], got_pos, got_span);
                     cr_assert_eq(a, GZ_CORRUPT, "a byte short");
                     gz_buf_putc(&b, 0);
                     d = (const uint8_t *)b.data;
-                    gz_bitr t = {d, d + b.len, 0, 0, false};
+                    gz_bitr t = {d, d + b.len, 0, 0, GZ_OK};
                     cr_assert_eq(gz_rare_unpack_units(&t, n_units, n, gu, gt), GZ_OK);
                     cr_assert_eq(gz_rare_unpack_pos(&t, total, flags[fi], got_pos, got_span), GZ_CORRUPT,
                                  "a byte more");
@@ -215,7 +215,7 @@ Test(codec, rare_terms_as_bits_roundtrip)
                     /* the padding's top bit, when there is padding */
                     uint8_t last = (uint8_t)b.data[b.len - 1];
                     b.data[b.len - 1] = (char)(last | 0x80);
-                    gz_bitr u = {d, d + b.len, 0, 0, false};
+                    gz_bitr u = {d, d + b.len, 0, 0, GZ_OK};
                     a = gz_rare_unpack_units(&u, n_units, n, gu, gt);
                     if (a == GZ_OK)
                         a = gz_rare_unpack_pos(&u, total, flags[fi], got_pos, got_span);
@@ -481,6 +481,8 @@ Test(codec, packed_units_roundtrip_every_width)
         gz_put32(r + GZ_UNIT_END, start + next32() % 70000);
         gz_put32(r + GZ_UNIT_LEN, 1 + next32() % 5000);
         gz_put32(r + GZ_UNIT_WORDS, next32() % 2);
+        gz_put32(r + GZ_UNIT_PAGE, 1 + u / 40);
+        gz_put32(r + GZ_UNIT_PAGE_END, 1 + u / 40 + u % 2);
     }
     gz_buf b;
     gz_buf_init(&b);
@@ -494,8 +496,9 @@ Test(codec, packed_units_roundtrip_every_width)
     cr_assert_eq(w[3], 0, "a field always 0 takes no bits");
     cr_assert_eq(w[4], 32);
     cr_assert_lt(bits, 8 * GZ_UNIT_REC);
-    static const int off[GZ_UNIT_FIELDS] = {GZ_UNIT_DOC,   GZ_UNIT_KIND, GZ_UNIT_NUMBER, GZ_UNIT_SUB, GZ_UNIT_LABEL,
-                                            GZ_UNIT_PATH,  GZ_UNIT_START, GZ_UNIT_END,   GZ_UNIT_LEN, GZ_UNIT_WORDS};
+    static const int off[GZ_UNIT_FIELDS] = {GZ_UNIT_DOC,   GZ_UNIT_KIND,  GZ_UNIT_NUMBER, GZ_UNIT_SUB,
+                                            GZ_UNIT_LABEL, GZ_UNIT_PATH,  GZ_UNIT_START,  GZ_UNIT_END,
+                                            GZ_UNIT_LEN,   GZ_UNIT_WORDS, GZ_UNIT_PAGE,   GZ_UNIT_PAGE_END};
     for (uint32_t u = 0; u < N; u++) {
         const uint8_t *r = recs + (size_t)u * GZ_UNIT_REC;
         for (int f = 0; f < GZ_UNIT_FIELDS; f++) {

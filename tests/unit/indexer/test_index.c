@@ -258,131 +258,6 @@ Test(index, a_merge_carries_postings_exactly)
     fclose(out);
 }
 
-/* One term's postings in two segments: the same units, tfs, positions and
- * spans. */
-typedef struct same_ctx {
-    const gz_segment *x, *y;
-    size_t terms, patched;
-} same_ctx;
-
-static int same_postings(void *arg, const char *term, size_t len, const gz_terminfo *ti)
-{
-    same_ctx *c = arg;
-    gz_terminfo tj;
-    cr_assert_eq(gz_segment_term(c->y, term, len, &tj), 1, "%.*s in both", (int)len, term);
-    cr_assert_eq(ti->df, tj.df);
-    gz_post p, q;
-    cr_assert_eq(gz_post_open(&p, c->x, ti), GZ_OK);
-    cr_assert_eq(gz_post_open(&q, c->y, &tj), GZ_OK);
-    c->patched += ti->len < tj.len;
-    while (p.unit != GZ_POST_END) {
-        cr_assert(p.unit == q.unit && p.tf == q.tf, "%.*s: unit %u tf %u against unit %u tf %u", (int)len, term,
-                  p.unit, p.tf, q.unit, q.tf);
-        if (!(ti->flags & GZ_TERM_NOPOS)) {
-            const uint32_t *pp, *ps, *qp, *qs;
-            uint32_t pn, qn;
-            cr_assert_eq(gz_post_positions(&p, &pp, &ps, &pn), GZ_OK);
-            cr_assert_eq(gz_post_positions(&q, &qp, &qs, &qn), GZ_OK);
-            cr_assert(pn == qn && memcmp(pp, qp, pn * sizeof *pp) == 0 && memcmp(ps, qs, pn * sizeof *ps) == 0);
-        }
-        gz_status a = gz_post_next(&p), b = gz_post_next(&q);
-        cr_assert_eq(a, b);
-    }
-    cr_assert_eq(q.unit, GZ_POST_END);
-    gz_post_fini(&p);
-    gz_post_fini(&q);
-    c->terms++;
-    return 0;
-}
-
-/* The sample built by one worker into dir and again into other, leaving
- * out the layouts in `without`; the segments pair up (one worker: the same
- * order), both pass check, and every term's postings are equal (units,
- * tfs, positions, spans). Returns, over the segments, the terms compared
- * and those whose postings are smaller in dir; the units tables are
- * compared too. */
-static void build_both_ways(const char *other, uint32_t without, size_t *terms, size_t *smaller, size_t *units)
-{
-    ix_report r;
-    gz_error err = {0};
-    char *paths[] = {(char *)GZ_SAMPLE_DIR};
-    ix_options a = {.dir = dir, .threads = 1}, b = {.dir = other, .threads = 1, .without = without};
-    cr_assert_eq(ix_index(&a, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
-    cr_assert_eq(ix_index(&b, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
-    gz_snapshot *x, *y;
-    cr_assert_eq(gz_snapshot_open(dir, &x, &err), GZ_OK, "%s", err.msg);
-    cr_assert_eq(gz_snapshot_open(other, &y, &err), GZ_OK, "%s", err.msg);
-    cr_assert_eq(x->man.n_seg, y->man.n_seg);
-    *terms = *smaller = *units = 0;
-    for (size_t s = 0; s < x->man.n_seg; s++) {
-        cr_assert_eq(gz_segment_features(x->seg[s]), GZ_SEG_ALL);
-        cr_assert_eq(gz_segment_features(y->seg[s]), GZ_SEG_ALL & ~without);
-        gz_seg_stats sx, sy;
-        gz_segment_stats(x->seg[s], &sx);
-        gz_segment_stats(y->seg[s], &sy);
-        cr_assert_eq(sx.n_units, sy.n_units);
-        for (uint32_t u = 0; u < sx.n_units; u++, (*units)++) {
-            gz_unitinfo p, q;
-            cr_assert_eq(gz_segment_unit(x->seg[s], u, &p), GZ_OK);
-            cr_assert_eq(gz_segment_unit(y->seg[s], u, &q), GZ_OK);
-            cr_assert(p.doc == q.doc && p.kind == q.kind && p.sub == q.sub && p.number == q.number &&
-                          p.start == q.start && p.end == q.end && p.len == q.len && p.words == q.words &&
-                          strcmp(p.label, q.label) == 0 && strcmp(p.path, q.path) == 0,
-                      "segment %zu unit %u differs", s, u);
-        }
-        if (without & GZ_SEG_PACKED_UNITS)
-            cr_assert_lt(sx.section_bytes[GZ_SEC_UNITS], sy.section_bytes[GZ_SEC_UNITS] / 2);
-        cr_assert_lt(sx.section_bytes[GZ_SEC_POSTINGS], sy.section_bytes[GZ_SEC_POSTINGS]);
-        same_ctx c = {x->seg[s], y->seg[s], 0, 0};
-        cr_assert_geq(gz_segment_terms(x->seg[s], same_postings, &c), 0);
-        *terms += c.terms;
-        *smaller += c.patched;
-    }
-    gz_snapshot_close(x);
-    gz_snapshot_close(y);
-    FILE *out = fopen("/dev/null", "w");
-    cr_assert_eq(ix_check(dir, out, &err), GZ_OK, "%s", err.msg);
-    cr_assert_eq(ix_check(other, out, &err), GZ_OK, "%s", err.msg);
-    fclose(out);
-}
-
-/* The layouts an older writer left read back the same: units packed at
- * their fields' widths (GZ_SEG_PACKED_UNITS) as 40-byte records, patched
- * runs (GZ_SEG_PFOR, GZ_SEG_PFOR_POS) as plain ones. */
-Test(index, packed_units_read_as_the_records_did)
-{
-    char old[] = "/tmp/gz-ix-rec-XXXXXX";
-    cr_assert_not_null(mkdtemp(old));
-    size_t terms, smaller, units;
-    build_both_ways(old, GZ_SEG_ALL & ~GZ_SEG_NUMCHAR, &terms, &smaller, &units);
-    cr_assert_gt(terms, 1000);
-    cr_assert_gt(smaller, 10, "some terms' postings are smaller patched");
-    cr_assert_gt(units, 100);
-}
-
-/* Each layout alone, left out of one build of the sample: what it
- * writes reads back as what the older layout wrote, value for value, and
- * some terms are smaller. Positions and spans in patched chunks
- * (GZ_SEG_PFOR_POS): a unit's positions are read where the chunk's width
- * puts them, then its exceptions' high bits added. Rare terms as bits
- * (GZ_SEG_RARE_BITS): most of them are smaller. */
-Test(index, each_layout_reads_as_the_older_one_did)
-{
-    const struct {
-        uint32_t bit;
-        size_t min_smaller_per_1000; /* terms smaller, per thousand terms */
-    } layouts[] = {{GZ_SEG_PFOR_POS, 1}, {GZ_SEG_RARE_BITS, 500}};
-    for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++) {
-        char old[] = "/tmp/gz-ix-lay-XXXXXX";
-        cr_assert_not_null(mkdtemp(old));
-        size_t terms, smaller, units;
-        build_both_ways(old, layouts[i].bit, &terms, &smaller, &units);
-        cr_assert_gt(terms, 1000);
-        cr_assert_gt(smaller * 1000, terms * layouts[i].min_smaller_per_1000, "layout %u: %zu of %zu terms smaller",
-                     layouts[i].bit, smaller, terms);
-    }
-}
-
 /* Two workers build the same bytes every time: each takes every other
  * file in order, and segment ids interleave by worker, so the segments
  * (their files, ids and order) and the manifest are the same in two
@@ -432,34 +307,6 @@ Test(index, two_workers_build_the_same_bytes_every_time)
         free(a);
         free(b);
     }
-}
-
-/* A segment whose meta has a feature this reader does not know (a layout
- * it would misread) is refused by name, with GZ_VERSION, not read. */
-Test(index, an_unknown_feature_is_refused)
-{
-    run(0);
-    gz_snapshot *snap;
-    gz_error err = {0};
-    cr_assert_eq(gz_snapshot_open(dir, &snap, &err), GZ_OK, "%s", err.msg);
-    char path[4200];
-    gz_path_segment(path, sizeof path, dir, snap->man.seg[0].id);
-    gz_snapshot_close(snap);
-    size_t len = 0;
-    uint8_t *file = (uint8_t *)th_read(path, &len);
-    cr_assert_not_null(file);
-    uint64_t mlen = 0;
-    size_t meta = th_section_offset(file, len, GZ_SEC_META, &mlen);
-    cr_assert(meta && mlen == 36);
-    gz_put32(file + meta + 32, gz_get32(file + meta + 32) | 0x100);
-    th_fix_checksums(file, len);
-    FILE *f = fopen(path, "wb");
-    cr_assert_eq(fwrite(file, 1, len, f), len);
-    fclose(f);
-    free(file);
-    gz_segment *seg;
-    cr_assert_eq(gz_segment_open(path, &seg, &err), GZ_VERSION);
-    cr_assert(strstr(err.msg, path) && strstr(err.msg, "newer"), "%s", err.msg);
 }
 
 Test(index, check_splits_the_postings_bytes_exactly)
@@ -707,4 +554,76 @@ Test(index, another_analyzer_is_refused)
     char *paths[] = {src};
     cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_VERSION);
     cr_assert(strstr(err.msg, "analyzer"), "%s", err.msg);
+}
+
+/* A paged source's pages reach the index: the seed with a form feed (a
+ * page end, as pdftotext writes it) before 第四十六条 gives that article,
+ * and every unit after it, page 2; 第四十五条 page 1; a unit of text
+ * without pages 0. Fails if the units' PAGE and PAGE_END are not carried
+ * from the parse to gz_unitinfo. */
+Test(index, units_keep_the_pages_of_a_paged_source)
+{
+    size_t len;
+    char *seed = th_read(GZ_SAMPLE_DIR "/seed/yijinhuoluo-2023-11-12.txt", &len);
+    cr_assert_not_null(seed);
+    char *at = strstr(seed, "\n第四十六条");
+    cr_assert_not_null(at);
+    size_t cut = (size_t)(at - seed) + 1;
+    char *paged = malloc(len + 2);
+    memcpy(paged, seed, cut);
+    paged[cut] = '\f';
+    memcpy(paged + cut + 1, seed + cut, len - cut);
+    paged[len + 1] = 0;
+    char psrc[] = "/tmp/gz-ix-pages-src-XXXXXX", pdir[] = "/tmp/gz-ix-pages-XXXXXX";
+    th_write_corpus(psrc, "seed-pages.txt", paged);
+    cr_assert_not_null(mkdtemp(pdir));
+    char law[4200];
+    snprintf(law, sizeof law, "%s/%s", psrc, laws[0]);
+    char from[4200];
+    snprintf(from, sizeof from, "%s/laws/%s", GZ_SAMPLE_DIR, laws[0]);
+    copy_file(from, law, NULL);
+    ix_options o = {.dir = pdir, .threads = 1};
+    ix_report r;
+    gz_error err = {0};
+    char *paths[] = {psrc};
+    cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
+    gz_snapshot *snap;
+    cr_assert_eq(gz_snapshot_open(pdir, &snap, &err), GZ_OK, "%s", err.msg);
+    size_t seen45 = 0, seen46 = 0, paged_units = 0, plain_units = 0;
+    for (size_t s = 0; s < snap->man.n_seg; s++) {
+        gz_seg_stats st;
+        gz_segment_stats(snap->seg[s], &st);
+        int after46 = 0;
+        for (uint32_t u = 0; u < st.n_units; u++) {
+            gz_unitinfo ui;
+            gz_docinfo di;
+            cr_assert_eq(gz_segment_unit(snap->seg[s], u, &ui), GZ_OK);
+            cr_assert_eq(gz_segment_doc(snap->seg[s], ui.doc, &di), GZ_OK);
+            if (!strstr(di.source, "seed-pages")) {
+                cr_assert(ui.page == 0 && ui.page_end == 0, "%s: unit %u on page %u", di.source, u, ui.page);
+                plain_units++;
+                continue;
+            }
+            paged_units++;
+            cr_assert(ui.page >= 1 && ui.page <= ui.page_end && ui.page_end <= 2, "unit %u: pages %u-%u", u,
+                      ui.page, ui.page_end);
+            if (strcmp(ui.label, "第四十五条") == 0 && strstr(ui.path, "领导人员管理办法")) {
+                cr_assert(ui.page == 1 && ui.page_end == 1, "第四十五条 on %u-%u", ui.page, ui.page_end);
+                seen45++;
+            }
+            if (strcmp(ui.label, "第四十六条") == 0 && strstr(ui.path, "领导人员管理办法")) {
+                after46 = 1;
+                seen46++;
+            }
+            if (after46)
+                cr_assert(ui.page == 2, "unit %u after 第四十六条 on page %u", u, ui.page);
+        }
+    }
+    cr_assert_eq(seen45, 1);
+    cr_assert_eq(seen46, 1);
+    cr_assert_gt(paged_units, 100);
+    cr_assert_gt(plain_units, 10);
+    gz_snapshot_close(snap);
+    free(paged);
+    free(seed);
 }

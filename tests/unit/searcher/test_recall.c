@@ -541,24 +541,20 @@ static void number_chars(const char *source, size_t max_queries)
     teardown_all(an, &cu, ix);
 }
 
-/* A segment written before field 'n' (no 'n' terms, no feature bit: the
- * writer's `without` option makes one): its number-and-character queries
- * go the old way and find what a build with the field finds; a merge of it
- * with segments that have the field keeps neither the bit nor the 'n'
- * terms, and finds as many. Fails if the searcher looks for 'n' terms in a
- * segment without the bit, or if a merge keeps them from the segments that
- * have them (the units of the other would be lost). */
-static size_t numchar_terms(const char *dir, uint32_t *features_and)
+/* Field 'n' through merges: a build split in segments, the same files
+ * added again under another folder, then all merged into one: the merged
+ * segment keeps the 'n' terms and number-and-character queries find twice
+ * what the first build found. Fails if a merge drops the 'n' terms (their
+ * units would be lost: the searcher reads 'n' in every segment). */
+static size_t numchar_terms(const char *dir, size_t *n_seg)
 {
     gz_snapshot *snap;
     gz_error err = {0};
     cr_assert_eq(gz_snapshot_open(dir, &snap, &err), GZ_OK, "%s", err.msg);
     size_t n = 0;
-    *features_and = GZ_SEG_NUMCHAR;
-    for (size_t s = 0; s < snap->man.n_seg; s++) {
-        *features_and &= gz_segment_features(snap->seg[s]);
+    *n_seg = snap->man.n_seg;
+    for (size_t s = 0; s < snap->man.n_seg; s++)
         cr_assert_geq(gz_segment_prefix(snap->seg[s], "n", 1, count_terms, &n), 0);
-    }
     gz_snapshot_close(snap);
     return n;
 }
@@ -578,9 +574,9 @@ static size_t *answer_counts(const char *dir, char (*qs)[64], size_t n_q)
     return n;
 }
 
-Test(recall, segments_without_field_n_are_read_the_old_way)
+Test(recall, merged_segments_keep_field_n)
 {
-    char dir[] = "/tmp/gz-legacy-XXXXXX";
+    char dir[] = "/tmp/gz-numchar-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
     ix_options o = {.dir = dir, .threads = 1, .ram_mb = 1};
     ix_report r;
@@ -595,52 +591,28 @@ Test(recall, segments_without_field_n_are_read_the_old_way)
     char(*qs)[64] = calloc(40, sizeof *qs);
     size_t n_q = number_queries(&cu, 40, qs);
     cr_assert_gt(n_q, 5);
-    size_t *fresh = answer_counts(dir, qs, n_q);
-    uint32_t feat;
-    cr_assert_gt(numchar_terms(dir, &feat), 0);
-    cr_assert_eq(feat, GZ_SEG_NUMCHAR, "a new build has the field throughout");
-    /* the same files again, the first half from an older writer: a file
-     * changed in content only by a blank line is indexed anew */
-    char old[] = "/tmp/gz-legacy-old-XXXXXX";
-    cr_assert_not_null(mkdtemp(old));
-    ix_options lo = {.dir = old, .threads = 1, .ram_mb = 1, .without = GZ_SEG_NUMCHAR};
-    cr_assert_eq(ix_index(&lo, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
-    cr_assert_eq(numchar_terms(old, &feat), 0, "an older writer wrote no 'n' terms");
-    cr_assert_eq(feat, 0);
-    size_t *legacy = answer_counts(old, qs, n_q), found = 0;
-    for (size_t k = 0; k < n_q; k++) {
-        cr_assert_eq(legacy[k], fresh[k], "'%s': %zu units from an older writer, %zu fresh", qs[k], legacy[k],
-                     fresh[k]);
+    size_t *fresh = answer_counts(dir, qs, n_q), found = 0, n_seg;
+    for (size_t k = 0; k < n_q; k++)
         found += fresh[k];
-    }
     cr_assert_gt(found, 0);
-    /* a newer writer adds segments with the field beside the old ones */
+    cr_assert_gt(numchar_terms(dir, &n_seg), 0);
+    /* the same files again under another folder, then one segment */
     char copy[4200];
-    snprintf(copy, sizeof copy, "%s/more", old);
+    snprintf(copy, sizeof copy, "%s/more", dir);
     cr_assert_eq(mkdir(copy, 0755), 0);
     char cmd[9000];
     snprintf(cmd, sizeof cmd, "cp -r '%s'/. '%s'/", GZ_SAMPLE_DIR, copy);
     cr_assert_eq(system(cmd), 0);
     char *more[] = {copy};
-    o.dir = old;
     cr_assert_eq(ix_index(&o, more, 1, &r, &err), GZ_OK, "%s", err.msg);
-    cr_assert_gt(numchar_terms(old, &feat), 0, "the newer segments have 'n' terms");
-    cr_assert_eq(feat, 0, "the older ones not");
-    size_t *mixed = answer_counts(old, qs, n_q);
-    for (size_t k = 0; k < n_q; k++)
-        cr_assert_eq(mixed[k], 2 * fresh[k], "'%s': %zu units in the mixed index, twice %zu expected", qs[k],
-                     mixed[k], fresh[k]);
-    /* all merged: neither the bit nor the terms, the same answers */
     cr_assert_eq(ix_optimize(&o, &r, &err), GZ_OK, "%s", err.msg);
-    cr_assert_eq(numchar_terms(old, &feat), 0, "the merge dropped the 'n' terms");
-    cr_assert_eq(feat, 0);
-    size_t *merged = answer_counts(old, qs, n_q);
+    cr_assert_gt(numchar_terms(dir, &n_seg), 0, "the merge kept the 'n' terms");
+    cr_assert_eq(n_seg, 1);
+    size_t *merged = answer_counts(dir, qs, n_q);
     for (size_t k = 0; k < n_q; k++)
         cr_assert_eq(merged[k], 2 * fresh[k], "'%s': %zu units after the merge, twice %zu expected", qs[k],
                      merged[k], fresh[k]);
     free(fresh);
-    free(legacy);
-    free(mixed);
     free(merged);
     free(qs);
     an_analyzer_close(an);

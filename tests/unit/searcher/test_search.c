@@ -1,5 +1,6 @@
 /* Searching the seed bulletin: what citizens and clerks ask of it. The
  * index is built once for the suite from the seed alone. */
+#include "format/format.h"
 #include "indexer/indexer.h"
 #include "searcher/searcher.h"
 #include "helpers.h"

@@ -1,5 +1,6 @@
 /* The HTTP API and page over real HTTP on loopback: answers, refusals,
  * escaping, and a reindex committing while requests run. */
+#include "format/format.h"
 #include "indexer/indexer.h"
 #include "searcher/searcher.h"
 #include "server/server.h"

@@ -5,6 +5,7 @@
  * opens the copy again and again meanwhile, as the server's pool does
  * when MANIFEST changes, sees only whole commits: every open succeeds and
  * answers as one of the primary's commits did. */
+#include "format/format.h"
 #include "indexer/indexer.h"
 #include "searcher/searcher.h"
 #include "helpers.h"
