@@ -1,6 +1,8 @@
 /* searcher/article.c: looking up an article by reference (《title》第四十六条,
  * title 第46条, 第十条之一), and showing a whole document by id. */
-#include "searcher/index.h"
+#include "searcher/article.h"
+#include "searcher/docid.h"
+#include "searcher/match.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * word that recurs across queries (人民政府, 规定) is matched once. A
  * snapshot never changes, so an entry never goes stale; the cache is
  * bounded in bytes and drops the least recently used entries past it. */
-#include "searcher/index.h"
+#include "searcher/cache.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,8 @@
  * each keyword no unit holds, the closest strings that units do hold (one
  * character replaced, added or left out, the most common first), and
  * which keywords to drop. Called by search.c on that path only. */
-#include "searcher/index.h"
+#include "searcher/hint.h"
+#include "searcher/match.h"
 
 #include <stdio.h>
 #include <stdlib.h>

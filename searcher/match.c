@@ -4,7 +4,7 @@
  * postings drives; the others seek to its units; a unit holding every
  * element is checked position by position, each element starting where the
  * previous one's advance (a fixed count, or the matched token's span) ends. */
-#include "searcher/index.h"
+#include "searcher/match.h"
 
 #include <stdlib.h>
 #include <string.h>

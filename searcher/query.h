@@ -117,6 +117,10 @@ void q_reading_json(const q_plan *plan, const char *mode, gz_buf *out);
 /* The body of a JSON array of plain strings (no comma nor quote inside:
  * words) as Chinese text, 、-separated, appended to zh. */
 void q_json_list_zh(gz_buf *zh, const gz_buf *list);
+/* A label token like 第46条 (ends with its label character), not a bare
+ * 第46. */
+static inline int q_is_unit_label(const an_token *t) { return (unsigned char)t->text[t->len - 1] >= 0x80; }
+
 /* Does text look like a question (a sentence rather than keywords)? */
 int q_is_question(const char *text);
 /* Is text plain keywords (no operator, quote, bracket or field) of which

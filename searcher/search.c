@@ -3,7 +3,13 @@
  * around what rank.c ranks: the page, grouped by document on request, with
  * snippets whose highlights are exact byte ranges of the stored text, the
  * facets, and sr_search_top's page alone. */
-#include "searcher/index.h"
+#include "searcher/article.h"
+#include "searcher/cache.h"
+#include "searcher/docid.h"
+#include "searcher/hint.h"
+#include "searcher/match.h"
+#include "searcher/run.h"
+#include "searcher/score.h"
 
 #include <stdio.h>
 #include <stdlib.h>
