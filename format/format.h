@@ -218,7 +218,7 @@ static inline gz_status gz_patched_layout(const uint8_t *p, const uint8_t *end, 
  * middle leaves it; then every tf as an Elias gamma code; unless NOPOS, a
  * 6-bit width w and every position, absolute, at w bits, unit after unit;
  * with SPANS, every span as a gamma code; zero bits to the byte. About
- * 3.4 bytes a posting on the laws corpus, where the varints took 4.8. */
+ * 3.4 bytes a posting on the laws corpus. */
 typedef struct gz_bitr {
     const uint8_t *p, *end;
     uint64_t acc;
@@ -470,21 +470,21 @@ typedef struct gz_terminfo {
     uint8_t flags;
 } gz_terminfo;
 
-/* Exact lookup: 1 and *ti if the term (field byte + text) is there, 0 if not,
- * -1 on corruption. */
-int gz_segment_term(const gz_segment *s, const char *term, size_t len, gz_terminfo *ti);
+/* Exact lookup of a term (field byte + text): *found 1 and *ti if it is
+ * there, *found 0 if not. GZ_CORRUPT if the dictionary is damaged. */
+gz_status gz_segment_term(const gz_segment *s, const char *term, size_t len, int *found, gz_terminfo *ti);
 /* Calls fn for every term that starts with prefix, in order, until fn
- * returns nonzero. Returns -1 on corruption, else 0. */
-int gz_segment_prefix(const gz_segment *s, const char *prefix, size_t len,
-                      int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti),
-                      void *ctx);
+ * returns nonzero. GZ_CORRUPT if the dictionary is damaged, else GZ_OK. */
+gz_status gz_segment_prefix(const gz_segment *s, const char *prefix, size_t len,
+                            int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti),
+                            void *ctx);
 /* The segment's meta features (GZ_SEG_*; 0 in a segment written before
  * features were recorded). */
 uint32_t gz_segment_features(const gz_segment *s);
 /* Every term in order (for checks and merges). Same contract. */
-int gz_segment_terms(const gz_segment *s,
-                     int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti),
-                     void *ctx);
+gz_status gz_segment_terms(const gz_segment *s,
+                           int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti),
+                           void *ctx);
 
 /* ============================================================ postings */
 

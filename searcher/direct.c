@@ -269,10 +269,11 @@ gz_status sr_run_direct(sr_index *ix, const q_plan *plan, const run_opts *o, run
         found[s] = 1;
         for (size_t l = 0; l < n_leaf; l++) {
             const q_elem *e = &plan->leaf[l].v[0].e[0];
-            int rc = gz_segment_term(snap->seg[s], e->term, e->len, &ti[s * n_leaf + l]);
-            if (rc < 0)
-                st = GZ_CORRUPT;
-            if (rc == 1)
+            int in_seg;
+            gz_status ts = gz_segment_term(snap->seg[s], e->term, e->len, &in_seg, &ti[s * n_leaf + l]);
+            if (ts != GZ_OK)
+                st = ts;
+            if (ts == GZ_OK && in_seg)
                 df[l] += ti[s * n_leaf + l].df;
             else
                 found[s] = 0;

@@ -66,8 +66,9 @@ static double gram_df(sr_index *ix, const char *a, size_t al, const char *b, siz
     memcpy(term + 1 + al, b, bl);
     double df = 0;
     gz_terminfo ti;
+    int found;
     for (size_t s = 0; s < ix->snap->man.n_seg; s++)
-        if (gz_segment_term(ix->snap->seg[s], term, al + bl + 1, &ti) == 1)
+        if (gz_segment_term(ix->snap->seg[s], term, al + bl + 1, &found, &ti) == GZ_OK && found)
             df += ti.df;
     return df;
 }

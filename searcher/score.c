@@ -86,7 +86,8 @@ static gz_post *word_cursor(word_cursors *wc, const gz_segment *seg, const q_pla
         if (wl + 1 <= GZ_TERM_MAX) {
             term[0] = w < lf->n_words ? GZ_FIELD_WORD : lf->whole[0];
             memcpy(term + 1, w < lf->n_words ? lf->words[w] : lf->whole + 1, wl);
-            if (gz_segment_term(seg, term, wl + 1, &ti) == 1) {
+            int found;
+            if (gz_segment_term(seg, term, wl + 1, &found, &ti) == GZ_OK && found) {
                 if (gz_post_open(&wc->p[i], seg, &ti) == GZ_OK)
                     wc->state[i] = 1;
                 else

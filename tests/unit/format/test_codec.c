@@ -136,7 +136,7 @@ Test(codec, patched_runs_roundtrip_with_outliers)
  * to 2^24, positions of every width to 32 bits, spans, and no positions;
  * each comes back exactly, using every byte; a byte short, a byte more
  * or a padding bit set is corrupt. One unit, tf 1, a position under 128
- * in 100000 units takes 4 bytes, where the varints took 6. */
+ * in 100000 units takes 4 bytes. */
 Test(codec, rare_terms_as_bits_roundtrip)
 {
     const uint32_t counts[] = {1, 2, 3, GZ_SMALL_DF - 1, GZ_SMALL_DF};
@@ -321,7 +321,9 @@ Test(codec, postings_roundtrip_through_a_segment_file)
         int tl = snprintf(term, sizeof term, "gt%u", dfs[t]);
         term[0] = GZ_FIELD_GRAM;
         gz_terminfo ti;
-        cr_assert_eq(gz_segment_term(seg, term, (size_t)tl, &ti), 1, "term %s", term + 1);
+        int found;
+        cr_assert_eq(gz_segment_term(seg, term, (size_t)tl, &found, &ti), GZ_OK, "term %s", term + 1);
+        cr_assert(found, "term %s", term + 1);
         cr_assert_eq(ti.df, dfs[t]);
         gz_post p;
         cr_assert_eq(gz_post_open(&p, seg, &ti), GZ_OK);
@@ -386,6 +388,14 @@ Test(codec, postings_roundtrip_through_a_segment_file)
         }
         free(exp[t]);
     }
+    /* a term the segment lacks: a lookup that succeeds and finds nothing */
+    char missing[] = "gt999999";
+    missing[0] = GZ_FIELD_GRAM;
+    gz_terminfo none = {.df = 12345};
+    int found = -1;
+    cr_assert_eq(gz_segment_term(seg, missing, strlen(missing), &found, &none), GZ_OK);
+    cr_assert_eq(found, 0);
+    cr_assert_eq(none.df, 12345, "a term not found leaves *ti as it was");
     gz_segment_close(seg);
 
     /* every byte flipped in turn (a stride of them): open says corrupt */
