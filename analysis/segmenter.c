@@ -17,6 +17,7 @@
  * rules are certain (a punctuation mark or symbol alone, a run of spaces, a
  * line feed) and hands every other stretch to ICU itself. */
 #include "analysis/analyzer.h"
+#include "analysis/testing.h"
 #include "common/probe.h"
 
 #include <ctype.h>
