@@ -9,7 +9,7 @@
  * so we read cjdict from ICU's data at run time (udata_open; nothing of it is
  * copied into the repository), walk ICU's UCharsTrie once to list its words,
  * rebuild them as a trie whose transitions live in one hash table (a
- * double array over this 16 K-character alphabet took seconds to build),
+ * double array over this 16 K-character alphabet takes seconds to build),
  * and run the same search. docs/analysis.md tells
  * the rules; tests/unit/analysis/test_segmenter.c holds us to ICU's output.
  *

@@ -15,7 +15,7 @@ typedef struct sr_article_ref {
 
 /* One segment's tables, read once per snapshot into compact arrays, so
  * that walking every match (scores, totals, facets) touches a few bytes a
- * unit instead of its 40-byte record. */
+ * unit, not the segment's unit records. */
 typedef struct sr_segtab {
     /* per document */
     uint16_t *year, *issuer;         /* issuer: id into sr_index.issuers */

@@ -1,6 +1,7 @@
 /* searcher/query.h (private): the parsed query and the match plan of a
- * query word. Shared by query.c (parsing, planning), match.c (matching),
- * rank.c (ranking) and search.c (snippets). */
+ * query word. Shared by the lexer, parser and planner (query_lex.c,
+ * query_parse.c, query_plan.c, question.c), match.c (matching), the
+ * evaluation and scoring (eval.c, score.c ...) and search.c (snippets). */
 #ifndef GZ_SEARCHER_QUERY_H
 #define GZ_SEARCHER_QUERY_H
 
