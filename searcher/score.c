@@ -285,13 +285,3 @@ gz_status sr_score_unit(scorer *sc, size_t s, uint32_t u, uint32_t doc, double a
     }
     return GZ_OK;
 }
-
-void sr_count_facets(const run_opts *o, const sr_segtab *t, uint32_t u, uint32_t doc)
-{
-    if (!o->year_n)
-        return;
-    if (t->year[doc])
-        o->year_n[t->year[doc] % 10000]++;
-    o->iss_n[t->issuer[doc]]++;
-    o->kind_n[t->kind[u]]++;
-}

@@ -90,7 +90,15 @@ void sr_scorer_segment_end(scorer *sc);
  * the unit in. */
 gz_status sr_score_unit(scorer *sc, size_t s, uint32_t u, uint32_t doc, double am, double add);
 /* Counts unit u of document doc in the run's facets, if asked. */
-void sr_count_facets(const run_opts *o, const sr_segtab *t, uint32_t u, uint32_t doc);
+static inline void sr_count_facets(const run_opts *o, const sr_segtab *t, uint32_t u, uint32_t doc)
+{
+    if (!o->year_n)
+        return;
+    if (t->year[doc])
+        o->year_n[t->year[doc] % 10000]++;
+    o->iss_n[t->issuer[doc]]++;
+    o->kind_n[t->kind[u]]++;
+}
 
 /* A document's weight for questions, from its title: 1 for a national law
  * (中华人民共和国…) or a judicial interpretation (最高人民法院…), which a
