@@ -88,8 +88,6 @@ void an_analyzer_close(an_analyzer *a);
  * at the first document, so a searcher, which analyses short queries, turns
  * it off. GAZETTE_SEGMENTER=icu turns it off everywhere. */
 void an_analyzer_use_segmenter(an_analyzer *a, int on);
-/* Code points our segmenter has cut for this analyzer (0: ICU did all). */
-size_t an_analyzer_segmented(const an_analyzer *a);
 
 /* "gazette-zh/1 icu=72.1 nfkc_cf t2s gram2+final-uni words num docno":
  * what an index records and checks before it is queried. Borrowed; lives
@@ -132,9 +130,5 @@ void an_segmenter_close(an_segmenter *s);
  * are the segmenter's, valid until its next call. */
 gz_status an_segmenter_break(an_segmenter *s, const char *text, size_t len, const int32_t **ends,
                              const int32_t **status, size_t *n_seg);
-
-/* Code points cut by our own paths and by ICU since the open (for the
- * analyzer's runs too). */
-void an_segmenter_counts(const an_segmenter *s, size_t *fast_cp, size_t *icu_cp);
 
 #endif

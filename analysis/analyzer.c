@@ -1,6 +1,7 @@
 /* analysis/analyzer.c: opening and closing an analyzer, its identity, and
  * the an_normalize view used for snippets and tests. */
 #include "analysis/analyzer.h"
+#include "analysis/testing.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,7 +9,7 @@
  * so we read cjdict from ICU's data at run time (udata_open; nothing of it is
  * copied into the repository), walk ICU's UCharsTrie once to list its words,
  * rebuild them as a trie whose transitions live in one hash table (a
- * double array over this 16 K-character alphabet took seconds to build),
+ * double array over this 16 K-character alphabet takes seconds to build),
  * and run the same search. docs/analysis.md tells
  * the rules; tests/unit/analysis/test_segmenter.c holds us to ICU's output.
  *
@@ -17,6 +17,8 @@
  * rules are certain (a punctuation mark or symbol alone, a run of spaces, a
  * line feed) and hands every other stretch to ICU itself. */
 #include "analysis/analyzer.h"
+#include "analysis/testing.h"
+#include "common/probe.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -88,7 +90,7 @@ static inline uint32_t child(const an_cjdict *d, uint32_t node, uint32_t code, u
         return at - 1;
     }
     uint64_t key = (uint64_t)node << 16 | code;
-    for (uint32_t i = slot_of(d, key);; i = (i + 1) & d->mask) {
+    for (uint32_t i = slot_of(d, key);; i = (uint32_t)gz_probe_next(i, d->mask + 1)) {
         uint64_t sl = d->slot[i];
         if (!sl)
             return CJ_NONE;
@@ -271,7 +273,7 @@ static void insert_word(an_cjdict *d, const word_list *w, size_t k)
             uint64_t key = (uint64_t)node << 16 | code;
             uint32_t i = slot_of(d, key);
             while (d->slot[i])
-                i = (i + 1) & d->mask;
+                i = (uint32_t)gz_probe_next(i, d->mask + 1);
             d->slot[i] = key << CJ_VALUE_BITS | CJ_NO_VALUE;
             if (node == CJ_ROOT)
                 d->root[code] = i + 1;

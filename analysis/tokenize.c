@@ -3,6 +3,7 @@
  * decides words; this file turns its segments into grams, unigrams, words
  * and terms, gives every token its position, and sorts the result. */
 #include "analysis/analyzer.h"
+#include "common/probe.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -276,9 +277,9 @@ static void dict_run(an_analyzer *a, run_state *r, uint32_t *pos, an_mode mode, 
         a->runs_used = 0;
         a->pool_len = 0;
     }
-    size_t at = h & (a->runs_cap - 1);
+    size_t at = gz_probe_first(h, a->runs_cap);
     while (a->runs[at].n_cp && !(a->runs[at].hash == h && a->runs[at].n_cp == n_cp))
-        at = (at + 1) & (a->runs_cap - 1);
+        at = gz_probe_next(at, a->runs_cap);
     struct an_run_entry *e = &a->runs[at];
     if (!e->n_cp) {
         /* ICU on the run alone; remember (end, status) of each word */

@@ -10,6 +10,7 @@
  * engine: build time, index size, query p50/p99 per class (top-10, warm),
  * matches, and recall against grep for substring queries. Prints one table
  * of ratios against Gazette. Usage: bench_engines --corpus DIR [--n 100]. */
+#include "common/testing.h"
 #include "format/format.h"
 #include "indexer/indexer.h"
 #include "searcher/testing.h"

@@ -127,7 +127,8 @@ static size_t baseline(base_ix *b, an_analyzer *an, const char *q, scored *out)
         gz_terminfo ti[n_seg + 1];
         double df = 0;
         for (size_t s = 0; s < n_seg; s++) {
-            if (gz_segment_term(b->snap->seg[s], term, t[i].len + 1, &ti[s]) != 1)
+            int found;
+            if (gz_segment_term(b->snap->seg[s], term, t[i].len + 1, &found, &ti[s]) != GZ_OK || !found)
                 ti[s].df = 0;
             df += ti[s].df;
         }

@@ -13,6 +13,7 @@
  * [--slowest K: print each class's K slowest queries on stderr]
  * [--query Q: run Q alone, n times, as a class of its own, to profile it]
  * [--pruned-only: skip the exhaustive runs and their check, to profile]. */
+#include "common/testing.h"
 #include "format/format.h"
 #include "searcher/searcher.h"
 #include "bench_util.h"

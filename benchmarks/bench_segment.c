@@ -4,6 +4,7 @@
  * same run. Three alternating rounds; each side's best round is reported.
  * Usage: bench_segment [--corpus DIR] [--limit-mb N]. */
 #include "analysis/analysis.h"
+#include "analysis/testing.h"
 #include "corpus/corpus.h"
 #include "benchmarks/bench_util.h"
 

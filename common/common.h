@@ -152,11 +152,6 @@ static inline int gz_all_digits(const char *s, size_t len)
             return 0;
     return len > 0;
 }
-/* Copies the run of exactly `chars` Han characters starting at (or just
- * before, on a character boundary) byte `at` of text into out (NUL-ended,
- * 4 * chars + 1 bytes); its byte length, or 0 if the text there is not
- * such a run. For drawing test and benchmark queries from a corpus. */
-size_t gz_han_run_at(const char *text, size_t len, size_t at, size_t chars, char *out);
 /* True for traditional Mongolian letters and marks (U+1800-U+18AF). */
 int gz_is_mongolian(int32_t cp);
 

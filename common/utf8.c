@@ -1,6 +1,6 @@
 /* common/utf8.c: strict UTF-8 decoding and the script tests shared by
  * corpus/ and analysis/. */
-#include "common/common.h"
+#include "common/testing.h"
 
 #include <string.h>
 

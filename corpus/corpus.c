@@ -1,5 +1,6 @@
 /* corpus/corpus.c: entry points: format detection, reading files, listing
  * directories. */
+#include "common/probe.h"
 #include "corpus/lines.h"
 
 #include <dirent.h>
@@ -187,19 +188,21 @@ static int met(walker *w, const struct stat *st, gz_status *rc)
             *rc = GZ_NOMEM;
             return 0;
         }
-        for (size_t i = 0; i < w->cap_met; i++)
-            for (size_t h = (size_t)w->met[i].ino * 0x9E3779B1u; w->met[i].used; h++)
-                if (!m[h & (cap - 1)].used) {
-                    m[h & (cap - 1)] = w->met[i];
-                    break;
-                }
+        for (size_t i = 0; i < w->cap_met; i++) {
+            if (!w->met[i].used)
+                continue;
+            size_t at = gz_probe_first((size_t)w->met[i].ino * 0x9E3779B1u, cap);
+            while (m[at].used)
+                at = gz_probe_next(at, cap);
+            m[at] = w->met[i];
+        }
         gz_free(w->met);
         w->met = m;
         w->cap_met = cap;
     }
-    size_t h = (size_t)st->st_ino * 0x9E3779B1u;
-    for (;; h++) {
-        struct met_slot *x = &w->met[h & (w->cap_met - 1)];
+    for (size_t at = gz_probe_first((size_t)st->st_ino * 0x9E3779B1u, w->cap_met);;
+         at = gz_probe_next(at, w->cap_met)) {
+        struct met_slot *x = &w->met[at];
         if (!x->used) {
             *x = (struct met_slot){st->st_dev, st->st_ino, 1};
             w->n_met++;

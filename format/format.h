@@ -475,18 +475,18 @@ typedef struct gz_terminfo {
     uint8_t flags;
 } gz_terminfo;
 
-/* Exact lookup: 1 and *ti if the term (field byte + text) is there, 0 if not,
- * -1 on corruption. */
-int gz_segment_term(const gz_segment *s, const char *term, size_t len, gz_terminfo *ti);
+/* Exact lookup of a term (field byte + text): *found 1 and *ti if it is
+ * there, *found 0 if not. GZ_CORRUPT if the dictionary is damaged. */
+gz_status gz_segment_term(const gz_segment *s, const char *term, size_t len, int *found, gz_terminfo *ti);
 /* Calls fn for every term that starts with prefix, in order, until fn
- * returns nonzero. Returns -1 on corruption, else 0. */
-int gz_segment_prefix(const gz_segment *s, const char *prefix, size_t len,
-                      int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti),
-                      void *ctx);
+ * returns nonzero. GZ_CORRUPT if the dictionary is damaged, else GZ_OK. */
+gz_status gz_segment_prefix(const gz_segment *s, const char *prefix, size_t len,
+                            int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti),
+                            void *ctx);
 /* Every term in order (for checks and merges). Same contract. */
-int gz_segment_terms(const gz_segment *s,
-                     int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti),
-                     void *ctx);
+gz_status gz_segment_terms(const gz_segment *s,
+                           int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti),
+                           void *ctx);
 
 /* ============================================================ postings */
 

@@ -437,67 +437,69 @@ static int64_t dict_find_block(const gz_segment *s, const char *key, size_t len)
     return best;
 }
 
-int gz_segment_term(const gz_segment *s, const char *term, size_t len, gz_terminfo *ti)
+gz_status gz_segment_term(const gz_segment *s, const char *term, size_t len, int *found, gz_terminfo *ti)
 {
+    *found = 0;
     if (!s->n_terms)
-        return 0;
+        return GZ_OK;
     int64_t b = dict_find_block(s, term, len);
     if (b < 0)
-        return -1;
+        return GZ_CORRUPT;
     dict_iter it;
     if (dict_block(s, (uint32_t)b, &it) != 0)
-        return -1;
+        return GZ_CORRUPT;
     for (int first = 1;; first = 0) {
         int rc = dict_next(s, &it, first);
         if (rc <= 0)
-            return rc;
+            return rc < 0 ? GZ_CORRUPT : GZ_OK;
         int c = cmp_term(it.term, it.term_len, term, len);
         if (c == 0) {
             *ti = it.ti;
-            return 1;
+            *found = 1;
+            return GZ_OK;
         }
         if (c > 0)
-            return 0;
+            return GZ_OK;
     }
 }
 
-static int walk_from(const gz_segment *s, uint32_t b, const char *prefix, size_t plen,
-                     int (*fn)(void *, const char *, size_t, const gz_terminfo *), void *ctx)
+static gz_status walk_from(const gz_segment *s, uint32_t b, const char *prefix, size_t plen,
+                           int (*fn)(void *, const char *, size_t, const gz_terminfo *), void *ctx)
 {
     for (; b < s->dict_n_blocks; b++) {
         dict_iter it;
         if (dict_block(s, b, &it) != 0)
-            return -1;
+            return GZ_CORRUPT;
         for (int first = 1;; first = 0) {
             int rc = dict_next(s, &it, first);
             if (rc < 0)
-                return -1;
+                return GZ_CORRUPT;
             if (rc == 0)
                 break;
             int c = plen ? memcmp(it.term, prefix, it.term_len < plen ? it.term_len : plen) : 0;
             if (c < 0 || (c == 0 && it.term_len < plen && plen))
                 continue;
             if (c > 0)
-                return 0;
+                return GZ_OK;
             if (fn(ctx, (const char *)it.term, it.term_len, &it.ti))
-                return 0;
+                return GZ_OK;
         }
     }
-    return 0;
+    return GZ_OK;
 }
 
-int gz_segment_prefix(const gz_segment *s, const char *prefix, size_t len,
-                      int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti), void *ctx)
+gz_status gz_segment_prefix(const gz_segment *s, const char *prefix, size_t len,
+                            int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti), void *ctx)
 {
     if (!s->n_terms)
-        return 0;
+        return GZ_OK;
     int64_t b = dict_find_block(s, prefix, len);
-    return b < 0 ? -1 : walk_from(s, (uint32_t)b, prefix, len, fn, ctx);
+    return b < 0 ? GZ_CORRUPT : walk_from(s, (uint32_t)b, prefix, len, fn, ctx);
 }
 
 
-int gz_segment_terms(const gz_segment *s,
-                     int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti), void *ctx)
+gz_status gz_segment_terms(const gz_segment *s,
+                           int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti), void *ctx)
 {
-    return s->n_terms ? walk_from(s, 0, "", 0, fn, ctx) : 0;
+    return s->n_terms ? walk_from(s, 0, "", 0, fn, ctx) : GZ_OK;
 }

@@ -176,7 +176,7 @@ gz_status ix_check(const char *dir, FILE *out, gz_error *err)
             }
         }
         check_ctx c = {.seg = seg, .n_units = ss.n_units, .out = out, .path = path};
-        if (gz_segment_terms(seg, check_term, &c) < 0) {
+        if (gz_segment_terms(seg, check_term, &c) != GZ_OK) {
             fprintf(out, "BAD  %s: dictionary does not decode\n", path);
             problems++;
         }

@@ -2,6 +2,7 @@
  * open-addressing table keyed by XXH3; each term's occurrences go as
  * varints into its own chain of slices (memseg_impl.h). Flushing is in
  * flush.c. */
+#include "common/probe.h"
 #include "indexer/memseg_impl.h"
 
 #include <string.h>
@@ -76,21 +77,20 @@ uint32_t ix_str(ix_memseg *m, const char *s)
         for (size_t i = 0; i < m->str_cap; i++)
             if (m->str_hash[i]) {
                 const char *t = m->strings.data + m->str_hash[i];
-                size_t at = gz_xxh3(t, strlen(t)) & (cap - 1);
+                size_t at = gz_probe_first(gz_xxh3(t, strlen(t)), cap);
                 while (nh[at])
-                    at = (at + 1) & (cap - 1);
+                    at = gz_probe_next(at, cap);
                 nh[at] = m->str_hash[i];
             }
         gz_free(m->str_hash);
         m->str_hash = nh;
         m->str_cap = cap;
     }
-    size_t at = gz_xxh3(s, len) & (m->str_cap - 1);
-    while (m->str_hash[at]) {
+    size_t at = gz_probe_first(gz_xxh3(s, len), m->str_cap);
+    for (; m->str_hash[at]; at = gz_probe_next(at, m->str_cap)) {
         const char *t = m->strings.data + m->str_hash[at];
         if (strncmp(t, s, len) == 0 && t[len] == 0)
             return m->str_hash[at];
-        at = (at + 1) & (m->str_cap - 1);
     }
     uint32_t off = (uint32_t)m->strings.len;
     gz_buf_put(&m->strings, s, len);
@@ -269,9 +269,9 @@ static int grow_hash(ix_memseg *m)
         return -1;
     }
     for (uint32_t t = 0; t < m->n_terms; t++) {
-        size_t at = m->terms[t].hash & (cap - 1);
+        size_t at = gz_probe_first(m->terms[t].hash, cap);
         while (nh[at])
-            at = (at + 1) & (cap - 1);
+            at = gz_probe_next(at, cap);
         nh[at] = t + 1;
     }
     gz_free(m->hash);
@@ -284,8 +284,8 @@ static int grow_hash(ix_memseg *m)
  * slot of the table where it would go. */
 static uint32_t probe(const ix_memseg *m, const char *key, size_t klen, uint64_t h, size_t *slot)
 {
-    size_t at = h & (m->hash_cap - 1);
-    for (; m->hash[at]; at = (at + 1) & (m->hash_cap - 1)) {
+    size_t at = gz_probe_first(h, m->hash_cap);
+    for (; m->hash[at]; at = gz_probe_next(at, m->hash_cap)) {
         const ix_term *t = &m->terms[m->hash[at] - 1];
         if (t->hash == h && t->len == klen && memcmp(m->term_text.data + t->off, key, klen) == 0)
             return m->hash[at] - 1;
@@ -448,17 +448,17 @@ void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_
     for (size_t i = 0; i < np; i++) {
         pending *q = &m->pend[i];
         q->hash = gz_xxh3(m->keys.data + q->key, q->len);
-        __builtin_prefetch(&m->hash[q->hash & (m->hash_cap - 1)]);
+        __builtin_prefetch(&m->hash[gz_probe_first(q->hash, m->hash_cap)]);
     }
     enum { AHEAD = 6, TEXT_AHEAD = 3 };
     for (size_t i = 0; i < np; i++) {
         if (i + AHEAD < np) {
-            uint32_t id = m->hash[m->pend[i + AHEAD].hash & (m->hash_cap - 1)];
+            uint32_t id = m->hash[gz_probe_first(m->pend[i + AHEAD].hash, m->hash_cap)];
             if (id)
                 __builtin_prefetch(&m->terms[id - 1]);
         }
         if (i + TEXT_AHEAD < np) { /* the term's text, once its entry is in */
-            uint32_t id = m->hash[m->pend[i + TEXT_AHEAD].hash & (m->hash_cap - 1)];
+            uint32_t id = m->hash[gz_probe_first(m->pend[i + TEXT_AHEAD].hash, m->hash_cap)];
             if (id) {
                 __builtin_prefetch(m->term_text.data + m->terms[id - 1].off);
                 __builtin_prefetch(m->pool + m->terms[id - 1].at, 1);

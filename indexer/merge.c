@@ -111,7 +111,7 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
         }
         /* then the postings, term by term, renumbered */
         carry_ctx c = {ms, seg, unit_map, GZ_OK};
-        if (st == GZ_OK && gz_segment_terms(seg, carry_term, &c) < 0)
+        if (st == GZ_OK && gz_segment_terms(seg, carry_term, &c) != GZ_OK)
             st = c.st != GZ_OK ? c.st : GZ_CORRUPT;
         if (st == GZ_OK)
             st = c.st;

@@ -6,6 +6,7 @@
  * builds the new manifest (deletes for changed and pruned files, the merge
  * policy) and commits it by rename: all of a run's segments become visible
  * together, or none do. */
+#include "common/probe.h"
 #include "corpus/corpus.h"
 #include "indexer/indexer.h"
 #include "indexer/memseg.h"
@@ -81,12 +82,11 @@ static const gz_man_source *old_source(const writer *w, const char *key)
 {
     if (!w->src_cap)
         return NULL;
-    size_t at = gz_xxh3(key, strlen(key)) & (w->src_cap - 1);
-    while (w->src_hash[at]) {
+    for (size_t at = gz_probe_first(gz_xxh3(key, strlen(key)), w->src_cap); w->src_hash[at];
+         at = gz_probe_next(at, w->src_cap)) {
         const gz_man_source *s = &w->old->src[w->src_hash[at] - 1];
         if (strcmp(s->key, key) == 0)
             return s;
-        at = (at + 1) & (w->src_cap - 1);
     }
     return NULL;
 }
@@ -790,9 +790,9 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
         if (!w.src_hash || !w.res)
             st = gz_error_set(err, GZ_NOMEM, -1, "out of memory");
         for (size_t i = 0; st == GZ_OK && i < man.n_src; i++) {
-            size_t at = gz_xxh3(man.src[i].key, strlen(man.src[i].key)) & (w.src_cap - 1);
+            size_t at = gz_probe_first(gz_xxh3(man.src[i].key, strlen(man.src[i].key)), w.src_cap);
             while (w.src_hash[at])
-                at = (at + 1) & (w.src_cap - 1);
+                at = gz_probe_next(at, w.src_cap);
             w.src_hash[at] = (uint32_t)i + 1;
         }
     }

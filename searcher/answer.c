@@ -2,6 +2,7 @@
  * until the next call on the handle, string lists, and the parts every
  * answer shares: a unit and a document's reference. */
 #include "searcher/answer.h"
+#include "searcher/docid.h"
 #include "searcher/index.h"
 
 #include <stdio.h>

@@ -1,7 +1,10 @@
 /* searcher/article.c: looking up an article by reference (《title》第四十六条,
  * title 第46条, 第十条之一), and showing a whole document by id. */
-#include "searcher/index.h"
+#include "common/probe.h"
 #include "searcher/answer.h"
+#include "searcher/article.h"
+#include "searcher/docid.h"
+#include "searcher/match.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,9 +82,9 @@ static const char *normalised(sr_index *ix, const char *s)
         for (size_t i = 0; i < ix->norm_cap; i++) {
             if (!ix->norm_key[i])
                 continue;
-            size_t h = ((uintptr_t)ix->norm_key[i] >> 3) * 0x9E3779B97F4A7C15ull & (cap - 1);
+            size_t h = gz_probe_first(((uintptr_t)ix->norm_key[i] >> 3) * 0x9E3779B97F4A7C15ull, cap);
             while (k[h])
-                h = (h + 1) & (cap - 1);
+                h = gz_probe_next(h, cap);
             k[h] = ix->norm_key[i];
             v[h] = ix->norm_val[i];
         }
@@ -91,9 +94,9 @@ static const char *normalised(sr_index *ix, const char *s)
         ix->norm_val = v;
         ix->norm_cap = cap;
     }
-    size_t h = ((uintptr_t)s >> 3) * 0x9E3779B97F4A7C15ull & (ix->norm_cap - 1);
+    size_t h = gz_probe_first(((uintptr_t)s >> 3) * 0x9E3779B97F4A7C15ull, ix->norm_cap);
     while (ix->norm_key[h] && ix->norm_key[h] != s)
-        h = (h + 1) & (ix->norm_cap - 1);
+        h = gz_probe_next(h, ix->norm_cap);
     if (!ix->norm_key[h]) {
         const char *norm;
         size_t nl;

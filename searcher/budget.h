@@ -1,7 +1,8 @@
 /* searcher/budget.h (private): a query's budget of work, memory and CPU
  * time, spent as it runs. The budget of the query this thread is running
  * is reached through sr_budget_now, so the matching and scoring loops
- * (match.c, rank.c) spend from it without carrying it in every call. */
+ * (match.c, run.c, prune_or.c, direct.c) spend from it without carrying
+ * it in every call. */
 #ifndef GZ_SEARCHER_BUDGET_H
 #define GZ_SEARCHER_BUDGET_H
 

@@ -3,7 +3,8 @@
  * word that recurs across queries (人民政府, 规定) is matched once. A
  * snapshot never changes, so an entry never goes stale; the cache is
  * bounded in bytes and drops the least recently used entries past it. */
-#include "searcher/index.h"
+#include "common/probe.h"
+#include "searcher/cache.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +60,7 @@ static uint64_t key_hash(size_t seg, const char *text)
 /* The slot of (seg, text), or of the free slot where it would go. */
 static entry *find(sr_cache *c, size_t seg, const char *text, uint64_t h)
 {
-    for (size_t i = h & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
+    for (size_t i = gz_probe_first(h, SLOTS);; i = gz_probe_next(i, SLOTS)) {
         entry *e = &c->slot[i];
         if (!e->text || (e->hash == h && e->seg == seg && strcmp(e->text, text) == 0))
             return e;
@@ -96,10 +97,8 @@ static void evict_one(sr_cache *c)
     /* backward-shift: pull each later entry of the run into the hole when
      * its home slot does not lie between the hole and it */
     size_t hole = (size_t)(old - c->slot);
-    for (size_t i = (hole + 1) & (SLOTS - 1); c->slot[i].text; i = (i + 1) & (SLOTS - 1)) {
-        size_t home = c->slot[i].hash & (SLOTS - 1);
-        int between = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i);
-        if (!between) {
+    for (size_t i = gz_probe_next(hole, SLOTS); c->slot[i].text; i = gz_probe_next(i, SLOTS)) {
+        if (gz_probe_can_fill(hole, i, gz_probe_first(c->slot[i].hash, SLOTS))) {
             c->slot[hole] = c->slot[i];
             memset(&c->slot[i], 0, sizeof c->slot[i]);
             hole = i;

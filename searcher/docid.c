@@ -3,7 +3,7 @@
  * segment's document table, so a link outlives the segment that held the
  * document (merges, optimize, re-indexing unchanged files). Positional ids
  * (SEG-DOC) resolve too, while their segment is in the snapshot. */
-#include "searcher/index.h"
+#include "searcher/docid.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,8 +2,8 @@
  * each keyword no unit holds, the closest strings that units do hold (one
  * character replaced, added or left out, the most common first), and
  * which keywords to drop. Called by search.c on that path only. */
-#include "searcher/index.h"
-#include "searcher/answer.h"
+#include "searcher/hint.h"
+#include "searcher/match.h"
 #include "searcher/testing.h"
 
 #include <stdio.h>
@@ -67,8 +67,9 @@ static double gram_df(sr_index *ix, const char *a, size_t al, const char *b, siz
     memcpy(term + 1 + al, b, bl);
     double df = 0;
     gz_terminfo ti;
+    int found;
     for (size_t s = 0; s < ix->snap->man.n_seg; s++)
-        if (gz_segment_term(ix->snap->seg[s], term, al + bl + 1, &ti) == 1)
+        if (gz_segment_term(ix->snap->seg[s], term, al + bl + 1, &found, &ti) == GZ_OK && found)
             df += ti.df;
     return df;
 }

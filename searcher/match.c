@@ -4,7 +4,7 @@
  * postings drives; the others seek to its units; a unit holding every
  * element is checked position by position, each element starting where the
  * previous one's advance (a fixed count, or the matched token's span) ends. */
-#include "searcher/index.h"
+#include "searcher/match.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -299,17 +299,17 @@ static int affix_holds(const q_elem *q, const char *s, size_t n)
 }
 
 /* Calls fn for every term of the exact field that begins with an ASCII
- * character (a digit or a letter begins every run of them); -1 on
- * corruption. */
-static int each_ascii_term(const gz_segment *seg, int (*fn)(void *, const char *, size_t, const gz_terminfo *),
+ * character (a digit or a letter begins every run of them); GZ_CORRUPT
+ * on corruption. */
+static gz_status each_ascii_term(const gz_segment *seg, int (*fn)(void *, const char *, size_t, const gz_terminfo *),
                            void *ctx)
 {
     for (int ch = 0x21; ch < 0x7F; ch++) {
         char key[2] = {GZ_FIELD_GRAM, (char)ch};
-        if (gz_segment_prefix(seg, key, 2, fn, ctx) < 0)
-            return -1;
+        if (gz_segment_prefix(seg, key, 2, fn, ctx) != GZ_OK)
+            return GZ_CORRUPT;
     }
-    return 0;
+    return GZ_OK;
 }
 
 static int affix_alt(void *arg, const char *term, size_t len, const gz_terminfo *ti)
@@ -333,17 +333,16 @@ static gz_status vs_open(vstate *vs, const gz_segment *seg, const q_variant *v)
         vs->el[k].q = &v->e[k];
         alt_ctx c = {seg, &vs->el[k], 0, GZ_OK};
         if (v->e[k].affix) {
-            if (each_ascii_term(seg, affix_alt, &c) < 0 && c.st == GZ_OK)
+            if (each_ascii_term(seg, affix_alt, &c) != GZ_OK && c.st == GZ_OK)
                 st = GZ_CORRUPT;
         } else if (v->e[k].prefix) {
-            if (gz_segment_prefix(seg, v->e[k].term, v->e[k].len, add_alt, &c) < 0)
+            if (gz_segment_prefix(seg, v->e[k].term, v->e[k].len, add_alt, &c) != GZ_OK)
                 st = GZ_CORRUPT;
         } else {
             gz_terminfo ti;
-            int rc = gz_segment_term(seg, v->e[k].term, v->e[k].len, &ti);
-            if (rc < 0)
-                st = GZ_CORRUPT;
-            else if (rc == 1)
+            int found;
+            st = gz_segment_term(seg, v->e[k].term, v->e[k].len, &found, &ti);
+            if (st == GZ_OK && found)
                 add_alt(&c, v->e[k].term, v->e[k].len, &ti);
         }
         if (st == GZ_OK)
@@ -472,7 +471,7 @@ static gz_status match_prefix_alone(const gz_segment *seg, const q_elem *e, ulis
     acc_ctx c = {seg, gz_calloc((size_t)ss.n_units + 1, sizeof(uint32_t)), ss.n_units, GZ_OK};
     if (!c.count)
         return GZ_NOMEM;
-    if (gz_segment_prefix(seg, e->term, e->len, acc_term, &c) < 0 && c.st == GZ_OK)
+    if (gz_segment_prefix(seg, e->term, e->len, acc_term, &c) != GZ_OK && c.st == GZ_OK)
         c.st = GZ_CORRUPT;
     for (uint32_t u = 0; c.st == GZ_OK && u < ss.n_units; u++)
         if (c.count[u])
@@ -504,7 +503,7 @@ static gz_status match_affix_alone(const gz_segment *seg, const q_elem *e, ulist
     affix_acc a = {{seg, gz_calloc((size_t)ss.n_units + 1, sizeof(uint32_t)), ss.n_units, GZ_OK}, e};
     if (!a.acc.count)
         return GZ_NOMEM;
-    if (each_ascii_term(seg, acc_affix, &a) < 0 && a.acc.st == GZ_OK)
+    if (each_ascii_term(seg, acc_affix, &a) != GZ_OK && a.acc.st == GZ_OK)
         a.acc.st = GZ_CORRUPT;
     for (uint32_t u = 0; a.acc.st == GZ_OK && u < ss.n_units; u++)
         if (a.acc.count[u])
@@ -525,10 +524,11 @@ static gz_status match_variant(const gz_segment *seg, const q_variant *v, ulist 
     size_t wl = q_variant_word(v, word);
     if (wl) { /* a common word's exact matches, kept whole at flush */
         gz_terminfo ti;
-        int rc = gz_segment_term(seg, word, wl, &ti);
-        if (rc < 0)
-            return GZ_CORRUPT;
-        if (rc == 1) {
+        int found;
+        gz_status ls = gz_segment_term(seg, word, wl, &found, &ti);
+        if (ls != GZ_OK)
+            return ls;
+        if (found) {
             gz_post p;
             gz_status st = gz_post_open(&p, seg, &ti);
             if (st == GZ_OK)

@@ -1,6 +1,7 @@
 /* searcher/query.h (private): the parsed query and the match plan of a
- * query word. Shared by query.c (parsing, planning), match.c (matching),
- * rank.c (ranking) and search.c (snippets). */
+ * query word. Shared by the lexer, parser and planner (query_lex.c,
+ * query_parse.c, query_plan.c, question.c), match.c (matching), the
+ * evaluation and scoring (eval.c, score.c ...) and search.c (snippets). */
 #ifndef GZ_SEARCHER_QUERY_H
 #define GZ_SEARCHER_QUERY_H
 
@@ -113,6 +114,10 @@ size_t q_variant_word(const q_variant *v, char *key);
 void q_plan_fini(q_plan *plan);
 /* How the query was read in mode, in Chinese, appended to zh. */
 void q_reading_text(const q_plan *plan, const char *mode, gz_buf *zh);
+/* A label token like 第46条 (ends with its label character), not a bare
+ * 第46. */
+static inline int q_is_unit_label(const an_token *t) { return (unsigned char)t->text[t->len - 1] >= 0x80; }
+
 /* Does text look like a question (a sentence rather than keywords)? */
 int q_is_question(const char *text);
 /* Is text plain keywords (no operator, quote, bracket or field) of which

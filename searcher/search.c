@@ -1,10 +1,16 @@
 /* searcher/search.c: opening an index (and its compact per-segment tables),
  * reading a query (question, keywords, any word), and writing the answers
- * around what rank.c ranks: the page, grouped by document on request, with
+ * around what run.c ranks: the page, grouped by document on request, with
  * snippets whose highlights are exact byte ranges of the stored text, the
  * facets, and sr_search_top's page alone. */
-#include "searcher/index.h"
 #include "searcher/answer.h"
+#include "searcher/article.h"
+#include "searcher/cache.h"
+#include "searcher/docid.h"
+#include "searcher/hint.h"
+#include "searcher/match.h"
+#include "searcher/run.h"
+#include "searcher/score.h"
 #include "searcher/testing.h"
 
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* searcher/thesaurus.h (private): the thesaurus of words people use and
  * the words the laws use (searcher/thesaurus.txt, built into the binary),
- * parsed strictly. Used by query.c to add a question's law words. */
+ * parsed strictly. Used by question.c to add a question's law words. */
 #ifndef GZ_SEARCHER_THESAURUS_H
 #define GZ_SEARCHER_THESAURUS_H
 

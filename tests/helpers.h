@@ -3,7 +3,7 @@
 #ifndef GZ_TESTS_HELPERS_H
 #define GZ_TESTS_HELPERS_H
 
-#include "common/common.h"
+#include "common/testing.h"
 
 #include <stdio.h>
 #include <stdlib.h>

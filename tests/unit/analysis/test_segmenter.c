@@ -4,6 +4,7 @@
  * digits, punctuation and the characters ICU's rules treat specially. ICU is
  * the oracle; any difference fails and prints the text around it. */
 #include "analysis/analysis.h"
+#include "analysis/testing.h"
 #include "corpus/corpus.h"
 #include "helpers.h"
 

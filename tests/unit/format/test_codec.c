@@ -321,7 +321,9 @@ Test(codec, postings_roundtrip_through_a_segment_file)
         int tl = snprintf(term, sizeof term, "gt%u", dfs[t]);
         term[0] = GZ_FIELD_GRAM;
         gz_terminfo ti;
-        cr_assert_eq(gz_segment_term(seg, term, (size_t)tl, &ti), 1, "term %s", term + 1);
+        int found;
+        cr_assert_eq(gz_segment_term(seg, term, (size_t)tl, &found, &ti), GZ_OK, "term %s", term + 1);
+        cr_assert(found, "term %s", term + 1);
         cr_assert_eq(ti.df, dfs[t]);
         gz_post p;
         cr_assert_eq(gz_post_open(&p, seg, &ti), GZ_OK);
@@ -386,6 +388,14 @@ Test(codec, postings_roundtrip_through_a_segment_file)
         }
         free(exp[t]);
     }
+    /* a term the segment lacks: a lookup that succeeds and finds nothing */
+    char missing[] = "gt999999";
+    missing[0] = GZ_FIELD_GRAM;
+    gz_terminfo none = {.df = 12345};
+    int found = -1;
+    cr_assert_eq(gz_segment_term(seg, missing, strlen(missing), &found, &none), GZ_OK);
+    cr_assert_eq(found, 0);
+    cr_assert_eq(none.df, 12345, "a term not found leaves *ti as it was");
     gz_segment_close(seg);
 
     /* every byte flipped in turn (a stride of them): open says corrupt */

@@ -6,7 +6,7 @@
  * is present. */
 #include "format/format.h"
 #include "indexer/indexer.h"
-#include "searcher/index.h" /* the words' cache, private to the searcher */
+#include "searcher/cache.h" /* the words' cache, private to the searcher */
 #include "searcher/searcher.h"
 #include "helpers.h"
 

@@ -1,0 +1,317 @@
+/* searcher/direct.c: the direct path (dynamic pruning) for a word or an
+ * AND of words that are each one exact term: block-max over impacts for
+ * one word, seeking cursors for an AND. */
+#include "searcher/direct.h"
+#include "searcher/score.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A leaf that is one exact term: its postings are its matches, its
+ * dictionary df the number of units holding it. */
+static int direct_leaf(const q_leaf *lf)
+{
+    return lf->positive && lf->n_v == 1 && lf->v[0].n == 1 && !lf->v[0].e[0].prefix;
+}
+
+/* The page by relevance of a word or an AND of words that are each one
+ * exact term: then no match list is needed (totals and facets are counted
+ * from the cursors). */
+int sr_direct_plan(const q_plan *plan, const run_opts *o)
+{
+    if (!o->prune || !o->want || !plan->root || plan->question || plan->any_word || !plan->n_leaf)
+        return 0;
+    const q_node *n = plan->root;
+    if (n->type == Q_TEXT)
+        return plan->n_leaf == 1 && direct_leaf(&plan->leaf[0]);
+    if (n->type != Q_AND || n->n_kid != plan->n_leaf)
+        return 0;
+    for (size_t k = 0; k < n->n_kid; k++)
+        if (n->kid[k]->type != Q_TEXT || !direct_leaf(&plan->leaf[n->kid[k]->leaf]))
+            return 0;
+    return 1;
+}
+
+/* Whether a document's title unit holds a term: a cursor that only moves
+ * forward, asked for documents in order, remembering the last answer. */
+typedef struct title_cursor {
+    gz_post p;
+    uint32_t doc;
+    uint8_t holds;
+} title_cursor;
+
+static int title_holds(title_cursor *tc, const sr_segtab *t, uint32_t doc)
+{
+    if (doc != tc->doc) {
+        uint32_t f = t->first_unit[doc];
+        gz_post_seek(&tc->p, f);
+        tc->doc = doc;
+        tc->holds = tc->p.unit == f;
+    }
+    return tc->holds;
+}
+
+/* Units of deleted documents that hold the term (to take from its df). */
+static size_t in_deleted(const gz_segment *seg, const gz_terminfo *ti, const sr_segtab *t, const uint8_t *deleted,
+                         uint32_t n_docs)
+{
+    gz_post p;
+    size_t n = 0;
+    if (gz_post_open(&p, seg, ti) == GZ_OK)
+        for (uint32_t d = 0; d < n_docs && p.unit != GZ_POST_END; d++) {
+            if (!gz_bit(deleted, d))
+                continue;
+            uint32_t end = t->first_unit[d] + t->n_units[d];
+            for (gz_post_seek(&p, t->first_unit[d]); p.unit < end; gz_post_next(&p))
+                n++;
+        }
+    gz_post_fini(&p);
+    return n;
+}
+
+/* A word's live units, counted and (when asked) their facets, from its
+ * postings' units alone. */
+static gz_status count_one(const gz_segment *seg, const gz_terminfo *ti, const sr_segtab *t, const uint8_t *deleted,
+                           const run_opts *o, size_t *total)
+{
+    gz_post p;
+    gz_status st = gz_post_open(&p, seg, ti);
+    while (st == GZ_OK && p.unit != GZ_POST_END) {
+        for (uint32_t i = p.i; i < p.n; i++) {
+            uint32_t u = p.units[i], doc = t->doc[u];
+            if (gz_bit(deleted, doc))
+                continue;
+            ++*total;
+            sr_count_facets(o, t, u, doc);
+        }
+        if ((st = sr_spend(p.n - p.i)) == GZ_OK)
+            st = gz_post_next_block(&p);
+    }
+    gz_post_fini(&p);
+    return st == GZ_EOF ? GZ_OK : st;
+}
+
+/* One word: block-max. A block of its postings whose bound (BM25 at the
+ * block's highest tf and shortest unit, plus the title boost only if a
+ * document it spans has the word in its title, plus the label and
+ * whole-word maxima) cannot enter the page is skipped undecoded. */
+/* With the page full: the largest tf (up to 16) at which a unit of the
+ * shortest length, with the label and title boosts added to its BM25 and
+ * `other` on top, still cannot enter it; 0 if none. The same expression,
+ * summed in the same order, as a unit's own bound, at length 1, where BM25
+ * is highest. */
+static uint32_t tf_cannot_enter(const scorer *sc, double idf, double label, double title, double other)
+{
+    uint32_t tf = 0;
+    while (tf < 16) {
+        hit h = {0};
+        h.score = combine(bm25(idf, tf + 1, 1, sc->ix->avg_len) + label + title, other, 1, 1, 0);
+        if (!cannot_enter(sc, &h))
+            break;
+        tf++;
+    }
+    return tf;
+}
+
+static gz_status direct_one(scorer *sc, size_t s, const gz_terminfo *ti)
+{
+    const sr_segtab *t = &sc->ix->tab[s];
+    const gz_segment *seg = sc->ix->snap->seg[s];
+    const uint8_t *deleted = sc->ix->snap->deleted[s];
+    const q_leaf *lf = &sc->plan->leaf[0];
+    double idf = sc->idf[0];
+    gz_post p;
+    title_cursor probe = {.doc = UINT32_MAX}, tc = {.doc = UINT32_MAX};
+    gz_status st = gz_post_open(&p, seg, ti);
+    if (st == GZ_OK)
+        st = gz_post_share(&probe.p, &p);
+    if (st == GZ_OK)
+        st = gz_post_share(&tc.p, &p);
+    double other_max = W_WORD * idf * (BM25_K1 + 1) * (double)lf->n_words;
+    double label_max = sc->label_num[0] >= 0 ? W_LABEL * idf : 0;
+    for (uint32_t b = 0; st == GZ_OK && b < p.n_blocks; b++) {
+        uint32_t lo = b ? p.blk_last[b - 1] + 1 : 0, hi = p.blk_last[b];
+        int full = !sc->keep_all && sc->n_hits == sc->o->want;
+        if (full) {
+            /* the title boost: only if a document the block spans has the
+             * word in its title (asked when it spans a few) */
+            uint32_t d0 = t->doc[lo], d1 = t->doc[hi];
+            int title = d1 - d0 > 8;
+            for (uint32_t d = d0; d <= d1 && !title; d++)
+                title = title_holds(&probe, t, d);
+            /* BM25 at its highest over the block's impacts */
+            const uint32_t *imp;
+            uint32_t n_imp = gz_post_impacts(&p, b, &imp);
+            double best = 0;
+            for (uint32_t k = 0; k < n_imp; k++) {
+                double v = bm25(idf, imp[2 * k], imp[2 * k + 1], sc->ix->avg_len);
+                if (v > best)
+                    best = v;
+            }
+            double cheap = best + label_max + (title ? W_TITLE * idf : 0);
+            hit h = {combine(cheap, other_max, 1, 1, 0), (uint32_t)s, lo, 0, 0, {0, 0}, 0, 0};
+            sc->r->blocks++;
+            if (cannot_enter(sc, &h)) {
+                sc->r->skipped++;
+                continue;
+            }
+        }
+        if ((st = gz_post_seek(&p, lo)) != GZ_OK)
+            break;
+        /* the block's units, read off its decoded arrays (the next block
+         * may be skipped: it is not decoded until entered). With the page
+         * full, a unit whose tf cannot lift it in at the shortest length
+         * and with every boost is passed over on its tf alone. */
+        uint32_t skip_tf = full ? tf_cannot_enter(sc, idf, label_max, W_TITLE * idf, other_max) : 0;
+        if ((st = sr_spend(p.n - p.i)) != GZ_OK)
+            break;
+        for (uint32_t i = p.i; i < p.n; i++) {
+            if (p.tfs[i] <= skip_tf)
+                continue;
+            uint32_t u = p.units[i], doc = t->doc[u];
+            if (gz_bit(deleted, doc))
+                continue;
+            sc->tf[0] = p.tfs[i];
+            sc->title[0] = (uint8_t)title_holds(&tc, t, doc);
+            /* the unit's own bound first, without the scorer's call */
+            hit h = {0, (uint32_t)s, u, 0, 0, {0, 0}, 0, 0};
+            if (full)
+                h.score = combine(bm25(idf, p.tfs[i], t->len[u], sc->ix->avg_len) + label_max +
+                                      (sc->title[0] ? W_TITLE * idf : 0),
+                                  other_max, 1, 1, 0);
+            if (full && cannot_enter(sc, &h))
+                continue;
+            if ((st = sr_score_unit(sc, s, u, doc, 1, 0)) != GZ_OK)
+                break;
+            if (!sc->keep_all && sc->n_hits == sc->o->want) {
+                full = 1;
+                skip_tf = tf_cannot_enter(sc, idf, label_max, W_TITLE * idf, other_max);
+            }
+        }
+    }
+    gz_post_fini(&probe.p); /* they read p's tables */
+    gz_post_fini(&tc.p);
+    gz_post_fini(&p);
+    return st;
+}
+
+/* An AND of words: the rarest drives, the others seek to it; no list is
+ * built. Every unit holding all of them is counted and scored. */
+static gz_status direct_and(scorer *sc, size_t s, const gz_terminfo *ti)
+{
+    size_t n = sc->n_leaf, drive = 0;
+    const sr_segtab *t = &sc->ix->tab[s];
+    const gz_segment *seg = sc->ix->snap->seg[s];
+    const uint8_t *deleted = sc->ix->snap->deleted[s];
+    gz_post *c = gz_calloc(n, sizeof *c);
+    title_cursor *tc = gz_calloc(n, sizeof *tc);
+    gz_status st = c && tc ? GZ_OK : GZ_NOMEM;
+    for (size_t l = 0; st == GZ_OK && l < n; l++) {
+        tc[l].doc = UINT32_MAX;
+        if ((st = gz_post_open(&c[l], seg, &ti[l])) == GZ_OK)
+            st = gz_post_share(&tc[l].p, &c[l]);
+        if (ti[l].df < ti[drive].df)
+            drive = l;
+    }
+    while (st == GZ_OK && c[drive].unit != GZ_POST_END) {
+        uint32_t u = c[drive].unit;
+        int all = 1;
+        if ((st = sr_spend(n)) != GZ_OK)
+            break;
+        for (size_t l = 0; l < n && all; l++) {
+            if (l == drive)
+                continue;
+            if ((st = gz_post_seek(&c[l], u)) != GZ_OK)
+                break;
+            if (c[l].unit != u) {
+                all = 0;
+                st = gz_post_seek(&c[drive], c[l].unit); /* jump the driver */
+            }
+        }
+        if (st != GZ_OK || !all)
+            continue;
+        uint32_t doc = t->doc[u];
+        if (!gz_bit(deleted, doc)) {
+            sc->r->total++;
+            sr_count_facets(sc->o, t, u, doc);
+            for (size_t l = 0; l < n; l++) {
+                sc->tf[l] = c[l].tf;
+                sc->title[l] = (uint8_t)title_holds(&tc[l], t, doc);
+            }
+            st = sr_score_unit(sc, s, u, doc, 1, 0);
+        }
+        if (st == GZ_OK)
+            st = gz_post_next(&c[drive]);
+    }
+    if (st == GZ_EOF)
+        st = GZ_OK;
+    for (size_t l = 0; tc && l < n; l++)
+        gz_post_fini(&tc[l].p); /* they read c's tables */
+    for (size_t l = 0; c && l < n; l++)
+        gz_post_fini(&c[l]);
+    gz_free(c);
+    gz_free(tc);
+    return st;
+}
+
+/* The direct path of sr_run(): terms looked up in every segment (their df
+ * summed for the IDF), then each segment scored from its cursors. */
+gz_status sr_run_direct(sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r)
+{
+    gz_snapshot *snap = ix->snap;
+    size_t n_seg = snap->man.n_seg, n_leaf = plan->n_leaf;
+    gz_terminfo *ti = gz_calloc(n_seg * n_leaf + 1, sizeof *ti);
+    uint8_t *found = gz_calloc(n_seg + 1, 1);
+    double *df = gz_calloc(n_leaf + 1, sizeof *df);
+    gz_status st = ti && found && df ? GZ_OK : GZ_NOMEM;
+    for (size_t s = 0; st == GZ_OK && s < n_seg; s++) {
+        found[s] = 1;
+        for (size_t l = 0; l < n_leaf; l++) {
+            const q_elem *e = &plan->leaf[l].v[0].e[0];
+            int in_seg;
+            gz_status ts = gz_segment_term(snap->seg[s], e->term, e->len, &in_seg, &ti[s * n_leaf + l]);
+            if (ts != GZ_OK)
+                st = ts;
+            if (ts == GZ_OK && in_seg)
+                df[l] += ti[s * n_leaf + l].df;
+            else
+                found[s] = 0;
+        }
+    }
+    scorer sc;
+    gz_status st2 = sr_scorer_init(&sc, ix, plan, o, r, df);
+    if (st == GZ_OK)
+        st = st2;
+    for (size_t s = 0; st == GZ_OK && s < n_seg; s++) {
+        if (!found[s])
+            continue;
+        sr_scorer_segment_begin(&sc);
+        if (n_leaf == 1) {
+            if (o->year_n) {
+                /* facets need every unit: their ids only, no tf, no score */
+                st = count_one(snap->seg[s], &ti[s], &ix->tab[s], snap->deleted[s], o, &r->total);
+            } else {
+                r->total += ti[s].df;
+                if (snap->deleted[s]) {
+                    gz_seg_stats ss;
+                    gz_segment_stats(snap->seg[s], &ss);
+                    r->total -= in_deleted(snap->seg[s], &ti[s], &ix->tab[s], snap->deleted[s], ss.n_docs);
+                }
+            }
+            if (st == GZ_OK)
+                st = direct_one(&sc, s, &ti[s]);
+        } else {
+            st = direct_and(&sc, s, &ti[s * n_leaf]);
+        }
+        sr_scorer_segment_end(&sc);
+    }
+    if (st == GZ_LIMIT) { /* every hit kept so far is a real match */
+        r->partial = 1;
+        st = GZ_OK;
+    }
+    gz_free(ti);
+    gz_free(found);
+    gz_free(df);
+    return sr_scorer_finish(&sc, st);
+}

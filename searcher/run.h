@@ -1,0 +1,32 @@
+/* searcher/run.h (private): running a query plan over every segment (run.c). */
+#ifndef GZ_SEARCHER_RUN_H
+#define GZ_SEARCHER_RUN_H
+
+#include "searcher/index.h"
+#include "searcher/query.h"
+#include "searcher/topk.h"
+
+typedef struct run_opts {
+    size_t want;    /* keep only the best `want` (0: keep every hit) */
+    int (*cmp)(const void *, const void *);
+    int prune;      /* with want: skip units whose bound cannot enter the best */
+    size_t *year_n, *iss_n, *kind_n; /* facet counters over every match, or NULL */
+} run_opts;
+
+typedef struct run_out {
+    hit *hits;      /* every hit, or the best `want` in no order */
+    size_t n_hits;
+    size_t total;   /* live matching units */
+    size_t scored;  /* units scored in full */
+    size_t blocks, skipped; /* direct path: postings blocks met, skipped undecoded */
+    int partial;    /* the budget ran out: hits and total are what was found */
+} run_out;
+
+/* Runs plan over every segment: matches (exhaustively where totals and
+ * facets need every match), scores the live matching units and keeps the
+ * best o->want (or all), counting the total and the facets. Past the
+ * thread's budget (budget.h) it stops and sets r->partial: a segment whose
+ * matching was cut is left out whole, so every hit is a real match. */
+gz_status sr_run(sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r);
+
+#endif

@@ -1,0 +1,287 @@
+/* searcher/score.c: a unit's score: BM25 over the query's words with
+ * title, whole-word, article-label and proximity boosts, its cheap parts
+ * first and the costly ones only when their bound lets the unit into the
+ * page; and the title prior of a document for questions. */
+#include "searcher/score.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------- scoring */
+
+/* Local regulations weigh this much for a question. */
+#define PRIOR_LOCAL 0.3f
+#define PRIOR_OTHER 0.5f
+
+float sr_title_prior(const char *title)
+{
+    /* two to five Han characters, then the kind of place: a province, a
+     * city (not 市场), an autonomous region or prefecture, a county or a
+     * special economic zone */
+    static const char *const places[] = {"省", "市", "自治区", "自治州", "自治县", "县", "经济特区"};
+    const char *p = title, *end = title + strlen(title);
+    for (int chars = 0; chars < 6 && p < end; chars++) {
+        for (size_t k = 0; chars >= 2 && k < sizeof places / sizeof places[0]; k++) {
+            size_t pl = strlen(places[k]);
+            if ((size_t)(end - p) >= pl && memcmp(p, places[k], pl) == 0 &&
+                !(k == 1 && (size_t)(end - p) >= 6 && memcmp(p + 3, "场", 3) == 0))
+                return PRIOR_LOCAL;
+        }
+        int32_t c = gz_utf8_next(&p, end);
+        if (c < 0 || !gz_is_han(c))
+            break;
+    }
+    /* a national law, or a judicial interpretation */
+    if (strncmp(title, "中华人民共和国", strlen("中华人民共和国")) == 0 ||
+        strncmp(title, "最高人民", strlen("最高人民")) == 0)
+        return 1.0f;
+    return PRIOR_OTHER;
+}
+
+/* 第N条 as a whole leaf: units labelled so get a boost over mentions. */
+static int leaf_article_number(const char *text, int64_t *num)
+{
+    size_t len = strlen(text);
+    if (len < 7 || memcmp(text, "第", 3) != 0 || memcmp(text + len - 3, "条", 3) != 0)
+        return 0;
+    return gz_numeral_parse(text + 3, len - 6, num) == len - 6;
+}
+
+static void wc_init(word_cursors *wc, const q_plan *plan)
+{
+    memset(wc, 0, sizeof *wc);
+    wc->base = gz_calloc(plan->n_leaf + 1, sizeof *wc->base);
+    for (size_t l = 0; wc->base && l < plan->n_leaf; l++) {
+        wc->base[l] = wc->n;
+        wc->n += plan->leaf[l].n_words + (plan->leaf[l].whole_len > 0);
+    }
+    wc->p = gz_calloc(wc->n + 1, sizeof *wc->p);
+    wc->state = gz_calloc(wc->n + 1, 1);
+}
+
+static void wc_fini(word_cursors *wc)
+{
+    for (size_t i = 0; wc->state && i < wc->n; i++)
+        if (wc->state[i] == 1)
+            gz_post_fini(&wc->p[i]);
+    gz_free(wc->p);
+    gz_free(wc->state);
+    gz_free(wc->base);
+    memset(wc, 0, sizeof *wc);
+}
+
+static gz_post *word_cursor(word_cursors *wc, const gz_segment *seg, const q_plan *plan, size_t l, size_t w)
+{
+    if (!wc->p || !wc->state || !wc->base)
+        return NULL;
+    size_t i = wc->base[l] + w;
+    if (wc->state[i] == 0) {
+        /* w == n_words: the leaf's whole token (q_leaf.whole) */
+        const q_leaf *lf = &plan->leaf[l];
+        char term[GZ_TERM_MAX + 1];
+        size_t wl = w < lf->n_words ? strlen(lf->words[w]) : lf->whole_len - 1;
+        gz_terminfo ti;
+        wc->state[i] = -1;
+        if (wl + 1 <= GZ_TERM_MAX) {
+            term[0] = w < lf->n_words ? GZ_FIELD_WORD : lf->whole[0];
+            memcpy(term + 1, w < lf->n_words ? lf->words[w] : lf->whole + 1, wl);
+            int found;
+            if (gz_segment_term(seg, term, wl + 1, &found, &ti) == GZ_OK && found) {
+                if (gz_post_open(&wc->p[i], seg, &ti) == GZ_OK)
+                    wc->state[i] = 1;
+                else
+                    gz_post_fini(&wc->p[i]);
+            }
+        }
+    }
+    return wc->state[i] == 1 ? &wc->p[i] : NULL;
+}
+
+/* Proximity: for each pair of query words next to each other in the query
+ * (among those the unit holds), the closest two occurrences, as a bonus
+ * that halves at 4 positions apart. */
+static double proximity(const uint32_t *const *pos, const size_t *n_pos, const double *idf, size_t n)
+{
+    double bonus = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        const uint32_t *pa = pos[i], *pb = pos[i + 1];
+        size_t na = n_pos[i], nb = n_pos[i + 1];
+        uint32_t best = UINT32_MAX;
+        for (size_t x = 0, y = 0; x < na && y < nb && best;) {
+            uint32_t d = pa[x] > pb[y] ? pa[x] - pb[y] : pb[y] - pa[x];
+            if (d < best)
+                best = d;
+            if (pa[x] < pb[y])
+                x++;
+            else
+                y++;
+        }
+        if (best != UINT32_MAX)
+            bonus += W_PROX * (idf[i] < idf[i + 1] ? idf[i] : idf[i + 1]) * 4.0 / (4.0 + best);
+    }
+    return bonus;
+}
+
+gz_status sr_scorer_init(scorer *sc, sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r,
+                             const double *df)
+{
+    size_t n = plan->n_leaf;
+    memset(sc, 0, sizeof *sc);
+    sc->ix = ix, sc->plan = plan, sc->o = o, sc->r = r, sc->n_leaf = n;
+    sc->idf = gz_calloc(2 * n + 1, sizeof *sc->idf);
+    sc->label_num = gz_calloc(n + 1, sizeof *sc->label_num);
+    sc->tf = gz_calloc(n + 1, sizeof *sc->tf);
+    sc->title = gz_calloc(n + 1, 1);
+    sc->pl = gz_calloc(2 * n + 1, sizeof *sc->pl);
+    sc->at = gz_calloc(n + 1, sizeof *sc->at);
+    sc->mt = gz_calloc(n + 1, sizeof *sc->mt);
+    if (!sc->idf || !sc->label_num || !sc->tf || !sc->title || !sc->pl || !sc->at || !sc->mt)
+        return GZ_NOMEM;
+    sc->pidf = sc->idf + n;
+    sc->n_at = sc->pl + n;
+    for (size_t l = 0; l < n; l++) {
+        sc->idf[l] = plan->leaf[l].weight * log(1 + ((double)ix->n_units - df[l] + 0.5) / (df[l] + 0.5));
+        if (!leaf_article_number(plan->leaf[l].text, &sc->label_num[l]))
+            sc->label_num[l] = -1;
+        sc->any_label |= sc->label_num[l] >= 0 && plan->leaf[l].positive;
+    }
+    sc->keep_all = o->want == 0;
+    sc->w_title = plan->prior ? W_TITLE_Q : W_TITLE;
+    return sc->keep_all ? GZ_OK : gz_grow(&sc->hits, &sc->cap, o->want, sizeof *sc->hits, 16);
+}
+
+static void scorer_fini(scorer *sc);
+
+/* Hands the page to the run's output if st is GZ_OK; frees the rest. */
+gz_status sr_scorer_finish(scorer *sc, gz_status st)
+{
+    if (st == GZ_OK) {
+        sc->r->hits = sc->hits;
+        sc->r->n_hits = sc->n_hits;
+        sc->hits = NULL;
+    }
+    scorer_fini(sc);
+    return st;
+}
+
+void sr_scorer_segment_begin(scorer *sc) { wc_init(&sc->wc, sc->plan); }
+
+void sr_scorer_segment_end(scorer *sc)
+{
+    wc_fini(&sc->wc);
+    for (size_t l = 0; sc->mt && l < sc->n_leaf; l++) {
+        sr_matcher_close(sc->mt[l]);
+        sc->mt[l] = NULL;
+    }
+}
+
+static void scorer_fini(scorer *sc)
+{
+    sr_scorer_segment_end(sc);
+    gz_free(sc->idf);
+    gz_free(sc->label_num);
+    gz_free(sc->tf);
+    gz_free(sc->title);
+    gz_free(sc->pl);
+    gz_free(sc->at);
+    gz_free(sc->mt);
+    gz_free(sc->hits);
+}
+
+/* Scores live unit u of segment s (document doc) from sc->tf and
+ * sc->title, with the any-word factor am and bonus add, and offers it to
+ * the page: the cheap parts first, the costly ones only if the bound lets
+ * the unit in. */
+gz_status sr_score_unit(scorer *sc, size_t s, uint32_t u, uint32_t doc, double am, double add)
+{
+    const q_plan *plan = sc->plan;
+    const sr_segtab *t = &sc->ix->tab[s];
+    const gz_segment *seg = sc->ix->snap->seg[s];
+    size_t n_leaf = sc->n_leaf;
+    /* the unit's number, only when a word is an article label */
+    gz_unitinfo ui = {0};
+    int have_ui = 0;
+    if (sc->any_label && t->kind[u] == GZ_KIND_ARTICLE) {
+        if (gz_segment_unit(seg, u, &ui) != GZ_OK)
+            return GZ_OK;
+        have_ui = 1;
+    }
+    /* the cheap parts, and the bounds of the costly ones */
+    double cheap = 0, costly_max = 0, len = t->len[u];
+    size_t matched = 0, n_pl = 0;
+    for (size_t l = 0; l < n_leaf; l++) {
+        if (!plan->leaf[l].positive)
+            continue;
+        if (sc->tf[l]) {
+            cheap += bm25(sc->idf[l], sc->tf[l], len, sc->ix->avg_len);
+            matched++;
+            if (have_ui && sc->label_num[l] >= 0 && sc->label_num[l] == ui.number)
+                cheap += W_LABEL * sc->idf[l];
+            costly_max += W_WORD * sc->idf[l] * (BM25_K1 + 1) * (double)plan->leaf[l].n_words +
+                          (plan->leaf[l].whole_len ? W_WHOLE * sc->idf[l] * (BM25_K1 + 1) : 0);
+            sc->pl[n_pl] = l;
+            sc->pidf[n_pl++] = sc->idf[l];
+        }
+        /* the document's title line holds the word too */
+        if (sc->title[l])
+            cheap += sc->w_title * sc->idf[l];
+    }
+    for (size_t k = 0; k + 1 < n_pl; k++)
+        costly_max += W_PROX * (sc->pidf[k] < sc->pidf[k + 1] ? sc->pidf[k] : sc->pidf[k + 1]);
+    double qf = plan->question && n_leaf ? (1.0 + (double)matched) / (1.0 + (double)n_leaf) : 1.0;
+    if (plan->prior)
+        qf *= t->prior[doc];
+    hit h = {0, (uint32_t)s, u, doc, t->date[doc], {UINT32_MAX, UINT32_MAX}, 1, t->kind[u]};
+    h.score = combine(cheap, costly_max, qf, am, add);
+    if (cannot_enter(sc, &h))
+        return GZ_OK; /* whatever the costly parts give */
+    /* the costly parts: whole words (3+ characters) as ICU segments them,
+     * cursors opened once per segment and moving forward */
+    double costly = 0;
+    uint32_t words = 1;
+    for (size_t k = 0; k < n_pl; k++) {
+        size_t l = sc->pl[k];
+        if (plan->leaf[l].n_words && !have_ui) {
+            if (gz_segment_unit(seg, u, &ui) != GZ_OK)
+                break;
+            have_ui = 1;
+        }
+        if (have_ui && ui.words)
+            words = ui.words;
+        for (size_t w = 0; w < plan->leaf[l].n_words; w++) {
+            gz_post *p = word_cursor(&sc->wc, seg, plan, l, w);
+            if (p && gz_post_seek(p, u) == GZ_OK && p->unit == u)
+                costly += W_WORD * bm25(sc->idf[l], p->tf, words, 8);
+        }
+        if (plan->leaf[l].whole_len) { /* 5G whole, above 0.05g */
+            gz_post *p = word_cursor(&sc->wc, seg, plan, l, plan->leaf[l].n_words);
+            if (p && gz_post_seek(p, u) == GZ_OK && p->unit == u) /* at BM25's most, whatever the length */
+                costly += W_WHOLE * sc->idf[l] * (BM25_K1 + 1);
+        }
+    }
+    if (n_pl > 1) {
+        /* where each word occurs: its matcher, opened once per segment */
+        gz_status st = GZ_OK;
+        for (size_t k = 0; k < n_pl && st == GZ_OK; k++) {
+            size_t l = sc->pl[k];
+            if (!sc->mt[l])
+                st = sr_matcher_open(seg, &plan->leaf[l], &sc->mt[l]);
+            if (st == GZ_OK)
+                st = sr_matcher_starts(sc->mt[l], u, &sc->at[k], &sc->n_at[k]);
+        }
+        if (st != GZ_OK)
+            return st;
+        costly += proximity(sc->at, sc->n_at, sc->pidf, n_pl);
+    }
+    h.score = combine(cheap, costly, qf, am, add);
+    sc->r->scored++;
+    if (sc->keep_all) {
+        if (gz_grow(&sc->hits, &sc->cap, sc->n_hits + 1, sizeof *sc->hits, 256) != GZ_OK)
+            return GZ_NOMEM;
+        sc->hits[sc->n_hits++] = h;
+    } else {
+        sr_heap_offer(sc->hits, &sc->n_hits, sc->o->want, &h, sc->o->cmp);
+    }
+    return GZ_OK;
+}

@@ -1,0 +1,110 @@
+/* searcher/score.h (private): scoring a unit (score.c), shared by the
+ * paths that find the units to score (run.c, prune_or.c, direct.c). */
+#ifndef GZ_SEARCHER_SCORE_H
+#define GZ_SEARCHER_SCORE_H
+
+#include "searcher/index.h"
+#include "searcher/match.h"
+#include "searcher/run.h"
+
+#define BM25_K1 1.2
+#define BM25_B 0.75
+#define W_TITLE 0.6
+#define W_TITLE_Q 0.0 /* for a question, whose words are many and common */
+#define W_WORD 0.5
+#define W_LABEL 3.0
+#define W_PROX 0.5
+#define W_WHOLE 1.0 /* a token matched whole, over one found inside a longer */
+
+static inline double bm25(double idf, double tf, double len, double avg)
+{
+    return idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * len / avg));
+}
+
+/* The final score from its parts; the bound uses the same expression with
+ * the bounds of the costly parts, so bound >= score in floating point too. */
+static inline double combine(double cheap, double costly, double qf, double am, double add)
+{
+    return (cheap + costly) * qf * am + add;
+}
+
+/* A question's document factor: 1 + W_COVER x the share of the question's
+ * words the document holds anywhere (a law that answers a question
+ * speaks of most of it, if not in one article). */
+#define W_COVER 8.0
+
+static inline double cover(size_t held, size_t n) { return 1.0 + W_COVER * (double)held / (double)(n ? n : 1); }
+
+/* Word-field cursors of one segment, per leaf and word, opened lazily. */
+typedef struct word_cursors {
+    gz_post *p;
+    signed char *state; /* 0 unopened, 1 open, -1 absent */
+    size_t *base;       /* per leaf: index of its first word */
+    size_t n;
+} word_cursors;
+
+/* Scoring state of one run: the query's constants, the per-segment cursors
+ * of the costly parts, and the page being kept. */
+typedef struct scorer {
+    sr_index *ix;
+    const q_plan *plan;
+    const run_opts *o;
+    run_out *r;
+    size_t n_leaf;
+    double *idf, *pidf;
+    int64_t *label_num;
+    int any_label;
+    double w_title; /* W_TITLE, or W_TITLE_Q for a question */
+    /* per unit, filled by the caller: each positive leaf's tf there (0:
+     * absent), and whether the unit's document title holds it */
+    uint32_t *tf;
+    uint8_t *title;
+    /* costly parts, per segment */
+    word_cursors wc;
+    size_t *pl, *n_at;
+    const uint32_t **at;
+    sr_matcher **mt;
+    /* the page */
+    hit *hits;
+    size_t n_hits, cap;
+    int keep_all;
+} scorer;
+
+/* The page is full and x cannot enter it. Pruning orders by score (by
+ * date nothing is pruned), and x comes after every unit in the page, so a
+ * tie with the page's worst loses. */
+static inline int cannot_enter(const scorer *sc, const hit *x)
+{
+    return !sc->keep_all && sc->o->prune && sc->n_hits == sc->o->want && x->score <= sc->hits[0].score;
+}
+
+gz_status sr_scorer_init(scorer *sc, sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r,
+                          const double *df);
+/* Hands the page to the run's output if st is GZ_OK; frees the rest. */
+gz_status sr_scorer_finish(scorer *sc, gz_status st);
+void sr_scorer_segment_begin(scorer *sc);
+void sr_scorer_segment_end(scorer *sc);
+/* Scores live unit u of segment s (document doc) from sc->tf and
+ * sc->title, with the any-word factor am and bonus add, and offers it to
+ * the page: the cheap parts first, the costly ones only if the bound lets
+ * the unit in. */
+gz_status sr_score_unit(scorer *sc, size_t s, uint32_t u, uint32_t doc, double am, double add);
+/* Counts unit u of document doc in the run's facets, if asked. */
+static inline void sr_count_facets(const run_opts *o, const sr_segtab *t, uint32_t u, uint32_t doc)
+{
+    if (!o->year_n)
+        return;
+    if (t->year[doc])
+        o->year_n[t->year[doc] % 10000]++;
+    o->iss_n[t->issuer[doc]]++;
+    o->kind_n[t->kind[u]]++;
+}
+
+/* A document's weight for questions, from its title: 1 for a national law
+ * (中华人民共和国…) or a judicial interpretation (最高人民法院…), which a
+ * question from the public asks about first; less for a local regulation
+ * (the title begins with a place: 广东省, 深圳经济特区), and for the rest.
+ * In (0, 1]. */
+float sr_title_prior(const char *title);
+
+#endif
