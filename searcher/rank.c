@@ -224,6 +224,10 @@ static double bm25(double idf, double tf, double len, double avg)
 /* Local regulations weigh this much for a question. */
 #define PRIOR_LOCAL 0.3f
 #define PRIOR_OTHER 0.5f
+/* A judicial interpretation (最高人民法院…, 最高人民检察院…) weighs this
+ * much: it says how courts apply a law, whose own article a question from
+ * the public asks about first. */
+#define PRIOR_INTERP 0.7f
 /* A decision amending or repealing other texts (关于修改《…》的决定) weighs
  * this much: it quotes the texts it changes, whose articles in force are
  * in the texts themselves. */
@@ -250,10 +254,11 @@ float sr_title_prior(const char *title)
         if (c < 0 || !gz_is_han(c))
             break;
     }
-    /* a national law, or a judicial interpretation */
-    if (strncmp(title, "中华人民共和国", strlen("中华人民共和国")) == 0 ||
-        strncmp(title, "最高人民", strlen("最高人民")) == 0)
+    /* a national law */
+    if (strncmp(title, "中华人民共和国", strlen("中华人民共和国")) == 0)
         return 1.0f;
+    if (strncmp(title, "最高人民", strlen("最高人民")) == 0)
+        return PRIOR_INTERP;
     return PRIOR_OTHER;
 }
 

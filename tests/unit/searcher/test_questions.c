@@ -87,22 +87,14 @@ static void first_hit(sr_index *ix, const char *q, char *title, size_t cap, int 
     gz_buf_fini(&out);
 }
 
-/* A decision amending a text quotes the articles it changes; a question is
- * answered by the article in the text itself, even where the quote holds
- * the question's words more often in fewer characters. */
-Test(questions, the_law_ranks_above_the_decision_amending_it)
+/* An index of two texts: src and dir are mkdtemp templates. */
+static sr_index *two_texts(char *src, char *dir, const char *a, const char *b)
 {
-    char src[] = "/tmp/gz-amend-src-XXXXXX", dir[] = "/tmp/gz-amend-XXXXXX";
-    th_write_corpus(src, "law.md",
-                    "# 中华人民共和国加班测试法\n\n"
-                    "第十条 用人单位安排职工延长工作时间的，应当按照本法规定的标准支付加班工资，"
-                    "不得以任何理由拖延或者克扣。\n");
+    th_write_corpus(src, "a.md", a);
     char path[4200];
-    snprintf(path, sizeof path, "%s/decision.md", src);
+    snprintf(path, sizeof path, "%s/b.md", src);
     FILE *f = fopen(path, "w");
-    cr_assert(f && fputs("# 最高人民法院关于修改《加班测试规定》的决定\n\n"
-                         "一、将第五条修改为：“职工加班的，支付加班工资；加班工资按日计算。”\n",
-                         f) >= 0 && fclose(f) == 0);
+    cr_assert(f && fputs(b, f) >= 0 && fclose(f) == 0);
     ix_options o = {.dir = dir, .threads = 1};
     ix_report r;
     gz_error err = {0};
@@ -111,6 +103,21 @@ Test(questions, the_law_ranks_above_the_decision_amending_it)
     cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
     sr_index *ix;
     cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
+    return ix;
+}
+
+/* A decision amending a text quotes the articles it changes; a question is
+ * answered by the article in the text itself, even where the quote holds
+ * the question's words more often in fewer characters. */
+Test(questions, the_law_ranks_above_the_decision_amending_it)
+{
+    char src[] = "/tmp/gz-amend-src-XXXXXX", dir[] = "/tmp/gz-amend-XXXXXX";
+    sr_index *ix = two_texts(src, dir,
+                             "# 中华人民共和国加班测试法\n\n"
+                             "第十条 用人单位安排职工延长工作时间的，应当按照本法规定的标准支付加班工资，"
+                             "不得以任何理由拖延或者克扣。\n",
+                             "# 最高人民法院关于修改《加班测试规定》的决定\n\n"
+                             "一、将第五条修改为：“职工加班的，支付加班工资；加班工资按日计算。”\n");
     char title[256];
     int number;
     first_hit(ix, "职工加班工资怎么支付？", title, sizeof title, &number);
@@ -119,5 +126,27 @@ Test(questions, the_law_ranks_above_the_decision_amending_it)
     /* keywords are not weighed by the kind of text: the decision first */
     first_hit(ix, "加班工资", title, sizeof title, &number);
     cr_assert_str_eq(title, "最高人民法院关于修改《加班测试规定》的决定");
+    sr_index_close(ix);
+}
+
+/* A question from the public asks about the law first, then about how
+ * courts apply it: the law's article ranks above an interpretation's
+ * that holds the question's words in fewer characters. */
+Test(questions, the_law_ranks_above_its_interpretation)
+{
+    char src[] = "/tmp/gz-interp-src-XXXXXX", dir[] = "/tmp/gz-interp-XXXXXX";
+    sr_index *ix = two_texts(src, dir,
+                             "# 中华人民共和国押金测试法\n\n"
+                             "第八条 承租人交付押金的，租赁期限届满后出租人应当返还押金，"
+                             "但是当事人另有约定的除外。\n",
+                             "# 最高人民法院关于审理押金测试案件的解释\n\n"
+                             "第三条 出租人拒不返还押金的，人民法院应予支持承租人返还押金的请求。\n");
+    char title[256];
+    int number;
+    first_hit(ix, "房东不返还押金怎么办？", title, sizeof title, &number);
+    cr_assert_str_eq(title, "中华人民共和国押金测试法");
+    cr_assert_eq(number, 8);
+    first_hit(ix, "返还押金", title, sizeof title, &number);
+    cr_assert_str_eq(title, "最高人民法院关于审理押金测试案件的解释");
     sr_index_close(ix);
 }
