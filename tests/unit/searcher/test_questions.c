@@ -87,14 +87,18 @@ static void first_hit(sr_index *ix, const char *q, char *title, size_t cap, int 
     gz_buf_fini(&out);
 }
 
-/* An index of two texts: src and dir are mkdtemp templates. */
-static sr_index *two_texts(char *src, char *dir, const char *a, const char *b)
+/* Two texts, a law (title law_title) and another; question's first hit is
+ * the law's article number, keywords' the other's (keywords are not
+ * weighed by the kind of text). src and dir are mkdtemp templates. */
+static void law_first(char *src, char *dir, const char *law_title, const char *law, const char *other_title,
+                      const char *other, const char *question, int number, const char *keywords)
 {
-    th_write_corpus(src, "a.md", a);
-    char path[4200];
+    char text[4096], path[4200];
+    snprintf(text, sizeof text, "# %s\n\n%s", law_title, law);
+    th_write_corpus(src, "a.md", text);
     snprintf(path, sizeof path, "%s/b.md", src);
     FILE *f = fopen(path, "w");
-    cr_assert(f && fputs(b, f) >= 0 && fclose(f) == 0);
+    cr_assert(f && fprintf(f, "# %s\n\n%s", other_title, other) > 0 && fclose(f) == 0);
     ix_options o = {.dir = dir, .threads = 1};
     ix_report r;
     gz_error err = {0};
@@ -103,7 +107,14 @@ static sr_index *two_texts(char *src, char *dir, const char *a, const char *b)
     cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
     sr_index *ix;
     cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
-    return ix;
+    char title[256];
+    int n;
+    first_hit(ix, question, title, sizeof title, &n);
+    cr_assert_str_eq(title, law_title, "%s", question);
+    cr_assert_eq(n, number, "%s", question);
+    first_hit(ix, keywords, title, sizeof title, &n);
+    cr_assert_str_eq(title, other_title, "%s", keywords);
+    sr_index_close(ix);
 }
 
 /* A decision amending a text quotes the articles it changes; a question is
@@ -112,21 +123,12 @@ static sr_index *two_texts(char *src, char *dir, const char *a, const char *b)
 Test(questions, the_law_ranks_above_the_decision_amending_it)
 {
     char src[] = "/tmp/gz-amend-src-XXXXXX", dir[] = "/tmp/gz-amend-XXXXXX";
-    sr_index *ix = two_texts(src, dir,
-                             "# 中华人民共和国加班测试法\n\n"
-                             "第十条 用人单位安排职工延长工作时间的，应当按照本法规定的标准支付加班工资，"
-                             "不得以任何理由拖延或者克扣。\n",
-                             "# 最高人民法院关于修改《加班测试规定》的决定\n\n"
-                             "一、将第五条修改为：“职工加班的，支付加班工资；加班工资按日计算。”\n");
-    char title[256];
-    int number;
-    first_hit(ix, "职工加班工资怎么支付？", title, sizeof title, &number);
-    cr_assert_str_eq(title, "中华人民共和国加班测试法");
-    cr_assert_eq(number, 10);
-    /* keywords are not weighed by the kind of text: the decision first */
-    first_hit(ix, "加班工资", title, sizeof title, &number);
-    cr_assert_str_eq(title, "最高人民法院关于修改《加班测试规定》的决定");
-    sr_index_close(ix);
+    law_first(src, dir, "中华人民共和国加班测试法",
+              "第十条 用人单位安排职工延长工作时间的，应当按照本法规定的标准支付加班工资，"
+              "不得以任何理由拖延或者克扣。\n",
+              "最高人民法院关于修改《加班测试规定》的决定",
+              "一、将第五条修改为：“职工加班的，支付加班工资；加班工资按日计算。”\n", "职工加班工资怎么支付？", 10,
+              "加班工资");
 }
 
 /* A question from the public asks about the law first, then about how
@@ -135,18 +137,9 @@ Test(questions, the_law_ranks_above_the_decision_amending_it)
 Test(questions, the_law_ranks_above_its_interpretation)
 {
     char src[] = "/tmp/gz-interp-src-XXXXXX", dir[] = "/tmp/gz-interp-XXXXXX";
-    sr_index *ix = two_texts(src, dir,
-                             "# 中华人民共和国押金测试法\n\n"
-                             "第八条 承租人交付押金的，租赁期限届满后出租人应当返还押金，"
-                             "但是当事人另有约定的除外。\n",
-                             "# 最高人民法院关于审理押金测试案件的解释\n\n"
-                             "第三条 出租人拒不返还押金的，人民法院应予支持承租人返还押金的请求。\n");
-    char title[256];
-    int number;
-    first_hit(ix, "房东不返还押金怎么办？", title, sizeof title, &number);
-    cr_assert_str_eq(title, "中华人民共和国押金测试法");
-    cr_assert_eq(number, 8);
-    first_hit(ix, "返还押金", title, sizeof title, &number);
-    cr_assert_str_eq(title, "最高人民法院关于审理押金测试案件的解释");
-    sr_index_close(ix);
+    law_first(src, dir, "中华人民共和国押金测试法",
+              "第八条 承租人交付押金的，租赁期限届满后出租人应当返还押金，但是当事人另有约定的除外。\n",
+              "最高人民法院关于审理押金测试案件的解释",
+              "第三条 出租人拒不返还押金的，人民法院应予支持承租人返还押金的请求。\n", "房东不返还押金怎么办？", 8,
+              "返还押金");
 }
