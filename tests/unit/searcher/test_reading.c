@@ -361,3 +361,18 @@ Test(reading, a_keyword_no_unit_holds_is_named_to_drop)
     cr_assert_null(get(o, "hint"));
     json_object_put(o);
 }
+
+Test(reading, a_question_finds_the_word_a_law_defines_by_its_kinds)
+{
+    /* 本法所称毒品，是指鸦片、海洛因、甲基苯丙胺（冰毒）…: the thesaurus
+     * grown from the laws' definitions joins 冰毒 to 毒品 */
+    json_object *o = search("贩卖冰毒怎么判？");
+    json_object *x = get(get(o, "reading"), "expanded");
+    int drugs = 0;
+    for (size_t i = 0; i < json_object_array_length(x); i++)
+        drugs |= strcmp(json_object_get_string(json_object_array_get_idx(x, i)), "冰毒→毒品") == 0;
+    cr_assert(drugs, "no 冰毒→毒品 expansion: %s", json_object_to_json_string(x));
+    cr_assert(total(o) > 0);
+    cr_assert(strstr(snippet(o, 0), "毒品"), "%s", snippet(o, 0));
+    json_object_put(o);
+}
