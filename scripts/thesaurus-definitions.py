@@ -69,7 +69,10 @@ def main():
     thesaurus = sys.argv[2] if len(sys.argv) > 2 else 'searcher/thesaurus.txt'
     if not os.path.isdir(laws):
         sys.exit('thesaurus-definitions: %s: not a directory' % laws)
-    taken = left_words(thesaurus)
+    try:
+        taken = left_words(thesaurus)
+    except OSError as e:
+        sys.exit('thesaurus-definitions: %s: %s' % (thesaurus, e.strerror))
     found = {}  # defined word -> (items, source)
     # national texts first: a local regulation's definition only fills gaps
     for root, _, files in sorted(os.walk(laws), key=lambda w: ('DLC' in w[0], w[0])):
@@ -96,4 +99,7 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    try:
+        main()
+    except BrokenPipeError:  # the reader stopped early (| head)
+        sys.stderr.close()
