@@ -376,3 +376,16 @@ Test(reading, a_question_finds_the_word_a_law_defines_by_its_kinds)
     cr_assert(strstr(snippet(o, 0), "毒品"), "%s", snippet(o, 0));
     json_object_put(o);
 }
+
+Test(reading, a_question_keeps_a_word_ending_in_a_function_word)
+{
+    /* ICU cuts 赠与 into 赠 与, and 与 alone is a function word: the lone
+     * 赠 makes a word with it, as a gram, rather than being lost */
+    json_object *o = search("赠与房屋可以不签订书面合同吗？");
+    cr_assert(strstr(str(o, "read_as"), "\"赠与\""), "%s", str(o, "read_as"));
+    json_object_put(o);
+    /* a function word that ends no word stays out: 带的 is not searched */
+    o = search("乘坐飞机我带的行李有点大可以带上飞机吗？");
+    cr_assert(!strstr(str(o, "read_as"), "\"带的\""), "%s", str(o, "read_as"));
+    json_object_put(o);
+}
