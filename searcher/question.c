@@ -30,6 +30,10 @@ static const char frame_chars[] = "的了吗呢吧啊呀是在和与或及等我
  * alone after a word makes a longer word with it. */
 static const char suffix_chars[] = "人费罪权物金款户者方税证书园率额案法员院所厂店险单价息";
 
+/* Function words that also end words (赠与, 行为, 属于, 取得): a lone
+ * character right before one makes a word with it. */
+static const char frame_ends[] = "与为于得";
+
 static int in_chars(const char *set, const char *c, size_t len)
 {
     for (const char *p = set; len == 3 && *p; p += 3)
@@ -140,7 +144,11 @@ static size_t content_words(const char *text, const an_token *t, size_t n, char 
         int next_single = next && next->pos == t[i].pos + 1 && next->span == 1 && next->start == t[i].end &&
                           !is_frame(next->text, next->len);
         int prev_single = prev && prev->span == 1 && prev->end == t[i].start && !is_frame(prev->text, prev->len);
+        int next_frame = next && next->pos == t[i].pos + 1 && next->span == 1 && next->start == t[i].end &&
+                         in_chars(frame_ends, next->text, next->len);
         if (next_single)
+            add_word(words, &nw, text, t[i].start, next->end, cut);
+        else if (next_frame && !prev_single && !(prev && prev->span >= 2 && prev->end == t[i].start))
             add_word(words, &nw, text, t[i].start, next->end, cut);
         else if (!prev_single && prev && prev->span >= 2 && prev->end == t[i].start &&
                  prev->pos + prev->span == t[i].pos && !is_frame(prev->text, prev->len) &&

@@ -13,14 +13,25 @@
 /* Local regulations weigh this much for a question. */
 #define PRIOR_LOCAL 0.3f
 #define PRIOR_OTHER 0.5f
+/* A judicial interpretation (最高人民法院…, 最高人民检察院…) weighs this
+ * much: it says how courts apply a law, whose own article a question from
+ * the public asks about first. */
+#define PRIOR_INTERP 0.7f
+/* A decision amending or repealing other texts (关于修改《…》的决定) weighs
+ * this much: it quotes the texts it changes, whose articles in force are
+ * in the texts themselves. */
+#define PRIOR_AMEND 0.2f
 
 float sr_title_prior(const char *title)
 {
+    size_t tl = strlen(title), dl = strlen("的决定");
+    if ((strstr(title, "关于修改") || strstr(title, "关于废止")) && tl >= dl && strcmp(title + tl - dl, "的决定") == 0)
+        return PRIOR_AMEND;
     /* two to five Han characters, then the kind of place: a province, a
      * city (not 市场), an autonomous region or prefecture, a county or a
      * special economic zone */
     static const char *const places[] = {"省", "市", "自治区", "自治州", "自治县", "县", "经济特区"};
-    const char *p = title, *end = title + strlen(title);
+    const char *p = title, *end = title + tl;
     for (int chars = 0; chars < 6 && p < end; chars++) {
         for (size_t k = 0; chars >= 2 && k < sizeof places / sizeof places[0]; k++) {
             size_t pl = strlen(places[k]);
@@ -32,10 +43,11 @@ float sr_title_prior(const char *title)
         if (c < 0 || !gz_is_han(c))
             break;
     }
-    /* a national law, or a judicial interpretation */
-    if (strncmp(title, "中华人民共和国", strlen("中华人民共和国")) == 0 ||
-        strncmp(title, "最高人民", strlen("最高人民")) == 0)
+    /* a national law */
+    if (strncmp(title, "中华人民共和国", strlen("中华人民共和国")) == 0)
         return 1.0f;
+    if (strncmp(title, "最高人民", strlen("最高人民")) == 0)
+        return PRIOR_INTERP;
     return PRIOR_OTHER;
 }
 

@@ -361,3 +361,31 @@ Test(reading, a_keyword_no_unit_holds_is_named_to_drop)
     cr_assert_null(get(o, "hint"));
     json_object_put(o);
 }
+
+Test(reading, a_question_finds_the_word_a_law_defines_by_its_kinds)
+{
+    /* 本法所称毒品，是指鸦片、海洛因、甲基苯丙胺（冰毒）…: the thesaurus
+     * grown from the laws' definitions joins 冰毒 to 毒品 */
+    json_object *o = search("贩卖冰毒怎么判？");
+    json_object *x = get(get(o, "reading"), "expanded");
+    int drugs = 0;
+    for (size_t i = 0; i < json_object_array_length(x); i++)
+        drugs |= strcmp(json_object_get_string(json_object_array_get_idx(x, i)), "冰毒→毒品") == 0;
+    cr_assert(drugs, "no 冰毒→毒品 expansion: %s", json_object_to_json_string(x));
+    cr_assert(total(o) > 0);
+    cr_assert(strstr(snippet(o, 0), "毒品"), "%s", snippet(o, 0));
+    json_object_put(o);
+}
+
+Test(reading, a_question_keeps_a_word_ending_in_a_function_word)
+{
+    /* ICU cuts 赠与 into 赠 与, and 与 alone is a function word: the lone
+     * 赠 makes a word with it, as a gram, rather than being lost */
+    json_object *o = search("赠与房屋可以不签订书面合同吗？");
+    cr_assert(strstr(str(o, "read_as"), "\"赠与\""), "%s", str(o, "read_as"));
+    json_object_put(o);
+    /* a function word that ends no word stays out: 带的 is not searched */
+    o = search("乘坐飞机我带的行李有点大可以带上飞机吗？");
+    cr_assert(!strstr(str(o, "read_as"), "\"带的\""), "%s", str(o, "read_as"));
+    json_object_put(o);
+}
