@@ -132,14 +132,14 @@ const char html_css[] =
     "aside ul.years{display:flex;flex-wrap:wrap;gap:0 12px}"
     ".filters>summary{cursor:pointer;font-weight:600;padding:6px 0}"
     "@media(min-width:701px){@supports selector(::details-content){.filters>summary{display:none}"
-    ".filters::details-content{content-visibility:visible;display:block;height:auto}}}"
+    ".fold::details-content{content-visibility:visible;display:block;height:auto}}}"
     "ol.hits{padding-left:1.4em}ol.hits li{background:#fff;margin:0 0 12px;padding:10px 12px;border-radius:6px;"
     "box-shadow:0 1px 2px rgba(0,0,0,.08)}.hit a.t{font-size:17px;font-weight:600;color:#0b3d91}"
     ".vd{color:#555;font-size:14px;margin-left:6px;white-space:nowrap}"
     ".st{font-size:12px;padding:0 4px;margin-left:6px;border-radius:3px;border:1px solid #2e7d32;color:#2e7d32;"
     "white-space:nowrap}.st.old{border-color:#888;color:#666}"
     ".where{color:#9b1c1c;font-size:14px}.snip{margin:4px 0;white-space:pre-wrap;word-break:break-all}"
-    ".src{display:block;color:#666;font-size:13px;word-break:break-all}.src a{color:#666}"
+    ".src{display:block;color:#666;font-size:13px;overflow-wrap:anywhere}.src a{color:#666}"
     "mark{background:#ffe58a;padding:0 1px}small{color:#666}.notes{color:#666;font-size:14px}"
     ".pages a,.pages span{margin-right:8px}.doc{background:#fff;padding:16px;border-radius:6px}"
     ".unit{white-space:pre-wrap;padding:4px 6px;margin:2px 0;border-left:3px solid transparent;"
@@ -256,12 +256,12 @@ static void facet_block(gz_buf *b, const page_params *p, const gazette_facet *f,
     gz_buf_puts(b, "</ul>");
 }
 
-/* The filters, folded under 筛选 (open on a wide screen by the style
- * sheet; a phone shows the results first). The summary names the filters
+/* The filters, folded under 筛选 (shown open on a wide screen by the
+ * style sheet, class fold; a phone shows the results first). The summary names the filters
  * in force. */
 static void filters(gz_buf *b, const gazette_page *ans, const page_params *p)
 {
-    gz_buf_puts(b, "<aside><details class=\"filters\"><summary>筛选");
+    gz_buf_puts(b, "<aside><details class=\"filters fold\"><summary>筛选");
     const char *on[] = {p->year, p->issuer, p->kind};
     int n = 0;
     for (size_t i = 0; i < 3; i++)
@@ -506,49 +506,85 @@ static int toc_level(const char *kind)
     return strcmp(kind, "part") == 0 ? 0 : strcmp(kind, "chapter") == 0 ? 1 : strcmp(kind, "section") == 0 ? 2 : -1;
 }
 
-/* A table of contents of the page's 编/章/节, each linked to its anchor,
- * when the page has at least two; a heading is its text's first line (at
- * most 80 bytes, cut at a character). */
-static void toc(gz_buf *b, const gazette_document *o, size_t base, size_t tlen)
+/* A table of contents being drawn: the page shown, the top level. */
+typedef struct toc_ctx {
+    const gazette_document *shown;
+    int top;
+} toc_ctx;
+
+/* Calls fn for each 编/章/节 whose heading is on one of the pages (each
+ * unit once: on the page its start is on), with its level and heading:
+ * the first line of its text, at most 80 bytes, cut at a character. */
+typedef void (*toc_fn)(gz_buf *b, toc_ctx *c, const gazette_document *pg, const gazette_unit *u, int level,
+                       const char *t, size_t len);
+static size_t toc_walk(gz_buf *b, toc_ctx *c, const gazette_document *const *pages, size_t n_pages, toc_fn fn)
 {
     size_t n = 0;
-    int top = 2;
-    for (size_t i = 0; i < o->n_units; i++) {
-        int lv = toc_level(o->units[i].kind);
-        if (lv >= 0) {
+    for (size_t p = 0; p < n_pages; p++) {
+        const gazette_document *pg = pages[p];
+        size_t base = pg->text_start, tlen = strlen(pg->text);
+        for (size_t i = 0; i < pg->n_units; i++) {
+            const gazette_unit *u = &pg->units[i];
+            int lv = toc_level(u->kind);
+            size_t a, e;
+            if (lv < 0 || u->start < base || !page_span(u, base, tlen, &a, &e))
+                continue;
+            const char *t = pg->text + a, *nl = memchr(t, '\n', e - a);
+            size_t len = nl ? (size_t)(nl - t) : e - a, cut = 0;
+            for (const char *q = t, *end = t + (len < 80 ? len : 80); q < end;) {
+                if (gz_utf8_next(&q, end) < 0)
+                    break;
+                cut = (size_t)(q - t);
+            }
+            fn(b, c, pg, u, lv, t, cut);
             n++;
-            top = lv < top ? lv : top;
         }
     }
-    if (n < 2)
-        return;
-    gz_buf_puts(b, "<details class=\"toc\" open><summary>目录</summary><ol>");
-    for (size_t i = 0; i < o->n_units; i++) {
-        const gazette_unit *u = &o->units[i];
-        int lv = toc_level(u->kind);
-        size_t a, e;
-        if (lv < 0 || !page_span(u, base, tlen, &a, &e))
-            continue;
-        const char *t = o->text + a, *nl = memchr(t, '\n', e - a);
-        size_t len = nl ? (size_t)(nl - t) : e - a, cut = 0;
-        for (const char *q = t, *end = t + (len < 80 ? len : 80); q < end;) {
-            if (gz_utf8_next(&q, end) < 0)
-                break;
-            cut = (size_t)(q - t);
-        }
-        gz_buf_printf(b, "<li class=\"lv%d\"><a href=\"#u-", lv - top);
+    return n;
+}
+
+static void toc_top(gz_buf *b, toc_ctx *c, const gazette_document *pg, const gazette_unit *u, int level,
+                    const char *t, size_t len)
+{
+    (void)b, (void)pg, (void)u, (void)t, (void)len;
+    c->top = level < c->top ? level : c->top;
+}
+
+/* One entry: to its anchor when its heading is on the page shown, else
+ * to the page that starts at it. */
+static void toc_entry(gz_buf *b, toc_ctx *c, const gazette_document *pg, const gazette_unit *u, int level,
+                      const char *t, size_t len)
+{
+    gz_buf_printf(b, "<li class=\"lv%d\"><a href=\"", level - c->top);
+    if (u->start >= c->shown->text_start && u->start < c->shown->text_end) {
+        gz_buf_puts(b, "#u-");
         esc(b, u->id);
-        gz_buf_puts(b, "\">");
-        if (cut)
-            html_escape(b, t, cut);
-        else
-            esc(b, *u->label ? u->label : u->kind);
-        gz_buf_puts(b, "</a></li>");
+    } else {
+        unit_href(b, pg->doc.id, u->id);
     }
+    gz_buf_puts(b, "\">");
+    if (len)
+        html_escape(b, t, len);
+    else
+        esc(b, *u->label ? u->label : u->kind);
+    gz_buf_puts(b, "</a></li>");
+}
+
+/* A table of contents of the document's 编/章/节 (pages: its pages from
+ * the first, as many as were read), each linked, when it has at least
+ * two (folded on a phone, like the filters). */
+static void toc(gz_buf *b, const gazette_document *shown, const gazette_document *const *pages, size_t n_pages)
+{
+    toc_ctx c = {shown, 2};
+    if (toc_walk(b, &c, pages, n_pages, toc_top) < 2)
+        return;
+    gz_buf_puts(b, "<details class=\"toc fold\"><summary>目录</summary><ol>");
+    toc_walk(b, &c, pages, n_pages, toc_entry);
     gz_buf_puts(b, "</ol></details>");
 }
 
-void html_doc_page(gz_buf *b, const gazette_document *o, const char *target)
+void html_doc_page(gz_buf *b, const gazette_document *o, const char *target, const gazette_document *const *pages,
+                   size_t n_pages)
 {
     const gazette_doc_ref *d = &o->doc;
     head(b, d->title);
@@ -588,7 +624,10 @@ void html_doc_page(gz_buf *b, const gazette_document *o, const char *target)
         text_with_refs(b, text, a, e, (int64_t)u->start - (int64_t)base, u);
         gz_buf_puts(b, "</div></div><h3>全文</h3>");
     }
-    toc(b, o, base, tlen);
+    if (n_pages)
+        toc(b, o, pages, n_pages);
+    else
+        toc(b, o, &o, 1);
     pager(b, o);
     for (size_t i = 0; i < o->n_units; i++) {
         const gazette_unit *u = &o->units[i];

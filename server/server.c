@@ -555,7 +555,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             sr_document_json(&doc, &out);
             res = reply(c, 200, "application/json; charset=utf-8", &out);
         } else {
-            html_doc_page(&out, &doc, arg(c, "u"));
+            /* the table of contents is the whole document's: its pages
+             * from the first (at most SV_TOC_PAGES), when this is not all */
+            gazette_document pages[SV_TOC_PAGES];
+            const gazette_document *pp[SV_TOC_PAGES];
+            size_t n_pages = 0;
+            for (int64_t at = doc.text_start == 0 && doc.next < 0 ? -1 : 0; at >= 0 && n_pages < SV_TOC_PAGES;
+                 at = pages[n_pages++].next) {
+                gz_error e2 = {0};
+                if (sr_show(ix, id, (uint64_t)at, NULL, &answer, &pages[n_pages], &e2) != GZ_OK)
+                    break;
+                pp[n_pages] = &pages[n_pages];
+            }
+            html_doc_page(&out, &doc, arg(c, "u"), pp, n_pages);
             res = page_reply(c, &out);
         }
     }

@@ -596,7 +596,7 @@ Test(http, the_law_view_has_a_toc_whose_anchors_exist)
     char url[128];
     snprintf(url, sizeof url, "/doc/%s", id);
     cr_assert_eq(get(url, &b), 200);
-    const char *toc = strstr(b.data, "<details class=\"toc\" open><summary>目录</summary>");
+    const char *toc = strstr(b.data, "<details class=\"toc fold\"><summary>目录</summary>");
     cr_assert_not_null(toc, "%.2000s", b.data);
     const char *toc_end = strstr(toc, "</details>");
     size_t n = 0;
@@ -609,6 +609,25 @@ Test(http, the_law_view_has_a_toc_whose_anchors_exist)
     }
     cr_assert_geq(n, 10, "%zu entries", n);
     cr_assert(strstr(b.data, "第七章 管理监督"));
+    /* opened at 第七章, the page starts there: the table is still the whole
+     * document's, the chapters before it linked to the pages they start */
+    char unit[64];
+    const char *ch7 = strstr(toc, "\">第七章");
+    cr_assert_not_null(ch7);
+    while (ch7 > toc && strncmp(ch7 - 3, "#u-", 3) != 0)
+        ch7--;
+    cr_assert_eq(sscanf(ch7, "%63[^\"]", unit), 1);
+    snprintf(url, sizeof url, "/doc/%s?u=%s", id, unit);
+    cr_assert_eq(get(url, &b), 200);
+    toc = strstr(b.data, "<summary>目录</summary>");
+    cr_assert_not_null(toc);
+    char before[256], here[128];
+    snprintf(before, sizeof before, "<a href=\"/doc/%s?u=", id);
+    snprintf(here, sizeof here, "<a href=\"#u-%s\">第七章", unit);
+    const char *first = strstr(toc, "<li class=\"lv0\">");
+    cr_assert(first && strncmp(first + strlen("<li class=\"lv0\">"), before, strlen(before)) == 0, "%.600s", toc);
+    cr_assert(strstr(toc, here), "%.2000s", toc);
+    cr_assert(strstr(toc, "第一章") && strstr(toc, "第十章"), "%.2000s", toc);
     /* the meta line: no empty field between two dots */
     const char *meta = strstr(b.data, "<p class=\"meta\">");
     cr_assert_not_null(meta);

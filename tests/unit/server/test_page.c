@@ -70,7 +70,7 @@ Test(page, filters_fold_under_shaixuan)
                        .reading = {.text = "按关键词查找"}};
     gz_buf b;
     render_search(&b, &pg);
-    long open = at(&b, "<details class=\"filters\"><summary>筛选</summary>"), close = at(&b, "</details>");
+    long open = at(&b, "<details class=\"filters fold\"><summary>筛选</summary>"), close = at(&b, "</details>");
     cr_assert(open > 0 && close > open, "%s", b.data);
     long year = at(&b, "年份"), kind = at(&b, "条文</a> (1)"), hits = at(&b, "<ol class=\"hits\"");
     cr_assert(year > open && year < close && kind > open && kind < close, "facets outside the fold: %s", b.data);
@@ -83,7 +83,7 @@ Test(page, filters_fold_under_shaixuan)
     gz_buf_cstr(&b);
     has(&b, "<summary>筛选（2023）</summary>");
     /* the style sheet folds it on a phone only */
-    cr_assert(strstr(html_css, ".filters::details-content{content-visibility:visible"));
+    cr_assert(strstr(html_css, ".fold::details-content{content-visibility:visible"));
     gz_buf_fini(&b);
 }
 
@@ -173,7 +173,7 @@ static gazette_document law_doc(gazette_unit *u)
 static void render_doc(gz_buf *b, const gazette_document *o)
 {
     gz_buf_init(b);
-    html_doc_page(b, o, NULL);
+    html_doc_page(b, o, NULL, NULL, 0);
     gz_buf_cstr(b);
 }
 
@@ -200,7 +200,7 @@ Test(page, law_view_has_a_toc_of_chapters_and_sections)
     gazette_document o = law_doc(u);
     gz_buf b;
     render_doc(&b, &o);
-    has(&b, "<details class=\"toc\" open><summary>目录</summary><ol>"
+    has(&b, "<details class=\"toc fold\"><summary>目录</summary><ol>"
             "<li class=\"lv0\"><a href=\"#u-1-0-1\">第一章 总则</a></li>"
             "<li class=\"lv0\"><a href=\"#u-1-0-3\">第二章 公司登记</a></li>"
             "<li class=\"lv1\"><a href=\"#u-1-0-4\">第一节 设立</a></li></ol></details>");
