@@ -390,14 +390,17 @@ void html_search_page(gz_buf *b, const gazette_page *ans, const page_params *p)
             gz_buf_puts(b, " 版</span>");
         }
         status_badge(b, h->doc.status);
-        gz_buf_puts(b, "<div class=\"where\">");
-        esc(b, *u->label ? u->label : u->path);
-        if (*u->label && *u->path) {
-            gz_buf_puts(b, " <small>");
-            esc(b, u->path);
-            gz_buf_puts(b, "</small>");
+        if (*u->label || *u->path) {
+            gz_buf_puts(b, "<div class=\"where\">");
+            esc(b, *u->label ? u->label : u->path);
+            if (*u->label && *u->path) {
+                gz_buf_puts(b, " <small>");
+                esc(b, u->path);
+                gz_buf_puts(b, "</small>");
+            }
+            gz_buf_puts(b, "</div>");
         }
-        gz_buf_puts(b, "</div><p class=\"snip\">");
+        gz_buf_puts(b, "<p class=\"snip\">");
         snippet(b, h);
         gz_buf_puts(b, "</p>");
         /* by document: the other places in it */

@@ -4,6 +4,7 @@
 #include "indexer/indexer.h"
 #include "searcher/searcher.h"
 #include "server/server.h"
+#include "gen/pdf_render.h"
 #include "helpers.h"
 
 #include <arpa/inet.h>
@@ -480,7 +481,11 @@ Test(http, source_serves_the_indexed_files_only)
     write_file(src, "page.html",
                "<html><head><meta charset=\"utf-8\"><title>关于公告的通知</title><script>alert(1)</script></head>"
                "<body><h1>关于公告的通知</h1><p>各有关单位：请做好公告工作。</p></body></html>");
-    char id[64], url[128];
+    char pdf[4200];
+    snprintf(pdf, sizeof pdf, "%s/notice.pdf", src);
+    const char *text = "伊金霍洛旗人民政府关于公告的通知\n\n各有关单位：\n\n请做好公告工作。\n";
+    cr_assert_eq(th_pdf_render(pdf, text, strlen(text), NULL, NULL), 1);
+    char id[64], url[256];
     gz_buf b;
     sv_server *s = serve_and_find(src, ix, "a.txt", id, &b);
     snprintf(url, sizeof url, "/source/%s", id);
@@ -500,6 +505,17 @@ Test(http, source_serves_the_indexed_files_only)
     cr_assert(strstr(last_headers, "Content-Type: text/plain\r\n"), "%s", last_headers);
     cr_assert(strstr(last_headers, "Content-Security-Policy: sandbox; default-src 'none'"), "%s", last_headers);
     cr_assert(strstr(last_headers, "X-Content-Type-Options: nosniff"), "%s", last_headers);
+    /* a PDF: as it is, for the browser's viewer, at the hit's page */
+    id_of(GONGGAO, "notice.pdf", id, sizeof id);
+    snprintf(url, sizeof url, "/source/%s", id);
+    cr_assert_eq(get(url, &b), 200);
+    cr_assert(b.len > 4 && memcmp(b.data, "%PDF", 4) == 0);
+    cr_assert(strstr(last_headers, "Content-Type: application/pdf\r\n"), "%s", last_headers);
+    cr_assert(strstr(last_headers, "Content-Security-Policy: default-src 'none'"), "%s", last_headers);
+    cr_assert_null(strstr(last_headers, "Content-Disposition"), "%s", last_headers);
+    cr_assert_eq(get("/?q=%E5%85%AC%E5%91%8A", &b), 200);
+    snprintf(url, sizeof url, "<a href=\"/source/%s#page=1\">notice.pdf</a> · 第1页", id);
+    cr_assert(strstr(b.data, url), "%s", b.data);
     /* nothing else */
     const char *bad[] = {"/source/../../../../etc/passwd",
                          "/source/..%2f..%2f..%2f..%2fetc%2fpasswd",
@@ -593,7 +609,7 @@ Test(http, the_law_view_has_a_toc_whose_anchors_exist)
     id_of("%E8%81%8C%E5%B7%A5%E4%BB%A3%E8%A1%A8%E5%A4%A7%E4%BC%9A", "yijinhuoluo-2023-11-12.txt", id, sizeof id);
     gz_buf b;
     gz_buf_init(&b);
-    char url[128];
+    char url[256];
     snprintf(url, sizeof url, "/doc/%s", id);
     cr_assert_eq(get(url, &b), 200);
     const char *toc = strstr(b.data, "<details class=\"toc fold\"><summary>目录</summary>");
