@@ -138,7 +138,7 @@ const char html_css[] =
     ".vd{color:#555;font-size:14px;margin-left:6px;white-space:nowrap}"
     ".st{font-size:12px;padding:0 4px;margin-left:6px;border-radius:3px;border:1px solid #2e7d32;color:#2e7d32;"
     "white-space:nowrap}.st.old{border-color:#888;color:#666}"
-    ".where{color:#9b1c1c;font-size:14px}.snip{margin:4px 0;white-space:pre-wrap;word-break:break-all}"
+    ".where{color:#9b1c1c;font-size:14px}p.where{margin:4px 0}.snip{margin:4px 0;white-space:pre-wrap;word-break:break-all}"
     ".src{display:block;color:#666;font-size:13px;overflow-wrap:anywhere}.src a{color:#666}"
     "mark{background:#ffe58a;padding:0 1px}small{color:#666}.notes{color:#666;font-size:14px}"
     ".pages a,.pages span{margin-right:8px}.doc{background:#fff;padding:16px;border-radius:6px}"

@@ -341,8 +341,19 @@ static enum MHD_Result source_reply(struct MHD_Connection *c, sr_index *ix, cons
                             strcmp(type, "application/pdf") == 0 ? "default-src 'none'; frame-ancestors 'none'"
                                                                  : "sandbox; default-src 'none'");
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
-    if (attach)
-        MHD_add_response_header(r, "Content-Disposition", "attachment");
+    if (attach) { /* saved under the file's own name (RFC 6266) */
+        const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+        gz_buf cd;
+        gz_buf_init(&cd);
+        gz_buf_puts(&cd, "attachment; filename*=UTF-8''");
+        for (const unsigned char *p = (const unsigned char *)base; *p; p++)
+            if (isalnum(*p) || strchr("-._~", *p))
+                gz_buf_putc(&cd, (char)*p);
+            else
+                gz_buf_printf(&cd, "%%%02X", *p);
+        MHD_add_response_header(r, "Content-Disposition", gz_buf_cstr(&cd));
+        gz_buf_fini(&cd);
+    }
     MHD_add_response_header(r, "Cache-Control", "no-cache");
     enum MHD_Result ret = MHD_queue_response(c, 200, r);
     MHD_destroy_response(r);

@@ -478,6 +478,7 @@ Test(http, source_serves_the_indexed_files_only)
     char src[] = "/tmp/gz-http-source-XXXXXX", ix[] = "/tmp/gz-http-source-ix-XXXXXX";
     cr_assert_not_null(mkdtemp(src));
     write_notice(src, "a.txt", "公告");
+    write_notice(src, "公告 v1.log", "公告");
     write_file(src, "page.html",
                "<html><head><meta charset=\"utf-8\"><title>关于公告的通知</title><script>alert(1)</script></head>"
                "<body><h1>关于公告的通知</h1><p>各有关单位：请做好公告工作。</p></body></html>");
@@ -516,6 +517,13 @@ Test(http, source_serves_the_indexed_files_only)
     cr_assert_eq(get("/?q=%E5%85%AC%E5%91%8A", &b), 200);
     snprintf(url, sizeof url, "<a href=\"/source/%s#page=1\">notice.pdf</a> · 第1页", id);
     cr_assert(strstr(b.data, url), "%s", b.data);
+    /* a type the page does not show: a download, under its own name */
+    id_of(GONGGAO, "公告 v1.log", id, sizeof id);
+    snprintf(url, sizeof url, "/source/%s", id);
+    cr_assert_eq(get(url, &b), 200);
+    cr_assert(strstr(last_headers, "Content-Type: application/octet-stream\r\n"), "%s", last_headers);
+    cr_assert(strstr(last_headers, "Content-Disposition: attachment; filename*=UTF-8''%E5%85%AC%E5%91%8A%20v1.log\r\n"),
+              "%s", last_headers);
     /* nothing else */
     const char *bad[] = {"/source/../../../../etc/passwd",
                          "/source/..%2f..%2f..%2f..%2fetc%2fpasswd",
