@@ -157,6 +157,17 @@ typedef struct gazette_query {
  * filter, the default budget. */
 void gazette_query_init(gazette_query *q);
 
+/* A cross-reference inside a unit's text (本法第十条, 《X》第Y条 ...): its
+ * bytes [start, end) of the unit's text (offsets from the unit's start),
+ * and the article it names: a unit id ("SEG-DOC-UNIT"), its label and
+ * its work's title. Unresolved references have no entry. */
+typedef struct gazette_ref {
+    uint32_t start, end;
+    struct {
+        const char *id, *label, *title;
+    } target;
+} gazette_ref;
+
 /* A unit of a document: an article, a section, a paragraph ... */
 typedef struct gazette_unit {
     const char *id;    /* "SEG-DOC-UNIT": gazette_document's `unit` */
@@ -166,6 +177,9 @@ typedef struct gazette_unit {
     const char *label; /* as printed: "第四十六条" */
     const char *path;  /* where it sits: "title / 第七章 管理监督" */
     uint32_t start, end; /* its bytes in the document's stored text */
+    uint32_t page, page_end; /* its pages in a paged source (PDF), 1-based; 0: unknown */
+    const gazette_ref *refs; /* the references its text makes (may be none) */
+    size_t n_refs;
 } gazette_unit;
 
 /* A byte range [start, end). */
@@ -181,7 +195,19 @@ typedef struct gazette_doc_ref {
     const char *docno;  /* the 文号 as printed; NULL: none */
     const char *date;   /* "YYYY-MM-DD"; NULL: none */
     const char *source; /* its file, relative to the folder indexed */
+    /* a version of a work (a law as amended): the last amendment its text
+     * includes, "YYYY-MM-DD", and its standing ("现行有效", "历史版本",
+     * "已废止"); NULL: not known */
+    const char *version_date;
+    const char *status;
 } gazette_doc_ref;
+
+/* Another version of the same work: its document, version date, standing. */
+typedef struct gazette_version {
+    const char *id;
+    const char *version_date; /* "YYYY-MM-DD"; NULL: none */
+    const char *status;       /* NULL: not known */
+} gazette_work_version;
 
 typedef struct gazette_hit {
     gazette_doc_ref doc;
@@ -198,6 +224,12 @@ typedef struct gazette_hit {
     uint32_t units_matched;
     const gazette_unit *more_units;
     size_t n_more_units;
+    /* by unit: matching units of the same document past the ones shown
+     * (JSON more_in_document); 0: none */
+    uint32_t more_in_document;
+    /* the other versions of the hit's work (JSON versions); none: 0 */
+    const gazette_work_version *versions;
+    size_t n_versions;
 } gazette_hit;
 
 typedef struct gazette_facet_value {
@@ -278,6 +310,9 @@ typedef struct gazette_article {
     const gazette_article_match *candidates;
     size_t n_candidates, total;
     const char *note;    /* NULL unless the reference is not one */
+    /* found 1: the articles citing this one (被引用); may be none */
+    const gazette_article_match *cited_by;
+    size_t n_cited_by;
 } gazette_article;
 
 gazette_status gazette_article_lookup(gazette_index *ix, const char *ref, const gazette_article **out,
@@ -300,6 +335,10 @@ typedef struct gazette_document {
     int64_t next, prev;
     const gazette_unit *units;
     size_t n_units;
+    /* every version of the document's work, this one included, newest
+     * first; none when it has no other version */
+    const gazette_work_version *versions;
+    size_t n_versions;
 } gazette_document;
 
 /* Fetches the page of document id (a hit's doc.id or doc.at) that starts

@@ -153,6 +153,15 @@ gz_status sr_article_json(sr_index *ix, const char *ref, gz_buf *out, int *ambig
  * the ends); "units" are those the page overlaps, with offsets in the
  * whole text. GZ_INVALID for an unknown id. */
 #define SR_DOC_PAGE (256u << 10)
+
+/* The file document id was read from, opened read-only in *fd (the caller
+ * closes it), its absolute path in *name (valid while ix is open): only
+ * the source the MANIFEST lists for that document, and only while the
+ * path it resolves to, every folder and link followed, is the path that
+ * was indexed. GZ_INVALID for an id of no document or of a document
+ * without a file, or a file replaced by a link; GZ_IO when it cannot be
+ * opened. */
+gz_status sr_source_open(sr_index *ix, const char *id, int *fd, const char **name, gz_error *err);
 gz_status sr_show_json(sr_index *ix, const char *id, uint64_t from, const char *unit, gz_buf *out, gz_error *err);
 
 #endif

@@ -11,13 +11,17 @@
 typedef struct page_params {
     const char *q, *unit, *year, *issuer, *kind, *sort, *ref;
     size_t page;
+    const char *expand; /* a document whose every match is shown (its id) */
 } page_params;
 
 /* Escapes s for HTML text and attribute values (invalid UTF-8 -> U+FFFD). */
 void html_escape(gz_buf *b, const char *s, size_t len);
 /* answer NULL: the empty search page */
 void html_search_page(gz_buf *b, const gazette_page *answer, const page_params *p);
-void html_doc_page(gz_buf *b, const gazette_document *doc, const char *target_unit);
+/* pages: the document's pages from its first (its table of contents is
+ * drawn from them), or none: from doc alone */
+void html_doc_page(gz_buf *b, const gazette_document *doc, const char *target_unit,
+                   const gazette_document *const *pages, size_t n_pages);
 void html_article_page(gz_buf *b, const gazette_article *answer, const char *ref);
 void html_error_page(gz_buf *b, int status, const char *msg);
 

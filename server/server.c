@@ -6,10 +6,14 @@
  *   GET /api/search?q=     the CLI's JSON (n, offset, unit, sort, year, issuer, kind)
  *   GET /api/article?ref=  the CLI's JSON
  *   GET /api/doc/ID        the CLI's JSON, a page at a time (from, u)
+ *   GET /source/ID         the file document ID was read from (PDF at its
+ *                          pages: /source/ID#page=N), only a source of the
+ *                          index, never a page on our origin (source_reply)
  *   GET /static/app.css    the embedded stylesheet
  * Anything else is 404, any path with "..", a NUL (%00 anywhere in the
  * request line) or a backslash 400, two Content-Length headers 400, any
- * method but GET and HEAD 405 (with Allow), more than SV_MAX_PARAMS
+ * method but GET and HEAD 405 (with Allow) (under /source/, 404 for any
+ * path that is not a document's id, whatever it holds), more than SV_MAX_PARAMS
  * parameters 414, a parameter over SV_MAX_QUERY_BYTES 413, a bad filter,
  * n or offset 400 naming it. Each request borrows a searcher from a pool
  * that follows the MANIFEST (a new commit), so a request finishes on the
@@ -30,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define SV_STR_(x) #x
 #define SV_STR(x) SV_STR_(x)
@@ -281,6 +286,80 @@ static enum MHD_Result page_reply(struct MHD_Connection *c, gz_buf *out)
     return reply(c, 200, "text/html; charset=utf-8", out);
 }
 
+/* How a source file is sent: its type by its name, and what the browser
+ * may do with it. Archived HTML is shown as text in a sandbox (no script,
+ * no style, no request of its own on our origin); Word and unknown files
+ * are downloaded. */
+static void source_type(const char *name, const char **type, int *attach)
+{
+    static const char *const map[][2] = {
+        {".pdf", "application/pdf"},
+        {".txt", "text/plain; charset=utf-8"},
+        {".md", "text/plain; charset=utf-8"},
+        {".html", "text/plain"},
+        {".htm", "text/plain"},
+        {".xhtml", "text/plain"},
+        {".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+    };
+    const char *dot = strrchr(name, '.');
+    *type = "application/octet-stream";
+    *attach = 1;
+    for (size_t i = 0; dot && i < sizeof map / sizeof map[0]; i++)
+        if (strcasecmp(dot, map[i][0]) == 0) {
+            *type = map[i][1];
+            *attach = strncmp(*type, "application/", 12) == 0 && strcmp(*type, "application/pdf") != 0;
+        }
+}
+
+/* The original file of a document (sr_source_open says which files are
+ * reachable): 404 for anything else, without saying why (what is on the
+ * server's disk is not the public's business). */
+static enum MHD_Result source_reply(struct MHD_Connection *c, sr_index *ix, const char *id)
+{
+    int fd;
+    const char *name;
+    gz_error err = {0};
+    struct stat st;
+    if (sr_source_open(ix, id, &fd, &name, &err) != GZ_OK)
+        return html_error(c, 404, "没有这个文件");
+    if (fstat(fd, &st) != 0) {
+        close(fd);
+        return html_error(c, 404, "没有这个文件");
+    }
+    struct MHD_Response *r = MHD_create_response_from_fd((size_t)st.st_size, fd); /* owns fd */
+    if (!r) {
+        close(fd);
+        return MHD_NO;
+    }
+    const char *type;
+    int attach;
+    source_type(name, &type, &attach);
+    MHD_add_response_header(r, "Content-Type", type);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    /* a PDF opens in the browser's viewer; anything else is inert */
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            strcmp(type, "application/pdf") == 0 ? "default-src 'none'; frame-ancestors 'none'"
+                                                                 : "sandbox; default-src 'none'");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    if (attach) { /* saved under the file's own name (RFC 6266) */
+        const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+        gz_buf cd;
+        gz_buf_init(&cd);
+        gz_buf_puts(&cd, "attachment; filename*=UTF-8''");
+        for (const unsigned char *p = (const unsigned char *)base; *p; p++)
+            if (isalnum(*p) || strchr("-._~", *p))
+                gz_buf_putc(&cd, (char)*p);
+            else
+                gz_buf_printf(&cd, "%%%02X", *p);
+        MHD_add_response_header(r, "Content-Disposition", gz_buf_cstr(&cd));
+        gz_buf_fini(&cd);
+    }
+    MHD_add_response_header(r, "Cache-Control", "no-cache");
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
 static const char *arg(struct MHD_Connection *c, const char *k)
 {
     const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, k);
@@ -290,7 +369,7 @@ static const char *arg(struct MHD_Connection *c, const char *k)
 static int too_long(struct MHD_Connection *c)
 {
     const char *keys[] = {"q",      "ref",  "year", "issuer", "kind", "date", "unit",
-                          "sort",   "n",    "offset", "page", "u",  "from"};
+                          "sort",   "n",    "offset", "page", "u",  "from", "expand"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (strlen(arg(c, keys[i])) > SV_MAX_QUERY_BYTES)
             return 1;
@@ -373,7 +452,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return json_error(c, 405, "only GET and HEAD");
     if ((bits & RAW_NUL) || strstr(url, "..") || strchr(url, '\\') || strstr(url, "%2e") || strstr(url, "%2E") ||
         strstr(url, "//"))
-        return api ? json_error(c, 400, "bad path or parameter (.., //, a backslash or a NUL)")
+        return strncmp(url, "/source/", 8) == 0 ? html_error(c, 404, "没有这个文件")
+               : api ? json_error(c, 400, "bad path or parameter (.., //, a backslash or a NUL)")
                    : html_error(c, 400, "请求地址无效");
     if (too_long(c))
         return api ? json_error(c, 413, "query too long") : html_error(c, 413, "查询内容过长");
@@ -391,6 +471,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                 : strcmp(url, "/api/search") == 0        ? 4
                 : strcmp(url, "/api/article") == 0       ? 5
                 : strncmp(url, "/api/doc/", 9) == 0      ? 6
+                : strncmp(url, "/source/", 8) == 0       ? 7
                                                          : 0;
     if (!route)
         return api ? json_error(c, 404, "no such endpoint") : html_error(c, 404, "没有这个页面");
@@ -453,10 +534,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             res = reply(c, 200, "application/json; charset=utf-8", &out);
         } else {
             page_params p = {arg(c, "q"), arg(c, "unit"), arg(c, "year"), arg(c, "issuer"),
-                             arg(c, "kind"), arg(c, "sort"), "", page};
+                             arg(c, "kind"), arg(c, "sort"), "", page, arg(c, "expand")};
             html_search_page(&out, &pg, &p);
             res = page_reply(c, &out);
         }
+    } else if (route == 7) {
+        res = source_reply(c, ix, url + 8);
     } else if (route == 3 || route == 5) {
         gazette_article art;
         const char *ref = arg(c, "ref");
@@ -483,7 +566,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             sr_document_json(&doc, &out);
             res = reply(c, 200, "application/json; charset=utf-8", &out);
         } else {
-            html_doc_page(&out, &doc, arg(c, "u"));
+            /* the table of contents is the whole document's: its pages
+             * from the first (at most SV_TOC_PAGES), when this is not all */
+            gazette_document pages[SV_TOC_PAGES];
+            const gazette_document *pp[SV_TOC_PAGES];
+            size_t n_pages = 0;
+            for (int64_t at = doc.text_start == 0 && doc.next < 0 ? -1 : 0; at >= 0 && n_pages < SV_TOC_PAGES;
+                 at = pages[n_pages++].next) {
+                gz_error e2 = {0};
+                if (sr_show(ix, id, (uint64_t)at, NULL, &answer, &pages[n_pages], &e2) != GZ_OK)
+                    break;
+                pp[n_pages] = &pages[n_pages];
+            }
+            html_doc_page(&out, &doc, arg(c, "u"), pp, n_pages);
             res = page_reply(c, &out);
         }
     }

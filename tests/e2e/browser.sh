@@ -2,7 +2,8 @@
 # tests/e2e/browser.sh GAZETTE SAMPLE OUTDIR: end to end in headless
 # Chromium: index the seed, serve it, load the search page for 职工代表大会,
 # find the highlighted article, open the document at 第四十四条 by the
-# result's link, and save phone-sized screenshots in OUTDIR. The page works
+# result's link, follow its file line to the original, and save screenshots
+# (390 and 412 px phones, 1280 px desktop) in OUTDIR. The page works
 # without JavaScript, so following its links is what a person's clicks do.
 set -eu
 G=$1 SAMPLE=$2 OUT=$3
@@ -29,6 +30,16 @@ chrome --dump-dom "$URL/?q=$Q" > "$T/search.html"
 grep -q '<mark>职工代表大会</mark>' "$T/search.html" || { echo "FAIL: no highlight in the results"; exit 1; }
 grep -q '第四十四条' "$T/search.html" || { echo "FAIL: 第四十四条 not in the results"; exit 1; }
 chrome --window-size=412,900 --screenshot="$OUT/e2e-search.png" "$URL/?q=$Q" >/dev/null
+# a phone (390 px) and a desktop (1280 px): the filters fold under 筛选
+grep -q '<details class="filters fold"><summary>筛选</summary>' "$T/search.html" ||
+    { echo "FAIL: the filters are not folded under 筛选"; exit 1; }
+chrome --window-size=390,844 --screenshot="$OUT/e2e-search-390.png" "$URL/?q=$Q" >/dev/null
+chrome --window-size=1280,900 --screenshot="$OUT/e2e-search-1280.png" "$URL/?q=$Q" >/dev/null
+# the hit's file line opens the original file, served as text
+SRC=$(grep -o 'class="src"><a href="/source/[^"]*"' "$T/search.html" | head -1 | sed 's/.*href="//; s/"$//')
+[ -n "$SRC" ] || { echo "FAIL: no link to the original file"; exit 1; }
+chrome --dump-dom "$URL$SRC" > "$T/source.html"
+grep -q '伊金霍洛旗人民政府公报' "$T/source.html" || { echo "FAIL: $SRC is not the seed file"; exit 1; }
 # the first result's link: the document, opened at its unit
 HREF=$(grep -o 'href="/doc/[^"]*"' "$T/search.html" | head -1 | sed 's/^href="//; s/"$//; s/&amp;/\&/g')
 [ -n "$HREF" ] || { echo "FAIL: no document link"; exit 1; }
@@ -38,8 +49,14 @@ grep -o 'class="unit article hit">[^<]*' "$T/doc.html" | grep -q '^class="unit a
 ANCHOR=${HREF#*#}
 grep -q "id=\"$ANCHOR\"" "$T/doc.html" || { echo "FAIL: no anchor $ANCHOR"; exit 1; }
 grep -q 'class="focus"' "$T/doc.html" || { echo "FAIL: the unit is not shown first"; exit 1; }
+grep -q '<details class="toc fold"><summary>目录</summary>' "$T/doc.html" ||
+    { echo "FAIL: no table of contents in the regulation's page"; exit 1; }
 # (headless screenshots of a scrolled fragment come out blank: shoot the page
 # without it; the unit asked for is shown first anyway)
 chrome --window-size=412,900 --screenshot="$OUT/e2e-doc.png" "$URL${HREF%%#*}" >/dev/null
-[ -s "$OUT/e2e-search.png" ] && [ -s "$OUT/e2e-doc.png" ] || { echo "FAIL: no screenshot"; exit 1; }
-echo "e2e: search page highlighted 职工代表大会, document opened at 第四十四条 ($HREF); screenshots in $OUT"
+chrome --window-size=1280,900 --screenshot="$OUT/e2e-doc-1280.png" "$URL${HREF%%#*}" >/dev/null
+for f in e2e-search e2e-search-390 e2e-search-1280 e2e-doc e2e-doc-1280; do
+    [ -s "$OUT/$f.png" ] || { echo "FAIL: no screenshot $f.png"; exit 1; }
+done
+echo "e2e: search page highlighted 职工代表大会, filters under 筛选, original file at $SRC," \
+    "document opened at 第四十四条 ($HREF) with its 目录; screenshots in $OUT"

@@ -4,6 +4,7 @@
 #include "indexer/indexer.h"
 #include "searcher/searcher.h"
 #include "server/server.h"
+#include "gen/pdf_render.h"
 #include "helpers.h"
 
 #include <arpa/inet.h>
@@ -42,6 +43,9 @@ static void stop(void) { sv_server_close(srv); }
 
 TestSuite(http, .init = start, .fini = stop, .timeout = 300);
 
+/* The headers of the last answer http_raw read with a body asked for. */
+static char last_headers[4096];
+
 /* Sends raw request bytes; returns the status and puts the body in *body. */
 static int http_raw(const char *req, size_t len, gz_buf *body)
 {
@@ -69,6 +73,7 @@ static int http_raw(const char *req, size_t len, gz_buf *body)
         status = -1;
     const char *b = strstr(s, "\r\n\r\n");
     if (body) {
+        snprintf(last_headers, sizeof last_headers, "%.*s", b ? (int)(b - s) : 0, s);
         body->len = 0;
         if (b)
             gz_buf_put(body, b + 4, all.len - (size_t)(b + 4 - s));
@@ -388,5 +393,269 @@ Test(http, a_damaged_commit_is_said_and_the_last_good_one_served)
     sv_server_close(other);
     fclose(o.log);
     free(img);
+    gz_buf_fini(&b);
+}
+
+/* ---------------------------------------------------- /source/ID: files */
+
+/* Writes text to folder/name. */
+static void write_file(const char *folder, const char *name, const char *text)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", folder, name);
+    FILE *f = fopen(path, "w");
+    cr_assert(f && fputs(text, f) >= 0 && fclose(f) == 0, "%s", path);
+}
+
+/* A bulletin notice whose body holds word. */
+static void write_notice(const char *folder, const char *name, const char *word)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "伊金霍洛旗人民政府关于%s的通知\n\n伊政发〔2021〕3号\n\n各有关单位：\n\n请做好%s工作。\n\n"
+             "伊金霍洛旗人民政府\n2021年5月6日\n",
+             word, word);
+    write_file(folder, name, text);
+}
+
+/* An index of src, served on a port of its own (the test's `port`). */
+static sv_server *serve_corpus(char *src, char *ix)
+{
+    cr_assert_not_null(mkdtemp(ix));
+    ix_options o = {.dir = ix, .threads = 1};
+    ix_report r;
+    gz_error err = {0};
+    char *paths[] = {src};
+    cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
+    sv_server *s;
+    sv_options so = {.index_dir = ix, .bind = "127.0.0.1", .port = 0, .threads = 2};
+    cr_assert_eq(sv_server_open(&so, &s, &port, &err), GZ_OK, "%s", err.msg);
+    return s;
+}
+
+/* The id of the document read from source, by a search for word. */
+static void id_of(const char *word_enc, const char *source, char *id, size_t cap)
+{
+    gz_buf b;
+    gz_buf_init(&b);
+    char q[256];
+    snprintf(q, sizeof q, "/api/search?q=%s&n=50", word_enc);
+    cr_assert_eq(get(q, &b), 200);
+    json_object *o = json_tokener_parse(b.data), *hits, *v;
+    cr_assert(json_object_object_get_ex(o, "hits", &hits), "%.300s", b.data);
+    id[0] = 0;
+    for (size_t i = 0; i < json_object_array_length(hits); i++) {
+        json_object *h = json_object_array_get_idx(hits, i);
+        json_object_object_get_ex(h, "source", &v);
+        if (strcmp(json_object_get_string(v), source) == 0) {
+            json_object_object_get_ex(h, "id", &v);
+            snprintf(id, cap, "%s", json_object_get_string(v));
+        }
+    }
+    json_object_put(o);
+    gz_buf_fini(&b);
+    cr_assert(id[0], "no hit from %s", source);
+}
+
+#define GONGGAO "%E5%85%AC%E5%91%8A" /* 公告 */
+
+/* serve_corpus, then the id (64 bytes) of source's document, which holds
+ * 公告, and *b made ready. */
+static sv_server *serve_and_find(char *src, char *ix, const char *source, char *id, gz_buf *b)
+{
+    sv_server *s = serve_corpus(src, ix);
+    id_of(GONGGAO, source, id, 64);
+    gz_buf_init(b);
+    return s;
+}
+
+/* Fails before (every /source/ path was 404, no route): an indexed file is
+ * served as it is on disk, text as text/plain, archived HTML never as
+ * HTML; nothing else is reachable: .., encoded .., an id of no document,
+ * an id that is no id, each 404 without a byte of the file named. */
+Test(http, source_serves_the_indexed_files_only)
+{
+    char src[] = "/tmp/gz-http-source-XXXXXX", ix[] = "/tmp/gz-http-source-ix-XXXXXX";
+    cr_assert_not_null(mkdtemp(src));
+    write_notice(src, "a.txt", "公告");
+    write_notice(src, "公告 v1.log", "公告");
+    write_file(src, "page.html",
+               "<html><head><meta charset=\"utf-8\"><title>关于公告的通知</title><script>alert(1)</script></head>"
+               "<body><h1>关于公告的通知</h1><p>各有关单位：请做好公告工作。</p></body></html>");
+    char pdf[4200];
+    snprintf(pdf, sizeof pdf, "%s/notice.pdf", src);
+    const char *text = "伊金霍洛旗人民政府关于公告的通知\n\n各有关单位：\n\n请做好公告工作。\n";
+    cr_assert_eq(th_pdf_render(pdf, text, strlen(text), NULL, NULL), 1);
+    char id[64], url[256];
+    gz_buf b;
+    sv_server *s = serve_and_find(src, ix, "a.txt", id, &b);
+    snprintf(url, sizeof url, "/source/%s", id);
+    cr_assert_eq(get(url, &b), 200);
+    size_t len;
+    char apath[4200];
+    snprintf(apath, sizeof apath, "%s/a.txt", src);
+    char *want = th_read(apath, &len);
+    cr_assert(b.len == len && memcmp(b.data, want, len) == 0, "%.200s", b.data);
+    free(want);
+    cr_assert(strstr(last_headers, "Content-Type: text/plain; charset=utf-8"), "%s", last_headers);
+    /* archived HTML: text in a sandbox, never active on our origin */
+    id_of(GONGGAO, "page.html", id, sizeof id);
+    snprintf(url, sizeof url, "/source/%s", id);
+    cr_assert_eq(get(url, &b), 200);
+    cr_assert(strstr(b.data, "<script>alert(1)</script>"), "the file as it is: %.200s", b.data);
+    cr_assert(strstr(last_headers, "Content-Type: text/plain\r\n"), "%s", last_headers);
+    cr_assert(strstr(last_headers, "Content-Security-Policy: sandbox; default-src 'none'"), "%s", last_headers);
+    cr_assert(strstr(last_headers, "X-Content-Type-Options: nosniff"), "%s", last_headers);
+    /* a PDF: as it is, for the browser's viewer, at the hit's page */
+    id_of(GONGGAO, "notice.pdf", id, sizeof id);
+    snprintf(url, sizeof url, "/source/%s", id);
+    cr_assert_eq(get(url, &b), 200);
+    cr_assert(b.len > 4 && memcmp(b.data, "%PDF", 4) == 0);
+    cr_assert(strstr(last_headers, "Content-Type: application/pdf\r\n"), "%s", last_headers);
+    cr_assert(strstr(last_headers, "Content-Security-Policy: default-src 'none'"), "%s", last_headers);
+    cr_assert_null(strstr(last_headers, "Content-Disposition"), "%s", last_headers);
+    cr_assert_eq(get("/?q=%E5%85%AC%E5%91%8A", &b), 200);
+    snprintf(url, sizeof url, "<a href=\"/source/%s#page=1\">notice.pdf</a> · 第1页", id);
+    cr_assert(strstr(b.data, url), "%s", b.data);
+    /* a type the page does not show: a download, under its own name */
+    id_of(GONGGAO, "公告 v1.log", id, sizeof id);
+    snprintf(url, sizeof url, "/source/%s", id);
+    cr_assert_eq(get(url, &b), 200);
+    cr_assert(strstr(last_headers, "Content-Type: application/octet-stream\r\n"), "%s", last_headers);
+    cr_assert(strstr(last_headers, "Content-Disposition: attachment; filename*=UTF-8''%E5%85%AC%E5%91%8A%20v1.log\r\n"),
+              "%s", last_headers);
+    /* nothing else */
+    const char *bad[] = {"/source/../../../../etc/passwd",
+                         "/source/..%2f..%2f..%2f..%2fetc%2fpasswd",
+                         "/source/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+                         "/source/%2E%2E/%2E%2E/etc/passwd",
+                         "/source/%2fetc%2fpasswd",
+                         "/source//etc/passwd",
+                         "/source/d0000000000000000-0",
+                         "/source/99-0",
+                         "/source/1-99",
+                         "/source/a.txt",
+                         "/source/"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cr_assert_eq(get(bad[i], &b), 404, "%s: %.200s", bad[i], b.data);
+        cr_assert_null(strstr(b.data, "root:"), "%s", bad[i]);
+        cr_assert_null(strstr(b.data, "请做好公告工作"), "%s", bad[i]);
+    }
+    sv_server_close(s);
+    gz_buf_fini(&b);
+}
+
+/* Fails before (no route). A source replaced by a link pointing out of
+ * the indexed folder, or under a folder replaced by one, is not served:
+ * 404, and not a byte of what the link points at. */
+Test(http, source_follows_no_link_out)
+{
+    char src[] = "/tmp/gz-http-links-XXXXXX", ix[] = "/tmp/gz-http-links-ix-XXXXXX",
+         out[] = "/tmp/gz-http-outside-XXXXXX";
+    cr_assert_not_null(mkdtemp(src));
+    cr_assert_not_null(mkdtemp(out));
+    char sub[4200], p[4200], q[4200];
+    snprintf(sub, sizeof sub, "%s/sub", src);
+    cr_assert_eq(mkdir(sub, 0755), 0);
+    write_notice(src, "c.txt", "公告");
+    write_notice(sub, "d.txt", "公告");
+    write_notice(out, "d.txt", "绝密"); /* the same name, outside */
+    sv_server *s = serve_corpus(src, ix);
+    char idc[64], idd[64], url[128];
+    id_of(GONGGAO, "c.txt", idc, sizeof idc);
+    id_of(GONGGAO, "sub/d.txt", idd, sizeof idd);
+    gz_buf b;
+    gz_buf_init(&b);
+    snprintf(url, sizeof url, "/source/%s", idd);
+    cr_assert_eq(get(url, &b), 200);
+    /* c.txt becomes a link to /etc/passwd */
+    snprintf(p, sizeof p, "%s/c.txt", src);
+    cr_assert_eq(unlink(p), 0);
+    cr_assert_eq(symlink("/etc/passwd", p), 0);
+    snprintf(url, sizeof url, "/source/%s", idc);
+    cr_assert_eq(get(url, &b), 404, "%.200s", b.data);
+    cr_assert_null(strstr(b.data, "root:"));
+    /* sub/ becomes a link to a folder outside holding a d.txt */
+    snprintf(q, sizeof q, "%s/sub-moved", src);
+    cr_assert_eq(rename(sub, q), 0);
+    cr_assert_eq(symlink(out, sub), 0);
+    snprintf(url, sizeof url, "/source/%s", idd);
+    cr_assert_eq(get(url, &b), 404, "%.200s", b.data);
+    cr_assert_null(strstr(b.data, "绝密"));
+    sv_server_close(s);
+    gz_buf_fini(&b);
+}
+
+/* Fails before: a hit showed neither its page nor a link to the original.
+ * A source with page ends (a form feed, as pdftotext writes them): the hit
+ * on page 2 says 第2页 and links the original at that page. */
+Test(http, a_hit_from_a_paged_source_says_its_page)
+{
+    char src[] = "/tmp/gz-http-paged-XXXXXX", ix[] = "/tmp/gz-http-paged-ix-XXXXXX";
+    cr_assert_not_null(mkdtemp(src));
+    write_file(src, "paged.txt",
+               "伊金霍洛旗人民政府关于公告的通知\n\n伊政发〔2021〕3号\n\n各有关单位：\n\n请做好公告工作。\n\f"
+               "另请注意乌兰木伦镇的防汛安排。\n\n伊金霍洛旗人民政府\n2021年5月6日\n");
+    char id[64], want[160];
+    gz_buf b;
+    sv_server *s = serve_and_find(src, ix, "paged.txt", id, &b);
+    cr_assert_eq(get("/?q=%E4%B9%8C%E5%85%B0%E6%9C%A8%E4%BC%A6%E9%95%87", &b), 200); /* 乌兰木伦镇 */
+    snprintf(want, sizeof want, "<a href=\"/source/%s#page=2\">paged.txt</a> · 第2页", id);
+    cr_assert(strstr(b.data, want), "%s", b.data);
+    cr_assert(strstr(b.data, "<a class=\"t\" href=\"/doc/"), "%s", b.data);
+    sv_server_close(s);
+    gz_buf_fini(&b);
+}
+
+/* Fails before: the document page of a 10-chapter regulation had no table
+ * of contents, and its meta line could hold empty fields. Every entry of
+ * the table links to an anchor on the page, of a 章 whose first line the
+ * entry shows. */
+Test(http, the_law_view_has_a_toc_whose_anchors_exist)
+{
+    char id[64];
+    id_of("%E8%81%8C%E5%B7%A5%E4%BB%A3%E8%A1%A8%E5%A4%A7%E4%BC%9A", "yijinhuoluo-2023-11-12.txt", id, sizeof id);
+    gz_buf b;
+    gz_buf_init(&b);
+    char url[256];
+    snprintf(url, sizeof url, "/doc/%s", id);
+    cr_assert_eq(get(url, &b), 200);
+    const char *toc = strstr(b.data, "<details class=\"toc fold\"><summary>目录</summary>");
+    cr_assert_not_null(toc, "%.2000s", b.data);
+    const char *toc_end = strstr(toc, "</details>");
+    size_t n = 0;
+    for (const char *a = strstr(toc, "href=\"#u-"); a && a < toc_end; a = strstr(a + 1, "href=\"#u-")) {
+        char anchor[64], text[256], want[400];
+        cr_assert_eq(sscanf(a, "href=\"#%63[^\"]\">%255[^<]", anchor, text), 2);
+        snprintf(want, sizeof want, "<div id=\"%s\" class=\"unit chapter\">%s", anchor, text);
+        cr_assert(strstr(b.data, want), "%s: no chapter opening with %s", anchor, text);
+        n++;
+    }
+    cr_assert_geq(n, 10, "%zu entries", n);
+    cr_assert(strstr(b.data, "第七章 管理监督"));
+    /* opened at 第七章, the page starts there: the table is still the whole
+     * document's, the chapters before it linked to the pages they start */
+    char unit[64];
+    const char *ch7 = strstr(toc, "\">第七章");
+    cr_assert_not_null(ch7);
+    while (ch7 > toc && strncmp(ch7 - 3, "#u-", 3) != 0)
+        ch7--;
+    cr_assert_eq(sscanf(ch7, "%63[^\"]", unit), 1);
+    snprintf(url, sizeof url, "/doc/%s?u=%s", id, unit);
+    cr_assert_eq(get(url, &b), 200);
+    toc = strstr(b.data, "<summary>目录</summary>");
+    cr_assert_not_null(toc);
+    char before[256], here[128];
+    snprintf(before, sizeof before, "<a href=\"/doc/%s?u=", id);
+    snprintf(here, sizeof here, "<a href=\"#u-%s\">第七章", unit);
+    const char *first = strstr(toc, "<li class=\"lv0\">");
+    cr_assert(first && strncmp(first + strlen("<li class=\"lv0\">"), before, strlen(before)) == 0, "%.600s", toc);
+    cr_assert(strstr(toc, here), "%.2000s", toc);
+    cr_assert(strstr(toc, "第一章") && strstr(toc, "第十章"), "%.2000s", toc);
+    /* the meta line: no empty field between two dots */
+    const char *meta = strstr(b.data, "<p class=\"meta\">");
+    cr_assert_not_null(meta);
+    cr_assert_null(strstr(meta, "·  ·"));
+    cr_assert_null(strstr(meta, "· ·"));
     gz_buf_fini(&b);
 }
