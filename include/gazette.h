@@ -166,6 +166,9 @@ typedef struct gazette_unit {
     const char *label; /* as printed: "第四十六条" */
     const char *path;  /* where it sits: "title / 第七章 管理监督" */
     uint32_t start, end; /* its bytes in the document's stored text */
+    /* the pages (from 1) of its first and last characters in a paged
+     * source (a PDF); 0: unknown (text, HTML, Word) */
+    uint32_t page, page_end;
 } gazette_unit;
 
 /* A byte range [start, end). */

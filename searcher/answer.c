@@ -104,7 +104,7 @@ void sr_unit_fill(sr_arena *a, const sr_index *ix, size_t s, uint32_t unit, cons
     snprintf(id, sizeof id, "%u-%u-%u", ix->snap->man.seg[s].id, ui->doc, unit);
     /* label and path point into the segment's mapping: valid while open */
     *out = (gazette_unit){sr_arena_str(a, id), gz_kind_name((gz_kind)ui->kind), ui->number, ui->sub, ui->label,
-                          ui->path, ui->start, ui->end};
+                          ui->path, ui->start, ui->end, ui->page, ui->page_end};
 }
 
 void sr_doc_ref_fill(sr_arena *a, const sr_index *ix, size_t s, uint32_t doc, const gz_docinfo *di,

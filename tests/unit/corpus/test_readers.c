@@ -8,6 +8,7 @@
 
 #include <criterion/criterion.h>
 #include <iconv.h>
+#include <json-c/json.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -757,5 +758,71 @@ Test(readers, gazette_index_reads_a_mixed_folder)
     snprintf(args, sizeof args, "search --index '%s' --json 電子簽名", ix);
     out = run_gazette(args, &status);
     cr_assert(strstr(out, "\"traditional.txt\""), "the Big5 file not found:\n%.2000s", out);
+    gz_free(out);
+}
+
+/* The page of a unit goes from the PDF through the index to the answer:
+ * a hit in seed.pdf's article 44 (cut by the render's page break after
+ * 职工代) carries "page" and "page_end" as the render paginated, the CLI
+ * shows 第N-M页; a hit in the text has no page. */
+Test(readers, search_answers_the_page_of_a_pdf_unit)
+{
+    char src[600], ix[600], args[1400], p[700];
+    snprintf(src, sizeof src, "%s/paged", dir);
+    snprintf(ix, sizeof ix, "%s/paged-ix", dir);
+    cr_assert_eq(mkdir(src, 0755), 0);
+    snprintf(p, sizeof p, "%s/seed.txt", src);
+    copy_file(TH_SEED, p);
+    int brk;
+    snprintf(p, sizeof p, "%s/seed.pdf", src);
+    copy_file(render_seed("paged-seed.pdf", &seed_opts, &brk), p);
+    cr_assert_gt(brk, 1);
+    int status;
+    snprintf(args, sizeof args, "index --index '%s' '%s'", ix, src);
+    char *out = run_gazette(args, &status);
+    cr_assert_eq(status, 0, "exit %d:\n%s", status, out);
+    gz_free(out);
+
+    snprintf(args, sizeof args, "search --index '%s' --json -n 50 职工代表大会", ix);
+    out = run_gazette(args, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    json_object *root = json_tokener_parse(out), *hits;
+    cr_assert(root && json_object_object_get_ex(root, "hits", &hits), "not an answer:\n%.2000s", out);
+    size_t in_pdf = 0, in_text = 0, a44 = 0;
+    for (size_t i = 0; i < json_object_array_length(hits); i++) {
+        json_object *h = json_object_array_get_idx(hits, i), *src_o, *unit, *page, *page_end;
+        cr_assert(json_object_object_get_ex(h, "source", &src_o) && json_object_object_get_ex(h, "unit", &unit));
+        const char *source = json_object_get_string(src_o);
+        int paged = json_object_object_get_ex(unit, "page", &page);
+        cr_assert_eq(paged, json_object_object_get_ex(unit, "page_end", &page_end));
+        if (strcmp(source, "seed.txt") == 0) {
+            cr_assert(!paged, "a unit of the text has a page: %s", json_object_to_json_string(unit));
+            in_text++;
+            continue;
+        }
+        cr_assert_str_eq(source, "seed.pdf");
+        cr_assert(paged, "a unit of the PDF has no page: %s", json_object_to_json_string(unit));
+        int a = json_object_get_int(page), b = json_object_get_int(page_end);
+        cr_assert(a >= 1 && a <= b, "pages %d-%d", a, b);
+        in_pdf++;
+        json_object *label;
+        cr_assert(json_object_object_get_ex(unit, "label", &label));
+        if (strcmp(json_object_get_string(label), "第四十四条") == 0) {
+            cr_assert_eq(a, brk, "article 44 starts on page %d, the render broke it on %d", a, brk);
+            cr_assert_eq(b, brk + 1, "article 44 ends on page %d, not %d", b, brk + 1);
+            a44++;
+        }
+    }
+    cr_assert(in_text > 0 && in_pdf == in_text, "%zu hits in the PDF, %zu in the text", in_pdf, in_text);
+    cr_assert_eq(a44, 1, "职工代表大会 not found in the PDF's article 44:\n%.3000s", out);
+    json_object_put(root);
+    gz_free(out);
+
+    snprintf(args, sizeof args, "search --index '%s' -n 50 职工代表大会", ix);
+    out = run_gazette(args, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    char want[64];
+    snprintf(want, sizeof want, "seed.pdf  第%d-%d页  ", brk, brk + 1);
+    cr_assert(strstr(out, want), "no \"%s\" in:\n%.3000s", want, out);
     gz_free(out);
 }
