@@ -32,14 +32,17 @@ static void page_furniture(page_state *p)
     cairo_set_font_size(p->cr, 9);
     if (p->o->head && p->page > 1) {
         cairo_move_to(p->cr, MARGIN_X, 55);
-        cairo_show_text(p->cr, p->o->head);
+        cairo_show_text(p->cr, p->o->head_odd && p->page % 2 ? p->o->head_odd : p->o->head);
     }
     if (p->o->page_numbers) {
         char num[32];
         cairo_text_extents_t e;
-        snprintf(num, sizeof num, "— %d —", p->page);
+        snprintf(num, sizeof num, p->o->number_outside ? "%d" : "— %d —", p->page);
         cairo_text_extents(p->cr, num, &e);
-        cairo_move_to(p->cr, (PAGE_W - e.x_advance) / 2, 805);
+        double x = (PAGE_W - e.x_advance) / 2;
+        if (p->o->number_outside) /* odd pages on the right, even on the left */
+            x = p->page % 2 ? PAGE_W - MARGIN_X - e.x_advance : MARGIN_X;
+        cairo_move_to(p->cr, x, 805);
         cairo_show_text(p->cr, num);
     }
     cairo_restore(p->cr);

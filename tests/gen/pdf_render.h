@@ -10,6 +10,8 @@
 
 typedef struct th_pdf_opts {
     const char *head;        /* running head on every page after the first, or NULL */
+    const char *head_odd;    /* with head: the head of odd pages (head on even ones) */
+    int number_outside;      /* page numbers "N" at the outer corner, not "— N —" centred */
     int page_numbers;        /* "— N —" at the foot of every page */
     int scan;                /* pages as images only: no text layer */
     /* a page break right after the first break_after in the first line that

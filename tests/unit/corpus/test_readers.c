@@ -155,6 +155,47 @@ Test(readers, pdf_keeps_the_page_of_every_unit)
     gz_doc_fini(&d);
 }
 
+/* How often s occurs in d's text. */
+static size_t count_in(const gz_doc *d, const char *s)
+{
+    size_t n = 0;
+    for (const char *p = d->text; (p = memmem(p, d->text_len - (size_t)(p - d->text), s, strlen(s))); p++)
+        n++;
+    return n;
+}
+
+/* Heads that alternate, the bulletin's name on even pages and its issue
+ * on odd ones, and bare page numbers at the outer corners, as a printed
+ * book sets them: none of it is text, and the tree is the text's. */
+Test(readers, pdf_alternating_heads_and_corner_numbers_dropped)
+{
+    th_pdf_opts o = {.head = "伊金霍洛旗人民政府公报",
+                     .head_odd = "2023年第11-12期（总第45期）",
+                     .page_numbers = 1,
+                     .number_outside = 1};
+    int brk;
+    const char *path = render_seed("alternating.pdf", &o, &brk);
+    gz_doc d, t;
+    gz_error err;
+    cr_assert_eq(parse(path, &d, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(parse(TH_SEED, &t, &err), GZ_OK, "%s", err.msg);
+    static const char *const heads[] = {"伊金霍洛旗人民政府公报", "第11-12期（总第45期）", "（总第45期）"};
+    for (size_t i = 0; i < 3; i++)
+        cr_assert_eq(count_in(&d, heads[i]), count_in(&t, heads[i]), "%s: %zu times in the PDF's text, %zu in the text's",
+                     heads[i], count_in(&d, heads[i]), count_in(&t, heads[i]));
+    /* a page number left in would stand as a line of its own */
+    for (size_t i = 1; i < d.text_len; i++)
+        if (d.text[i - 1] == '\n' && d.text[i] >= '1' && d.text[i] <= '9') {
+            size_t k = i;
+            while (k < d.text_len && d.text[k] >= '0' && d.text[k] <= '9')
+                k++;
+            cr_assert(k < d.text_len && d.text[k] != '\n', "a page number left: \"%.*s\"", (int)(k - i), d.text + i);
+        }
+    expect_seed_tree(&d, "alternating.pdf");
+    gz_doc_fini(&d);
+    gz_doc_fini(&t);
+}
+
 /* The running head and the page numbers of 30-odd pages are not text. */
 Test(readers, pdf_running_heads_and_page_numbers_dropped)
 {
@@ -166,12 +207,8 @@ Test(readers, pdf_running_heads_and_page_numbers_dropped)
     cr_assert_eq(parse(TH_SEED, &t, &err), GZ_OK, "%s", err.msg);
     cr_assert_null(memmem(d.text, d.text_len, "— 3 —", strlen("— 3 —")));
     cr_assert_null(memmem(d.text, d.text_len, "— 12 —", strlen("— 12 —")));
-    size_t in_pdf = 0, in_text = 0;
     const char *name = "伊金霍洛旗人民政府公报";
-    for (const char *p = d.text; (p = memmem(p, d.text_len - (size_t)(p - d.text), name, strlen(name))); p++)
-        in_pdf++;
-    for (const char *p = t.text; (p = memmem(p, t.text_len - (size_t)(p - t.text), name, strlen(name))); p++)
-        in_text++;
+    size_t in_pdf = count_in(&d, name), in_text = count_in(&t, name);
     cr_assert_eq(in_pdf, in_text, "the bulletin's name: %zu times in the PDF's text, %zu in the text's",
                  in_pdf, in_text);
     gz_doc_fini(&d);
