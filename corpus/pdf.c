@@ -201,7 +201,8 @@ static size_t page_glyphs(pdf_state *s, PopplerPage *page)
 
 /* Running heads and feet: among the two top and two bottom lines of each
  * page, a line whose folded text stands at the same height on at least half
- * the pages (and three), or a lone page number set apart from the body. */
+ * the pages after the first (and three), or a lone page number set apart
+ * from the body. */
 static void drop_furniture(pdf_state *s, uint32_t n_pages)
 {
     /* the candidates: lines within two of their page's first or last */
@@ -217,7 +218,9 @@ static void drop_furniture(pdf_state *s, uint32_t n_pages)
             if (i < a + 2 || i + 2 >= b)
                 cand[n_cand++] = i;
     }
-    size_t need = n_pages / 2 > 3 ? n_pages / 2 : 3;
+    /* half the pages after the first, which has the masthead instead: an
+     * issue of 18 pages has its odd pages' head on 8 (3 to 17) */
+    size_t need = (n_pages - 1) / 2 > 3 ? (n_pages - 1) / 2 : 3;
     for (size_t k = 0; k < n_cand; k++) {
         pline *c = &s->l[cand[k]];
         size_t seen = 0;

@@ -196,6 +196,37 @@ Test(readers, pdf_alternating_heads_and_corner_numbers_dropped)
     gz_doc_fini(&t);
 }
 
+/* The same heads on issues of an odd and an even number of pages (the
+ * seed cut short): with an even number, the odd pages' head stands on one
+ * page fewer than half (page 1 has none) and is still dropped. */
+Test(readers, pdf_alternating_heads_dropped_at_either_page_count)
+{
+    th_pdf_opts o = {.head = "伊金霍洛旗人民政府公报",
+                     .head_odd = "2023年第11-12期（总第45期）",
+                     .page_numbers = 1,
+                     .number_outside = 1};
+    size_t len;
+    char *text = seed_paragraphs(&len);
+    int seen[2] = {0, 0};
+    size_t cut = len / 2;
+    for (int k = 0; k < 8 && !(seen[0] && seen[1]); k++) {
+        while (cut < len && text[cut] != '\n')
+            cut++;
+        const char *path = tmp_path("cut.pdf");
+        int pages = th_pdf_render(path, text, cut, &o, NULL);
+        cr_assert_gt(pages, 8);
+        gz_doc d;
+        gz_error err;
+        cr_assert_eq(parse(path, &d, &err), GZ_OK, "%s", err.msg);
+        cr_assert_eq(count_in(&d, "（总第45期）"), 0, "the odd pages' head left in %d pages", pages);
+        gz_doc_fini(&d);
+        seen[pages % 2] = 1;
+        cut += len / (size_t)pages / 2; /* half a page more */
+    }
+    cr_assert(seen[0] && seen[1], "no %s number of pages tried", seen[0] ? "odd" : "even");
+    gz_free(text);
+}
+
 /* The running head and the page numbers of 30-odd pages are not text. */
 Test(readers, pdf_running_heads_and_page_numbers_dropped)
 {
