@@ -164,17 +164,22 @@ static size_t count_in(const gz_doc *d, const char *s)
     return n;
 }
 
+/* As a book is set: the bulletin's name heads even pages, its issue odd
+ * ones, and the page numbers stand alone at the outer corners. */
+static const th_pdf_opts book_opts = {
+    .head = "伊金霍洛旗人民政府公报",
+    .head_odd = "2023年第11-12期（总第45期）",
+    .page_numbers = 1,
+    .number_outside = 1,
+};
+
 /* Heads that alternate, the bulletin's name on even pages and its issue
  * on odd ones, and bare page numbers at the outer corners, as a printed
  * book sets them: none of it is text, and the tree is the text's. */
 Test(readers, pdf_alternating_heads_and_corner_numbers_dropped)
 {
-    th_pdf_opts o = {.head = "伊金霍洛旗人民政府公报",
-                     .head_odd = "2023年第11-12期（总第45期）",
-                     .page_numbers = 1,
-                     .number_outside = 1};
     int brk;
-    const char *path = render_seed("alternating.pdf", &o, &brk);
+    const char *path = render_seed("alternating.pdf", &book_opts, &brk);
     gz_doc d, t;
     gz_error err;
     cr_assert_eq(parse(path, &d, &err), GZ_OK, "%s", err.msg);
@@ -201,10 +206,6 @@ Test(readers, pdf_alternating_heads_and_corner_numbers_dropped)
  * page fewer than half (page 1 has none) and is still dropped. */
 Test(readers, pdf_alternating_heads_dropped_at_either_page_count)
 {
-    th_pdf_opts o = {.head = "伊金霍洛旗人民政府公报",
-                     .head_odd = "2023年第11-12期（总第45期）",
-                     .page_numbers = 1,
-                     .number_outside = 1};
     size_t len;
     char *text = seed_paragraphs(&len);
     int seen[2] = {0, 0};
@@ -213,7 +214,7 @@ Test(readers, pdf_alternating_heads_dropped_at_either_page_count)
         while (cut < len && text[cut] != '\n')
             cut++;
         const char *path = tmp_path("cut.pdf");
-        int pages = th_pdf_render(path, text, cut, &o, NULL);
+        int pages = th_pdf_render(path, text, cut, &book_opts, NULL);
         cr_assert_gt(pages, 8);
         gz_doc d;
         gz_error err;
