@@ -155,6 +155,14 @@ Test(readers, pdf_keeps_the_page_of_every_unit)
     gz_doc_fini(&d);
 }
 
+/* Parses path into d and the seed as text into t. */
+static void parse_beside_seed(const char *path, gz_doc *d, gz_doc *t)
+{
+    gz_error err;
+    cr_assert_eq(parse(path, d, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(parse(TH_SEED, t, &err), GZ_OK, "%s", err.msg);
+}
+
 /* How often s occurs in d's text. */
 static size_t count_in(const gz_doc *d, const char *s)
 {
@@ -162,6 +170,51 @@ static size_t count_in(const gz_doc *d, const char *s)
     for (const char *p = d->text; (p = memmem(p, d->text_len - (size_t)(p - d->text), s, strlen(s))); p++)
         n++;
     return n;
+}
+
+/* The lines of s[0..len) that hold a tab, each with its own line. */
+static void table_rows(const char *s, size_t len, gz_buf *out)
+{
+    for (const char *p = s, *end = s + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        nl = nl ? nl : end;
+        if (memchr(p, '\t', (size_t)(nl - p))) {
+            gz_buf_put(out, p, (size_t)(nl - p));
+            gz_buf_putc(out, '\n');
+        }
+        p = nl + 1;
+    }
+    gz_buf_cstr(out);
+}
+
+/* A table set in columns keeps its empty cells: a cell's column is where
+ * it starts, so each row of the seed's tables (an empty first cell, a
+ * header cell over two columns) reads from the PDF as in the text, tab
+ * for tab. */
+Test(readers, pdf_table_in_columns_keeps_empty_cells)
+{
+    th_pdf_opts o = seed_opts;
+    o.columns = 1;
+    int brk;
+    const char *path = render_seed("columns.pdf", &o, &brk);
+    gz_doc d, t;
+    parse_beside_seed(path, &d, &t);
+    gz_buf a, b;
+    gz_buf_init(&a);
+    gz_buf_init(&b);
+    table_rows(d.text, d.text_len, &a);
+    table_rows(t.text, t.text_len, &b);
+    cr_assert_not_null(strstr(b.data, "\n\tII\t525\t"), "the seed has no row with an empty first cell");
+    size_t i = 0, row = 0; /* the first row that differs */
+    for (; i < a.len && i < b.len && a.data[i] == b.data[i]; i++)
+        row = a.data[i] == '\n' ? i + 1 : row;
+    cr_assert(a.len == b.len && i == a.len, "the tables differ at:\n%.200s\nin the text:\n%.200s", a.data + row,
+              b.data + row);
+    expect_seed_tree(&d, "columns.pdf");
+    gz_buf_fini(&a);
+    gz_buf_fini(&b);
+    gz_doc_fini(&d);
+    gz_doc_fini(&t);
 }
 
 /* As a book is set: the bulletin's name heads even pages, its issue odd
@@ -181,9 +234,7 @@ Test(readers, pdf_alternating_heads_and_corner_numbers_dropped)
     int brk;
     const char *path = render_seed("alternating.pdf", &book_opts, &brk);
     gz_doc d, t;
-    gz_error err;
-    cr_assert_eq(parse(path, &d, &err), GZ_OK, "%s", err.msg);
-    cr_assert_eq(parse(TH_SEED, &t, &err), GZ_OK, "%s", err.msg);
+    parse_beside_seed(path, &d, &t);
     static const char *const heads[] = {"伊金霍洛旗人民政府公报", "第11-12期（总第45期）", "（总第45期）"};
     for (size_t i = 0; i < 3; i++)
         cr_assert_eq(count_in(&d, heads[i]), count_in(&t, heads[i]), "%s: %zu times in the PDF's text, %zu in the text's",
@@ -234,9 +285,7 @@ Test(readers, pdf_running_heads_and_page_numbers_dropped)
     int brk;
     const char *path = render_seed("heads.pdf", &seed_opts, &brk);
     gz_doc d, t;
-    gz_error err;
-    cr_assert_eq(parse(path, &d, &err), GZ_OK, "%s", err.msg);
-    cr_assert_eq(parse(TH_SEED, &t, &err), GZ_OK, "%s", err.msg);
+    parse_beside_seed(path, &d, &t);
     cr_assert_null(memmem(d.text, d.text_len, "— 3 —", strlen("— 3 —")));
     cr_assert_null(memmem(d.text, d.text_len, "— 12 —", strlen("— 12 —")));
     const char *name = "伊金霍洛旗人民政府公报";
