@@ -424,7 +424,8 @@ static void put_line(const pdf_state *s, const pline *l, gz_buf *out)
     for (uint32_t k = 0; k < l->n_cells && p <= end; k++) {
         const char *t = memchr(p, '\t', (size_t)(end - p));
         t = t ? t : end;
-        for (; at < col[k]; at++)
+        int32_t want = col[k] > at ? col[k] : at + (k > 0); /* a tab between cells at least */
+        for (; at < want; at++)
             gz_buf_putc(out, '\t');
         gz_buf_put(out, p, (size_t)(t - p));
         p = t + 1;
