@@ -92,6 +92,15 @@ static void print_safe(const char *s, int keep_lines)
     }
 }
 
+/* Pages a to b as printed: 第12页, 第12-13页. */
+static void pages_str(char *out, size_t cap, uint32_t a, uint32_t b)
+{
+    if (a == b)
+        snprintf(out, cap, "第%u页", a);
+    else
+        snprintf(out, cap, "第%u-%u页", a, b);
+}
+
 static void print_outline(const gz_doc *d, int32_t id, int depth)
 {
     const gz_node *n = &d->nodes[id];
@@ -106,8 +115,10 @@ static void print_outline(const gz_doc *d, int32_t id, int depth)
         printf(" %s", gz_doc_get(d, n->date));
     printf(" @%zu-%zu", n->start, n->end);
     if (d->n_pages) { /* a PDF: the pages the node is on, as printed */
-        uint32_t a = gz_doc_page(d, n->start), b = gz_doc_page(d, n->end > n->start ? n->end - 1 : n->start);
-        printf(a == b ? " 第%u页" : " 第%u-%u页", a, b);
+        char pages[40];
+        pages_str(pages, sizeof pages, gz_doc_page(d, n->start),
+                  gz_doc_page(d, n->end > n->start ? n->end - 1 : n->start));
+        printf(" %s", pages);
     }
     putchar('\n');
     for (int32_t c = n->first_child; c != GZ_NONE; c = d->nodes[c].next_sibling) {
@@ -410,8 +421,13 @@ static void print_page(const gazette_page *p, size_t offset)
     for (size_t i = 0; i < p->n_hits; i++) {
         const gazette_hit *h = &p->hits[i];
         /* every field may hold what a file name or text held */
-        const char *fields[] = {h->doc.title,  "  ", h->unit.path,           " ",   h->unit.label, "\n   ",
-                                h->doc.source, "  ", or_empty(h->doc.date), "  [", h->doc.id,      "]\n   "};
+        char pages[48] = "  "; /* a PDF's: "  第12-13页  " */
+        if (h->unit.page) {
+            pages_str(pages + 2, sizeof pages - 4, h->unit.page, h->unit.page_end);
+            strcat(pages, "  ");
+        }
+        const char *fields[] = {h->doc.title,  "  ",  h->unit.path,           " ",   h->unit.label, "\n   ",
+                                h->doc.source, pages, or_empty(h->doc.date), "  [", h->doc.id,      "]\n   "};
         printf("\n%zu. ", offset + i + 1);
         for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
             if (f % 2)

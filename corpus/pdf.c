@@ -1,8 +1,9 @@
 /* corpus/pdf.c: the text of a PDF, through poppler-glib. Poppler gives each
  * character and its box; this file rebuilds the page as a reader sees it:
  * lines by position (poppler's own reading order reads a table column by
- * column), spaces and table cells from the gaps between boxes, running heads
- * and page numbers dropped, wrapped lines joined into paragraphs, a blank
+ * column), spaces and table cells from the gaps between boxes (empty cells
+ * from the columns a table is set in), running heads and page numbers
+ * dropped, wrapped lines joined into paragraphs, a blank
  * line where a paragraph starts, a form feed at each page end (the cleaner
  * rejoins a paragraph across it). Called through cp_extract_text. */
 #include "corpus/readers.h"
@@ -25,6 +26,8 @@ typedef struct pline {
     size_t off, len;
     int has_tab, dropped;
     uint64_t key; /* hash of the text with digits folded, for running heads */
+    size_t cell_at; /* its cells start at x[cell_at ...] of the state */
+    uint32_t n_cells;
 } pline;
 
 typedef struct pdf_state {
@@ -33,8 +36,21 @@ typedef struct pdf_state {
     pline *l;
     size_t n_l, cap_l;
     gz_buf text; /* every line's text, back to back */
+    double *cell_x; /* where each line's cells start, line after line */
+    int32_t *cell_col; /* a cell's column in its table, -1 unknown */
+    size_t n_cell, cap_cell;
     gz_status status;
 } pdf_state;
+
+/* Records that a cell of the line being built starts at x. */
+static void cell_starts(pdf_state *s, double x)
+{
+    if (gz_grow(&s->cell_x, &s->cap_cell, s->n_cell + 1, sizeof *s->cell_x, 256) != GZ_OK) {
+        s->status = GZ_NOMEM;
+        return;
+    }
+    s->cell_x[s->n_cell++] = x;
+}
 
 static int cmp_glyph_y(const void *a, const void *b)
 {
@@ -127,6 +143,8 @@ static void page_lines(pdf_state *s, uint32_t page)
         l->y1 = s->g[a].y1;
         l->h = h > 0 ? h : 1;
         l->off = s->text.len;
+        l->cell_at = s->n_cell;
+        cell_starts(s, l->x0);
         const glyph *prev = NULL;
         int in_first = 0;
         for (size_t i = a; i < b; i++) {
@@ -139,6 +157,7 @@ static void page_lines(pdf_state *s, uint32_t page)
                 if (gap > 1.0 * l->h) {
                     gz_buf_putc(&s->text, '\t');
                     l->has_tab = 1;
+                    cell_starts(s, g->x0);
                 } else if (gap > 0.15 * l->h) {
                     gz_buf_putc(&s->text, ' ');
                 }
@@ -158,6 +177,7 @@ static void page_lines(pdf_state *s, uint32_t page)
             prev = g;
         }
         l->len = s->text.len - l->off;
+        l->n_cells = (uint32_t)(s->n_cell - l->cell_at);
         l->key = line_key(s->text.data + l->off, l->len);
         a = b;
     }
@@ -201,7 +221,8 @@ static size_t page_glyphs(pdf_state *s, PopplerPage *page)
 
 /* Running heads and feet: among the two top and two bottom lines of each
  * page, a line whose folded text stands at the same height on at least half
- * the pages (and three), or a lone page number set apart from the body. */
+ * the pages after the first (and three), or a lone page number set apart
+ * from the body. */
 static void drop_furniture(pdf_state *s, uint32_t n_pages)
 {
     /* the candidates: lines within two of their page's first or last */
@@ -217,7 +238,9 @@ static void drop_furniture(pdf_state *s, uint32_t n_pages)
             if (i < a + 2 || i + 2 >= b)
                 cand[n_cand++] = i;
     }
-    size_t need = n_pages / 2 > 3 ? n_pages / 2 : 3;
+    /* half the pages after the first, which has the masthead instead: an
+     * issue of 18 pages has its odd pages' head on 8 (3 to 17) */
+    size_t need = (n_pages - 1) / 2 > 3 ? (n_pages - 1) / 2 : 3;
     for (size_t k = 0; k < n_cand; k++) {
         pline *c = &s->l[cand[k]];
         size_t seen = 0;
@@ -291,6 +314,124 @@ static void measure(const pdf_state *s, double *left, double *right, double *pit
     gz_free(v);
 }
 
+/* Where a table's rows end: from row a, the lines of its page with cells,
+ * each a row's pitch below the one before (a wider gap starts another). */
+static size_t table_end(const pdf_state *s, size_t a)
+{
+    const pline *first = &s->l[a];
+    double pitch = 2.5 * first->h; /* no more than 2.5 heights a row */
+    size_t b = a + 1;
+    if (!first->has_tab || first->dropped)
+        return b;
+    for (; b < s->n_l && s->l[b].has_tab && !s->l[b].dropped && s->l[b].page == first->page; b++) {
+        double dy = s->l[b].y0 - s->l[b - 1].y0;
+        if (dy <= 0 || dy > pitch)
+            break;
+        pitch = 1.3 * dy < pitch ? 1.3 * dy : pitch;
+    }
+    return b;
+}
+
+/* Does every x in xs[0, n) stand at a column of grid[0, n_grid)? */
+static int on_grid(const double *xs, size_t n, const double *grid, size_t n_grid, double tol)
+{
+    for (size_t i = 0, c = 0; i < n; i++) {
+        while (c < n_grid && grid[c] < xs[i] - tol)
+            c++;
+        if (c == n_grid || grid[c] > xs[i] + tol)
+            return 0;
+    }
+    return 1;
+}
+
+#define GRID_MAX 64
+
+/* Cells by column. A table's rows are consecutive lines of a page with
+ * cells, a row's pitch apart; a cell's column is where it starts. The
+ * starts of all the rows' cells, merged within half a line's height, are
+ * the table's columns when there are as many as the fullest row has
+ * cells: the rows are set in left-aligned columns, and a row's empty cells
+ * are the columns it skips. Rows at the top of a page that stand on the
+ * columns of the table the page before ended with continue it. Otherwise
+ * (cells that flow, or centred) the columns stay unknown. */
+static void table_columns(pdf_state *s)
+{
+    double *xs = gz_alloc((s->n_cell + 1) * sizeof *xs), grid[GRID_MAX];
+    s->cell_col = gz_alloc((s->n_cell + 1) * sizeof *s->cell_col);
+    if (!xs || !s->cell_col) {
+        gz_free(xs);
+        s->status = GZ_NOMEM;
+        return;
+    }
+    for (size_t k = 0; k < s->n_cell; k++)
+        s->cell_col[k] = -1;
+    size_t n_grid = 0, grid_end = 0; /* the last table's columns, its end */
+    for (size_t a = 0, b; a < s->n_l; a = b) {
+        b = table_end(s, a);
+        if (!s->l[a].has_tab || s->l[a].dropped)
+            continue;
+        size_t n = 0, n_col = 0;
+        uint32_t most = 0;
+        for (size_t i = a; i < b; i++) {
+            memcpy(xs + n, s->cell_x + s->l[i].cell_at, s->l[i].n_cells * sizeof *xs);
+            n += s->l[i].n_cells;
+            most = s->l[i].n_cells > most ? s->l[i].n_cells : most;
+        }
+        qsort(xs, n, sizeof *xs, cmp_double);
+        double tol = 0.5 * s->l[a].h;
+        for (size_t j = 0; j < n; j++) /* xs[0, n_col): each column's start */
+            if (!n_col || xs[j] > xs[n_col - 1] + tol)
+                xs[n_col++] = xs[j];
+        /* the last table goes on: nothing but page furniture between */
+        int goes_on = n_grid && grid_end <= a && s->l[grid_end - 1].page + 1 == s->l[a].page;
+        for (size_t i = grid_end; goes_on && i < a; i++)
+            goes_on = s->l[i].dropped;
+        if (goes_on && on_grid(xs, n_col, grid, n_grid, tol)) {
+            memcpy(xs, grid, n_grid * sizeof *xs);
+            n_col = n_grid;
+        } else if (n_col != most || b - a < 2 || n_col > GRID_MAX) {
+            n_grid = 0;
+            continue;
+        }
+        for (size_t i = a; i < b; i++) {
+            int32_t *col = s->cell_col + s->l[i].cell_at;
+            const double *x = s->cell_x + s->l[i].cell_at;
+            for (uint32_t k = 0; k < s->l[i].n_cells; k++) {
+                size_t c = 0;
+                while (c + 1 < n_col && xs[c + 1] <= x[k] + tol)
+                    c++;
+                col[k] = (int32_t)c;
+            }
+        }
+        memcpy(grid, xs, n_col * sizeof *xs);
+        n_grid = n_col;
+        grid_end = b;
+    }
+    gz_free(xs);
+}
+
+/* Writes line l; a table row with known columns gets a tab for each
+ * column it skips (an empty cell). */
+static void put_line(const pdf_state *s, const pline *l, gz_buf *out)
+{
+    const char *p = s->text.data + l->off, *end = p + l->len;
+    const int32_t *col = s->cell_col ? s->cell_col + l->cell_at : NULL;
+    if (!l->has_tab || !col || col[0] < 0) {
+        gz_buf_put(out, p, l->len);
+        return;
+    }
+    int32_t at = 0; /* tabs written: the column of the next text */
+    for (uint32_t k = 0; k < l->n_cells && p <= end; k++) {
+        const char *t = memchr(p, '\t', (size_t)(end - p));
+        t = t ? t : end;
+        int32_t want = col[k] > at ? col[k] : at + (k > 0); /* a tab between cells at least */
+        for (; at < want; at++)
+            gz_buf_putc(out, '\t');
+        gz_buf_put(out, p, (size_t)(t - p));
+        p = t + 1;
+    }
+}
+
 static int ascii_alnum(unsigned char c)
 {
     return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
@@ -340,19 +481,21 @@ static void emit(const pdf_state *s, uint32_t n_pages, gz_buf *out)
                 gz_buf_putc(out, '\n');
             for (; page < l->page; page++)
                 gz_buf_putc(out, '\f');
-            gz_buf_put(out, s->text.data + l->off, l->len);
+            put_line(s, l, out);
             prev = l;
             continue;
         }
         if (prev) {
             double dy = l->y0 - prev->y0;
             int near = dy > 0 && dy <= 1.25 * pitch * prev->h;
+            /* a row of a table: a line, wherever its first cell starts */
+            int row = near && prev->has_tab && l->has_tab;
             if (near && wraps(prev, l, left, right))
                 join_space(s, prev, l, out);
             else
-                gz_buf_puts(out, !near || l->x0 > left + 1.0 * l->h ? "\n\n" : "\n");
+                gz_buf_puts(out, !row && (!near || l->x0 > left + 1.0 * l->h) ? "\n\n" : "\n");
         }
-        gz_buf_put(out, s->text.data + l->off, l->len);
+        put_line(s, l, out);
         prev = l;
     }
     gz_buf_putc(out, '\n');
@@ -402,12 +545,16 @@ gz_status cp_pdf_text(const char *data, size_t len, gz_buf *out, gz_error *err)
                           n_pages, n_pages == 1 ? "" : "s");
     if (st == GZ_OK) {
         drop_furniture(&s, (uint32_t)n_pages);
-        emit(&s, (uint32_t)n_pages, out);
+        table_columns(&s);
+        if (s.status == GZ_OK)
+            emit(&s, (uint32_t)n_pages, out);
         if (s.status != GZ_OK || out->status != GZ_OK)
             st = gz_error_set(err, GZ_NOMEM, -1, "out of memory");
     }
     gz_free(s.g);
     gz_free(s.l);
+    gz_free(s.cell_x);
+    gz_free(s.cell_col);
     gz_buf_fini(&s.text);
     return st;
 }

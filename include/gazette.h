@@ -177,7 +177,9 @@ typedef struct gazette_unit {
     const char *label; /* as printed: "第四十六条" */
     const char *path;  /* where it sits: "title / 第七章 管理监督" */
     uint32_t start, end; /* its bytes in the document's stored text */
-    uint32_t page, page_end; /* its pages in a paged source (PDF), 1-based; 0: unknown */
+    /* the pages (from 1) of its first and last characters in a paged
+     * source (a PDF); 0: unknown (text, HTML, Word) */
+    uint32_t page, page_end;
     const gazette_ref *refs; /* the references its text makes (may be none) */
     size_t n_refs;
 } gazette_unit;

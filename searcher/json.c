@@ -42,7 +42,10 @@ static void unit_json(gz_buf *b, const gazette_unit *u)
     kv_str(b, "label", u->label);
     gz_buf_putc(b, ',');
     kv_str(b, "path", u->path);
-    gz_buf_printf(b, ",\"start\":%u,\"end\":%u}", u->start, u->end);
+    gz_buf_printf(b, ",\"start\":%u,\"end\":%u", u->start, u->end);
+    if (u->page) /* a paged source's */
+        gz_buf_printf(b, ",\"page\":%u,\"page_end\":%u", u->page, u->page_end);
+    gz_buf_putc(b, '}');
 }
 
 /* "k1":v1,"k2":v2... from pairs {k1, v1, k2, v2 ...} (kv_str each) */

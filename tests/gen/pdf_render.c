@@ -32,14 +32,17 @@ static void page_furniture(page_state *p)
     cairo_set_font_size(p->cr, 9);
     if (p->o->head && p->page > 1) {
         cairo_move_to(p->cr, MARGIN_X, 55);
-        cairo_show_text(p->cr, p->o->head);
+        cairo_show_text(p->cr, p->o->head_odd && p->page % 2 ? p->o->head_odd : p->o->head);
     }
     if (p->o->page_numbers) {
         char num[32];
         cairo_text_extents_t e;
-        snprintf(num, sizeof num, "— %d —", p->page);
+        snprintf(num, sizeof num, p->o->number_outside ? "%d" : "— %d —", p->page);
         cairo_text_extents(p->cr, num, &e);
-        cairo_move_to(p->cr, (PAGE_W - e.x_advance) / 2, 805);
+        double x = (PAGE_W - e.x_advance) / 2;
+        if (p->o->number_outside) /* odd pages on the right, even on the left */
+            x = p->page % 2 ? PAGE_W - MARGIN_X - e.x_advance : MARGIN_X;
+        cairo_move_to(p->cr, x, 805);
         cairo_show_text(p->cr, num);
     }
     cairo_restore(p->cr);
@@ -120,6 +123,62 @@ static void table_row(page_state *p, const char *s, size_t len)
         show(p->cr, x, p->y, c, (size_t)(t - c));
         x += advance(p->cr, c, (size_t)(t - c)) + 2 * pt;
         c = t + 1;
+    }
+}
+
+/* The end of the cell at c: the next tab, or end. */
+static const char *cell_end(const char *c, const char *end)
+{
+    const char *t = memchr(c, '\t', (size_t)(end - c));
+    return t ? t : end;
+}
+
+#define MAX_COLS 32
+
+/* A table of rows (s[0..len), one a line) in aligned columns, as a word
+ * processor sets one: each column as wide as its widest cell, columns two
+ * characters apart, an empty cell left blank; the font shrunk until the
+ * table fits the measure. */
+static void table_columns(page_state *p, const char *s, size_t len)
+{
+    double pt = 9, width = PAGE_W - 2 * MARGIN_X, colw[MAX_COLS];
+    const char *end = s + len;
+    for (;;) {
+        cairo_set_font_size(p->cr, pt);
+        memset(colw, 0, sizeof colw);
+        for (const char *r = s; r < end;) {
+            const char *re = memchr(r, '\n', (size_t)(end - r));
+            re = re ? re : end;
+            int k = 0;
+            for (const char *c = r; c <= re && k < MAX_COLS; k++) {
+                const char *t = cell_end(c, re);
+                double a = advance(p->cr, c, (size_t)(t - c));
+                colw[k] = a > colw[k] ? a : colw[k];
+                c = t + 1;
+            }
+            r = re + 1;
+        }
+        double w = 0;
+        for (int k = 0; k < MAX_COLS; k++)
+            w += colw[k] ? colw[k] + 2 * pt : 0;
+        if (w <= width || pt <= 3)
+            break;
+        pt -= 0.5;
+    }
+    for (const char *r = s; r < end;) {
+        const char *re = memchr(r, '\n', (size_t)(end - r));
+        re = re ? re : end;
+        need(p, pt * 1.6);
+        double x = MARGIN_X;
+        int k = 0;
+        for (const char *c = r; c <= re && k < MAX_COLS; k++) {
+            const char *t = cell_end(c, re);
+            if (t > c)
+                show(p->cr, x, p->y, c, (size_t)(t - c));
+            x += colw[k] + 2 * pt;
+            c = t + 1;
+        }
+        r = re + 1;
     }
 }
 
@@ -218,7 +277,19 @@ int th_pdf_render(const char *path, const char *text, size_t len, const th_pdf_o
                         broke = 1;
                     }
                 }
-                if (memchr(s, '\t', n))
+                if (memchr(s, '\t', n) && o->columns) {
+                    /* the table: this row and the rows right below */
+                    const char *e = s + n;
+                    while (e < end && e + 1 < end && e[1] != '\n') {
+                        const char *ne = memchr(e + 1, '\n', (size_t)(end - e - 1));
+                        ne = ne ? ne : end;
+                        if (!memchr(e + 1, '\t', (size_t)(ne - e - 1)))
+                            break;
+                        e = ne;
+                    }
+                    table_columns(&p, s, (size_t)(e - s));
+                    nl = e < end ? e : NULL;
+                } else if (memchr(s, '\t', n))
                     table_row(&p, s, n);
                 else
                     paragraph(&p, s, n, gap, brk, break_page);

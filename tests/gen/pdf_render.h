@@ -10,8 +10,11 @@
 
 typedef struct th_pdf_opts {
     const char *head;        /* running head on every page after the first, or NULL */
+    const char *head_odd;    /* with head: the head of odd pages (head on even ones) */
+    int number_outside;      /* page numbers "N" at the outer corner, not "— N —" centred */
     int page_numbers;        /* "— N —" at the foot of every page */
     int scan;                /* pages as images only: no text layer */
+    int columns;             /* table cells in aligned columns, not two characters apart */
     /* a page break right after the first break_after in the first line that
      * begins with break_line (both NULL: pages break where they fill) */
     const char *break_line, *break_after;

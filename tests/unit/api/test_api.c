@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static char dir[] = "/tmp/gz-api-XXXXXX";
 static size_t calls, last_done, last_files;
@@ -269,5 +270,83 @@ Test(api, json_of_each_answer_says_what_its_struct_says)
     cr_assert(o && json_object_object_get_ex(o, "candidates", &v));
     cr_assert_eq(json_object_array_length(v), a->n_candidates);
     json_object_put(o);
+    gazette_close(g);
+}
+
+/* Writes the sample's seed to path with a form feed after 职工代 in 第四十四条. */
+static void write_paged_seed(const char *path)
+{
+    static char text[1 << 20];
+    char seed[4200];
+    snprintf(seed, sizeof seed, "%s/seed/yijinhuoluo-2023-11-12.txt", GZ_SAMPLE_DIR);
+    FILE *in = fopen(seed, "rb"), *out = fopen(path, "wb");
+    cr_assert(in && out, "%s or %s", seed, path);
+    size_t len = fread(text, 1, sizeof text - 1, in);
+    text[len] = 0;
+    fclose(in);
+    const char *a44 = strstr(text, "第四十四条"), *cut = a44 ? strstr(a44, "职工代") : NULL;
+    cr_assert_not_null(cut);
+    size_t at = (size_t)(cut - text) + strlen("职工代");
+    cr_assert(fwrite(text, 1, at, out) == at && fputc('\f', out) == '\f' &&
+              fwrite(text + at, 1, len - at, out) == len - at);
+    cr_assert_eq(fclose(out), 0);
+}
+
+/* A unit's pages in the structs: the seed with a page end inside 第四十四条
+ * (after 职工代, as pdftotext marks it with a form feed) puts the article on
+ * pages 1-2 and 第四十五条 on page 2, in a hit, a document page's units and
+ * an article; the sample's text has none. */
+Test(api, a_paged_source_gives_each_unit_its_pages)
+{
+    char src[4200], ix[4200], path[4300];
+    snprintf(src, sizeof src, "%s/paged", dir);
+    cr_assert_eq(mkdir(src, 0755), 0);
+    snprintf(path, sizeof path, "%s/seed-paged.txt", src);
+    write_paged_seed(path);
+    snprintf(ix, sizeof ix, "%s/paged-idx", dir);
+    const char *paths[] = {src};
+    gazette_error err;
+    cr_assert_eq(gazette_index_paths(ix, paths, 1, NULL, NULL, &err), GAZETTE_OK, "%s", err.msg);
+    gazette_index *g;
+    cr_assert_eq(gazette_open(ix, &g, &err), GAZETTE_OK, "%s", err.msg);
+    gazette_query q;
+    gazette_query_init(&q);
+    q.text = "职工代表大会";
+    const gazette_page *p;
+    cr_assert_eq(gazette_search(g, &q, &p, &err), GAZETTE_OK, "%s", err.msg);
+    cr_assert_eq(p->n_hits, 1);
+    const gazette_unit *u = &p->hits[0].unit;
+    cr_assert_str_eq(u->label, "第四十四条");
+    cr_assert(u->page == 1 && u->page_end == 2, "第四十四条 on pages %u-%u", u->page, u->page_end);
+    const char *json;
+    cr_assert_eq(gazette_page_json(g, p, &json, NULL, &err), GAZETTE_OK, "%s", err.msg);
+    cr_assert_not_null(strstr(json, "\"page\":1,\"page_end\":2"), "%s", json);
+    char id[64];
+    snprintf(id, sizeof id, "%s", p->hits[0].doc.id);
+    const gazette_document *d;
+    cr_assert_eq(gazette_document_page(g, id, 0, NULL, &d, &err), GAZETTE_OK, "%s", err.msg);
+    size_t before = 0, after = 0;
+    for (size_t i = 0; i < d->n_units; i++) {
+        const gazette_unit *v = &d->units[i];
+        cr_assert(v->page >= 1 && v->page <= v->page_end && v->page_end <= 2, "%s on %u-%u", v->label,
+                  v->page, v->page_end);
+        before += v->page_end == 1;
+        after += v->page == 2;
+    }
+    cr_assert(before > 0 && after > 0, "%zu units on page 1 only, %zu on page 2", before, after);
+    const gazette_article *a;
+    cr_assert_eq(gazette_article_lookup(g, "《伊金霍洛旗属国有企业领导人员管理办法》第四十五条", &a, &err),
+                 GAZETTE_OK, "%s", err.msg);
+    cr_assert(a->found, "%s", a->note ? a->note : "not found");
+    cr_assert(a->unit.page == 2 && a->unit.page_end == 2, "第四十五条 on %u-%u", a->unit.page, a->unit.page_end);
+    gazette_close(g);
+
+    snprintf(path, sizeof path, "%s/idx", dir); /* the sample, text only */
+    cr_assert_eq(gazette_open(path, &g, &err), GAZETTE_OK, "%s", err.msg);
+    cr_assert_eq(gazette_search(g, &q, &p, &err), GAZETTE_OK, "%s", err.msg);
+    for (size_t i = 0; i < p->n_hits; i++)
+        cr_assert(p->hits[i].unit.page == 0 && p->hits[i].unit.page_end == 0);
+    cr_assert_eq(gazette_page_json(g, p, &json, NULL, &err), GAZETTE_OK, "%s", err.msg);
+    cr_assert_null(strstr(json, "\"page\":"), "%s", json);
     gazette_close(g);
 }

@@ -8,6 +8,7 @@
 
 #include <criterion/criterion.h>
 #include <iconv.h>
+#include <json-c/json.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -154,23 +155,141 @@ Test(readers, pdf_keeps_the_page_of_every_unit)
     gz_doc_fini(&d);
 }
 
+/* Parses path into d and the seed as text into t. */
+static void parse_beside_seed(const char *path, gz_doc *d, gz_doc *t)
+{
+    gz_error err;
+    cr_assert_eq(parse(path, d, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(parse(TH_SEED, t, &err), GZ_OK, "%s", err.msg);
+}
+
+/* How often s occurs in d's text. */
+static size_t count_in(const gz_doc *d, const char *s)
+{
+    size_t n = 0;
+    for (const char *p = d->text; (p = memmem(p, d->text_len - (size_t)(p - d->text), s, strlen(s))); p++)
+        n++;
+    return n;
+}
+
+/* The lines of s[0..len) that hold a tab, each with its own line. */
+static void table_rows(const char *s, size_t len, gz_buf *out)
+{
+    for (const char *p = s, *end = s + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        nl = nl ? nl : end;
+        if (memchr(p, '\t', (size_t)(nl - p))) {
+            gz_buf_put(out, p, (size_t)(nl - p));
+            gz_buf_putc(out, '\n');
+        }
+        p = nl + 1;
+    }
+    gz_buf_cstr(out);
+}
+
+/* A table set in columns keeps its empty cells: a cell's column is where
+ * it starts, so each row of the seed's tables (an empty first cell, a
+ * header cell over two columns) reads from the PDF as in the text, tab
+ * for tab. */
+Test(readers, pdf_table_in_columns_keeps_empty_cells)
+{
+    th_pdf_opts o = seed_opts;
+    o.columns = 1;
+    int brk;
+    const char *path = render_seed("columns.pdf", &o, &brk);
+    gz_doc d, t;
+    parse_beside_seed(path, &d, &t);
+    gz_buf a, b;
+    gz_buf_init(&a);
+    gz_buf_init(&b);
+    table_rows(d.text, d.text_len, &a);
+    table_rows(t.text, t.text_len, &b);
+    cr_assert_not_null(strstr(b.data, "\n\tII\t525\t"), "the seed has no row with an empty first cell");
+    size_t i = 0, row = 0; /* the first row that differs */
+    for (; i < a.len && i < b.len && a.data[i] == b.data[i]; i++)
+        row = a.data[i] == '\n' ? i + 1 : row;
+    cr_assert(a.len == b.len && i == a.len, "the tables differ at:\n%.200s\nin the text:\n%.200s", a.data + row,
+              b.data + row);
+    expect_seed_tree(&d, "columns.pdf");
+    gz_buf_fini(&a);
+    gz_buf_fini(&b);
+    gz_doc_fini(&d);
+    gz_doc_fini(&t);
+}
+
+/* As a book is set: the bulletin's name heads even pages, its issue odd
+ * ones, and the page numbers stand alone at the outer corners. */
+static const th_pdf_opts book_opts = {
+    .head = "伊金霍洛旗人民政府公报",
+    .head_odd = "2023年第11-12期（总第45期）",
+    .page_numbers = 1,
+    .number_outside = 1,
+};
+
+/* Heads that alternate, the bulletin's name on even pages and its issue
+ * on odd ones, and bare page numbers at the outer corners, as a printed
+ * book sets them: none of it is text, and the tree is the text's. */
+Test(readers, pdf_alternating_heads_and_corner_numbers_dropped)
+{
+    int brk;
+    const char *path = render_seed("alternating.pdf", &book_opts, &brk);
+    gz_doc d, t;
+    parse_beside_seed(path, &d, &t);
+    static const char *const heads[] = {"伊金霍洛旗人民政府公报", "第11-12期（总第45期）", "（总第45期）"};
+    for (size_t i = 0; i < 3; i++)
+        cr_assert_eq(count_in(&d, heads[i]), count_in(&t, heads[i]), "%s: %zu times in the PDF's text, %zu in the text's",
+                     heads[i], count_in(&d, heads[i]), count_in(&t, heads[i]));
+    /* a page number left in would stand as a line of its own */
+    for (size_t i = 1; i < d.text_len; i++)
+        if (d.text[i - 1] == '\n' && d.text[i] >= '1' && d.text[i] <= '9') {
+            size_t k = i;
+            while (k < d.text_len && d.text[k] >= '0' && d.text[k] <= '9')
+                k++;
+            cr_assert(k < d.text_len && d.text[k] != '\n', "a page number left: \"%.*s\"", (int)(k - i), d.text + i);
+        }
+    expect_seed_tree(&d, "alternating.pdf");
+    gz_doc_fini(&d);
+    gz_doc_fini(&t);
+}
+
+/* The same heads on issues of an odd and an even number of pages (the
+ * seed cut short): with an even number, the odd pages' head stands on one
+ * page fewer than half (page 1 has none) and is still dropped. */
+Test(readers, pdf_alternating_heads_dropped_at_either_page_count)
+{
+    size_t len;
+    char *text = seed_paragraphs(&len);
+    int seen[2] = {0, 0};
+    size_t cut = len / 2;
+    for (int k = 0; k < 8 && !(seen[0] && seen[1]); k++) {
+        while (cut < len && text[cut] != '\n')
+            cut++;
+        const char *path = tmp_path("cut.pdf");
+        int pages = th_pdf_render(path, text, cut, &book_opts, NULL);
+        cr_assert_gt(pages, 8);
+        gz_doc d;
+        gz_error err;
+        cr_assert_eq(parse(path, &d, &err), GZ_OK, "%s", err.msg);
+        cr_assert_eq(count_in(&d, "（总第45期）"), 0, "the odd pages' head left in %d pages", pages);
+        gz_doc_fini(&d);
+        seen[pages % 2] = 1;
+        cut += len / (size_t)pages / 2; /* half a page more */
+    }
+    cr_assert(seen[0] && seen[1], "no %s number of pages tried", seen[0] ? "odd" : "even");
+    gz_free(text);
+}
+
 /* The running head and the page numbers of 30-odd pages are not text. */
 Test(readers, pdf_running_heads_and_page_numbers_dropped)
 {
     int brk;
     const char *path = render_seed("heads.pdf", &seed_opts, &brk);
     gz_doc d, t;
-    gz_error err;
-    cr_assert_eq(parse(path, &d, &err), GZ_OK, "%s", err.msg);
-    cr_assert_eq(parse(TH_SEED, &t, &err), GZ_OK, "%s", err.msg);
+    parse_beside_seed(path, &d, &t);
     cr_assert_null(memmem(d.text, d.text_len, "— 3 —", strlen("— 3 —")));
     cr_assert_null(memmem(d.text, d.text_len, "— 12 —", strlen("— 12 —")));
-    size_t in_pdf = 0, in_text = 0;
     const char *name = "伊金霍洛旗人民政府公报";
-    for (const char *p = d.text; (p = memmem(p, d.text_len - (size_t)(p - d.text), name, strlen(name))); p++)
-        in_pdf++;
-    for (const char *p = t.text; (p = memmem(p, t.text_len - (size_t)(p - t.text), name, strlen(name))); p++)
-        in_text++;
+    size_t in_pdf = count_in(&d, name), in_text = count_in(&t, name);
     cr_assert_eq(in_pdf, in_text, "the bulletin's name: %zu times in the PDF's text, %zu in the text's",
                  in_pdf, in_text);
     gz_doc_fini(&d);
@@ -757,5 +876,71 @@ Test(readers, gazette_index_reads_a_mixed_folder)
     snprintf(args, sizeof args, "search --index '%s' --json 電子簽名", ix);
     out = run_gazette(args, &status);
     cr_assert(strstr(out, "\"traditional.txt\""), "the Big5 file not found:\n%.2000s", out);
+    gz_free(out);
+}
+
+/* The page of a unit goes from the PDF through the index to the answer:
+ * a hit in seed.pdf's article 44 (cut by the render's page break after
+ * 职工代) carries "page" and "page_end" as the render paginated, the CLI
+ * shows 第N-M页; a hit in the text has no page. */
+Test(readers, search_answers_the_page_of_a_pdf_unit)
+{
+    char src[600], ix[600], args[1400], p[700];
+    snprintf(src, sizeof src, "%s/paged", dir);
+    snprintf(ix, sizeof ix, "%s/paged-ix", dir);
+    cr_assert_eq(mkdir(src, 0755), 0);
+    snprintf(p, sizeof p, "%s/seed.txt", src);
+    copy_file(TH_SEED, p);
+    int brk;
+    snprintf(p, sizeof p, "%s/seed.pdf", src);
+    copy_file(render_seed("paged-seed.pdf", &seed_opts, &brk), p);
+    cr_assert_gt(brk, 1);
+    int status;
+    snprintf(args, sizeof args, "index --index '%s' '%s'", ix, src);
+    char *out = run_gazette(args, &status);
+    cr_assert_eq(status, 0, "exit %d:\n%s", status, out);
+    gz_free(out);
+
+    snprintf(args, sizeof args, "search --index '%s' --json -n 50 职工代表大会", ix);
+    out = run_gazette(args, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    json_object *root = json_tokener_parse(out), *hits;
+    cr_assert(root && json_object_object_get_ex(root, "hits", &hits), "not an answer:\n%.2000s", out);
+    size_t in_pdf = 0, in_text = 0, a44 = 0;
+    for (size_t i = 0; i < json_object_array_length(hits); i++) {
+        json_object *h = json_object_array_get_idx(hits, i), *src_o, *unit, *page, *page_end;
+        cr_assert(json_object_object_get_ex(h, "source", &src_o) && json_object_object_get_ex(h, "unit", &unit));
+        const char *source = json_object_get_string(src_o);
+        int paged = json_object_object_get_ex(unit, "page", &page);
+        cr_assert_eq(paged, json_object_object_get_ex(unit, "page_end", &page_end));
+        if (strcmp(source, "seed.txt") == 0) {
+            cr_assert(!paged, "a unit of the text has a page: %s", json_object_to_json_string(unit));
+            in_text++;
+            continue;
+        }
+        cr_assert_str_eq(source, "seed.pdf");
+        cr_assert(paged, "a unit of the PDF has no page: %s", json_object_to_json_string(unit));
+        int a = json_object_get_int(page), b = json_object_get_int(page_end);
+        cr_assert(a >= 1 && a <= b, "pages %d-%d", a, b);
+        in_pdf++;
+        json_object *label;
+        cr_assert(json_object_object_get_ex(unit, "label", &label));
+        if (strcmp(json_object_get_string(label), "第四十四条") == 0) {
+            cr_assert_eq(a, brk, "article 44 starts on page %d, the render broke it on %d", a, brk);
+            cr_assert_eq(b, brk + 1, "article 44 ends on page %d, not %d", b, brk + 1);
+            a44++;
+        }
+    }
+    cr_assert(in_text > 0 && in_pdf == in_text, "%zu hits in the PDF, %zu in the text", in_pdf, in_text);
+    cr_assert_eq(a44, 1, "职工代表大会 not found in the PDF's article 44:\n%.3000s", out);
+    json_object_put(root);
+    gz_free(out);
+
+    snprintf(args, sizeof args, "search --index '%s' -n 50 职工代表大会", ix);
+    out = run_gazette(args, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    char want[64];
+    snprintf(want, sizeof want, "seed.pdf  第%d-%d页  ", brk, brk + 1);
+    cr_assert(strstr(out, want), "no \"%s\" in:\n%.3000s", want, out);
     gz_free(out);
 }
