@@ -300,6 +300,8 @@ typedef struct gazette_document {
     int64_t next, prev;
     const gazette_unit *units;
     size_t n_units;
+    const char *moved_from; /* the id asked, a "SEG-DOC" of a segment a merge
+                               retired, when that is how it was found; else NULL */
 } gazette_document;
 
 /* Fetches the page of document id (a hit's doc.id or doc.at) that starts
