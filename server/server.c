@@ -349,7 +349,6 @@ static char marks[8];
 static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
 {
     (void)cls;
-    (void)c;
     int bits = 0;
     size_t params = 0;
     for (const char *p = uri; *p; p++) {
@@ -357,8 +356,15 @@ static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
             bits |= RAW_NUL;
         params += *p == '&' || *p == '?';
     }
-    if (params > SV_MAX_PARAMS)
+    if (params > SV_MAX_PARAMS) {
         bits |= RAW_PARAMS;
+        /* libmicrohttpd (0.9.75) parses them next, into the connection's
+         * memory pool; when they do not fit (from ~2,000 parameters in a
+         * 128 KiB pool) it drops the 431 it means to send and holds the
+         * connection to its timeout, whatever the pool's size: this one's
+         * timeout is a second (when they fit, the handler answers 414) */
+        MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, 1u);
+    }
     return &marks[bits];
 }
 
