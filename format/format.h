@@ -20,7 +20,8 @@
  *      units, patched runs, rare terms as bits (each optional)
  *   3  one layout: every version-2 feature always, the meta without a
  *      features word; DOCS records of 72 bytes (VERSION_DATE, STATUS);
- *      packed units with PAGE and PAGE_END (12 fields)
+ *      packed units with PAGE and PAGE_END (12 fields); the MANIFEST's
+ *      moved table (GZ_FLAG_MOVED)
  *
  * Files of an index directory:
  *   MANIFEST          kind MANIFEST: the committed state (replaced by rename)
