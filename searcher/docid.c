@@ -110,7 +110,8 @@ static const gz_man_moved *moved_range(const sr_index *ix, uint32_t seg, uint32_
 {
     const gz_manifest *m = &ix->snap->man;
     for (size_t i = m->n_moved; i-- > 0;)
-        if (m->moved[i].segment == seg && doc >= m->moved[i].first_doc && doc - m->moved[i].first_doc < m->moved[i].n_docs)
+        if (m->moved[i].segment == seg && doc >= m->moved[i].first_doc &&
+            doc - m->moved[i].first_doc < m->moved[i].n_docs)
             return &m->moved[i];
     return NULL;
 }

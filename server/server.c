@@ -301,7 +301,10 @@ static enum MHD_Result moved(struct MHD_Connection *c, gz_buf *out, const char *
         snprintf(to, sizeof to, "/doc/%s?from=%zu", id, from);
     else
         snprintf(to, sizeof to, "/doc/%s", id);
-    gz_buf_printf(out, "<!doctype html><meta charset=\"utf-8\"><title>已移动</title><p>此文件的地址已改为 <a href=\"%s\">%s</a></p>\n", to, to);
+    gz_buf_printf(out,
+                  "<!doctype html><meta charset=\"utf-8\"><title>已移动</title>"
+                  "<p>此文件的地址已改为 <a href=\"%s\">%s</a></p>\n",
+                  to, to);
     return reply_at(c, 301, "text/html; charset=utf-8", out, to);
 }
 

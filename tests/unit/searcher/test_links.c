@@ -196,7 +196,8 @@ Test(links, a_positional_link_taken_before_the_nightly_job_still_opens_its_docum
     cr_assert_eq(ix_index(&po, both, 2, &r, &err), GZ_OK, "%s", err.msg);
     cr_assert_eq(r.removed, 1);
     json_object *d = show(dir, gone->at);
-    cr_assert_null(d, "%s: a removed file's link opened %s", gone->at, d ? json_object_to_json_string(d) : "");
+    cr_assert_null(d, "%s: a removed file's link opened %s", gone->at,
+                   d ? json_object_to_json_string(d) : "");
     free(v);
 }
 
