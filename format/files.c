@@ -314,6 +314,7 @@ void gz_manifest_fini(gz_manifest *m)
     }
     gz_free(m->src);
     gz_free(m->seg);
+    gz_free(m->moved);
     gz_free(m->analyzer_id);
     memset(m, 0, sizeof *m);
 }
@@ -343,6 +344,14 @@ gz_status gz_manifest_add_source(gz_manifest *m, const gz_man_source *s)
     return GZ_OK;
 }
 
+gz_status gz_manifest_add_moved(gz_manifest *m, const gz_man_moved *v)
+{
+    if (gz_grow(&m->moved, &m->cap_moved, m->n_moved + 1, sizeof *m->moved, 64) != GZ_OK)
+        return GZ_NOMEM;
+    m->moved[m->n_moved++] = *v;
+    return GZ_OK;
+}
+
 gz_status gz_manifest_read(const char *dir, gz_manifest *m, gz_error *err)
 {
     char path[4200];
@@ -354,6 +363,7 @@ gz_status gz_manifest_read(const char *dir, gz_manifest *m, gz_error *err)
     if (st != GZ_OK)
         return st;
     int has_stat = (gz_get32(img + 12) & GZ_FLAG_SOURCE_STAT) != 0;
+    int has_moved = (gz_get32(img + 12) & GZ_FLAG_MOVED) != 0;
     gz_reader r = {body, body + len, GZ_OK};
     m->generation = gz_rd_u64(&r);
     uint32_t n;
@@ -398,6 +408,18 @@ gz_status gz_manifest_read(const char *dir, gz_manifest *m, gz_error *err)
         gz_free(kk);
         gz_free(dd);
     }
+    uint32_t n_moved = has_moved ? gz_rd_u32(&r) : 0;
+    for (uint32_t i = 0; i < n_moved && r.status == GZ_OK && st == GZ_OK; i++) {
+        gz_man_moved v;
+        v.segment = gz_rd_u32(&r);
+        v.first_doc = gz_rd_u32(&r);
+        v.n_docs = gz_rd_u32(&r);
+        v.first_unit = gz_rd_u32(&r);
+        v.source = gz_rd_u64(&r);
+        v.retired = gz_rd_u64(&r);
+        if (r.status == GZ_OK && gz_manifest_add_moved(m, &v) != GZ_OK)
+            st = GZ_NOMEM;
+    }
     gz_free(img);
     if (st == GZ_OK && (r.status != GZ_OK || r.p != r.end || !m->analyzer_id))
         st = gz_error_set(err, GZ_CORRUPT, -1, "[format][manifest] %s: malformed body", path);
@@ -439,11 +461,25 @@ gz_status gz_manifest_commit(const char *dir, const gz_manifest *m, int *live, g
         gz_buf_u64(&b, s->ctime_ns);
         gz_buf_u64(&b, s->ino);
     }
+    /* the moved table only when there is one: a manifest of an index no
+     * merge has touched is what it was before the table */
+    if (m->n_moved)
+        gz_buf_u32(&b, (uint32_t)m->n_moved);
+    for (size_t i = 0; i < m->n_moved; i++) {
+        const gz_man_moved *v = &m->moved[i];
+        gz_buf_u32(&b, v->segment);
+        gz_buf_u32(&b, v->first_doc);
+        gz_buf_u32(&b, v->n_docs);
+        gz_buf_u32(&b, v->first_unit);
+        gz_buf_u64(&b, v->source);
+        gz_buf_u64(&b, v->retired);
+    }
     gz_status st = b.status;
     if (st == GZ_OK) {
         char path[4200];
         snprintf(path, sizeof path, "%s/MANIFEST", dir);
-        st = gz_file_write(path, GZ_FILE_MANIFEST, GZ_FLAG_SOURCE_STAT, b.data, b.len, err);
+        st = gz_file_write(path, GZ_FILE_MANIFEST, GZ_FLAG_SOURCE_STAT | (m->n_moved ? GZ_FLAG_MOVED : 0), b.data,
+                           b.len, err);
         *live = st == GZ_OK; /* renamed: readers open it from now on */
         if (st == GZ_OK)
             st = gz_fsync_dir(dir, err);

@@ -146,7 +146,7 @@ gz_status gz_header_check(const uint8_t *p, size_t len, uint16_t kind, const uin
                             "into a new index directory", gz_get16(p + 8), GZ_FORMAT_VERSION);
     if (gz_get16(p + 10) != kind)
         return gz_error_set(err, GZ_VERSION, 10, "file kind %u, expected %u", gz_get16(p + 10), kind);
-    uint32_t known = kind == GZ_FILE_MANIFEST ? GZ_FLAG_SOURCE_STAT : 0;
+    uint32_t known = kind == GZ_FILE_MANIFEST ? GZ_FLAG_SOURCE_STAT | GZ_FLAG_MOVED : 0;
     if (gz_get32(p + 12) & ~known)
         return gz_error_set(err, GZ_VERSION, 12, "unknown flags 0x%x (written by a newer gazette)",
                             gz_get32(p + 12) & ~known);

@@ -7,7 +7,7 @@
  *
  * Every file starts with a 40-byte header:
  *   magic[8] "\x89GZT\r\n\x1a\n" | u16 version | u16 kind | u32 flags (MANIFEST:
- *   GZ_FLAG_SOURCE_STAT; else 0)
+ *   GZ_FLAG_SOURCE_STAT, GZ_FLAG_MOVED; else 0)
  *   | u64 body_len | u64 body_xxh3 (XXH3-64 of the body) | u64 header_xxh3
  *   (XXH3-64 of the preceding 32 bytes)
  * A bad magic or checksum is GZ_CORRUPT; another version, an unknown kind
@@ -20,7 +20,8 @@
  *      units, patched runs, rare terms as bits (each optional)
  *   3  one layout: every version-2 feature always, the meta without a
  *      features word; DOCS records of 72 bytes (VERSION_DATE, STATUS);
- *      packed units with PAGE and PAGE_END (12 fields)
+ *      packed units with PAGE and PAGE_END (12 fields); the MANIFEST's
+ *      moved table (GZ_FLAG_MOVED)
  *
  * Files of an index directory:
  *   MANIFEST          kind MANIFEST: the committed state (replaced by rename)
@@ -37,6 +38,10 @@
  *       str key (absolute path) | str display (as reported) | u64 hash_lo | u64 hash_hi
  *       | u64 size | u32 segment_id | u32 first_doc | u32 n_docs
  *       [| u64 mtime_ns | u64 ctime_ns | u64 inode, with GZ_FLAG_SOURCE_STAT]
+ *   [| u32 n_moved, then per range of a retired segment, with GZ_FLAG_MOVED:
+ *       u32 segment | u32 first_doc | u32 n_docs | u32 first_unit
+ *       | u64 source (XXH3-64 of the source as results show it) | u64 retired
+ *       (Unix seconds)]
  *   str = u32 length + bytes.
  *
  * SEGMENT body: a TOC then sections.
@@ -143,6 +148,8 @@ uint64_t gz_xxh3(const void *p, size_t len);
  * as indexed (u64 mtime_ns | u64 ctime_ns | u64 inode; 0s: not trusted).
  * A reader refuses a flag it does not know for the kind (GZ_VERSION). */
 #define GZ_FLAG_SOURCE_STAT 1u
+/* MANIFEST: the body ends with the moved table (gz_man_moved). */
+#define GZ_FLAG_MOVED 2u
 /* Writes the 40-byte header for a body into out. */
 void gz_header_put(uint8_t out[GZ_HEADER_LEN], uint16_t kind, uint32_t flags, const void *body, uint64_t body_len);
 /* Checks the header of a whole file image [p, p+len) of the expected kind,
@@ -368,6 +375,19 @@ typedef struct gz_man_source {
     uint64_t mtime_ns, ctime_ns, ino;
 } gz_man_source;
 
+/* Where the documents of a retired segment went: a source's documents
+ * [first_doc, first_doc + n_docs) of segment `segment` (its units from
+ * first_unit), unchanged when the segment left (a merge, optimize), are
+ * now the source whose results show a path of XXH3-64 `source`, in the
+ * same order: positional ids of the segment resolve through it. Kept
+ * GZ_MOVED_KEEP_DAYS after `retired` (Unix seconds). */
+typedef struct gz_man_moved {
+    uint32_t segment, first_doc, n_docs, first_unit;
+    uint64_t source, retired;
+} gz_man_moved;
+
+#define GZ_MOVED_KEEP_DAYS 30
+
 typedef struct gz_manifest {
     uint64_t generation;
     char *analyzer_id;
@@ -376,6 +396,8 @@ typedef struct gz_manifest {
     size_t n_seg, cap_seg;
     gz_man_source *src;
     size_t n_src, cap_src;
+    gz_man_moved *moved; /* oldest first */
+    size_t n_moved, cap_moved;
 } gz_manifest;
 
 void gz_manifest_init(gz_manifest *m);
@@ -390,6 +412,7 @@ gz_status gz_manifest_commit(const char *dir, const gz_manifest *m, int *live, g
 /* Appends (copies) a segment / source entry. */
 gz_status gz_manifest_add_segment(gz_manifest *m, const gz_man_segment *s);
 gz_status gz_manifest_add_source(gz_manifest *m, const gz_man_source *s);
+gz_status gz_manifest_add_moved(gz_manifest *m, const gz_man_moved *v);
 
 /* Paths of an index's files into out (at least 4096 bytes). */
 void gz_path_segment(char *out, size_t cap, const char *dir, uint32_t id);

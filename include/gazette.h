@@ -341,11 +341,15 @@ typedef struct gazette_document {
      * first; none when it has no other version */
     const gazette_work_version *versions;
     size_t n_versions;
+    const char *moved_from; /* the id asked, a "SEG-DOC" of a segment a merge
+                               retired, when that is how it was found; else NULL */
 } gazette_document;
 
 /* Fetches the page of document id (a hit's doc.id or doc.at) that starts
  * at byte from, or at the start of unit (an id "SEG-DOC-UNIT" of this
- * document) when unit is not NULL. GAZETTE_INVALID for an unknown id. */
+ * document) when unit is not NULL. A doc.at or unit id of a segment that a
+ * merge retired in the last 30 days still names its document (then
+ * moved_from is set). GAZETTE_INVALID for an unknown id. */
 gazette_status gazette_document_page(gazette_index *ix, const char *id, uint64_t from, const char *unit,
                                      const gazette_document **out, gazette_error *err);
 

@@ -1,5 +1,6 @@
 /* indexer/state.c: the working state of a commit (state.h): who owns the
- * delete bitmaps while segments join, merge and leave. */
+ * delete bitmaps while segments join, merge and leave; and where the
+ * documents of the segments that left went (the moved table). */
 #include "indexer/state.h"
 
 #include <stdlib.h>
@@ -88,5 +89,81 @@ gz_status ix_state_mark(ix_state *s, uint32_t seg_id, uint32_t first, uint32_t n
         s->dirty[i] = 1;
         return GZ_OK;
     }
+    return GZ_OK;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    return strcmp((*(const gz_man_source *const *)a)->key, (*(const gz_man_source *const *)b)->key);
+}
+
+/* The sources of old's retired segment g that m holds unchanged, into t. */
+static gz_status note_retired(const char *dir, const gz_manifest *old, uint32_t g, gz_man_source **by_key,
+                              size_t n_keys, uint64_t now, gz_manifest *t)
+{
+    char path[4200];
+    gz_path_segment(path, sizeof path, dir, g);
+    gz_segment *seg;
+    if (gz_segment_open(path, &seg, NULL) != GZ_OK)
+        return GZ_OK;
+    gz_status st = GZ_OK;
+    for (size_t i = 0; i < old->n_src && st == GZ_OK; i++) {
+        const gz_man_source *o = &old->src[i];
+        gz_docinfo di;
+        if (o->segment != g || !o->n_docs || gz_segment_doc(seg, o->first_doc, &di) != GZ_OK)
+            continue;
+        const gz_man_source *want = o, **hit = bsearch(&want, by_key, n_keys, sizeof *by_key, cmp_key);
+        if (!hit || (*hit)->hash_lo != o->hash_lo || (*hit)->hash_hi != o->hash_hi || (*hit)->n_docs != o->n_docs)
+            continue; /* changed or gone: its old positions name nothing */
+        gz_man_moved v = {g, o->first_doc, o->n_docs, di.first_unit, gz_xxh3((*hit)->display, strlen((*hit)->display)),
+                          now};
+        st = gz_manifest_add_moved(t, &v);
+    }
+    gz_segment_close(seg);
+    return st;
+}
+
+gz_status ix_moved_update(const char *dir, gz_manifest *m, uint64_t now, gz_error *err)
+{
+    gz_manifest old, t;
+    gz_manifest_init(&old);
+    gz_manifest_init(&t);
+    gz_status st = gz_manifest_read(dir, &old, NULL);
+    if (st != GZ_OK) { /* nothing committed, or a damaged commit being repaired: nothing to carry */
+        gz_manifest_fini(&old);
+        gz_free(m->moved);
+        m->moved = NULL;
+        m->n_moved = m->cap_moved = 0;
+        return GZ_OK;
+    }
+    st = GZ_OK;
+    const uint64_t keep = (uint64_t)GZ_MOVED_KEEP_DAYS * 86400;
+    for (size_t i = 0; i < old.n_moved && st == GZ_OK; i++)
+        if (old.moved[i].retired + keep > now)
+            st = gz_manifest_add_moved(&t, &old.moved[i]);
+    gz_man_source **by_key = gz_alloc((m->n_src + 1) * sizeof *by_key);
+    if (!by_key)
+        st = GZ_NOMEM;
+    for (size_t i = 0; by_key && i < m->n_src; i++)
+        by_key[i] = &m->src[i];
+    if (by_key)
+        qsort(by_key, m->n_src, sizeof *by_key, cmp_key);
+    for (size_t i = 0; i < old.n_seg && st == GZ_OK; i++) {
+        size_t k = 0;
+        while (k < m->n_seg && m->seg[k].id != old.seg[i].id)
+            k++;
+        if (k == m->n_seg)
+            st = note_retired(dir, &old, old.seg[i].id, by_key, m->n_src, now, &t);
+    }
+    gz_free(by_key);
+    gz_manifest_fini(&old);
+    if (st != GZ_OK) {
+        gz_manifest_fini(&t);
+        return gz_error_set(err, st, -1, "[indexer] out of memory");
+    }
+    gz_free(m->moved);
+    m->moved = t.moved;
+    m->n_moved = t.n_moved;
+    m->cap_moved = t.cap_moved;
     return GZ_OK;
 }

@@ -31,4 +31,11 @@ void ix_state_drop(ix_state *s, const unsigned char *gone);
  * an id not in the manifest). */
 gz_status ix_state_mark(ix_state *s, uint32_t seg_id, uint32_t first, uint32_t n);
 
+/* The moved table of the commit m is about to make (gz_man_moved): the
+ * committed manifest's entries younger than GZ_MOVED_KEEP_DAYS at now,
+ * then, for each segment it names that m no longer does, the ranges of
+ * its sources that m still holds unchanged (same key and content hash).
+ * A retired segment that does not open (damaged) adds nothing. */
+gz_status ix_moved_update(const char *dir, gz_manifest *m, uint64_t now, gz_error *err);
+
 #endif

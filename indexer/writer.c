@@ -605,6 +605,9 @@ static gz_status commit(const char *dir, ix_state *s, int *not_durable, gz_error
     gz_free(gone);
     if (st == GZ_OK)
         st = gz_fsync_dir(dir, err);
+    /* old positional ids of the segments that leave keep resolving */
+    if (st == GZ_OK)
+        st = ix_moved_update(dir, m, (uint64_t)time(NULL), err);
     int live = 0;
     if (st == GZ_OK)
         st = gz_manifest_commit(dir, m, &live, err);

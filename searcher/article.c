@@ -361,16 +361,16 @@ gz_status sr_show(sr_index *ix, const char *id, uint64_t from, const char *unit,
     size_t s;
     uint32_t doc;
     gz_docinfo di;
-    if (!sr_doc_find(ix, id, &s, &doc) || gz_segment_doc(ix->snap->seg[s], doc, &di) != GZ_OK)
+    int found = sr_doc_find(ix, id, &s, &doc);
+    if (!found || gz_segment_doc(ix->snap->seg[s], doc, &di) != GZ_OK)
         return gz_error_set(err, GZ_INVALID, -1, "[searcher][show] no document %.64s in this snapshot", id);
-    uint32_t sid = ix->snap->man.seg[s].id;
     const gz_segment *seg = ix->snap->seg[s];
     /* the page: from a unit of this document, else from the byte asked */
     uint32_t a = from < di.text_len ? (uint32_t)from : di.text_len, pa, pb;
-    unsigned us, ud, uu;
+    uint32_t uu;
     gz_unitinfo ui;
-    if (unit && sscanf(unit, "%u-%u-%u", &us, &ud, &uu) == 3 && us == sid && ud == doc && uu >= di.first_unit &&
-        uu - di.first_unit < di.n_units && gz_segment_unit(seg, uu, &ui) == GZ_OK && ui.start <= di.text_len)
+    if (unit && sr_unit_find(ix, unit, s, doc, &uu) && gz_segment_unit(seg, uu, &ui) == GZ_OK &&
+        ui.start <= di.text_len)
         a = ui.start;
     gz_buf t;
     gz_buf_init(&t);
@@ -380,6 +380,7 @@ gz_status sr_show(sr_index *ix, const char *id, uint64_t from, const char *unit,
         return gz_error_set(err, st, -1, "[searcher][show] %.64s: stored text unreadable", id);
     }
     sr_doc_ref_fill(ar, ix, s, doc, &di, &out->doc);
+    out->moved_from = found == 2 ? sr_arena_str(ar, id) : NULL;
     out->issue = di.issue;
     out->text = sr_arena_strn(ar, t.data ? t.data : "", t.len);
     out->text_start = pa;

@@ -195,6 +195,10 @@ void sr_document_json(const gazette_document *d, gz_buf *out)
     gz_buf_puts(out, "{\"document\":");
     doc_json(out, &d->doc);
     gz_buf_putc(out, ',');
+    if (d->moved_from) {
+        kv_str(out, "moved_from", d->moved_from);
+        gz_buf_putc(out, ',');
+    }
     kv_str(out, "issue", d->issue);
     gz_buf_puts(out, ",\"text\":");
     gz_json_str(out, d->text, d->text_end - d->text_start);

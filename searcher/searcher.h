@@ -164,4 +164,13 @@ gz_status sr_article_json(sr_index *ix, const char *ref, gz_buf *out, int *ambig
 gz_status sr_source_open(sr_index *ix, const char *id, int *fd, const char **name, gz_error *err);
 gz_status sr_show_json(sr_index *ix, const char *id, uint64_t from, const char *unit, gz_buf *out, gz_error *err);
 
+/* Ids for links (docid.c): a document's lasting id is at most
+ * SR_LINK_MAX bytes with its NUL, a unit's id SR_UNIT_ID_MAX. For a link
+ * to redirect: when id, or the unit id uid (NULL or "" for none), names a
+ * segment a merge retired and both resolve, 1 with the document's lasting
+ * id in to_id and the unit's id now in to_unit ("" without uid); else 0. */
+#define SR_LINK_MAX 40
+#define SR_UNIT_ID_MAX 36
+int sr_doc_moved(sr_index *ix, const char *id, const char *uid, char *to_id, char *to_unit);
+
 #endif

@@ -235,7 +235,9 @@ done:
     gz_buf_fini(&note);
 }
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type, gz_buf *body)
+/* An answer; location (NULL for none) is its Location header. */
+static enum MHD_Result reply_at(struct MHD_Connection *c, unsigned status, const char *type, gz_buf *body,
+                                const char *location)
 {
     if (tl_damaged && status == 200)
         insert_notice(body, type);
@@ -250,12 +252,19 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
     if (status == 405)
         MHD_add_response_header(r, "Allow", "GET, HEAD");
+    if (location)
+        MHD_add_response_header(r, "Location", location);
     MHD_add_response_header(r, "Cache-Control", "no-cache");
     if (tl_damaged)
         MHD_add_response_header(r, "X-Gazette-Index-Damaged", tl_damaged);
     enum MHD_Result ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ret;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type, gz_buf *body)
+{
+    return reply_at(c, status, type, body, NULL);
 }
 
 static enum MHD_Result json_error(struct MHD_Connection *c, unsigned status, const char *msg)
@@ -360,6 +369,23 @@ static enum MHD_Result source_reply(struct MHD_Connection *c, sr_index *ix, cons
     return ret;
 }
 
+/* 301 to the document's lasting link, at the same unit or byte. */
+static enum MHD_Result moved(struct MHD_Connection *c, gz_buf *out, const char *id, const char *unit, size_t from)
+{
+    char to[SR_LINK_MAX + 2 * SR_UNIT_ID_MAX + 32];
+    if (*unit)
+        snprintf(to, sizeof to, "/doc/%s?u=%s#u-%s", id, unit, unit);
+    else if (from)
+        snprintf(to, sizeof to, "/doc/%s?from=%zu", id, from);
+    else
+        snprintf(to, sizeof to, "/doc/%s", id);
+    gz_buf_printf(out,
+                  "<!doctype html><meta charset=\"utf-8\"><title>已移动</title>"
+                  "<p>此文件的地址已改为 <a href=\"%s\">%s</a></p>\n",
+                  to, to);
+    return reply_at(c, 301, "text/html; charset=utf-8", out, to);
+}
+
 static const char *arg(struct MHD_Connection *c, const char *k)
 {
     const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, k);
@@ -404,7 +430,6 @@ static char marks[8];
 static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
 {
     (void)cls;
-    (void)c;
     int bits = 0;
     size_t params = 0;
     for (const char *p = uri; *p; p++) {
@@ -412,8 +437,15 @@ static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
             bits |= RAW_NUL;
         params += *p == '&' || *p == '?';
     }
-    if (params > SV_MAX_PARAMS)
+    if (params > SV_MAX_PARAMS) {
         bits |= RAW_PARAMS;
+        /* libmicrohttpd (0.9.75) parses them next, into the connection's
+         * memory pool; when they do not fit (from ~2,000 parameters in a
+         * 128 KiB pool) it drops the 431 it means to send and holds the
+         * connection to its timeout, whatever the pool's size: this one's
+         * timeout is a second (when they fit, the handler answers 414) */
+        MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, 1u);
+    }
     return &marks[bits];
 }
 
@@ -556,9 +588,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         const char *id = url + (route == 2 ? 5 : 9);
         size_t from = 0;
         gazette_document doc;
+        char to_id[SR_LINK_MAX], to_unit[SR_UNIT_ID_MAX];
         if (!count_arg(arg(c, "from"), UINT32_MAX, 0, &from)) {
             res = api ? json_error(c, 400, "from: not a byte offset (0 to 4294967295)")
                       : html_error(c, 400, "页码或参数无效");
+        } else if (route == 2 && sr_doc_moved(ix, id, arg(c, "u"), to_id, to_unit)) {
+            /* a link of a segment a merge retired: to the lasting one */
+            res = moved(c, &out, to_id, to_unit, from);
         } else if ((st = sr_show(ix, id, from, *arg(c, "u") ? arg(c, "u") : NULL, &answer, &doc, &err)) !=
                    GZ_OK) {
             res = api ? json_error(c, 404, err.msg) : html_error(c, 404, "没有这个文件");

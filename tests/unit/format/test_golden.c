@@ -88,7 +88,7 @@ static void build(const char *dir)
     gz_manifest_init(&man);
     man.generation = 1;
     man.analyzer_id = strdup("golden");
-    man.next_segment_id = SEG_ID + 1;
+    man.next_segment_id = SEG_ID + 2;
     for (size_t d = 0; d < sizeof docs / sizeof docs[0]; d++) {
         char text[1024] = "";
         for (const golden_unit *u = docs[d].units; u->text; u++)
@@ -123,6 +123,11 @@ static void build(const char *dir)
     cr_assert_eq(ix_memseg_flush(m, path, &seg, &err), GZ_OK, "%s", err.msg);
     ix_memseg_free(m);
     cr_assert_eq(gz_manifest_add_segment(&man, &seg), GZ_OK);
+    /* a segment a merge retired: its two documents are now the first
+     * source's (the moved table, GZ_FLAG_MOVED) */
+    gz_man_moved mv = {.segment = SEG_ID + 1, .first_doc = 3, .n_docs = 2, .first_unit = 17,
+                       .source = gz_xxh3(docs[0].source, strlen(docs[0].source)), .retired = 1767225600};
+    cr_assert_eq(gz_manifest_add_moved(&man, &mv), GZ_OK);
     int live = 0;
     cr_assert_eq(gz_manifest_commit(dir, &man, &live, &err), GZ_OK, "%s", err.msg);
     gz_manifest_fini(&man);
@@ -191,6 +196,11 @@ Test(golden_format, the_index_reads_back_its_known_values)
     cr_assert_str_eq(snap->man.analyzer_id, "golden");
     cr_assert_eq(snap->man.n_src, 2);
     cr_assert_str_eq(snap->man.src[1].display, "bulletin/2023-11.txt");
+    cr_assert_eq(snap->man.n_moved, 1);
+    const gz_man_moved *mv = &snap->man.moved[0];
+    cr_assert(mv->segment == 2 && mv->first_doc == 3 && mv->n_docs == 2 && mv->first_unit == 17 &&
+              mv->retired == 1767225600 && mv->source == gz_xxh3(snap->man.src[0].display,
+                                                                   strlen(snap->man.src[0].display)));
     const gz_segment *s = snap->seg[0];
     gz_docinfo di;
     cr_assert_eq(gz_segment_doc(s, 0, &di), GZ_OK);
