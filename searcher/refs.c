@@ -13,6 +13,7 @@
 #include "searcher/docid.h"
 #include "searcher/refs.h"
 #include "searcher/run.h"
+#include "searcher/testing.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +146,7 @@ typedef struct refdoc {
     size_t n_arts;
 } refdoc;
 
+/* Freed with refdoc_close unless it fails. */
 static gz_status refdoc_open(refdoc *rd, sr_index *ix, size_t s, uint32_t doc)
 {
     memset(rd, 0, sizeof *rd);
@@ -159,8 +161,10 @@ static gz_status refdoc_open(refdoc *rd, sr_index *ix, size_t s, uint32_t doc)
         gz_unitinfo ui;
         if (ix->tab[s].kind[u] != GZ_KIND_ARTICLE || gz_segment_unit(seg, u, &ui) != GZ_OK || ui.number < 0)
             continue;
-        if (gz_grow(&rd->arts, &cap, rd->n_arts + 1, sizeof *rd->arts, 64) != GZ_OK)
+        if (gz_grow(&rd->arts, &cap, rd->n_arts + 1, sizeof *rd->arts, 64) != GZ_OK) {
+            gz_free(rd->arts);
             return GZ_NOMEM;
+        }
         size_t n;
         const char *r = reg_of(ui.path, &n);
         rd->arts[rd->n_arts++] = (ref_art){ui.number, ui.sub, u, ui.start, ui.end, ui.label, n ? r : rd->di.title,
@@ -265,6 +269,74 @@ static int unit_of_id(const sr_index *ix, const char *id, size_t *s, uint32_t *u
     return 0;
 }
 
+/* A document's version date: the index's, else the one its file name
+ * carries (公司法(2023-12-29).md), else its date; 0 for none. */
+static uint32_t doc_version(const gz_docinfo *di)
+{
+    const char *base = strrchr(di->source, '/');
+    base = base ? base + 1 : di->source;
+    uint32_t named = di->version_date ? 0 : gz_law_name_date(base, strlen(base));
+    return di->version_date ? di->version_date : named ? named : di->date;
+}
+
+/* How well name[0..n) names an article's work: its document's title or
+ * its regulation's (*by_doc says which). */
+static int name_score(const char *name, size_t n, const char *doc_title, const char *reg_title, int *by_doc)
+{
+    int d = gz_law_name_score(name, n, doc_title, strlen(doc_title));
+    int r = gz_law_name_score(name, n, reg_title, strlen(reg_title));
+    *by_doc = d >= r;
+    return d >= r ? d : r;
+}
+
+/* The article of ans the name means: the one found, or among candidates
+ * (versions of one work, and titles that merely hold the name), those
+ * naming it best when they are versions of one work: the version in force
+ * on as_of (0: the newest). It must name it at least as a short name
+ * does. NULL if none. */
+static const gazette_unit *pick(sr_index *ix, const gazette_article *ans, const char *name, size_t n, uint32_t as_of,
+                                int *by_doc)
+{
+    if (ans->found)
+        return name_score(name, n, ans->doc.title, ans->title, by_doc) >= GZ_LAW_NAME_SHORT ? &ans->unit : NULL;
+    int best = GZ_LAW_NAME_SHORT - 1, bd;
+    size_t k = 0, idx[50];
+    uint32_t dates[50];
+    char key[GZ_LAW_KEY_MAX], first[GZ_LAW_KEY_MAX] = "";
+    for (size_t i = 0; i < ans->n_candidates && i < 50; i++) {
+        const gazette_article_match *c = &ans->candidates[i];
+        int sc = name_score(name, n, c->doc.title, c->title, &bd);
+        if (sc < best)
+            continue;
+        if (sc > best)
+            k = 0;
+        best = sc;
+        idx[k] = i;
+        size_t s;
+        uint32_t u;
+        gz_unitinfo ui;
+        gz_docinfo di;
+        dates[k] = unit_of_id(ix, c->unit.id, &s, &u) && gz_segment_unit(ix->snap->seg[s], u, &ui) == GZ_OK &&
+                           gz_segment_doc(ix->snap->seg[s], ui.doc, &di) == GZ_OK
+                       ? doc_version(&di)
+                       : 0;
+        k++;
+    }
+    /* one work, whatever its versions */
+    for (size_t i = 0; i < k; i++) {
+        const char *t = ans->candidates[idx[i]].doc.title;
+        gz_law_work_key(t, strlen(t), i ? key : first, GZ_LAW_KEY_MAX);
+        if (i && strcmp(key, first) != 0)
+            return NULL;
+    }
+    size_t at = k ? gz_law_version_pick(dates, k, as_of) : (size_t)-1;
+    if (at == (size_t)-1)
+        return NULL;
+    const gazette_article_match *c = &ans->candidates[idx[at]];
+    name_score(name, n, c->doc.title, c->title, by_doc);
+    return &c->unit;
+}
+
 /* The article name[0..n) names, article.sub, through the lookup: as in
  * force on as_of (yyyymmdd) when it answers so, else as current. The
  * answer counts only when its work's title is the name's (a short name,
@@ -275,7 +347,8 @@ static int lookup_named(sr_index *ix, const char *name, size_t n, int32_t articl
     char key[GZ_LAW_KEY_MAX];
     gz_law_work_key(name, n, key, sizeof key);
     const char *abbr = gz_law_abbrev(key);
-    if (!works_has(ix->works, key) && !(abbr && works_has(ix->works, abbr)))
+    if ((!ix->works && works_load(ix) != GZ_OK) ||
+        (!works_has(ix->works, key) && !(abbr && works_has(ix->works, abbr))))
         return 0;
     gz_buf q;
     gz_buf_init(&q);
@@ -299,14 +372,10 @@ static int lookup_named(sr_index *ix, const char *name, size_t n, int32_t articl
         ix->refs_busy++;
         gz_status st = q.status == GZ_OK ? sr_article(ix, gz_buf_cstr(&q), &a, &ans, &err) : GZ_NOMEM;
         ix->refs_busy--;
-        if (st != GZ_OK || !ans.found || !unit_of_id(ix, ans.unit.id, &t->s, &t->unit))
+        int by_doc;
+        const gazette_unit *u = st == GZ_OK ? pick(ix, &ans, name, n, dated ? as_of : 0, &by_doc) : NULL;
+        if (!u || !unit_of_id(ix, u->id, &t->s, &t->unit))
             continue;
-        const char *title = ans.doc.title;
-        if (gz_law_name_score(name, n, title, strlen(title)) < GZ_LAW_NAME_SHORT) {
-            title = ans.title;
-            if (gz_law_name_score(name, n, title, strlen(title)) < GZ_LAW_NAME_SHORT)
-                continue;
-        }
         /* ans's strings live in a: the document's title is the mapping's */
         gz_unitinfo ui;
         gz_docinfo di;
@@ -315,8 +384,8 @@ static int lookup_named(sr_index *ix, const char *name, size_t n, int32_t articl
             continue;
         size_t rn;
         const char *r = reg_of(ui.path, &rn);
-        t->title = title == ans.doc.title || !rn ? di.title : r;
-        t->title_len = title == ans.doc.title || !rn ? strlen(di.title) : rn;
+        t->title = by_doc || !rn ? di.title : r;
+        t->title_len = by_doc || !rn ? strlen(di.title) : rn;
         gz_buf_puts(&t->label, ui.label);
         found = 1;
     }
@@ -340,7 +409,7 @@ static int resolve_named(const refdoc *rd, const char *text, size_t len, const g
             n = al[i].name.end - al[i].name.start;
             break;
         }
-    uint32_t as_of = rd->di.version_date ? rd->di.version_date : rd->di.date;
+    uint32_t as_of = doc_version(&rd->di);
     if (!x->guessed_name)
         return lookup_named(rd->ix, name, n, article, (uint32_t)x->sub, as_of, t);
     /* suffixes of at least two characters, longest first */
@@ -376,10 +445,20 @@ static int resolve(const refdoc *rd, const char *text, size_t len, uint32_t base
     } else {
         to = in;
         if (x->scope == GZ_XREF_PREV_CLAUSE) {
-            /* the 款 before the one citing: needs the article's text from its start */
-            if (in->start < base)
-                return 0;
-            int32_t k = clause_at(text + (in->start - base), len - (in->start - base), x->start - (in->start - base));
+            /* the 款 before the one citing, counted from the article's start
+             * (read from the index when the text shown starts after it: an
+             * item's hit) */
+            int32_t k = 0;
+            if (in->start >= base) {
+                k = clause_at(text + (in->start - base), len - (in->start - base), x->start - (in->start - base));
+            } else {
+                gz_buf head;
+                gz_buf_init(&head);
+                if (gz_segment_text_range(rd->ix->snap->seg[rd->s], rd->doc, in->start, base + (uint32_t)x->start,
+                                          &head, &rd->ix->tctx) == GZ_OK)
+                    k = clause_at(head.data ? head.data : "", head.len, head.len);
+                gz_buf_fini(&head);
+            }
             if (k - x->back < 1)
                 return 0;
             clause = k - x->back;
@@ -429,10 +508,8 @@ void sr_refs_text(sr_index *ix, size_t s, uint32_t doc, const char *text, size_t
     *out = NULL;
     *n_out = 0;
     refdoc rd;
-    if ((!ix->works && works_load(ix) != GZ_OK) || refdoc_open(&rd, ix, s, doc) != GZ_OK) {
-        a->failed |= !ix->works;
+    if (refdoc_open(&rd, ix, s, doc) != GZ_OK)
         return;
-    }
     gazette_ref *v = NULL;
     size_t n = 0, cap = 0;
     gz_xref_scan sc;
@@ -462,6 +539,12 @@ void sr_refs_text(sr_index *ix, size_t s, uint32_t doc, const char *text, size_t
     refdoc_close(&rd);
     *out = v;
     *n_out = n;
+}
+
+void sr_refs_doc(sr_index *ix, size_t s, uint32_t doc, const char *text, size_t len, uint32_t base, sr_arena *a,
+                 const gazette_ref **out, size_t *n)
+{
+    sr_refs_text(ix, s, doc, text, len, base, 0, len, a, out, n);
 }
 
 void sr_refs_article(sr_index *ix, sr_arena *a, gazette_article *art)
@@ -661,8 +744,7 @@ gz_status sr_article_cited_by(sr_index *ix, const char *ref, const sr_limits *li
     refdoc rd;
     gz_buf text;
     gz_buf_init(&text);
-    st = (ix->works || (st = works_load(ix)) == GZ_OK) ? refdoc_open(&rd, ix, c.ts, ui.doc) : st;
-    if (st == GZ_OK) {
+    if ((st = refdoc_open(&rd, ix, c.ts, ui.doc)) == GZ_OK) {
         if (gz_segment_text(ix->snap->seg[c.ts], ui.doc, &text, &ix->tctx) == GZ_OK &&
             !cited_scan(&c, &rd, text.data ? text.data : "", text.len, 0, c.tu))
             partial = 1;

@@ -181,3 +181,69 @@ Test(refs, json_and_document_pages_carry_refs)
     cr_assert_str_eq(r->target.label, "第二百二十九条第一款第一项");
     gz_buf_fini(&out);
 }
+
+/* ------------------------------------------------ versions of a work */
+
+static char vsrc[] = "/tmp/gz-refs-v-XXXXXX", vdir[] = "/tmp/gz-refs-v-idx-XXXXXX";
+
+static void write_file(const char *d, const char *name, const char *text)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", d, name);
+    FILE *f = fopen(path, "w");
+    cr_assert(f && fputs(text, f) >= 0 && fclose(f) == 0);
+}
+
+/* Two versions of one law, a rule dated between them citing it, and an
+ * undated one. */
+static void build_versions(void)
+{
+    cr_assert_not_null(mkdtemp(vsrc));
+    cr_assert_not_null(mkdtemp(vdir));
+    write_file(vsrc, "测试法(2018-01-01).md",
+               "# 中华人民共和国测试法\n\n2018年1月1日 第一次会议通过\n\n<!-- INFO END -->\n\n"
+               "第一条 旧版第一条的内容。\n\n第二条 旧版第二条的内容。\n");
+    write_file(vsrc, "测试法(2023-01-01).md",
+               "# 中华人民共和国测试法\n\n2018年1月1日 第一次会议通过\n\n2023年1月1日 第二次会议修订\n\n"
+               "<!-- INFO END -->\n\n第一条 新版第一条的内容。\n\n第二条 新版第二条的内容。\n");
+    write_file(vsrc, "测试规定(2020-06-01).md",
+               "# 测试规定\n\n2020年6月1日 发布\n\n<!-- INFO END -->\n\n第一条 依照《中华人民共和国测试法》第一条，制定本规定。\n");
+    write_file(vsrc, "测试办法.md", "# 测试办法\n\n<!-- INFO END -->\n\n第一条 根据《测试法》第二条，制定本办法。\n");
+    ix_options o = {.dir = vdir, .threads = 1};
+    ix_report r;
+    gz_error err = {0};
+    char *paths[] = {vsrc};
+    cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(sr_index_open(vdir, &ix, &err), GZ_OK, "%s", err.msg);
+    sr_arena_init(&ar);
+}
+
+TestSuite(refs_versions, .init = build_versions, .fini = teardown);
+
+/* The document of the hit for q. */
+static const char *doc_of(const char *q)
+{
+    gazette_page p;
+    sr_request rq = {.query = q, .n = 1};
+    gz_error err = {0};
+    cr_assert_eq(sr_search(ix, &rq, &ar, &p, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(p.n_hits, 1, "%s", q);
+    return p.hits[0].doc.id;
+}
+
+Test(refs_versions, a_named_work_resolves_to_the_version_in_force_at_the_citing_date)
+{
+    const char *v2018 = doc_of("旧版第一条"), *v2023 = doc_of("新版第一条");
+    cr_assert_str_neq(v2018, v2023);
+    gazette_article a = article("测试规定第一条");
+    const gazette_ref *r = ref_at(a.refs, a.n_refs, a.text, "《中华人民共和国测试法》第一条");
+    cr_assert_not_null(r, "unresolved among %zu", a.n_refs);
+    cr_assert_str_eq(r->target.doc, v2018); /* 2020: the 2018 version was in force */
+    cr_assert_str_eq(r->target.label, "第一条");
+    cr_assert_str_eq(r->target.title, "中华人民共和国测试法");
+    /* undated: the current version */
+    a = article("测试办法第一条");
+    r = ref_at(a.refs, a.n_refs, a.text, "《测试法》第二条");
+    cr_assert_not_null(r, "unresolved among %zu", a.n_refs);
+    cr_assert_str_eq(r->target.doc, v2023);
+}
