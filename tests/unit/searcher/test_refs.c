@@ -15,20 +15,26 @@ static char src[] = "/tmp/gz-refs-XXXXXX", dir[] = "/tmp/gz-refs-idx-XXXXXX";
 static sr_index *ix;
 static sr_arena ar;
 
+/* Indexes the folder from into the new folder to and opens it as ix. */
+static void index_open(char *from, char *to)
+{
+    cr_assert_not_null(mkdtemp(to));
+    ix_options o = {.dir = to, .threads = 1};
+    ix_report r;
+    gz_error err = {0};
+    char *paths[] = {from};
+    cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(sr_index_open(to, &ix, &err), GZ_OK, "%s", err.msg);
+    sr_arena_init(&ar);
+}
+
 static void build(void)
 {
     cr_assert_not_null(mkdtemp(src));
-    cr_assert_not_null(mkdtemp(dir));
     char cmd[4400];
     snprintf(cmd, sizeof cmd, "cp %s/laws/*.md %s/../tests/data/xref/*.md %s/", GZ_SAMPLE_DIR, GZ_SAMPLE_DIR, src);
     cr_assert_eq(system(cmd), 0);
-    ix_options o = {.dir = dir, .threads = 1};
-    ix_report r;
-    gz_error err = {0};
-    char *paths[] = {src};
-    cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
-    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
-    sr_arena_init(&ar);
+    index_open(src, dir);
 }
 
 static void teardown(void)
@@ -199,7 +205,6 @@ static void write_file(const char *d, const char *name, const char *text)
 static void build_versions(void)
 {
     cr_assert_not_null(mkdtemp(vsrc));
-    cr_assert_not_null(mkdtemp(vdir));
     write_file(vsrc, "测试法(2018-01-01).md",
                "# 中华人民共和国测试法\n\n2018年1月1日 第一次会议通过\n\n<!-- INFO END -->\n\n"
                "第一条 旧版第一条的内容。\n\n第二条 旧版第二条的内容。\n");
@@ -209,13 +214,7 @@ static void build_versions(void)
     write_file(vsrc, "测试规定(2020-06-01).md",
                "# 测试规定\n\n2020年6月1日 发布\n\n<!-- INFO END -->\n\n第一条 依照《中华人民共和国测试法》第一条，制定本规定。\n");
     write_file(vsrc, "测试办法.md", "# 测试办法\n\n<!-- INFO END -->\n\n第一条 根据《测试法》第二条，制定本办法。\n");
-    ix_options o = {.dir = vdir, .threads = 1};
-    ix_report r;
-    gz_error err = {0};
-    char *paths[] = {vsrc};
-    cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
-    cr_assert_eq(sr_index_open(vdir, &ix, &err), GZ_OK, "%s", err.msg);
-    sr_arena_init(&ar);
+    index_open(vsrc, vdir);
 }
 
 TestSuite(refs_versions, .init = build_versions, .fini = teardown);
