@@ -690,7 +690,7 @@ static gz_status cited_others(cited_ctx *c, const gazette_article *art, int *par
         st = sr_run(c->ix, &plan, &o, &r);
         q_plan_fini(&plan);
     }
-    *partial |= r.partial;
+    *partial |= r.partial || r.total > r.n_hits; /* matches past the best read */
     if (st == GZ_OK && r.n_hits > 1)
         qsort(r.hits, r.n_hits, sizeof *r.hits, sr_cmp_hit_score);
     refdoc rd = {0};
