@@ -104,19 +104,37 @@ gazette_status gazette_search(gazette_index *g, const gazette_query *q, const ga
     return out_err(st, &e, err);
 }
 
-gazette_status gazette_article_lookup(gazette_index *g, const char *ref, const gazette_article **out,
-                                      gazette_error *err)
+/* An article answer (cited: with the units citing it) into g->answers. */
+static gazette_status article_call(gazette_index *g, const char *ref, int cited, const gazette_article **out,
+                                   gazette_error *err)
 {
     if (!g || !ref || !out)
-        return bad_arg("gazette_article_lookup: index, ref and out must not be NULL", err);
+        return bad_arg(cited ? "gazette_article_cited_by: index, ref and out must not be NULL"
+                             : "gazette_article_lookup: index, ref and out must not be NULL",
+                       err);
     *out = NULL;
     sr_arena_reset(&g->answers);
     gazette_article *a = sr_arena_alloc(&g->answers, sizeof *a);
     gz_error e = {0};
-    gz_status st = a ? sr_article(g->ix, ref, &g->answers, a, &e) : gz_error_set(&e, GZ_NOMEM, -1, "out of memory");
+    sr_limits lim = {0, 0, GAZETTE_DEFAULT_CPU_MS};
+    gz_status st = !a      ? gz_error_set(&e, GZ_NOMEM, -1, "out of memory")
+                   : cited ? sr_article_cited_by(g->ix, ref, &lim, &g->answers, a, &e)
+                           : sr_article(g->ix, ref, &g->answers, a, &e);
     if (st == GZ_OK)
         *out = a;
     return out_err(st, &e, err);
+}
+
+gazette_status gazette_article_lookup(gazette_index *g, const char *ref, const gazette_article **out,
+                                      gazette_error *err)
+{
+    return article_call(g, ref, 0, out, err);
+}
+
+gazette_status gazette_article_cited_by(gazette_index *g, const char *ref, const gazette_article **out,
+                                        gazette_error *err)
+{
+    return article_call(g, ref, 1, out, err);
 }
 
 gazette_status gazette_document_page(gazette_index *g, const char *id, uint64_t from, const char *unit,

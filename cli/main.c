@@ -46,7 +46,9 @@ static void usage(FILE *f)
           "                 [--year Y] [--date FROM..TO] [--kind K] [--issuer I]\n"
           "      search (docs/query.md); prints hits, or the JSON answer with --json;\n"
           "      the filters hold whatever the query says\n"
-          "  article REF [--json]     one article: 《title》第四十六条, title 第46条 (exit 3: ambiguous)\n"
+          "  article REF [--json] [--cited-by]\n"
+          "                           one article: 《title》第四十六条, title 第46条 (exit 3: ambiguous);\n"
+          "                           --cited-by: and the units citing it\n"
           "  show ID [--json] [--offset BYTE]  a document by id (SEG-DOC, as hits give it),\n"
           "      a page (256 KiB) from byte BYTE; the JSON's next is the next page's\n"
           "  serve [--index DIR] [--port 8080 (0-65535)] [--bind 127.0.0.1] [--threads N (1-256)]\n"
@@ -455,6 +457,24 @@ static void print_article(const gazette_article *a)
     const char *parts[] = {a->title, " ", a->unit.label, "\n", a->source, "\n\n", or_empty(a->text), "\n"};
     for (size_t f = 0; f < sizeof parts / sizeof parts[0]; f++)
         f % 2 ? (void)fputs(parts[f], stdout) : print_safe(parts[f], f == 6);
+    /* its references (the text as written -> where it leads), then what cites it */
+    for (size_t i = 0; i < a->n_refs; i++) {
+        const gazette_ref *r = &a->refs[i];
+        fputs(i ? "" : "\n引用:\n", stdout);
+        fputs("  ", stdout);
+        fwrite(a->text + r->start, 1, r->end - r->start, stdout);
+        const char *to[] = {" -> ", r->target.title, " ", r->target.label, "\n"};
+        for (size_t f = 0; f < sizeof to / sizeof to[0]; f++)
+            f % 2 ? print_safe(to[f], 0) : (void)fputs(to[f], stdout);
+    }
+    if (a->cited_by_asked)
+        printf("\n被引用: %zu%s\n", a->n_cited_by, a->cited_by_partial ? " (partial: the budget ran out)" : "");
+    for (size_t i = 0; i < a->n_cited_by; i++) {
+        const gazette_citation *c = &a->cited_by[i];
+        const char *by[] = {"  ", c->title, " ", c->unit.label, "  (", c->doc.source, ")\n    ", c->snippet, "\n"};
+        for (size_t f = 0; f < sizeof by / sizeof by[0]; f++)
+            f % 2 ? print_safe(by[f], 0) : (void)fputs(by[f], stdout);
+    }
 }
 
 /* The options of search that take a value. */
@@ -469,7 +489,7 @@ static int search_option(const char *a)
 static int cmd_query(int argc, char **argv, int what)
 {
     const char *dir = NULL;
-    int json = 0;
+    int json = 0, cited_by = 0;
     sr_request rq = {.limits = {.cpu_ms = SR_DEFAULT_CPU_MS}};
     gz_buf q;
     gz_buf_init(&q);
@@ -478,6 +498,8 @@ static int cmd_query(int argc, char **argv, int what)
             dir = argv[++i];
         else if (strcmp(argv[i], "--json") == 0)
             json = 1;
+        else if (what == 1 && strcmp(argv[i], "--cited-by") == 0)
+            cited_by = 1;
         else if (search_option(argv[i]) && i + 1 >= argc) {
             fprintf(stderr, "gazette: %s needs a value\n", argv[i]);
             gz_buf_fini(&q);
@@ -553,7 +575,9 @@ static int cmd_query(int argc, char **argv, int what)
     rq.query = gz_buf_cstr(&q);
     if (what == 0 && (st = sr_search(ix, &rq, &a, &page, &err)) == GZ_OK)
         json ? sr_page_json(&page, &out) : print_page(&page, rq.offset);
-    else if (what == 1 && (st = sr_article(ix, rq.query, &a, &art, &err)) == GZ_OK) {
+    else if (what == 1 &&
+             (st = cited_by ? sr_article_cited_by(ix, rq.query, &rq.limits, &a, &art, &err)
+                            : sr_article(ix, rq.query, &a, &art, &err)) == GZ_OK) {
         json ? sr_article_answer_json(&art, &out) : print_article(&art);
         rc = art.found ? 0 : art.total > 1 ? 3 : 1; /* ambiguous, or no such article */
     } else if (what == 2 && (st = sr_show(ix, rq.query, rq.offset, NULL, &a, &doc, &err)) == GZ_OK) {

@@ -157,17 +157,6 @@ typedef struct gazette_query {
  * filter, the default budget. */
 void gazette_query_init(gazette_query *q);
 
-/* A cross-reference inside a unit's text (本法第十条, 《X》第Y条 ...): its
- * bytes [start, end) of the unit's text (offsets from the unit's start),
- * and the article it names: a unit id ("SEG-DOC-UNIT"), its label and
- * its work's title. Unresolved references have no entry. */
-typedef struct gazette_ref {
-    uint32_t start, end;
-    struct {
-        const char *id, *label, *title;
-    } target;
-} gazette_ref;
-
 /* A unit of a document: an article, a section, a paragraph ... */
 typedef struct gazette_unit {
     const char *id;    /* "SEG-DOC-UNIT": gazette_document's `unit` */
@@ -180,8 +169,6 @@ typedef struct gazette_unit {
     /* the pages (from 1) of its first and last characters in a paged
      * source (a PDF); 0: unknown (text, HTML, Word) */
     uint32_t page, page_end;
-    const gazette_ref *refs; /* the references its text makes (may be none) */
-    size_t n_refs;
 } gazette_unit;
 
 /* A byte range [start, end). */
@@ -211,6 +198,26 @@ typedef struct gazette_version {
     const char *status;       /* NULL: not known */
 } gazette_work_version;
 
+/* Where a cross-reference leads: an article of the index, and the part of
+ * it named (docs/api.md, "refs"). */
+typedef struct gazette_ref_target {
+    const char *id;    /* the cited article's unit id ("SEG-DOC-UNIT") */
+    const char *doc;   /* its document's lasting id, for links */
+    const char *label; /* 第十七条, 第十七条第二款, 第五条第一款、第二款 */
+    const char *title; /* the work it belongs to */
+} gazette_ref_target;
+
+/* A cross-reference inside a text, resolved: 本法第十七条, 前款, 本条第二款,
+ * 《中华人民共和国民法典》第一千零四十二条 ... start and end are bytes of
+ * the text the answer carries it with: a hit's snippet, an article's text,
+ * a document page's text. A reference that names nothing in the index has
+ * no entry. */
+typedef struct gazette_ref {
+    uint32_t start, end;
+    const char *kind; /* "same_work", "named_work", "same_article", "prev_clause", "prev_article" */
+    gazette_ref_target target;
+} gazette_ref;
+
 typedef struct gazette_hit {
     gazette_doc_ref doc;
     const char *issue;    /* the bulletin issue; NULL: none */
@@ -220,6 +227,8 @@ typedef struct gazette_hit {
     uint32_t snippet_start; /* the snippet's offset in the document's text */
     const gazette_range *highlights; /* matches, as bytes of snippet */
     size_t n_highlights;
+    const gazette_ref *refs; /* cross-references, as bytes of snippet */
+    size_t n_refs;
     gazette_unit unit;    /* the unit that matched */
     /* GAZETTE_BY_DOCUMENT only: the document's matching units and up to
      * two more of its best (by unit: 0 and none) */
@@ -298,6 +307,16 @@ typedef struct gazette_article_match {
     gazette_unit unit;
 } gazette_article_match;
 
+/* A unit citing an article (gazette_article_cited_by). */
+typedef struct gazette_citation {
+    const char *title;    /* the citing work */
+    gazette_doc_ref doc;
+    gazette_unit unit;    /* the citing unit */
+    const char *snippet;  /* the reference with some text around it */
+    size_t snippet_len;
+    gazette_range ref;    /* the reference, as bytes of snippet */
+} gazette_citation;
+
 /* The answer to a reference such as 《title》第四十六条 or title 第46条.
  * found 1: exactly one article matches: title, source, doc, unit and its
  * text. found 0: candidates (several, or none), total counting them all
@@ -312,13 +331,23 @@ typedef struct gazette_article {
     const gazette_article_match *candidates;
     size_t n_candidates, total;
     const char *note;    /* NULL unless the reference is not one */
-    /* found 1: the articles citing this one (被引用); may be none */
-    const gazette_article_match *cited_by;
+    const gazette_ref *refs; /* found: the cross-references in text, as bytes of text */
+    size_t n_refs;
+    /* gazette_article_cited_by only (cited_by_asked 1): the units citing the
+     * article, its own work's first; partial 1 when the budget cut the
+     * search (the list holds what was confirmed) */
+    int cited_by_asked, cited_by_partial;
+    const gazette_citation *cited_by;
     size_t n_cited_by;
 } gazette_article;
 
 gazette_status gazette_article_lookup(gazette_index *ix, const char *ref, const gazette_article **out,
                                       gazette_error *err);
+/* The same lookup, and when one article is found, the units that cite it
+ * (本法第X条 in its own work, 《title》第X条 and short names from others),
+ * found through the index within the default query budget (docs/query.md). */
+gazette_status gazette_article_cited_by(gazette_index *ix, const char *ref, const gazette_article **out,
+                                        gazette_error *err);
 
 /* ------------------------------------------------------------- document */
 
@@ -343,6 +372,8 @@ typedef struct gazette_document {
     size_t n_versions;
     const char *moved_from; /* the id asked, a "SEG-DOC" of a segment a merge
                                retired, when that is how it was found; else NULL */
+    const gazette_ref *refs; /* cross-references, as bytes of text */
+    size_t n_refs;
 } gazette_document;
 
 /* Fetches the page of document id (a hit's doc.id or doc.at) that starts

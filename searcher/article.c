@@ -5,6 +5,7 @@
 #include "searcher/article.h"
 #include "searcher/docid.h"
 #include "searcher/match.h"
+#include "searcher/refs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,6 +274,7 @@ gz_status sr_article(sr_index *ix, const char *text, sr_arena *a, gazette_articl
             out->text_len = t.len;
         }
         gz_buf_fini(&t);
+        sr_refs_article(ix, a, out);
     } else {
         size_t k = n < 50 ? n : 50;
         gazette_article_match *m = sr_arena_alloc(a, (k + 1) * sizeof *m);
@@ -388,6 +390,7 @@ gz_status sr_show(sr_index *ix, const char *id, uint64_t from, const char *unit,
     out->text_len = di.text_len;
     out->next = pb < di.text_len ? (int64_t)pb : -1;
     out->prev = pa > 0 ? (int64_t)(pa > SR_DOC_PAGE ? pa - SR_DOC_PAGE : 0) : -1;
+    sr_refs_text(ix, s, doc, t.data ? t.data : "", t.len, pa, 0, t.len, ar, &out->refs, &out->n_refs);
     gz_buf_fini(&t);
     /* the units the page overlaps */
     gazette_unit *u = sr_arena_alloc(ar, ((size_t)di.n_units + 1) * sizeof *u);

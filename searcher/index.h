@@ -47,6 +47,8 @@ struct sr_index {
     size_t norm_n, norm_cap;
     struct sr_link *links;    /* live documents by stable id (docid.c), */
     size_t n_links;           /* built at the first stable id resolved */
+    struct sr_works *works;   /* the works' keys (refs.c), built at the first reference */
+    int refs_busy;            /* refs.c is looking a named work's article up */
 };
 
 #endif

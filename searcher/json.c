@@ -48,6 +48,26 @@ static void unit_json(gz_buf *b, const gazette_unit *u)
     gz_buf_putc(b, '}');
 }
 
+/* ,"refs":[{"start","end","kind","target":{"id","doc","label","title"}}] */
+static void refs_json(gz_buf *b, const gazette_ref *r, size_t n)
+{
+    gz_buf_puts(b, ",\"refs\":[");
+    for (size_t i = 0; i < n; i++) {
+        const gazette_ref_target *t = &r[i].target;
+        gz_buf_printf(b, "%s{\"start\":%u,\"end\":%u,\"kind\":\"%s\",\"target\":{", i ? "," : "", r[i].start,
+                      r[i].end, r[i].kind);
+        kv_str(b, "id", t->id);
+        gz_buf_putc(b, ',');
+        kv_str(b, "doc", t->doc);
+        gz_buf_putc(b, ',');
+        kv_str(b, "label", t->label);
+        gz_buf_putc(b, ',');
+        kv_str(b, "title", t->title);
+        gz_buf_puts(b, "}}");
+    }
+    gz_buf_putc(b, ']');
+}
+
 /* "k1":v1,"k2":v2... from pairs {k1, v1, k2, v2 ...} (kv_str each) */
 static void kv_strs(gz_buf *b, const char *const *kv, size_t n_pairs)
 {
@@ -86,7 +106,9 @@ static void hit_json(gz_buf *b, const gazette_hit *h, gazette_by by)
     gz_buf_printf(b, ",\"snippet_start\":%u,\"highlights\":[", h->snippet_start);
     for (size_t i = 0; i < h->n_highlights; i++)
         gz_buf_printf(b, "%s[%u,%u]", i ? "," : "", h->highlights[i].start, h->highlights[i].end);
-    gz_buf_puts(b, "],\"unit\":");
+    gz_buf_putc(b, ']');
+    refs_json(b, h->refs, h->n_refs);
+    gz_buf_puts(b, ",\"unit\":");
     unit_json(b, &h->unit);
     if (by == GAZETTE_BY_DOCUMENT) {
         gz_buf_printf(b, ",\"units_matched\":%u,\"more_units\":[", h->units_matched);
@@ -151,6 +173,32 @@ void sr_page_json(const gazette_page *p, gz_buf *out)
     gz_buf_puts(out, "}}");
 }
 
+/* "title":…,"document":{…},"unit":{…}: an article in a list (candidates,
+ * citing units) */
+static void article_of_json(gz_buf *b, const char *title, const gazette_doc_ref *d, const gazette_unit *u)
+{
+    kv_str(b, "title", title);
+    gz_buf_puts(b, ",\"document\":");
+    doc_json(b, d);
+    gz_buf_puts(b, ",\"unit\":");
+    unit_json(b, u);
+}
+
+/* ,"cited_by":[{"title","document","unit","snippet","ref":[s,e]}],"cited_by_partial" */
+static void cited_by_json(gz_buf *b, const gazette_article *a)
+{
+    gz_buf_puts(b, ",\"cited_by\":[");
+    for (size_t i = 0; i < a->n_cited_by; i++) {
+        const gazette_citation *c = &a->cited_by[i];
+        gz_buf_puts(b, i ? ",{" : "{");
+        article_of_json(b, c->title, &c->doc, &c->unit);
+        gz_buf_puts(b, ",\"snippet\":");
+        gz_json_str(b, c->snippet, c->snippet_len);
+        gz_buf_printf(b, ",\"ref\":[%u,%u]}", c->ref.start, c->ref.end);
+    }
+    gz_buf_printf(b, "],\"cited_by_partial\":%s", a->cited_by_partial ? "true" : "false");
+}
+
 void sr_article_answer_json(const gazette_article *a, gz_buf *out)
 {
     if (a->found) {
@@ -167,6 +215,9 @@ void sr_article_answer_json(const gazette_article *a, gz_buf *out)
             gz_json_str(out, a->text, a->text_len);
         else
             gz_buf_puts(out, "null");
+        refs_json(out, a->refs, a->n_refs);
+        if (a->cited_by_asked)
+            cited_by_json(out, a);
         gz_buf_putc(out, '}');
         return;
     }
@@ -174,11 +225,7 @@ void sr_article_answer_json(const gazette_article *a, gz_buf *out)
     for (size_t i = 0; i < a->n_candidates; i++) {
         const gazette_article_match *c = &a->candidates[i];
         gz_buf_puts(out, i ? ",{" : "{");
-        kv_str(out, "title", c->title);
-        gz_buf_puts(out, ",\"document\":");
-        doc_json(out, &c->doc);
-        gz_buf_puts(out, ",\"unit\":");
-        unit_json(out, &c->unit);
+        article_of_json(out, c->title, &c->doc, &c->unit);
         gz_buf_putc(out, '}');
     }
     if (a->note) {
@@ -217,5 +264,7 @@ void sr_document_json(const gazette_document *d, gz_buf *out)
             gz_buf_putc(out, ',');
         unit_json(out, &d->units[i]);
     }
-    gz_buf_puts(out, "]}");
+    gz_buf_putc(out, ']');
+    refs_json(out, d->refs, d->n_refs);
+    gz_buf_putc(out, '}');
 }

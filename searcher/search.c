@@ -9,6 +9,7 @@
 #include "searcher/docid.h"
 #include "searcher/hint.h"
 #include "searcher/match.h"
+#include "searcher/refs.h"
 #include "searcher/run.h"
 #include "searcher/score.h"
 #include "searcher/testing.h"
@@ -137,6 +138,7 @@ void sr_index_close(sr_index *ix)
     gz_free(ix->issuers);
     gz_free(ix->articles);
     gz_free(ix->links);
+    sr_refs_fini(ix);
     sr_cache_free(ix->cache);
     for (size_t i = 0; i < ix->norm_cap; i++)
         gz_free(ix->norm_val[i]);
@@ -256,6 +258,9 @@ static int fill_hit(sr_index *ix, const q_plan *plan, const hit *h, gz_buf *text
         local.start = 0;
         local.end = (uint32_t)text->len;
         fill_snippet(ix, plan, text->data ? text->data : "", text->len, &local, ui.start, a, out);
+        uint32_t from = out->snippet_start - ui.start;
+        sr_refs_text(ix, h->seg, ui.doc, text->data ? text->data : "", text->len, ui.start, from,
+                     from + out->snippet_len, a, &out->refs, &out->n_refs);
     } else {
         out->snippet = "";
     }

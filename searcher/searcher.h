@@ -101,6 +101,15 @@ gz_status sr_search(sr_index *ix, const sr_request *rq, sr_arena *a, gazette_pag
 gz_status sr_article(sr_index *ix, const char *ref, sr_arena *a, gazette_article *out, gz_error *err);
 gz_status sr_show(sr_index *ix, const char *id, uint64_t from, const char *unit, sr_arena *a, gazette_document *out,
                   gz_error *err);
+/* sr_article, and when it finds one article, the units citing it
+ * (cited_by in *out): its own work's, read from its document, and other
+ * works', found through the index (its label and its work's name, at most
+ * 2,000 matches) and each confirmed by resolving its references as an
+ * answer shows them; at most 200 are listed. Runs within lim (NULL or
+ * zeros: the defaults); cited_by_partial says the budget or the list's
+ * size cut it (refs.c). */
+gz_status sr_article_cited_by(sr_index *ix, const char *ref, const sr_limits *lim, sr_arena *a,
+                              gazette_article *out, gz_error *err);
 
 /* The JSON of each answer (docs/api.md), the one writer the CLI and the
  * server share: one object appended to out. */

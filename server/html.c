@@ -93,15 +93,14 @@ static void status_badge(gz_buf *b, const char *status)
     gz_buf_puts(b, "</span>");
 }
 
-/* Bytes [a, e) of text, of unit u, whose text starts at ustart of text
- * (before it when a page cuts the unit): its references (offsets from the
- * unit's start) as links to what they name. */
-static void text_with_refs(gz_buf *b, const char *text, size_t a, size_t e, int64_t ustart, const gazette_unit *u)
+/* Bytes [a, e) of text, with the references among refs[0..n) (bytes of
+ * text, in order) that fall inside as links to what they name. */
+static void text_with_refs(gz_buf *b, const char *text, size_t a, size_t e, const gazette_ref *refs, size_t n)
 {
     size_t at = a;
-    for (size_t i = 0; i < u->n_refs; i++) {
-        const gazette_ref *r = &u->refs[i];
-        int64_t rs = ustart + r->start, re = ustart + r->end;
+    for (size_t i = 0; i < n; i++) {
+        const gazette_ref *r = &refs[i];
+        int64_t rs = r->start, re = r->end;
         if (rs < (int64_t)at || re > (int64_t)e || rs >= re || !r->target.id)
             continue;
         html_escape(b, text + at, (size_t)rs - at);
@@ -624,7 +623,7 @@ void html_doc_page(gz_buf *b, const gazette_document *o, const char *target, con
         gz_buf_puts(b, " <a href=\"#u-");
         esc(b, target);
         gz_buf_puts(b, "\">在全文中查看</a></p><div class=\"unit hit\">");
-        text_with_refs(b, text, a, e, (int64_t)u->start - (int64_t)base, u);
+        text_with_refs(b, text, a, e, o->refs, o->n_refs);
         gz_buf_puts(b, "</div></div><h3>全文</h3>");
     }
     if (n_pages)
@@ -644,7 +643,7 @@ void html_doc_page(gz_buf *b, const gazette_document *o, const char *target, con
         if (target && strcmp(target, u->id) == 0)
             gz_buf_puts(b, " hit");
         gz_buf_puts(b, "\">");
-        text_with_refs(b, text, a, e, (int64_t)u->start - (int64_t)base, u);
+        text_with_refs(b, text, a, e, o->refs, o->n_refs);
         gz_buf_puts(b, "</div>");
     }
     pager(b, o);
@@ -658,7 +657,7 @@ static void cited_by(gz_buf *b, const gazette_article *o)
         return;
     gz_buf_printf(b, "<h3>被引用（%zu）</h3><ol class=\"hits cited\">", o->n_cited_by);
     for (size_t i = 0; i < o->n_cited_by; i++) {
-        const gazette_article_match *c = &o->cited_by[i];
+        const gazette_citation *c = &o->cited_by[i];
         gz_buf_puts(b, "<li><a href=\"");
         unit_href(b, c->doc.id, c->unit.id);
         gz_buf_puts(b, "\">");
@@ -722,7 +721,7 @@ void html_article_page(gz_buf *b, const gazette_article *o, const char *ref)
         status_badge(b, d->status);
         gz_buf_puts(b, "</p><div class=\"art\">");
         if (o->text)
-            text_with_refs(b, o->text, 0, o->text_len, 0, u);
+            text_with_refs(b, o->text, 0, o->text_len, o->refs, o->n_refs);
         gz_buf_puts(b, "</div>");
         cited_by(b, o);
     }

@@ -575,7 +575,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     } else if (route == 3 || route == 5) {
         gazette_article art;
         const char *ref = arg(c, "ref");
-        if ((st = sr_article(ix, ref, &answer, &art, &err)) != GZ_OK) {
+        /* the page lists what cites the article (被引用); the API on request */
+        sr_limits lim = {0, 0, SR_DEFAULT_CPU_MS};
+        if ((st = route == 3 || strcmp(arg(c, "cited_by"), "1") == 0
+                      ? sr_article_cited_by(ix, ref, &lim, &answer, &art, &err)
+                      : sr_article(ix, ref, &answer, &art, &err)) != GZ_OK) {
             res = api ? json_error(c, 500, err.msg) : html_error(c, 500, err.msg);
         } else if (route == 5) {
             sr_article_answer_json(&art, &out);

@@ -200,6 +200,29 @@ Test(api, article_lookup_answers_one_article_or_candidates)
     gazette_close(g);
 }
 
+Test(api, cited_by_lists_the_units_citing_an_article)
+{
+    gazette_index *g = open_sample();
+    const gazette_article *a;
+    gazette_error err;
+    /* 公司法第二百三十二条 cites 本法第二百二十九条: resolved in its text */
+    cr_assert_eq(gazette_article_lookup(g, "公司法第二百三十二条", &a, &err), GAZETTE_OK, "%s", err.msg);
+    cr_assert(a->found && !a->cited_by_asked);
+    cr_assert_geq(a->n_refs, 1);
+    cr_assert_str_eq(a->refs[0].target.label, "第二百二十九条第一款第一项");
+    char citing[64];
+    snprintf(citing, sizeof citing, "%s", a->unit.id);
+    /* and the reverse */
+    cr_assert_eq(gazette_article_cited_by(g, "公司法第二百二十九条", &a, &err), GAZETTE_OK, "%s", err.msg);
+    cr_assert(a->found && a->cited_by_asked && !a->cited_by_partial);
+    size_t i = 0;
+    while (i < a->n_cited_by && strcmp(a->cited_by[i].unit.id, citing) != 0)
+        i++;
+    cr_assert_lt(i, a->n_cited_by, "%s not among %zu citing units", citing, a->n_cited_by);
+    cr_assert_eq(gazette_article_cited_by(NULL, "x", &a, &err), GAZETTE_INVALID);
+    gazette_close(g);
+}
+
 Test(api, check_and_stats_read_the_index)
 {
     char ix[4200];

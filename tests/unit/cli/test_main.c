@@ -82,3 +82,30 @@ Test(cli, search_refuses_bad_numbers_and_filters_by_name)
     cr_assert(strstr(out, "--offset"), "%s", out);
     free(out);
 }
+
+Test(cli, article_cited_by_lists_the_citing_articles)
+{
+    char idx[] = "/tmp/gz-cli-cited-XXXXXX";
+    cr_assert_not_null(mkdtemp(idx));
+    char cmd[8192], *out;
+    snprintf(cmd, sizeof cmd, "%s/gazette index --quiet --index %s '%s/laws/公司法(2023-12-29).md'", GZ_BUILD_DIR, idx,
+             GZ_SAMPLE_DIR);
+    cr_assert_eq(run(cmd, &out), 0, "%s", out);
+    free(out);
+    /* 第二百三十二条 and 第二百三十三条 cite 本法第二百二十九条, 第二百三十条 前条 */
+    snprintf(cmd, sizeof cmd, "%s/gazette article --index %s 公司法第二百二十九条 --cited-by", GZ_BUILD_DIR, idx);
+    cr_assert_eq(run(cmd, &out), 0, "%s", out);
+    cr_assert(strstr(out, "被引用: 3\n"), "%s", out);
+    cr_assert(strstr(out, "中华人民共和国公司法 第二百三十二条"), "%s", out);
+    free(out);
+    /* its own references, for people: the text as written -> where it leads */
+    snprintf(cmd, sizeof cmd, "%s/gazette article --index %s 公司法第二百三十二条", GZ_BUILD_DIR, idx);
+    cr_assert_eq(run(cmd, &out), 0, "%s", out);
+    cr_assert(strstr(out, "本法第二百二十九条第一款第一项 -> 中华人民共和国公司法 第二百二十九条第一款第一项"), "%s", out);
+    free(out);
+    /* search takes no --cited-by */
+    snprintf(cmd, sizeof cmd, "%s/gazette search --index %s 公司 --cited-by", GZ_BUILD_DIR, idx);
+    cr_assert_eq(run(cmd, &out), 2, "%s", out);
+    cr_assert(strstr(out, "unknown option '--cited-by'"), "%s", out);
+    free(out);
+}

@@ -242,21 +242,25 @@ Test(page, references_are_links)
     gazette_unit u[5];
     gazette_document o = law_doc(u);
     const char *art = law_text + u[1].start, *ref = strstr(art, "本法第二条");
-    gazette_ref r = {(uint32_t)(ref - art), (uint32_t)(ref - art + strlen("本法第二条")),
-                     {"1-0-5", "第二条", "中华人民共和国公司法"}};
-    u[1].refs = &r;
-    u[1].n_refs = 1;
+    /* a document page's refs are bytes of its text, an article's of its own */
+    gazette_ref r = {(uint32_t)(ref - o.text), (uint32_t)(ref - o.text + strlen("本法第二条")), "same_work",
+                     {"1-0-5", "1-0", "第二条", "中华人民共和国公司法"}};
+    gazette_ref ra = r;
+    ra.start = (uint32_t)(ref - art), ra.end = ra.start + (uint32_t)strlen("本法第二条");
+    o.refs = &r;
+    o.n_refs = 1;
     gz_buf b;
     render_doc(&b, &o);
     const char *link = "依照<a class=\"ref\" href=\"/doc/1-0?u=1-0-5#u-1-0-5\" title=\"中华人民共和国公司法 第二条\">"
                        "本法第二条</a>制定本法。";
     cr_assert(strstr(b.data, link), "%s", b.data);
     /* the article page: the same link, and who cites it */
-    gazette_article_match citing = {.title = "公司登记管理条例",
+    gazette_citation citing = {.title = "公司登记管理条例",
                                     .doc = {.id = "d3333333333333333-1", .version_date = "2016-02-06"},
                                     .unit = {.id = "2-4-9", .label = "第三条"}};
     gazette_article a = {.found = 1, .title = "中华人民共和国公司法", .doc = o.doc, .unit = u[1],
-                         .text = art, .text_len = u[1].end - u[1].start, .cited_by = &citing, .n_cited_by = 1};
+                         .text = art, .text_len = u[1].end - u[1].start, .refs = &ra, .n_refs = 1,
+                         .cited_by = &citing, .n_cited_by = 1};
     gz_buf_fini(&b);
     gz_buf_init(&b);
     html_article_page(&b, &a, "公司法第一条");
