@@ -59,10 +59,23 @@ static void kv_strs(gz_buf *b, const char *const *kv, size_t n_pairs)
 static void doc_json(gz_buf *b, const gazette_doc_ref *d)
 {
     const char *kv[] = {"id", d->id, "at", d->at, "title", d->title, "docno", d->docno, "date", d->date,
-                        "source", d->source};
+                        "source", d->source, "version_date", d->version_date, "status", d->status};
     gz_buf_putc(b, '{');
-    kv_strs(b, kv, 6);
+    kv_strs(b, kv, 8);
     gz_buf_putc(b, '}');
+}
+
+/* "versions":{"count":N,"others":[{id, version_date, status}...]} */
+static void versions_json(gz_buf *b, const gazette_other_version *v, size_t n)
+{
+    gz_buf_printf(b, ",\"versions\":{\"count\":%zu,\"others\":[", n);
+    for (size_t i = 0; i < n; i++) {
+        const char *kv[] = {"id", v[i].id, "version_date", v[i].version_date, "status", v[i].status};
+        gz_buf_puts(b, i ? ",{" : "{");
+        kv_strs(b, kv, 3);
+        gz_buf_putc(b, '}');
+    }
+    gz_buf_puts(b, "]}");
 }
 
 static void hit_json(gz_buf *b, const gazette_hit *h, gazette_by by)
@@ -70,9 +83,9 @@ static void hit_json(gz_buf *b, const gazette_hit *h, gazette_by by)
     /* a hit's document fields are its own, in this order */
     const gazette_doc_ref *d = &h->doc;
     const char *kv[] = {"id", d->id, "at", d->at, "source", d->source, "title", d->title, "docno", d->docno,
-                        "date", d->date};
+                        "date", d->date, "version_date", d->version_date, "status", d->status};
     gz_buf_putc(b, '{');
-    kv_strs(b, kv, 6);
+    kv_strs(b, kv, 8);
     gz_buf_printf(b, ",\"score\":%.4f,", h->score);
     if (h->issue) {
         kv_str(b, "issue", h->issue);
@@ -94,6 +107,10 @@ static void hit_json(gz_buf *b, const gazette_hit *h, gazette_by by)
         }
         gz_buf_putc(b, ']');
     }
+    if (h->n_versions)
+        versions_json(b, h->versions, h->n_versions);
+    if (h->more_in_document)
+        gz_buf_printf(b, ",\"more_in_document\":%zu", h->more_in_document);
     gz_buf_putc(b, '}');
 }
 
@@ -145,6 +162,8 @@ void sr_page_json(const gazette_page *p, gz_buf *out)
     facet_json(out, "issuer", &p->issuer);
     gz_buf_putc(out, ',');
     facet_json(out, "kind", &p->kind);
+    gz_buf_putc(out, ',');
+    facet_json(out, "validity", &p->validity);
     gz_buf_puts(out, "}}");
 }
 
@@ -164,6 +183,11 @@ void sr_article_answer_json(const gazette_article *a, gz_buf *out)
             gz_json_str(out, a->text, a->text_len);
         else
             gz_buf_puts(out, "null");
+        if (a->has_clause) {
+            gz_buf_printf(out, ",\"clause\":{\"start\":%u,\"end\":%u,", a->clause.start, a->clause.end);
+            kv_str(out, "label", a->clause_label);
+            gz_buf_putc(out, '}');
+        }
         gz_buf_putc(out, '}');
         return;
     }
@@ -176,6 +200,8 @@ void sr_article_answer_json(const gazette_article *a, gz_buf *out)
         doc_json(out, &c->doc);
         gz_buf_puts(out, ",\"unit\":");
         unit_json(out, &c->unit);
+        gz_buf_putc(out, ',');
+        kv_str(out, "first_line", c->first_line);
         gz_buf_putc(out, '}');
     }
     if (a->note) {
