@@ -260,3 +260,148 @@ Test(versions, sort_by_date_is_by_version_date)
         cr_assert(a && b && strcmp(a, b) >= 0, "%s before %s", a ? a : "-", b ? b : "-");
     }
 }
+
+/* ------------------------------------------------ over the laws corpus */
+
+#include "common/law.h"
+#include "format/format.h"
+
+typedef struct drawn_doc {
+    uint32_t seg, doc, date;
+    char key[GZ_LAW_KEY_MAX];
+} drawn_doc;
+
+/* The newest version date among docs of work key. */
+static uint32_t newest_of(const drawn_doc *d, size_t n, const char *key)
+{
+    uint32_t best = 0;
+    for (size_t i = 0; i < n; i++)
+        if (d[i].date > best && strcmp(d[i].key, key) == 0)
+            best = d[i].date;
+    return best;
+}
+
+/* Is the article numbered (number, sub) the only one so numbered in its
+ * document? */
+static int unique_in_doc(const gz_segment *seg, const gz_docinfo *di, const gz_unitinfo *u)
+{
+    size_t same = 0;
+    for (uint32_t k = di->first_unit; k < di->first_unit + di->n_units; k++) {
+        gz_unitinfo v;
+        if (gz_segment_unit(seg, k, &v) == GZ_OK && v.kind == GZ_KIND_ARTICLE && v.number == u->number &&
+            v.sub == u->sub)
+            same++;
+    }
+    return same == 1;
+}
+
+Test(lawdesk, the_issue_examples_and_200_drawn_references, .timeout = 900)
+{
+    char laws[4200];
+    TH_LAWS_OR_SKIP(laws);
+    char ldir[] = "/tmp/gz-lawdesk-XXXXXX";
+    cr_assert_not_null(mkdtemp(ldir));
+    ix_options o = {.dir = ldir, .threads = 2};
+    ix_report rep;
+    gz_error err = {0};
+    char *paths[] = {laws};
+    cr_assert_eq(ix_index(&o, paths, 1, &rep, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(sr_index_open(ldir, &ix, &err), GZ_OK, "%s", err.msg);
+    sr_arena_init(&arena);
+
+    /* the examples of the issue */
+    gazette_article a = found("公司法第十七条", "2023-12-29", NULL);
+    cr_assert(strstr(a.source, "公司法(2023-12-29).md"), "%s", a.source);
+    a = found("公司法(2018-10-26)第十七条", "2018-10-26", NULL);
+    a = found("刑法第十条", NULL, "lawrefbook/刑法/刑法.md");
+    a = found("宪法第一条", NULL, "lawrefbook/宪法/宪法.md");
+    a = found("山东省实施《中华人民共和国村民委员会组织法》办法 第一条", NULL, NULL);
+    cr_assert(strstr(a.source, "山东省实施《村民委员会组织法》办法"), "%s", a.source);
+    a = found("民诉法解释第十七条", "2022-04-02", NULL);
+    a = found("民法典第一千零八十七条", NULL, "lawrefbook/民法典/婚姻家庭编.md");
+    cr_assert_str_eq(a.doc.status, "current", "a code's parts are one version");
+    /* the same 民诉法解释 第十七条 is not repeated */
+    gazette_page p = search("离婚 财产 分割 定居国外", 10, 0, 0, SR_SORT_SCORE);
+    cr_assert_eq(p.n_hits, 1, "three versions, one text: one hit");
+    cr_assert_eq(p.hits[0].n_versions, 2, "另有2个历史版本");
+
+    /* 200 references drawn from the corpus, written in the forms a clerk
+     * uses: each gives exactly the drawn article, of the current version,
+     * or of the version its date names */
+    gz_snapshot *snap;
+    cr_assert_eq(gz_snapshot_open(ldir, &snap, &err), GZ_OK, "%s", err.msg);
+    drawn_doc *docs = NULL;
+    size_t nd = 0;
+    for (size_t s = 0; s < snap->man.n_seg; s++)
+        for (uint32_t d = 0; d < snap->man.seg[s].n_docs; d++) {
+            gz_docinfo di;
+            if (gz_segment_doc(snap->seg[s], d, &di) != GZ_OK || !di.version_date || !di.n_units)
+                continue;
+            docs = realloc(docs, (nd + 1) * sizeof *docs);
+            docs[nd] = (drawn_doc){(uint32_t)s, d, di.version_date, ""};
+            gz_law_work_key(di.title, strlen(di.title), docs[nd].key, sizeof docs[nd].key);
+            nd++;
+        }
+    cr_assert_gt(nd, 3000, "the laws have version dates: %zu", nd);
+    uint64_t seed = 20;
+    size_t tried = 0, ok = 0;
+    gz_buf want, why;
+    gz_textctx *tctx = NULL;
+    gz_buf_init(&want);
+    gz_buf_init(&why);
+    while (tried < 200) {
+        const drawn_doc *d = &docs[th_rnd(&seed) % nd];
+        const gz_segment *seg = snap->seg[d->seg];
+        gz_docinfo di;
+        gz_unitinfo u;
+        cr_assert_eq(gz_segment_doc(seg, d->doc, &di), GZ_OK);
+        uint32_t k = di.first_unit + (uint32_t)(th_rnd(&seed) % di.n_units);
+        if (gz_segment_unit(seg, k, &u) != GZ_OK || u.kind != GZ_KIND_ARTICLE || u.number <= 0 ||
+            !unique_in_doc(seg, &di, &u) || strstr(di.title, "第"))
+            continue;
+        int form = (int)(tried % 5), dated = form == 4;
+        if (!dated && d->date != newest_of(docs, nd, d->key))
+            continue; /* an undated reference asks for the current version */
+        char ref[1024], title[900];
+        const char *t = di.title;
+        static const char prc[] = "中华人民共和国";
+        snprintf(title, sizeof title, "%s", form == 1 && strncmp(t, prc, strlen(prc)) == 0 ? t + strlen(prc) : t);
+        const char *sub = u.sub ? "之一" : "";
+        if (u.sub > 1)
+            continue;
+        switch (form) {
+        case 0: snprintf(ref, sizeof ref, "%s%s", title, u.label); break;            /* full title */
+        case 1: snprintf(ref, sizeof ref, "%s第%d条%s", title, u.number, sub); break; /* short, digits */
+        case 2: snprintf(ref, sizeof ref, "《%s》%s", title, u.label); break;        /* 《》 */
+        case 3: snprintf(ref, sizeof ref, "%s 第 %d 条%s", title, u.number, sub); break;
+        default:
+            snprintf(ref, sizeof ref, "%s(%04u-%02u-%02u)%s", title, d->date / 10000, d->date / 100 % 100,
+                     d->date % 100, u.label);
+        }
+        tried++;
+        want.len = 0;
+        cr_assert_eq(gz_segment_text_range(seg, d->doc, u.start, u.end, &want, &tctx), GZ_OK);
+        sr_arena_reset(&arena);
+        a = lookup(ref);
+        int good = a.found && a.text_len == want.len && memcmp(a.text, want.data, want.len) == 0 &&
+                   a.doc.version_date;
+        if (good) {
+            uint32_t y, m, dd;
+            good = sscanf(a.doc.version_date, "%u-%u-%u", &y, &m, &dd) == 3 && y * 10000 + m * 100 + dd == d->date;
+        }
+        if (good)
+            ok++;
+        else
+            gz_buf_printf(&why, "  %s -> %s %s\n", ref, a.found ? a.source : "not found",
+                          a.found ? a.unit.label : "");
+    }
+    fprintf(stderr, "lawdesk: %zu of %zu drawn references give the drawn article\n", ok, tried);
+    cr_assert_eq(ok, tried, "%zu of %zu drawn references give the article:\n%s", ok, tried, gz_buf_cstr(&why));
+    gz_buf_fini(&want);
+    gz_buf_fini(&why);
+    free(docs);
+    gz_textctx_free(tctx);
+    gz_snapshot_close(snap);
+    sr_arena_fini(&arena);
+    sr_index_close(ix);
+}
