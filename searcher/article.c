@@ -177,22 +177,27 @@ static gz_status resolve(sr_index *ix, const gz_lawref *r, resolved *rv)
     size_t nlen = strlen(r->name);
     gz_law_title_clean(r->name, nlen, nclean, sizeof nclean);
     gz_law_work_key(r->name, nlen, nkey, sizeof nkey);
+    /* a work scores only if its key holds the name's or is the short
+     * name's: that test first, the full score for those that pass */
+    const char *ab = nlen ? gz_law_abbrev(nkey) : NULL;
     for (size_t w = 0; w < ix->n_works; w++) {
-        int sc = nlen ? gz_law_name_score_keys(nclean, nkey, ix->works[w].clean, ix->works[w].key)
-                      : GZ_LAW_NAME_CONTAINS;
+        const sr_work *k = &ix->works[w];
+        if (nlen && !strstr(k->key, nkey) && !(ab && strcmp(ab, k->key) == 0))
+            continue;
+        int sc = nlen ? gz_law_name_score_keys(nclean, nkey, k->clean, k->key) : GZ_LAW_NAME_CONTAINS;
         if (sc == GZ_LAW_NAME_NONE || sc < rv->score)
             continue;
         size_t at = articles_at(ix, (uint32_t)w, number, sub);
         if (at >= ix->n_articles || !same_article(&ix->articles[at], (uint32_t)w, number, sub))
             continue;
-        size_t k = pick_version(ix, at, r->date, (uint32_t)w, number, sub);
-        if (k == (size_t)-1)
+        size_t pick = pick_version(ix, at, r->date, (uint32_t)w, number, sub);
+        if (pick == (size_t)-1)
             continue;
         if (sc > rv->score) {
             rv->n = 0;
             rv->score = sc;
         }
-        if (resolved_add(rv, k) != GZ_OK)
+        if (resolved_add(rv, pick) != GZ_OK)
             return GZ_NOMEM;
     }
     return GZ_OK;
