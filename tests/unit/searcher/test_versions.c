@@ -2,7 +2,8 @@
  * sample/laws (公司法 of 2023, 刑法 ...) and tests/data/versions (公司法 of
  * 2018, cut after its 20th article; 劳动合同法; 宪法 and a 宪法修正案;
  * 山东省实施《村民委员会组织法》办法; 中国公民收养子女登记办法 of 2019 and
- * 2023). */
+ * 2023) and tests/data/repeal (a decision, written for this test, titled
+ * 关于废止《个体工商户名称登记管理办法》的决定). */
 #include "indexer/indexer.h"
 #include "searcher/searcher.h"
 #include "helpers.h"
@@ -22,8 +23,8 @@ static void build(void)
     ix_options o = {.dir = dir, .threads = 2};
     ix_report r;
     gz_error err = {0};
-    char *paths[] = {GZ_SAMPLE_DIR "/laws", VERSIONS_DIR};
-    cr_assert_eq(ix_index(&o, paths, 2, &r, &err), GZ_OK, "%s", err.msg);
+    char *paths[] = {GZ_SAMPLE_DIR "/laws", VERSIONS_DIR, GZ_SAMPLE_DIR "/../tests/data/repeal"};
+    cr_assert_eq(ix_index(&o, paths, 3, &r, &err), GZ_OK, "%s", err.msg);
     cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
     sr_arena_init(&arena);
 }
@@ -152,6 +153,14 @@ Test(versions, candidates_only_when_two_works_match)
     }
     /* two versions of one work are not two works */
     cr_assert(lookup("中国公民收养子女登记办法第二条").found);
+}
+
+Test(versions, a_repeal_decision_marks_the_work_repealed)
+{
+    gazette_article a = found("个体工商户名称登记管理办法第一条", NULL, "个体工商户名称登记管理办法.md");
+    cr_assert_str_eq(a.doc.status, "repealed");
+    /* the decision itself, and works it does not name, stand */
+    cr_assert_str_eq(found("促进个体工商户发展条例第一条", NULL, NULL).doc.status, "current");
 }
 
 /* ------------------------------------------------------------ the page */
