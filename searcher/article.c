@@ -443,7 +443,9 @@ int sr_reference(sr_index *ix, const char *query, uint64_t **ids, size_t *n_ids,
         label = p;
     int64_t v;
     size_t nl = label ? gz_numeral_parse(label + 3, strlen(label + 3), &v) : 0;
-    const char *after = label ? label + 3 + nl + 3 : q;
+    if (!label || !nl || strncmp(label + 3 + nl, "条", 3) != 0)
+        return 0; /* the search box takes a full label: 第十 alone is a keyword */
+    const char *after = label + 3 + nl + 3;
     if (label && strncmp(after, "之", 3) == 0) {
         size_t m = gz_numeral_parse(after + 3, strlen(after + 3), &v);
         after += m ? 3 + m : 0;

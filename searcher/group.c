@@ -13,7 +13,7 @@ size_t sr_group_want(const sr_request *rq, size_t want)
 {
     if (rq->all_versions && (rq->all_in_document || rq->unit == SR_BY_DOCUMENT))
         return want;
-    size_t more = want * 4 + 32;
+    size_t more = want * 2 + 10;
     return more < SR_MAX_RANK ? more : SR_MAX_RANK;
 }
 

@@ -534,6 +534,29 @@ static gz_status fill_page(sr_index *ix, const sr_request *rq, const char *q, co
     run_opts o = {by_doc ? 0 : ranked, cmp, !rq->exhaustive && !by_date, year_n, iss_n, kind_n, vstat_n};
     run_out r;
     gz_status st = search(ix, rq, &o, &plan, &r, &question, &any, &missed);
+    /* by unit, the page is grouped from the best `ranked`; when grouping
+     * leaves fewer than the page and more hits were cut, rank more (the
+     * grouping of a longer ranking begins with that of a shorter one) */
+    size_t grouped = 0;
+    while (st == GZ_OK && !by_doc) {
+        if (r.n_hits > 1)
+            qsort(r.hits, r.n_hits, sizeof *r.hits, cmp);
+        size_t cut = r.n_hits;
+        grouped = sr_group_hits(ix, rq, r.hits, r.n_hits);
+        if (grouped >= want || cut < ranked || r.total <= cut || ranked >= SR_MAX_RANK || r.partial)
+            break;
+        ranked = ranked * 4 < SR_MAX_RANK ? ranked * 4 : SR_MAX_RANK;
+        o.want = ranked;
+        q_plan_fini(&plan);
+        gz_free(r.hits);
+        memset(year_n, 0, 10000 * sizeof *year_n);
+        memset(iss_n, 0, (ix->n_issuers + 1) * sizeof *iss_n);
+        memset(kind_n, 0, sizeof kind_n);
+        memset(vstat_n, 0, sizeof vstat_n);
+        st = search(ix, rq, &o, &plan, &r, &question, &any, &missed);
+    }
+    if (st == GZ_OK && !by_doc)
+        r.n_hits = grouped;
     /* (an any-word second reading follows a first that matched nothing,
      * so the facets count the matches of the query as finally read) */
     hit *hits = r.hits;
@@ -635,9 +658,11 @@ static gz_status fill_page(sr_index *ix, const sr_request *rq, const char *q, co
         }
         n_hits = k;
     }
-    if (n_hits > 1)
-        qsort(hits, n_hits, sizeof *hits, cmp);
-    n_hits = sr_group_hits(ix, rq, hits, n_hits);
+    if (by_doc) {
+        if (n_hits > 1)
+            qsort(hits, n_hits, sizeof *hits, cmp);
+        n_hits = sr_group_hits(ix, rq, hits, n_hits);
+    }
     out->query = sr_arena_str(a, q);
     out->read_as = sr_arena_strn(a, plan.read_as.data ? plan.read_as.data : "", plan.read_as.len);
     const char *mode = question        ? "question"
