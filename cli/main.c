@@ -448,6 +448,8 @@ static void print_article(const gazette_article *a)
             for (size_t f = 0; f < sizeof parts / sizeof parts[0]; f++)
                 f % 2 ? print_safe(parts[f], 0) : (void)fputs(parts[f], stdout);
         }
+        if (a->note)
+            printf("(%s)\n", a->note);
         return;
     }
     const char *parts[] = {a->title, " ", a->unit.label, "  ", or_empty(a->doc.version_date), " ",

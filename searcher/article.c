@@ -216,15 +216,28 @@ static const char *first_line(sr_arena *a, const char *text, size_t len)
     return sr_arena_strn(a, text, n);
 }
 
+/* v (1 to 99) in Chinese numerals into b: 二, 十二, 二十. */
+static void zh_number(char *b, size_t cap, int32_t v)
+{
+    static const char *const d[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+    if (v < 1 || v > 99)
+        snprintf(b, cap, "%d", v);
+    else if (v < 10)
+        snprintf(b, cap, "%s", d[v]);
+    else
+        snprintf(b, cap, "%s十%s", v >= 20 ? d[v / 10] : "", d[v % 10]);
+}
+
 /* The 款/项 label: 第一款, 第一款第（二）项, 第二项. */
 static const char *clause_label(sr_arena *a, int32_t clause, int32_t item)
 {
-    char b[64];
-    size_t n = 0;
-    if (clause > 0)
-        n += (size_t)snprintf(b, sizeof b, "第%d款", clause);
+    char b[96], c[32], i[32];
+    zh_number(c, sizeof c, clause);
+    zh_number(i, sizeof i, item);
+    snprintf(b, sizeof b, "%s%s%s%s%s", clause > 0 ? "第" : "", clause > 0 ? c : "", clause > 0 ? "款" : "",
+             item > 0 ? "第（" : "", item > 0 ? i : "");
     if (item > 0)
-        snprintf(b + n, sizeof b - n, "第（%d）项", item);
+        snprintf(b + strlen(b), sizeof b - strlen(b), "）项");
     return sr_arena_str(a, b);
 }
 
@@ -294,6 +307,8 @@ gz_status sr_article(sr_index *ix, const char *text, sr_arena *a, gazette_articl
         out->candidates = m;
         out->n_candidates = m ? k : 0;
         out->total = rv.n;
+        if (!rv.n && r.date)
+            out->note = "no version of a work so named is in force on that date";
     }
     gz_buf_fini(&t);
     gz_free(rv.at);

@@ -188,6 +188,10 @@ void sr_article_answer_json(const gazette_article *a, gz_buf *out)
             kv_str(out, "label", a->clause_label);
             gz_buf_putc(out, '}');
         }
+        if (a->note) {
+            gz_buf_putc(out, ',');
+            kv_str(out, "note", a->note);
+        }
         gz_buf_putc(out, '}');
         return;
     }

@@ -118,6 +118,7 @@ Test(versions, a_clause_and_an_item_carry_their_range)
     const char *c = a.text + a.clause.start;
     cr_assert(strncmp(c, "（二）严重违反用人单位的规章制度的", strlen("（二）严重违反用人单位的规章制度的")) == 0,
               "%.*s", (int)(a.clause.end - a.clause.start), c);
+    cr_assert_str_eq(a.clause_label, "第一款第（二）项");
     a = found("劳动合同法第三十九条第一款", NULL, NULL);
     cr_assert(a.has_clause);
     cr_assert_eq(a.clause.start, 0, "the first 款 starts the article");
