@@ -107,6 +107,11 @@ Test(versions, digits_blanks_and_no_tiao)
         gazette_article a = found(forms[i], NULL, "刑法.md");
         cr_assert_str_eq(a.unit.id, ref.unit.id, "%s", forms[i]);
     }
+    /* 之一 is an article of its own */
+    gazette_article z = found("刑法第十七条之一", NULL, "刑法.md"), z2 = found("《刑法》第17条之一", NULL, "刑法.md");
+    cr_assert_eq(z.unit.sub, 1);
+    cr_assert_str_eq(z.unit.id, z2.unit.id);
+    cr_assert_str_neq(z.unit.id, found("刑法第十七条", NULL, "刑法.md").unit.id);
 }
 
 Test(versions, a_clause_and_an_item_carry_their_range)
