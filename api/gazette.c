@@ -94,6 +94,8 @@ gazette_status gazette_search(gazette_index *g, const gazette_query *q, const ga
                      .offset = q->offset,
                      .unit = q->by == GAZETTE_BY_DOCUMENT ? SR_BY_DOCUMENT : SR_BY_UNIT,
                      .sort = q->sort == GAZETTE_SORT_DATE ? SR_SORT_DATE : SR_SORT_SCORE,
+                     .all_versions = q->all_versions,
+                     .all_in_document = q->all_in_document,
                      .filters = {q->year, q->issuer, q->kind, q->date},
                      .limits = {q->max_work, q->max_memory, q->max_cpu_ms}};
     gazette_page *p = sr_arena_alloc(&g->answers, sizeof *p);

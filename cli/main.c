@@ -1,5 +1,6 @@
 /* cli/main.c: the `gazette` command. Subcommands dispatch to the modules;
  * options may come before or after arguments. */
+#include "common/law.h"
 #include "analysis/analysis.h"
 #include "corpus/corpus.h"
 #include "indexer/indexer.h"
@@ -44,11 +45,15 @@ static void usage(FILE *f)
           "      said on stderr); 2: nothing committed (the reason on stderr)\n"
           "  search QUERY... [--json] [-n N] [--offset K] [--unit article|document] [--sort date|score]\n"
           "                 [--year Y] [--date FROM..TO] [--kind K] [--issuer I]\n"
+          "                 [--all-versions] [--all-in-document]\n"
           "      search (docs/query.md); prints hits, or the JSON answer with --json;\n"
-          "      the filters hold whatever the query says\n"
-          "  article REF [--json] [--cited-by]\n"
-          "                           one article: 《title》第四十六条, title 第46条 (exit 3: ambiguous);\n"
-          "                           --cited-by: and the units citing it\n"
+          "      the filters hold whatever the query says. A law's older versions\n"
+          "      collapse into the current one, and a document shows two hits at\n"
+          "      most, unless --all-versions, --all-in-document\n"
+          "  article REF [--json] [--as-of DATE] [--cited-by]  one article: 公司法第十七条, 《title》第46条,\n"
+          "      刑法 第 232 条, 劳动合同法第三十九条第一款; the current version, or the one\n"
+          "      in force on DATE (or REF@DATE) (exit 3: two works match);\n"
+          "      --cited-by: and the units citing it\n"
           "  show ID [--json] [--offset BYTE]  a document by id (SEG-DOC, as hits give it),\n"
           "      a page (256 KiB) from byte BYTE; the JSON's next is the next page's\n"
           "  serve [--index DIR] [--port 8080 (0-65535)] [--bind 127.0.0.1] [--threads N (1-256)]\n"
@@ -436,7 +441,14 @@ static void print_page(const gazette_page *p, size_t offset)
                 fputs(fields[f], stdout);
             else
                 print_safe(fields[f], 0);
+        if (h->doc.status)
+            printf("%s %s%s   ", or_empty(h->doc.version_date), h->doc.status,
+                   h->n_versions ? "" : "\n");
+        if (h->n_versions)
+            printf("另有%zu个历史版本\n   ", h->n_versions);
         print_snippet(h);
+        if (h->more_in_document)
+            printf("\n   该文件另有%zu处匹配", h->more_in_document);
         printf("\n");
     }
 }
@@ -448,15 +460,28 @@ static void print_article(const gazette_article *a)
         printf("%zu candidates:\n", a->n_candidates);
         for (size_t i = 0; i < a->n_candidates; i++) {
             const gazette_article_match *c = &a->candidates[i];
-            const char *parts[] = {"  ", c->title, " ", c->unit.label, "  (", c->doc.source, ")\n"};
+            const char *parts[] = {"  ", c->title, " ", c->unit.label, "  ", or_empty(c->doc.version_date),
+                                   "  (", c->doc.source, ")\n    ", c->first_line, "\n"};
             for (size_t f = 0; f < sizeof parts / sizeof parts[0]; f++)
                 f % 2 ? print_safe(parts[f], 0) : (void)fputs(parts[f], stdout);
         }
+        if (a->note)
+            printf("(%s)\n", a->note);
         return;
     }
-    const char *parts[] = {a->title, " ", a->unit.label, "\n", a->source, "\n\n", or_empty(a->text), "\n"};
+    const char *parts[] = {a->title, " ", a->unit.label, "  ", or_empty(a->doc.version_date), " ",
+                           or_empty(a->doc.status), "\n", a->source, "\n\n", or_empty(a->text), "\n"};
     for (size_t f = 0; f < sizeof parts / sizeof parts[0]; f++)
-        f % 2 ? (void)fputs(parts[f], stdout) : print_safe(parts[f], f == 6);
+        f % 2 ? (void)fputs(parts[f], stdout) : print_safe(parts[f], f == 10);
+    if (a->has_clause) {
+        printf("\n%s:\n", a->clause_label);
+        char *c = strndup(a->text + a->clause.start, a->clause.end - a->clause.start);
+        print_safe(c ? c : "", 1);
+        free(c);
+        printf("\n");
+    }
+    if (a->note)
+        printf("(%s)\n", a->note);
     /* its references (the text as written -> where it leads), then what cites it */
     for (size_t i = 0; i < a->n_refs; i++) {
         const gazette_ref *r = &a->refs[i];
@@ -482,7 +507,8 @@ static int search_option(const char *a)
 {
     return strcmp(a, "-n") == 0 || strcmp(a, "--limit") == 0 || strcmp(a, "--offset") == 0 ||
            strcmp(a, "--unit") == 0 || strcmp(a, "--sort") == 0 || strcmp(a, "--year") == 0 ||
-           strcmp(a, "--date") == 0 || strcmp(a, "--kind") == 0 || strcmp(a, "--issuer") == 0;
+           strcmp(a, "--date") == 0 || strcmp(a, "--kind") == 0 || strcmp(a, "--issuer") == 0 ||
+           strcmp(a, "--as-of") == 0;
 }
 
 /* Runs a query, article or show and prints JSON or a readable form. */
@@ -490,6 +516,7 @@ static int cmd_query(int argc, char **argv, int what)
 {
     const char *dir = NULL;
     int json = 0, cited_by = 0;
+    const char *as_of = NULL;
     sr_request rq = {.limits = {.cpu_ms = SR_DEFAULT_CPU_MS}};
     gz_buf q;
     gz_buf_init(&q);
@@ -522,6 +549,21 @@ static int cmd_query(int argc, char **argv, int what)
             rq.filters.kind = argv[++i];
         else if (strcmp(argv[i], "--issuer") == 0)
             rq.filters.issuer = argv[++i];
+        else if (strcmp(argv[i], "--all-versions") == 0)
+            rq.all_versions = 1;
+        else if (strcmp(argv[i], "--all-in-document") == 0)
+            rq.all_in_document = 1;
+        else if (strcmp(argv[i], "--as-of") == 0) {
+            uint32_t d;
+            const char *v = argv[++i];
+            if (what != 1 || gz_law_date_parse(v, strlen(v), &d) != strlen(v)) {
+                fprintf(stderr, "gazette: --as-of '%s': %s\n", v,
+                        what != 1 ? "only for article" : "not a date (2018-10-26, 2018年10月26日)");
+                gz_buf_fini(&q);
+                return 2;
+            }
+            as_of = v;
+        }
         else if (strcmp(argv[i], "--unit") == 0 || strcmp(argv[i], "--sort") == 0) {
             const char *name = argv[i], *v = argv[++i];
             int unit = name[2] == 'u';
@@ -553,6 +595,10 @@ static int cmd_query(int argc, char **argv, int what)
         usage(stderr);
         gz_buf_fini(&q);
         return 2;
+    }
+    if (as_of) { /* the reference's own date, as REF@DATE */
+        gz_buf_putc(&q, '@');
+        gz_buf_puts(&q, as_of);
     }
     sr_index *ix;
     gz_error err = {0};

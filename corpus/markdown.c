@@ -2,6 +2,7 @@
  * promulgation lines, `<!-- INFO END -->`, `## 第一章 …` headings, then one
  * paragraph a line. The cleaned text drops front matter, comments and the
  * `#` marks; everything else is kept line for line. */
+#include "common/law.h"
 #include "corpus/body.h"
 
 #include <string.h>
@@ -94,6 +95,9 @@ gz_status cp_parse_markdown(gz_doc *doc, const char *s, size_t len, cp_text *t, 
     cp_body_begin(&b, doc, t, root);
     int have_title = 0, have_date = 0;
     size_t body_from = info_end == (size_t)-1 ? 0 : info_end;
+    /* the header lines (the law's history: 通过, 修正, 修订 ...): after the
+     * title, up to INFO END, else up to the first chapter or article */
+    size_t hdr_a = 0, hdr_b = info_end == (size_t)-1 ? (size_t)-1 : info_end < t->n ? t->start[info_end] : t->len;
     for (i = 0; i < t->n && root != GZ_NONE && doc->status == GZ_OK; i++) {
         const char *s1 = t->text + t->start[i];
         size_t n1 = t->end[i] - t->start[i];
@@ -102,8 +106,12 @@ gz_status cp_parse_markdown(gz_doc *doc, const char *s, size_t len, cp_text *t, 
         if (depth[i] == 1 && !have_title) {
             doc->nodes[root].title = cp_title_str(doc, s1, n1);
             have_title = 1;
+            hdr_a = t->end[i];
             continue;
         }
+        if (hdr_b == (size_t)-1 && (li.kind == CP_L_PART || li.kind == CP_L_CHAPTER || li.kind == CP_L_LSECTION ||
+                                    li.kind == CP_L_ARTICLE))
+            hdr_b = t->start[i];
         if (i < body_from) {
             char iso[11];
             if (!have_date && cp_date_parse(s1, n1, iso)) {
@@ -123,5 +131,14 @@ gz_status cp_parse_markdown(gz_doc *doc, const char *s, size_t len, cp_text *t, 
     gz_free(depth);
     if (doc->status != GZ_OK)
         return gz_error_set(err, doc->status, -1, "out of memory");
+    /* the version date: the header's last act, or the date the file name
+     * carries (公司法(2023-12-29).md) */
+    if (hdr_b == (size_t)-1 || hdr_b > t->len)
+        hdr_b = t->len;
+    const char *base = doc->path ? strrchr(doc->path, '/') : NULL;
+    base = base ? base + 1 : doc->path ? doc->path : "";
+    uint32_t name_date = gz_law_name_date(base, strlen(base));
+    doc->nodes[root].version_date =
+        gz_law_version_date(t->text + hdr_a, hdr_b > hdr_a ? hdr_b - hdr_a : 0, name_date);
     return GZ_OK;
 }

@@ -141,6 +141,12 @@ typedef struct gazette_query {
     gazette_by by;
     gazette_sort sort;
     const char *year, *issuer, *kind, *date;
+    /* 1: every version of a law gets its hits (by default a work's
+     * historical versions are left out and counted on the current one's
+     * hit, `versions`); 1: every hit of a document (by default at most two
+     * a page, the rest counted in `more_in_document`). */
+    int all_versions;
+    int all_in_document;
     /* The budget (docs/reliability.md): units of work, bytes above the
      * thread's start, CPU milliseconds. Past any of them the answer is
      * partial. 0 for work or memory: the defaults; 0 cpu_ms: no time
@@ -184,18 +190,20 @@ typedef struct gazette_doc_ref {
     const char *docno;  /* the 文号 as printed; NULL: none */
     const char *date;   /* "YYYY-MM-DD"; NULL: none */
     const char *source; /* its file, relative to the folder indexed */
-    /* a version of a work (a law as amended): the last amendment its text
-     * includes, "YYYY-MM-DD", and its standing ("现行有效", "历史版本",
-     * "已废止"); NULL: not known */
+    /* A law's version (docs/api.md): the date of the last amendment its
+     * text includes, "YYYY-MM-DD", and its standing among the versions of
+     * its work: "current" (现行有效), "historical", "repealed" (a 废止
+     * decision in the index names it), "amended" (a later 修改 decision
+     * names it). NULL both for a document that is no version of a law. */
     const char *version_date;
     const char *status;
 } gazette_doc_ref;
 
-/* Another version of the same work: its document, version date, standing. */
+/* Another version of a hit's work. */
 typedef struct gazette_version {
-    const char *id;
-    const char *version_date; /* "YYYY-MM-DD"; NULL: none */
-    const char *status;       /* NULL: not known */
+    const char *id;           /* the document's lasting id */
+    const char *version_date; /* "YYYY-MM-DD"; NULL: undated */
+    const char *status;
 } gazette_work_version;
 
 /* Where a cross-reference leads: an article of the index, and the part of
@@ -235,12 +243,13 @@ typedef struct gazette_hit {
     uint32_t units_matched;
     const gazette_unit *more_units;
     size_t n_more_units;
-    /* by unit: matching units of the same document past the ones shown
-     * (JSON more_in_document); 0: none */
-    uint32_t more_in_document;
-    /* the other versions of the hit's work (JSON versions); none: 0 */
+    /* The other versions of the hit's work (newest first) when its
+     * historical versions are left out: "另有N个历史版本". */
     const gazette_work_version *versions;
     size_t n_versions;
+    /* The document's further matching units left off the page after its
+     * first two hits (0 with all_in_document): "该文件另有N处匹配". */
+    size_t more_in_document;
 } gazette_hit;
 
 typedef struct gazette_facet_value {
@@ -288,6 +297,7 @@ typedef struct gazette_page {
     const gazette_hit *hits;
     size_t n_hits;
     gazette_facet year, issuer, kind; /* over every match, not only the page */
+    gazette_facet validity; /* 时效: "现行" (current), "历史" (other versions) */
 } gazette_page;
 
 /* Runs q against ix and points *out at the page (borrowed: see
@@ -303,8 +313,9 @@ gazette_status gazette_search(gazette_index *ix, const gazette_query *q, const g
 /* One article a reference may mean. */
 typedef struct gazette_article_match {
     const char *title;   /* the regulation's title */
-    gazette_doc_ref doc;
+    gazette_doc_ref doc; /* its version_date tells the versions apart */
     gazette_unit unit;
+    const char *first_line; /* the article's first line */
 } gazette_article_match;
 
 /* A unit citing an article (gazette_article_cited_by). */
@@ -317,10 +328,15 @@ typedef struct gazette_citation {
     gazette_range ref;    /* the reference, as bytes of snippet */
 } gazette_citation;
 
-/* The answer to a reference such as 《title》第四十六条 or title 第46条.
- * found 1: exactly one article matches: title, source, doc, unit and its
- * text. found 0: candidates (several, or none), total counting them all
- * (at most 50 are listed); note says why when the reference has no 第…条. */
+/* The answer to a reference such as 《title》第四十六条, 公司法第17条,
+ * 公司法第十七条@2018-10-26 or 劳动合同法第三十九条第一款 (docs/query.md).
+ * found 1: the work the name names best (common/law.h's name rules) has
+ * the article: in its current version, or the version in force on the
+ * date given (as_of). title, source, doc, unit and its text; for a 款 or
+ * 项, has_clause and clause: its bytes inside text, and its label.
+ * found 0: candidates (two works that match as well, or none), total
+ * counting them all (at most 50 are listed); note says why when the
+ * reference cannot be read. */
 typedef struct gazette_article {
     int found;
     const char *title, *source;
@@ -339,6 +355,10 @@ typedef struct gazette_article {
     int cited_by_asked, cited_by_partial;
     const gazette_citation *cited_by;
     size_t n_cited_by;
+    int has_clause;
+    gazette_range clause; /* the 款/项 asked for, as bytes of text */
+    const char *clause_label; /* "第一款", "第一款第（二）项" */
+    uint32_t as_of;      /* the date asked for (yyyymmdd), 0: the current version */
 } gazette_article;
 
 gazette_status gazette_article_lookup(gazette_index *ix, const char *ref, const gazette_article **out,

@@ -4,6 +4,7 @@
 #include "searcher/answer.h"
 #include "searcher/docid.h"
 #include "searcher/index.h"
+#include "searcher/versions.h"
 
 #include <stdio.h>
 
@@ -105,19 +106,30 @@ void sr_unit_fill(sr_arena *a, const sr_index *ix, size_t s, uint32_t unit, cons
     snprintf(id, sizeof id, "%u-%u-%u", ix->snap->man.seg[s].id, ui->doc, unit);
     /* label and path point into the segment's mapping: valid while open */
     *out = (gazette_unit){sr_arena_str(a, id), gz_kind_name((gz_kind)ui->kind), ui->number, ui->sub, ui->label,
-                          ui->path, ui->start, ui->end, ui->page, ui->page_end, NULL, 0};
+                          ui->path, ui->start, ui->end, ui->page, ui->page_end};
 }
 
 void sr_doc_ref_fill(sr_arena *a, const sr_index *ix, size_t s, uint32_t doc, const gz_docinfo *di,
                      gazette_doc_ref *out)
 {
-    char link[SR_LINK_MAX], at[24], date[16], vdate[16];
+    char link[SR_LINK_MAX], at[24];
     sr_doc_link(ix, s, doc, di, link);
     snprintf(at, sizeof at, "%u-%u", ix->snap->man.seg[s].id, doc);
-    snprintf(date, sizeof date, "%04u-%02u-%02u", di->date / 10000 % 10000, di->date / 100 % 100, di->date % 100);
-    snprintf(vdate, sizeof vdate, "%04u-%02u-%02u", di->version_date / 10000 % 10000, di->version_date / 100 % 100,
-             di->version_date % 100);
     *out = (gazette_doc_ref){sr_arena_str(a, link), sr_arena_str(a, at), di->title,
-                             *di->docno_raw ? di->docno_raw : NULL, di->date ? sr_arena_str(a, date) : NULL,
-                             di->source, di->version_date ? sr_arena_str(a, vdate) : NULL, NULL};
+                             *di->docno_raw ? di->docno_raw : NULL, sr_date_str(a, di->date),
+                             di->source, NULL, NULL};
+    uint8_t vs = ix->tab[s].vstat[doc];
+    if (vs != SR_VS_NONE) {
+        out->version_date = sr_date_str(a, ix->tab[s].vdate[doc]);
+        out->status = sr_vstat_name(vs);
+    }
+}
+
+const char *sr_date_str(sr_arena *a, uint32_t ymd)
+{
+    char date[16];
+    if (!ymd)
+        return NULL;
+    snprintf(date, sizeof date, "%04u-%02u-%02u", ymd / 10000 % 10000, ymd / 100 % 100, ymd % 100);
+    return sr_arena_str(a, date);
 }

@@ -25,5 +25,7 @@ void sr_unit_fill(sr_arena *a, const sr_index *ix, size_t s, uint32_t unit, cons
 /* Document doc of segment s (di its record) as an answer's reference. */
 void sr_doc_ref_fill(sr_arena *a, const sr_index *ix, size_t s, uint32_t doc, const gz_docinfo *di,
                      gazette_doc_ref *out);
+/* yyyymmdd as "YYYY-MM-DD" in a; NULL for 0. */
+const char *sr_date_str(sr_arena *a, uint32_t ymd);
 
 #endif

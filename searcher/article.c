@@ -1,125 +1,25 @@
-/* searcher/article.c: looking up an article by reference (《title》第四十六条,
- * title 第46条, 第十条之一), and showing a whole document by id. */
-#include "common/probe.h"
+/* searcher/article.c: looking up an article by reference (公司法第十七条,
+ * 《title》第四十六条, 刑法 第 232 条, 公司法第十七条@2018-10-26,
+ * 劳动合同法第三十九条第一款) through the law desk's parser and name rules
+ * (common/law.h), and showing a whole document by id. */
+#include "common/law.h"
 #include "searcher/answer.h"
 #include "searcher/article.h"
 #include "searcher/docid.h"
 #include "searcher/match.h"
 #include "searcher/refs.h"
+#include "searcher/versions.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct ref {
-    char title[512]; /* normalised; may be empty */
-    int64_t number;
-    int32_t sub;
-} ref;
-
-/* Parses the last 第…条[之…] of s and the title before it. */
-static int parse_ref(an_analyzer *an, const char *s, ref *r)
-{
-    memset(r, 0, sizeof *r);
-    const char *di = NULL;
-    for (const char *p = strstr(s, "第"); p; p = strstr(p + 3, "第")) {
-        int64_t v;
-        size_t n = gz_numeral_parse(p + 3, strlen(p + 3), &v);
-        if (n && strncmp(p + 3 + n, "条", 3) == 0) {
-            di = p;
-            r->number = v;
-            r->sub = 0;
-            const char *after = p + 3 + n + 3;
-            if (strncmp(after, "之", 3) == 0) {
-                int64_t sub;
-                size_t m = gz_numeral_parse(after + 3, strlen(after + 3), &sub);
-                if (m)
-                    r->sub = (int32_t)sub;
-            }
-        }
-    }
-    if (!di)
-        return 0;
-    /* the title: what precedes, without 《》 and blanks */
-    char raw[512];
-    size_t k = 0;
-    for (const char *p = s; p < di && k + 4 < sizeof raw;) {
-        const char *q = p;
-        int32_t c = gz_utf8_next(&q, di);
-        if (c < 0)
-            break;
-        if (c != 0x300A && c != 0x300B && c != ' ' && c != 0x3000) {
-            memcpy(raw + k, p, (size_t)(q - p));
-            k += (size_t)(q - p);
-        }
-        p = q;
-    }
-    raw[k] = 0;
-    const char *norm;
-    size_t nl;
-    const uint32_t *map;
-    if (k && an_normalize(an, raw, k, &norm, &nl, &map) == GZ_OK && nl < sizeof r->title) {
-        memcpy(r->title, norm, nl);
-        r->title[nl] = 0;
-    }
-    return 1;
-}
-
-/* The normalised form of a string of the mapping, remembered by address:
- * an article number such as 第一条 has thousands of candidates, whose
- * titles and chapter paths each normalise once per snapshot. NULL when out
- * of memory. */
-static const char *normalised(sr_index *ix, const char *s)
-{
-    if (ix->norm_n * 2 >= ix->norm_cap) {
-        size_t cap = ix->norm_cap ? ix->norm_cap * 2 : 1024;
-        const char **k = gz_calloc(cap, sizeof *k);
-        char **v = gz_calloc(cap, sizeof *v);
-        if (!k || !v) {
-            gz_free(k);
-            gz_free(v);
-            return NULL;
-        }
-        for (size_t i = 0; i < ix->norm_cap; i++) {
-            if (!ix->norm_key[i])
-                continue;
-            size_t h = gz_probe_first(((uintptr_t)ix->norm_key[i] >> 3) * 0x9E3779B97F4A7C15ull, cap);
-            while (k[h])
-                h = gz_probe_next(h, cap);
-            k[h] = ix->norm_key[i];
-            v[h] = ix->norm_val[i];
-        }
-        gz_free(ix->norm_key);
-        gz_free(ix->norm_val);
-        ix->norm_key = k;
-        ix->norm_val = v;
-        ix->norm_cap = cap;
-    }
-    size_t h = gz_probe_first(((uintptr_t)s >> 3) * 0x9E3779B97F4A7C15ull, ix->norm_cap);
-    while (ix->norm_key[h] && ix->norm_key[h] != s)
-        h = gz_probe_next(h, ix->norm_cap);
-    if (!ix->norm_key[h]) {
-        const char *norm;
-        size_t nl;
-        const uint32_t *map;
-        if (an_normalize(ix->an, s, strlen(s), &norm, &nl, &map) != GZ_OK)
-            return NULL;
-        if (!(ix->norm_val[h] = gz_strndup(norm, nl)))
-            return NULL;
-        ix->norm_key[h] = s;
-        ix->norm_n++;
-    }
-    return ix->norm_val[h];
-}
-
-typedef struct cand {
-    uint32_t seg, unit;
-    int exact; /* its regulation's title equals the reference's */
-} cand;
-
+/* the article table's order: work, number, sub, then the snapshot's */
 static int cmp_article_ref(const void *a, const void *b)
 {
     const sr_article_ref *x = a, *y = b;
+    if (x->work != y->work)
+        return x->work < y->work ? -1 : 1;
     if (x->number != y->number)
         return x->number < y->number ? -1 : 1;
     if (x->sub != y->sub)
@@ -129,36 +29,15 @@ static int cmp_article_ref(const void *a, const void *b)
     return (x->unit > y->unit) - (x->unit < y->unit);
 }
 
-/* Every article unit of the snapshot by (number, sub), built at the first
- * lookup: a search that looks no article up does not pay for it. */
-static gz_status articles_load(sr_index *ix)
-{
-    for (size_t s = 0; s < ix->snap->man.n_seg; s++) {
-        const sr_segtab *t = &ix->tab[s];
-        uint32_t n_units = ix->snap->man.seg[s].n_units;
-        for (uint32_t u = 0; u < n_units; u++) {
-            gz_unitinfo ui;
-            if (t->kind[u] != GZ_KIND_ARTICLE || gz_segment_unit(ix->snap->seg[s], u, &ui) != GZ_OK ||
-                ui.number < 0)
-                continue;
-            if (gz_grow(&ix->articles, &ix->cap_articles, ix->n_articles + 1, sizeof *ix->articles, 1024) !=
-                GZ_OK)
-                return GZ_NOMEM;
-            ix->articles[ix->n_articles++] = (sr_article_ref){(uint32_t)ui.number, ui.sub, (uint32_t)s, u};
-        }
-    }
-    qsort(ix->articles, ix->n_articles, sizeof *ix->articles, cmp_article_ref);
-    ix->articles_ready = 1;
-    return GZ_OK;
-}
-
-/* The regulation a unit belongs to: its path's first element, else the
- * document's title. */
-static void reg_title(const gz_unitinfo *ui, const gz_docinfo *di, char *out, size_t cap)
+/* The regulation a unit belongs to: a law's title (a document with a
+ * version date, whose path holds its parts: 一、管辖), else its path's
+ * first element, else the document's title. Returns its length in out
+ * (cut at a character). */
+static size_t reg_title(const gz_unitinfo *ui, const gz_docinfo *di, char *out, size_t cap)
 {
     const char *from = di->title;
     size_t n;
-    if (*ui->path && strncmp(ui->path, "第", 3) != 0) {
+    if (!di->version_date && *ui->path && strncmp(ui->path, "第", 3) != 0) {
         const char *slash = strstr(ui->path, " / ");
         from = ui->path;
         n = slash ? (size_t)(slash - ui->path) : strlen(ui->path);
@@ -170,130 +49,271 @@ static void reg_title(const gz_unitinfo *ui, const gz_docinfo *di, char *out, si
             ;
     memcpy(out, from, n);
     out[n] = 0;
+    return n;
 }
 
-/* The live articles r names: numbered so and, when r has a title, whose
- * document title or chapter path holds it (exact: the regulation's title
- * is it). *c is freed with gz_free. */
-static gz_status find_cands(sr_index *ix, const ref *r, cand **out, size_t *n_out)
+/* The work of a regulation's title, added when new. */
+static uint32_t title_work(sr_index *ix, const char *title, size_t len)
 {
-    *out = NULL;
-    *n_out = 0;
-    if (!ix->articles_ready && articles_load(ix) != GZ_OK)
-        return GZ_NOMEM;
-    cand *c = NULL;
-    size_t n = 0, cap = 0;
-    char reg[512];
-    /* the articles numbered so: a binary search in the table */
+    char key[GZ_LAW_KEY_MAX], clean[GZ_LAW_KEY_MAX];
+    gz_law_work_key(title, len, key, sizeof key);
+    gz_law_title_clean(title, len, clean, sizeof clean);
+    return sr_work_intern(ix, key, clean);
+}
+
+/* Every article unit of the snapshot by (work, number, sub), built at the
+ * first lookup: a search that looks no article up does not pay for it. A
+ * law's articles belong to its document's work (versions.c); the articles
+ * of a regulation inside a bulletin document to the work of the
+ * regulation's title (the first element of their path). */
+static gz_status articles_load(sr_index *ix)
+{
+    char reg[GZ_LAW_KEY_MAX], last[GZ_LAW_KEY_MAX] = "";
+    uint32_t last_work = SR_NO_WORK;
+    for (size_t s = 0; s < ix->snap->man.n_seg; s++) {
+        const sr_segtab *t = &ix->tab[s];
+        uint32_t n_units = ix->snap->man.seg[s].n_units;
+        for (uint32_t u = 0; u < n_units; u++) {
+            gz_unitinfo ui;
+            gz_docinfo di;
+            if (t->kind[u] != GZ_KIND_ARTICLE || gz_segment_unit(ix->snap->seg[s], u, &ui) != GZ_OK ||
+                ui.number < 0 || gz_segment_doc(ix->snap->seg[s], ui.doc, &di) != GZ_OK)
+                continue;
+            size_t n = reg_title(&ui, &di, reg, sizeof reg);
+            uint32_t w = t->work[ui.doc];
+            if (w == SR_NO_WORK) {
+                if (strcmp(reg, last) != 0) { /* units of one regulation follow each other */
+                    last_work = title_work(ix, reg, n);
+                    memcpy(last, reg, n + 1);
+                }
+                w = last_work;
+            }
+            if (w == SR_NO_WORK ||
+                gz_grow(&ix->articles, &ix->cap_articles, ix->n_articles + 1, sizeof *ix->articles, 1024) != GZ_OK)
+                return GZ_NOMEM;
+            ix->articles[ix->n_articles++] = (sr_article_ref){w, (uint32_t)ui.number, ui.sub, (uint32_t)s, u};
+        }
+    }
+    qsort(ix->articles, ix->n_articles, sizeof *ix->articles, cmp_article_ref);
+    ix->articles_ready = 1;
+    return GZ_OK;
+}
+
+/* The first entry of the article table at or after (work, number, sub):
+ * a binary search. */
+static size_t articles_at(const sr_index *ix, uint32_t work, uint32_t number, uint32_t sub)
+{
     size_t lo = 0, hi = ix->n_articles;
     while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
+        size_t mid = lo + (hi - lo) / 2;
         const sr_article_ref *m = &ix->articles[mid];
-        if (m->number < r->number || (m->number == r->number && (int32_t)m->sub < r->sub))
+        int less = m->work != work ? m->work < work : m->number != number ? m->number < number : m->sub < sub;
+        if (less)
             lo = mid + 1;
         else
             hi = mid;
     }
-    for (size_t k = lo; k < ix->n_articles && ix->articles[k].number == r->number &&
-                        (int32_t)ix->articles[k].sub == r->sub; k++) {
-        size_t s = ix->articles[k].seg;
-        uint32_t u = ix->articles[k].unit;
-        const gz_segment *seg = ix->snap->seg[s];
-        gz_unitinfo ui;
-        gz_docinfo di;
-        if (gz_segment_unit(seg, u, &ui) != GZ_OK || gz_bit(ix->snap->deleted[s], ui.doc) ||
-            gz_segment_doc(seg, ui.doc, &di) != GZ_OK)
-            continue;
-        int exact = 0;
-        if (r->title[0]) {
-            /* the reference's title (no blanks) within the document's
-             * title or the unit's chapter path */
-            const char *nt = normalised(ix, di.title), *np = normalised(ix, ui.path);
-            if (!nt || !np) {
-                gz_free(c);
-                return GZ_NOMEM;
-            }
-            if (!strstr(nt, r->title) && !strstr(np, r->title))
-                continue;
-            const char *norm;
-            size_t nl;
-            const uint32_t *map;
-            reg_title(&ui, &di, reg, sizeof reg);
-            if (an_normalize(ix->an, reg, strlen(reg), &norm, &nl, &map) == GZ_OK)
-                exact = nl == strlen(r->title) && memcmp(norm, r->title, nl) == 0;
-        }
-        if (gz_grow(&c, &cap, n + 1, sizeof *c, 16) != GZ_OK) {
-            gz_free(c);
-            return GZ_NOMEM;
-        }
-        c[n++] = (cand){(uint32_t)s, u, exact};
+    return lo;
+}
+
+static int same_article(const sr_article_ref *a, uint32_t work, uint32_t number, uint32_t sub)
+{
+    return a->work == work && a->number == number && a->sub == sub;
+}
+
+/* The version of work w's article (number, sub) that answers as_of (0:
+ * the current version): the entry of the table at [at, ...) whose
+ * document's version date (its date for a document that is no version)
+ * gz_law_version_pick picks. (size_t)-1 when none is in force yet. */
+static size_t pick_version(const sr_index *ix, size_t at, uint32_t as_of, uint32_t w, uint32_t number, uint32_t sub)
+{
+    uint32_t dates[256];
+    size_t n = 0;
+    while (at + n < ix->n_articles && n < 256 && same_article(&ix->articles[at + n], w, number, sub)) {
+        const sr_article_ref *a = &ix->articles[at + n];
+        const sr_segtab *t = &ix->tab[a->seg];
+        uint32_t doc = t->doc[a->unit];
+        /* a deleted document is older than any version: never picked
+         * while a live one is */
+        dates[n++] = gz_bit(ix->snap->deleted[a->seg], doc) ? 0 : t->vdate[doc] ? t->vdate[doc] : t->date[doc];
     }
-    *out = c;
-    *n_out = n;
+    size_t k = gz_law_version_pick(dates, n, as_of);
+    if (k == (size_t)-1)
+        return k;
+    const sr_article_ref *a = &ix->articles[at + k];
+    return gz_bit(ix->snap->deleted[a->seg], ix->tab[a->seg].doc[a->unit]) ? (size_t)-1 : at + k;
+}
+
+/* What a reference resolves to: the articles of the works that its name
+ * names best (one for an answer, more for candidates), as indices of the
+ * article table. */
+typedef struct resolved {
+    size_t *at;
+    size_t n, cap;
+    int score; /* GZ_LAW_NAME_* of the works kept */
+} resolved;
+
+static gz_status resolved_add(resolved *rv, size_t at)
+{
+    if (gz_grow(&rv->at, &rv->cap, rv->n + 1, sizeof *rv->at, 8) != GZ_OK)
+        return GZ_NOMEM;
+    rv->at[rv->n++] = at;
     return GZ_OK;
+}
+
+/* Resolves r: among the works that have its article, those whose title
+ * the name names best (exact title, then the same work key, then a known
+ * short name, then a title that merely contains it); in each, the version
+ * r->date asks for (the current one when 0). Without a name, every work
+ * with the article (a full pass over the table). */
+static gz_status resolve(sr_index *ix, const gz_lawref *r, resolved *rv)
+{
+    memset(rv, 0, sizeof *rv);
+    if (!ix->articles_ready && articles_load(ix) != GZ_OK)
+        return GZ_NOMEM;
+    if (r->article <= 0)
+        return GZ_OK;
+    uint32_t number = (uint32_t)r->article, sub = (uint32_t)r->sub;
+    char nclean[GZ_LAW_KEY_MAX], nkey[GZ_LAW_KEY_MAX];
+    size_t nlen = strlen(r->name);
+    gz_law_title_clean(r->name, nlen, nclean, sizeof nclean);
+    gz_law_work_key(r->name, nlen, nkey, sizeof nkey);
+    /* a work scores only if its key holds the name's or is the short
+     * name's: that test first, the full score for those that pass */
+    const char *ab = nlen ? gz_law_abbrev(nkey) : NULL;
+    for (size_t w = 0; w < ix->n_works; w++) {
+        const sr_work *k = &ix->works[w];
+        if (nlen && !strstr(k->key, nkey) && !(ab && strcmp(ab, k->key) == 0))
+            continue;
+        int sc = nlen ? gz_law_name_score_keys(nclean, nkey, k->clean, k->key) : GZ_LAW_NAME_CONTAINS;
+        if (sc == GZ_LAW_NAME_NONE || sc < rv->score)
+            continue;
+        size_t at = articles_at(ix, (uint32_t)w, number, sub);
+        if (at >= ix->n_articles || !same_article(&ix->articles[at], (uint32_t)w, number, sub))
+            continue;
+        size_t pick = pick_version(ix, at, r->date, (uint32_t)w, number, sub);
+        if (pick == (size_t)-1)
+            continue;
+        if (sc > rv->score) {
+            rv->n = 0;
+            rv->score = sc;
+        }
+        if (resolved_add(rv, pick) != GZ_OK)
+            return GZ_NOMEM;
+    }
+    return GZ_OK;
+}
+
+/* The first line of an article's text, at most about 80 characters. */
+static const char *first_line(sr_arena *a, const char *text, size_t len)
+{
+    const char *nl = memchr(text, '\n', len);
+    size_t n = nl ? (size_t)(nl - text) : len;
+    if (n > 240) {
+        n = 240;
+        while (n && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--;
+    }
+    return sr_arena_strn(a, text, n);
+}
+
+/* v (1 to 99) in Chinese numerals into b: 二, 十二, 二十. */
+static void zh_number(char *b, size_t cap, int32_t v)
+{
+    static const char *const d[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+    if (v < 1 || v > 99)
+        snprintf(b, cap, "%d", v);
+    else if (v < 10)
+        snprintf(b, cap, "%s", d[v]);
+    else
+        snprintf(b, cap, "%s十%s", v >= 20 ? d[v / 10] : "", d[v % 10]);
+}
+
+/* The 款/项 label: 第一款, 第一款第（二）项, 第二项. */
+static const char *clause_label(sr_arena *a, int32_t clause, int32_t item)
+{
+    char b[96], c[32], i[32];
+    zh_number(c, sizeof c, clause);
+    zh_number(i, sizeof i, item);
+    snprintf(b, sizeof b, "%s%s%s%s%s", clause > 0 ? "第" : "", clause > 0 ? c : "", clause > 0 ? "款" : "",
+             item > 0 ? "第（" : "", item > 0 ? i : "");
+    if (item > 0)
+        snprintf(b + strlen(b), sizeof b - strlen(b), "）项");
+    return sr_arena_str(a, b);
 }
 
 gz_status sr_article(sr_index *ix, const char *text, sr_arena *a, gazette_article *out, gz_error *err)
 {
     memset(out, 0, sizeof *out);
-    ref r;
-    if (!parse_ref(ix->an, text, &r)) {
-        out->note = "no 第…条 in the reference";
-        return GZ_OK;
+    gz_lawref r;
+    gz_error perr = {0};
+    if (gz_lawref_parse(text, strlen(text), &r, &perr) != GZ_OK) {
+        out->note = sr_arena_str(a, perr.msg[0] ? perr.msg : "no 第…条 in the reference");
+        return a->failed ? gz_error_set(err, GZ_NOMEM, -1, "out of memory") : GZ_OK;
     }
-    cand *c;
-    size_t n;
-    char reg[512];
-    if (find_cands(ix, &r, &c, &n) != GZ_OK)
+    out->as_of = r.date;
+    resolved rv;
+    if (resolve(ix, &r, &rv) != GZ_OK) {
+        gz_free(rv.at);
         return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
-    /* an exact title among partial ones decides */
-    size_t n_exact = 0, pick = 0;
-    for (size_t i = 0; i < n; i++)
-        if (c[i].exact) {
-            n_exact++;
-            pick = i;
-        }
-    if (n == 1 || n_exact == 1) {
-        if (n == 1)
-            pick = 0;
-        const gz_segment *seg = ix->snap->seg[c[pick].seg];
+    }
+    char reg[GZ_LAW_KEY_MAX];
+    gz_buf t;
+    gz_buf_init(&t);
+    if (rv.n == 1) {
+        const sr_article_ref *ar = &ix->articles[rv.at[0]];
+        const gz_segment *seg = ix->snap->seg[ar->seg];
         gz_unitinfo ui;
         gz_docinfo di;
-        gz_buf t;
-        gz_buf_init(&t);
-        gz_segment_unit(seg, c[pick].unit, &ui);
+        gz_segment_unit(seg, ar->unit, &ui);
         gz_segment_doc(seg, ui.doc, &di);
         reg_title(&ui, &di, reg, sizeof reg);
         out->found = 1;
         out->title = sr_arena_str(a, reg);
         out->source = di.source;
-        sr_doc_ref_fill(a, ix, c[pick].seg, ui.doc, &di, &out->doc);
-        sr_unit_fill(a, ix, c[pick].seg, c[pick].unit, &ui, &out->unit);
+        sr_doc_ref_fill(a, ix, ar->seg, ui.doc, &di, &out->doc);
+        sr_unit_fill(a, ix, ar->seg, ar->unit, &ui, &out->unit);
         if (gz_segment_text_range(seg, ui.doc, ui.start, ui.end, &t, &ix->tctx) == GZ_OK) {
             out->text = sr_arena_strn(a, t.data ? t.data : "", t.len);
             out->text_len = t.len;
+            gz_span sp;
+            if ((r.clause || r.item) && gz_law_clause_range(out->text, t.len, r.clause, r.item, &sp)) {
+                out->has_clause = 1;
+                out->clause = (gazette_range){(uint32_t)sp.start, (uint32_t)sp.end};
+                out->clause_label = clause_label(a, r.clause, r.item);
+            } else if (r.clause || r.item) {
+                out->note = "the article has no such 款 or 项: the whole article";
+            }
         }
-        gz_buf_fini(&t);
         sr_refs_article(ix, a, out);
     } else {
-        size_t k = n < 50 ? n : 50;
+        size_t k = rv.n < 50 ? rv.n : 50;
         gazette_article_match *m = sr_arena_alloc(a, (k + 1) * sizeof *m);
         for (size_t i = 0; m && i < k; i++) {
-            const gz_segment *seg = ix->snap->seg[c[i].seg];
+            const sr_article_ref *ar = &ix->articles[rv.at[i]];
+            const gz_segment *seg = ix->snap->seg[ar->seg];
             gz_unitinfo ui;
             gz_docinfo di;
-            gz_segment_unit(seg, c[i].unit, &ui);
+            gz_segment_unit(seg, ar->unit, &ui);
             gz_segment_doc(seg, ui.doc, &di);
             reg_title(&ui, &di, reg, sizeof reg);
             m[i].title = sr_arena_str(a, reg);
-            sr_doc_ref_fill(a, ix, c[i].seg, ui.doc, &di, &m[i].doc);
-            sr_unit_fill(a, ix, c[i].seg, c[i].unit, &ui, &m[i].unit);
+            sr_doc_ref_fill(a, ix, ar->seg, ui.doc, &di, &m[i].doc);
+            sr_unit_fill(a, ix, ar->seg, ar->unit, &ui, &m[i].unit);
+            uint32_t end = ui.end - ui.start > 1024 ? ui.start + 1024 : ui.end;
+            t.len = 0;
+            m[i].first_line = gz_segment_text_range(seg, ui.doc, ui.start, end, &t, &ix->tctx) == GZ_OK
+                                  ? first_line(a, t.data ? t.data : "", t.len)
+                                  : "";
         }
         out->candidates = m;
         out->n_candidates = m ? k : 0;
-        out->total = n;
+        out->total = rv.n;
+        if (!rv.n && r.date)
+            out->note = "no version of a work so named is in force on that date";
     }
-    gz_free(c);
+    gz_buf_fini(&t);
+    gz_free(rv.at);
     return a->failed ? gz_error_set(err, GZ_NOMEM, -1, "out of memory") : GZ_OK;
 }
 
@@ -400,6 +420,7 @@ gz_status sr_show(sr_index *ix, const char *id, uint64_t from, const char *unit,
         sr_unit_fill(ar, ix, s, k, &ui, &u[out->n_units++]);
     }
     out->units = u;
+    sr_work_versions(ar, ix, s, doc, 1, &out->versions, &out->n_versions);
     return ar->failed ? gz_error_set(err, GZ_NOMEM, -1, "out of memory") : GZ_OK;
 }
 
@@ -434,15 +455,17 @@ int sr_reference(sr_index *ix, const char *query, uint64_t **ids, size_t *n_ids,
         return 0;
     memcpy(q, query, len);
     q[len] = 0;
-    ref r;
-    if (!parse_ref(ix->an, q, &r) || !r.title[0])
+    gz_lawref r;
+    if (gz_lawref_parse(q, len, &r, NULL) != GZ_OK || !r.name[0])
         return 0;
     const char *label = NULL;
     for (const char *p = strstr(q, "第"); p; p = strstr(p + 3, "第"))
         label = p;
     int64_t v;
     size_t nl = label ? gz_numeral_parse(label + 3, strlen(label + 3), &v) : 0;
-    const char *after = label ? label + 3 + nl + 3 : q;
+    if (!label || !nl || strncmp(label + 3 + nl, "条", 3) != 0)
+        return 0; /* the search box takes a full label: 第十 alone is a keyword */
+    const char *after = label + 3 + nl + 3;
     if (label && strncmp(after, "之", 3) == 0) {
         size_t m = gz_numeral_parse(after + 3, strlen(after + 3), &v);
         after += m ? 3 + m : 0;
@@ -456,29 +479,23 @@ int sr_reference(sr_index *ix, const char *query, uint64_t **ids, size_t *n_ids,
                        (c >= '0' && c <= '9')))
             return 0;
     }
-    cand *c;
-    size_t n;
-    if (find_cands(ix, &r, &c, &n) != GZ_OK || !n) {
-        gz_free(c);
+    resolved rv;
+    if (resolve(ix, &r, &rv) != GZ_OK || !rv.n) {
+        gz_free(rv.at);
         return 0;
     }
-    /* exact titles first, in the table's order */
-    uint64_t *v2 = gz_alloc(n * sizeof *v2);
-    size_t k = 0;
-    for (int pass = 1; v2 && pass >= 0; pass--)
-        for (size_t i = 0; i < n; i++)
-            if (c[i].exact == pass)
-                v2[k++] = (uint64_t)c[i].seg << 32 | c[i].unit;
-    gz_free(c);
+    uint64_t *v2 = gz_alloc(rv.n * sizeof *v2);
+    for (size_t i = 0; v2 && i < rv.n; i++)
+        v2[i] = (uint64_t)ix->articles[rv.at[i]].seg << 32 | ix->articles[rv.at[i]].unit;
+    size_t k = rv.n;
+    gz_free(rv.at);
     if (!v2)
         return 0;
-    /* the units citing it: its title (without 中华人民共和国, which
+    /* the units citing it: its work key (without 中华人民共和国, which
      * citations leave out) and its label, as keywords */
-    static const char prc[] = "中华人民共和国";
-    const char *t = r.title;
-    if (strncmp(t, prc, sizeof prc - 1) == 0 && strlen(t) > sizeof prc - 1)
-        t += sizeof prc - 1;
-    snprintf(cited, cap, "%s %s", t, label);
+    char key[GZ_LAW_KEY_MAX];
+    gz_law_work_key(r.name, strlen(r.name), key, sizeof key);
+    snprintf(cited, cap, "%s %s", key, label);
     *ids = v2;
     *n_ids = k;
     return 1;

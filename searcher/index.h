@@ -10,8 +10,20 @@
 typedef struct sr_cache sr_cache;
 
 typedef struct sr_article_ref {
-    uint32_t number, sub, seg, unit;
+    uint32_t work, number, sub, seg, unit;
 } sr_article_ref;
+
+/* A version of a work: a document and its version date. */
+typedef struct sr_version {
+    uint32_t seg, doc, date;
+} sr_version;
+
+/* A work: what its versions' titles share (common/law.h), and its
+ * versions, newest first, at sr_index.vers[first, first + n). */
+typedef struct sr_work {
+    char *key, *clean; /* gz_law_work_key, gz_law_title_clean of a title */
+    uint32_t first, n;
+} sr_work;
 
 /* One segment's tables, read once per snapshot into compact arrays, so
  * that walking every match (scores, totals, facets) touches a few bytes a
@@ -21,6 +33,9 @@ typedef struct sr_segtab {
     uint16_t *year, *issuer;         /* issuer: id into sr_index.issuers */
     uint32_t *date, *first_unit, *n_units;
     float *prior;                    /* sr_title_prior of the title */
+    uint32_t *work;                  /* its work (versions.c), SR_NO_WORK: none */
+    uint32_t *vdate;                 /* its version date, 0: none */
+    uint8_t *vstat;                  /* SR_VS_* */
     /* per unit */
     uint32_t *doc, *len;             /* len: positions, at least 1 */
     uint8_t *kind;
@@ -37,17 +52,18 @@ struct sr_index {
     sr_cache *cache;  /* costly words' match lists (cache.c) */
     char **issuers;   /* issuer id -> code; id 0 is "" */
     size_t n_issuers;
-    sr_article_ref *articles; /* every article unit, by (number, sub); */
+    sr_work *works;           /* every work (versions.c) */
+    size_t n_works, cap_works;
+    uint32_t *work_slot;      /* works by key: open addressing, index + 1 */
+    size_t work_cap;
+    sr_version *vers;         /* the versions of every work, by work */
+    size_t n_vers;
+    sr_article_ref *articles; /* every article unit, by (work, number, sub) */
     size_t n_articles, cap_articles;
     int articles_ready;       /* built at the first article lookup */
-    /* normalised titles and paths, by the address of the string in the
-     * mapping (open addressing; filled as article lookups meet them) */
-    const char **norm_key;
-    char **norm_val;
-    size_t norm_n, norm_cap;
     struct sr_link *links;    /* live documents by stable id (docid.c), */
     size_t n_links;           /* built at the first stable id resolved */
-    struct sr_works *works;   /* the works' keys (refs.c), built at the first reference */
+    struct sr_works *ref_works; /* the works' keys for references (refs.c), built at the first one */
     int refs_busy;            /* refs.c is looking a named work's article up */
 };
 

@@ -82,10 +82,23 @@ static void kv_strs(gz_buf *b, const char *const *kv, size_t n_pairs)
 static void doc_json(gz_buf *b, const gazette_doc_ref *d)
 {
     const char *kv[] = {"id", d->id, "at", d->at, "title", d->title, "docno", d->docno, "date", d->date,
-                        "source", d->source};
+                        "source", d->source, "version_date", d->version_date, "status", d->status};
     gz_buf_putc(b, '{');
-    kv_strs(b, kv, 6);
+    kv_strs(b, kv, 8);
     gz_buf_putc(b, '}');
+}
+
+/* "versions":{"count":N,"others":[{id, version_date, status}...]} */
+static void versions_json(gz_buf *b, const gazette_work_version *v, size_t n)
+{
+    gz_buf_printf(b, ",\"versions\":{\"count\":%zu,\"others\":[", n);
+    for (size_t i = 0; i < n; i++) {
+        const char *kv[] = {"id", v[i].id, "version_date", v[i].version_date, "status", v[i].status};
+        gz_buf_puts(b, i ? ",{" : "{");
+        kv_strs(b, kv, 3);
+        gz_buf_putc(b, '}');
+    }
+    gz_buf_puts(b, "]}");
 }
 
 static void hit_json(gz_buf *b, const gazette_hit *h, gazette_by by)
@@ -93,9 +106,9 @@ static void hit_json(gz_buf *b, const gazette_hit *h, gazette_by by)
     /* a hit's document fields are its own, in this order */
     const gazette_doc_ref *d = &h->doc;
     const char *kv[] = {"id", d->id, "at", d->at, "source", d->source, "title", d->title, "docno", d->docno,
-                        "date", d->date};
+                        "date", d->date, "version_date", d->version_date, "status", d->status};
     gz_buf_putc(b, '{');
-    kv_strs(b, kv, 6);
+    kv_strs(b, kv, 8);
     gz_buf_printf(b, ",\"score\":%.4f,", h->score);
     if (h->issue) {
         kv_str(b, "issue", h->issue);
@@ -119,6 +132,10 @@ static void hit_json(gz_buf *b, const gazette_hit *h, gazette_by by)
         }
         gz_buf_putc(b, ']');
     }
+    if (h->n_versions)
+        versions_json(b, h->versions, h->n_versions);
+    if (h->more_in_document)
+        gz_buf_printf(b, ",\"more_in_document\":%zu", h->more_in_document);
     gz_buf_putc(b, '}');
 }
 
@@ -170,6 +187,8 @@ void sr_page_json(const gazette_page *p, gz_buf *out)
     facet_json(out, "issuer", &p->issuer);
     gz_buf_putc(out, ',');
     facet_json(out, "kind", &p->kind);
+    gz_buf_putc(out, ',');
+    facet_json(out, "validity", &p->validity);
     gz_buf_puts(out, "}}");
 }
 
@@ -203,18 +222,23 @@ void sr_article_answer_json(const gazette_article *a, gz_buf *out)
 {
     if (a->found) {
         gz_buf_putc(out, '{');
-        kv_str(out, "title", a->title);
-        gz_buf_putc(out, ',');
         kv_str(out, "source", a->source);
-        gz_buf_puts(out, ",\"document\":");
-        doc_json(out, &a->doc);
-        gz_buf_puts(out, ",\"unit\":");
-        unit_json(out, &a->unit);
+        gz_buf_putc(out, ',');
+        article_of_json(out, a->title, &a->doc, &a->unit);
         gz_buf_puts(out, ",\"text\":");
         if (a->text)
             gz_json_str(out, a->text, a->text_len);
         else
             gz_buf_puts(out, "null");
+        if (a->has_clause) {
+            gz_buf_printf(out, ",\"clause\":{\"start\":%u,\"end\":%u,", a->clause.start, a->clause.end);
+            kv_str(out, "label", a->clause_label);
+            gz_buf_putc(out, '}');
+        }
+        if (a->note) {
+            gz_buf_putc(out, ',');
+            kv_str(out, "note", a->note);
+        }
         refs_json(out, a->refs, a->n_refs);
         if (a->cited_by_asked)
             cited_by_json(out, a);
@@ -226,6 +250,8 @@ void sr_article_answer_json(const gazette_article *a, gz_buf *out)
         const gazette_article_match *c = &a->candidates[i];
         gz_buf_puts(out, i ? ",{" : "{");
         article_of_json(out, c->title, &c->doc, &c->unit);
+        gz_buf_putc(out, ',');
+        kv_str(out, "first_line", c->first_line);
         gz_buf_putc(out, '}');
     }
     if (a->note) {

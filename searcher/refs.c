@@ -92,7 +92,7 @@ static gz_status works_load(sr_index *ix)
     struct sr_works *w = gz_calloc(1, sizeof *w);
     if (!w)
         return GZ_NOMEM;
-    ix->works = w;
+    ix->ref_works = w;
     for (size_t s = 0; s < ix->snap->man.n_seg; s++) {
         const gz_segment *seg = ix->snap->seg[s];
         for (uint32_t d = 0; d < ix->snap->man.seg[s].n_docs; d++) {
@@ -121,10 +121,10 @@ static gz_status works_load(sr_index *ix)
 
 void sr_refs_fini(sr_index *ix)
 {
-    if (ix->works)
-        gz_free(ix->works->h);
-    gz_free(ix->works);
-    ix->works = NULL;
+    if (ix->ref_works)
+        gz_free(ix->ref_works->h);
+    gz_free(ix->ref_works);
+    ix->ref_works = NULL;
 }
 
 /* ------------------------------------------------ a document's articles */
@@ -347,8 +347,8 @@ static int lookup_named(sr_index *ix, const char *name, size_t n, int32_t articl
     char key[GZ_LAW_KEY_MAX];
     gz_law_work_key(name, n, key, sizeof key);
     const char *abbr = gz_law_abbrev(key);
-    if ((!ix->works && works_load(ix) != GZ_OK) ||
-        (!works_has(ix->works, key) && !(abbr && works_has(ix->works, abbr))))
+    if ((!ix->ref_works && works_load(ix) != GZ_OK) ||
+        (!works_has(ix->ref_works, key) && !(abbr && works_has(ix->ref_works, abbr))))
         return 0;
     gz_buf q;
     gz_buf_init(&q);

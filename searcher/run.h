@@ -11,6 +11,7 @@ typedef struct run_opts {
     int (*cmp)(const void *, const void *);
     int prune;      /* with want: skip units whose bound cannot enter the best */
     size_t *year_n, *iss_n, *kind_n; /* facet counters over every match, or NULL */
+    size_t *vstat_n; /* with them: matches by SR_VS_* of their document (versions.h), or NULL */
 } run_opts;
 
 typedef struct run_out {

@@ -98,6 +98,8 @@ static inline void sr_count_facets(const run_opts *o, const sr_segtab *t, uint32
         o->year_n[t->year[doc] % 10000]++;
     o->iss_n[t->issuer[doc]]++;
     o->kind_n[t->kind[u]]++;
+    if (o->vstat_n)
+        o->vstat_n[t->vstat[doc]]++;
 }
 
 /* A document's weight for questions, from its title: 1 for a national law

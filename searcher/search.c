@@ -7,12 +7,14 @@
 #include "searcher/article.h"
 #include "searcher/cache.h"
 #include "searcher/docid.h"
+#include "searcher/group.h"
 #include "searcher/hint.h"
 #include "searcher/match.h"
 #include "searcher/refs.h"
 #include "searcher/run.h"
 #include "searcher/score.h"
 #include "searcher/testing.h"
+#include "searcher/versions.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,9 @@ static void segtab_fini(sr_segtab *t)
 {
     gz_free(t->year);
     gz_free(t->prior);
+    gz_free(t->work);
+    gz_free(t->vdate);
+    gz_free(t->vstat);
     gz_free(t->issuer);
     gz_free(t->date);
     gz_free(t->first_unit);
@@ -54,18 +59,21 @@ static gz_status load_tables(sr_index *ix)
         t->first_unit = gz_calloc(nd, sizeof *t->first_unit);
         t->n_units = gz_calloc(nd, sizeof *t->n_units);
         t->prior = gz_calloc(nd, sizeof *t->prior);
+        t->work = gz_calloc(nd, sizeof *t->work);
+        t->vdate = gz_calloc(nd, sizeof *t->vdate);
+        t->vstat = gz_calloc(nd, sizeof *t->vstat);
         t->doc = gz_calloc(nu, sizeof *t->doc);
         t->len = gz_calloc(nu, sizeof *t->len);
         t->kind = gz_calloc(nu, sizeof *t->kind);
         if (!t->year || !t->issuer || !t->date || !t->first_unit || !t->n_units || !t->prior || !t->doc || !t->len ||
-            !t->kind)
+            !t->kind || !t->work || !t->vdate || !t->vstat)
             return GZ_NOMEM;
         for (uint32_t d = 0; d < ss.n_docs; d++) {
             gz_docinfo di;
             if (gz_segment_doc(ix->snap->seg[s], d, &di) != GZ_OK)
                 return GZ_CORRUPT;
             t->year[d] = (uint16_t)(di.date / 10000);
-            t->date[d] = di.date;
+            t->date[d] = di.version_date ? di.version_date : di.date; /* --sort date: a law's version */
             t->first_unit[d] = di.first_unit;
             t->n_units[d] = di.n_units;
             t->prior[d] = sr_title_prior(di.title);
@@ -113,7 +121,7 @@ gz_status sr_index_open(const char *dir, sr_index **out, gz_error *err)
         sr_index_close(ix);
         return st;
     }
-    if ((st = load_tables(ix)) != GZ_OK) {
+    if ((st = load_tables(ix)) != GZ_OK || (st = sr_versions_build(ix)) != GZ_OK) {
         sr_index_close(ix);
         return gz_error_set(err, st, -1, "[searcher] %s: cannot read the document table", dir);
     }
@@ -137,13 +145,10 @@ void sr_index_close(sr_index *ix)
         gz_free(ix->issuers[i]);
     gz_free(ix->issuers);
     gz_free(ix->articles);
+    sr_versions_free(ix);
     gz_free(ix->links);
     sr_refs_fini(ix);
     sr_cache_free(ix->cache);
-    for (size_t i = 0; i < ix->norm_cap; i++)
-        gz_free(ix->norm_val[i]);
-    gz_free(ix->norm_key);
-    gz_free(ix->norm_val);
     gz_snapshot_close(ix->snap);
     gz_textctx_free(ix->tctx);
     an_analyzer_close(ix->an);
@@ -232,9 +237,10 @@ static void fill_snippet(sr_index *ix, const q_plan *plan, const char *doc_text,
     h->highlights = r;
 }
 
-/* Hit h as a page's hit; 0 if its records do not read. */
-static int fill_hit(sr_index *ix, const q_plan *plan, const hit *h, gz_buf *text, int doc_mode, sr_arena *a,
-                    gazette_hit *out)
+/* Hit h as a page's hit; 0 if its records do not read. counted: h's
+ * n_in_doc counts its document's hits left off the page (group.c). */
+static int fill_hit(sr_index *ix, const q_plan *plan, const hit *h, gz_buf *text, int doc_mode, int counted,
+                    sr_arena *a, gazette_hit *out)
 {
     const gz_segment *seg = ix->snap->seg[h->seg];
     gz_unitinfo ui;
@@ -265,6 +271,9 @@ static int fill_hit(sr_index *ix, const q_plan *plan, const hit *h, gz_buf *text
         out->snippet = "";
     }
     sr_unit_fill(a, ix, h->seg, h->unit, &ui, &out->unit);
+    sr_work_versions(a, ix, h->seg, ui.doc, 0, &out->versions, &out->n_versions);
+    if (counted)
+        out->more_in_document = h->n_in_doc;
     if (doc_mode) {
         /* the document's other best units */
         out->units_matched = h->n_in_doc;
@@ -308,7 +317,7 @@ gz_status sr_search_ids(sr_index *ix, const char *query, uint64_t **ids, size_t 
 {
     q_plan plan;
     run_out r = {0};
-    run_opts o = {0, sr_cmp_hit_score, 0, NULL, NULL, NULL};
+    run_opts o = {0, sr_cmp_hit_score, 0, NULL, NULL, NULL, NULL};
     gz_status st = q_parse(ix->an, query, Q_READ_KEYWORDS, NULL, &plan);
     if (st == GZ_OK)
         st = sr_run(ix, &plan, &o, &r);
@@ -410,7 +419,7 @@ gz_status sr_search_top(sr_index *ix, const sr_request *rq, sr_top *top, gz_erro
         return st;
     size_t want = rq->offset + (rq->n ? rq->n : 10);
     int by_date = rq->sort == SR_SORT_DATE;
-    run_opts o = {want, by_date ? sr_cmp_hit_date : sr_cmp_hit_score, !rq->exhaustive && !by_date, NULL, NULL, NULL};
+    run_opts o = {want, by_date ? sr_cmp_hit_date : sr_cmp_hit_score, !rq->exhaustive && !by_date, NULL, NULL, NULL, NULL};
     q_plan plan;
     run_out r;
     int question, any, missed;
@@ -491,7 +500,7 @@ static gz_status fill_page(sr_index *ix, const sr_request *rq, const char *q, co
     int question, any, missed;
     /* facets over every match: array increments while sr_run() walks them */
     size_t *year_n = gz_calloc(10000, sizeof *year_n), *iss_n = gz_calloc(ix->n_issuers + 1, sizeof *iss_n);
-    size_t kind_n[GZ_KIND__COUNT] = {0};
+    size_t kind_n[GZ_KIND__COUNT] = {0}, vstat_n[8] = {0};
     if (!year_n || !iss_n) {
         gz_free(year_n);
         gz_free(iss_n);
@@ -502,9 +511,33 @@ static gz_status fill_page(sr_index *ix, const sr_request *rq, const char *q, co
     int (*cmp)(const void *, const void *) = by_date ? sr_cmp_hit_date : sr_cmp_hit_score;
     /* by document, every unit's score is needed to rank documents by their
      * best units; by unit, the best `want` are kept (pruned unless asked) */
-    run_opts o = {by_doc ? 0 : want, cmp, !rq->exhaustive && !by_date, year_n, iss_n, kind_n};
+    size_t ranked = sr_group_want(rq, want); /* grouping leaves some out */
+    run_opts o = {by_doc ? 0 : ranked, cmp, !rq->exhaustive && !by_date, year_n, iss_n, kind_n, vstat_n};
     run_out r;
     gz_status st = search(ix, rq, &o, &plan, &r, &question, &any, &missed);
+    /* by unit, the page is grouped from the best `ranked`; when grouping
+     * leaves fewer than the page and more hits were cut, rank more (the
+     * grouping of a longer ranking begins with that of a shorter one) */
+    size_t grouped = 0;
+    while (st == GZ_OK && !by_doc) {
+        if (r.n_hits > 1)
+            qsort(r.hits, r.n_hits, sizeof *r.hits, cmp);
+        size_t cut = r.n_hits;
+        grouped = sr_group_hits(ix, rq, r.hits, r.n_hits);
+        if (grouped >= want || cut < ranked || r.total <= cut || ranked >= SR_MAX_RANK || r.partial)
+            break;
+        ranked = ranked * 4 < SR_MAX_RANK ? ranked * 4 : SR_MAX_RANK;
+        o.want = ranked;
+        q_plan_fini(&plan);
+        gz_free(r.hits);
+        memset(year_n, 0, 10000 * sizeof *year_n);
+        memset(iss_n, 0, (ix->n_issuers + 1) * sizeof *iss_n);
+        memset(kind_n, 0, sizeof kind_n);
+        memset(vstat_n, 0, sizeof vstat_n);
+        st = search(ix, rq, &o, &plan, &r, &question, &any, &missed);
+    }
+    if (st == GZ_OK && !by_doc)
+        r.n_hits = grouped;
     /* (an any-word second reading follows a first that matched nothing,
      * so the facets count the matches of the query as finally read) */
     hit *hits = r.hits;
@@ -596,17 +629,21 @@ static gz_status fill_page(sr_index *ix, const sr_request *rq, const char *q, co
         }
         total = n_hits = w;
     }
-    /* the page: the best offset + n, by a bounded heap, then sorted */
-    if (n_hits > want && want < n_hits / 4) {
+    /* the page: the best offset + n, by a bounded heap, then sorted and
+     * grouped (versions collapsed, two hits a document) */
+    if (n_hits > ranked && ranked < n_hits / 4) {
         size_t k = 0;
         for (size_t i = 0; i < n_hits; i++) {
             hit x = hits[i];
-            sr_heap_offer(hits, &k, want, &x, cmp);
+            sr_heap_offer(hits, &k, ranked, &x, cmp);
         }
         n_hits = k;
     }
-    if (n_hits > 1)
-        qsort(hits, n_hits, sizeof *hits, cmp);
+    if (by_doc) {
+        if (n_hits > 1)
+            qsort(hits, n_hits, sizeof *hits, cmp);
+        n_hits = sr_group_hits(ix, rq, hits, n_hits);
+    }
     out->query = sr_arena_str(a, q);
     out->read_as = sr_arena_strn(a, plan.read_as.data ? plan.read_as.data : "", plan.read_as.len);
     const char *mode = question        ? "question"
@@ -638,13 +675,22 @@ static gz_status fill_page(sr_index *ix, const sr_request *rq, const char *q, co
     gz_buf text;
     gz_buf_init(&text);
     for (size_t i = rq->offset; ph && i < n_hits && k < n; i++)
-        k += fill_hit(ix, &plan, &hits[i], &text, rq->unit == SR_BY_DOCUMENT, a, &ph[k]);
+        k += fill_hit(ix, &plan, &hits[i], &text, by_doc, !by_doc && !rq->all_in_document, a, &ph[k]);
     gz_buf_fini(&text);
     out->hits = ph;
     out->n_hits = k;
     fill_facet(a, years, ny, &out->year);
     fill_facet(a, issuers, ni, &out->issuer);
     fill_facet(a, kinds, nk, &out->kind);
+    /* 时效: the versions of laws by standing */
+    facet val[3] = {{"现行", vstat_n[SR_VS_CURRENT] + vstat_n[SR_VS_AMENDED]},
+                    {"历史", vstat_n[SR_VS_HISTORICAL]},
+                    {"已废止", vstat_n[SR_VS_REPEALED]}};
+    size_t nv = 0;
+    for (size_t i = 0; i < 3; i++)
+        if (val[i].count)
+            val[nv++] = val[i];
+    fill_facet(a, val, nv, &out->validity);
     gz_free(fac);
     gz_free(hits);
     q_plan_fini(&plan);

@@ -75,6 +75,8 @@ typedef struct sr_request {
     sr_unit_mode unit;
     sr_sort sort;
     int exhaustive;    /* score every match (no pruning): the reference */
+    int all_versions;  /* hits of a law's historical versions too */
+    int all_in_document; /* every hit of a document, not two a page */
     sr_filters filters;
     sr_limits limits;
 } sr_request;

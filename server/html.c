@@ -86,10 +86,16 @@ static void meta_field(gz_buf *b, int *n, const char *prefix, const char *v)
 /* A version's standing as a badge: current in green, the rest in grey. */
 static void status_badge(gz_buf *b, const char *status)
 {
+    static const char *const zh[][2] = {
+        {"current", "现行有效"}, {"historical", "历史版本"}, {"repealed", "已废止"}, {"amended", "已被修改"}};
     if (!status || !*status)
         return;
-    gz_buf_printf(b, "<span class=\"st%s\">", strcmp(status, "现行有效") == 0 ? "" : " old");
-    esc(b, status);
+    const char *text = status;
+    for (size_t i = 0; i < sizeof zh / sizeof zh[0]; i++)
+        if (strcmp(status, zh[i][0]) == 0)
+            text = zh[i][1];
+    gz_buf_printf(b, "<span class=\"st%s\">", strcmp(status, "current") == 0 ? "" : " old");
+    esc(b, text);
     gz_buf_puts(b, "</span>");
 }
 
@@ -418,7 +424,7 @@ void html_search_page(gz_buf *b, const gazette_page *ans, const page_params *p)
         }
         /* by unit: the document's further matches, folded */
         if (h->more_in_document) {
-            gz_buf_printf(b, "<p class=\"where\">该文件另有%u处匹配 <a href=\"", h->more_in_document);
+            gz_buf_printf(b, "<p class=\"where\">该文件另有%zu处匹配 <a href=\"", h->more_in_document);
             search_link(b, p, "expand", h->doc.id, p->page);
             gz_buf_puts(b, "\">展开</a></p>");
         }

@@ -536,6 +536,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         rq.filters = (sr_filters){arg(c, "year"), arg(c, "issuer"), arg(c, "kind"), arg(c, "date")};
         rq.unit = strcmp(arg(c, "unit"), "document") == 0 ? SR_BY_DOCUMENT : SR_BY_UNIT;
         rq.sort = strcmp(arg(c, "sort"), "date") == 0 ? SR_SORT_DATE : SR_SORT_SCORE;
+        rq.all_versions = strcmp(arg(c, "all_versions"), "1") == 0;
+        /* 展开 on a page (expand=ID) shows every matching unit of each
+         * document, that one's among them */
+        rq.all_in_document = strcmp(arg(c, "all_in_document"), "1") == 0 || *arg(c, "expand");
         size_t page = 1;
         const char *bad = NULL;
         if (!count_arg(arg(c, "page"), SR_MAX_RANK / 10, 1, &page) || page < 1)

@@ -133,6 +133,31 @@ Test(laws, title_date_and_chapters)
     gz_doc_fini(&d);
 }
 
+/* The version date: the header's last act, or the file name's date when
+ * the header has none (or an older one). */
+Test(laws, version_date_from_header_and_file_name)
+{
+    const struct {
+        const char *file;
+        uint32_t date;
+    } cases[] = {
+        {"公司法(2023-12-29).md", 20231229},      /* 第二次修订, and the name */
+        {"刑法.md", 20231229},                    /* 修正案（十二）, no date in the name */
+        {"促进个体工商户发展条例(2022-10-01).md", 20221001}, /* no header: the name */
+        {"个人独资企业法(1999-08-30).md", 19990830},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/laws/%s", GZ_SAMPLE_DIR, cases[i].file);
+        gz_doc d;
+        gz_doc_init(&d);
+        gz_error err;
+        cr_assert_eq(cp_parse_file(path, CP_FORMAT_AUTO, &d, &err), GZ_OK, "%s", err.msg);
+        cr_expect_eq(d.nodes[0].version_date, cases[i].date, "%s: %u", cases[i].file, d.nodes[0].version_date);
+        gz_doc_fini(&d);
+    }
+}
+
 Test(laws, whole_corpus_parses)
 {
     char laws[4200];

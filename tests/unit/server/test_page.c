@@ -94,7 +94,7 @@ Test(page, a_hit_names_title_version_file_and_page)
     gazette_hit h[2] = {hit_of("中华人民共和国公司法", "laws/公司法.pdf", 3, 3),
                         hit_of("中华人民共和国刑法", "laws/刑法.md", 0, 0)};
     h[0].doc.version_date = "2023-12-29";
-    h[0].doc.status = "现行有效";
+    h[0].doc.status = "current";
     h[1].doc.id = "dfedcba9876543210-2";
     gazette_page pg = {.hits = h, .n_hits = 2, .total = 2, .reading = {.text = "按关键词查找"}};
     gz_buf b;
@@ -119,8 +119,8 @@ Test(page, a_hit_names_title_version_file_and_page)
 Test(page, further_matches_and_other_versions)
 {
     gazette_hit h = hit_of("中华人民共和国公司法", "laws/公司法.md", 0, 0);
-    gazette_work_version v[] = {{"d1111111111111111-0", "2018-10-26", "历史版本"},
-                                {"d2222222222222222-0", "2013-12-28", "历史版本"}};
+    gazette_work_version v[] = {{"d1111111111111111-0", "2018-10-26", "historical"},
+                                {"d2222222222222222-0", "2013-12-28", "historical"}};
     h.more_in_document = 4;
     h.versions = v;
     h.n_versions = 2;
@@ -223,8 +223,8 @@ Test(page, law_view_switches_versions)
 {
     gazette_unit u[5];
     gazette_document o = law_doc(u);
-    gazette_work_version v[] = {{"d0123456789abcdef-0", "2023-12-29", "现行有效"},
-                                {"d1111111111111111-0", "2018-10-26", "历史版本"}};
+    gazette_work_version v[] = {{"d0123456789abcdef-0", "2023-12-29", "current"},
+                                {"d1111111111111111-0", "2018-10-26", "historical"}};
     o.versions = v;
     o.n_versions = 2;
     gz_buf b;
