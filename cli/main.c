@@ -442,7 +442,7 @@ static void print_page(const gazette_page *p, size_t offset)
             else
                 print_safe(fields[f], 0);
         if (h->doc.status)
-            printf("%s %s%s   ", or_empty(h->doc.version_date), h->doc.status,
+            printf("%s %s%s   ", or_empty(h->doc.version_date), sr_status_zh(h->doc.status),
                    h->n_versions ? "" : "\n");
         if (h->n_versions)
             printf("另有%zu个历史版本\n   ", h->n_versions);
@@ -470,7 +470,7 @@ static void print_article(const gazette_article *a)
         return;
     }
     const char *parts[] = {a->title, " ", a->unit.label, "  ", or_empty(a->doc.version_date), " ",
-                           or_empty(a->doc.status), "\n", a->source, "\n\n", or_empty(a->text), "\n"};
+                           sr_status_zh(a->doc.status), "\n", a->source, "\n\n", or_empty(a->text), "\n"};
     for (size_t f = 0; f < sizeof parts / sizeof parts[0]; f++)
         f % 2 ? (void)fputs(parts[f], stdout) : print_safe(parts[f], f == 10);
     if (a->has_clause) {

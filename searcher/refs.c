@@ -684,7 +684,7 @@ static gz_status cited_others(cited_ctx *c, const gazette_article *art, int *par
     cited_query(art->unit.label, art->doc.title, &q);
     q_plan plan;
     run_out r = {0};
-    run_opts o = {CANDIDATES_MAX, sr_cmp_hit_score, 1, NULL, NULL, NULL};
+    run_opts o = {.want = CANDIDATES_MAX, .cmp = sr_cmp_hit_score, .prune = 1};
     gz_status st = q.status == GZ_OK ? q_parse(c->ix->an, gz_buf_cstr(&q), Q_READ_KEYWORDS, NULL, &plan) : GZ_NOMEM;
     if (st == GZ_OK) {
         st = sr_run(c->ix, &plan, &o, &r);

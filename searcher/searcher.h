@@ -184,4 +184,9 @@ gz_status sr_show_json(sr_index *ix, const char *id, uint64_t from, const char *
 #define SR_UNIT_ID_MAX 36
 int sr_doc_moved(sr_index *ix, const char *id, const char *uid, char *to_id, char *to_unit);
 
+/* A version's status code ("current", "historical", "repealed",
+ * "amended": docs/api.md) in Chinese for people (现行有效, 历史版本, 已废止,
+ * 已被修改); any other string as it is, NULL as "". */
+const char *sr_status_zh(const char *code);
+
 #endif

@@ -4,7 +4,7 @@
  * the path the opened descriptor resolves to must be the source's key (a
  * real path, taken when it was indexed), so a symbolic link put in its
  * place or in a folder above it, pointing anywhere, is refused. */
-#include "searcher/index.h"
+#include "searcher/docid.h"
 
 #include <fcntl.h>
 #include <limits.h>

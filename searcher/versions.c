@@ -18,6 +18,16 @@ const char *sr_vstat_name(uint8_t vstat)
     return vstat < sizeof name / sizeof *name ? name[vstat] : NULL;
 }
 
+const char *sr_status_zh(const char *code)
+{
+    static const char *const zh[][2] = {
+        {"current", "现行有效"}, {"historical", "历史版本"}, {"repealed", "已废止"}, {"amended", "已被修改"}};
+    for (size_t i = 0; code && i < sizeof zh / sizeof zh[0]; i++)
+        if (strcmp(code, zh[i][0]) == 0)
+            return zh[i][1];
+    return code ? code : "";
+}
+
 static size_t work_home(const sr_index *ix, const char *key)
 {
     return gz_probe_first(XXH3_64bits(key, strlen(key)), ix->work_cap);

@@ -3,6 +3,7 @@
  * anchor per unit, and an article lookup box. Plain HTML and CSS: usable
  * without JavaScript, and on a phone. */
 #include "server/html.h"
+#include "searcher/searcher.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,14 +87,9 @@ static void meta_field(gz_buf *b, int *n, const char *prefix, const char *v)
 /* A version's standing as a badge: current in green, the rest in grey. */
 static void status_badge(gz_buf *b, const char *status)
 {
-    static const char *const zh[][2] = {
-        {"current", "现行有效"}, {"historical", "历史版本"}, {"repealed", "已废止"}, {"amended", "已被修改"}};
     if (!status || !*status)
         return;
-    const char *text = status;
-    for (size_t i = 0; i < sizeof zh / sizeof zh[0]; i++)
-        if (strcmp(status, zh[i][0]) == 0)
-            text = zh[i][1];
+    const char *text = sr_status_zh(status);
     gz_buf_printf(b, "<span class=\"st%s\">", strcmp(status, "current") == 0 ? "" : " old");
     esc(b, text);
     gz_buf_puts(b, "</span>");
