@@ -184,11 +184,11 @@ static void header(gz_buf *b, const page_params *p)
 /* A link to the current search with one parameter changed. */
 static void search_link(gz_buf *b, const page_params *p, const char *key, const char *val, size_t page)
 {
-    const char *keys[] = {"q", "unit", "year", "issuer", "kind", "sort", "expand"};
-    const char *vals[] = {p->q, p->unit, p->year, p->issuer, p->kind, p->sort, p->expand};
+    const char *keys[] = {"q", "unit", "year", "issuer", "kind", "sort", "expand", "all_versions"};
+    const char *vals[] = {p->q, p->unit, p->year, p->issuer, p->kind, p->sort, p->expand, p->all_versions};
     gz_buf_puts(b, "/?");
     int first = 1;
-    for (size_t i = 0; i < 7; i++) {
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const char *v = strcmp(keys[i], key) == 0 ? val : vals[i];
         if (!v || !*v)
             continue;
@@ -257,6 +257,32 @@ static void facet_block(gz_buf *b, const page_params *p, const gazette_facet *f,
     gz_buf_puts(b, "</ul>");
 }
 
+/* 时效: how many matches are in current versions (现行, what the page
+ * shows by default, older versions folded into them), in historical ones
+ * (历史: shown with all_versions=1) and in repealed works (已废止). */
+static void validity_block(gz_buf *b, const page_params *p, const gazette_facet *f)
+{
+    if (!f->n)
+        return;
+    int all = p->all_versions && strcmp(p->all_versions, "1") == 0;
+    gz_buf_puts(b, "<h3>时效</h3><ul>");
+    for (size_t i = 0; i < f->n; i++) {
+        int hist = strcmp(f->v[i].value, "历史") == 0;
+        if (!hist && strcmp(f->v[i].value, "现行") != 0) { /* 已废止: shown with the rest, said */
+            gz_buf_puts(b, "<li>");
+            esc(b, f->v[i].value);
+            gz_buf_printf(b, " (%zu)</li>", f->v[i].count);
+            continue;
+        }
+        gz_buf_puts(b, "<li><a href=\"");
+        search_link(b, p, "all_versions", hist ? "1" : "", 1);
+        gz_buf_printf(b, "\"%s>", hist == all ? " class=\"on\"" : "");
+        esc(b, hist ? "含历史版本" : "现行有效");
+        gz_buf_printf(b, "</a> (%zu)</li>", f->v[i].count);
+    }
+    gz_buf_puts(b, "</ul>");
+}
+
 /* The filters, folded under 筛选 (shown open on a wide screen by the
  * style sheet, class fold; a phone shows the results first). The summary names the filters
  * in force. */
@@ -274,6 +300,7 @@ static void filters(gz_buf *b, const gazette_page *ans, const page_params *p)
     facet_block(b, p, &ans->year, "year", "年份", p->year);
     facet_block(b, p, &ans->issuer, "issuer", "发文机关", p->issuer);
     facet_block(b, p, &ans->kind, "kind", "类型", p->kind);
+    validity_block(b, p, &ans->validity);
     gz_buf_puts(b, "</details></aside>");
 }
 
@@ -722,7 +749,16 @@ void html_article_page(gz_buf *b, const gazette_article *o, const char *ref)
         meta_field(b, &m, "", d->source);
         status_badge(b, d->status);
         gz_buf_puts(b, "</p><div class=\"art\">");
-        if (o->text)
+        if (o->text && o->has_clause && o->clause.start <= o->clause.end && o->clause.end <= o->text_len) {
+            /* the 款/项 asked for, marked in its article */
+            text_with_refs(b, o->text, 0, o->clause.start, o->refs, o->n_refs);
+            gz_buf_puts(b, "<mark class=\"clause\" title=\"");
+            esc(b, o->clause_label);
+            gz_buf_puts(b, "\">");
+            text_with_refs(b, o->text, o->clause.start, o->clause.end, o->refs, o->n_refs);
+            gz_buf_puts(b, "</mark>");
+            text_with_refs(b, o->text, o->clause.end, o->text_len, o->refs, o->n_refs);
+        } else if (o->text)
             text_with_refs(b, o->text, 0, o->text_len, o->refs, o->n_refs);
         gz_buf_puts(b, "</div>");
         cited_by(b, o);

@@ -12,6 +12,7 @@ typedef struct page_params {
     const char *q, *unit, *year, *issuer, *kind, *sort, *ref;
     size_t page;
     const char *expand; /* a document whose every match is shown (its id) */
+    const char *all_versions; /* "1": historical versions' hits too */
 } page_params;
 
 /* Escapes s for HTML text and attribute values (invalid UTF-8 -> U+FFFD). */

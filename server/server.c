@@ -395,7 +395,7 @@ static const char *arg(struct MHD_Connection *c, const char *k)
 static int too_long(struct MHD_Connection *c)
 {
     const char *keys[] = {"q",      "ref",  "year", "issuer", "kind", "date", "unit",
-                          "sort",   "n",    "offset", "page", "u",  "from", "expand"};
+                          "sort",   "n",    "offset", "page", "u",  "from", "expand", "all_versions", "all_in_document"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (strlen(arg(c, keys[i])) > SV_MAX_QUERY_BYTES)
             return 1;
@@ -570,7 +570,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             res = reply(c, 200, "application/json; charset=utf-8", &out);
         } else {
             page_params p = {arg(c, "q"), arg(c, "unit"), arg(c, "year"), arg(c, "issuer"),
-                             arg(c, "kind"), arg(c, "sort"), "", page, arg(c, "expand")};
+                             arg(c, "kind"), arg(c, "sort"), "", page, arg(c, "expand"),
+                             arg(c, "all_versions")};
             html_search_page(&out, &pg, &p);
             res = page_reply(c, &out);
         }

@@ -323,7 +323,10 @@ static int cmp_line(const void *a, const void *b)
  * sorted, with the total first. */
 static char *answer(sr_index *ix, const char *w)
 {
-    sr_request rq = {.query = w, .n = 10000, .exhaustive = 1}; /* the most a page may ask */
+    /* the most a page may ask; every version and every unit of a document
+     * (the page's grouping picks by score, and a nightly index's scores
+     * count its deleted units until they merge away) */
+    sr_request rq = {.query = w, .n = 10000, .exhaustive = 1, .all_versions = 1, .all_in_document = 1};
     gz_buf out;
     gz_buf_init(&out);
     gz_error err = {0};

@@ -275,3 +275,39 @@ Test(page, references_are_links)
     cr_assert_null(strstr(b.data, "class=\"ref\""));
     gz_buf_fini(&b);
 }
+
+/* 时效: current versions by default, historical ones a click away
+ * (all_versions=1, which later links keep), repealed ones counted. */
+Test(page, validity_facet_links_current_and_historical)
+{
+    gazette_facet_value v[] = {{"现行", 5}, {"历史", 3}, {"已废止", 1}};
+    gazette_page pg = {.total = 9, .validity = {v, 3}};
+    page_params p = {.q = "公司", .page = 1};
+    gz_buf b;
+    gz_buf_init(&b);
+    html_search_page(&b, &pg, &p);
+    has(&b, "<h3>时效</h3><ul><li><a href=\"/?q=%E5%85%AC%E5%8F%B8\" class=\"on\">现行有效</a> (5)</li>"
+            "<li><a href=\"/?q=%E5%85%AC%E5%8F%B8&amp;all_versions=1\">含历史版本</a> (3)</li><li>已废止 (1)</li></ul>");
+    gz_buf_fini(&b);
+    p.all_versions = "1";
+    gz_buf_init(&b);
+    html_search_page(&b, &pg, &p);
+    has(&b, "<li><a href=\"/?q=%E5%85%AC%E5%8F%B8&amp;all_versions=1\" class=\"on\">含历史版本</a> (3)</li>");
+    gz_buf_fini(&b);
+}
+
+/* A 款 or 项 asked for is marked inside its article on the article page. */
+Test(page, clause_marked_in_its_article)
+{
+    const char *text = "第三十九条 劳动者有下列情形之一的：\n（一）在试用期间被证明不符合录用条件的；\n（二）严重违反规章制度的；\n";
+    const char *item = strstr(text, "（二）");
+    gazette_article a = {.found = 1, .title = "中华人民共和国劳动合同法", .text = text, .text_len = strlen(text),
+                         .has_clause = 1, .clause = {(uint32_t)(item - text), (uint32_t)strlen(text)},
+                         .clause_label = "第一款第（二）项", .unit = {.id = "1-0-4", .label = "第三十九条"},
+                         .doc = {.id = "d1-0", .title = "中华人民共和国劳动合同法"}};
+    gz_buf b;
+    gz_buf_init(&b);
+    html_article_page(&b, &a, "劳动合同法第三十九条第一款第（二）项");
+    has(&b, "<mark class=\"clause\" title=\"第一款第（二）项\">（二）严重违反规章制度的；\n</mark>");
+    gz_buf_fini(&b);
+}
