@@ -358,14 +358,7 @@ gz_status gz_segment_text_range(const gz_segment *s, uint32_t doc, uint32_t star
 
 /* ---------------------------------------------------------- dictionary */
 
-typedef struct dict_iter {
-    gz_reader r;
-    uint32_t left;      /* terms left in the block */
-    uint8_t term[GZ_TERM_MAX + 1];
-    uint32_t term_len;
-    uint64_t off;
-    gz_terminfo ti;
-} dict_iter;
+typedef gz_term_iter dict_iter;
 
 static int dict_block(const gz_segment *s, uint32_t b, dict_iter *it)
 {
@@ -500,4 +493,56 @@ int gz_segment_terms(const gz_segment *s,
                      int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti), void *ctx)
 {
     return s->n_terms ? walk_from(s, 0, "", 0, fn, ctx) : 0;
+}
+
+void gz_term_iter_init(gz_term_iter *it, const gz_segment *s, const char *from, size_t len)
+{
+    memset(it, 0, sizeof *it);
+    it->s = s;
+    it->fresh = 1;
+    if (len > GZ_TERM_MAX)
+        len = GZ_TERM_MAX;
+    memcpy(it->from, from, len);
+    it->from_len = (uint32_t)len;
+    int64_t b = s->n_terms && len ? dict_find_block(s, from, len) : 0;
+    if (b < 0)
+        it->bad = 1;
+    it->block = b < 0 ? 0 : (uint32_t)b;
+}
+
+int gz_term_iter_next(gz_term_iter *it)
+{
+    const gz_segment *s = it->s;
+    while (!it->bad) {
+        if (it->block >= s->dict_n_blocks)
+            return 0;
+        if (it->fresh) {
+            if (dict_block(s, it->block, it) != 0)
+                break;
+            it->first = 1;
+            it->fresh = 0;
+        }
+        int rc = dict_next(s, it, it->first);
+        if (rc < 0)
+            break;
+        if (rc == 0) {
+            it->block++;
+            it->fresh = 1;
+            continue;
+        }
+        it->first = 0;
+        if (it->from_len && cmp_term(it->term, it->term_len, it->from, it->from_len) < 0)
+            continue;
+        it->from_len = 0;
+        return 1;
+    }
+    it->bad = 1;
+    return -1;
+}
+
+void gz_segment_release(const gz_segment *s)
+{
+    /* the pages stay in the page cache; a later read maps them again */
+    if (s->map)
+        madvise((void *)s->map, s->map_len, MADV_DONTNEED);
 }
