@@ -19,10 +19,6 @@
 #define IX_ZLEVEL 6
 #define IX_ZDICT_MIN (110u << 10)
 #define IX_ZDICT_MAX (384u << 10)
-/* Words seen this often get their exact matches kept whole (field 'p'): a
- * common word of three or more characters is otherwise a phrase checked
- * position by position in every unit holding its grams. */
-#define IX_PHRASE_MIN 32
 
 static int cmp_terms(const void *a, const void *b, void *ctx)
 {
@@ -282,14 +278,19 @@ gz_status ix_dictw_write(ix_dictw *d, gz_segw *w)
 void ix_put_meta(gz_segw *w, const ix_memseg *m, uint32_t n_terms)
 {
     uint8_t meta[GZ_META_LEN];
+    ix_meta(m, n_terms, meta);
+    gz_segw_section(w, GZ_SEC_META);
+    gz_segw_put(w, meta, sizeof meta);
+}
+
+void ix_meta(const ix_memseg *m, uint32_t n_terms, uint8_t meta[GZ_META_LEN])
+{
     gz_put32(meta, m->n_docs);
     gz_put32(meta + 4, m->n_units);
     gz_put64(meta + 8, m->n_positions);
     gz_put64(meta + 16, m->n_words);
     gz_put32(meta + 24, n_terms);
     gz_put32(meta + 28, IX_ZBLOCK);
-    gz_segw_section(w, GZ_SEC_META);
-    gz_segw_put(w, meta, sizeof meta);
 }
 
 /* ----------------------------------------------------------- stored text */
