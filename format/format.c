@@ -143,6 +143,12 @@ void gz_header_put_hashed(uint8_t out[GZ_HEADER_LEN], uint16_t kind, uint32_t fl
 gz_status gz_header_check(const uint8_t *p, size_t len, uint16_t kind, const uint8_t **body,
                           uint64_t *body_len, gz_error *err)
 {
+    return gz_header_check_with(p, len, kind, body, body_len, gz_xxh3, err);
+}
+
+gz_status gz_header_check_with(const uint8_t *p, size_t len, uint16_t kind, const uint8_t **body,
+                               uint64_t *body_len, uint64_t (*hash)(const void *, size_t), gz_error *err)
+{
     if (len < GZ_HEADER_LEN || memcmp(p, GZ_MAGIC, 8) != 0)
         return gz_error_set(err, GZ_CORRUPT, 0, "bad magic (not a Gazette file, or truncated)");
     if (gz_get64(p + 32) != gz_xxh3(p, 32))
@@ -160,7 +166,7 @@ gz_status gz_header_check(const uint8_t *p, size_t len, uint16_t kind, const uin
     if (bl != len - GZ_HEADER_LEN)
         return gz_error_set(err, GZ_CORRUPT, 16, "body length %llu, file holds %zu (truncated?)",
                             (unsigned long long)bl, len - GZ_HEADER_LEN);
-    if (gz_get64(p + 24) != gz_xxh3(p + GZ_HEADER_LEN, bl))
+    if (gz_get64(p + 24) != hash(p + GZ_HEADER_LEN, bl))
         return gz_error_set(err, GZ_CORRUPT, 24, "body checksum mismatch");
     *body = p + GZ_HEADER_LEN;
     *body_len = bl;

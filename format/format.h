@@ -152,6 +152,10 @@ void gz_header_put_hashed(uint8_t out[GZ_HEADER_LEN], uint16_t kind, uint32_t fl
  * verifying the body checksum. On GZ_OK *body and *body_len point inside. */
 gz_status gz_header_check(const uint8_t *p, size_t len, uint16_t kind, const uint8_t **body,
                           uint64_t *body_len, gz_error *err);
+/* The same with the body's XXH3-64 computed by hash (a mapped segment's,
+ * read in pieces given back as it goes). */
+gz_status gz_header_check_with(const uint8_t *p, size_t len, uint16_t kind, const uint8_t **body,
+                               uint64_t *body_len, uint64_t (*hash)(const void *, size_t), gz_error *err);
 
 /* ---------------------------------------------------------- bit packing */
 
