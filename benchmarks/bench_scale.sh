@@ -8,8 +8,13 @@
 # per MB, its peak RSS, the index's size per MB of source, an optimize's
 # peak RSS, and bench_query's top-10 p50/p99 by class, then each as a ratio
 # to the first size. The same machine, the same run: the ratios are the
-# figures. Takes minutes (16 copies are about 1 GB); `make bench` runs it,
-# CI does not. Needs perl and GNU time (/usr/bin/time).
+# figures. Write amplification: the bytes a build (or an optimize) wrote,
+# GNU time's file system outputs x 512, over the final index's bytes: a
+# build without merges writes its index once (about 1.0); the rest is what
+# merges wrote. Takes minutes (16 copies are about 1 GB); `make bench` runs
+# it, CI does not. Needs perl and GNU time (/usr/bin/time). The copies are
+# made in a temporary directory, or kept in $BENCH_SCALE_COPIES and reused
+# from there when it holds them (so that two builds compare on one set).
 set -eu
 B=${1:-build}
 shift || true
@@ -21,46 +26,77 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 max=0
 for n in $SIZES; do [ "$n" -gt "$max" ] && max=$n; done
-# the copies, made once
+# the copies, made once (a copy is complete when its .done exists)
+CP=${BENCH_SCALE_COPIES:-$T/copies}
 k=0
 while [ "$k" -lt "$max" ]; do
-    mkdir -p "$T/copies/$k"
-    if [ "$k" = 0 ]; then
-        cp -r "$C/laws/." "$T/copies/0/"
-    else
-        (cd "$C/laws" && find . -type f -name '*.md') | while read -r f; do
-            mkdir -p "$T/copies/$k/$(dirname "$f")"
-            perl -ne "s/(\\d{4})(年|-\\d\\d-)/(\$1+$k).\$2/ge; print unless /^第[一二三四五六七八九十百千零〇]+条/ && \$. % (7 + $k) == 0" \
-                "$C/laws/$f" > "$T/copies/$k/$f"
-        done
+    if [ ! -e "$CP/$k.done" ]; then
+        rm -rf "$CP/$k"
+        mkdir -p "$CP/$k"
+        if [ "$k" = 0 ]; then
+            cp -r "$C/laws/." "$CP/0/"
+        else
+            # one perl for the whole copy (bytes, not characters: the
+            # class below matches the numerals' bytes); $n: the line number
+            (cd "$C/laws" && find . -type f -name '*.md') | perl -e '
+                use File::Path qw(make_path);
+                my ($k, $from, $to) = @ARGV;
+                while (my $f = <STDIN>) {
+                    chomp $f;
+                    (my $d = "$to/$f") =~ s{/[^/]*$}{};
+                    make_path($d);
+                    open(my $in, "<", "$from/$f") or die "$from/$f: $!";
+                    open(my $out, ">", "$to/$f") or die "$to/$f: $!";
+                    my $n = 0;
+                    while (<$in>) {
+                        $n++;
+                        s/(\d{4})(年|-\d\d-)/($1+$k).$2/ge;
+                        print $out $_ unless /^第[一二三四五六七八九十百千零〇]+条/ && $n % (7 + $k) == 0;
+                    }
+                    close $out or die "$to/$f: $!";
+                }' "$k" "$C/laws" "$CP/$k"
+        fi
+        touch "$CP/$k.done"
     fi
     k=$((k + 1))
 done
 rss_kb() { awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$1"; }
+out_mb() { awk -F: '/File system outputs/ {gsub(/ /, "", $2); printf "%.1f", $2 * 512 / 1048576}' "$1"; }
 wall_s() { awk '/Elapsed \(wall clock\)/ {n = split($NF, a, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + a[i]; print s}' "$1"; }
-printf 'copies\tsource_MB\tbuild_s_per_MB\tbuild_peak_MB\tindex_x_raw\toptimize_peak_MB'
-for c in word and2 phrase question article; do printf '\t%s_p50_ms\t%s_p99_ms' "$c" "$c"; done
-printf '\n'
 first=""
 for n in $SIZES; do
     rm -rf "$T/ix"
     set --
     k=0
-    while [ "$k" -lt "$n" ]; do set -- "$@" "$T/copies/$k"; k=$((k + 1)); done
+    while [ "$k" -lt "$n" ]; do set -- "$@" "$CP/$k"; k=$((k + 1)); done
     /usr/bin/time -v "$B/gazette" index --index "$T/ix" --quiet "$@" 2> "$T/time.txt" >/dev/null || true
-    mb=$(du -sm --apparent-size "$T/copies" | awk '{print $1}')
-    mb=$(awk -v all="$mb" -v n="$n" -v max="$max" 'BEGIN {printf "%.1f", all * n / max}')
+    mb=0
+    k=0
+    while [ "$k" -lt "$n" ]; do
+        mb=$(du -sm --apparent-size "$CP/$k" | awk -v t="$mb" '{print t + $1}')
+        k=$((k + 1))
+    done
     build=$(wall_s "$T/time.txt")
     peak=$(( $(rss_kb "$T/time.txt") / 1024 ))
+    wrote=$(out_mb "$T/time.txt")
     ixmb=$(du -sm --apparent-size "$T/ix" | awk '{print $1}')
-    q=$("$B/bench_query" --index "$T/ix" --n 200 --pruned-only 2>/dev/null |
-        awk -F'\t' '!/^#/ && $1 != "class" {printf "\t%s\t%s", $2, $3}')
+    "$B/bench_query" --index "$T/ix" --n 200 --pruned-only > "$T/q.txt" 2>/dev/null || true
+    q=$(awk -F'\t' '!/^#/ && $1 != "class" {printf "\t%s\t%s", $2, $3}' "$T/q.txt")
+    if [ -z "$first" ]; then
+        # the header, with bench_query's classes
+        printf 'copies\tsource_MB\tbuild_s_per_MB\tbuild_peak_MB\tindex_x_raw\tbuild_write_x\toptimize_peak_MB\toptimize_write_x'
+        awk -F'\t' '!/^#/ && $1 != "class" {printf "\t%s_p50_ms\t%s_p99_ms", $1, $1}' "$T/q.txt"
+        printf '\n'
+    fi
     cp -r "$T/ix" "$T/ix-opt"
     /usr/bin/time -v "$B/gazette" optimize --index "$T/ix-opt" 2> "$T/time.txt" >/dev/null || true
     opeak=$(( $(rss_kb "$T/time.txt") / 1024 ))
+    owrote=$(out_mb "$T/time.txt")
+    oxmb=$(du -sm --apparent-size "$T/ix-opt" | awk '{print $1}')
     rm -rf "$T/ix-opt"
     line=$(awk -v n="$n" -v mb="$mb" -v b="$build" -v p="$peak" -v ix="$ixmb" -v o="$opeak" \
-        'BEGIN {printf "%d\t%s\t%.3f\t%d\t%.3f\t%d", n, mb, b / mb, p, ix / mb, o}')
+        -v w="$wrote" -v ow="$owrote" -v ox="$oxmb" \
+        'BEGIN {printf "%d\t%s\t%.3f\t%d\t%.3f\t%.2f\t%d\t%.2f", n, mb, b / mb, p, ix / mb, w / ix, o, ow / ox}')
     echo "$line$q"
     [ -n "$first" ] || first="$line$q"
     last="$line$q"

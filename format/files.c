@@ -88,6 +88,7 @@ struct gz_segw {
     int begun[GZ_SEC__COUNT];
     XXH3_state_t *h;
     uint64_t hash[GZ_SEC__COUNT];
+    int patched[GZ_SEC__COUNT]; /* its checksum is read back at commit */
 };
 
 #define SEGW_TOC (4 + 28 * (GZ_SEC__COUNT - 1))
@@ -173,6 +174,42 @@ void gz_segw_put(gz_segw *w, const void *p, size_t n)
     w->n_buf += n;
 }
 
+void gz_segw_patch(gz_segw *w, int id, uint64_t at, const void *p, size_t n)
+{
+    if (w->st != GZ_OK)
+        return;
+    uint64_t end = w->cur == id ? w->at : w->off[id] + w->len[id];
+    if (id <= 0 || id >= GZ_SEC__COUNT || !w->begun[id] || at > end - w->off[id] || n > end - w->off[id] - at) {
+        w->st = GZ_INVALID;
+        return;
+    }
+    segw_flush(w);
+    if (w->st == GZ_OK && pwrite(w->fd, p, n, (off_t)(GZ_HEADER_LEN + w->off[id] + at)) != (ssize_t)n) {
+        w->sys_errno = errno;
+        w->st = GZ_IO;
+    }
+    w->patched[id] = 1;
+}
+
+/* XXH3-64 of the file's bytes [from, from + len), read back in pieces
+ * (a map of the whole file would count all of it in the writer's
+ * resident size). */
+static gz_status segw_hash(gz_segw *w, uint64_t from, uint64_t len, uint64_t *out)
+{
+    XXH3_64bits_reset(w->h);
+    while (len) {
+        size_t n = len < SEGW_BUF ? (size_t)len : SEGW_BUF;
+        ssize_t got = pread(w->fd, w->buf, n, (off_t)from);
+        if (got <= 0)
+            return GZ_IO;
+        XXH3_64bits_update(w->h, w->buf, (size_t)got);
+        from += (uint64_t)got;
+        len -= (uint64_t)got;
+    }
+    *out = XXH3_64bits_digest(w->h);
+    return GZ_OK;
+}
+
 static void segw_free(gz_segw *w)
 {
     XXH3_freeState(w->h);
@@ -201,6 +238,9 @@ gz_status gz_segw_commit(gz_segw *w, uint64_t *bytes, gz_error *err)
     }
     /* the table of contents, sections in id order; one never begun is
      * empty, at the body's end */
+    for (int id = 1; id < GZ_SEC__COUNT && st == GZ_OK; id++)
+        if (w->patched[id])
+            st = segw_hash(w, GZ_HEADER_LEN + w->off[id], w->len[id], &w->hash[id]);
     uint8_t toc[SEGW_TOC], *t = toc;
     gz_put32(t, GZ_SEC__COUNT - 1);
     t += 4;
@@ -216,17 +256,14 @@ gz_status gz_segw_commit(gz_segw *w, uint64_t *bytes, gz_error *err)
     }
     if (st == GZ_OK && pwrite(w->fd, toc, sizeof toc, GZ_HEADER_LEN) != (ssize_t)sizeof toc)
         st = GZ_IO;
-    /* the header's checksum of the whole body: read back through a map */
-    void *map = MAP_FAILED;
+    /* the header's checksum of the whole body, read back */
     size_t size = GZ_HEADER_LEN + (size_t)w->at;
+    uint64_t body_hash = 0;
     if (st == GZ_OK)
-        map = mmap(NULL, size, PROT_READ, MAP_SHARED, w->fd, 0);
-    if (st == GZ_OK && map == MAP_FAILED)
-        st = GZ_IO;
+        st = segw_hash(w, GZ_HEADER_LEN, w->at, &body_hash);
     if (st == GZ_OK) {
         uint8_t hdr[GZ_HEADER_LEN];
-        gz_header_put(hdr, GZ_FILE_SEGMENT, 0, (const uint8_t *)map + GZ_HEADER_LEN, w->at);
-        munmap(map, size);
+        gz_header_put_hashed(hdr, GZ_FILE_SEGMENT, 0, w->at, body_hash);
         if (pwrite(w->fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr || fsync(w->fd) != 0)
             st = GZ_IO;
     }

@@ -125,17 +125,29 @@ const char *gz_rd_str(gz_reader *r, uint32_t *len)
 
 void gz_header_put(uint8_t out[GZ_HEADER_LEN], uint16_t kind, uint32_t flags, const void *body, uint64_t body_len)
 {
+    gz_header_put_hashed(out, kind, flags, body_len, gz_xxh3(body, body_len));
+}
+
+void gz_header_put_hashed(uint8_t out[GZ_HEADER_LEN], uint16_t kind, uint32_t flags, uint64_t body_len,
+                          uint64_t body_xxh3)
+{
     memcpy(out, GZ_MAGIC, 8);
     gz_put16(out + 8, GZ_FORMAT_VERSION);
     gz_put16(out + 10, kind);
     gz_put32(out + 12, flags);
     gz_put64(out + 16, body_len);
-    gz_put64(out + 24, gz_xxh3(body, body_len));
+    gz_put64(out + 24, body_xxh3);
     gz_put64(out + 32, gz_xxh3(out, 32));
 }
 
 gz_status gz_header_check(const uint8_t *p, size_t len, uint16_t kind, const uint8_t **body,
                           uint64_t *body_len, gz_error *err)
+{
+    return gz_header_check_with(p, len, kind, body, body_len, gz_xxh3, err);
+}
+
+gz_status gz_header_check_with(const uint8_t *p, size_t len, uint16_t kind, const uint8_t **body,
+                               uint64_t *body_len, uint64_t (*hash)(const void *, size_t), gz_error *err)
 {
     if (len < GZ_HEADER_LEN || memcmp(p, GZ_MAGIC, 8) != 0)
         return gz_error_set(err, GZ_CORRUPT, 0, "bad magic (not a Gazette file, or truncated)");
@@ -154,7 +166,7 @@ gz_status gz_header_check(const uint8_t *p, size_t len, uint16_t kind, const uin
     if (bl != len - GZ_HEADER_LEN)
         return gz_error_set(err, GZ_CORRUPT, 16, "body length %llu, file holds %zu (truncated?)",
                             (unsigned long long)bl, len - GZ_HEADER_LEN);
-    if (gz_get64(p + 24) != gz_xxh3(p + GZ_HEADER_LEN, bl))
+    if (gz_get64(p + 24) != hash(p + GZ_HEADER_LEN, bl))
         return gz_error_set(err, GZ_CORRUPT, 24, "body checksum mismatch");
     *body = p + GZ_HEADER_LEN;
     *body_len = bl;
@@ -367,37 +379,56 @@ static uint32_t unit_value(const uint8_t *r, int f)
     return v;
 }
 
+void gz_units_most(const uint8_t *rec, uint32_t most[GZ_UNIT_FIELDS])
+{
+    for (int f = 0; f < GZ_UNIT_FIELDS; f++) {
+        uint32_t v = unit_value(rec, f);
+        most[f] = v > most[f] ? v : most[f];
+    }
+}
+
+void gz_unitw_begin(gz_unitw *w, const uint32_t most[GZ_UNIT_FIELDS], gz_buf *out)
+{
+    for (int f = 0; f < GZ_UNIT_FIELDS; f++) {
+        w->width[f] = 0;
+        while (w->width[f] < 32 && (most[f] >> w->width[f]))
+            w->width[f]++;
+    }
+    w->acc = 0;
+    w->n = 0;
+    w->out = out;
+    gz_buf_put(out, w->width, GZ_UNIT_FIELDS);
+}
+
+void gz_unitw_put(gz_unitw *w, const uint8_t *rec)
+{
+    for (int f = 0; f < GZ_UNIT_FIELDS; f++) {
+        w->acc |= (uint64_t)unit_value(rec, f) << w->n; /* n < 8, width <= 32 */
+        w->n += w->width[f];
+        for (; w->n >= 8; w->n -= 8, w->acc >>= 8)
+            gz_buf_putc(w->out, (char)(w->acc & 0xFF));
+    }
+}
+
+void gz_unitw_end(gz_unitw *w)
+{
+    if (w->n)
+        gz_buf_putc(w->out, (char)(w->acc & 0xFF));
+    gz_buf_put(w->out, "\0\0\0\0\0\0\0\0", 8);
+    w->acc = 0;
+    w->n = 0;
+}
+
 void gz_units_pack(const uint8_t *recs, uint32_t n, gz_buf *out)
 {
-    uint8_t width[GZ_UNIT_FIELDS] = {0};
-    uint32_t bits = 0;
-    for (int f = 0; f < GZ_UNIT_FIELDS; f++) {
-        uint32_t most = 0;
-        for (uint32_t u = 0; u < n; u++) {
-            uint32_t v = unit_value(recs + (size_t)u * GZ_UNIT_REC, f);
-            most = v > most ? v : most;
-        }
-        while (width[f] < 32 && (most >> width[f]))
-            width[f]++;
-        bits += width[f];
-    }
-    size_t bytes = ((uint64_t)n * bits + 7) / 8 + 8;
-    gz_buf_put(out, width, GZ_UNIT_FIELDS);
-    gz_buf_reserve(out, bytes);
-    if (out->status != GZ_OK)
-        return;
-    uint8_t *p = (uint8_t *)out->data + out->len;
-    memset(p, 0, bytes);
-    uint64_t bit = 0;
+    uint32_t most[GZ_UNIT_FIELDS] = {0};
     for (uint32_t u = 0; u < n; u++)
-        for (int f = 0; f < GZ_UNIT_FIELDS; f++) {
-            uint64_t v = unit_value(recs + (size_t)u * GZ_UNIT_REC, f), word;
-            word = gz_get64(p + (bit >> 3)) | v << (bit & 7); /* the 8 zero bytes at the end cover the last */
-            gz_put64(p + (bit >> 3), word);
-            bit += width[f];
-        }
-    out->len += bytes;
-    out->data[out->len] = 0;
+        gz_units_most(recs + (size_t)u * GZ_UNIT_REC, most);
+    gz_unitw w;
+    gz_unitw_begin(&w, most, out);
+    for (uint32_t u = 0; u < n && out->status == GZ_OK; u++)
+        gz_unitw_put(&w, recs + (size_t)u * GZ_UNIT_REC);
+    gz_unitw_end(&w);
 }
 
 gz_status gz_units_layout(const uint8_t *packed, uint64_t len, uint32_t n, uint8_t width[GZ_UNIT_FIELDS],

@@ -152,10 +152,17 @@ uint64_t gz_xxh3(const void *p, size_t len);
 #define GZ_FLAG_MOVED 2u
 /* Writes the 40-byte header for a body into out. */
 void gz_header_put(uint8_t out[GZ_HEADER_LEN], uint16_t kind, uint32_t flags, const void *body, uint64_t body_len);
+/* The same for a body whose XXH3-64 is known (a file written in pieces). */
+void gz_header_put_hashed(uint8_t out[GZ_HEADER_LEN], uint16_t kind, uint32_t flags, uint64_t body_len,
+                          uint64_t body_xxh3);
 /* Checks the header of a whole file image [p, p+len) of the expected kind,
  * verifying the body checksum. On GZ_OK *body and *body_len point inside. */
 gz_status gz_header_check(const uint8_t *p, size_t len, uint16_t kind, const uint8_t **body,
                           uint64_t *body_len, gz_error *err);
+/* The same with the body's XXH3-64 computed by hash (a mapped segment's,
+ * read in pieces given back as it goes). */
+gz_status gz_header_check_with(const uint8_t *p, size_t len, uint16_t kind, const uint8_t **body,
+                               uint64_t *body_len, uint64_t (*hash)(const void *, size_t), gz_error *err);
 
 /* ---------------------------------------------------------- bit packing */
 
@@ -293,6 +300,20 @@ enum {
 #define GZ_UNIT_FIELDS 12
 /* Packs n records of GZ_UNIT_REC bytes into out. */
 void gz_units_pack(const uint8_t *recs, uint32_t n, gz_buf *out);
+/* The same, streamed: every record's values first through gz_units_most
+ * (most[] starts at 0), then gz_unitw_begin writes the widths to out, each
+ * record in order through gz_unitw_put, and gz_unitw_end the last bits and
+ * the 8 zero bytes. out may be drained between calls (appended only). */
+typedef struct gz_unitw {
+    uint8_t width[GZ_UNIT_FIELDS];
+    uint64_t acc;
+    unsigned n; /* bits in acc */
+    gz_buf *out;
+} gz_unitw;
+void gz_units_most(const uint8_t *rec, uint32_t most[GZ_UNIT_FIELDS]);
+void gz_unitw_begin(gz_unitw *w, const uint32_t most[GZ_UNIT_FIELDS], gz_buf *out);
+void gz_unitw_put(gz_unitw *w, const uint8_t *rec);
+void gz_unitw_end(gz_unitw *w);
 /* The packed section's layout: each field's width and bit offset in a
  * record, and the record's bits; GZ_CORRUPT unless len fits n records. */
 gz_status gz_units_layout(const uint8_t *packed, uint64_t len, uint32_t n, uint8_t width[GZ_UNIT_FIELDS],
@@ -432,6 +453,10 @@ typedef struct gz_segw gz_segw;
 gz_status gz_segw_open(gz_segw **out, const char *path, gz_error *err);
 void gz_segw_section(gz_segw *w, int id); /* ends the current one, begins id */
 void gz_segw_put(gz_segw *w, const void *p, size_t n);
+/* Rewrites n bytes at offset at of section id, already written (the table
+ * of a section whose entries are known only after its body); the
+ * section's checksum is then read back from the file at commit. */
+void gz_segw_patch(gz_segw *w, int id, uint64_t at, const void *p, size_t n);
 /* *bytes: the file's size. Frees w, whatever happens. */
 gz_status gz_segw_commit(gz_segw *w, uint64_t *bytes, gz_error *err);
 /* Removes the temporary file and frees w. */
@@ -510,6 +535,29 @@ gz_status gz_segment_prefix(const gz_segment *s, const char *prefix, size_t len,
 gz_status gz_segment_terms(const gz_segment *s,
                            int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti),
                            void *ctx);
+
+/* The dictionary in order, as a cursor (merges walk several side by side):
+ * init at the first term >= from (len 0: the first of all); next gives
+ * 1 with the term in term/term_len/ti, 0 at the end, -1 on corruption. */
+typedef struct gz_term_iter {
+    const gz_segment *s;
+    uint32_t block;
+    int fresh, first, bad;
+    char from[GZ_TERM_MAX + 1];
+    uint32_t from_len;
+    gz_reader r;
+    uint32_t left; /* terms left in the block */
+    uint8_t term[GZ_TERM_MAX + 1];
+    uint32_t term_len;
+    uint64_t off;
+    gz_terminfo ti;
+} gz_term_iter;
+void gz_term_iter_init(gz_term_iter *it, const gz_segment *s, const char *from, size_t len);
+int gz_term_iter_next(gz_term_iter *it);
+/* Drops the process's mapped pages of s (they stay in the page cache): a
+ * merge reading every source through calls it as it goes, so that its
+ * resident size does not grow with the sources. */
+void gz_segment_release(const gz_segment *s);
 
 /* ============================================================ postings */
 

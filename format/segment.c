@@ -11,11 +11,39 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 #include <zstd.h>
 
 static gz_status seg_fail(gz_error *err, gz_status st, const char *path, const char *what)
 {
     return gz_error_set(err, st, -1, "[segment][open] %s: %s", path, what);
+}
+
+/* XXH3-64 of [p, p + len) of a mapping, read 16 MiB at a time, each
+ * piece's pages given back once hashed: verifying a large segment does not
+ * make it all resident at once. */
+static uint64_t hash_released(const void *base, size_t len)
+{
+    const uint8_t *p = base;
+    enum { PIECE = 16 << 20 };
+    if (len <= PIECE)
+        return gz_xxh3(p, len);
+    XXH3_state_t *h = XXH3_createState();
+    if (!h)
+        return gz_xxh3(p, len);
+    XXH3_64bits_reset(h);
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    for (uint64_t at = 0; at < len; at += PIECE) {
+        uint64_t n = len - at < PIECE ? len - at : PIECE;
+        XXH3_64bits_update(h, p + at, (size_t)n);
+        /* the whole pages of the piece just read */
+        uintptr_t a = ((uintptr_t)(p + at) + page - 1) & ~(page - 1), z = (uintptr_t)(p + at + n) & ~(page - 1);
+        if (z > a)
+            madvise((void *)a, z - a, MADV_DONTNEED);
+    }
+    uint64_t v = XXH3_64bits_digest(h);
+    XXH3_freeState(h);
+    return v;
 }
 
 gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
@@ -52,7 +80,7 @@ gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
     const uint8_t *body;
     uint64_t body_len;
     gz_error e2 = {0};
-    if ((rc = gz_header_check(s->map, s->map_len, GZ_FILE_SEGMENT, &body, &body_len, &e2)) != GZ_OK) {
+    if ((rc = gz_header_check_with(s->map, s->map_len, GZ_FILE_SEGMENT, &body, &body_len, hash_released, &e2)) != GZ_OK) {
         gz_error_set(err, rc, e2.offset, "[segment][open] %s: %s", path, e2.msg);
         goto fail;
     }
@@ -69,7 +97,7 @@ gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
             rc = seg_fail(err, GZ_CORRUPT, path, "bad section table");
             goto fail;
         }
-        if (gz_xxh3(body + off, len) != h) {
+        if (hash_released(body + off, len) != h) {
             char m[96];
             snprintf(m, sizeof m, "section %s: checksum mismatch", gz_section_name((int)id));
             rc = seg_fail(err, GZ_CORRUPT, path, m);
@@ -128,6 +156,10 @@ gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
             goto fail;
         }
     }
+    /* the checksums read every page: give them back, so that opening (a
+     * writer's verification, a snapshot) does not keep the whole file
+     * resident; what is used is mapped again from the page cache */
+    gz_segment_release(s);
     *out = s;
     return GZ_OK;
 fail:
@@ -358,14 +390,7 @@ gz_status gz_segment_text_range(const gz_segment *s, uint32_t doc, uint32_t star
 
 /* ---------------------------------------------------------- dictionary */
 
-typedef struct dict_iter {
-    gz_reader r;
-    uint32_t left;      /* terms left in the block */
-    uint8_t term[GZ_TERM_MAX + 1];
-    uint32_t term_len;
-    uint64_t off;
-    gz_terminfo ti;
-} dict_iter;
+typedef gz_term_iter dict_iter;
 
 static int dict_block(const gz_segment *s, uint32_t b, dict_iter *it)
 {
@@ -502,4 +527,56 @@ gz_status gz_segment_terms(const gz_segment *s,
                            int (*fn)(void *ctx, const char *term, size_t len, const gz_terminfo *ti), void *ctx)
 {
     return s->n_terms ? walk_from(s, 0, "", 0, fn, ctx) : GZ_OK;
+}
+
+void gz_term_iter_init(gz_term_iter *it, const gz_segment *s, const char *from, size_t len)
+{
+    memset(it, 0, sizeof *it);
+    it->s = s;
+    it->fresh = 1;
+    if (len > GZ_TERM_MAX)
+        len = GZ_TERM_MAX;
+    memcpy(it->from, from, len);
+    it->from_len = (uint32_t)len;
+    int64_t b = s->n_terms && len ? dict_find_block(s, from, len) : 0;
+    if (b < 0)
+        it->bad = 1;
+    it->block = b < 0 ? 0 : (uint32_t)b;
+}
+
+int gz_term_iter_next(gz_term_iter *it)
+{
+    const gz_segment *s = it->s;
+    while (!it->bad) {
+        if (it->block >= s->dict_n_blocks)
+            return 0;
+        if (it->fresh) {
+            if (dict_block(s, it->block, it) != 0)
+                break;
+            it->first = 1;
+            it->fresh = 0;
+        }
+        int rc = dict_next(s, it, it->first);
+        if (rc < 0)
+            break;
+        if (rc == 0) {
+            it->block++;
+            it->fresh = 1;
+            continue;
+        }
+        it->first = 0;
+        if (it->from_len && cmp_term(it->term, it->term_len, it->from, it->from_len) < 0)
+            continue;
+        it->from_len = 0;
+        return 1;
+    }
+    it->bad = 1;
+    return -1;
+}
+
+void gz_segment_release(const gz_segment *s)
+{
+    /* the pages stay in the page cache; a later read maps them again */
+    if (s->map)
+        madvise((void *)s->map, s->map_len, MADV_DONTNEED);
 }

@@ -19,10 +19,6 @@
 #define IX_ZLEVEL 6
 #define IX_ZDICT_MIN (110u << 10)
 #define IX_ZDICT_MAX (384u << 10)
-/* Words seen this often get their exact matches kept whole (field 'p'): a
- * common word of three or more characters is otherwise a phrase checked
- * position by position in every unit holding its grams. */
-#define IX_PHRASE_MIN 32
 
 static int cmp_terms(const void *a, const void *b, void *ctx)
 {
@@ -33,12 +29,7 @@ static int cmp_terms(const void *a, const void *b, void *ctx)
     return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-typedef struct block_enc {
-    uint32_t units[GZ_BLOCK], tfs[GZ_BLOCK];
-    uint32_t n;
-    uint32_t *pos, *span;
-    size_t n_pos, cap_pos;
-} block_enc;
+typedef ix_postenc block_enc;
 
 static int cmp_impact(const void *a, const void *b)
 {
@@ -152,7 +143,7 @@ static int push_pos(block_enc *e, uint32_t pos, uint32_t span)
 /* A rare term (df <= GZ_SMALL_DF), no skip table (most terms are rare):
  * as bits (gz_rare_pack: positions absolute, spans from 1). Returns its
  * df. */
-static uint32_t encode_rare(const ix_memseg *m, const ix_rec *r, size_t n, uint8_t flags, block_enc *e,
+static uint32_t encode_rare(uint32_t n_units, const ix_rec *r, size_t n, uint8_t flags, block_enc *e,
                             gz_buf *out)
 {
     uint32_t unit_of[GZ_SMALL_DF], tf[GZ_SMALL_DF], units = 0;
@@ -167,28 +158,26 @@ static uint32_t encode_rare(const ix_memseg *m, const ix_rec *r, size_t n, uint8
         }
     }
     if (out->status == GZ_OK)
-        gz_rare_pack(out, m->n_units, unit_of, tf, units, e->pos, e->span, flags);
+        gz_rare_pack(out, n_units, unit_of, tf, units, e->pos, e->span, flags);
     e->n_pos = 0;
     return units;
 }
 
-/* Encodes the postings of one term from its occurrences [r, r + n), read
- * back from its slices in order of unit and position. */
-static void encode_term(const ix_memseg *m, const ix_rec *r, size_t n, uint8_t flags, block_enc *e,
-                        gz_buf *out, uint32_t *df)
+void ix_encode_term(const ix_units_len *u, const ix_rec *r, size_t n, uint8_t flags, ix_postenc *e, gz_buf *out,
+                    uint32_t *df)
 {
     size_t n_units_est = 0;
     for (size_t i = 0; i < n && n_units_est <= GZ_SMALL_DF; i++)
         n_units_est += i == 0 || r[i].unit != r[i - 1].unit;
     if (n_units_est <= GZ_SMALL_DF) {
-        *df = encode_rare(m, r, n, flags, e, out);
+        *df = encode_rare(u->n_units, r, n, flags, e, out);
         return;
     }
     gz_buf skips, blocks;
     gz_buf_init(&skips);
     gz_buf_init(&blocks);
     uint32_t n_blocks = 0, prev_last = 0, units = 0;
-    const uint32_t *lens = (flags & GZ_TERM_NOPOS) ? m->unit_words : m->unit_len;
+    const uint32_t *lens = (flags & GZ_TERM_NOPOS) ? u->words : u->len;
     e->n = 0;
     e->n_pos = 0;
     for (size_t i = 0; i < n;) {
@@ -225,85 +214,195 @@ static void encode_term(const ix_memseg *m, const ix_rec *r, size_t n, uint8_t f
     *df = units;
 }
 
-/* Stored text: blocks of IX_ZBLOCK bytes, zstd with a trained dictionary
- * when there is enough text to train one. */
-static gz_status compress_text(const gz_buf *text, gz_buf *zdict, gz_buf *out)
+void ix_postenc_fini(ix_postenc *e)
 {
-    size_t n_blocks = (text->len + IX_ZBLOCK - 1) / IX_ZBLOCK;
-    ZSTD_CCtx *cctx = ZSTD_createCCtx();
-    ZSTD_CDict *cdict = NULL;
-    if (!cctx)
-        return GZ_NOMEM;
-    if (text->len >= 8 * IX_ZDICT_MIN) {
-        /* the dictionary grows with the text, a 80th of it, between the
-         * two bounds; samples: 2 KiB pieces spread over the text */
-        size_t dict_cap = text->len / 80;
-        dict_cap = dict_cap < IX_ZDICT_MIN ? IX_ZDICT_MIN : dict_cap > IX_ZDICT_MAX ? IX_ZDICT_MAX : dict_cap;
-        size_t piece = 2048, n_samples = text->len / piece;
-        if (n_samples > 2048)
-            n_samples = 2048;
-        size_t stride = text->len / n_samples;
-        size_t *sizes = gz_alloc(n_samples * sizeof *sizes);
-        char *samples = gz_alloc(n_samples * piece);
-        void *dict = gz_alloc(dict_cap);
-        if (sizes && samples && dict) {
-            for (size_t i = 0; i < n_samples; i++) {
-                memcpy(samples + i * piece, text->data + i * stride, piece);
-                sizes[i] = piece;
-            }
-            /* fastCover at fixed parameters: ZDICT_trainFromBuffer searches
-             * k over several trainings, 2.5x the time, for a dictionary that
-             * compressed this corpus no better; f=18 and accel=4 train a
-             * 384 KiB dictionary about three times faster than f=20,
-             * accel=1, for as good a one */
-            ZDICT_fastCover_params_t fp;
-            memset(&fp, 0, sizeof fp);
-            fp.k = 200;
-            fp.d = 8;
-            fp.f = 18;
-            fp.accel = 4;
-            fp.splitPoint = 1.0;
-            fp.zParams.compressionLevel = IX_ZLEVEL;
-            size_t dl = ZDICT_trainFromBuffer_fastCover(dict, dict_cap, samples, sizes, (unsigned)n_samples, fp);
-            if (!ZDICT_isError(dl)) {
-                gz_buf_put(zdict, dict, dl);
-                cdict = ZSTD_createCDict(dict, dl, IX_ZLEVEL);
-            }
-        }
-        gz_free(sizes);
-        gz_free(samples);
-        gz_free(dict);
+    gz_free(e->pos);
+    gz_free(e->span);
+    e->pos = e->span = NULL;
+    e->cap_pos = e->n_pos = 0;
+}
+
+/* ------------------------------------------------------------ dictionary */
+
+void ix_dictw_init(ix_dictw *d)
+{
+    memset(d, 0, sizeof *d);
+    gz_buf_init(&d->offsets);
+    gz_buf_init(&d->blocks);
+}
+
+void ix_dictw_fini(ix_dictw *d)
+{
+    gz_buf_fini(&d->offsets);
+    gz_buf_fini(&d->blocks);
+}
+
+void ix_dictw_add(ix_dictw *d, const char *tx, size_t len, uint32_t df, uint8_t flags, uint64_t off, uint64_t plen)
+{
+    gz_buf *b = &d->blocks;
+    if (d->n_terms % GZ_DICT_BLOCK == 0) {
+        gz_buf_u32(&d->offsets, (uint32_t)b->len);
+        gz_buf_varint(b, len);
+        gz_buf_put(b, tx, len);
+        gz_buf_varint(b, (uint64_t)df << 2 | flags);
+        gz_buf_varint(b, off);
+    } else {
+        size_t shared = 0;
+        while (shared < d->prev_len && shared < len && d->prev[shared] == tx[shared])
+            shared++;
+        gz_buf_varint(b, shared);
+        gz_buf_varint(b, len - shared);
+        gz_buf_put(b, tx + shared, len - shared);
+        gz_buf_varint(b, (uint64_t)df << 2 | flags);
     }
-    gz_buf_u32(out, (uint32_t)n_blocks);
-    size_t table = out->len;
-    gz_buf_reserve(out, 16 * n_blocks);
-    for (size_t b = 0; b < n_blocks; b++)
-        gz_buf_put(out, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
-    size_t frames = out->len, cap = ZSTD_compressBound(IX_ZBLOCK);
-    gz_status st = out->status;
-    for (size_t b = 0; b < n_blocks && st == GZ_OK; b++) {
-        size_t ulen = text->len - b * IX_ZBLOCK < IX_ZBLOCK ? text->len - b * IX_ZBLOCK : IX_ZBLOCK;
-        gz_buf_reserve(out, cap);
-        if (out->status != GZ_OK) {
-            st = GZ_NOMEM;
-            break;
+    gz_buf_varint(b, plen);
+    memcpy(d->prev, tx, len);
+    d->prev_len = len;
+    d->n_terms++;
+}
+
+gz_status ix_dictw_write(ix_dictw *d, gz_segw *w)
+{
+    if (d->offsets.status != GZ_OK || d->blocks.status != GZ_OK)
+        return GZ_NOMEM;
+    uint8_t head[8];
+    gz_put32(head, d->n_terms);
+    gz_put32(head + 4, (uint32_t)(d->offsets.len / 4));
+    gz_segw_section(w, GZ_SEC_DICT);
+    gz_segw_put(w, head, sizeof head);
+    gz_segw_put(w, d->offsets.data, d->offsets.len);
+    gz_segw_put(w, d->blocks.data, d->blocks.len);
+    return GZ_OK;
+}
+
+void ix_put_meta(gz_segw *w, const ix_memseg *m, uint32_t n_terms)
+{
+    uint8_t meta[GZ_META_LEN];
+    ix_meta(m, n_terms, meta);
+    gz_segw_section(w, GZ_SEC_META);
+    gz_segw_put(w, meta, sizeof meta);
+}
+
+void ix_meta(const ix_memseg *m, uint32_t n_terms, uint8_t meta[GZ_META_LEN])
+{
+    gz_put32(meta, m->n_docs);
+    gz_put32(meta + 4, m->n_units);
+    gz_put64(meta + 8, m->n_positions);
+    gz_put64(meta + 16, m->n_words);
+    gz_put32(meta + 24, n_terms);
+    gz_put32(meta + 28, IX_ZBLOCK);
+}
+
+/* ----------------------------------------------------------- stored text */
+
+/* The zstd dictionary of a text of len bytes, trained on samples read
+ * through read, into zdict; NULL (no dictionary) when the text is too
+ * short to train one or training fails. */
+static ZSTD_CDict *train_dict(uint64_t len, ix_text_read read, void *ctx, gz_buf *zdict, gz_status *st)
+{
+    if (len < 8 * IX_ZDICT_MIN)
+        return NULL;
+    ZSTD_CDict *cdict = NULL;
+    /* the dictionary grows with the text, a 80th of it, between the two
+     * bounds; samples: 2 KiB pieces spread over the text */
+    size_t dict_cap = len / 80;
+    dict_cap = dict_cap < IX_ZDICT_MIN ? IX_ZDICT_MIN : dict_cap > IX_ZDICT_MAX ? IX_ZDICT_MAX : dict_cap;
+    size_t piece = 2048, n_samples = len / piece;
+    if (n_samples > 2048)
+        n_samples = 2048;
+    uint64_t stride = len / n_samples;
+    size_t *sizes = gz_alloc(n_samples * sizeof *sizes);
+    char *samples = gz_alloc(n_samples * piece);
+    void *dict = gz_alloc(dict_cap);
+    if (!sizes || !samples || !dict)
+        *st = GZ_NOMEM;
+    for (size_t i = 0; i < n_samples && *st == GZ_OK; i++) {
+        *st = read(ctx, i * stride, samples + i * piece, piece);
+        sizes[i] = piece;
+    }
+    if (*st == GZ_OK) {
+        /* fastCover at fixed parameters: ZDICT_trainFromBuffer searches k
+         * over several trainings, 2.5x the time, for a dictionary that
+         * compressed this corpus no better; f=18 and accel=4 train a 384
+         * KiB dictionary about three times faster than f=20, accel=1, for
+         * as good a one */
+        ZDICT_fastCover_params_t fp;
+        memset(&fp, 0, sizeof fp);
+        fp.k = 200;
+        fp.d = 8;
+        fp.f = 18;
+        fp.accel = 4;
+        fp.splitPoint = 1.0;
+        fp.zParams.compressionLevel = IX_ZLEVEL;
+        size_t dl = ZDICT_trainFromBuffer_fastCover(dict, dict_cap, samples, sizes, (unsigned)n_samples, fp);
+        if (!ZDICT_isError(dl)) {
+            gz_buf_put(zdict, dict, dl);
+            cdict = ZSTD_createCDict(dict, dl, IX_ZLEVEL);
         }
-        const char *src = text->data + b * IX_ZBLOCK;
-        size_t c = cdict ? ZSTD_compress_usingCDict(cctx, out->data + out->len, cap, src, ulen, cdict)
-                         : ZSTD_compressCCtx(cctx, out->data + out->len, cap, src, ulen, IX_ZLEVEL);
+    }
+    gz_free(sizes);
+    gz_free(samples);
+    gz_free(dict);
+    return cdict;
+}
+
+gz_status ix_write_text(gz_segw *w, uint64_t len, ix_text_read read, void *ctx)
+{
+    size_t n_blocks = (size_t)((len + IX_ZBLOCK - 1) / IX_ZBLOCK);
+    gz_status st = GZ_OK;
+    gz_buf zdict;
+    gz_buf_init(&zdict);
+    ZSTD_CDict *cdict = train_dict(len, read, ctx, &zdict, &st);
+    ZSTD_CCtx *cctx = ZSTD_createCCtx();
+    size_t cap = ZSTD_compressBound(IX_ZBLOCK);
+    uint8_t *table = gz_calloc(n_blocks + 1, 16);
+    char *src = gz_alloc(IX_ZBLOCK), *dst = gz_alloc(cap);
+    if (st == GZ_OK && (!cctx || !table || !src || !dst || zdict.status != GZ_OK))
+        st = GZ_NOMEM;
+    gz_segw_section(w, GZ_SEC_ZDICT);
+    gz_segw_put(w, zdict.data, zdict.len);
+    /* the table of blocks, zeros until the frames are written, then
+     * patched in place: the frames are never all held */
+    gz_segw_section(w, GZ_SEC_TEXT);
+    uint8_t nb[4];
+    gz_put32(nb, (uint32_t)n_blocks);
+    gz_segw_put(w, nb, 4);
+    gz_segw_put(w, table, 16 * n_blocks);
+    uint64_t frames = 0;
+    for (size_t b = 0; b < n_blocks && st == GZ_OK; b++) {
+        size_t ulen = len - b * IX_ZBLOCK < IX_ZBLOCK ? (size_t)(len - b * IX_ZBLOCK) : IX_ZBLOCK;
+        if ((st = read(ctx, b * IX_ZBLOCK, src, ulen)) != GZ_OK)
+            break;
+        size_t c = cdict ? ZSTD_compress_usingCDict(cctx, dst, cap, src, ulen, cdict)
+                         : ZSTD_compressCCtx(cctx, dst, cap, src, ulen, IX_ZLEVEL);
         if (ZSTD_isError(c)) {
             st = GZ_IO;
             break;
         }
-        uint8_t *e = (uint8_t *)out->data + table + 16 * b;
-        gz_put64(e, out->len - frames);
-        gz_put32(e + 8, (uint32_t)c);
-        gz_put32(e + 12, (uint32_t)ulen);
-        out->len += c;
+        gz_put64(table + 16 * b, frames);
+        gz_put32(table + 16 * b + 8, (uint32_t)c);
+        gz_put32(table + 16 * b + 12, (uint32_t)ulen);
+        gz_segw_put(w, dst, c);
+        frames += c;
     }
+    if (st == GZ_OK && n_blocks)
+        gz_segw_patch(w, GZ_SEC_TEXT, 4, table, 16 * n_blocks);
     ZSTD_freeCDict(cdict);
     ZSTD_freeCCtx(cctx);
+    gz_buf_fini(&zdict);
+    gz_free(table);
+    gz_free(src);
+    gz_free(dst);
     return st;
+}
+
+static gz_status memseg_text(void *ctx, uint64_t off, char *dst, size_t n)
+{
+    const ix_memseg *m = ctx;
+    if (off > m->text.len || n > m->text.len - off)
+        return GZ_CORRUPT;
+    memcpy(dst, m->text.data + off, n);
+    return GZ_OK;
 }
 
 gz_status ix_memseg_flush(ix_memseg *m, const char *path, gz_man_segment *out, gz_error *err)
@@ -321,12 +420,11 @@ gz_status ix_memseg_flush(ix_memseg *m, const char *path, gz_man_segment *out, g
             max_count = m->terms[t].count;
     /* one term's occurrences at a time, read back from its slices */
     ix_rec *recs = gz_alloc(((size_t)max_count + 1) * sizeof *recs);
-    gz_buf post, dict, zdict, text;
+    gz_buf post;
     gz_buf_init(&post);
-    gz_buf_init(&dict);
-    gz_buf_init(&zdict);
-    gz_buf_init(&text);
-    block_enc enc = {0};
+    ix_dictw dict;
+    ix_dictw_init(&dict);
+    ix_postenc enc = {0};
     gz_segw *w = NULL;
     if (!order || !recs) {
         st = GZ_NOMEM;
@@ -341,15 +439,7 @@ gz_status ix_memseg_flush(ix_memseg *m, const char *path, gz_man_segment *out, g
     /* the tables first, then the postings streamed to the file as they are
      * encoded (the table of contents gives each section's offset), the
      * dictionary after them, then the stored text */
-    uint8_t meta[GZ_META_LEN];
-    gz_put32(meta, m->n_docs);
-    gz_put32(meta + 4, m->n_units);
-    gz_put64(meta + 8, m->n_positions);
-    gz_put64(meta + 16, m->n_words);
-    gz_put32(meta + 24, m->n_terms);
-    gz_put32(meta + 28, IX_ZBLOCK);
-    gz_segw_section(w, GZ_SEC_META);
-    gz_segw_put(w, meta, sizeof meta);
+    ix_put_meta(w, m, m->n_terms);
     gz_segw_section(w, GZ_SEC_DOCS);
     gz_segw_put(w, m->docs.data, m->docs.len);
     gz_segw_section(w, GZ_SEC_UNITS);
@@ -367,65 +457,51 @@ gz_status ix_memseg_flush(ix_memseg *m, const char *path, gz_man_segment *out, g
     gz_segw_put(w, m->strings.data, m->strings.len);
     gz_segw_section(w, GZ_SEC_POSTINGS);
 
-    uint32_t n_dblocks = (m->n_terms + GZ_DICT_BLOCK - 1) / GZ_DICT_BLOCK;
-    gz_buf_u32(&dict, m->n_terms);
-    gz_buf_u32(&dict, n_dblocks);
-    size_t offsets_at = dict.len;
-    for (uint32_t b = 0; b < n_dblocks; b++)
-        gz_buf_u32(&dict, 0);
-    size_t blocks_at = dict.len;
-    const char *prev = NULL;
-    size_t prev_len = 0;
+    ix_units_len lens = {m->unit_len, m->unit_words, m->n_units};
     uint64_t post_base = 0; /* postings bytes already handed to the file */
-    for (uint32_t k = 0; k < m->n_terms && post.status == GZ_OK && dict.status == GZ_OK; k++) {
+    for (uint32_t k = 0; k < m->n_terms && post.status == GZ_OK; k++) {
         const ix_term *t = &m->terms[order[k]];
-        const char *tx = m->term_text.data + t->off;
         uint64_t off = post_base + post.len;
         uint32_t df;
         ix_term_read(m, t, recs);
-        encode_term(m, recs, t->count, t->flags, &enc, &post, &df);
-        if (k % GZ_DICT_BLOCK == 0) {
-            gz_put32((uint8_t *)dict.data + offsets_at + 4 * (k / GZ_DICT_BLOCK), (uint32_t)(dict.len - blocks_at));
-            gz_buf_varint(&dict, t->len);
-            gz_buf_put(&dict, tx, t->len);
-            gz_buf_varint(&dict, (uint64_t)df << 2 | t->flags);
-            gz_buf_varint(&dict, off);
-        } else {
-            size_t shared = 0;
-            while (shared < prev_len && shared < t->len && prev[shared] == tx[shared])
-                shared++;
-            gz_buf_varint(&dict, shared);
-            gz_buf_varint(&dict, t->len - shared);
-            gz_buf_put(&dict, tx + shared, t->len - shared);
-            gz_buf_varint(&dict, (uint64_t)df << 2 | t->flags);
-        }
-        gz_buf_varint(&dict, post_base + post.len - off);
-        prev = tx;
-        prev_len = t->len;
+        ix_encode_term(&lens, recs, t->count, t->flags, &enc, &post, &df);
+        ix_dictw_add(&dict, m->term_text.data + t->off, t->len, df, t->flags, off, post_base + post.len - off);
         if (post.len >= (1u << 20)) {
             gz_segw_put(w, post.data, post.len);
             post_base += post.len;
             post.len = 0;
         }
     }
-    if (post.status != GZ_OK || dict.status != GZ_OK) {
+    if (post.status != GZ_OK) {
         st = GZ_NOMEM;
         goto done;
     }
     gz_segw_put(w, post.data, post.len);
     gz_buf_fini(&post);
-    gz_segw_section(w, GZ_SEC_DICT);
-    gz_segw_put(w, dict.data, dict.len);
-    gz_buf_fini(&dict);
-    if ((st = compress_text(&m->text, &zdict, &text)) != GZ_OK)
+    if ((st = ix_dictw_write(&dict, w)) != GZ_OK)
         goto done;
-    gz_segw_section(w, GZ_SEC_ZDICT);
-    gz_segw_put(w, zdict.data, zdict.len);
-    gz_segw_section(w, GZ_SEC_TEXT);
-    gz_segw_put(w, text.data, text.len);
-    uint64_t bytes = 0;
-    st = gz_segw_commit(w, &bytes, err);
+    ix_dictw_fini(&dict);
+    if ((st = ix_write_text(w, m->text.len, memseg_text, m)) != GZ_OK)
+        goto done;
+    st = ix_segw_done(w, m, out, err);
     w = NULL;
+done:
+    if (w)
+        gz_segw_abort(w);
+    if (st == GZ_NOMEM)
+        gz_error_set(err, st, -1, "[indexer][flush] %s: out of memory", path);
+    gz_buf_fini(&post);
+    ix_dictw_fini(&dict);
+    ix_postenc_fini(&enc);
+    gz_free(order);
+    gz_free(recs);
+    return st;
+}
+
+gz_status ix_segw_done(gz_segw *w, const ix_memseg *m, gz_man_segment *out, gz_error *err)
+{
+    uint64_t bytes = 0;
+    gz_status st = gz_segw_commit(w, &bytes, err);
     if (st == GZ_OK) {
         out->id = m->id;
         out->n_docs = m->n_docs;
@@ -434,18 +510,5 @@ gz_status ix_memseg_flush(ix_memseg *m, const char *path, gz_man_segment *out, g
         out->del_gen = 0;
         out->n_deleted = 0;
     }
-done:
-    if (w)
-        gz_segw_abort(w);
-    if (st == GZ_NOMEM)
-        gz_error_set(err, st, -1, "[indexer][flush] %s: out of memory", path);
-    gz_buf_fini(&post);
-    gz_buf_fini(&dict);
-    gz_buf_fini(&zdict);
-    gz_buf_fini(&text);
-    gz_free(enc.pos);
-    gz_free(enc.span);
-    gz_free(order);
-    gz_free(recs);
     return st;
 }

@@ -118,7 +118,7 @@ uint32_t ix_memseg_doc(ix_memseg *m, const ix_docmeta *d, const char *text, size
     gz_put32(r + GZ_DOC_YEAR, d->year);
     gz_put32(r + GZ_DOC_SERIAL, d->serial);
     gz_put32(r + GZ_DOC_KIND, d->kind);
-    gz_put64(r + GZ_DOC_TEXT_OFF, m->text.len);
+    gz_put64(r + GZ_DOC_TEXT_OFF, m->text_len);
     gz_put32(r + GZ_DOC_TEXT_LEN, (uint32_t)len);
     gz_put32(r + GZ_DOC_FIRST_UNIT, m->n_units);
     gz_put32(r + GZ_DOC_N_UNITS, 0);
@@ -127,7 +127,9 @@ uint32_t ix_memseg_doc(ix_memseg *m, const ix_docmeta *d, const char *text, size
     gz_put32(r + GZ_DOC_VERSION_DATE, d->version_date);
     gz_put32(r + GZ_DOC_STATUS, d->status);
     gz_buf_put(&m->docs, r, sizeof r);
-    gz_buf_put(&m->text, text, len);
+    if (text)
+        gz_buf_put(&m->text, text, len);
+    m->text_len += len;
     if (m->docs.status != GZ_OK || m->text.status != GZ_OK)
         m->status = GZ_NOMEM;
     return m->n_docs++;
@@ -350,8 +352,25 @@ static void unit_record(ix_memseg *m, const ix_unitmeta *u, uint32_t len, uint32
     m->n_positions += len;
     m->n_words += words;
 
-    uint8_t r[GZ_UNIT_REC] = {0};
-    gz_put32(r + GZ_UNIT_DOC, m->n_docs - 1);
+    uint8_t r[GZ_UNIT_REC];
+    ix_memseg_unit_rec(m, u, m->n_docs - 1, len, words, r);
+    if (m->stream_units)
+        gz_units_most(r, m->units_most);
+    else
+        gz_buf_put(&m->units, r, sizeof r);
+    if (m->units.status != GZ_OK)
+        m->status = GZ_NOMEM;
+    m->n_units++;
+    /* the document's unit count */
+    uint8_t *d = (uint8_t *)m->docs.data + (size_t)(m->n_docs - 1) * GZ_DOC_REC;
+    gz_put32(d + GZ_DOC_N_UNITS, gz_get32(d + GZ_DOC_N_UNITS) + 1);
+}
+
+void ix_memseg_unit_rec(ix_memseg *m, const ix_unitmeta *u, uint32_t doc, uint32_t len, uint32_t words,
+                        uint8_t r[GZ_UNIT_REC])
+{
+    memset(r, 0, GZ_UNIT_REC);
+    gz_put32(r + GZ_UNIT_DOC, doc);
     gz_put32(r + GZ_UNIT_KIND, u->kind);
     gz_put32(r + GZ_UNIT_NUMBER, (uint32_t)u->number);
     gz_put32(r + GZ_UNIT_SUB, u->sub);
@@ -363,13 +382,6 @@ static void unit_record(ix_memseg *m, const ix_unitmeta *u, uint32_t len, uint32
     gz_put32(r + GZ_UNIT_WORDS, words);
     gz_put32(r + GZ_UNIT_PAGE, u->page);
     gz_put32(r + GZ_UNIT_PAGE_END, u->page_end);
-    gz_buf_put(&m->units, r, sizeof r);
-    if (m->units.status != GZ_OK)
-        m->status = GZ_NOMEM;
-    m->n_units++;
-    /* the document's unit count */
-    uint8_t *d = (uint8_t *)m->docs.data + (size_t)(m->n_docs - 1) * GZ_DOC_REC;
-    gz_put32(d + GZ_DOC_N_UNITS, gz_get32(d + GZ_DOC_N_UNITS) + 1);
 }
 
 /* The Han character where token i ends (the first of the gram or
@@ -521,6 +533,30 @@ static void word_matches(ix_memseg *m, uint32_t term, ix_rec *const *g, const si
     }
 }
 
+size_t ix_word_grams(const char *key, size_t len, char gk[][IX_GRAM_KEY], size_t *gl)
+{
+    /* the characters, then each pair of neighbours */
+    const char *c[GZ_TERM_MAX + 1];
+    size_t n = 0;
+    for (const char *q = key + 1, *e = key + len; q < e && n < GZ_TERM_MAX;) {
+        c[n++] = q;
+        if (gz_utf8_next(&q, e) < 0)
+            break;
+        c[n] = q;
+    }
+    if (n < 3 || n >= GZ_TERM_MAX)
+        return 0;
+    for (size_t k = 0; k + 1 < n; k++) {
+        size_t l = (size_t)(c[k + 2] - c[k]); /* characters k and k + 1 */
+        if (l + 1 > IX_GRAM_KEY)
+            return 0;
+        gk[k][0] = GZ_FIELD_GRAM;
+        memcpy(gk[k] + 1, c[k], l);
+        gl[k] = l + 1;
+    }
+    return n - 1;
+}
+
 void ix_memseg_phrases(ix_memseg *m, uint32_t min_count)
 {
     uint32_t n_terms = m->n_terms; /* the phrase terms added below are not words */
@@ -533,29 +569,16 @@ void ix_memseg_phrases(ix_memseg *m, uint32_t min_count)
         /* seen often as a word (its text occurs at least as often) */
         if (key[0] != GZ_FIELD_WORD || wt->count < min_count)
             continue;
-        /* the characters, then each gram's occurrences */
-        const char *c[GZ_TERM_MAX + 1];
-        size_t n = 0;
-        for (const char *q = key + 1, *e = key + wt->len; q < e && n < GZ_TERM_MAX;) {
-            c[n++] = q;
-            if (gz_utf8_next(&q, e) < 0)
-                break;
-            c[n] = q;
-        }
-        if (n < 3 || n >= GZ_TERM_MAX)
+        /* its grams, then each gram's occurrences */
+        char gk[GZ_TERM_MAX][IX_GRAM_KEY];
+        size_t gl[GZ_TERM_MAX];
+        size_t n = ix_word_grams(key, wt->len, gk, gl) + 1;
+        if (n < 3)
             continue;
         int ok = 1;
         for (size_t k = 0; k + 1 < n && ok; k++) {
-            char gk[1 + 8];
-            size_t gl = (size_t)(c[k + 2] - c[k]); /* characters k and k + 1 */
-            if (gl + 1 > sizeof gk) {
-                ok = 0;
-                break;
-            }
-            gk[0] = GZ_FIELD_GRAM;
-            memcpy(gk + 1, c[k], gl);
             size_t slot;
-            uint32_t id = probe(m, gk, gl + 1, gz_xxh3(gk, gl + 1), &slot);
+            uint32_t id = probe(m, gk[k], gl[k], gz_xxh3(gk[k], gl[k]), &slot);
             if (id == UINT32_MAX) {
                 ok = 0;
                 break;

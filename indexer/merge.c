@@ -1,130 +1,560 @@
-/* indexer/merge.c: merging segments. A merge carries each live document's
- * tables and stored text over, and each term's postings, their units
- * renumbered, into an in-memory segment that is flushed like a worker's:
- * nothing is analysed again (the index's analyzer is the one that built
- * every segment: a manifest of another is refused before any merge). */
+/* indexer/merge.c: merging segments, streamed. The sources' tables are
+ * read twice: once for the documents' records, the strings and the
+ * units' field widths, then to write the units packed; their dictionaries
+ * are walked side by side in term order, and each merged term's postings
+ * (units renumbered, deleted ones dropped) are encoded and written as they
+ * come; the stored text is read back block by block and compressed again
+ * with a dictionary trained on the merged text. The bytes are those a
+ * worker's flush of the same documents writes, and nothing is analysed
+ * again (the index's analyzer is the one that built every segment: a
+ * manifest of another is refused before any merge). What a merge holds:
+ * the documents' records and the strings, two words per unit, one term's
+ * occurrences, the dictionary being built, and the common words (field
+ * 'p' below). */
 #include "indexer/merge.h"
-#include "indexer/memseg.h"
+#include "indexer/memseg_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* One term of a merged segment: its live occurrences into the new one. */
-typedef struct carry_ctx {
-    ix_memseg *ms;
-    const gz_segment *seg;
-    const uint32_t *unit_map; /* old unit: new unit, or UINT32_MAX if deleted */
-    gz_status st;
-} carry_ctx;
+/* Mapped source pages are given back after this many bytes read (the
+ * laws: 64 MiB, optimize peaks at 108 MB; 8 MiB, 80 MB). */
+#define IX_RELEASE_BYTES (16u << 20)
 
-static int carry_term(void *arg, const char *term, size_t len, const gz_terminfo *ti)
+typedef struct msrc {
+    gz_segment *seg;
+    const uint8_t *del;
+    uint32_t *unit_map; /* old unit: new unit or UINT32_MAX; NULL: base + old */
+    uint32_t base;
+    gz_term_iter it;
+    int has; /* it holds this source's next term */
+} msrc;
+
+static inline uint32_t new_unit(const msrc *s, uint32_t u)
 {
-    carry_ctx *c = arg;
-    if (len && term[0] == GZ_FIELD_PHRASE)
-        return 0; /* found again from the merged grams at flush */
+    return s->unit_map ? s->unit_map[u] : s->base + u;
+}
+
+typedef struct merge {
+    msrc *src;
+    size_t n;
+    ix_memseg *ms;
+    ix_rec *recs; /* one term's occurrences */
+    size_t n_recs, cap_recs;
+    uint64_t touched; /* source bytes read since their pages were last given back */
+    /* stored text: the live documents in order, as (source, doc) */
+    uint32_t (*docs)[2];
+    size_t n_docs, cur;
+    uint64_t cur_start;
+    gz_buf text;
+    gz_textctx *tctx;
+} merge;
+
+static void touch(merge *g, uint64_t bytes)
+{
+    if ((g->touched += bytes) < IX_RELEASE_BYTES)
+        return;
+    for (size_t k = 0; k < g->n; k++)
+        gz_segment_release(g->src[k].seg);
+    g->touched = 0;
+}
+
+static gz_status push_rec(merge *g, uint32_t unit, uint32_t pos, uint32_t span)
+{
+    if (gz_grow(&g->recs, &g->cap_recs, g->n_recs + 1, sizeof *g->recs, 1024) != GZ_OK)
+        return GZ_NOMEM;
+    g->recs[g->n_recs++] = (ix_rec){unit, pos | (span - 1) << IX_POS_BITS};
+    return GZ_OK;
+}
+
+/* Appends source s's live occurrences of the term ti (renumbered) to
+ * g->recs; *spans set if one spans more than a position. */
+static gz_status carry(merge *g, const msrc *s, const gz_terminfo *ti, int nopos, int *spans)
+{
     gz_post p;
-    uint32_t id = UINT32_MAX;
-    int nopos = (ti->flags & GZ_TERM_NOPOS) != 0;
-    c->st = gz_post_open(&p, c->seg, ti);
-    while (c->st == GZ_OK && p.unit != GZ_POST_END) {
-        uint32_t nu = c->unit_map[p.unit];
+    gz_status st = gz_post_open(&p, s->seg, ti);
+    touch(g, ti->len);
+    while (st == GZ_OK && p.unit != GZ_POST_END) {
+        uint32_t nu = new_unit(s, p.unit);
         if (nu != UINT32_MAX) {
-            /* interned at its first live occurrence: a term only deleted
-             * documents held is left behind */
-            if (id == UINT32_MAX && (id = ix_memseg_term(c->ms, term, len)) == UINT32_MAX) {
-                c->st = ix_memseg_status(c->ms) != GZ_OK ? ix_memseg_status(c->ms) : GZ_CORRUPT;
-                break;
-            }
             const uint32_t *pos = NULL, *span = NULL;
             uint32_t n = p.tf;
-            if (!nopos && (c->st = gz_post_positions(&p, &pos, &span, &n)) != GZ_OK)
+            if (!nopos && (st = gz_post_positions(&p, &pos, &span, &n)) != GZ_OK)
                 break;
-            for (uint32_t i = 0; i < n; i++)
-                ix_memseg_occ(c->ms, id, nu, pos ? pos[i] : 0, span ? span[i] : 1);
+            for (uint32_t i = 0; i < n && st == GZ_OK; i++) {
+                uint32_t sp = span ? span[i] : 1;
+                *spans |= sp > 1;
+                st = push_rec(g, nu, pos ? pos[i] : 0, sp);
+            }
         }
-        c->st = gz_post_next(&p);
+        if (st == GZ_OK)
+            st = gz_post_next(&p);
     }
-    if (c->st == GZ_EOF)
-        c->st = GZ_OK;
     gz_post_fini(&p);
-    if (c->st == GZ_OK)
-        c->st = ix_memseg_status(c->ms);
-    return c->st != GZ_OK;
+    return st == GZ_EOF ? GZ_OK : st;
+}
+
+/* Live occurrences of term ti in source s, up to want: *n. */
+static gz_status live_tf(const msrc *s, const gz_terminfo *ti, uint64_t want, uint64_t *n)
+{
+    gz_post p;
+    gz_status st = gz_post_open(&p, s->seg, ti);
+    while (st == GZ_OK && p.unit != GZ_POST_END && *n < want) {
+        if (new_unit(s, p.unit) != UINT32_MAX)
+            *n += p.tf;
+        st = gz_post_next(&p);
+    }
+    gz_post_fini(&p);
+    return st == GZ_EOF ? GZ_OK : st;
+}
+
+static int cmp_key(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+    size_t n = al < bl ? al : bl;
+    int c = memcmp(a, b, n);
+    return c ? c : (al > bl) - (al < bl);
+}
+
+/* Moves source s to its next term, past the phrase terms (field 'p': found
+ * again from the merged grams). */
+static gz_status advance(msrc *s)
+{
+    int rc;
+    while ((rc = gz_term_iter_next(&s->it)) == 1 && s->it.term[0] == GZ_FIELD_PHRASE)
+        ;
+    s->has = rc == 1;
+    return rc < 0 ? GZ_CORRUPT : GZ_OK;
+}
+
+/* The smallest current term of the sources, or -1 when all are done. */
+static ssize_t least(const merge *g)
+{
+    ssize_t at = -1;
+    for (size_t k = 0; k < g->n; k++)
+        if (g->src[k].has &&
+            (at < 0 || cmp_key(g->src[k].it.term, g->src[k].it.term_len, g->src[at].it.term,
+                               g->src[at].it.term_len) < 0))
+            at = (ssize_t)k;
+    return at;
+}
+
+/* The common words: every word (field 'w') with at least IX_PHRASE_MIN
+ * live occurrences and grams to match it by, as its 'p' key, each a byte
+ * of length then the key, in term order. */
+static gz_status common_words(merge *g, gz_buf *out)
+{
+    gz_status st = GZ_OK;
+    char w[1] = {GZ_FIELD_WORD};
+    for (size_t k = 0; k < g->n; k++) {
+        gz_term_iter_init(&g->src[k].it, g->src[k].seg, w, 1);
+        if ((st = advance(&g->src[k])) != GZ_OK)
+            return st;
+    }
+    ssize_t at;
+    while (st == GZ_OK && (at = least(g)) >= 0 && g->src[at].it.term[0] == GZ_FIELD_WORD) {
+        uint8_t key[GZ_TERM_MAX + 1];
+        size_t len = g->src[at].it.term_len;
+        memcpy(key, g->src[at].it.term, len);
+        uint64_t count = 0;
+        for (size_t k = 0; k < g->n && st == GZ_OK; k++) {
+            msrc *s = &g->src[k];
+            if (!s->has || cmp_key(s->it.term, s->it.term_len, key, len) != 0)
+                continue;
+            st = live_tf(s, &s->it.ti, IX_PHRASE_MIN, &count);
+            if (st == GZ_OK)
+                st = advance(s);
+        }
+        char gk[GZ_TERM_MAX][IX_GRAM_KEY];
+        size_t gl[GZ_TERM_MAX];
+        if (st == GZ_OK && count >= IX_PHRASE_MIN && ix_word_grams((const char *)key, len, gk, gl)) {
+            key[0] = GZ_FIELD_PHRASE;
+            gz_buf_putc(out, (char)len);
+            gz_buf_put(out, key, len);
+        }
+    }
+    if (st == GZ_OK && out->status != GZ_OK)
+        st = GZ_NOMEM;
+    return st;
+}
+
+/* Whether term ti of source s has an occurrence in a live unit. */
+static gz_status any_live(const msrc *s, const gz_terminfo *ti, int *yes)
+{
+    uint64_t n = 0;
+    gz_status st = s->unit_map ? live_tf(s, ti, 1, &n) : GZ_OK;
+    *yes = s->unit_map ? n > 0 : 1;
+    return st;
+}
+
+static int has_pos(const uint32_t *pos, uint32_t n, uint32_t want)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (pos[mid] < want)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && pos[lo] == want;
+}
+
+/* The exact matches of a common word (its 'p' key) in source s: each live
+ * unit where its grams gk[0..ng) occur at consecutive positions, once per
+ * match, into g->recs. */
+static gz_status source_matches(merge *g, const msrc *s, const gz_terminfo *ti, size_t ng)
+{
+    gz_post c[GZ_TERM_MAX];
+    size_t open = 0;
+    gz_status st = GZ_OK;
+    for (; open < ng && st == GZ_OK; open++) {
+        st = gz_post_open(&c[open], s->seg, &ti[open]);
+        touch(g, ti[open].len);
+    }
+    /* positions of grams 1.. of the current unit: copied, as each cursor's
+     * are valid only until it moves */
+    uint32_t *pos[GZ_TERM_MAX] = {0}, npos[GZ_TERM_MAX];
+    size_t cap[GZ_TERM_MAX] = {0};
+    while (st == GZ_OK && c[0].unit != GZ_POST_END) {
+        uint32_t u = c[0].unit, nu = new_unit(s, u);
+        size_t j = 1;
+        for (; nu != UINT32_MAX && j < ng && st == GZ_OK; j++) {
+            if (c[j].unit < u && (st = gz_post_seek(&c[j], u)) == GZ_EOF)
+                st = GZ_OK;
+            if (st != GZ_OK || c[j].unit != u)
+                break;
+            const uint32_t *p, *sp;
+            uint32_t n;
+            if ((st = gz_post_positions(&c[j], &p, &sp, &n)) != GZ_OK)
+                break;
+            size_t want = n + 1;
+            if (gz_grow(&pos[j], &cap[j], want, sizeof *pos[j], 64) != GZ_OK) {
+                st = GZ_NOMEM;
+                break;
+            }
+            memcpy(pos[j], p, n * sizeof *p);
+            npos[j] = n;
+        }
+        if (st == GZ_OK && nu != UINT32_MAX && j == ng) {
+            const uint32_t *p0, *sp;
+            uint32_t n0;
+            st = gz_post_positions(&c[0], &p0, &sp, &n0);
+            for (uint32_t i = 0; i < n0 && st == GZ_OK; i++) {
+                size_t k = 1;
+                while (k < ng && has_pos(pos[k], npos[k], p0[i] + (uint32_t)k))
+                    k++;
+                if (k == ng)
+                    st = push_rec(g, nu, 0, 1);
+            }
+        }
+        if (st == GZ_OK && (st = gz_post_next(&c[0])) == GZ_EOF)
+            st = GZ_OK;
+    }
+    for (size_t j = 0; j < open; j++)
+        gz_post_fini(&c[j]);
+    for (size_t j = 0; j < ng; j++)
+        gz_free(pos[j]);
+    return st;
+}
+
+/* A common word's 'p' term, as a flush makes it: there if every one of its
+ * grams is (has a live occurrence), with the units of its exact matches.
+ * *there: whether to write it. */
+static gz_status phrase(merge *g, const uint8_t *key, size_t len, int *there)
+{
+    char w[GZ_TERM_MAX + 1];
+    memcpy(w, key, len);
+    w[0] = GZ_FIELD_WORD;
+    char gk[GZ_TERM_MAX][IX_GRAM_KEY];
+    size_t gl[GZ_TERM_MAX];
+    size_t ng = ix_word_grams(w, len, gk, gl);
+    gz_status st = GZ_OK;
+    unsigned char seen[GZ_TERM_MAX] = {0};
+    gz_terminfo *ti = gz_alloc((ng + 1) * sizeof *ti);
+    if (!ti)
+        return GZ_NOMEM;
+    for (size_t k = 0; k < g->n && st == GZ_OK; k++) {
+        const msrc *s = &g->src[k];
+        size_t found = 0;
+        for (size_t j = 0; j < ng && st == GZ_OK; j++) {
+            int hit = 0;
+            st = gz_segment_term(s->seg, gk[j], gl[j], &hit, &ti[j]);
+            if (st != GZ_OK || !hit)
+                continue;
+            found++;
+            int live = 1;
+            if (!seen[j] && (st = any_live(s, &ti[j], &live)) == GZ_OK && live)
+                seen[j] = 1;
+        }
+        if (st == GZ_OK && found == ng)
+            st = source_matches(g, s, ti, ng);
+    }
+    *there = 1;
+    for (size_t j = 0; j < ng; j++)
+        *there &= seen[j];
+    gz_free(ti);
+    return st;
+}
+
+/* Reads the merged text's bytes [off, off + n): the live documents' texts
+ * in order, decompressed from their sources. */
+static gz_status merged_text(void *ctx, uint64_t off, char *dst, size_t n)
+{
+    merge *g = ctx;
+    if (off < g->cur_start) {
+        g->cur = 0;
+        g->cur_start = 0;
+    }
+    gz_status st = GZ_OK;
+    while (n && st == GZ_OK) {
+        if (g->cur >= g->n_docs)
+            return GZ_CORRUPT;
+        const msrc *s = &g->src[g->docs[g->cur][0]];
+        gz_docinfo di;
+        if ((st = gz_segment_doc(s->seg, g->docs[g->cur][1], &di)) != GZ_OK)
+            break;
+        if (off >= g->cur_start + di.text_len) {
+            g->cur_start += di.text_len;
+            g->cur++;
+            continue;
+        }
+        uint32_t a = (uint32_t)(off - g->cur_start);
+        uint32_t z = di.text_len - a < n ? di.text_len : a + (uint32_t)n;
+        st = gz_segment_text_range(s->seg, g->docs[g->cur][1], a, z, &g->text, &g->tctx);
+        if (st == GZ_OK && g->text.len != z - a)
+            st = GZ_CORRUPT;
+        if (st == GZ_OK) {
+            memcpy(dst, g->text.data, z - a);
+            dst += z - a;
+            off += z - a;
+            n -= z - a;
+            touch(g, z - a);
+        }
+    }
+    return st;
+}
+
+/* The units of source s's live documents (the tables pass: walk 0; the
+ * writing pass: walk 1, each record packed into u). */
+static gz_status units_pass(merge *g, size_t k, const gz_man_segment *gs, uint32_t *new_doc, int walk,
+                            gz_unitw *uw)
+{
+    msrc *s = &g->src[k];
+    gz_status st = GZ_OK;
+    for (uint32_t d = 0; d < gs->n_docs && st == GZ_OK; d++) {
+        if (gz_bit(s->del, d))
+            continue;
+        gz_docinfo di;
+        if ((st = gz_segment_doc(s->seg, d, &di)) != GZ_OK)
+            break;
+        if (walk == 0) {
+            ix_docmeta dm = {di.title, di.docno_raw, di.issuer, di.docno, di.body, di.source, di.issue,
+                             di.date, di.year, di.serial, di.kind, di.version_date, di.status};
+            ix_memseg_doc(g->ms, &dm, NULL, di.text_len);
+            g->docs[g->n_docs][0] = (uint32_t)k;
+            g->docs[g->n_docs][1] = d;
+            g->n_docs++;
+        }
+        for (uint32_t u = di.first_unit; u < di.first_unit + di.n_units && st == GZ_OK; u++) {
+            gz_unitinfo ui;
+            if ((st = gz_segment_unit(s->seg, u, &ui)) != GZ_OK)
+                break;
+            if (ui.end > di.text_len) {
+                st = GZ_CORRUPT;
+                break;
+            }
+            ix_unitmeta um = {ui.kind, ui.sub, ui.number, ui.label, ui.path, ui.start, ui.end,
+                              ui.page, ui.page_end};
+            if (walk == 0) {
+                if (s->unit_map)
+                    s->unit_map[u] = ix_memseg_n_units(g->ms);
+                else if (ix_memseg_n_units(g->ms) != s->base + u)
+                    st = GZ_CORRUPT; /* units out of order: not one the flush wrote */
+                ix_memseg_unit_as(g->ms, &um, ui.len, ui.words);
+            } else {
+                uint8_t rec[GZ_UNIT_REC];
+                ix_memseg_unit_rec(g->ms, &um, *new_doc, ui.len, ui.words, rec);
+                gz_unitw_put(uw, rec);
+            }
+        }
+        *new_doc += 1;
+        if (st == GZ_OK)
+            st = ix_memseg_status(g->ms);
+    }
+    return st;
+}
+
+/* Writes the merged segment to path: every section in a flush's order. */
+static gz_status write_merged(merge *g, const gz_manifest *m, const size_t *pos, const char *path,
+                              gz_man_segment *out, gz_error *err)
+{
+    gz_status st = GZ_OK;
+    gz_buf buf, common;
+    gz_buf_init(&buf);
+    gz_buf_init(&common);
+    ix_dictw dict;
+    ix_dictw_init(&dict);
+    ix_postenc enc = {0};
+    gz_segw *w = NULL;
+    if ((st = common_words(g, &common)) != GZ_OK || (st = gz_segw_open(&w, path, err)) != GZ_OK)
+        goto done;
+    /* META now, its count of terms patched at the end */
+    ix_put_meta(w, g->ms, 0);
+    gz_segw_section(w, GZ_SEC_DOCS);
+    gz_segw_put(w, g->ms->docs.data, g->ms->docs.len);
+    gz_segw_section(w, GZ_SEC_UNITS);
+    gz_unitw uw;
+    gz_unitw_begin(&uw, g->ms->units_most, &buf);
+    uint32_t new_doc = 0;
+    for (size_t k = 0; k < g->n && st == GZ_OK; k++) {
+        st = units_pass(g, k, &m->seg[pos[k]], &new_doc, 1, &uw);
+        gz_segw_put(w, buf.data, buf.len);
+        buf.len = 0;
+    }
+    gz_unitw_end(&uw);
+    gz_segw_put(w, buf.data, buf.len);
+    buf.len = 0;
+    gz_segw_section(w, GZ_SEC_STRINGS);
+    gz_segw_put(w, g->ms->strings.data, g->ms->strings.len);
+
+    /* the postings: the sources' terms in order, merged, and the common
+     * words' exact matches among them */
+    gz_segw_section(w, GZ_SEC_POSTINGS);
+    for (size_t k = 0; k < g->n && st == GZ_OK; k++) {
+        gz_term_iter_init(&g->src[k].it, g->src[k].seg, "", 0);
+        st = advance(&g->src[k]);
+    }
+    ix_units_len lens = {g->ms->unit_len, g->ms->unit_words, g->ms->n_units};
+    uint64_t post_at = 0;
+    size_t next_common = 0;
+    while (st == GZ_OK) {
+        ssize_t at = least(g);
+        const uint8_t *ck = next_common < common.len ? (const uint8_t *)common.data + next_common + 1 : NULL;
+        size_t cl = ck ? (uint8_t)common.data[next_common] : 0;
+        if (at < 0 && !ck)
+            break;
+        uint8_t key[GZ_TERM_MAX + 1];
+        size_t len;
+        int there = 1, spans = 0;
+        g->n_recs = 0;
+        if (ck && (at < 0 || cmp_key(ck, cl, g->src[at].it.term, g->src[at].it.term_len) < 0)) {
+            memcpy(key, ck, cl);
+            len = cl;
+            next_common += 1 + cl;
+            st = phrase(g, key, len, &there);
+        } else {
+            len = g->src[at].it.term_len;
+            memcpy(key, g->src[at].it.term, len);
+            int nopos = key[0] == GZ_FIELD_WORD;
+            for (size_t k = (size_t)at; k < g->n && st == GZ_OK; k++) {
+                msrc *s = &g->src[k];
+                if (!s->has || cmp_key(s->it.term, s->it.term_len, key, len) != 0)
+                    continue;
+                st = carry(g, s, &s->it.ti, nopos, &spans);
+                if (st == GZ_OK)
+                    st = advance(s);
+            }
+            there = g->n_recs > 0; /* a term only deleted documents held is left behind */
+        }
+        if (st != GZ_OK || !there)
+            continue;
+        uint8_t flags = key[0] == GZ_FIELD_WORD || key[0] == GZ_FIELD_PHRASE ? GZ_TERM_NOPOS
+                        : spans                                             ? GZ_TERM_SPANS
+                                                                            : 0;
+        uint32_t df;
+        size_t before = buf.len;
+        ix_encode_term(&lens, g->recs, g->n_recs, flags, &enc, &buf, &df);
+        ix_dictw_add(&dict, (const char *)key, len, df, flags, post_at, buf.len - before);
+        post_at += buf.len - before;
+        if (buf.status != GZ_OK)
+            st = GZ_NOMEM;
+        if (buf.len >= (1u << 20)) {
+            gz_segw_put(w, buf.data, buf.len);
+            buf.len = 0;
+        }
+    }
+    gz_segw_put(w, buf.data, buf.len);
+    gz_buf_fini(&buf);
+    if (st == GZ_OK)
+        st = ix_dictw_write(&dict, w);
+    uint32_t n_terms = dict.n_terms;
+    ix_dictw_fini(&dict);
+    if (st == GZ_OK)
+        st = ix_write_text(w, g->ms->text_len, merged_text, g);
+    if (st == GZ_OK) {
+        uint8_t meta[GZ_META_LEN];
+        ix_meta(g->ms, n_terms, meta);
+        gz_segw_patch(w, GZ_SEC_META, 0, meta, sizeof meta);
+        st = ix_segw_done(w, g->ms, out, err);
+        w = NULL;
+    }
+done:
+    if (w)
+        gz_segw_abort(w);
+    gz_buf_fini(&buf);
+    gz_buf_fini(&common);
+    ix_dictw_fini(&dict);
+    ix_postenc_fini(&enc);
+    return st;
 }
 
 gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, uint32_t new_id, gz_error *err)
 {
     gz_manifest *m = s->man;
-    ix_memseg *ms = ix_memseg_new(new_id);
-    uint32_t **remap = gz_calloc(n, sizeof *remap);
-    gz_status st = ms && remap ? GZ_OK : GZ_NOMEM;
-    gz_buf text;
-    gz_buf_init(&text);
-    gz_textctx *tctx = NULL;
+    merge g = {0};
+    g.n = n;
+    g.ms = ix_memseg_new(new_id);
+    g.src = gz_calloc(n + 1, sizeof *g.src);
+    uint32_t **remap = gz_calloc(n + 1, sizeof *remap);
+    gz_buf_init(&g.text);
+    gz_status st = g.ms && g.src && remap ? GZ_OK : GZ_NOMEM;
+    size_t docs = 0;
+    for (size_t k = 0; k < n; k++)
+        docs += m->seg[pos[k]].n_docs;
+    if (st == GZ_OK && !(g.docs = gz_alloc((docs + 1) * sizeof *g.docs)))
+        st = GZ_NOMEM;
+    if (st == GZ_OK)
+        g.ms->stream_units = 1;
     /* the sources, all open first: one that does not open stops the merge
      * before any work */
-    gz_segment **srcs = gz_calloc(n + 1, sizeof *srcs);
-    if (!srcs)
-        st = GZ_NOMEM;
+    char path[4200] = "";
     for (size_t k = 0; k < n && st == GZ_OK; k++) {
-        char path[4200];
         gz_path_segment(path, sizeof path, dir, m->seg[pos[k]].id);
-        st = gz_segment_open(path, &srcs[k], err);
+        st = gz_segment_open(path, &g.src[k].seg, err);
     }
+    /* the tables: documents, strings, units' widths; the old documents'
+     * and units' new numbers */
     for (size_t k = 0; k < n && st == GZ_OK; k++) {
-        const gz_man_segment *g = &m->seg[pos[k]];
-        const uint8_t *del = s->deleted[pos[k]];
-        char path[4200];
-        gz_path_segment(path, sizeof path, dir, g->id);
-        gz_segment *seg = srcs[k];
-        remap[k] = gz_alloc(((size_t)g->n_docs + 1) * sizeof **remap);
-        uint32_t *unit_map = gz_alloc(((size_t)g->n_units + 1) * sizeof *unit_map);
-        if (!remap[k] || !unit_map)
+        const gz_man_segment *gs = &m->seg[pos[k]];
+        msrc *src = &g.src[k];
+        gz_path_segment(path, sizeof path, dir, gs->id);
+        src->del = s->deleted[pos[k]];
+        src->base = ix_memseg_n_units(g.ms);
+        remap[k] = gz_alloc(((size_t)gs->n_docs + 1) * sizeof **remap);
+        if (src->del && (src->unit_map = gz_alloc(((size_t)gs->n_units + 1) * sizeof *src->unit_map)))
+            for (uint32_t u = 0; u < gs->n_units; u++)
+                src->unit_map[u] = UINT32_MAX;
+        if (!remap[k] || (src->del && !src->unit_map)) {
             st = GZ_NOMEM;
-        for (uint32_t u = 0; unit_map && u < g->n_units; u++)
-            unit_map[u] = UINT32_MAX;
-        for (uint32_t d = 0; d < g->n_docs && st == GZ_OK; d++) {
-            remap[k][d] = UINT32_MAX;
-            if (gz_bit(del, d))
-                continue;
-            gz_docinfo di;
-            if ((st = gz_segment_doc(seg, d, &di)) != GZ_OK || (st = gz_segment_text(seg, d, &text, &tctx)) != GZ_OK)
-                break;
-            ix_docmeta dm = {di.title, di.docno_raw, di.issuer, di.docno, di.body, di.source, di.issue,
-                             di.date, di.year, di.serial, di.kind, di.version_date, di.status};
-            remap[k][d] = ix_memseg_doc(ms, &dm, text.data ? text.data : "", text.len);
-            for (uint32_t u = di.first_unit; u < di.first_unit + di.n_units && st == GZ_OK; u++) {
-                gz_unitinfo ui;
-                if ((st = gz_segment_unit(seg, u, &ui)) != GZ_OK)
-                    break;
-                if (ui.end > text.len || u >= g->n_units) {
-                    st = GZ_CORRUPT;
-                    break;
-                }
-                ix_unitmeta um = {ui.kind, ui.sub, ui.number, ui.label, ui.path, ui.start, ui.end,
-                                  ui.page, ui.page_end};
-                unit_map[u] = ix_memseg_n_units(ms);
-                ix_memseg_unit_as(ms, &um, ui.len, ui.words);
-            }
-            if (st == GZ_OK)
-                st = ix_memseg_status(ms);
+            break;
         }
-        /* then the postings, term by term, renumbered */
-        carry_ctx c = {ms, seg, unit_map, GZ_OK};
-        if (st == GZ_OK && gz_segment_terms(seg, carry_term, &c) != GZ_OK)
-            st = c.st != GZ_OK ? c.st : GZ_CORRUPT;
-        if (st == GZ_OK)
-            st = c.st;
-        gz_free(unit_map);
-        if (st != GZ_OK && st != GZ_NOMEM && err && !err->msg[0])
-            gz_error_set(err, st, -1, "[indexer][merge] %s: %s", path, gz_status_str(st));
+        uint32_t first = (uint32_t)g.n_docs;
+        for (uint32_t d = 0; d < gs->n_docs; d++)
+            remap[k][d] = gz_bit(src->del, d) ? UINT32_MAX : first++;
+        uint32_t new_doc = 0;
+        st = units_pass(&g, k, gs, &new_doc, 0, NULL);
+        if (st == GZ_OK && !src->unit_map && ix_memseg_n_units(g.ms) != src->base + gs->n_units)
+            st = GZ_CORRUPT;
     }
+    if (st == GZ_OK)
+        st = ix_memseg_status(g.ms);
     gz_man_segment out = {0};
     if (st == GZ_OK) {
-        char path[4200];
         gz_path_segment(path, sizeof path, dir, new_id);
-        st = ix_memseg_flush(ms, path, &out, err);
+        st = write_merged(&g, m, pos, path, &out, err);
     }
+    if (st != GZ_OK && st != GZ_NOMEM && err && !err->msg[0])
+        gz_error_set(err, st, -1, "[indexer][merge] %s: %s", path, gz_status_str(st));
     unsigned char *gone = st == GZ_OK ? gz_calloc(m->n_seg + 1, 1) : NULL;
     if (st == GZ_OK && (!gone || (st = ix_state_add(s, &out)) != GZ_OK))
         st = GZ_NOMEM;
@@ -148,12 +578,16 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
     for (size_t k = 0; remap && k < n; k++)
         gz_free(remap[k]);
     gz_free(remap);
-    for (size_t k = 0; srcs && k < n; k++)
-        gz_segment_close(srcs[k]);
-    gz_free(srcs);
-    gz_buf_fini(&text);
-    gz_textctx_free(tctx);
-    ix_memseg_free(ms);
+    for (size_t k = 0; g.src && k < n; k++) {
+        gz_segment_close(g.src[k].seg);
+        gz_free(g.src[k].unit_map);
+    }
+    gz_free(g.src);
+    gz_free(g.docs);
+    gz_free(g.recs);
+    gz_buf_fini(&g.text);
+    gz_textctx_free(g.tctx);
+    ix_memseg_free(g.ms);
     if (st == GZ_NOMEM)
         gz_error_set(err, st, -1, "[indexer][merge] out of memory");
     return st;
