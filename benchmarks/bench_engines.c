@@ -76,7 +76,7 @@ static void export_units(const char *dir, units *u)
             }
         }
     }
-    gz_textctx_free(tc);
+    gz_textctx_close(tc);
     gz_buf_fini(&doc);
     gz_snapshot_close(snap);
 }

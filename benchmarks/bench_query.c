@@ -91,7 +91,7 @@ int main(int argc, char **argv)
                 }
         }
     }
-    gz_textctx_free(tc);
+    gz_textctx_close(tc);
     gz_snapshot_close(snap);
     sr_index *ix;
     if (sr_index_open(dir, &ix, &err) != GZ_OK) {

@@ -191,7 +191,7 @@ int main(int argc, char **argv)
     free(t_cited);
     free(t_unit);
     sr_arena_fini(&a);
-    gz_textctx_free(tctx);
+    gz_textctx_close(tctx);
     gz_buf_fini(&text);
     gz_snapshot_close(snap);
     sr_index_close(ix);

@@ -510,7 +510,7 @@ gz_status gz_segment_unit(const gz_segment *s, uint32_t unit, gz_unitinfo *out);
 /* A decompression context for stored text: one per thread of use, created
  * by the first gz_segment_text that gets a NULL *ctx, freed by its owner. */
 typedef struct gz_textctx gz_textctx;
-void gz_textctx_free(gz_textctx *ctx);
+void gz_textctx_close(gz_textctx *ctx);
 /* Decompresses a document's stored text into out (replacing its content). */
 gz_status gz_segment_text(const gz_segment *s, uint32_t doc, gz_buf *out, gz_textctx **ctx);
 /* Only bytes [start, end) of it: decompresses just the blocks they touch. */

@@ -274,7 +274,7 @@ struct gz_textctx {
     uint32_t zblock;
 };
 
-void gz_textctx_free(gz_textctx *ctx)
+void gz_textctx_close(gz_textctx *ctx)
 {
     if (!ctx)
         return;

@@ -212,7 +212,7 @@ gz_status ix_check(const char *dir, FILE *out, gz_error *err)
         }
     }
     gz_buf_fini(&text);
-    gz_textctx_free(tctx);
+    gz_textctx_close(tctx);
     for (size_t i = 0; i < snap->man.n_seg; i++) {
         gz_segment_close(snap->seg[i]);
         gz_free(snap->deleted[i]);

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-ix_memseg *ix_memseg_new(uint32_t segment_id)
+ix_memseg *ix_memseg_open(uint32_t segment_id)
 {
     ix_memseg *m = gz_calloc(1, sizeof *m);
     if (!m)
@@ -27,7 +27,7 @@ ix_memseg *ix_memseg_new(uint32_t segment_id)
     return m;
 }
 
-void ix_memseg_free(ix_memseg *m)
+void ix_memseg_close(ix_memseg *m)
 {
     if (!m)
         return;

@@ -24,8 +24,8 @@ typedef struct ix_unitmeta {
     uint32_t page, page_end; /* of a paged source, 1-based; 0: unknown */
 } ix_unitmeta;
 
-ix_memseg *ix_memseg_new(uint32_t segment_id);
-void ix_memseg_free(ix_memseg *m);
+ix_memseg *ix_memseg_open(uint32_t segment_id);
+void ix_memseg_close(ix_memseg *m);
 uint32_t ix_memseg_id(const ix_memseg *m);
 uint32_t ix_memseg_n_docs(const ix_memseg *m);
 uint32_t ix_memseg_n_units(const ix_memseg *m);

@@ -503,7 +503,7 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
     gz_manifest *m = s->man;
     merge g = {0};
     g.n = n;
-    g.ms = ix_memseg_new(new_id);
+    g.ms = ix_memseg_open(new_id);
     g.src = gz_calloc(n + 1, sizeof *g.src);
     uint32_t **remap = gz_calloc(n + 1, sizeof *remap);
     gz_buf_init(&g.text);
@@ -586,8 +586,8 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
     gz_free(g.docs);
     gz_free(g.recs);
     gz_buf_fini(&g.text);
-    gz_textctx_free(g.tctx);
-    ix_memseg_free(g.ms);
+    gz_textctx_close(g.tctx);
+    ix_memseg_close(g.ms);
     if (st == GZ_NOMEM)
         gz_error_set(err, st, -1, "[indexer][merge] out of memory");
     return st;

@@ -138,7 +138,7 @@ static ix_memseg *new_seg(writer *w, int k, uint32_t *n)
     if (id >= w->next_seg_id)
         w->next_seg_id = id + 1;
     pthread_mutex_unlock(&w->mu);
-    return ix_memseg_new(id);
+    return ix_memseg_open(id);
 }
 
 static uint64_t ns_of(struct timespec t) { return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec; }
@@ -279,7 +279,7 @@ static void *work(void *arg)
                     r->n_docs = n;
                     if (ix_memseg_bytes(seg) > w->budget || ix_memseg_full(seg)) {
                         flush_seg(w, seg);
-                        ix_memseg_free(seg);
+                        ix_memseg_close(seg);
                         seg = NULL;
                     }
                 }
@@ -290,7 +290,7 @@ static void *work(void *arg)
     }
     if (seg && !atomic_load(&w->fatal) && ix_memseg_n_docs(seg))
         flush_seg(w, seg);
-    ix_memseg_free(seg);
+    ix_memseg_close(seg);
     an_analyzer_close(an);
     return NULL;
 }

@@ -26,7 +26,7 @@ struct sr_cache {
     uint64_t clock;
 };
 
-sr_cache *sr_cache_new(size_t budget)
+sr_cache *sr_cache_open(size_t budget)
 {
     sr_cache *c = gz_calloc(1, sizeof *c);
     if (c)
@@ -44,7 +44,7 @@ static void drop(sr_cache *c, entry *e)
     c->n--;
 }
 
-void sr_cache_free(sr_cache *c)
+void sr_cache_close(sr_cache *c)
 {
     for (size_t i = 0; c && i < SLOTS; i++)
         if (c->slot[i].text)

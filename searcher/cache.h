@@ -10,8 +10,8 @@ typedef struct sr_cache sr_cache;
  * in bytes (cache.c). get copies an entry into out (1) or finds none (0);
  * a NULL cache holds nothing. */
 #define SR_CACHE_BYTES (32u << 20)
-sr_cache *sr_cache_new(size_t budget);
-void sr_cache_free(sr_cache *c);
+sr_cache *sr_cache_open(size_t budget);
+void sr_cache_close(sr_cache *c);
 int sr_cache_get(sr_cache *c, size_t seg, const char *text, ulist *out);
 void sr_cache_put(sr_cache *c, size_t seg, const char *text, const ulist *l);
 

@@ -125,7 +125,7 @@ gz_status sr_index_open(const char *dir, sr_index **out, gz_error *err)
         sr_index_close(ix);
         return gz_error_set(err, st, -1, "[searcher] %s: cannot read the document table", dir);
     }
-    ix->cache = sr_cache_new(SR_CACHE_BYTES); /* none if out of memory: slower, not wrong */
+    ix->cache = sr_cache_open(SR_CACHE_BYTES); /* none if out of memory: slower, not wrong */
     ix->n_units = ix->snap->n_units ? ix->snap->n_units : 1;
     ix->avg_len = (double)ix->snap->n_positions / (double)ix->n_units;
     if (ix->avg_len < 1)
@@ -145,12 +145,12 @@ void sr_index_close(sr_index *ix)
         gz_free(ix->issuers[i]);
     gz_free(ix->issuers);
     gz_free(ix->articles);
-    sr_versions_free(ix);
+    sr_versions_fini(ix);
     gz_free(ix->links);
     sr_refs_fini(ix);
-    sr_cache_free(ix->cache);
+    sr_cache_close(ix->cache);
     gz_snapshot_close(ix->snap);
-    gz_textctx_free(ix->tctx);
+    gz_textctx_close(ix->tctx);
     an_analyzer_close(ix->an);
     gz_free(ix->dir);
     gz_free(ix);
@@ -160,8 +160,8 @@ uint64_t sr_index_generation(const sr_index *ix) { return ix->snap->man.generati
 
 gz_status sr_index_cache(sr_index *ix, size_t bytes)
 {
-    sr_cache_free(ix->cache);
-    ix->cache = bytes ? sr_cache_new(bytes) : NULL;
+    sr_cache_close(ix->cache);
+    ix->cache = bytes ? sr_cache_open(bytes) : NULL;
     return !bytes || ix->cache ? GZ_OK : GZ_NOMEM;
 }
 

@@ -18,7 +18,7 @@ struct q_thesaurus {
     size_t n, cap;
 };
 
-void q_thesaurus_free(q_thesaurus *th)
+void q_thesaurus_close(q_thesaurus *th)
 {
     if (!th)
         return;
@@ -161,7 +161,7 @@ gz_status q_thesaurus_parse(const char *text, size_t len, q_thesaurus **out, gz_
         gz_free(from);
         gz_free(to);
         if (why) {
-            q_thesaurus_free(th);
+            q_thesaurus_close(th);
             return gz_error_set(err, st == GZ_OK ? GZ_INVALID : st, -1, "thesaurus line %zu: %s", line, why);
         }
     }

@@ -13,7 +13,7 @@ typedef struct q_thesaurus q_thesaurus;
  * does not read so is GZ_INVALID with err naming its number and the reason
  * ("thesaurus line 12: no '=>'"). */
 gz_status q_thesaurus_parse(const char *text, size_t len, q_thesaurus **out, gz_error *err);
-void q_thesaurus_free(q_thesaurus *th);
+void q_thesaurus_close(q_thesaurus *th);
 
 /* The thesaurus built into this binary, parsed at the first call (thread
  * safe); NULL if it does not parse (a test checks it does). Static. */

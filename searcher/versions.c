@@ -191,7 +191,7 @@ gz_status sr_versions_build(sr_index *ix)
     return rc;
 }
 
-void sr_versions_free(sr_index *ix)
+void sr_versions_fini(sr_index *ix)
 {
     for (size_t w = 0; w < ix->n_works; w++) {
         gz_free(ix->works[w].key);

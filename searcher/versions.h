@@ -24,7 +24,7 @@ const char *sr_vstat_name(uint8_t vstat);
  * work and vstat tables, and reads the 废止/修改 decisions' titles. Run
  * once when the index opens, after the segment tables. */
 gz_status sr_versions_build(sr_index *ix);
-void sr_versions_free(sr_index *ix);
+void sr_versions_fini(sr_index *ix);
 
 /* The work of a work key (gz_law_work_key), or SR_NO_WORK. */
 uint32_t sr_work_find(const sr_index *ix, const char *key);

@@ -69,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
         }
         gz_segment_terms(s, walk_term, s);
-        gz_textctx_free(tc);
+        gz_textctx_close(tc);
         gz_buf_fini(&text);
         gz_segment_close(s);
     }

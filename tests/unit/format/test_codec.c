@@ -270,7 +270,7 @@ Test(codec, postings_roundtrip_through_a_segment_file)
 {
     char dir[] = "/tmp/gz-codec-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
-    ix_memseg *m = ix_memseg_new(1);
+    ix_memseg *m = ix_memseg_open(1);
     ix_docmeta dm = {.title = "t", .source = "s"};
     ix_memseg_doc(m, &dm, "x", 1);
     /* expected occurrences per term, built unit by unit */
@@ -313,7 +313,7 @@ Test(codec, postings_roundtrip_through_a_segment_file)
     gz_man_segment g;
     gz_error err = {0};
     cr_assert_eq(ix_memseg_flush(m, path, &g, &err), GZ_OK, "%s", err.msg);
-    ix_memseg_free(m);
+    ix_memseg_close(m);
     gz_segment *seg;
     cr_assert_eq(gz_segment_open(path, &seg, &err), GZ_OK, "%s", err.msg);
     for (size_t t = 0; t < n_terms; t++) {
@@ -441,14 +441,14 @@ Test(codec, stored_text_ranges_through_one_context)
         text[k] = malloc(TEXT);
         for (size_t i = 0; i < TEXT; i++) /* ASCII lines, different in each */
             text[k][i] = i % 61 == 60 ? '\n' : (char)('a' + (next32() + (uint32_t)k) % 26);
-        ix_memseg *m = ix_memseg_new((uint32_t)k + 1);
+        ix_memseg *m = ix_memseg_open((uint32_t)k + 1);
         ix_docmeta dm = {.title = "t", .source = "s"};
         ix_memseg_doc(m, &dm, text[k], TEXT);
         char path[4200];
         gz_path_segment(path, sizeof path, dir, (uint32_t)k + 1);
         gz_man_segment g;
         cr_assert_eq(ix_memseg_flush(m, path, &g, &err), GZ_OK, "%s", err.msg);
-        ix_memseg_free(m);
+        ix_memseg_close(m);
         cr_assert_eq(gz_segment_open(path, &seg[k], &err), GZ_OK, "%s", err.msg);
     }
     gz_textctx *ctx = NULL;
@@ -464,7 +464,7 @@ Test(codec, stored_text_ranges_through_one_context)
     cr_assert_eq(gz_segment_text(seg[1], 0, &out, &ctx), GZ_OK);
     cr_assert(out.len == TEXT && memcmp(out.data, text[1], TEXT) == 0, "the whole text");
     gz_buf_fini(&out);
-    gz_textctx_free(ctx);
+    gz_textctx_close(ctx);
     for (int k = 0; k < 2; k++) {
         gz_segment_close(seg[k]);
         free(text[k]);

@@ -82,7 +82,7 @@ static size_t tokens_of(const char *text, an_token *t, size_t cap)
 /* Builds the golden index into dir (which exists). */
 static void build(const char *dir)
 {
-    ix_memseg *m = ix_memseg_new(SEG_ID);
+    ix_memseg *m = ix_memseg_open(SEG_ID);
     cr_assert_not_null(m);
     gz_manifest man;
     gz_manifest_init(&man);
@@ -121,7 +121,7 @@ static void build(const char *dir)
     gz_man_segment seg;
     gz_error err = {0};
     cr_assert_eq(ix_memseg_flush(m, path, &seg, &err), GZ_OK, "%s", err.msg);
-    ix_memseg_free(m);
+    ix_memseg_close(m);
     cr_assert_eq(gz_manifest_add_segment(&man, &seg), GZ_OK);
     /* a segment a merge retired: its two documents are now the first
      * source's (the moved table, GZ_FLAG_MOVED) */
@@ -234,7 +234,7 @@ Test(golden_format, the_index_reads_back_its_known_values)
     cr_assert_eq(gz_segment_text_range(s, 0, ui.start, ui.end, &text, &tc), GZ_OK);
     cr_assert_str_eq(gz_buf_cstr(&text), "第二条　公司设立董事会，董事会对股东会负责。");
     gz_buf_fini(&text);
-    gz_textctx_free(tc);
+    gz_textctx_close(tc);
     /* 公司 in units 0 and 1, at position 3 (after 第一, 一条, 条 alone);
      * 董事 twice in unit 1, at 7 and 10 */
     const struct {

@@ -123,7 +123,7 @@ static void pruning_equals_exhaustive_on(const char *dir, const char *what, int 
             }
         }
     }
-    gz_textctx_free(tc);
+    gz_textctx_close(tc);
     gz_buf_fini(&doc);
     gz_snapshot_close(snap);
     cr_assert_gt(text.len, 0);
@@ -301,7 +301,7 @@ Test(ranking, the_year_facet_ranks_every_year)
 Test(ranking, the_word_cache_keeps_the_recent_within_its_budget)
 {
     size_t per = 64 * 2 * sizeof(uint32_t) + 16 + 64; /* a list of 64, its key, its entry */
-    sr_cache *c = sr_cache_new(4000 * per);
+    sr_cache *c = sr_cache_open(4000 * per);
     cr_assert_not_null(c);
     char key[32];
     for (uint32_t w = 0; w < 20000; w++) {
@@ -334,5 +334,5 @@ Test(ranking, the_word_cache_keeps_the_recent_within_its_budget)
     cr_assert_gt(kept, 500, "kept %zu", kept);
     cr_assert_leq(kept, 4000, "kept %zu, over its budget", kept);
     cr_assert_eq(recent_kept, 500, "the 500 most recent words: %zu kept", recent_kept);
-    sr_cache_free(c);
+    sr_cache_close(c);
 }

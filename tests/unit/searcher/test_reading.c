@@ -190,7 +190,7 @@ Test(reading, a_malformed_thesaurus_line_is_an_error_naming_it)
     cr_assert_eq(q_thesaurus_targets(th, 1, &to), 2);
     cr_assert_str_eq(q_thesaurus_word(th, 1), "老婆");
     cr_assert_str_eq(to[1], "夫妻");
-    q_thesaurus_free(th);
+    q_thesaurus_close(th);
 }
 
 /* ------------------------------------------------------------ command line */

@@ -57,7 +57,7 @@ static void load(const char *dir, an_analyzer *an, corpus_units *cu)
         }
     }
     gz_buf_fini(&doc);
-    gz_textctx_free(tctx);
+    gz_textctx_close(tctx);
     gz_snapshot_close(snap);
 }
 

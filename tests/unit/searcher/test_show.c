@@ -127,7 +127,7 @@ static void pages_are_the_text(const char *id, size_t min_pages)
     cr_assert_geq(pages, min_pages);
     cr_assert_eq(joined.len, whole.len);
     cr_assert(memcmp(joined.data, whole.data, whole.len) == 0, "the pages put together are the text");
-    gz_textctx_free(tctx);
+    gz_textctx_close(tctx);
     gz_snapshot_close(snap);
     gz_buf_fini(&whole);
     gz_buf_fini(&joined);

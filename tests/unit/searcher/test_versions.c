@@ -415,7 +415,7 @@ Test(lawdesk, the_issue_examples_and_200_drawn_references, .timeout = 900)
     gz_buf_fini(&want);
     gz_buf_fini(&why);
     free(docs);
-    gz_textctx_free(tctx);
+    gz_textctx_close(tctx);
     gz_snapshot_close(snap);
     sr_arena_fini(&arena);
     sr_index_close(ix);
