@@ -1,7 +1,7 @@
 /* searcher/answer.h (private): building the answer structs of
  * include/gazette.h: the arena their strings live in, string lists, and the
  * parts every answer shares (a unit, a document's reference). Used by
- * search.c, article.c, hint.c and query.c. */
+ * search.c, article.c, hint.c, refs.c, versions.c and the query_*.c files. */
 #ifndef GZ_SEARCHER_ANSWER_H
 #define GZ_SEARCHER_ANSWER_H
 
