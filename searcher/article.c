@@ -99,6 +99,11 @@ static gz_status articles_load(sr_index *ix)
     return GZ_OK;
 }
 
+gz_status sr_articles_ready(sr_index *ix)
+{
+    return ix->articles_ready ? GZ_OK : articles_load(ix);
+}
+
 /* The first entry of the article table at or after (work, number, sub):
  * a binary search. */
 static size_t articles_at(const sr_index *ix, uint32_t work, uint32_t number, uint32_t sub)
@@ -169,7 +174,7 @@ static gz_status resolved_add(resolved *rv, size_t at)
 static gz_status resolve(sr_index *ix, const gz_lawref *r, resolved *rv)
 {
     memset(rv, 0, sizeof *rv);
-    if (!ix->articles_ready && articles_load(ix) != GZ_OK)
+    if (sr_articles_ready(ix) != GZ_OK)
         return GZ_NOMEM;
     if (r->article <= 0)
         return GZ_OK;

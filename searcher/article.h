@@ -17,4 +17,8 @@ int sr_reference(sr_index *ix, const char *query, uint64_t **ids, size_t *n, cha
  * the total counts them. */
 gz_status sr_hits_first(sr_index *ix, run_out *r, const uint64_t *ids, size_t n, size_t want);
 
+/* Builds the article table (and the works it names, versions.c) at the
+ * first call; GZ_NOMEM if it cannot. */
+gz_status sr_articles_ready(sr_index *ix);
+
 #endif

@@ -63,7 +63,6 @@ struct sr_index {
     int articles_ready;       /* built at the first article lookup */
     struct sr_link *links;    /* live documents by stable id (docid.c), */
     size_t n_links;           /* built at the first stable id resolved */
-    struct sr_works *ref_works; /* the works' keys for references (refs.c), built at the first one */
     int refs_busy;            /* refs.c is looking a named work's article up */
 };
 

@@ -7,73 +7,18 @@
  * (sr_article) answers a named work, in force at the citing document's
  * date when it has one. */
 #include "common/law.h"
-#include "common/probe.h"
 #include "searcher/answer.h"
+#include "searcher/article.h"
 #include "searcher/budget.h"
 #include "searcher/docid.h"
 #include "searcher/refs.h"
 #include "searcher/run.h"
 #include "searcher/testing.h"
+#include "searcher/versions.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ------------------------------------------------------ works by key */
-
-/* The work keys (gz_law_work_key) of every live document's title and of
- * every regulation a document carries (a unit path's first element), as
- * hashes: a named reference is looked up only when its name's key, or the
- * key its short name stands for, is one of them. */
-struct sr_works {
-    uint64_t *h;
-    size_t n, cap;
-};
-
-static uint64_t key_hash(const char *k, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)k[i]) * 0x100000001b3ull;
-    return h ? h : 1;
-}
-
-static size_t works_slot(const struct sr_works *w, uint64_t h)
-{
-    size_t at = gz_probe_first(h, w->cap);
-    while (w->h[at] && w->h[at] != h)
-        at = gz_probe_next(at, w->cap);
-    return at;
-}
-
-static gz_status works_add(struct sr_works *w, const char *title, size_t len)
-{
-    char key[GZ_LAW_KEY_MAX];
-    size_t n = gz_law_work_key(title, len, key, sizeof key);
-    if (!n)
-        return GZ_OK;
-    if ((w->n + 1) * 2 > w->cap) {
-        struct sr_works g = {gz_calloc(w->cap ? w->cap * 2 : 1024, sizeof *g.h), w->n,
-                             w->cap ? w->cap * 2 : 1024};
-        if (!g.h)
-            return GZ_NOMEM;
-        for (size_t i = 0; i < w->cap; i++)
-            if (w->h[i])
-                g.h[works_slot(&g, w->h[i])] = w->h[i];
-        gz_free(w->h);
-        *w = g;
-    }
-    uint64_t h = key_hash(key, n);
-    size_t at = works_slot(w, h);
-    w->n += !w->h[at];
-    w->h[at] = h;
-    return GZ_OK;
-}
-
-static int works_has(const struct sr_works *w, const char *key)
-{
-    return w->cap && w->h[works_slot(w, key_hash(key, strlen(key)))];
-}
 
 /* A unit's regulation: its path's first element unless that is a heading
  * (第一章 …, 一、一般规定, （一）…); *n its length, 0 for none. */
@@ -85,46 +30,6 @@ static const char *reg_of(const char *path, size_t *n)
     int heading = c == 0x7B2C /* 第 */ || c == 0xFF08 || c == '(' || gz_numeral_parse(path, strlen(path), &v) > 0;
     *n = heading || c <= 0 ? 0 : slash ? (size_t)(slash - path) : strlen(path);
     return path;
-}
-
-static gz_status works_load(sr_index *ix)
-{
-    struct sr_works *w = gz_calloc(1, sizeof *w);
-    if (!w)
-        return GZ_NOMEM;
-    ix->ref_works = w;
-    for (size_t s = 0; s < ix->snap->man.n_seg; s++) {
-        const gz_segment *seg = ix->snap->seg[s];
-        for (uint32_t d = 0; d < ix->snap->man.seg[s].n_docs; d++) {
-            gz_docinfo di;
-            if (gz_bit(ix->snap->deleted[s], d) || gz_segment_doc(seg, d, &di) != GZ_OK)
-                continue;
-            if (works_add(w, di.title, strlen(di.title)) != GZ_OK)
-                return GZ_NOMEM;
-            const char *last = "";
-            size_t last_n = 0;
-            for (uint32_t u = di.first_unit; u < di.first_unit + di.n_units; u++) {
-                gz_unitinfo ui;
-                size_t n;
-                const char *r = gz_segment_unit(seg, u, &ui) == GZ_OK ? reg_of(ui.path, &n) : NULL;
-                if (!r || !n || (n == last_n && memcmp(r, last, n) == 0))
-                    continue;
-                if (works_add(w, r, n) != GZ_OK)
-                    return GZ_NOMEM;
-                last = r;
-                last_n = n;
-            }
-        }
-    }
-    return GZ_OK;
-}
-
-void sr_refs_fini(sr_index *ix)
-{
-    if (ix->ref_works)
-        gz_free(ix->ref_works->h);
-    gz_free(ix->ref_works);
-    ix->ref_works = NULL;
 }
 
 /* ------------------------------------------------ a document's articles */
@@ -347,8 +252,10 @@ static int lookup_named(sr_index *ix, const char *name, size_t n, int32_t articl
     char key[GZ_LAW_KEY_MAX];
     gz_law_work_key(name, n, key, sizeof key);
     const char *abbr = gz_law_abbrev(key);
-    if ((!ix->ref_works && works_load(ix) != GZ_OK) ||
-        (!works_has(ix->ref_works, key) && !(abbr && works_has(ix->ref_works, abbr))))
+    /* looked up only when the name, or what it abbreviates, is a work of
+     * the article table's */
+    if (sr_articles_ready(ix) != GZ_OK ||
+        (sr_work_find(ix, key) == SR_NO_WORK && !(abbr && sr_work_find(ix, abbr) != SR_NO_WORK)))
         return 0;
     gz_buf q;
     gz_buf_init(&q);

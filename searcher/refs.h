@@ -16,8 +16,4 @@ void sr_refs_text(sr_index *ix, size_t s, uint32_t doc, const char *text, size_t
  * refs.c itself looks an article up (a named work's reference). */
 void sr_refs_article(sr_index *ix, sr_arena *a, gazette_article *art);
 
-/* The works an index holds, by work key (built at the first named
- * reference); freed with the index. */
-void sr_refs_fini(sr_index *ix);
-
 #endif

@@ -147,7 +147,6 @@ void sr_index_close(sr_index *ix)
     gz_free(ix->articles);
     sr_versions_fini(ix);
     gz_free(ix->links);
-    sr_refs_fini(ix);
     sr_cache_close(ix->cache);
     gz_snapshot_close(ix->snap);
     gz_textctx_close(ix->tctx);
