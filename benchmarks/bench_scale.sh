@@ -6,13 +6,15 @@
 # that copies are not identical (their scores do not all tie and their
 # vocabulary grows a little). For each size it prints the build's seconds
 # per MB, its peak RSS, the index's size per MB of source, an optimize's
-# peak RSS, and bench_query's top-10 p50/p99 by class, then each as a ratio
-# to the first size. The same machine, the same run: the ratios are the
-# figures. Write amplification: the bytes a build (or an optimize) wrote,
-# GNU time's file system outputs x 512, over the final index's bytes: a
-# build without merges writes its index once (about 1.0); the rest is what
-# merges wrote. Takes minutes (16 copies are about 1 GB); `make bench` runs
-# it, CI does not. Needs perl and GNU time (/usr/bin/time). The copies are
+# peak RSS, the resident memory of `gazette serve` on the index idle and
+# after 1,000 requests (benchmarks/serve_rss.py: anonymous, what it holds;
+# file-backed, the index's pages), and bench_query's top-10 p50/p99 by
+# class, then each as a ratio to the first size. The same machine, the same
+# run: the ratios are the figures. Write amplification: the bytes a build
+# (or an optimize) wrote, GNU time's file system outputs x 512, over the
+# final index's bytes: a build without merges writes its index once (about
+# 1.0); the rest is what merges wrote. Takes minutes (16 copies are about
+# 1 GB); `make bench` runs it, CI does not. Needs perl and GNU time (/usr/bin/time). The copies are
 # made in a temporary directory, or kept in $BENCH_SCALE_COPIES and reused
 # from there when it holds them (so that two builds compare on one set).
 set -eu
@@ -82,9 +84,12 @@ for n in $SIZES; do
     ixmb=$(du -sm --apparent-size "$T/ix" | awk '{print $1}')
     "$B/bench_query" --index "$T/ix" --n 200 --pruned-only > "$T/q.txt" 2>/dev/null || true
     q=$(awk -F'\t' '!/^#/ && $1 != "class" {printf "\t%s\t%s", $2, $3}' "$T/q.txt")
+    # gazette serve: anonymous and file-backed RSS idle, then after 1,000 requests
+    srv=$(python3 "$(dirname "$0")/serve_rss.py" "$B/gazette" "$T/ix" 1000 2>/dev/null || printf '0\t0\t0\t0')
     if [ -z "$first" ]; then
         # the header, with bench_query's classes
         printf 'copies\tsource_MB\tbuild_s_per_MB\tbuild_peak_MB\tindex_x_raw\tbuild_write_x\toptimize_peak_MB\toptimize_write_x'
+        printf '\tserve_idle_anon_MB\tserve_idle_file_MB\tserve_1000q_anon_MB\tserve_1000q_file_MB'
         awk -F'\t' '!/^#/ && $1 != "class" {printf "\t%s_p50_ms\t%s_p99_ms", $1, $1}' "$T/q.txt"
         printf '\n'
     fi
@@ -97,9 +102,9 @@ for n in $SIZES; do
     line=$(awk -v n="$n" -v mb="$mb" -v b="$build" -v p="$peak" -v ix="$ixmb" -v o="$opeak" \
         -v w="$wrote" -v ow="$owrote" -v ox="$oxmb" \
         'BEGIN {printf "%d\t%s\t%.3f\t%d\t%.3f\t%.2f\t%d\t%.2f", n, mb, b / mb, p, ix / mb, w / ix, o, ow / ox}')
-    echo "$line$q"
-    [ -n "$first" ] || first="$line$q"
-    last="$line$q"
+    echo "$line	$srv$q"
+    [ -n "$first" ] || first="$line	$srv$q"
+    last="$line	$srv$q"
 done
 # ratios of the last size to the first
 echo "$first" | awk -F'\t' -v last="$last" 'BEGIN {OFS = "\t"} {

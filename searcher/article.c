@@ -94,7 +94,8 @@ static gz_status articles_load(sr_index *ix)
             ix->articles[ix->n_articles++] = (sr_article_ref){w, (uint32_t)ui.number, ui.sub, (uint32_t)s, u};
         }
     }
-    qsort(ix->articles, ix->n_articles, sizeof *ix->articles, cmp_article_ref);
+    if (ix->n_articles)
+        qsort(ix->articles, ix->n_articles, sizeof *ix->articles, cmp_article_ref);
     ix->articles_ready = 1;
     return GZ_OK;
 }

@@ -76,11 +76,13 @@ static gz_status build_links(sr_index *ix)
     return GZ_OK;
 }
 
+gz_status sr_links_ready(sr_index *ix) { return ix->links ? GZ_OK : build_links(ix); }
+
 /* The stable id's entry: the last of equal ids, the segment written last
  * (the same path given from two roots is one source). NULL if none. */
 static const sr_link *find_link(sr_index *ix, uint64_t h, uint32_t ord)
 {
-    if (!ix->links && build_links(ix) != GZ_OK)
+    if (sr_links_ready(ix) != GZ_OK)
         return NULL;
     size_t lo = 0, hi = ix->n_links;
     sr_link want = {h, ord, UINT32_MAX, 0};

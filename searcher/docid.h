@@ -18,5 +18,7 @@ int sr_doc_find(sr_index *ix, const char *id, size_t *s, uint32_t *doc);
  * snapshot (1) or of a segment that left (2), its number in segment s in
  * *unit; 0 if it is not one of the document's units. */
 int sr_unit_find(sr_index *ix, const char *uid, size_t s, uint32_t doc, uint32_t *unit);
+/* Builds the table of stable ids (at the first id resolved otherwise). */
+gz_status sr_links_ready(sr_index *ix);
 
 #endif

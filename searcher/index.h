@@ -64,6 +64,10 @@ struct sr_index {
     struct sr_link *links;    /* live documents by stable id (docid.c), */
     size_t n_links;           /* built at the first stable id resolved */
     int refs_busy;            /* refs.c is looking a named work's article up */
+    /* the searchers sharing the fields above (sr_index_share), counted
+     * once for each; NULL while ix shares with none. Each has its own
+     * an, tctx, cache and refs_busy. */
+    struct sr_shared *shared;
 };
 
 #endif

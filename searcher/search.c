@@ -16,6 +16,7 @@
 #include "searcher/testing.h"
 #include "searcher/versions.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,9 +103,14 @@ static gz_status load_tables(sr_index *ix)
     return GZ_OK;
 }
 
+static atomic_uint_fast64_t n_opens;
+
+uint64_t sr_index_opens(void) { return atomic_load(&n_opens); }
+
 gz_status sr_index_open(const char *dir, sr_index **out, gz_error *err)
 {
     *out = NULL;
+    atomic_fetch_add(&n_opens, 1);
     sr_index *ix = gz_calloc(1, sizeof *ix);
     if (!ix)
         return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
@@ -134,10 +140,57 @@ gz_status sr_index_open(const char *dir, sr_index **out, gz_error *err)
     return GZ_OK;
 }
 
+struct sr_shared {
+    atomic_uint refs;
+};
+
+gz_status sr_index_share(sr_index *ix, size_t cache_bytes, sr_index **out, gz_error *err)
+{
+    *out = NULL;
+    gz_status st;
+    /* what is built at first use is built now: shared, it no longer changes */
+    if ((st = sr_articles_ready(ix)) != GZ_OK || (st = sr_links_ready(ix)) != GZ_OK)
+        return gz_error_set(err, st, -1, "[searcher] %s: cannot read the document table", ix->dir);
+    if (!ix->shared) {
+        if (!(ix->shared = gz_calloc(1, sizeof *ix->shared)))
+            return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+        atomic_init(&ix->shared->refs, 1);
+    }
+    sr_index *c = gz_alloc(sizeof *c);
+    if (!c)
+        return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+    *c = *ix;
+    c->tctx = NULL;
+    c->refs_busy = 0;
+    c->cache = NULL;
+    c->an = NULL;
+    if ((st = an_analyzer_open(&c->an, err)) != GZ_OK) {
+        gz_free(c);
+        return st;
+    }
+    an_analyzer_use_segmenter(c->an, 0);
+    if (cache_bytes && !(c->cache = sr_cache_open(cache_bytes))) {
+        an_analyzer_close(c->an);
+        gz_free(c);
+        return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+    }
+    atomic_fetch_add(&ix->shared->refs, 1);
+    *out = c;
+    return GZ_OK;
+}
+
 void sr_index_close(sr_index *ix)
 {
     if (!ix)
         return;
+    sr_cache_close(ix->cache);
+    gz_textctx_close(ix->tctx);
+    an_analyzer_close(ix->an);
+    if (ix->shared && atomic_fetch_sub(&ix->shared->refs, 1) > 1) {
+        gz_free(ix); /* the others still read the rest */
+        return;
+    }
+    gz_free(ix->shared);
     for (size_t i = 0; ix->snap && ix->tab && i < ix->snap->man.n_seg; i++)
         segtab_fini(&ix->tab[i]);
     gz_free(ix->tab);
@@ -147,10 +200,7 @@ void sr_index_close(sr_index *ix)
     gz_free(ix->articles);
     sr_versions_fini(ix);
     gz_free(ix->links);
-    sr_cache_close(ix->cache);
     gz_snapshot_close(ix->snap);
-    gz_textctx_close(ix->tctx);
-    an_analyzer_close(ix->an);
     gz_free(ix->dir);
     gz_free(ix);
 }

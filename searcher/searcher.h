@@ -18,6 +18,15 @@ typedef struct sr_index sr_index;
  * changes). One sr_index may serve one thread at a time. */
 gz_status sr_index_open(const char *dir, sr_index **out, gz_error *err);
 void sr_index_close(sr_index *ix);
+
+/* Another searcher of ix's snapshot, for another thread: it shares ix's
+ * segments and every table read from them (the first share builds the
+ * tables kept for later use, the articles by number and the stable ids,
+ * so that nothing shared changes afterwards), and has its own analyzer,
+ * stored-text context and an empty match-list cache of `cache_bytes`.
+ * The snapshot stays open until the last of ix and its shares is closed,
+ * in any order. Not to be called while another thread uses ix. */
+gz_status sr_index_share(sr_index *ix, size_t cache_bytes, sr_index **out, gz_error *err);
 /* The match lists of costly words (phrases, prefixes) are kept per index,
  * up to 32 MiB by default, so a word that recurs (the next page of the same
  * query, a common word in another) is matched once. bytes 0 turns the

@@ -17,4 +17,8 @@ gz_status sr_search_ids(sr_index *ix, const char *query, uint64_t **ids, size_t 
 void sr_refs_doc(sr_index *ix, size_t s, uint32_t doc, const char *text, size_t len, uint32_t base, sr_arena *a,
                  const gazette_ref **out, size_t *n);
 
+/* How many snapshots sr_index_open has opened in this process (a share
+ * opens none). For the server's test that one commit is opened once. */
+uint64_t sr_index_opens(void);
+
 #endif

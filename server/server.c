@@ -43,7 +43,10 @@ struct sv_server {
     struct MHD_Daemon *d;
     char *dir;
     pthread_mutex_t mu;
+    pthread_mutex_t open_mu; /* one thread opens a new commit, the others wait for it */
     struct slot *free; /* idle searchers of the current generation */
+    sr_index *proto;   /* the current generation's first searcher: the
+                        * pool's searchers share its tables (it serves none) */
     unsigned gen;
     struct stat st;    /* the MANIFEST the generation was opened from */
     int have_st;
@@ -57,9 +60,12 @@ struct sv_server {
 /* ------------------------------------------------------ the index pool */
 
 /* Searchers are not thread-safe: each request borrows one from a pool.
- * When a commit replaces MANIFEST the pool's generation moves on: new
- * requests get searchers of the new snapshot, and searchers of the old one
- * are closed as their requests give them back. */
+ * The pool's searchers of one commit share its segments and tables
+ * (sr_index_share), so a thread more costs an analyzer and a small cache,
+ * not another copy of the index's tables. When a commit replaces MANIFEST
+ * the pool's generation moves on: new requests get searchers of the new
+ * snapshot, and searchers of the old one are closed as their requests give
+ * them back (the old snapshot with the last of them). */
 typedef struct slot {
     sr_index *ix;
     unsigned gen;
@@ -89,10 +95,12 @@ static void public_msg(const sv_server *s, const char *msg, char *out, size_t ca
     out[o] = 0;
 }
 
-/* Moves the pool to a new generation: searchers of the old one go as
- * they are given back. Under s->mu. */
-static void new_generation(sv_server *s, const struct stat *st)
+/* Moves the pool to a new generation, whose searchers share proto's
+ * tables: searchers of the old one go as they are given back. Under s->mu. */
+static void new_generation(sv_server *s, const struct stat *st, sr_index *proto)
 {
+    sr_index_close(s->proto);
+    s->proto = proto;
     s->st = *st;
     s->have_st = 1;
     s->gen++;
@@ -108,6 +116,22 @@ static void new_generation(sv_server *s, const struct stat *st)
             p = &x->next;
         }
     }
+}
+
+/* A pooled searcher sharing proto's tables, of generation gen. */
+static slot *slot_of(sr_index *proto, unsigned gen, gz_error *err)
+{
+    slot *x = gz_calloc(1, sizeof *x);
+    if (!x) {
+        gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+        return NULL;
+    }
+    if (sr_index_share(proto, SV_CACHE_BYTES, &x->ix, err) != GZ_OK) {
+        gz_free(x);
+        return NULL;
+    }
+    x->gen = gen;
+    return x;
 }
 
 /* A searcher for a request: of the last commit, or, while the last commit
@@ -127,34 +151,53 @@ static slot *acquire(sv_server *s, char *damaged, size_t cap, gz_error *err)
     pthread_mutex_lock(&s->mu);
     int fresh = s->have_st && same_file(&st, &s->st), known_bad = s->have_bad && same_file(&st, &s->bad_st);
     slot *x = NULL;
-    if (fresh || known_bad) {
+    if (known_bad)
+        snprintf(damaged, cap, "%s", s->damage);
+    if ((fresh || known_bad) && s->proto) {
         if ((x = s->free))
             s->free = x->next;
-        snprintf(damaged, cap, "%s", known_bad ? s->damage : "");
+        else
+            x = slot_of(s->proto, s->gen, err); /* cheap: the tables are shared */
     }
-    unsigned gen = s->gen;
     pthread_mutex_unlock(&s->mu);
-    if (x)
+    if (x || ((fresh || known_bad) && err->code == GZ_NOMEM))
         return x;
     if (known_bad) {
         gz_error_set(err, GZ_CORRUPT, -1, "%s", damaged);
         return NULL;
     }
-    /* a new searcher: of the commit on disk, a new generation if it moved */
-    x = gz_calloc(1, sizeof *x);
+    /* the commit on disk: its first searcher, then one sharing it (which
+     * builds the tables kept for later, outside the pool's lock), opened by
+     * one thread while the others wait to share it */
+    pthread_mutex_lock(&s->open_mu);
+    pthread_mutex_lock(&s->mu);
+    int done = (s->have_st && same_file(&st, &s->st)) || (s->have_bad && same_file(&st, &s->bad_st));
+    pthread_mutex_unlock(&s->mu);
+    if (done) { /* opened, or found damaged, while this thread waited */
+        pthread_mutex_unlock(&s->open_mu);
+        return acquire(s, damaged, cap, err);
+    }
+    sr_index *proto = NULL;
     gz_error e = {0};
-    if (x && sr_index_open(s->dir, &x->ix, &e) == GZ_OK) {
-        /* each pooled searcher keeps a smaller cache of match lists: there
-         * is one per thread, and a hostile query would fill each */
-        sr_index_cache(x->ix, SV_CACHE_BYTES);
+    if (sr_index_open(s->dir, &proto, &e) == GZ_OK) {
+        sr_index_cache(proto, 0); /* it answers no request */
+        if (!(x = slot_of(proto, 0, err))) {
+            pthread_mutex_unlock(&s->open_mu);
+            sr_index_close(proto);
+            return NULL;
+        }
         pthread_mutex_lock(&s->mu);
-        if (!fresh && !(s->have_st && same_file(&st, &s->st)))
-            new_generation(s, &st);
-        x->gen = fresh ? gen : s->gen;
+        if (!(s->have_st && same_file(&st, &s->st))) {
+            new_generation(s, &st, proto);
+            proto = NULL;
+        }
+        x->gen = s->gen;
         pthread_mutex_unlock(&s->mu);
+        pthread_mutex_unlock(&s->open_mu);
+        sr_index_close(proto); /* this commit was already open */
         return x;
     }
-    gz_free(x);
+    pthread_mutex_unlock(&s->open_mu);
     if (e.code == GZ_NOMEM) {
         *err = e;
         return NULL;
@@ -172,8 +215,10 @@ static slot *acquire(sv_server *s, char *damaged, size_t cap, gz_error *err)
     snprintf(damaged, cap, "%s", s->damage);
     if ((x = s->free))
         s->free = x->next;
+    else if (s->proto)
+        x = slot_of(s->proto, s->gen, err);
     pthread_mutex_unlock(&s->mu);
-    if (!x)
+    if (!x && err->code != GZ_NOMEM)
         gz_error_set(err, GZ_CORRUPT, -1, "%s", damaged);
     return x;
 }
@@ -646,6 +691,7 @@ gz_status sv_server_open(const sv_options *o, sv_server **out, unsigned *port_ou
         return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
     s->dir = gz_strndup(o->index_dir, strlen(o->index_dir));
     pthread_mutex_init(&s->mu, NULL);
+    pthread_mutex_init(&s->open_mu, NULL);
     struct sockaddr_in addr = {0};
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)o->port);
@@ -682,7 +728,9 @@ void sv_server_close(sv_server *s)
         sr_index_close(x->ix);
         gz_free(x);
     }
+    sr_index_close(s->proto);
     pthread_mutex_destroy(&s->mu);
+    pthread_mutex_destroy(&s->open_mu);
     gz_free(s->dir);
     gz_free(s);
 }

@@ -5,6 +5,8 @@
 #include "searcher/searcher.h"
 #include "helpers.h"
 
+#include <pthread.h>
+
 #include <criterion/criterion.h>
 #include <json-c/json.h>
 
@@ -261,4 +263,55 @@ Test(search, a_document_listing_shows_its_best_units)
         for (size_t j = i + 1; j < json_object_array_length(hits); j++)
             cr_assert_str_neq(str(hit(o, i), "id"), str(hit(o, j), "id"));
     json_object_put(o);
+}
+
+/* A share answers as the searcher it came from, from another thread at
+ * the same time, and outlives it. */
+static void *search_in_thread(void *arg)
+{
+    sr_index *x = arg;
+    gz_buf *out = gz_calloc(1, sizeof *out);
+    gz_buf_init(out);
+    sr_request rq = {.query = "职工代表大会", .n = 5};
+    gz_error err = {0};
+    for (int i = 0; i < 20; i++) {
+        out->len = 0;
+        if (sr_search_json(x, &rq, out, &err) != GZ_OK)
+            break;
+    }
+    return out;
+}
+
+Test(search, a_share_answers_the_same_from_another_thread_and_outlives_its_source)
+{
+    gz_error err = {0};
+    sr_index *a, *b;
+    cr_assert_eq(sr_index_open(dir, &a, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(sr_index_share(a, 1 << 20, &b, &err), GZ_OK, "%s", err.msg);
+    pthread_t t[2];
+    pthread_create(&t[0], NULL, search_in_thread, a);
+    pthread_create(&t[1], NULL, search_in_thread, b);
+    gz_buf *r[2];
+    for (int i = 0; i < 2; i++)
+        pthread_join(t[i], (void **)&r[i]);
+    cr_assert(strstr(gz_buf_cstr(r[0]), "第四十四条"), "%.200s", gz_buf_cstr(r[0]));
+    cr_assert_str_eq(gz_buf_cstr(r[0]), gz_buf_cstr(r[1]));
+    /* the source closed first: the share still reads the snapshot, and
+     * looks an article up (a table built at the first share) */
+    sr_index_close(a);
+    gz_buf out;
+    gz_buf_init(&out);
+    sr_request rq = {.query = "职工代表大会", .n = 5};
+    cr_assert_eq(sr_search_json(b, &rq, &out, &err), GZ_OK, "%s", err.msg);
+    cr_assert_str_eq(gz_buf_cstr(&out), gz_buf_cstr(r[0]));
+    int amb = 0;
+    out.len = 0;
+    cr_assert_eq(sr_article_json(b, "国有企业领导人员管理办法 第46条", &out, &amb, &err), GZ_OK, "%s", err.msg);
+    cr_assert(strstr(gz_buf_cstr(&out), "旗属国有企业领导人员不得在兼职单位领取工资"), "%.200s", gz_buf_cstr(&out));
+    sr_index_close(b);
+    for (int i = 0; i < 2; i++) {
+        gz_buf_fini(r[i]);
+        gz_free(r[i]);
+    }
+    gz_buf_fini(&out);
 }

@@ -3,6 +3,7 @@
 #include "format/format.h"
 #include "indexer/indexer.h"
 #include "searcher/searcher.h"
+#include "searcher/testing.h"
 #include "server/server.h"
 #include "gen/pdf_render.h"
 #include "helpers.h"
@@ -775,5 +776,38 @@ Test(http, a_request_line_of_thousands_of_parameters_ends_at_once)
     cr_assert_lt(s, 3.0, "held %.1f s", s);
     /* the server goes on answering */
     cr_assert_eq(get("/api/search?q=a", &b), 200);
+    gz_buf_fini(&b);
+}
+
+/* Four requests at a time: the pool's searchers share one opening of the
+ * commit (its tables are read once, not once a thread). */
+static void *four_gets(void *arg)
+{
+    (void)arg;
+    gz_buf b;
+    gz_buf_init(&b);
+    intptr_t ok = 0;
+    for (int i = 0; i < 10; i++)
+        ok += get("/api/search?q=%E5%AE%89%E5%85%A8%E7%94%9F%E4%BA%A7&n=10", &b) == 200;
+    gz_buf_fini(&b);
+    return (void *)ok;
+}
+
+Test(http, one_commit_is_opened_once_however_many_threads_serve_it)
+{
+    gz_buf b;
+    gz_buf_init(&b);
+    uint64_t before = sr_index_opens();
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        pthread_create(&t[i], NULL, four_gets, NULL);
+    intptr_t ok = 0;
+    for (int i = 0; i < 4; i++) {
+        void *r;
+        pthread_join(t[i], &r);
+        ok += (intptr_t)r;
+    }
+    cr_assert_eq(ok, 40);
+    cr_assert_eq(sr_index_opens() - before, 1, "opened %llu times", (unsigned long long)(sr_index_opens() - before));
     gz_buf_fini(&b);
 }
