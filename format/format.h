@@ -160,7 +160,8 @@ void gz_header_put_hashed(uint8_t out[GZ_HEADER_LEN], uint16_t kind, uint32_t fl
 gz_status gz_header_check(const uint8_t *p, size_t len, uint16_t kind, const uint8_t **body,
                           uint64_t *body_len, gz_error *err);
 /* The same with the body's XXH3-64 computed by hash (a mapped segment's,
- * read in pieces given back as it goes). */
+ * read in pieces given back as it goes), or not checked when hash is NULL
+ * (the caller checks it). */
 gz_status gz_header_check_with(const uint8_t *p, size_t len, uint16_t kind, const uint8_t **body,
                                uint64_t *body_len, uint64_t (*hash)(const void *, size_t), gz_error *err);
 
@@ -474,8 +475,9 @@ static inline bool gz_bit(const uint8_t *bits, uint32_t i) { return bits && (bit
 
 typedef struct gz_segment gz_segment;
 
-/* Maps and verifies a segment file: header, TOC, every section checksum and
- * the tables' bounds. GZ_CORRUPT / GZ_VERSION with err naming the file. */
+/* Maps and verifies a segment file: header, the body's checksum (the
+ * sections' own are read only to name a damaged section), TOC and the
+ * tables' bounds. GZ_CORRUPT / GZ_VERSION with err naming the file. */
 gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err);
 void gz_segment_close(gz_segment *s);
 
