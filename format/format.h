@@ -479,6 +479,11 @@ typedef struct gz_segment gz_segment;
  * sections' own are read only to name a damaged section), TOC and the
  * tables' bounds. GZ_CORRUPT / GZ_VERSION with err naming the file. */
 gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err);
+/* Another holder of s (a later snapshot naming the same file: segment
+ * files never change): s stays open until each holder has closed it. */
+gz_segment *gz_segment_ref(gz_segment *s);
+/* Whether path names the file s maps (the same device, inode and size). */
+int gz_segment_is(const gz_segment *s, const char *path);
 void gz_segment_close(gz_segment *s);
 
 typedef struct gz_seg_stats {
@@ -644,6 +649,10 @@ typedef struct gz_snapshot {
  * segment that a concurrent commit removed between reading the manifest and
  * opening it makes the open retry with the new manifest. */
 gz_status gz_snapshot_open(const char *dir, gz_snapshot **out, gz_error *err);
+/* The same, taking from prev (an earlier snapshot of dir, or NULL) the
+ * segments both commits name, already mapped and verified, so that a
+ * commit adding a segment to a large index verifies that segment only. */
+gz_status gz_snapshot_open_from(const char *dir, const gz_snapshot *prev, gz_snapshot **out, gz_error *err);
 void gz_snapshot_close(gz_snapshot *s);
 
 #endif

@@ -53,6 +53,7 @@ gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
     if (!s)
         return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
     s->fd = -1;
+    atomic_init(&s->refs, 1);
     s->path = gz_strndup(path, strlen(path));
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
@@ -67,6 +68,8 @@ gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
         return GZ_IO;
     }
     s->map_len = (size_t)st.st_size;
+    s->dev = st.st_dev;
+    s->ino = st.st_ino;
     if (s->map_len > 0) {
         void *m = mmap(NULL, s->map_len, PROT_READ, MAP_SHARED, fd, 0);
         s->map = m == MAP_FAILED ? NULL : m;
@@ -174,9 +177,21 @@ fail:
     return rc;
 }
 
+int gz_segment_is(const gz_segment *s, const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino && (size_t)st.st_size == s->map_len;
+}
+
+gz_segment *gz_segment_ref(gz_segment *s)
+{
+    atomic_fetch_add(&s->refs, 1);
+    return s;
+}
+
 void gz_segment_close(gz_segment *s)
 {
-    if (!s)
+    if (!s || atomic_fetch_sub(&s->refs, 1) > 1)
         return;
     if (s->map)
         munmap((void *)s->map, s->map_len);

@@ -5,9 +5,15 @@
 
 #include "format/format.h"
 
+#include <stdatomic.h>
+#include <sys/types.h>
+
 struct ZSTD_DDict_s;
 
 struct gz_segment {
+    atomic_uint refs; /* the snapshots holding it (gz_segment_ref) */
+    dev_t dev;        /* the file mapped: a later snapshot takes this */
+    ino_t ino;        /* mapping only while its path names the same file */
     char *path;
     const uint8_t *map;
     size_t map_len;

@@ -22,7 +22,7 @@ void gz_snapshot_close(gz_snapshot *s)
     gz_free(s);
 }
 
-static gz_status try_open(const char *dir, gz_snapshot **out, gz_error *err)
+static gz_status try_open(const char *dir, const gz_snapshot *prev, gz_snapshot **out, gz_error *err)
 {
     gz_snapshot *s = gz_calloc(1, sizeof *s);
     if (!s)
@@ -45,7 +45,10 @@ static gz_status try_open(const char *dir, gz_snapshot **out, gz_error *err)
         const gz_man_segment *g = &s->man.seg[i];
         char path[4200];
         gz_path_segment(path, sizeof path, dir, g->id);
-        if ((st = gz_segment_open(path, &s->seg[i], err)) != GZ_OK)
+        for (size_t j = 0; prev && j < prev->man.n_seg && !s->seg[i]; j++)
+            if (prev->man.seg[j].id == g->id && gz_segment_is(prev->seg[j], path))
+                s->seg[i] = gz_segment_ref(prev->seg[j]);
+        if (!s->seg[i] && (st = gz_segment_open(path, &s->seg[i], err)) != GZ_OK)
             break;
         gz_seg_stats ss;
         gz_segment_stats(s->seg[i], &ss);
@@ -73,12 +76,17 @@ static gz_status try_open(const char *dir, gz_snapshot **out, gz_error *err)
 
 gz_status gz_snapshot_open(const char *dir, gz_snapshot **out, gz_error *err)
 {
+    return gz_snapshot_open_from(dir, NULL, out, err);
+}
+
+gz_status gz_snapshot_open_from(const char *dir, const gz_snapshot *prev, gz_snapshot **out, gz_error *err)
+{
     *out = NULL;
     gz_status st = GZ_IO;
     /* a writer removes the files of an older commit only after the new
      * MANIFEST is in place: a missing file means "read the manifest again" */
     for (int attempt = 0; attempt < 5; attempt++) {
-        st = try_open(dir, out, err);
+        st = try_open(dir, prev, out, err);
         if (st != GZ_IO || !err || err->sys_errno != ENOENT)
             break;
     }

@@ -107,7 +107,7 @@ static atomic_uint_fast64_t n_opens;
 
 uint64_t sr_index_opens(void) { return atomic_load(&n_opens); }
 
-gz_status sr_index_open(const char *dir, sr_index **out, gz_error *err)
+static gz_status index_open(const char *dir, const gz_snapshot *prev, sr_index **out, gz_error *err)
 {
     *out = NULL;
     atomic_fetch_add(&n_opens, 1);
@@ -115,7 +115,7 @@ gz_status sr_index_open(const char *dir, sr_index **out, gz_error *err)
     if (!ix)
         return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
     ix->dir = gz_strndup(dir, strlen(dir));
-    gz_status st = gz_snapshot_open(dir, &ix->snap, err);
+    gz_status st = gz_snapshot_open_from(dir, prev, &ix->snap, err);
     if (st == GZ_EOF)
         st = gz_error_set(err, GZ_IO, -1, "[searcher] %s: no index here (run gazette index first)", dir);
     if (st == GZ_OK && (st = an_analyzer_open(&ix->an, err)) == GZ_OK)
@@ -177,6 +177,13 @@ gz_status sr_index_share(sr_index *ix, size_t cache_bytes, sr_index **out, gz_er
     atomic_fetch_add(&ix->shared->refs, 1);
     *out = c;
     return GZ_OK;
+}
+
+gz_status sr_index_open(const char *dir, sr_index **out, gz_error *err) { return index_open(dir, NULL, out, err); }
+
+gz_status sr_index_reopen(const sr_index *prev, sr_index **out, gz_error *err)
+{
+    return index_open(prev->dir, prev->snap, out, err);
 }
 
 void sr_index_close(sr_index *ix)

@@ -19,6 +19,11 @@ typedef struct sr_index sr_index;
 gz_status sr_index_open(const char *dir, sr_index **out, gz_error *err);
 void sr_index_close(sr_index *ix);
 
+/* A searcher of the last commit of prev's index, taking from prev the
+ * segments both commits name, already verified (a nightly commit to a
+ * large index verifies its new segments only). prev is only read. */
+gz_status sr_index_reopen(const sr_index *prev, sr_index **out, gz_error *err);
+
 /* Another searcher of ix's snapshot, for another thread: it shares ix's
  * segments and every table read from them (the first share builds the
  * tables kept for later use, the articles by number and the stable ids,

@@ -179,7 +179,9 @@ static slot *acquire(sv_server *s, char *damaged, size_t cap, gz_error *err)
     }
     sr_index *proto = NULL;
     gz_error e = {0};
-    if (sr_index_open(s->dir, &proto, &e) == GZ_OK) {
+    /* (s->proto changes only under open_mu: the segments it holds that the
+     * new commit names are taken, not verified again) */
+    if ((s->proto ? sr_index_reopen(s->proto, &proto, &e) : sr_index_open(s->dir, &proto, &e)) == GZ_OK) {
         sr_index_cache(proto, 0); /* it answers no request */
         if (!(x = slot_of(proto, 0, err))) {
             pthread_mutex_unlock(&s->open_mu);

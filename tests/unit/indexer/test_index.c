@@ -627,3 +627,51 @@ Test(index, units_keep_the_pages_of_a_paged_source)
     free(paged);
     free(seed);
 }
+
+/* A later snapshot takes the segments it shares with an earlier one (the
+ * server's next commit verifies only its new files), and outlives it; a
+ * segment file replaced under the same name is opened anew. */
+Test(index, a_later_snapshot_takes_the_segments_it_shares)
+{
+    run(0);
+    gz_snapshot *a, *b, *c;
+    gz_error err = {0};
+    cr_assert_eq(gz_snapshot_open(dir, &a, &err), GZ_OK, "%s", err.msg);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/新增通知.txt", src);
+    FILE *f = fopen(path, "w");
+    fputs("关于新增测试的通知\n\n各有关单位：\n\n新增测试正文。\n", f);
+    fclose(f);
+    run(0);
+    cr_assert_eq(gz_snapshot_open_from(dir, a, &b, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(b->man.n_seg, a->man.n_seg + 1);
+    size_t taken = 0;
+    for (size_t i = 0; i < b->man.n_seg; i++)
+        for (size_t j = 0; j < a->man.n_seg; j++)
+            taken += b->seg[i] == a->seg[j];
+    cr_assert_eq(taken, a->man.n_seg, "every old segment taken, the new one opened");
+    uint64_t docs = b->n_live_docs;
+    gz_snapshot_close(a);
+    /* b reads on after a closed */
+    gz_docinfo di;
+    for (size_t i = 0; i < b->man.n_seg; i++)
+        cr_assert_eq(gz_segment_doc(b->seg[i], 0, &di), GZ_OK);
+    /* the same name, another file (an index made again from nothing): not taken */
+    gz_path_segment(path, sizeof path, dir, b->man.seg[0].id);
+    size_t len;
+    char *bytes = th_read(path, &len);
+    char moved[4300];
+    snprintf(moved, sizeof moved, "%s.old", path);
+    cr_assert_eq(rename(path, moved), 0);
+    f = fopen(path, "wb");
+    fwrite(bytes, 1, len, f);
+    fclose(f);
+    cr_assert_eq(gz_snapshot_open_from(dir, b, &c, &err), GZ_OK, "%s", err.msg);
+    cr_assert_neq(c->seg[0], b->seg[0]);
+    cr_assert_eq(c->seg[1], b->seg[1]);
+    cr_assert_eq(c->n_live_docs, docs);
+    gz_snapshot_close(b);
+    gz_snapshot_close(c);
+    unlink(moved);
+    free(bytes);
+}
