@@ -26,6 +26,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <malloc.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -34,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SV_STR_(x) #x
@@ -43,14 +45,18 @@ struct sv_server {
     struct MHD_Daemon *d;
     char *dir;
     pthread_mutex_t mu;
-    struct slot *free; /* idle searchers of the current generation */
+    pthread_cond_t given_back; /* a searcher of the generation came back */
+    struct slot *free;         /* idle searchers of the current generation */
     unsigned gen;
+    uint64_t commit;   /* the generation's commit (MANIFEST's generation) */
     struct stat st;    /* the MANIFEST the generation was opened from */
     int have_st;
-    /* a commit that would not open (a damaged file): its MANIFEST, so it
-     * is tried once, and what is said of it (no server path) */
+    /* the last commit that would not open: its MANIFEST; whether a file it
+     * names is missing (a copy under way, docs/replicas.md) rather than
+     * damaged; when it is tried again; what is said of it (no server path) */
     struct stat bad_st;
-    int have_bad;
+    int have_bad, bad_missing;
+    int64_t retry_at;
     char damage[200];
 };
 
@@ -59,7 +65,9 @@ struct sv_server {
 /* Searchers are not thread-safe: each request borrows one from a pool.
  * When a commit replaces MANIFEST the pool's generation moves on: new
  * requests get searchers of the new snapshot, and searchers of the old one
- * are closed as their requests give them back. */
+ * are closed as their requests give them back. A commit that does not
+ * open leaves the pool where it is: the last good commit serves on, and
+ * the new one is tried again every SV_RETRY_MS. */
 typedef struct slot {
     sr_index *ix;
     unsigned gen;
@@ -70,6 +78,13 @@ static int same_file(const struct stat *a, const struct stat *b)
 {
     return a->st_ino == b->st_ino && a->st_dev == b->st_dev && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
            a->st_mtim.tv_nsec == b->st_mtim.tv_nsec && a->st_size == b->st_size;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* What a client is told of an error: without the index's path (the
@@ -89,92 +104,125 @@ static void public_msg(const sv_server *s, const char *msg, char *out, size_t ca
     out[o] = 0;
 }
 
-/* Moves the pool to a new generation: searchers of the old one go as
- * they are given back. Under s->mu. */
-static void new_generation(sv_server *s, const struct stat *st)
+/* Moves the pool to a new generation, the commit x holds (opened from the
+ * MANIFEST st, or a later one): searchers of the old one go as they are
+ * given back. Under s->mu. */
+static void new_generation(sv_server *s, const struct stat *st, slot *x)
 {
     s->st = *st;
     s->have_st = 1;
     s->gen++;
+    s->commit = sr_index_generation(x->ix);
     s->have_bad = 0;
     s->damage[0] = 0;
+    x->gen = s->gen;
     for (slot **p = &s->free; *p;) {
-        slot *x = *p;
-        if (x->gen != s->gen) {
-            *p = x->next;
-            sr_index_close(x->ix);
-            gz_free(x);
+        slot *y = *p;
+        if (y->gen != s->gen) {
+            *p = y->next;
+            sr_index_close(y->ix);
+            gz_free(y);
         } else {
-            p = &x->next;
+            p = &y->next;
         }
     }
 }
 
+/* The commit of MANIFEST st would not open (e): noted, said once in the
+ * log, tried again in SV_RETRY_MS. Under s->mu. */
+static void note_bad(sv_server *s, const struct stat *st, const gz_error *e)
+{
+    int missing = e->code == GZ_IO && e->sys_errno == ENOENT;
+    char said[sizeof s->damage];
+    public_msg(s, e->msg, said, sizeof said);
+    if (!s->have_bad || !same_file(st, &s->bad_st) || missing != s->bad_missing || strcmp(said, s->damage) != 0)
+        fprintf(stderr,
+                missing ? "gazette serve: the last commit names a file that is not there (yet): %s (a copy under "
+                          "way, or run gazette check); %s, trying again every " SV_STR(SV_RETRY_MS) " ms\n"
+                        : "gazette serve: the index is damaged: %s (run gazette check); %s\n",
+                e->msg, s->have_st ? "serving the last good commit" : "nothing to serve");
+    s->bad_st = *st;
+    s->have_bad = 1;
+    s->bad_missing = missing;
+    s->retry_at = now_ms() + SV_RETRY_MS;
+    snprintf(s->damage, sizeof s->damage, "%s", said);
+}
+
 /* A searcher for a request: of the last commit, or, while the last commit
- * does not open (damaged), of the last good one the pool still holds,
- * with *damaged set (what is wrong, for the client). NULL when there is
- * none: err says why (no index yet; damaged, in *damaged). */
+ * does not open, of the last good one, waiting for one of its searchers
+ * when all are busy. *damaged is set when the last commit is damaged
+ * (what is wrong, for the client); a commit naming a file not there yet
+ * is said only in the log, its previous commit being a whole one. NULL
+ * when there is no good commit to serve: err says why (GZ_EOF: no index
+ * yet; GZ_CORRUPT: damaged, as in *damaged; GZ_IO: a file not there). */
 static slot *acquire(sv_server *s, char *damaged, size_t cap, gz_error *err)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/MANIFEST", s->dir);
     damaged[0] = 0;
     struct stat st;
-    if (stat(path, &st) != 0) {
-        gz_error_set(err, GZ_EOF, -1, "no index yet");
-        return NULL;
-    }
+    int on_disk = stat(path, &st) == 0;
     pthread_mutex_lock(&s->mu);
-    int fresh = s->have_st && same_file(&st, &s->st), known_bad = s->have_bad && same_file(&st, &s->bad_st);
+    int fresh = on_disk && s->have_st && same_file(&st, &s->st);
+    int known_bad = on_disk && s->have_bad && same_file(&st, &s->bad_st);
+    int try_open = on_disk && (fresh || !known_bad || now_ms() >= s->retry_at);
     slot *x = NULL;
-    if (fresh || known_bad) {
-        if ((x = s->free))
-            s->free = x->next;
-        snprintf(damaged, cap, "%s", known_bad ? s->damage : "");
-    }
-    unsigned gen = s->gen;
-    pthread_mutex_unlock(&s->mu);
-    if (x)
-        return x;
-    if (known_bad) {
-        gz_error_set(err, GZ_CORRUPT, -1, "%s", damaged);
-        return NULL;
-    }
-    /* a new searcher: of the commit on disk, a new generation if it moved */
-    x = gz_calloc(1, sizeof *x);
-    gz_error e = {0};
-    if (x && sr_index_open(s->dir, &x->ix, &e) == GZ_OK) {
-        /* each pooled searcher keeps a smaller cache of match lists: there
-         * is one per thread, and a hostile query would fill each */
-        sr_index_cache(x->ix, SV_CACHE_BYTES);
-        pthread_mutex_lock(&s->mu);
-        if (!fresh && !(s->have_st && same_file(&st, &s->st)))
-            new_generation(s, &st);
-        x->gen = fresh ? gen : s->gen;
+    if (fresh && (x = s->free)) {
+        s->free = x->next;
         pthread_mutex_unlock(&s->mu);
         return x;
     }
-    gz_free(x);
-    if (e.code == GZ_NOMEM) {
-        *err = e;
-        return NULL;
-    }
-    /* the commit on disk does not open: said once in the log, naming the
-     * file; the last good searchers serve on */
-    pthread_mutex_lock(&s->mu);
-    if (!(s->have_bad && same_file(&st, &s->bad_st))) {
-        s->bad_st = st;
-        s->have_bad = 1;
-        public_msg(s, e.msg, s->damage, sizeof s->damage);
-        fprintf(stderr, "gazette serve: the index is damaged: %s (run gazette check); %s\n", e.msg,
-                s->have_st ? "serving the last good commit" : "nothing to serve");
-    }
-    snprintf(damaged, cap, "%s", s->damage);
-    if ((x = s->free))
-        s->free = x->next;
+    if (known_bad && try_open)
+        s->retry_at = now_ms() + SV_RETRY_MS; /* one request tries; the rest are served */
     pthread_mutex_unlock(&s->mu);
-    if (!x)
+    gz_error e = {0};
+    if (!on_disk)
+        gz_error_set(&e, GZ_EOF, -1, "no index yet");
+    if (try_open) {
+        /* a new searcher: of the commit on disk, a new generation if it
+         * is not the pool's (a commit may land during the open) */
+        if (!(x = gz_calloc(1, sizeof *x))) {
+            gz_error_set(err, GZ_NOMEM, -1, "out of memory");
+            return NULL;
+        }
+        if (sr_index_open(s->dir, &x->ix, &e) == GZ_OK) {
+            /* each pooled searcher keeps a smaller cache of match lists:
+             * there is one per thread, and a hostile query would fill each */
+            sr_index_cache(x->ix, SV_CACHE_BYTES);
+            pthread_mutex_lock(&s->mu);
+            if (s->have_st && sr_index_generation(x->ix) == s->commit && same_file(&st, &s->st))
+                x->gen = s->gen;
+            else
+                new_generation(s, &st, x);
+            pthread_mutex_unlock(&s->mu);
+            return x;
+        }
+        gz_free(x);
+        x = NULL;
+        if (e.code == GZ_NOMEM) {
+            *err = e;
+            return NULL;
+        }
+    }
+    /* the last good commit serves on */
+    pthread_mutex_lock(&s->mu);
+    if (try_open && !fresh)
+        note_bad(s, &st, &e);
+    int said = s->have_bad && !s->bad_missing;
+    if (said)
+        snprintf(damaged, cap, "%s", s->damage);
+    if (s->have_st) {
+        while (!(x = s->free))
+            pthread_cond_wait(&s->given_back, &s->mu);
+        s->free = x->next;
+    } else if (said) {
         gz_error_set(err, GZ_CORRUPT, -1, "%s", damaged);
+    } else if (s->have_bad) {
+        gz_error_set(err, GZ_IO, -1, "index incomplete: %s", s->damage);
+    } else {
+        *err = e;
+    }
+    pthread_mutex_unlock(&s->mu);
     return x;
 }
 
@@ -185,6 +233,7 @@ static void release(sv_server *s, slot *x)
         x->next = s->free;
         s->free = x;
         x = NULL;
+        pthread_cond_signal(&s->given_back);
     }
     pthread_mutex_unlock(&s->mu);
     if (x) {
@@ -646,6 +695,7 @@ gz_status sv_server_open(const sv_options *o, sv_server **out, unsigned *port_ou
         return gz_error_set(err, GZ_NOMEM, -1, "out of memory");
     s->dir = gz_strndup(o->index_dir, strlen(o->index_dir));
     pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->given_back, NULL);
     struct sockaddr_in addr = {0};
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)o->port);
@@ -682,6 +732,7 @@ void sv_server_close(sv_server *s)
         sr_index_close(x->ix);
         gz_free(x);
     }
+    pthread_cond_destroy(&s->given_back);
     pthread_mutex_destroy(&s->mu);
     gz_free(s->dir);
     gz_free(s);
