@@ -56,7 +56,7 @@ struct sv_server {
      * damaged; when it is tried again; what is said of it (no server path) */
     struct stat bad_st;
     int have_bad, bad_missing;
-    int64_t retry_at;
+    int64_t retry_at, retry_ms;
     char damage[200];
 };
 
@@ -67,7 +67,8 @@ struct sv_server {
  * requests get searchers of the new snapshot, and searchers of the old one
  * are closed as their requests give them back. A commit that does not
  * open leaves the pool where it is: the last good commit serves on, and
- * the new one is tried again every SV_RETRY_MS. */
+ * the new one is tried again after SV_RETRY_MS, then twice as long each
+ * time up to SV_RETRY_MAX_MS (an open hashes every segment it reads). */
 typedef struct slot {
     sr_index *ix;
     unsigned gen;
@@ -129,7 +130,7 @@ static void new_generation(sv_server *s, const struct stat *st, slot *x)
 }
 
 /* The commit of MANIFEST st would not open (e): noted, said once in the
- * log, tried again in SV_RETRY_MS. Under s->mu. */
+ * log, tried again later. Under s->mu. */
 static void note_bad(sv_server *s, const struct stat *st, const gz_error *e)
 {
     int missing = e->code == GZ_IO && e->sys_errno == ENOENT;
@@ -138,13 +139,15 @@ static void note_bad(sv_server *s, const struct stat *st, const gz_error *e)
     if (!s->have_bad || !same_file(st, &s->bad_st) || missing != s->bad_missing || strcmp(said, s->damage) != 0)
         fprintf(stderr,
                 missing ? "gazette serve: the last commit names a file that is not there (yet): %s (a copy under "
-                          "way, or run gazette check); %s, trying again every " SV_STR(SV_RETRY_MS) " ms\n"
+                          "way, or run gazette check); %s, trying again in 1 s, then less often\n"
                         : "gazette serve: the index is damaged: %s (run gazette check); %s\n",
                 e->msg, s->have_st ? "serving the last good commit" : "nothing to serve");
+    int again = s->have_bad && same_file(st, &s->bad_st);
+    s->retry_ms = !again ? SV_RETRY_MS : s->retry_ms * 2 < SV_RETRY_MAX_MS ? s->retry_ms * 2 : SV_RETRY_MAX_MS;
     s->bad_st = *st;
     s->have_bad = 1;
     s->bad_missing = missing;
-    s->retry_at = now_ms() + SV_RETRY_MS;
+    s->retry_at = now_ms() + s->retry_ms;
     snprintf(s->damage, sizeof s->damage, "%s", said);
 }
 
@@ -173,7 +176,7 @@ static slot *acquire(sv_server *s, char *damaged, size_t cap, gz_error *err)
         return x;
     }
     if (known_bad && try_open)
-        s->retry_at = now_ms() + SV_RETRY_MS; /* one request tries; the rest are served */
+        s->retry_at = now_ms() + s->retry_ms; /* one request tries; the rest are served */
     pthread_mutex_unlock(&s->mu);
     gz_error e = {0};
     if (!on_disk)
