@@ -327,9 +327,10 @@ static void commit(int c)
     atomic_store(&n_states, c);
 }
 
-/* Makes n_commits commits, each copied in order while two readers probe
- * the copy; wait_ms > 0: after each copy, waits up to that long for the
- * copy to answer as the new commit (1 when it did). */
+/* Makes n_commits commits, each copied in the given order while two
+ * readers (and the copier, after each file) look at the copy with how.
+ * After each copy the copy must answer as the new commit: at once when
+ * copied in order, within wait_ms otherwise (0: not checked). */
 static void run(enum order order, int n_commits, int (*how)(void), int wait_ms)
 {
     probe = how;
