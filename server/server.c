@@ -26,6 +26,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <malloc.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -34,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SV_STR_(x) #x
@@ -44,16 +46,19 @@ struct sv_server {
     char *dir;
     pthread_mutex_t mu;
     pthread_mutex_t open_mu; /* one thread opens a new commit, the others wait for it */
-    struct slot *free; /* idle searchers of the current generation */
-    sr_index *proto;   /* the current generation's first searcher: the
-                        * pool's searchers share its tables (it serves none) */
+    sr_index *proto;         /* the current generation's first searcher: the
+                              * pool's searchers share its tables (it serves none) */
+    struct slot *free;         /* idle searchers of the current generation */
     unsigned gen;
+    uint64_t commit;   /* the generation's commit (MANIFEST's generation) */
     struct stat st;    /* the MANIFEST the generation was opened from */
     int have_st;
-    /* a commit that would not open (a damaged file): its MANIFEST, so it
-     * is tried once, and what is said of it (no server path) */
+    /* the last commit that would not open: its MANIFEST; whether a file it
+     * names is missing (a copy under way, docs/replicas.md) rather than
+     * damaged; when it is tried again; what is said of it (no server path) */
     struct stat bad_st;
-    int have_bad;
+    int have_bad, bad_missing;
+    int64_t retry_at, retry_ms;
     char damage[200];
 };
 
@@ -62,10 +67,16 @@ struct sv_server {
 /* Searchers are not thread-safe: each request borrows one from a pool.
  * The pool's searchers of one commit share its segments and tables
  * (sr_index_share), so a thread more costs an analyzer and a small cache,
- * not another copy of the index's tables. When a commit replaces MANIFEST
- * the pool's generation moves on: new requests get searchers of the new
- * snapshot, and searchers of the old one are closed as their requests give
- * them back (the old snapshot with the last of them). */
+ * not another copy of the index's tables; a new commit is opened from the
+ * last one (sr_index_reopen), verifying only its new segments. When a
+ * commit replaces MANIFEST the pool's generation moves on: new requests
+ * get searchers of the new snapshot, and searchers of the old one are
+ * closed as their requests give them back (the old snapshot with the last
+ * of them). A commit that does not
+ * open leaves the pool where it is: the last good commit serves on, and
+ * the new one is tried again after SV_RETRY_MS, then twice as long each
+ * time up to SV_RETRY_MAX_MS (an open hashes every segment it has not
+ * verified yet). */
 typedef struct slot {
     sr_index *ix;
     unsigned gen;
@@ -76,6 +87,13 @@ static int same_file(const struct stat *a, const struct stat *b)
 {
     return a->st_ino == b->st_ino && a->st_dev == b->st_dev && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
            a->st_mtim.tv_nsec == b->st_mtim.tv_nsec && a->st_size == b->st_size;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* What a client is told of an error: without the index's path (the
@@ -95,8 +113,9 @@ static void public_msg(const sv_server *s, const char *msg, char *out, size_t ca
     out[o] = 0;
 }
 
-/* Moves the pool to a new generation, whose searchers share proto's
- * tables: searchers of the old one go as they are given back. Under s->mu. */
+/* Moves the pool to a new generation, the commit proto holds (opened from
+ * the MANIFEST st, or a later one), whose searchers share proto's tables:
+ * searchers of the old one go as they are given back. Under s->mu. */
 static void new_generation(sv_server *s, const struct stat *st, sr_index *proto)
 {
     sr_index_close(s->proto);
@@ -104,18 +123,41 @@ static void new_generation(sv_server *s, const struct stat *st, sr_index *proto)
     s->st = *st;
     s->have_st = 1;
     s->gen++;
+    s->commit = sr_index_generation(proto);
     s->have_bad = 0;
     s->damage[0] = 0;
     for (slot **p = &s->free; *p;) {
-        slot *x = *p;
-        if (x->gen != s->gen) {
-            *p = x->next;
-            sr_index_close(x->ix);
-            gz_free(x);
+        slot *y = *p;
+        if (y->gen != s->gen) {
+            *p = y->next;
+            sr_index_close(y->ix);
+            gz_free(y);
         } else {
-            p = &x->next;
+            p = &y->next;
         }
     }
+}
+
+/* The commit of MANIFEST st would not open (e): noted, said once in the
+ * log, tried again later. Under s->mu. */
+static void note_bad(sv_server *s, const struct stat *st, const gz_error *e)
+{
+    int missing = e->code == GZ_IO && e->sys_errno == ENOENT;
+    char said[sizeof s->damage];
+    public_msg(s, e->msg, said, sizeof said);
+    if (!s->have_bad || !same_file(st, &s->bad_st) || missing != s->bad_missing || strcmp(said, s->damage) != 0)
+        fprintf(stderr,
+                missing ? "gazette serve: the last commit names a file that is not there (yet): %s (a copy under "
+                          "way, or run gazette check); %s, trying again in 1 s, then less often\n"
+                        : "gazette serve: the index is damaged: %s (run gazette check); %s\n",
+                e->msg, s->have_st ? "serving the last good commit" : "nothing to serve");
+    int again = s->have_bad && same_file(st, &s->bad_st);
+    s->retry_ms = !again ? SV_RETRY_MS : s->retry_ms * 2 < SV_RETRY_MAX_MS ? s->retry_ms * 2 : SV_RETRY_MAX_MS;
+    s->bad_st = *st;
+    s->have_bad = 1;
+    s->bad_missing = missing;
+    s->retry_at = now_ms() + s->retry_ms;
+    snprintf(s->damage, sizeof s->damage, "%s", said);
 }
 
 /* A pooled searcher sharing proto's tables, of generation gen. */
@@ -134,94 +176,113 @@ static slot *slot_of(sr_index *proto, unsigned gen, gz_error *err)
     return x;
 }
 
+/* An idle searcher of the pool's generation, or a new one sharing its
+ * tables (cheap). Under s->mu. */
+static slot *pooled(sv_server *s, gz_error *err)
+{
+    slot *x = s->free;
+    if (x)
+        s->free = x->next;
+    else if (s->proto)
+        x = slot_of(s->proto, s->gen, err);
+    return x;
+}
+
+/* Opens the commit on disk (MANIFEST st), from the pool's last one, as a
+ * new generation unless it is the pool's (a commit may land during the
+ * open), and returns a searcher of it. Under s->open_mu, not s->mu. */
+static slot *open_commit(sv_server *s, const struct stat *st, gz_error *e, gz_error *err)
+{
+    sr_index *proto = NULL;
+    /* s->proto changes only under open_mu: the segments it holds that the
+     * new commit names are taken, not verified again */
+    if ((s->proto ? sr_index_reopen(s->proto, &proto, e) : sr_index_open(s->dir, &proto, e)) != GZ_OK)
+        return NULL;
+    sr_index_cache(proto, 0); /* it answers no request */
+    /* the first share builds the tables kept for later, outside s->mu */
+    slot *x = slot_of(proto, 0, err);
+    if (!x) {
+        sr_index_close(proto);
+        return NULL;
+    }
+    pthread_mutex_lock(&s->mu);
+    if (!(s->have_st && sr_index_generation(proto) == s->commit && same_file(st, &s->st))) {
+        new_generation(s, st, proto);
+        proto = NULL;
+    }
+    x->gen = s->gen;
+    pthread_mutex_unlock(&s->mu);
+    sr_index_close(proto); /* this commit was the pool's already */
+    return x;
+}
+
 /* A searcher for a request: of the last commit, or, while the last commit
- * does not open (damaged), of the last good one the pool still holds,
- * with *damaged set (what is wrong, for the client). NULL when there is
- * none: err says why (no index yet; damaged, in *damaged). */
+ * does not open, of the last good one. *damaged is set when the last
+ * commit is damaged (what is wrong, for the client); a commit naming a
+ * file not there yet is said only in the log, its previous commit being a
+ * whole one. NULL when there is no good commit to serve: err says why
+ * (GZ_EOF: no index yet; GZ_CORRUPT: damaged, as in *damaged; GZ_IO: a
+ * file not there; GZ_NOMEM). */
 static slot *acquire(sv_server *s, char *damaged, size_t cap, gz_error *err)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/MANIFEST", s->dir);
     damaged[0] = 0;
     struct stat st;
-    if (stat(path, &st) != 0) {
-        gz_error_set(err, GZ_EOF, -1, "no index yet");
-        return NULL;
-    }
+    int on_disk = stat(path, &st) == 0;
     pthread_mutex_lock(&s->mu);
-    int fresh = s->have_st && same_file(&st, &s->st), known_bad = s->have_bad && same_file(&st, &s->bad_st);
+    int fresh = on_disk && s->have_st && same_file(&st, &s->st);
+    int known_bad = on_disk && s->have_bad && same_file(&st, &s->bad_st);
+    int try_open = on_disk && !fresh && (!known_bad || now_ms() >= s->retry_at);
     slot *x = NULL;
-    if (known_bad)
-        snprintf(damaged, cap, "%s", s->damage);
-    if ((fresh || known_bad) && s->proto) {
-        if ((x = s->free))
-            s->free = x->next;
-        else
-            x = slot_of(s->proto, s->gen, err); /* cheap: the tables are shared */
-    }
-    pthread_mutex_unlock(&s->mu);
-    if (x || ((fresh || known_bad) && err->code == GZ_NOMEM))
+    if (fresh) {
+        x = pooled(s, err);
+        pthread_mutex_unlock(&s->mu);
         return x;
-    if (known_bad) {
-        gz_error_set(err, GZ_CORRUPT, -1, "%s", damaged);
-        return NULL;
     }
-    /* the commit on disk: its first searcher, then one sharing it (which
-     * builds the tables kept for later, outside the pool's lock), opened by
-     * one thread while the others wait to share it */
-    pthread_mutex_lock(&s->open_mu);
-    pthread_mutex_lock(&s->mu);
-    int done = (s->have_st && same_file(&st, &s->st)) || (s->have_bad && same_file(&st, &s->bad_st));
+    if (known_bad && try_open)
+        s->retry_at = now_ms() + s->retry_ms; /* one request tries; the rest are served */
     pthread_mutex_unlock(&s->mu);
-    if (done) { /* opened, or found damaged, while this thread waited */
-        pthread_mutex_unlock(&s->open_mu);
-        return acquire(s, damaged, cap, err);
-    }
-    sr_index *proto = NULL;
     gz_error e = {0};
-    /* (s->proto changes only under open_mu: the segments it holds that the
-     * new commit names are taken, not verified again) */
-    if ((s->proto ? sr_index_reopen(s->proto, &proto, &e) : sr_index_open(s->dir, &proto, &e)) == GZ_OK) {
-        sr_index_cache(proto, 0); /* it answers no request */
-        if (!(x = slot_of(proto, 0, err))) {
+    if (!on_disk)
+        gz_error_set(&e, GZ_EOF, -1, "no index yet");
+    if (try_open) {
+        pthread_mutex_lock(&s->open_mu);
+        /* opened, or tried and found bad, while this thread waited (a
+         * thread retrying a commit known bad is the one that tries) */
+        pthread_mutex_lock(&s->mu);
+        int done = (s->have_st && same_file(&st, &s->st)) ||
+                   (!known_bad && s->have_bad && same_file(&st, &s->bad_st));
+        pthread_mutex_unlock(&s->mu);
+        if (done) {
             pthread_mutex_unlock(&s->open_mu);
-            sr_index_close(proto);
+            return acquire(s, damaged, cap, err);
+        }
+        x = open_commit(s, &st, &e, err);
+        pthread_mutex_unlock(&s->open_mu);
+        if (x || err->code == GZ_NOMEM)
+            return x;
+        if (e.code == GZ_NOMEM) {
+            *err = e;
             return NULL;
         }
-        pthread_mutex_lock(&s->mu);
-        if (!(s->have_st && same_file(&st, &s->st))) {
-            new_generation(s, &st, proto);
-            proto = NULL;
-        }
-        x->gen = s->gen;
-        pthread_mutex_unlock(&s->mu);
-        pthread_mutex_unlock(&s->open_mu);
-        sr_index_close(proto); /* this commit was already open */
-        return x;
     }
-    pthread_mutex_unlock(&s->open_mu);
-    if (e.code == GZ_NOMEM) {
-        *err = e;
-        return NULL;
-    }
-    /* the commit on disk does not open: said once in the log, naming the
-     * file; the last good searchers serve on */
+    /* the last good commit serves on */
     pthread_mutex_lock(&s->mu);
-    if (!(s->have_bad && same_file(&st, &s->bad_st))) {
-        s->bad_st = st;
-        s->have_bad = 1;
-        public_msg(s, e.msg, s->damage, sizeof s->damage);
-        fprintf(stderr, "gazette serve: the index is damaged: %s (run gazette check); %s\n", e.msg,
-                s->have_st ? "serving the last good commit" : "nothing to serve");
-    }
-    snprintf(damaged, cap, "%s", s->damage);
-    if ((x = s->free))
-        s->free = x->next;
-    else if (s->proto)
-        x = slot_of(s->proto, s->gen, err);
-    pthread_mutex_unlock(&s->mu);
-    if (!x && err->code != GZ_NOMEM)
+    if (try_open)
+        note_bad(s, &st, &e);
+    int said = s->have_bad && !s->bad_missing;
+    if (said)
+        snprintf(damaged, cap, "%s", s->damage);
+    if (s->have_st)
+        x = pooled(s, err);
+    else if (said)
         gz_error_set(err, GZ_CORRUPT, -1, "%s", damaged);
+    else if (s->have_bad)
+        gz_error_set(err, GZ_IO, -1, "index incomplete: %s", s->damage);
+    else
+        *err = e;
+    pthread_mutex_unlock(&s->mu);
     return x;
 }
 
@@ -731,8 +792,8 @@ void sv_server_close(sv_server *s)
         gz_free(x);
     }
     sr_index_close(s->proto);
-    pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->open_mu);
+    pthread_mutex_destroy(&s->mu);
     gz_free(s->dir);
     gz_free(s);
 }

@@ -28,6 +28,8 @@ void sv_server_close(sv_server *s);
 #define SV_MAX_PARAMS 64          /* parameters in a request line; more: 414 */
 #define SV_TRIM_BYTES (1u << 20)  /* a request that held more: freed pages go back */
 #define SV_CACHE_BYTES (4u << 20) /* match-list cache of each pooled searcher */
+#define SV_RETRY_MS 1000          /* a commit that did not open: tried again after, */
+#define SV_RETRY_MAX_MS 60000     /* then twice as long each time, up to this */
 #define SV_TOC_PAGES 8            /* pages of a document its table of contents reads */
 
 #endif
