@@ -46,6 +46,34 @@ static uint64_t hash_released(const void *base, size_t len)
     return v;
 }
 
+/* XXH3-64 of the file's bytes [from, from + len), read with pread in
+ * 1 MiB pieces: no page of the map is touched (nor faulted in, nor left
+ * resident) to verify it. */
+static gz_status hash_read(int fd, uint64_t from, uint64_t len, uint64_t *out)
+{
+    enum { PIECE = 1 << 20 };
+    uint8_t *buf = gz_alloc(PIECE);
+    XXH3_state_t *h = XXH3_createState();
+    gz_status st = buf && h ? GZ_OK : GZ_NOMEM;
+    if (st == GZ_OK)
+        XXH3_64bits_reset(h);
+    while (st == GZ_OK && len) {
+        ssize_t got = pread(fd, buf, len < PIECE ? (size_t)len : PIECE, (off_t)from);
+        if (got <= 0) {
+            st = GZ_IO;
+            break;
+        }
+        XXH3_64bits_update(h, buf, (size_t)got);
+        from += (uint64_t)got;
+        len -= (uint64_t)got;
+    }
+    if (st == GZ_OK)
+        *out = XXH3_64bits_digest(h);
+    XXH3_freeState(h);
+    gz_free(buf);
+    return st;
+}
+
 gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
 {
     *out = NULL;
@@ -74,9 +102,9 @@ gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
         void *m = mmap(NULL, s->map_len, PROT_READ, MAP_SHARED, fd, 0);
         s->map = m == MAP_FAILED ? NULL : m;
     }
-    close(fd);
     gz_status rc;
     if (!s->map) {
+        close(fd);
         rc = seg_fail(err, GZ_CORRUPT, path, "empty or unmappable file");
         goto fail;
     }
@@ -84,12 +112,20 @@ gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
     uint64_t body_len;
     gz_error e2 = {0};
     if ((rc = gz_header_check_with(s->map, s->map_len, GZ_FILE_SEGMENT, &body, &body_len, NULL, &e2)) != GZ_OK) {
+        close(fd);
         gz_error_set(err, rc, e2.offset, "[segment][open] %s: %s", path, e2.msg);
         goto fail;
     }
     /* the body's checksum covers every section: theirs are read only to
      * name the damaged one */
-    int body_ok = hash_released(body, body_len) == gz_get64(s->map + 24);
+    uint64_t bh;
+    rc = hash_read(fd, GZ_HEADER_LEN, body_len, &bh);
+    close(fd);
+    if (rc != GZ_OK) {
+        rc = seg_fail(err, rc, path, rc == GZ_NOMEM ? "out of memory" : "cannot read the body");
+        goto fail;
+    }
+    int body_ok = bh == gz_get64(s->map + 24);
     gz_reader r = {body, body + body_len, GZ_OK};
     uint32_t n_sec = gz_rd_u32(&r);
     if (n_sec > 64) {
