@@ -6,7 +6,10 @@
  * Xapian or Elasticsearch gets), scored here from the postings alone.
  * Prints MRR@10, Recall@10 and Recall@100 of both, and their ratio.
  * Usage: bench_quality --index DIR [--eval DIR] [--show K: the K worst
- * questions of the library on stderr] [--dump: each question's figures]. */
+ * questions of the library on stderr] [--dump: each question's figures]
+ * [--misses: where the judged articles of the questions with none in the
+ * top 100 are] [--expansions: the thesaurus pairs used, in how many
+ * questions each]. */
 #include "analysis/analysis.h"
 #include "format/format.h"
 #include "searcher/searcher.h"
@@ -218,6 +221,63 @@ static figures judge(const gz_snapshot *snap, const uint64_t *ids, size_t n, con
 }
 
 
+/* -------------------------------------------------------- --expansions */
+
+/* The thesaurus pairs used ("老公→配偶") and in how many questions each. */
+typedef struct fired {
+    char **pair;
+    size_t *count, n, cap;
+} fired;
+
+static void fired_add(fired *f, sr_index *ix, const char *text)
+{
+    sr_request rq = {.query = text, .n = 1};
+    sr_arena a;
+    gazette_page page;
+    gz_error err;
+    sr_arena_init(&a);
+    if (sr_search(ix, &rq, &a, &page, &err) == GZ_OK) {
+        for (size_t e = 0; e < page.reading.n_expanded; e++) {
+            size_t k = 0;
+            while (k < f->n && strcmp(f->pair[k], page.reading.expanded[e]) != 0)
+                k++;
+            if (k == f->n) {
+                if (f->n == f->cap) {
+                    f->cap = f->cap ? 2 * f->cap : 64;
+                    f->pair = realloc(f->pair, f->cap * sizeof *f->pair);
+                    f->count = realloc(f->count, f->cap * sizeof *f->count);
+                }
+                f->pair[f->n] = strdup(page.reading.expanded[e]);
+                f->count[f->n++] = 0;
+            }
+            f->count[k]++;
+        }
+    }
+    sr_arena_fini(&a);
+}
+
+/* Prints the pairs, most used first, and frees them. */
+static void fired_print(fired *f)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < f->n; i++)
+        total += f->count[i];
+    printf("# expansions: %zu pairs used %zu times\n", f->n, total);
+    for (size_t done = 0; done < f->n; done++) {
+        size_t best = done;
+        for (size_t k = done + 1; k < f->n; k++)
+            if (f->count[k] > f->count[best])
+                best = k;
+        char *p = f->pair[best];
+        size_t c = f->count[best];
+        f->pair[best] = f->pair[done], f->count[best] = f->count[done];
+        printf("# expansion\t%zu\t%s\n", c, p);
+        free(p);
+    }
+    free(f->pair);
+    free(f->count);
+}
+
 /* ------------------------------------------------------------ --misses */
 
 /* The law a file holds, whatever its version: the path less "(date)" and
@@ -303,7 +363,8 @@ static void miss_classify(const gz_snapshot *snap, const uint64_t *ids, size_t n
 int main(int argc, char **argv)
 {
     const char *dir = NULL, *eval = getenv("GAZETTE_EVAL") ? getenv("GAZETTE_EVAL") : "../shared/eval/stard-dev";
-    int show = 0, dump = 0, misses = 0;
+    int show = 0, dump = 0, misses = 0, expansions = 0;
+    fired fi = {0};
     miss_counts mc = {0};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--index") == 0 && i + 1 < argc)
@@ -316,13 +377,15 @@ int main(int argc, char **argv)
             dump = 1;
         else if (strcmp(argv[i], "--misses") == 0)
             misses = 1;
+        else if (strcmp(argv[i], "--expansions") == 0)
+            expansions = 1;
         else {
-            fprintf(stderr, "usage: bench_quality --index DIR [--eval DIR] [--show K] [--dump] [--misses]\n");
+            fprintf(stderr, "usage: bench_quality --index DIR [--eval DIR] [--show K] [--dump] [--misses] [--expansions]\n");
             return 2;
         }
     }
     if (!dir) {
-        fprintf(stderr, "usage: bench_quality --index DIR [--eval DIR] [--show K] [--dump] [--misses]\n");
+        fprintf(stderr, "usage: bench_quality --index DIR [--eval DIR] [--show K] [--dump] [--misses] [--expansions]\n");
         return 2;
     }
     char path[4096];
@@ -386,6 +449,8 @@ int main(int argc, char **argv)
         for (size_t k = 0; k < top.n && k < TOP; k++)
             ids[k] = top.hit[k].id;
         figures fl = judge(b.snap, ids, top.n < TOP ? top.n : TOP, j + first, cnt);
+        if (expansions)
+            fired_add(&fi, ix, text);
         if (misses && fl.r100 == 0)
             miss_classify(b.snap, ids, top.n < TOP ? top.n : TOP, j + first, cnt, &mc);
         sr_top_fini(&top);
@@ -418,6 +483,8 @@ int main(int argc, char **argv)
     printf("baseline_bm25_bigrams\t%.3f\t%.3f\t%.3f\n", base.mrr / d, base.r10 / d, base.r100 / d);
     printf("# gazette/baseline MRR@10: %.2fx; gazette top-100 latency p50 %.2f ms, p99 %.2f ms\n",
            base.mrr > 0 ? lib.mrr / base.mrr : 0, p50, p99);
+    if (expansions)
+        fired_print(&fi);
     if (misses)
         printf("# misses: %zu questions with no judged article in the top 100, %zu judged articles: %zu not in "
                "the index, %zu in the top 100 in another version of the law, %zu whose file is in the top 100\n",
