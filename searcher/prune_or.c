@@ -105,9 +105,9 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
         }
         for (size_t w = 0; w < n_words; w++)
             any[w] |= b[w];
-        /* the articles below a heading holding the word are visited with
-         * it (a mask bound counts the heading at most); they are scored
-         * only if they hold some word themselves */
+        /* the articles below a heading holding the word are in its
+         * bitset too: a mask's bound counts the heading at most, and a
+         * unit only under the headings of essential words is visited */
         for (size_t w = 0; sc->head_bits && w < n_words; w++)
             b[w] |= sc->head_bits[l * n_words + w];
         /* insertion by bound, weakest first */
@@ -187,14 +187,14 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
     uint32_t all = n_leaf < 32 ? (1u << n_leaf) - 1 : UINT32_MAX;
     uint32_t ess = full ? or_essential(by_most, most, qf, n_leaf, title_most, worst / docf_most) : all;
     for (size_t wi = 0; st == GZ_OK && wi < n_words && ess; wi++) {
-        for (uint64_t bits = or_units(bs, n_words, ess, wi); bits && st == GZ_OK; bits &= bits - 1) {
+        /* only units holding a word: those below a heading that hold none
+         * are in the words' bitsets for the bounds alone */
+        for (uint64_t bits = or_units(bs, n_words, ess, wi) & any[wi]; bits && st == GZ_OK; bits &= bits - 1) {
             unsigned bit = (unsigned)__builtin_ctzll(bits);
             uint32_t u = (uint32_t)(wi * 64 + bit), m = or_mask(bs, n_words, n_leaf, wi, bit);
             if ((st = sr_spend(1 + n_leaf)) != GZ_OK)
                 break;
             uint32_t doc = t->doc[u];
-            if (sc->head_bits && !(any[wi] >> bit & 1))
-                continue; /* below a heading, holding no word */
             if (full) {
                 double bound = 0, f;
                 if (sum) {
