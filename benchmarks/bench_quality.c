@@ -6,7 +6,10 @@
  * Xapian or Elasticsearch gets), scored here from the postings alone.
  * Prints MRR@10, Recall@10 and Recall@100 of both, and their ratio.
  * Usage: bench_quality --index DIR [--eval DIR] [--show K: the K worst
- * questions of the library on stderr] [--dump: each question's figures]. */
+ * questions of the library on stderr] [--dump: each question's figures]
+ * [--misses: where the judged articles of the questions with none in the
+ * top 100 are] [--expansions: the thesaurus pairs used, in how many
+ * questions each]. */
 #include "analysis/analysis.h"
 #include "format/format.h"
 #include "searcher/searcher.h"
@@ -217,10 +220,152 @@ static figures judge(const gz_snapshot *snap, const uint64_t *ids, size_t n, con
     return f;
 }
 
+
+/* -------------------------------------------------------- --expansions */
+
+/* The thesaurus pairs used ("老公→配偶") and in how many questions each. */
+typedef struct fired {
+    char **pair;
+    size_t *count, n, cap;
+} fired;
+
+static void fired_add(fired *f, sr_index *ix, const char *text)
+{
+    sr_request rq = {.query = text, .n = 1};
+    sr_arena a;
+    gazette_page page;
+    gz_error err;
+    sr_arena_init(&a);
+    if (sr_search(ix, &rq, &a, &page, &err) == GZ_OK) {
+        for (size_t e = 0; e < page.reading.n_expanded; e++) {
+            size_t k = 0;
+            while (k < f->n && strcmp(f->pair[k], page.reading.expanded[e]) != 0)
+                k++;
+            if (k == f->n) {
+                if (f->n == f->cap) {
+                    f->cap = f->cap ? 2 * f->cap : 64;
+                    f->pair = realloc(f->pair, f->cap * sizeof *f->pair);
+                    f->count = realloc(f->count, f->cap * sizeof *f->count);
+                }
+                f->pair[f->n] = strdup(page.reading.expanded[e]);
+                f->count[f->n++] = 0;
+            }
+            f->count[k]++;
+        }
+    }
+    sr_arena_fini(&a);
+}
+
+/* Prints the pairs, most used first, and frees them. */
+static void fired_print(fired *f)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < f->n; i++)
+        total += f->count[i];
+    printf("# expansions: %zu pairs used %zu times\n", f->n, total);
+    for (size_t done = 0; done < f->n; done++) {
+        size_t best = done;
+        for (size_t k = done + 1; k < f->n; k++)
+            if (f->count[k] > f->count[best])
+                best = k;
+        char *p = f->pair[best];
+        size_t c = f->count[best];
+        f->pair[best] = f->pair[done], f->count[best] = f->count[done];
+        printf("# expansion\t%zu\t%s\n", c, p);
+        free(p);
+    }
+    free(f->pair);
+    free(f->count);
+}
+
+/* ------------------------------------------------------------ --misses */
+
+/* The law a file holds, whatever its version: the path less "(date)" and
+ * ".md" (刑法/刑法.md and 社会法/劳动合同法(2012-12-28).md: their names). */
+static size_t law_stem(const char *path, char *out, size_t cap)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strcspn(base, "(.");
+    n = n < cap - 1 ? n : cap - 1;
+    memcpy(out, base, n);
+    out[n] = 0;
+    return n;
+}
+
+/* Whether file holds article (number, sub) in the index. */
+static int article_indexed(const gz_snapshot *snap, const char *file, int64_t number, int64_t sub)
+{
+    for (size_t s = 0; s < snap->man.n_seg; s++) {
+        const gz_segment *seg = snap->seg[s];
+        for (uint32_t u = 0; u < snap->man.seg[s].n_units; u++) {
+            gz_unitinfo ui;
+            gz_docinfo di;
+            int64_t num, sb;
+            if (gz_segment_unit(seg, u, &ui) != GZ_OK || !article_key(ui.label, &num, &sb) || num != number ||
+                sb != sub || gz_segment_doc(seg, ui.doc, &di) != GZ_OK)
+                continue;
+            if (strcmp(di.source, file) == 0)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* For a question with no judged article in the top 100: counts of its
+ * judged articles absent from the index (a mapping bug), found in the top
+ * 100 in another version of the same law (by name), or whose file shows
+ * in the top 100 at some other article. */
+typedef struct miss_counts {
+    size_t questions, judged, absent, other_version, same_file;
+} miss_counts;
+
+static void miss_classify(const gz_snapshot *snap, const uint64_t *ids, size_t n, const judged *j, size_t nj,
+                          miss_counts *mc)
+{
+    mc->questions++;
+    for (size_t k = 0; k < nj; k++) {
+        mc->judged++;
+        if (!article_indexed(snap, j[k].file, j[k].number, j[k].sub)) {
+            mc->absent++;
+            fprintf(stderr, "# not indexed: %s %lld\n", j[k].file, (long long)j[k].number);
+        }
+        char stem[256], hs[256];
+        law_stem(j[k].file, stem, sizeof stem);
+        int other = 0, same = 0;
+        for (size_t r = 0; r < n; r++) {
+            uint32_t seg_id = (uint32_t)(ids[r] >> 32), unit = (uint32_t)ids[r];
+            for (size_t s = 0; s < snap->man.n_seg; s++) {
+                gz_unitinfo ui;
+                gz_docinfo di;
+                int64_t num, sb;
+                if (snap->man.seg[s].id != seg_id || gz_segment_unit(snap->seg[s], unit, &ui) != GZ_OK ||
+                    gz_segment_doc(snap->seg[s], ui.doc, &di) != GZ_OK)
+                    continue;
+                if (strcmp(di.source, j[k].file) == 0) {
+                    same = 1;
+                    continue;
+                }
+                law_stem(di.source, hs, sizeof hs);
+                if (strcmp(hs, stem) == 0 && article_key(ui.label, &num, &sb) && num == j[k].number &&
+                    sb == j[k].sub) {
+                    other = 1;
+                    fprintf(stderr, "# other version: %s for %s %lld\n", di.source, j[k].file,
+                            (long long)j[k].number);
+                }
+            }
+        }
+        mc->other_version += other;
+        mc->same_file += same;
+    }
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = NULL, *eval = getenv("GAZETTE_EVAL") ? getenv("GAZETTE_EVAL") : "../shared/eval/stard-dev";
-    int show = 0, dump = 0;
+    int show = 0, dump = 0, misses = 0, expansions = 0;
+    fired fi = {0};
+    miss_counts mc = {0};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--index") == 0 && i + 1 < argc)
             dir = argv[++i];
@@ -230,13 +375,17 @@ int main(int argc, char **argv)
             show = atoi(argv[++i]);
         else if (strcmp(argv[i], "--dump") == 0)
             dump = 1;
+        else if (strcmp(argv[i], "--misses") == 0)
+            misses = 1;
+        else if (strcmp(argv[i], "--expansions") == 0)
+            expansions = 1;
         else {
-            fprintf(stderr, "usage: bench_quality --index DIR [--eval DIR] [--show K] [--dump]\n");
+            fprintf(stderr, "usage: bench_quality --index DIR [--eval DIR] [--show K] [--dump] [--misses] [--expansions]\n");
             return 2;
         }
     }
     if (!dir) {
-        fprintf(stderr, "usage: bench_quality --index DIR [--eval DIR] [--show K] [--dump]\n");
+        fprintf(stderr, "usage: bench_quality --index DIR [--eval DIR] [--show K] [--dump] [--misses] [--expansions]\n");
         return 2;
     }
     char path[4096];
@@ -300,6 +449,10 @@ int main(int argc, char **argv)
         for (size_t k = 0; k < top.n && k < TOP; k++)
             ids[k] = top.hit[k].id;
         figures fl = judge(b.snap, ids, top.n < TOP ? top.n : TOP, j + first, cnt);
+        if (expansions)
+            fired_add(&fi, ix, text);
+        if (misses && fl.r100 == 0)
+            miss_classify(b.snap, ids, top.n < TOP ? top.n : TOP, j + first, cnt, &mc);
         sr_top_fini(&top);
         size_t nb = baseline(&b, an, text, bs);
         for (size_t k = 0; k < nb; k++)
@@ -330,6 +483,12 @@ int main(int argc, char **argv)
     printf("baseline_bm25_bigrams\t%.3f\t%.3f\t%.3f\n", base.mrr / d, base.r10 / d, base.r100 / d);
     printf("# gazette/baseline MRR@10: %.2fx; gazette top-100 latency p50 %.2f ms, p99 %.2f ms\n",
            base.mrr > 0 ? lib.mrr / base.mrr : 0, p50, p99);
+    if (expansions)
+        fired_print(&fi);
+    if (misses)
+        printf("# misses: %zu questions with no judged article in the top 100, %zu judged articles: %zu not in "
+               "the index, %zu in the top 100 in another version of the law, %zu whose file is in the top 100\n",
+               mc.questions, mc.judged, mc.absent, mc.other_version, mc.same_file);
     for (size_t s = 0; s < n_seg; s++) {
         free(b.len[s]);
         free(b.acc[s]);

@@ -87,11 +87,14 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
     /* with few words, the bound of every mask ahead of time */
     double *sum = n_leaf <= OR_TABLE_LEAVES ? gz_alloc(((size_t)2 << n_leaf) * sizeof *sum) : NULL, *qfm = NULL;
     gz_status st = cur && most && qf && bs && any && (sum || n_leaf > OR_TABLE_LEAVES) ? GZ_OK : GZ_NOMEM;
+    if (st == GZ_OK)
+        st = sr_scorer_headings(sc, s, se);
     for (size_t l = 0; st == GZ_OK && l < n_leaf; l++) {
         double idf = sc->idf[l];
         most[l] = idf * (BM25_K1 + 1) + (sc->label_num[l] >= 0 ? W_LABEL * idf : 0) +
                   W_WORD * idf * (BM25_K1 + 1) * (double)plan->leaf[l].n_words + W_PROX * idf +
-                  (plan->leaf[l].whole_len ? W_WHOLE * idf * (BM25_K1 + 1) : 0);
+                  (plan->leaf[l].whole_len ? W_WHOLE * idf * (BM25_K1 + 1) : 0) +
+                  (sc->head_bits ? W_HEAD * idf : 0);
         const ulist *ll = &se->leaf[l];
         uint64_t *b = bs + l * n_words;
         for (size_t i = 0; i < ll->n; i++) {
@@ -102,6 +105,11 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
         }
         for (size_t w = 0; w < n_words; w++)
             any[w] |= b[w];
+        /* the articles below a heading holding the word are in its
+         * bitset too: a mask's bound counts the heading at most, and a
+         * unit only under the headings of essential words is visited */
+        for (size_t w = 0; sc->head_bits && w < n_words; w++)
+            b[w] |= sc->head_bits[l * n_words + w];
         /* insertion by bound, weakest first */
         size_t k = l;
         for (; k > 0 && most[by_most[k - 1]] > most[l]; k--)
@@ -179,7 +187,9 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
     uint32_t all = n_leaf < 32 ? (1u << n_leaf) - 1 : UINT32_MAX;
     uint32_t ess = full ? or_essential(by_most, most, qf, n_leaf, title_most, worst / docf_most) : all;
     for (size_t wi = 0; st == GZ_OK && wi < n_words && ess; wi++) {
-        for (uint64_t bits = or_units(bs, n_words, ess, wi); bits && st == GZ_OK; bits &= bits - 1) {
+        /* only units holding a word: those below a heading that hold none
+         * are in the words' bitsets for the bounds alone */
+        for (uint64_t bits = or_units(bs, n_words, ess, wi) & any[wi]; bits && st == GZ_OK; bits &= bits - 1) {
             unsigned bit = (unsigned)__builtin_ctzll(bits);
             uint32_t u = (uint32_t)(wi * 64 + bit), m = or_mask(bs, n_words, n_leaf, wi, bit);
             if ((st = sr_spend(1 + n_leaf)) != GZ_OK)
@@ -205,9 +215,10 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
                 sc->title[l] = title_mask[doc] >> l & 1;
                 if (m >> l & 1) {
                     cur[l] = ul_gallop(ll, cur[l], u);
-                    sc->tf[l] = ll->tf[cur[l]];
+                    sc->tf[l] = cur[l] < ll->n && ll->unit[cur[l]] == u ? ll->tf[cur[l]] : 0;
                 }
             }
+            sr_scorer_head(sc, u);
             st = sr_score_unit(sc, s, u, doc, docf[doc], 0);
             if (sc->n_hits == sc->o->want && (!full || sc->hits[0].score != worst)) {
                 full = 1;

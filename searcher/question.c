@@ -107,7 +107,9 @@ static void add_word(char **words, size_t *nw, const char *text, uint32_t start,
 
 /* The content words of text into words (room for n tokens + 1): ICU words
  * of two characters or more, less question frames; a run of one-character
- * words (a word ICU does not know: 酒驾 is 酒 驾) as its grams; non-Han
+ * words (a word ICU does not know: 酒驾 is 酒 驾) as its grams; a lone
+ * character before a longer word as its gram with that word's first
+ * character (转 租出去: 转租; 反 担保: 反担, found inside 反担保); non-Han
  * words; an article label (第六十一条) as one word, whatever ICU cut it into. */
 static size_t content_words(const char *text, const an_token *t, size_t n, char **words, int *cut)
 {
@@ -154,6 +156,11 @@ static size_t content_words(const char *text, const an_token *t, size_t n, char 
                  prev->pos + prev->span == t[i].pos && !is_frame(prev->text, prev->len) &&
                  in_chars(suffix_chars, t[i].text, t[i].len))
             add_word(words, &nw, text, prev->start, t[i].end, cut);
+        else if (next && next->span >= 2 && next->start == t[i].end && !is_frame(next->text, next->len)) {
+            const char *c = next->text;
+            gz_utf8_next(&c, next->text + next->len);
+            add_word(words, &nw, text, t[i].start, next->start + (uint32_t)(c - next->text), cut);
+        }
     }
     return nw;
 }

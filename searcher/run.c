@@ -36,7 +36,9 @@ static gz_status score_lists(scorer *sc, size_t s, seg_eval *se, gz_buf *scratch
     const sr_segtab *t = &sc->ix->tab[s];
     ulist evaluated = {0};
     const ulist *res = &evaluated;
-    gz_status st = GZ_OK;
+    gz_status st = sr_scorer_headings(sc, s, se);
+    if (st != GZ_OK)
+        return st;
     if (plan->root->type == Q_TEXT)
         res = &se->leaf[plan->root->leaf]; /* no copy of a lone word's list */
     else
@@ -91,6 +93,7 @@ static gz_status score_lists(scorer *sc, size_t s, seg_eval *se, gz_buf *scratch
                 tcur[l]++;
             sc->title[l] = tcur[l] < ll->n && ll->unit[tcur[l]] == first_unit;
         }
+        sr_scorer_head(sc, u);
         st = sr_score_unit(sc, s, u, doc, am, add);
     }
     gz_free(cur);

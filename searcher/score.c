@@ -145,10 +145,11 @@ gz_status sr_scorer_init(scorer *sc, sr_index *ix, const q_plan *plan, const run
     sc->label_num = gz_calloc(n + 1, sizeof *sc->label_num);
     sc->tf = gz_calloc(n + 1, sizeof *sc->tf);
     sc->title = gz_calloc(n + 1, 1);
+    sc->head = gz_calloc(n + 1, 1);
     sc->pl = gz_calloc(2 * n + 1, sizeof *sc->pl);
     sc->at = gz_calloc(n + 1, sizeof *sc->at);
     sc->mt = gz_calloc(n + 1, sizeof *sc->mt);
-    if (!sc->idf || !sc->label_num || !sc->tf || !sc->title || !sc->pl || !sc->at || !sc->mt)
+    if (!sc->idf || !sc->label_num || !sc->tf || !sc->title || !sc->head || !sc->pl || !sc->at || !sc->mt)
         return GZ_NOMEM;
     sc->pidf = sc->idf + n;
     sc->n_at = sc->pl + n;
@@ -179,8 +180,50 @@ gz_status sr_scorer_finish(scorer *sc, gz_status st)
 
 void sr_scorer_segment_begin(scorer *sc) { wc_init(&sc->wc, sc->plan); }
 
+static int is_heading(uint8_t kind) { return kind >= GZ_KIND_PART && kind <= GZ_KIND_SECTION; }
+
+gz_status sr_scorer_headings(scorer *sc, size_t s, const seg_eval *se)
+{
+    if (!sc->plan->question)
+        return GZ_OK;
+    const sr_segtab *t = &sc->ix->tab[s];
+    uint32_t n_units = sc->ix->snap->man.seg[s].n_units;
+    size_t n_leaf = sc->n_leaf, n_bits = ((size_t)n_units + 63) / 64;
+    uint64_t *hb = gz_calloc(n_leaf * n_bits + 1, sizeof *hb);
+    if (!hb)
+        return GZ_NOMEM;
+    /* a heading (第X编, 第X章, 第X节 or a plan's) covers the units after
+     * it up to the next heading of its rank or above */
+    for (size_t l = 0; l < n_leaf; l++) {
+        const ulist *ll = &se->leaf[l];
+        uint64_t *b = hb + l * n_bits;
+        for (size_t i = 0; sc->plan->leaf[l].positive && i < ll->n && ll->unit[i] < n_units; i++) {
+            uint32_t h = ll->unit[i];
+            if (!is_heading(t->kind[h]))
+                continue;
+            for (uint32_t v = h + 1; v < n_units && t->doc[v] == t->doc[h]; v++) {
+                if (is_heading(t->kind[v]) && t->kind[v] <= t->kind[h])
+                    break;
+                if (t->kind[v] == GZ_KIND_ARTICLE)
+                    b[v >> 6] |= 1ull << (v & 63);
+            }
+        }
+    }
+    sc->head_bits = hb;
+    sc->n_bits = n_bits;
+    return GZ_OK;
+}
+
+void sr_scorer_head(scorer *sc, uint32_t u)
+{
+    for (size_t l = 0; l < sc->n_leaf; l++)
+        sc->head[l] = sc->head_bits && (sc->head_bits[l * sc->n_bits + (u >> 6)] >> (u & 63) & 1);
+}
+
 void sr_scorer_segment_end(scorer *sc)
 {
+    gz_free(sc->head_bits);
+    sc->head_bits = NULL;
     wc_fini(&sc->wc);
     for (size_t l = 0; sc->mt && l < sc->n_leaf; l++) {
         sr_matcher_close(sc->mt[l]);
@@ -195,6 +238,7 @@ static void scorer_fini(scorer *sc)
     gz_free(sc->label_num);
     gz_free(sc->tf);
     gz_free(sc->title);
+    gz_free(sc->head);
     gz_free(sc->pl);
     gz_free(sc->at);
     gz_free(sc->mt);
@@ -235,6 +279,9 @@ gz_status sr_score_unit(scorer *sc, size_t s, uint32_t u, uint32_t doc, double a
             sc->pl[n_pl] = l;
             sc->pidf[n_pl++] = sc->idf[l];
         }
+        /* a heading above the unit holds the word */
+        if (sc->head[l])
+            cheap += W_HEAD * sc->idf[l];
         /* the document's title line holds the word too */
         if (sc->title[l])
             cheap += sc->w_title * sc->idf[l];

@@ -3,6 +3,7 @@
 #ifndef GZ_SEARCHER_SCORE_H
 #define GZ_SEARCHER_SCORE_H
 
+#include "searcher/eval.h"
 #include "searcher/index.h"
 #include "searcher/match.h"
 #include "searcher/run.h"
@@ -35,6 +36,12 @@ static inline double combine(double cheap, double costly, double qf, double am, 
 
 static inline double cover(size_t held, size_t n) { return 1.0 + W_COVER * (double)held / (double)(n ? n : 1); }
 
+/* A question's word held by a heading (第二章 合同的订立, 第四节 房屋租赁, a
+ * plan's 一、…) counts for the articles below it, at W_HEAD x its IDF, in
+ * the articles that hold some word of the question themselves: the
+ * heading says what they are about (转租 under 租赁合同). */
+#define W_HEAD 1.0
+
 /* Word-field cursors of one segment, per leaf and word, opened lazily. */
 typedef struct word_cursors {
     gz_post *p;
@@ -59,6 +66,11 @@ typedef struct scorer {
      * absent), and whether the unit's document title holds it */
     uint32_t *tf;
     uint8_t *title;
+    uint8_t *head; /* a heading above the unit holds the word */
+    /* per segment being scored, for a question: per leaf, the bitset
+     * (n_bits 64-bit words) of the articles below a heading holding it */
+    uint64_t *head_bits;
+    size_t n_bits;
     /* costly parts, per segment */
     word_cursors wc;
     size_t *pl, *n_at;
@@ -80,6 +92,11 @@ static inline int cannot_enter(const scorer *sc, const hit *x)
 
 gz_status sr_scorer_init(scorer *sc, sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r,
                           const double *df);
+/* For a question, sc->head_bits of segment s from its leaves' match
+ * lists (sr_scorer_segment_end frees them). */
+gz_status sr_scorer_headings(scorer *sc, size_t s, const seg_eval *se);
+/* Sets sc->head for unit u of the segment being scored. */
+void sr_scorer_head(scorer *sc, uint32_t u);
 /* Hands the page to the run's output if st is GZ_OK; frees the rest. */
 gz_status sr_scorer_finish(scorer *sc, gz_status st);
 void sr_scorer_segment_begin(scorer *sc);

@@ -32,13 +32,14 @@ void q_thesaurus_close(q_thesaurus *th)
     gz_free(th);
 }
 
-/* A word: Han characters, ASCII letters and digits, at most 32 bytes. */
+/* A word: Han characters, ASCII letters and digits, at most 48 bytes (16
+ * Han characters: 机动车交通事故责任强制保险 is 13). */
 static const char *bad_word(const char *w, size_t len)
 {
     if (!len)
         return "an empty word";
-    if (len > 32)
-        return "a word over 32 bytes";
+    if (len > 48)
+        return "a word over 48 bytes";
     const char *p = w, *end = w + len;
     while (p < end) {
         int32_t c = gz_utf8_next(&p, end);

@@ -35,6 +35,52 @@ static sr_top top(sr_index *ix, const char *q, size_t n, size_t offset, int exha
     return t;
 }
 
+/* ------------------------------------------------------------ headings */
+
+/* The rank (from 0) of the article labelled label in q's top 10 (every
+ * hit of a document), or -1. */
+static int rank_of(sr_index *ix, const char *q, const char *label)
+{
+    sr_request rq = {.query = q, .n = 10, .all_in_document = 1};
+    gz_buf out;
+    gz_buf_init(&out);
+    gz_error err = {0};
+    cr_assert_eq(sr_search_json(ix, &rq, &out, &err), GZ_OK, "%s", err.msg);
+    json_object *o = json_tokener_parse(gz_buf_cstr(&out)), *hits, *unit, *l;
+    gz_buf_fini(&out);
+    int rank = -1;
+    cr_assert(json_object_object_get_ex(o, "hits", &hits));
+    for (size_t i = 0; rank < 0 && i < json_object_array_length(hits); i++)
+        if (json_object_object_get_ex(json_object_array_get_idx(hits, i), "unit", &unit) &&
+            json_object_object_get_ex(unit, "label", &l) && strcmp(json_object_get_string(l), label) == 0)
+            rank = (int)i;
+    json_object_put(o);
+    return rank;
+}
+
+Test(ranking, a_question_counts_the_heading_above_an_article)
+{
+    char src[] = "/tmp/gz-head-src-XXXXXX", dir[] = "/tmp/gz-head-XXXXXX";
+    /* 第一条 and 第三条 hold 转租 once; 第一条 is shorter, but 第三条 is
+     * below the heading 租赁合同, which holds the question's other words */
+    th_write_corpus(src, "法.md",
+                    "# 中华人民共和国测试法\n\n## 第一章 一般规定\n\n第一条 承租人可以转租。\n\n"
+                    "第二条 合同当事人应当遵循诚信原则。\n\n## 第二章 租赁合同\n\n"
+                    "第三条 承租人经出租人同意的，可以将房屋转租给第三人。\n\n"
+                    "第四条 出租人应当按照约定将租赁物交付承租人。\n");
+    build_index(dir, src);
+    sr_index *ix;
+    gz_error err = {0};
+    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
+    const char *q = "租赁合同可以转租吗？";
+    int first = rank_of(ix, q, "第一条"), third = rank_of(ix, q, "第三条");
+    cr_assert(first >= 0 && third >= 0, "%s: 第一条 at %d, 第三条 at %d", q, first, third);
+    cr_assert_lt(third, first, "%s: 第三条 at %d, 第一条 at %d", q, third, first);
+    /* keywords are not questions: no heading counts */
+    cr_assert_lt(rank_of(ix, "转租", "第一条"), rank_of(ix, "转租", "第三条"));
+    sr_index_close(ix);
+}
+
 /* ------------------------------------------------------------ proximity */
 
 Test(ranking, words_close_together_rank_first)

@@ -389,3 +389,59 @@ Test(reading, a_question_keeps_a_word_ending_in_a_function_word)
     cr_assert(!strstr(str(o, "read_as"), "\"带的\""), "%s", str(o, "read_as"));
     json_object_put(o);
 }
+
+Test(reading, a_question_keeps_a_lone_character_with_the_word_after_it)
+{
+    /* ICU cuts 转租出去 into 转 租出去 and 反担保 into 反 担保: the lone
+     * character makes a gram with the next word's first character, found
+     * inside the law's word (转租, 反担保) */
+    json_object *o = search("我可以把房屋转租出去吗？");
+    cr_assert(strstr(str(o, "read_as"), "\"转租\""), "%s", str(o, "read_as"));
+    json_object_put(o);
+    o = search("什么是反担保？反担保人应当承担什么责任？");
+    cr_assert(strstr(str(o, "read_as"), "\"反担\""), "%s", str(o, "read_as"));
+    json_object_put(o);
+    /* a function word before a word stays out: 把房 is not searched */
+    o = search("我可以把房屋转租出去吗？");
+    cr_assert(!strstr(str(o, "read_as"), "\"把房\""), "%s", str(o, "read_as"));
+    json_object_put(o);
+}
+
+/* Whether the answer to q says the thesaurus added pair ("房租→租金"). */
+static int expanded_with(const char *q, const char *pair)
+{
+    json_object *o = search(q), *x = get(get(o, "reading"), "expanded");
+    int found = 0;
+    for (size_t i = 0; x && i < json_object_array_length(x); i++)
+        found |= strcmp(json_object_get_string(json_object_array_get_idx(x, i)), pair) == 0;
+    json_object_put(o);
+    return found;
+}
+
+Test(reading, the_thesaurus_joins_a_laypersons_words_in_every_field)
+{
+    /* a word from each field, to the law's word; the longest law words
+     * (机动车交通事故责任强制保险: 39 bytes) are accepted */
+    const char *cases[][2] = {
+        {"交强险能赔多少钱？", "交强险→机动车交通事故责任强制保险"},
+        {"房东不退房租怎么办？", "房租→租金"},
+        {"在医院看病被误诊了怎么办？", "医院→医疗机构"},
+        {"离婚后孩子的抚养权归谁？", "抚养权→直接抚养"},
+        {"公司裁员要给多少补偿？", "裁员→裁减人员"},
+        {"骗子骗走了我的钱怎么办？", "骗子→诈骗"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        cr_assert(expanded_with(cases[i][0], cases[i][1]), "%s: no %s", cases[i][0], cases[i][1]);
+}
+
+Test(reading, a_thesaurus_word_is_at_most_48_bytes)
+{
+    const char *ok = "交强险 => 机动车交通事故责任强制保险\n";
+    const char *bad = "交强险 => 机动车交通事故责任强制保险条例规定\n"; /* 17 characters */
+    q_thesaurus *th = NULL;
+    gz_error err = {0};
+    cr_assert_eq(q_thesaurus_parse(ok, strlen(ok), &th, &err), GZ_OK, "%s", err.msg);
+    q_thesaurus_close(th);
+    cr_assert_eq(q_thesaurus_parse(bad, strlen(bad), &th, &err), GZ_INVALID);
+    cr_assert(strstr(err.msg, "line 1: a word over 48 bytes"), "%s", err.msg);
+}
