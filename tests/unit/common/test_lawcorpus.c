@@ -192,7 +192,9 @@ static int ends_in_digit(const char *s)
                                                           (unsigned char)s[n - 2] == 0xBC));
 }
 
-Test(lawcorpus, drawn_articles_parse_and_resolve_in_every_form, .timeout = 300)
+TestSuite(lawcorpus, .timeout = 600);
+
+Test(lawcorpus, drawn_articles_parse_and_resolve_in_every_form)
 {
     char dir[4096];
     TH_LAWS_OR_SKIP(dir);
@@ -274,7 +276,7 @@ Test(lawcorpus, drawn_articles_parse_and_resolve_in_every_form, .timeout = 300)
 
 /* Every short name of common/lawabbrev.def names a work of the corpus and
  * resolves to it from a typed reference. */
-Test(lawcorpus, short_names_resolve_to_corpus_titles, .timeout = 300)
+Test(lawcorpus, short_names_resolve_to_corpus_titles)
 {
     char dir[4096];
     TH_LAWS_OR_SKIP(dir);
@@ -300,7 +302,7 @@ Test(lawcorpus, short_names_resolve_to_corpus_titles, .timeout = 300)
 
 /* The issue's example: the two 公司法 files are one work with two version
  * dates (both showed 1993-12-29 as their date). */
-Test(lawcorpus, company_law_versions_have_their_own_dates, .timeout = 300)
+Test(lawcorpus, company_law_versions_have_their_own_dates)
 {
     char dir[4096];
     TH_LAWS_OR_SKIP(dir);
@@ -394,7 +396,7 @@ static void count_xrefs(const gz_doc *d, const char *base, void *ctx)
  * resolves to (《X》第Y条, 依照刑法第Y条), or a 款 of the citing article.
  * Printed for the report; the floor guards against a scanner that finds
  * references that are not there. */
-Test(lawcorpus, cross_references_resolve, .timeout = 600)
+Test(lawcorpus, cross_references_resolve)
 {
     char dir[4096];
     TH_LAWS_OR_SKIP(dir);
