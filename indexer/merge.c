@@ -8,31 +8,57 @@
  * worker's flush of the same documents writes, and nothing is analysed
  * again (the index's analyzer is the one that built every segment: a
  * manifest of another is refused before any merge). What a merge holds:
- * the documents' records and the strings, two words per unit, one term's
- * occurrences, the dictionary being built, and the common words (field
- * 'p' below). */
+ * the documents' records and the strings, the common words (field 'p'
+ * below) and a constant: the encoder's block and at most IX_ENC_HOLD_MAX
+ * bytes of one term's, the dictionary writer's buffers, and the mapped
+ * source pages it gives back as it goes (docs/architecture.md). */
 #include "indexer/merge.h"
 #include "indexer/memseg_impl.h"
 
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-/* Mapped source pages are given back after this many bytes read (the
- * laws: 64 MiB, optimize peaks at 108 MB; 8 MiB, 80 MB). A read counts
- * the bytes it reads, a document's IX_TOUCH_DOC, a term of a dictionary
- * or a unit's strings IX_TOUCH_TERM, and a piece of stored text at least IX_TOUCH_FAULT: the
- * kernel maps up to 64 KiB around the page a read faults in
- * (fault-around), so 2,048 samples of the text spread over a 1 GB merge
- * held 200 MB of it. The units tables are read at random (a unit's
- * length for each posting) and given back apart, once windows of them
- * worth IX_RELEASE_UNITS were mapped: given back with the rest, every
- * term's units were faulted in again (a 16-copy optimize took 3x the
- * time). */
-#define IX_RELEASE_BYTES (16u << 20)
-#define IX_RELEASE_UNITS (64u << 20)
+/* The sources' mapped pages are given back when the process maps more
+ * than IX_MAPPED_MAX bytes of files beyond what it mapped when the merge
+ * began (statm's shared pages), looked at every IX_CHECK_BYTES read. A
+ * read counts the bytes it reads, a document IX_TOUCH_DOC, a dictionary
+ * term or a unit's strings IX_TOUCH_TERM, and a piece of stored text or a
+ * window of a units table first read at least IX_TOUCH_FAULT: a fault maps
+ * more than the page read (fault-around, 64 KiB; or a whole large folio of
+ * the page cache, up to 2 MiB on ext4 since Linux 6.16), so counting
+ * bytes read let 2,048 samples of the text of a 1 GB merge map 200 MB of
+ * it, and the common words' lookups map 70% of the laws' sources. The
+ * units tables, read at random (a unit's length for each posting), are
+ * given back only when they alone pass IX_MAPPED_UNITS: given back with
+ * the rest, every term faulted its units in again and a 16-copy optimize
+ * took three times as long. */
+#define IX_MAPPED_MAX (96u << 20)
+#define IX_MAPPED_UNITS (64u << 20)
+#define IX_CHECK_BYTES (1u << 20)
 #define IX_TOUCH_DOC 128
 #define IX_TOUCH_TERM 16
 #define IX_TOUCH_FAULT (64u << 10)
+
+/* The bytes of files the process has mapped (statm's shared pages); 0
+ * if it cannot tell. */
+static uint64_t mapped_bytes(void)
+{
+    char b[128];
+    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd < 0 ? -1 : read(fd, b, sizeof b - 1);
+    if (fd >= 0)
+        close(fd);
+    unsigned long size, resident, shared;
+    if (n <= 0)
+        return 0;
+    b[n] = 0;
+    if (sscanf(b, "%lu %lu %lu", &size, &resident, &shared) != 3)
+        return 0;
+    return (uint64_t)shared * (uint64_t)sysconf(_SC_PAGESIZE);
+}
 
 typedef struct msrc {
     gz_segment *seg;
@@ -55,8 +81,9 @@ typedef struct merge {
     size_t n;
     ix_memseg *ms;
     ix_postenc enc; /* the term being written */
-    uint64_t touched; /* source bytes read since their pages were last given back */
-    uint64_t units_touched; /* the same for their units tables */
+    uint64_t touched;     /* source bytes read since the mapped size was last looked at */
+    uint64_t mapped_base; /* files mapped when the merge began */
+    unsigned checks;      /* looks since the last release, without statm */
     /* stored text: the live documents in order, as (source, doc) */
     uint32_t (*docs)[2];
     size_t n_docs, cur;
@@ -65,21 +92,43 @@ typedef struct merge {
     gz_textctx *tctx;
 } merge;
 
+/* Every mapped page of the sources given back, or all but those of
+ * their units tables. */
+static void release(merge *g, int units)
+{
+    for (size_t k = 0; k < g->n; k++) {
+        for (int id = 1; id < GZ_SEC__COUNT; id++)
+            if (id != GZ_SEC_UNITS || units)
+                gz_segment_release_section(g->src[k].seg, id);
+        if (units && g->src[k].windows)
+            memset(g->src[k].windows, 0, g->src[k].windows_len);
+    }
+}
+
+static void release_all(merge *g) { release(g, 1); }
+
 static void touch(merge *g, uint64_t bytes)
 {
-    if ((g->touched += bytes) < IX_RELEASE_BYTES)
+    if ((g->touched += bytes) < IX_CHECK_BYTES)
         return;
-    for (size_t k = 0; k < g->n; k++)
-        for (int id = 1; id < GZ_SEC__COUNT; id++)
-            if (id != GZ_SEC_UNITS)
-                gz_segment_release_section(g->src[k].seg, id);
     g->touched = 0;
+    uint64_t now = g->mapped_base ? mapped_bytes() : 0;
+    if (!now) {
+        /* no statm: every 16 looks */
+        if (++g->checks % 16 == 0)
+            release(g, 0);
+        return;
+    }
+    if (now <= g->mapped_base + IX_MAPPED_MAX)
+        return;
+    release(g, 0);
+    if (mapped_bytes() > g->mapped_base + IX_MAPPED_UNITS)
+        release(g, 1);
 }
 
 /* Unit u of source s is to be read: a window of 2^IX_UNIT_WINDOW_BITS
- * units (about 64 KiB of records, what a fault maps) counts as
- * IX_TOUCH_FAULT the first time it is read after the units tables were
- * given back. */
+ * units (about 64 KiB of records) counts as IX_TOUCH_FAULT the first time
+ * it is read after the units tables were given back. */
 #define IX_UNIT_WINDOW_BITS 12
 static void touch_unit(merge *g, msrc *s, uint32_t u)
 {
@@ -87,14 +136,7 @@ static void touch_unit(merge *g, msrc *s, uint32_t u)
     if (!s->windows || w / 8 >= s->windows_len || s->windows[w / 8] >> (w % 8) & 1)
         return;
     s->windows[w / 8] |= (uint8_t)(1u << (w % 8));
-    if ((g->units_touched += IX_TOUCH_FAULT) < IX_RELEASE_UNITS)
-        return;
-    for (size_t k = 0; k < g->n; k++) {
-        gz_segment_release_section(g->src[k].seg, GZ_SEC_UNITS);
-        if (g->src[k].windows)
-            memset(g->src[k].windows, 0, g->src[k].windows_len);
-    }
-    g->units_touched = 0;
+    touch(g, IX_TOUCH_FAULT);
 }
 
 /* Unit u of source s: its length and words, read from its table. */
@@ -322,6 +364,7 @@ static gz_status phrase(merge *g, const uint8_t *key, size_t len, int feed, int 
         for (size_t j = 0; j < ng && st == GZ_OK; j++) {
             int hit = 0;
             st = gz_segment_term(s->seg, gk[j], gl[j], &hit, &ti[j]);
+            touch(g, IX_TOUCH_TERM);
             if (st != GZ_OK || !hit)
                 continue;
             found++;
@@ -356,6 +399,7 @@ static gz_status merged_text(void *ctx, uint64_t off, char *dst, size_t n)
         gz_docinfo di;
         if ((st = gz_segment_doc(s->seg, g->docs[g->cur][1], &di)) != GZ_OK)
             break;
+        touch(g, IX_TOUCH_DOC);
         if (off >= g->cur_start + di.text_len) {
             g->cur_start += di.text_len;
             g->cur++;
@@ -531,6 +575,8 @@ static gz_status write_merged(merge *g, const gz_manifest *m, const size_t *pos,
     uint32_t n_terms = dict.n_terms;
     ix_dictw_fini(&dict);
     if (st == GZ_OK)
+        release_all(g); /* the postings' pages and the units tables: the text reads neither */
+    if (st == GZ_OK)
         st = ix_write_text(w, g->ms->text_len, merged_text, g);
     if (st == GZ_OK) {
         uint8_t meta[GZ_META_LEN];
@@ -557,6 +603,7 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
     g.ms = ix_memseg_open(new_id);
     g.src = gz_calloc(n + 1, sizeof *g.src);
     uint32_t **remap = gz_calloc(n + 1, sizeof *remap);
+    g.mapped_base = mapped_bytes();
     gz_buf_init(&g.text);
     gz_status st = g.ms && g.src && remap ? GZ_OK : GZ_NOMEM;
     size_t docs = 0;
