@@ -375,7 +375,7 @@ static void unit_record(ix_memseg *m, const ix_unitmeta *u, uint32_t len, uint32
         m->status = GZ_NOMEM;
     m->n_units++;
     /* the document's unit count */
-    uint8_t *d = (uint8_t *)m->docs.data + (size_t)(m->n_docs - 1) * GZ_DOC_REC;
+    uint8_t *d = (uint8_t *)m->docs.data + (size_t)(m->n_docs - 1 - m->docs_base) * GZ_DOC_REC;
     gz_put32(d + GZ_DOC_N_UNITS, gz_get32(d + GZ_DOC_N_UNITS) + 1);
 }
 

@@ -58,6 +58,7 @@ struct ix_memseg {
     /* a merge's: units are not held, only their fields' maxima (the
      * records are made again as they are written: ix_memseg_unit_rec) */
     int stream_units;
+    uint32_t docs_base; /* the first document docs holds (a merge hands the rest to its file as it goes) */
     uint32_t units_most[GZ_UNIT_FIELDS];
 };
 

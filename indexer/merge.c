@@ -8,10 +8,11 @@
  * worker's flush of the same documents writes, and nothing is analysed
  * again (the index's analyzer is the one that built every segment: a
  * manifest of another is refused before any merge). What a merge holds:
- * the documents' records and the strings, the common words (field 'p'
- * below) and a constant: the encoder's block and at most IX_ENC_HOLD_MAX
- * bytes of one term's, the dictionary writer's buffers, and the mapped
- * source pages it gives back as it goes (docs/architecture.md). */
+ * the strings (the documents' records go to the file as they are made),
+ * the common words (field 'p' below) and a constant: the encoder's block
+ * and at most IX_ENC_HOLD_MAX bytes of one term's, the dictionary
+ * writer's buffers, and the mapped source pages it gives back as it goes
+ * (docs/architecture.md). */
 #include "indexer/merge.h"
 #include "indexer/memseg_impl.h"
 
@@ -41,6 +42,9 @@
 #define IX_TOUCH_DOC 128
 #define IX_TOUCH_TERM 16
 #define IX_TOUCH_FAULT (64u << 10)
+/* The documents' records are handed to the file in pieces of this many
+ * bytes as the tables' pass makes them. */
+#define IX_DOCS_PIECE (256u << 10)
 
 /* The bytes of files the process has mapped (statm's shared pages); 0
  * if it cannot tell. */
@@ -90,6 +94,7 @@ typedef struct merge {
     uint64_t cur_start;
     gz_buf text;
     gz_textctx *tctx;
+    gz_segw *w; /* the merged segment's file, open from the tables' pass on */
 } merge;
 
 /* Every mapped page of the sources given back, or all but those of
@@ -468,6 +473,12 @@ static gz_status units_pass(merge *g, size_t k, const gz_man_segment *gs, uint32
             }
         }
         *new_doc += 1;
+        if (walk == 0 && g->ms->docs.len >= IX_DOCS_PIECE) {
+            /* the documents' records so far (their units counted) to the file */
+            gz_segw_put(g->w, g->ms->docs.data, g->ms->docs.len);
+            g->ms->docs.len = 0;
+            g->ms->docs_base = g->ms->n_docs;
+        }
         if (st == GZ_OK)
             st = ix_memseg_status(g->ms);
     }
@@ -485,13 +496,10 @@ static gz_status write_merged(merge *g, const gz_manifest *m, const size_t *pos,
     ix_postout post = {0};
     gz_buf_init(&post.buf);
     ix_dictw dict = IX_DICTW_INIT;
-    gz_segw *w = NULL;
-    if ((st = common_words(g, &common)) != GZ_OK || (st = gz_segw_open(&w, path, err)) != GZ_OK ||
-        (st = ix_dictw_open(&dict, path, err)) != GZ_OK)
+    gz_segw *w = g->w; /* META and most of DOCS written by the tables' pass */
+    g->w = NULL;
+    if ((st = common_words(g, &common)) != GZ_OK || (st = ix_dictw_open(&dict, path, err)) != GZ_OK)
         goto done;
-    /* META now, its count of terms patched at the end */
-    ix_put_meta(w, g->ms, 0);
-    gz_segw_section(w, GZ_SEC_DOCS);
     gz_segw_put(w, g->ms->docs.data, g->ms->docs.len);
     gz_segw_section(w, GZ_SEC_UNITS);
     gz_unitw uw;
@@ -620,6 +628,14 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
         gz_path_segment(path, sizeof path, dir, m->seg[pos[k]].id);
         st = gz_segment_open(path, &g.src[k].seg, err);
     }
+    /* the merged segment's file: META now, its counts patched at the end,
+     * and DOCS as the tables' pass makes the records */
+    char out_path[4200];
+    gz_path_segment(out_path, sizeof out_path, dir, new_id);
+    if (st == GZ_OK && (st = gz_segw_open(&g.w, out_path, err)) == GZ_OK) {
+        ix_put_meta(g.w, g.ms, 0);
+        gz_segw_section(g.w, GZ_SEC_DOCS);
+    }
     /* the tables: documents, strings, units' widths; the old documents'
      * and units' new numbers */
     for (size_t k = 0; k < n && st == GZ_OK; k++) {
@@ -653,9 +669,11 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
         st = ix_memseg_status(g.ms);
     gz_man_segment out = {0};
     if (st == GZ_OK) {
-        gz_path_segment(path, sizeof path, dir, new_id);
+        snprintf(path, sizeof path, "%s", out_path);
         st = write_merged(&g, m, pos, path, &out, err);
     }
+    if (g.w)
+        gz_segw_abort(g.w);
     if (st != GZ_OK && st != GZ_NOMEM && err && !err->msg[0])
         gz_error_set(err, st, -1, "[indexer][merge] %s: %s", path, gz_status_str(st));
     unsigned char *gone = st == GZ_OK ? gz_calloc(m->n_seg + 1, 1) : NULL;
