@@ -514,6 +514,9 @@ typedef struct gz_unitinfo {
  * GZ_INVALID for an id out of range, GZ_CORRUPT for a bad record. */
 gz_status gz_segment_doc(const gz_segment *s, uint32_t doc, gz_docinfo *out);
 gz_status gz_segment_unit(const gz_segment *s, uint32_t unit, gz_unitinfo *out);
+/* Only a unit's length in positions and its words (0s for an id out of
+ * range): what a merge reads of a unit for its postings' block impacts. */
+void gz_segment_unit_len(const gz_segment *s, uint32_t unit, uint32_t *len, uint32_t *words);
 /* A decompression context for stored text: one per thread of use, created
  * by the first gz_segment_text that gets a NULL *ctx, freed by its owner. */
 typedef struct gz_textctx gz_textctx;
@@ -565,6 +568,9 @@ int gz_term_iter_next(gz_term_iter *it);
  * merge reading every source through calls it as it goes, so that its
  * resident size does not grow with the sources. */
 void gz_segment_release(const gz_segment *s);
+/* The same for one section's pages (and those it shares with its
+ * neighbours). */
+void gz_segment_release_section(const gz_segment *s, int id);
 
 /* ============================================================ postings */
 

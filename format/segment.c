@@ -312,6 +312,17 @@ gz_status gz_segment_unit(const gz_segment *s, uint32_t unit, gz_unitinfo *o)
     return st;
 }
 
+void gz_segment_unit_len(const gz_segment *s, uint32_t unit, uint32_t *len, uint32_t *words)
+{
+    *len = *words = 0;
+    if (unit >= s->n_units)
+        return;
+    const uint8_t *p = s->sec[GZ_SEC_UNITS];
+    uint64_t base = (uint64_t)unit * s->unit_bits;
+    *len = gz_units_field(p, s->unit_w, s->unit_at, base, 8);
+    *words = gz_units_field(p, s->unit_w, s->unit_at, base, 9);
+}
+
 /* A decompression context and the last blocks it decompressed: a snippet
  * of a unit near one seen lately (the next page, a popular law, the unit
  * and its document) does not decompress its block again. A block is known
@@ -637,4 +648,16 @@ void gz_segment_release(const gz_segment *s)
     /* the pages stay in the page cache; a later read maps them again */
     if (s->map)
         madvise((void *)s->map, s->map_len, MADV_DONTNEED);
+}
+
+void gz_segment_release_section(const gz_segment *s, int id)
+{
+    if (!s->map || id <= 0 || id >= GZ_SEC__COUNT || !s->sec[id] || !s->sec_len[id])
+        return;
+    /* whole pages, those it shares with its neighbours too */
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t a = (uintptr_t)s->sec[id] & ~(page - 1);
+    uintptr_t z = ((uintptr_t)s->sec[id] + s->sec_len[id] + page - 1) & ~(page - 1);
+    uintptr_t end = ((uintptr_t)s->map + s->map_len + page - 1) & ~(page - 1);
+    madvise((void *)a, (z < end ? z : end) - a, MADV_DONTNEED);
 }

@@ -6,8 +6,12 @@
  * trained on this segment's own text. */
 #include "indexer/memseg_impl.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #define ZDICT_STATIC_LINKING_ONLY /* ZDICT_trainFromBuffer_fastCover: exported by libzstd.so */
 #include <zdict.h>
 #include <zstd.h>
@@ -19,6 +23,8 @@
 #define IX_ZLEVEL 6
 #define IX_ZDICT_MIN (110u << 10)
 #define IX_ZDICT_MAX (384u << 10)
+/* Entries of the text's table of blocks held at a time (64 KiB). */
+#define IX_TABLE_PIECE 4096
 
 static int cmp_terms(const void *a, const void *b, void *ctx)
 {
@@ -28,8 +34,6 @@ static int cmp_terms(const void *a, const void *b, void *ctx)
     int c = memcmp(m->term_text.data + x->off, m->term_text.data + y->off, n);
     return c ? c : (x->len > y->len) - (x->len < y->len);
 }
-
-typedef ix_postenc block_enc;
 
 static int cmp_impact(const void *a, const void *b)
 {
@@ -42,7 +46,7 @@ static int cmp_impact(const void *a, const void *b)
 /* The block's impacts (format.h): the Pareto front of its (tf, length)
  * pairs, tf falling and length falling, merged into at most
  * GZ_IMPACTS_MAX groups, each (its first tf, its last length). */
-static void write_impacts(const block_enc *e, const uint32_t *lens, gz_buf *skips)
+static void write_impacts(const ix_postenc *e, gz_buf *skips)
 {
     uint32_t pair[2 * GZ_BLOCK], front[2 * GZ_BLOCK];
     size_t k = 0;
@@ -57,8 +61,8 @@ static void write_impacts(const block_enc *e, const uint32_t *lens, gz_buf *skip
         for (uint32_t f = 1; f <= max_tf; f++)
             shortest[f] = UINT32_MAX;
         for (uint32_t i = 0; i < e->n; i++)
-            if (lens[e->units[i]] < shortest[e->tfs[i]])
-                shortest[e->tfs[i]] = lens[e->units[i]];
+            if (e->lens[i] < shortest[e->tfs[i]])
+                shortest[e->tfs[i]] = e->lens[i];
         for (uint32_t f = max_tf; f >= 1; f--)
             if (shortest[f] != UINT32_MAX && (k == 0 || shortest[f] < front[2 * (k - 1) + 1])) {
                 front[2 * k] = f;
@@ -68,7 +72,7 @@ static void write_impacts(const block_enc *e, const uint32_t *lens, gz_buf *skip
     } else {
         for (uint32_t i = 0; i < e->n; i++) {
             pair[2 * i] = e->tfs[i];
-            pair[2 * i + 1] = lens[e->units[i]];
+            pair[2 * i + 1] = e->lens[i];
         }
         qsort(pair, e->n, 2 * sizeof *pair, cmp_impact);
         for (uint32_t i = 0; i < e->n; i++)
@@ -87,13 +91,27 @@ static void write_impacts(const block_enc *e, const uint32_t *lens, gz_buf *skip
     }
 }
 
-/* Appends one finished block to blocks and its skip entry to skips. */
-static void emit_block(block_enc *e, uint32_t prev_last, int first, uint8_t flags, const uint32_t *lens,
-                       gz_buf *skips, gz_buf *blocks)
+size_t ix_enc_hold_max = IX_ENC_HOLD_MAX;
+
+void ix_postout_spill(ix_postout *o)
 {
+    if (o->buf.len >= (1u << 20) && o->buf.status == GZ_OK) {
+        gz_segw_put(o->w, o->buf.data, o->buf.len);
+        o->base += o->buf.len;
+        o->buf.len = 0;
+    }
+}
+
+/* The block being filled, finished: its bits appended to the term's
+ * blocks (held, or, writing, to the output), its skip entry to the
+ * skips. */
+static void emit_block(ix_postenc *e)
+{
+    gz_buf *blocks = e->mode == IX_ENC_WRITE ? &e->out->buf : &e->blocks;
     size_t start = blocks->len;
     uint32_t deltas[GZ_BLOCK], tfm1[GZ_BLOCK];
-    uint32_t base = first ? 0 : prev_last + 1;
+    int first = e->n_blocks == 0;
+    uint32_t base = first ? 0 : e->prev_last + 1;
     for (uint32_t i = 0; i < e->n; i++) {
         deltas[i] = e->units[i] - base;
         base = e->units[i] + 1;
@@ -101,117 +119,155 @@ static void emit_block(block_enc *e, uint32_t prev_last, int first, uint8_t flag
     }
     gz_pack_patched(blocks, deltas, e->n);
     gz_pack_patched(blocks, tfm1, e->n);
-    if (!(flags & GZ_TERM_NOPOS)) {
-        for (size_t at = 0; at < e->n_pos; at += GZ_BLOCK)
+    if (!(e->flags & GZ_TERM_NOPOS)) {
+        /* positions: each unit's first absolute, the next its gap */
+        size_t at = 0;
+        for (uint32_t i = 0; i < e->n; i++) {
+            for (uint32_t j = e->tfs[i] - 1; j > 0; j--)
+                e->pos[at + j] -= e->pos[at + j - 1];
+            at += e->tfs[i];
+        }
+        for (at = 0; at < e->n_pos; at += GZ_BLOCK)
             gz_pack_patched(blocks, e->pos + at, e->n_pos - at < GZ_BLOCK ? e->n_pos - at : GZ_BLOCK);
-        if (flags & GZ_TERM_SPANS)
-            for (size_t at = 0; at < e->n_pos; at += GZ_BLOCK)
+        if (e->flags & GZ_TERM_SPANS)
+            for (at = 0; at < e->n_pos; at += GZ_BLOCK)
                 gz_pack_patched(blocks, e->span + at, e->n_pos - at < GZ_BLOCK ? e->n_pos - at : GZ_BLOCK);
     }
     uint32_t last = e->units[e->n - 1];
-    gz_buf_varint(skips, first ? last : last - prev_last - 1);
-    gz_buf_varint(skips, blocks->len - start);
-    write_impacts(e, lens, skips);
-    uint32_t sum = 0;
-    for (uint32_t i = 0; i < e->n; i++)
-        sum += e->tfs[i];
-    gz_buf_varint(skips, sum);
-    gz_buf_u32(skips, (uint32_t)gz_xxh3(blocks->data + start, blocks->len - start));
+    if (e->mode != IX_ENC_WRITE) {
+        gz_buf *skips = &e->skips;
+        gz_buf_varint(skips, first ? last : last - e->prev_last - 1);
+        gz_buf_varint(skips, blocks->len - start);
+        write_impacts(e, skips);
+        uint32_t sum = 0;
+        for (uint32_t i = 0; i < e->n; i++)
+            sum += e->tfs[i];
+        gz_buf_varint(skips, sum);
+        gz_buf_u32(skips, (uint32_t)gz_xxh3(blocks->data + start, blocks->len - start));
+    }
+    e->prev_last = last;
+    e->n_blocks++;
     e->n = 0;
     e->n_pos = 0;
+    if (e->mode == IX_ENC_WRITE) {
+        ix_postout_spill(e->out);
+    } else if (e->mode == IX_ENC_SIZE || e->blocks.len > ix_enc_hold_max) {
+        /* too large to hold: only their length is kept, and the blocks
+         * are made again in a second pass, written as they come */
+        e->mode = IX_ENC_SIZE;
+        e->blocks_len += e->blocks.len;
+        e->blocks.len = 0;
+    }
 }
 
-static int push_pos(block_enc *e, uint32_t pos, uint32_t span)
+static void push_pos(ix_postenc *e, uint32_t pos, uint32_t span)
 {
     if (e->n_pos == e->cap_pos) {
         size_t cap = e->cap_pos ? e->cap_pos * 2 : 4096;
         uint32_t *p = gz_realloc(e->pos, cap * sizeof *p), *s;
-        if (!p)
-            return 0;
-        e->pos = p;
-        if (!(s = gz_realloc(e->span, cap * sizeof *s)))
-            return 0;
+        if (p)
+            e->pos = p;
+        if (!p || !(s = gz_realloc(e->span, cap * sizeof *s))) {
+            e->status = GZ_NOMEM;
+            return;
+        }
         e->span = s;
         e->cap_pos = cap;
     }
     e->pos[e->n_pos] = pos;
     e->span[e->n_pos] = span;
     e->n_pos++;
-    return 1;
 }
 
-/* A rare term (df <= GZ_SMALL_DF), no skip table (most terms are rare):
- * as bits (gz_rare_pack: positions absolute, spans from 1). Returns its
- * df. */
-static uint32_t encode_rare(uint32_t n_units, const ix_rec *r, size_t n, uint8_t flags, block_enc *e,
-                            gz_buf *out)
+/* The term's state back to its first occurrence, for another pass. */
+static void enc_restart(ix_postenc *e)
 {
-    uint32_t unit_of[GZ_SMALL_DF], tf[GZ_SMALL_DF], units = 0;
-    e->n_pos = 0;
-    for (size_t i = 0; i < n; units++) {
-        unit_of[units] = r[i].unit;
-        tf[units] = 0;
-        for (; i < n && r[i].unit == unit_of[units]; i++, tf[units]++) {
-            uint32_t pos = r[i].pos_span & IX_POS_MAX, span = (r[i].pos_span >> IX_POS_BITS) + 1;
-            if (!(flags & GZ_TERM_NOPOS) && !push_pos(e, pos, span))
-                out->status = GZ_NOMEM;
-        }
-    }
-    if (out->status == GZ_OK)
-        gz_rare_pack(out, n_units, unit_of, tf, units, e->pos, e->span, flags);
-    e->n_pos = 0;
-    return units;
-}
-
-void ix_encode_term(const ix_units_len *u, const ix_rec *r, size_t n, uint8_t flags, ix_postenc *e, gz_buf *out,
-                    uint32_t *df)
-{
-    size_t n_units_est = 0;
-    for (size_t i = 0; i < n && n_units_est <= GZ_SMALL_DF; i++)
-        n_units_est += i == 0 || r[i].unit != r[i - 1].unit;
-    if (n_units_est <= GZ_SMALL_DF) {
-        *df = encode_rare(u->n_units, r, n, flags, e, out);
-        return;
-    }
-    gz_buf skips, blocks;
-    gz_buf_init(&skips);
-    gz_buf_init(&blocks);
-    uint32_t n_blocks = 0, prev_last = 0, units = 0;
-    const uint32_t *lens = (flags & GZ_TERM_NOPOS) ? u->words : u->len;
     e->n = 0;
     e->n_pos = 0;
-    for (size_t i = 0; i < n;) {
-        uint32_t unit = r[i].unit, tf = 0, prev_pos = 0;
-        for (; i < n && r[i].unit == unit; i++, tf++) {
-            uint32_t pos = r[i].pos_span & IX_POS_MAX, span = r[i].pos_span >> IX_POS_BITS;
-            if (!(flags & GZ_TERM_NOPOS) && !push_pos(e, tf ? pos - prev_pos : pos, span))
-                out->status = GZ_NOMEM;
-            prev_pos = pos;
-        }
+    e->n_blocks = 0;
+    e->prev_last = 0;
+    e->df = 0;
+    e->spans = 0;
+    e->blocks_len = 0;
+    e->blocks.len = 0;
+    e->skips.len = 0;
+}
+
+void ix_postenc_begin(ix_postenc *e, uint8_t flags, uint32_t seg_units, ix_postout *out)
+{
+    if (!e->inited) {
+        gz_buf_init(&e->skips);
+        gz_buf_init(&e->blocks);
+        e->inited = 1;
+    }
+    e->flags = flags;
+    e->seg_units = seg_units;
+    e->out = out;
+    e->mode = IX_ENC_HOLD;
+    e->drop_empty = 0;
+    enc_restart(e);
+}
+
+void ix_postenc_occ(ix_postenc *e, uint32_t unit, uint32_t len, uint32_t pos, uint32_t span)
+{
+    if (e->n == 0 || e->units[e->n - 1] != unit) {
+        if (e->n == GZ_BLOCK)
+            emit_block(e);
         e->units[e->n] = unit;
-        e->tfs[e->n] = tf;
+        e->tfs[e->n] = 0;
+        e->lens[e->n] = len;
         e->n++;
-        units++;
-        if (e->n == GZ_BLOCK) {
-            emit_block(e, prev_last, n_blocks == 0, flags, lens, &skips, &blocks);
-            prev_last = unit;
-            n_blocks++;
+        e->df++;
+    }
+    e->tfs[e->n - 1]++;
+    e->spans |= span > 1;
+    if (!(e->flags & GZ_TERM_NOPOS))
+        push_pos(e, pos, span - 1);
+}
+
+int ix_postenc_end(ix_postenc *e, uint32_t *df)
+{
+    gz_buf *out = &e->out->buf;
+    if (!(e->flags & GZ_TERM_NOPOS) && !!(e->flags & GZ_TERM_SPANS) != e->spans) {
+        /* spans, as the occurrences turned out (a merge guesses them from
+         * its sources, whose spanning occurrences may all be deleted) */
+        e->flags ^= GZ_TERM_SPANS;
+        e->mode = IX_ENC_HOLD;
+        enc_restart(e);
+        return 1;
+    }
+    *df = e->df;
+    if (e->df == 0 && e->drop_empty)
+        return 0;
+    if (e->mode != IX_ENC_WRITE && e->n_blocks == 0 && e->n <= GZ_SMALL_DF) {
+        /* a rare term: positions absolute, spans from 1 */
+        for (size_t i = 0; i < e->n_pos; i++)
+            e->span[i]++;
+        gz_rare_pack(out, e->seg_units, e->units, e->tfs, e->n, e->pos, e->span, e->flags);
+    } else {
+        if (e->n)
+            emit_block(e);
+        if (e->mode == IX_ENC_SIZE) {
+            /* the head now, the blocks in a second pass */
+            gz_buf_varint(out, e->n_blocks);
+            gz_buf_put(out, e->skips.data, e->skips.len);
+            ix_postout_spill(e->out);
+            enc_restart(e);
+            e->mode = IX_ENC_WRITE;
+            return 1;
+        }
+        if (e->mode == IX_ENC_HOLD) {
+            gz_buf_varint(out, e->n_blocks);
+            gz_buf_put(out, e->skips.data, e->skips.len);
+            gz_buf_put(out, e->blocks.data, e->blocks.len);
         }
     }
-    if (e->n) {
-        uint32_t last = e->units[e->n - 1];
-        emit_block(e, prev_last, n_blocks == 0, flags, lens, &skips, &blocks);
-        prev_last = last;
-        n_blocks++;
-    }
-    gz_buf_varint(out, n_blocks);
-    gz_buf_put(out, skips.data, skips.len);
-    gz_buf_put(out, blocks.data, blocks.len);
-    if (skips.status != GZ_OK || blocks.status != GZ_OK)
-        out->status = GZ_NOMEM;
-    gz_buf_fini(&skips);
-    gz_buf_fini(&blocks);
-    *df = units;
+    if (e->skips.status != GZ_OK || e->blocks.status != GZ_OK)
+        e->status = GZ_NOMEM;
+    if (out->status != GZ_OK)
+        e->status = GZ_NOMEM;
+    ix_postout_spill(e->out);
+    return 0;
 }
 
 void ix_postenc_fini(ix_postenc *e)
@@ -220,28 +276,96 @@ void ix_postenc_fini(ix_postenc *e)
     gz_free(e->span);
     e->pos = e->span = NULL;
     e->cap_pos = e->n_pos = 0;
+    if (e->inited) {
+        gz_buf_fini(&e->skips);
+        gz_buf_fini(&e->blocks);
+        e->inited = 0;
+    }
 }
 
 /* ------------------------------------------------------------ dictionary */
 
-void ix_dictw_init(ix_dictw *d)
+/* A spill file: bytes appended through a buffer to an unlinked temporary
+ * file, read back in order. */
+static gz_status spill_open(ix_spill *s, const char *path, const char *suffix, gz_error *err)
+{
+    char tmp[4300];
+    snprintf(tmp, sizeof tmp, "%s.%s.tmp", path, suffix);
+    gz_buf_init(&s->buf);
+    s->len = 0;
+    s->fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (s->fd < 0)
+        return gz_error_set(err, GZ_IO, -1, "[indexer][write] %s: %s", tmp, strerror(errno));
+    unlink(tmp);
+    return GZ_OK;
+}
+
+static gz_status spill_flush(ix_spill *s)
+{
+    if (s->buf.status != GZ_OK)
+        return GZ_NOMEM;
+    for (size_t at = 0; at < s->buf.len;) {
+        ssize_t n = pwrite(s->fd, s->buf.data + at, s->buf.len - at, (off_t)(s->len + at));
+        if (n <= 0)
+            return GZ_IO;
+        at += (size_t)n;
+    }
+    s->len += s->buf.len;
+    s->buf.len = 0;
+    return GZ_OK;
+}
+
+/* Hands the spilled bytes to w, read back through buf. */
+static gz_status spill_copy(ix_spill *s, gz_segw *w, gz_buf *buf)
+{
+    gz_status st = spill_flush(s);
+    gz_buf_reserve(buf, IX_SPILL_BUF);
+    if (buf->status != GZ_OK)
+        return GZ_NOMEM;
+    for (uint64_t at = 0; at < s->len && st == GZ_OK;) {
+        size_t want = s->len - at < IX_SPILL_BUF ? (size_t)(s->len - at) : IX_SPILL_BUF;
+        ssize_t n = pread(s->fd, buf->data, want, (off_t)at);
+        if (n <= 0)
+            return GZ_IO;
+        gz_segw_put(w, buf->data, (size_t)n);
+        at += (uint64_t)n;
+    }
+    return st;
+}
+
+static void spill_close(ix_spill *s)
+{
+    if (s->fd >= 0)
+        close(s->fd);
+    s->fd = -1;
+    gz_buf_fini(&s->buf);
+}
+
+gz_status ix_dictw_open(ix_dictw *d, const char *path, gz_error *err)
 {
     memset(d, 0, sizeof *d);
-    gz_buf_init(&d->offsets);
-    gz_buf_init(&d->blocks);
+    d->offsets.fd = d->blocks.fd = -1;
+    gz_status st = spill_open(&d->offsets, path, "dicto", err);
+    if (st == GZ_OK)
+        st = spill_open(&d->blocks, path, "dictb", err);
+    return st;
 }
 
 void ix_dictw_fini(ix_dictw *d)
 {
-    gz_buf_fini(&d->offsets);
-    gz_buf_fini(&d->blocks);
+    spill_close(&d->offsets);
+    spill_close(&d->blocks);
 }
 
 void ix_dictw_add(ix_dictw *d, const char *tx, size_t len, uint32_t df, uint8_t flags, uint64_t off, uint64_t plen)
 {
-    gz_buf *b = &d->blocks;
+    gz_buf *b = &d->blocks.buf;
     if (d->n_terms % GZ_DICT_BLOCK == 0) {
-        gz_buf_u32(&d->offsets, (uint32_t)b->len);
+        if (b->len >= IX_SPILL_BUF && d->st == GZ_OK)
+            d->st = spill_flush(&d->blocks);
+        if (d->offsets.buf.len >= IX_SPILL_BUF && d->st == GZ_OK)
+            d->st = spill_flush(&d->offsets);
+        gz_buf_u32(&d->offsets.buf, (uint32_t)(d->blocks.len + b->len));
         gz_buf_varint(b, len);
         gz_buf_put(b, tx, len);
         gz_buf_varint(b, (uint64_t)df << 2 | flags);
@@ -263,16 +387,22 @@ void ix_dictw_add(ix_dictw *d, const char *tx, size_t len, uint32_t df, uint8_t 
 
 gz_status ix_dictw_write(ix_dictw *d, gz_segw *w)
 {
-    if (d->offsets.status != GZ_OK || d->blocks.status != GZ_OK)
+    if (d->st != GZ_OK)
+        return d->st;
+    if (d->offsets.buf.status != GZ_OK || d->blocks.buf.status != GZ_OK)
         return GZ_NOMEM;
     uint8_t head[8];
     gz_put32(head, d->n_terms);
-    gz_put32(head + 4, (uint32_t)(d->offsets.len / 4));
+    gz_put32(head + 4, (uint32_t)((d->offsets.len + d->offsets.buf.len) / 4));
     gz_segw_section(w, GZ_SEC_DICT);
     gz_segw_put(w, head, sizeof head);
-    gz_segw_put(w, d->offsets.data, d->offsets.len);
-    gz_segw_put(w, d->blocks.data, d->blocks.len);
-    return GZ_OK;
+    gz_buf buf;
+    gz_buf_init(&buf);
+    gz_status st = spill_copy(&d->offsets, w, &buf);
+    if (st == GZ_OK)
+        st = spill_copy(&d->blocks, w, &buf);
+    gz_buf_fini(&buf);
+    return st;
 }
 
 void ix_put_meta(gz_segw *w, const ix_memseg *m, uint32_t n_terms)
@@ -355,19 +485,22 @@ gz_status ix_write_text(gz_segw *w, uint64_t len, ix_text_read read, void *ctx)
     ZSTD_CDict *cdict = train_dict(len, read, ctx, &zdict, &st);
     ZSTD_CCtx *cctx = ZSTD_createCCtx();
     size_t cap = ZSTD_compressBound(IX_ZBLOCK);
-    uint8_t *table = gz_calloc(n_blocks + 1, 16);
+    /* the table of blocks, in pieces of IX_TABLE_PIECE entries */
+    uint8_t *table = gz_calloc(IX_TABLE_PIECE, 16);
     char *src = gz_alloc(IX_ZBLOCK), *dst = gz_alloc(cap);
     if (st == GZ_OK && (!cctx || !table || !src || !dst || zdict.status != GZ_OK))
         st = GZ_NOMEM;
     gz_segw_section(w, GZ_SEC_ZDICT);
     gz_segw_put(w, zdict.data, zdict.len);
     /* the table of blocks, zeros until the frames are written, then
-     * patched in place: the frames are never all held */
+     * patched in place a piece at a time: neither the frames nor the
+     * table are ever all held */
     gz_segw_section(w, GZ_SEC_TEXT);
     uint8_t nb[4];
     gz_put32(nb, (uint32_t)n_blocks);
     gz_segw_put(w, nb, 4);
-    gz_segw_put(w, table, 16 * n_blocks);
+    for (size_t b = 0; table && b < n_blocks; b += IX_TABLE_PIECE)
+        gz_segw_put(w, table, 16 * (n_blocks - b < IX_TABLE_PIECE ? n_blocks - b : IX_TABLE_PIECE));
     uint64_t frames = 0;
     for (size_t b = 0; b < n_blocks && st == GZ_OK; b++) {
         size_t ulen = len - b * IX_ZBLOCK < IX_ZBLOCK ? (size_t)(len - b * IX_ZBLOCK) : IX_ZBLOCK;
@@ -379,14 +512,17 @@ gz_status ix_write_text(gz_segw *w, uint64_t len, ix_text_read read, void *ctx)
             st = GZ_IO;
             break;
         }
-        gz_put64(table + 16 * b, frames);
-        gz_put32(table + 16 * b + 8, (uint32_t)c);
-        gz_put32(table + 16 * b + 12, (uint32_t)ulen);
+        uint8_t *e = table + 16 * (b % IX_TABLE_PIECE);
+        gz_put64(e, frames);
+        gz_put32(e + 8, (uint32_t)c);
+        gz_put32(e + 12, (uint32_t)ulen);
         gz_segw_put(w, dst, c);
         frames += c;
+        if ((b + 1) % IX_TABLE_PIECE == 0 || b + 1 == n_blocks) {
+            size_t first = b / IX_TABLE_PIECE * IX_TABLE_PIECE;
+            gz_segw_patch(w, GZ_SEC_TEXT, 4 + 16 * (uint64_t)first, table, 16 * (b + 1 - first));
+        }
     }
-    if (st == GZ_OK && n_blocks)
-        gz_segw_patch(w, GZ_SEC_TEXT, 4, table, 16 * n_blocks);
     ZSTD_freeCDict(cdict);
     ZSTD_freeCCtx(cctx);
     gz_buf_fini(&zdict);
@@ -414,26 +550,19 @@ gz_status ix_memseg_flush(ix_memseg *m, const char *path, gz_man_segment *out, g
     if (m->status != GZ_OK)
         return gz_error_set(err, m->status, -1, "[indexer][flush] %s: out of memory", path);
     uint32_t *order = gz_alloc(((size_t)m->n_terms + 1) * sizeof *order);
-    uint32_t max_count = 0;
-    for (uint32_t t = 0; t < m->n_terms; t++)
-        if (m->terms[t].count > max_count)
-            max_count = m->terms[t].count;
-    /* one term's occurrences at a time, read back from its slices */
-    ix_rec *recs = gz_alloc(((size_t)max_count + 1) * sizeof *recs);
-    gz_buf post;
-    gz_buf_init(&post);
-    ix_dictw dict;
-    ix_dictw_init(&dict);
+    ix_postout post = {0};
+    gz_buf_init(&post.buf);
+    ix_dictw dict = IX_DICTW_INIT;
     ix_postenc enc = {0};
     gz_segw *w = NULL;
-    if (!order || !recs) {
+    if (!order) {
         st = GZ_NOMEM;
         goto done;
     }
     for (uint32_t t = 0; t < m->n_terms; t++)
         order[t] = t;
     qsort_r(order, m->n_terms, sizeof *order, cmp_terms, m);
-    if ((st = gz_segw_open(&w, path, err)) != GZ_OK)
+    if ((st = gz_segw_open(&w, path, err)) != GZ_OK || (st = ix_dictw_open(&dict, path, err)) != GZ_OK)
         goto done;
 
     /* the tables first, then the postings streamed to the file as they are
@@ -457,27 +586,25 @@ gz_status ix_memseg_flush(ix_memseg *m, const char *path, gz_man_segment *out, g
     gz_segw_put(w, m->strings.data, m->strings.len);
     gz_segw_section(w, GZ_SEC_POSTINGS);
 
-    ix_units_len lens = {m->unit_len, m->unit_words, m->n_units};
-    uint64_t post_base = 0; /* postings bytes already handed to the file */
-    for (uint32_t k = 0; k < m->n_terms && post.status == GZ_OK; k++) {
+    /* one term's occurrences at a time, read back from its slices (twice
+     * for a term too large to hold encoded: ix_postenc) */
+    post.w = w;
+    for (uint32_t k = 0; k < m->n_terms && enc.status == GZ_OK; k++) {
         const ix_term *t = &m->terms[order[k]];
-        uint64_t off = post_base + post.len;
+        uint64_t off = ix_postout_at(&post);
         uint32_t df;
-        ix_term_read(m, t, recs);
-        ix_encode_term(&lens, recs, t->count, t->flags, &enc, &post, &df);
-        ix_dictw_add(&dict, m->term_text.data + t->off, t->len, df, t->flags, off, post_base + post.len - off);
-        if (post.len >= (1u << 20)) {
-            gz_segw_put(w, post.data, post.len);
-            post_base += post.len;
-            post.len = 0;
-        }
+        ix_postenc_begin(&enc, t->flags, m->n_units, &post);
+        do
+            ix_term_feed(m, t, &enc);
+        while (ix_postenc_end(&enc, &df));
+        ix_dictw_add(&dict, m->term_text.data + t->off, t->len, df, enc.flags, off, ix_postout_at(&post) - off);
     }
-    if (post.status != GZ_OK) {
+    if (enc.status != GZ_OK || post.buf.status != GZ_OK) {
         st = GZ_NOMEM;
         goto done;
     }
-    gz_segw_put(w, post.data, post.len);
-    gz_buf_fini(&post);
+    gz_segw_put(w, post.buf.data, post.buf.len);
+    gz_buf_fini(&post.buf);
     if ((st = ix_dictw_write(&dict, w)) != GZ_OK)
         goto done;
     ix_dictw_fini(&dict);
@@ -490,11 +617,10 @@ done:
         gz_segw_abort(w);
     if (st == GZ_NOMEM)
         gz_error_set(err, st, -1, "[indexer][flush] %s: out of memory", path);
-    gz_buf_fini(&post);
+    gz_buf_fini(&post.buf);
     ix_dictw_fini(&dict);
     ix_postenc_fini(&enc);
     gz_free(order);
-    gz_free(recs);
     return st;
 }
 

@@ -241,24 +241,35 @@ static inline uint64_t slice_varint(slice_rd *s)
     return v;
 }
 
+/* Calls f for each of t's occurrences, in order. */
+#define TERM_WALK(m, t, f)                                                                                         \
+    do {                                                                                                           \
+        slice_rd s_ = {(m)->pool, (t)->head, (t)->head + IX_SLICE_FIRST - 4, 0};                                  \
+        uint32_t unit = 0, pos = 0;                                                                                \
+        for (uint32_t k_ = 0; k_ < (t)->count; k_++) {                                                             \
+            uint64_t v_ = slice_varint(&s_);                                                                       \
+            if (v_ & 2) {                                                                                          \
+                unit += (uint32_t)(v_ >> 2);                                                                       \
+                pos = (uint32_t)slice_varint(&s_);                                                                 \
+            } else {                                                                                               \
+                pos += (uint32_t)(v_ >> 2);                                                                        \
+            }                                                                                                      \
+            uint32_t span = v_ & 1 ? (uint32_t)slice_varint(&s_) + 1 : 1;                                          \
+            f;                                                                                                     \
+        }                                                                                                          \
+    } while (0)
+
 size_t ix_term_read(const ix_memseg *m, const ix_term *t, ix_rec *out)
 {
-    slice_rd s = {m->pool, t->head, t->head + IX_SLICE_FIRST - 4, 0};
-    uint32_t unit = 0, pos = 0;
     size_t n = 0;
-    for (; n < t->count; n++) {
-        uint64_t v = slice_varint(&s);
-        if (v & 2) {
-            unit += (uint32_t)(v >> 2);
-            pos = (uint32_t)slice_varint(&s);
-        } else {
-            pos += (uint32_t)(v >> 2);
-        }
-        uint32_t span = v & 1 ? (uint32_t)slice_varint(&s) + 1 : 1;
-        out[n].unit = unit;
-        out[n].pos_span = pos | (span - 1) << IX_POS_BITS;
-    }
+    TERM_WALK(m, t, out[n++] = ((ix_rec){unit, pos | (span - 1) << IX_POS_BITS}));
     return n;
+}
+
+void ix_term_feed(const ix_memseg *m, const ix_term *t, ix_postenc *e)
+{
+    const uint32_t *lens = t->flags & GZ_TERM_NOPOS ? m->unit_words : m->unit_len;
+    TERM_WALK(m, t, ix_postenc_occ(e, unit, lens[unit], pos, span));
 }
 
 /* Doubles the term table when it is half full. */
@@ -342,13 +353,15 @@ typedef struct pending {
 static void unit_record(ix_memseg *m, const ix_unitmeta *u, uint32_t len, uint32_t words)
 {
     uint32_t unit = m->n_units;
-    if (gz_grow(&m->unit_len, &m->cap_unit_len, unit + 1, sizeof *m->unit_len, 1024) != GZ_OK ||
+    if (!m->stream_units) {
+        if (gz_grow(&m->unit_len, &m->cap_unit_len, unit + 1, sizeof *m->unit_len, 1024) != GZ_OK ||
         gz_grow(&m->unit_words, &m->cap_unit_words, unit + 1, sizeof *m->unit_words, 1024) != GZ_OK) {
-        m->status = GZ_NOMEM;
-        return;
+            m->status = GZ_NOMEM;
+            return;
+        }
+        m->unit_len[unit] = len;
+        m->unit_words[unit] = words;
     }
-    m->unit_len[unit] = len;
-    m->unit_words[unit] = words;
     m->n_positions += len;
     m->n_words += words;
 
@@ -362,7 +375,7 @@ static void unit_record(ix_memseg *m, const ix_unitmeta *u, uint32_t len, uint32
         m->status = GZ_NOMEM;
     m->n_units++;
     /* the document's unit count */
-    uint8_t *d = (uint8_t *)m->docs.data + (size_t)(m->n_docs - 1) * GZ_DOC_REC;
+    uint8_t *d = (uint8_t *)m->docs.data + (size_t)(m->n_docs - 1 - m->docs_base) * GZ_DOC_REC;
     gz_put32(d + GZ_DOC_N_UNITS, gz_get32(d + GZ_DOC_N_UNITS) + 1);
 }
 

@@ -58,6 +58,7 @@ struct ix_memseg {
     /* a merge's: units are not held, only their fields' maxima (the
      * records are made again as they are written: ix_memseg_unit_rec) */
     int stream_units;
+    uint32_t docs_base; /* the first document docs holds (a merge hands the rest to its file as it goes) */
     uint32_t units_most[GZ_UNIT_FIELDS];
 };
 
@@ -82,36 +83,86 @@ size_t ix_word_grams(const char *key, size_t len, char gk[][IX_GRAM_KEY], size_t
 void ix_memseg_phrases(ix_memseg *m, uint32_t min_count);
 /* A term's occurrences into out (t->count of them), in order. */
 size_t ix_term_read(const ix_memseg *m, const ix_term *t, ix_rec *out);
+struct ix_postenc;
+/* A term's occurrences to a postings encoder, in order. */
+void ix_term_feed(const ix_memseg *m, const ix_term *t, struct ix_postenc *e);
 
 /* ------------------------------------------- flush.c's pieces, for merges */
 
-/* A term's postings being encoded: the current block and its positions. */
+/* Where a segment's postings go: a buffer handed to the file (w) each MiB;
+ * the postings' offset so far is base + buf.len. */
+typedef struct ix_postout {
+    gz_segw *w;
+    gz_buf buf;
+    uint64_t base; /* bytes already handed to w */
+} ix_postout;
+static inline uint64_t ix_postout_at(const ix_postout *o) { return o->base + o->buf.len; }
+/* Hands buf to the file once it holds a MiB. */
+void ix_postout_spill(ix_postout *o);
+
+/* A term's postings encoded as its occurrences come, a block of GZ_BLOCK
+ * units at a time: the encoded blocks are held up to IX_ENC_HOLD_MAX bytes;
+ * a term whose blocks pass that is encoded twice, the first pass keeping
+ * only the skip table, the second writing each block to the output as it
+ * is made. What it holds, then, is one block's occurrences, the term's
+ * skip entries (about 12 bytes a block) and at most IX_ENC_HOLD_MAX bytes. */
+#define IX_ENC_HOLD_MAX (8u << 20)
+enum { IX_ENC_HOLD, IX_ENC_SIZE, IX_ENC_WRITE }; /* the encoder's mode */
+/* IX_ENC_HOLD_MAX; a test sets it lower to take the two passes. */
+extern size_t ix_enc_hold_max;
 typedef struct ix_postenc {
-    uint32_t units[GZ_BLOCK], tfs[GZ_BLOCK];
+    uint8_t flags; /* GZ_TERM_*: NOPOS set by the caller; SPANS corrected at the end */
+    int mode, inited, spans;
+    int drop_empty; /* a term of no occurrences writes nothing (set after begin) */
+    gz_status status;
+    uint32_t seg_units; /* the segment's units (a rare term's bits) */
+    ix_postout *out;
+    /* the block being filled: its units, tfs, lengths (positions, or
+     * words without positions: the block's impacts), positions (each
+     * absolute) and spans - 1 */
+    uint32_t units[GZ_BLOCK], tfs[GZ_BLOCK], lens[GZ_BLOCK];
     uint32_t n;
     uint32_t *pos, *span;
     size_t n_pos, cap_pos;
+    uint32_t df, n_blocks, prev_last;
+    uint64_t blocks_len; /* of the blocks not held (mode IX_ENC_SIZE) */
+    gz_buf skips, blocks;
 } ix_postenc;
+/* Begins a term of flags (GZ_TERM_*) in a segment of seg_units units. */
+void ix_postenc_begin(ix_postenc *e, uint8_t flags, uint32_t seg_units, ix_postout *out);
+/* One occurrence, in order of unit and position; len: the unit's length
+ * (its words, for a term without positions); span from 1. */
+void ix_postenc_occ(ix_postenc *e, uint32_t unit, uint32_t len, uint32_t pos, uint32_t span);
+/* Ends the term: 0 when its postings are in the output (*df: its units);
+ * 1 when the caller must give its occurrences again, from the first (a
+ * second pass, or the first again with the spans corrected). */
+int ix_postenc_end(ix_postenc *e, uint32_t *df);
 void ix_postenc_fini(ix_postenc *e);
-/* The segment's units' lengths (positions) and words, for block impacts. */
-typedef struct ix_units_len {
-    const uint32_t *len, *words;
-    uint32_t n_units;
-} ix_units_len;
-/* Appends to out the postings of one term (flags GZ_TERM_*) from its
- * occurrences [r, r + n) in order of unit and position; *df: its units. */
-void ix_encode_term(const ix_units_len *u, const ix_rec *r, size_t n, uint8_t flags, ix_postenc *e, gz_buf *out,
-                    uint32_t *df);
 
-/* The dictionary, built term by term in order (front-coded blocks and
- * their offsets), written whole as the DICT section. */
+/* A spill file: bytes appended through buf to an unlinked temporary file
+ * beside the segment, copied into it at the end. */
+#define IX_SPILL_BUF (256u << 10)
+typedef struct ix_spill {
+    int fd;
+    gz_buf buf;
+    uint64_t len; /* bytes in the file */
+} ix_spill;
+
+/* The dictionary, built term by term in order: the front-coded blocks
+ * and their offsets spilled to two temporary files, copied into the DICT
+ * section at the end (its offsets come before its blocks). It holds two
+ * buffers of IX_SPILL_BUF, whatever the number of terms. */
 typedef struct ix_dictw {
-    gz_buf offsets, blocks;
+    ix_spill offsets, blocks;
+    gz_status st;
     uint32_t n_terms;
     char prev[GZ_TERM_MAX + 1];
     size_t prev_len;
 } ix_dictw;
-void ix_dictw_init(ix_dictw *d);
+#define IX_DICTW_INIT {.offsets = {.fd = -1}, .blocks = {.fd = -1}}
+/* The spill files beside the segment path (named path.dicto.tmp and
+ * path.dictb.tmp, unlinked at once). */
+gz_status ix_dictw_open(ix_dictw *d, const char *path, gz_error *err);
 void ix_dictw_fini(ix_dictw *d);
 /* A term, its df and flags, its postings' offset and length. */
 void ix_dictw_add(ix_dictw *d, const char *term, size_t len, uint32_t df, uint8_t flags, uint64_t off,

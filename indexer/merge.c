@@ -8,18 +8,61 @@
  * worker's flush of the same documents writes, and nothing is analysed
  * again (the index's analyzer is the one that built every segment: a
  * manifest of another is refused before any merge). What a merge holds:
- * the documents' records and the strings, two words per unit, one term's
- * occurrences, the dictionary being built, and the common words (field
- * 'p' below). */
+ * the strings (the documents' records go to the file as they are made),
+ * the common words (field 'p' below) and a constant: the encoder's block
+ * and at most IX_ENC_HOLD_MAX bytes of one term's, the dictionary
+ * writer's buffers, and the mapped source pages it gives back as it goes
+ * (docs/architecture.md). */
 #include "indexer/merge.h"
 #include "indexer/memseg_impl.h"
 
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-/* Mapped source pages are given back after this many bytes read (the
- * laws: 64 MiB, optimize peaks at 108 MB; 8 MiB, 80 MB). */
-#define IX_RELEASE_BYTES (16u << 20)
+/* The sources' mapped pages are given back when the process maps more
+ * than IX_MAPPED_MAX bytes of files beyond what it mapped when the merge
+ * began (statm's shared pages), looked at every IX_CHECK_BYTES read. A
+ * read counts the bytes it reads, a document IX_TOUCH_DOC, a dictionary
+ * term or a unit's strings IX_TOUCH_TERM, and a piece of stored text or a
+ * window of a units table first read at least IX_TOUCH_FAULT: a fault maps
+ * more than the page read (fault-around, 64 KiB; or a whole large folio of
+ * the page cache, up to 2 MiB on ext4 since Linux 6.16), so counting
+ * bytes read let 2,048 samples of the text of a 1 GB merge map 200 MB of
+ * it, and the common words' lookups map 70% of the laws' sources. The
+ * units tables, read at random (a unit's length for each posting), are
+ * given back only when they alone pass IX_MAPPED_UNITS: given back with
+ * the rest, every term faulted its units in again and a 16-copy optimize
+ * took three times as long. */
+#define IX_MAPPED_MAX (96u << 20)
+#define IX_MAPPED_UNITS (64u << 20)
+#define IX_CHECK_BYTES (1u << 20)
+#define IX_TOUCH_DOC 128
+#define IX_TOUCH_TERM 16
+#define IX_TOUCH_FAULT (64u << 10)
+/* The documents' records are handed to the file in pieces of this many
+ * bytes as the tables' pass makes them. */
+#define IX_DOCS_PIECE (256u << 10)
+
+/* The bytes of files the process has mapped (statm's shared pages); 0
+ * if it cannot tell. */
+static uint64_t mapped_bytes(void)
+{
+    char b[128];
+    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd < 0 ? -1 : read(fd, b, sizeof b - 1);
+    if (fd >= 0)
+        close(fd);
+    unsigned long size, resident, shared;
+    if (n <= 0)
+        return 0;
+    b[n] = 0;
+    if (sscanf(b, "%lu %lu %lu", &size, &resident, &shared) != 3)
+        return 0;
+    return (uint64_t)shared * (uint64_t)sysconf(_SC_PAGESIZE);
+}
 
 typedef struct msrc {
     gz_segment *seg;
@@ -28,6 +71,8 @@ typedef struct msrc {
     uint32_t base;
     gz_term_iter it;
     int has; /* it holds this source's next term */
+    uint8_t *windows; /* of its units table read since its pages were given back: a bit each */
+    size_t windows_len;
 } msrc;
 
 static inline uint32_t new_unit(const msrc *s, uint32_t u)
@@ -39,37 +84,77 @@ typedef struct merge {
     msrc *src;
     size_t n;
     ix_memseg *ms;
-    ix_rec *recs; /* one term's occurrences */
-    size_t n_recs, cap_recs;
-    uint64_t touched; /* source bytes read since their pages were last given back */
+    ix_postenc enc; /* the term being written */
+    uint64_t touched;     /* source bytes read since the mapped size was last looked at */
+    uint64_t mapped_base; /* files mapped when the merge began */
+    unsigned checks;      /* looks since the last release, without statm */
     /* stored text: the live documents in order, as (source, doc) */
     uint32_t (*docs)[2];
     size_t n_docs, cur;
     uint64_t cur_start;
     gz_buf text;
     gz_textctx *tctx;
+    gz_segw *w; /* the merged segment's file, open from the tables' pass on */
 } merge;
+
+/* Every mapped page of the sources given back, or all but those of
+ * their units tables. */
+static void release(merge *g, int units)
+{
+    for (size_t k = 0; k < g->n; k++) {
+        for (int id = 1; id < GZ_SEC__COUNT; id++)
+            if (id != GZ_SEC_UNITS || units)
+                gz_segment_release_section(g->src[k].seg, id);
+        if (units && g->src[k].windows)
+            memset(g->src[k].windows, 0, g->src[k].windows_len);
+    }
+}
+
+static void release_all(merge *g) { release(g, 1); }
 
 static void touch(merge *g, uint64_t bytes)
 {
-    if ((g->touched += bytes) < IX_RELEASE_BYTES)
+    if ((g->touched += bytes) < IX_CHECK_BYTES)
         return;
-    for (size_t k = 0; k < g->n; k++)
-        gz_segment_release(g->src[k].seg);
     g->touched = 0;
+    uint64_t now = g->mapped_base ? mapped_bytes() : 0;
+    if (!now) {
+        /* no statm: every 16 looks */
+        if (++g->checks % 16 == 0)
+            release(g, 0);
+        return;
+    }
+    if (now <= g->mapped_base + IX_MAPPED_MAX)
+        return;
+    release(g, 0);
+    if (mapped_bytes() > g->mapped_base + IX_MAPPED_UNITS)
+        release(g, 1);
 }
 
-static gz_status push_rec(merge *g, uint32_t unit, uint32_t pos, uint32_t span)
+/* Unit u of source s is to be read: a window of 2^IX_UNIT_WINDOW_BITS
+ * units (about 64 KiB of records) counts as IX_TOUCH_FAULT the first time
+ * it is read after the units tables were given back. */
+#define IX_UNIT_WINDOW_BITS 12
+static void touch_unit(merge *g, msrc *s, uint32_t u)
 {
-    if (gz_grow(&g->recs, &g->cap_recs, g->n_recs + 1, sizeof *g->recs, 1024) != GZ_OK)
-        return GZ_NOMEM;
-    g->recs[g->n_recs++] = (ix_rec){unit, pos | (span - 1) << IX_POS_BITS};
-    return GZ_OK;
+    size_t w = u >> IX_UNIT_WINDOW_BITS;
+    if (!s->windows || w / 8 >= s->windows_len || s->windows[w / 8] >> (w % 8) & 1)
+        return;
+    s->windows[w / 8] |= (uint8_t)(1u << (w % 8));
+    touch(g, IX_TOUCH_FAULT);
 }
 
-/* Appends source s's live occurrences of the term ti (renumbered) to
- * g->recs; *spans set if one spans more than a position. */
-static gz_status carry(merge *g, const msrc *s, const gz_terminfo *ti, int nopos, int *spans)
+/* Unit u of source s: its length and words, read from its table. */
+static void unit_len(merge *g, msrc *s, uint32_t u, uint32_t *len, uint32_t *words)
+{
+    touch_unit(g, s, u);
+    gz_segment_unit_len(s->seg, u, len, words);
+}
+
+/* Feeds source s's live occurrences of the term ti (renumbered) to the
+ * encoder, with their units' lengths (words, for a term without
+ * positions) read from the source. */
+static gz_status carry(merge *g, msrc *s, const gz_terminfo *ti, int nopos)
 {
     gz_post p;
     gz_status st = gz_post_open(&p, s->seg, ti);
@@ -78,20 +163,20 @@ static gz_status carry(merge *g, const msrc *s, const gz_terminfo *ti, int nopos
         uint32_t nu = new_unit(s, p.unit);
         if (nu != UINT32_MAX) {
             const uint32_t *pos = NULL, *span = NULL;
-            uint32_t n = p.tf;
+            uint32_t n = p.tf, len, words;
+            unit_len(g, s, p.unit, &len, &words);
             if (!nopos && (st = gz_post_positions(&p, &pos, &span, &n)) != GZ_OK)
                 break;
-            for (uint32_t i = 0; i < n && st == GZ_OK; i++) {
-                uint32_t sp = span ? span[i] : 1;
-                *spans |= sp > 1;
-                st = push_rec(g, nu, pos ? pos[i] : 0, sp);
-            }
+            for (uint32_t i = 0; i < n; i++)
+                ix_postenc_occ(&g->enc, nu, nopos ? words : len, pos ? pos[i] : 0, span ? span[i] : 1);
         }
         if (st == GZ_OK)
             st = gz_post_next(&p);
     }
     gz_post_fini(&p);
-    return st == GZ_EOF ? GZ_OK : st;
+    if (st == GZ_EOF)
+        st = GZ_OK;
+    return st == GZ_OK ? g->enc.status : st;
 }
 
 /* Live occurrences of term ti in source s, up to want: *n. */
@@ -117,11 +202,12 @@ static int cmp_key(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
 
 /* Moves source s to its next term, past the phrase terms (field 'p': found
  * again from the merged grams). */
-static gz_status advance(msrc *s)
+static gz_status advance(merge *g, msrc *s)
 {
     int rc;
     while ((rc = gz_term_iter_next(&s->it)) == 1 && s->it.term[0] == GZ_FIELD_PHRASE)
-        ;
+        touch(g, IX_TOUCH_TERM);
+    touch(g, IX_TOUCH_TERM);
     s->has = rc == 1;
     return rc < 0 ? GZ_CORRUPT : GZ_OK;
 }
@@ -147,7 +233,7 @@ static gz_status common_words(merge *g, gz_buf *out)
     char w[1] = {GZ_FIELD_WORD};
     for (size_t k = 0; k < g->n; k++) {
         gz_term_iter_init(&g->src[k].it, g->src[k].seg, w, 1);
-        if ((st = advance(&g->src[k])) != GZ_OK)
+        if ((st = advance(g, &g->src[k])) != GZ_OK)
             return st;
     }
     ssize_t at;
@@ -162,7 +248,7 @@ static gz_status common_words(merge *g, gz_buf *out)
                 continue;
             st = live_tf(s, &s->it.ti, IX_PHRASE_MIN, &count);
             if (st == GZ_OK)
-                st = advance(s);
+                st = advance(g, s);
         }
         char gk[GZ_TERM_MAX][IX_GRAM_KEY];
         size_t gl[GZ_TERM_MAX];
@@ -201,8 +287,8 @@ static int has_pos(const uint32_t *pos, uint32_t n, uint32_t want)
 
 /* The exact matches of a common word (its 'p' key) in source s: each live
  * unit where its grams gk[0..ng) occur at consecutive positions, once per
- * match, into g->recs. */
-static gz_status source_matches(merge *g, const msrc *s, const gz_terminfo *ti, size_t ng)
+ * match, to the encoder. */
+static gz_status source_matches(merge *g, msrc *s, const gz_terminfo *ti, size_t ng)
 {
     gz_post c[GZ_TERM_MAX];
     size_t open = 0;
@@ -243,8 +329,12 @@ static gz_status source_matches(merge *g, const msrc *s, const gz_terminfo *ti, 
                 size_t k = 1;
                 while (k < ng && has_pos(pos[k], npos[k], p0[i] + (uint32_t)k))
                     k++;
-                if (k == ng)
-                    st = push_rec(g, nu, 0, 1);
+                if (k == ng) {
+                    uint32_t len, words;
+                    unit_len(g, s, u, &len, &words);
+                    ix_postenc_occ(&g->enc, nu, words, 0, 1);
+                    st = g->enc.status;
+                }
             }
         }
         if (st == GZ_OK && (st = gz_post_next(&c[0])) == GZ_EOF)
@@ -259,8 +349,8 @@ static gz_status source_matches(merge *g, const msrc *s, const gz_terminfo *ti, 
 
 /* A common word's 'p' term, as a flush makes it: there if every one of its
  * grams is (has a live occurrence), with the units of its exact matches.
- * *there: whether to write it. */
-static gz_status phrase(merge *g, const uint8_t *key, size_t len, int *there)
+ * *there: whether to write it; with feed, its matches to the encoder. */
+static gz_status phrase(merge *g, const uint8_t *key, size_t len, int feed, int *there)
 {
     char w[GZ_TERM_MAX + 1];
     memcpy(w, key, len);
@@ -274,19 +364,20 @@ static gz_status phrase(merge *g, const uint8_t *key, size_t len, int *there)
     if (!ti)
         return GZ_NOMEM;
     for (size_t k = 0; k < g->n && st == GZ_OK; k++) {
-        const msrc *s = &g->src[k];
+        msrc *s = &g->src[k];
         size_t found = 0;
         for (size_t j = 0; j < ng && st == GZ_OK; j++) {
             int hit = 0;
             st = gz_segment_term(s->seg, gk[j], gl[j], &hit, &ti[j]);
+            touch(g, IX_TOUCH_TERM);
             if (st != GZ_OK || !hit)
                 continue;
             found++;
             int live = 1;
-            if (!seen[j] && (st = any_live(s, &ti[j], &live)) == GZ_OK && live)
+            if (!feed && !seen[j] && (st = any_live(s, &ti[j], &live)) == GZ_OK && live)
                 seen[j] = 1;
         }
-        if (st == GZ_OK && found == ng)
+        if (st == GZ_OK && found == ng && feed)
             st = source_matches(g, s, ti, ng);
     }
     *there = 1;
@@ -313,6 +404,7 @@ static gz_status merged_text(void *ctx, uint64_t off, char *dst, size_t n)
         gz_docinfo di;
         if ((st = gz_segment_doc(s->seg, g->docs[g->cur][1], &di)) != GZ_OK)
             break;
+        touch(g, IX_TOUCH_DOC);
         if (off >= g->cur_start + di.text_len) {
             g->cur_start += di.text_len;
             g->cur++;
@@ -328,7 +420,7 @@ static gz_status merged_text(void *ctx, uint64_t off, char *dst, size_t n)
             dst += z - a;
             off += z - a;
             n -= z - a;
-            touch(g, z - a);
+            touch(g, z - a > IX_TOUCH_FAULT ? z - a : IX_TOUCH_FAULT);
         }
     }
     return st;
@@ -347,6 +439,7 @@ static gz_status units_pass(merge *g, size_t k, const gz_man_segment *gs, uint32
         gz_docinfo di;
         if ((st = gz_segment_doc(s->seg, d, &di)) != GZ_OK)
             break;
+        touch(g, IX_TOUCH_DOC);
         if (walk == 0) {
             ix_docmeta dm = {di.title, di.docno_raw, di.issuer, di.docno, di.body, di.source, di.issue,
                              di.date, di.year, di.serial, di.kind, di.version_date, di.status};
@@ -357,6 +450,8 @@ static gz_status units_pass(merge *g, size_t k, const gz_man_segment *gs, uint32
         }
         for (uint32_t u = di.first_unit; u < di.first_unit + di.n_units && st == GZ_OK; u++) {
             gz_unitinfo ui;
+            touch_unit(g, s, u);
+            touch(g, IX_TOUCH_TERM); /* its label and path */
             if ((st = gz_segment_unit(s->seg, u, &ui)) != GZ_OK)
                 break;
             if (ui.end > di.text_len) {
@@ -378,6 +473,12 @@ static gz_status units_pass(merge *g, size_t k, const gz_man_segment *gs, uint32
             }
         }
         *new_doc += 1;
+        if (walk == 0 && g->ms->docs.len >= IX_DOCS_PIECE) {
+            /* the documents' records so far (their units counted) to the file */
+            gz_segw_put(g->w, g->ms->docs.data, g->ms->docs.len);
+            g->ms->docs.len = 0;
+            g->ms->docs_base = g->ms->n_docs;
+        }
         if (st == GZ_OK)
             st = ix_memseg_status(g->ms);
     }
@@ -392,15 +493,13 @@ static gz_status write_merged(merge *g, const gz_manifest *m, const size_t *pos,
     gz_buf buf, common;
     gz_buf_init(&buf);
     gz_buf_init(&common);
-    ix_dictw dict;
-    ix_dictw_init(&dict);
-    ix_postenc enc = {0};
-    gz_segw *w = NULL;
-    if ((st = common_words(g, &common)) != GZ_OK || (st = gz_segw_open(&w, path, err)) != GZ_OK)
+    ix_postout post = {0};
+    gz_buf_init(&post.buf);
+    ix_dictw dict = IX_DICTW_INIT;
+    gz_segw *w = g->w; /* META and most of DOCS written by the tables' pass */
+    g->w = NULL;
+    if ((st = common_words(g, &common)) != GZ_OK || (st = ix_dictw_open(&dict, path, err)) != GZ_OK)
         goto done;
-    /* META now, its count of terms patched at the end */
-    ix_put_meta(w, g->ms, 0);
-    gz_segw_section(w, GZ_SEC_DOCS);
     gz_segw_put(w, g->ms->docs.data, g->ms->docs.len);
     gz_segw_section(w, GZ_SEC_UNITS);
     gz_unitw uw;
@@ -418,14 +517,15 @@ static gz_status write_merged(merge *g, const gz_manifest *m, const size_t *pos,
     gz_segw_put(w, g->ms->strings.data, g->ms->strings.len);
 
     /* the postings: the sources' terms in order, merged, and the common
-     * words' exact matches among them */
+     * words' exact matches among them; each term fed to the encoder as it
+     * is read from the sources (twice for a term too large to hold
+     * encoded: ix_postenc) */
     gz_segw_section(w, GZ_SEC_POSTINGS);
     for (size_t k = 0; k < g->n && st == GZ_OK; k++) {
         gz_term_iter_init(&g->src[k].it, g->src[k].seg, "", 0);
-        st = advance(&g->src[k]);
+        st = advance(g, &g->src[k]);
     }
-    ix_units_len lens = {g->ms->unit_len, g->ms->unit_words, g->ms->n_units};
-    uint64_t post_at = 0;
+    post.w = w;
     size_t next_common = 0;
     while (st == GZ_OK) {
         ssize_t at = least(g);
@@ -435,50 +535,55 @@ static gz_status write_merged(merge *g, const gz_manifest *m, const size_t *pos,
             break;
         uint8_t key[GZ_TERM_MAX + 1];
         size_t len;
-        int there = 1, spans = 0;
-        g->n_recs = 0;
-        if (ck && (at < 0 || cmp_key(ck, cl, g->src[at].it.term, g->src[at].it.term_len) < 0)) {
+        int there = 1;
+        int is_phrase = ck && (at < 0 || cmp_key(ck, cl, g->src[at].it.term, g->src[at].it.term_len) < 0);
+        if (is_phrase) {
             memcpy(key, ck, cl);
             len = cl;
             next_common += 1 + cl;
-            st = phrase(g, key, len, &there);
+            if ((st = phrase(g, key, len, 0, &there)) != GZ_OK || !there)
+                continue;
         } else {
             len = g->src[at].it.term_len;
             memcpy(key, g->src[at].it.term, len);
-            int nopos = key[0] == GZ_FIELD_WORD;
-            for (size_t k = (size_t)at; k < g->n && st == GZ_OK; k++) {
+        }
+        int nopos = key[0] == GZ_FIELD_WORD || key[0] == GZ_FIELD_PHRASE;
+        uint8_t flags = nopos ? GZ_TERM_NOPOS : 0;
+        for (size_t k = is_phrase ? g->n : (size_t)at; k < g->n; k++)
+            if (g->src[k].has && cmp_key(g->src[k].it.term, g->src[k].it.term_len, key, len) == 0)
+                flags |= nopos ? 0 : g->src[k].it.ti.flags & GZ_TERM_SPANS; /* checked by the encoder */
+        uint64_t off = ix_postout_at(&post);
+        uint32_t df = 0;
+        ix_postenc_begin(&g->enc, flags, g->ms->n_units, &post);
+        /* a term only deleted documents held is left behind */
+        g->enc.drop_empty = !is_phrase;
+        do {
+            if (is_phrase)
+                st = phrase(g, key, len, 1, &there);
+            for (size_t k = is_phrase ? g->n : (size_t)at; k < g->n && st == GZ_OK; k++) {
                 msrc *s = &g->src[k];
-                if (!s->has || cmp_key(s->it.term, s->it.term_len, key, len) != 0)
-                    continue;
-                st = carry(g, s, &s->it.ti, nopos, &spans);
-                if (st == GZ_OK)
-                    st = advance(s);
+                if (s->has && cmp_key(s->it.term, s->it.term_len, key, len) == 0)
+                    st = carry(g, s, &s->it.ti, nopos);
             }
-            there = g->n_recs > 0; /* a term only deleted documents held is left behind */
-        }
-        if (st != GZ_OK || !there)
-            continue;
-        uint8_t flags = key[0] == GZ_FIELD_WORD || key[0] == GZ_FIELD_PHRASE ? GZ_TERM_NOPOS
-                        : spans                                             ? GZ_TERM_SPANS
-                                                                            : 0;
-        uint32_t df;
-        size_t before = buf.len;
-        ix_encode_term(&lens, g->recs, g->n_recs, flags, &enc, &buf, &df);
-        ix_dictw_add(&dict, (const char *)key, len, df, flags, post_at, buf.len - before);
-        post_at += buf.len - before;
-        if (buf.status != GZ_OK)
-            st = GZ_NOMEM;
-        if (buf.len >= (1u << 20)) {
-            gz_segw_put(w, buf.data, buf.len);
-            buf.len = 0;
-        }
+        } while (st == GZ_OK && ix_postenc_end(&g->enc, &df));
+        for (size_t k = is_phrase ? g->n : (size_t)at; k < g->n && st == GZ_OK; k++)
+            if (g->src[k].has && cmp_key(g->src[k].it.term, g->src[k].it.term_len, key, len) == 0)
+                st = advance(g, &g->src[k]);
+        if (st == GZ_OK)
+            st = g->enc.status;
+        if (st == GZ_OK && (df || is_phrase))
+            ix_dictw_add(&dict, (const char *)key, len, df, g->enc.flags, off, ix_postout_at(&post) - off);
     }
-    gz_segw_put(w, buf.data, buf.len);
-    gz_buf_fini(&buf);
+    if (st == GZ_OK && post.buf.status != GZ_OK)
+        st = GZ_NOMEM;
+    gz_segw_put(w, post.buf.data, post.buf.len);
+    gz_buf_fini(&post.buf);
     if (st == GZ_OK)
         st = ix_dictw_write(&dict, w);
     uint32_t n_terms = dict.n_terms;
     ix_dictw_fini(&dict);
+    if (st == GZ_OK)
+        release_all(g); /* the postings' pages and the units tables: the text reads neither */
     if (st == GZ_OK)
         st = ix_write_text(w, g->ms->text_len, merged_text, g);
     if (st == GZ_OK) {
@@ -493,8 +598,8 @@ done:
         gz_segw_abort(w);
     gz_buf_fini(&buf);
     gz_buf_fini(&common);
+    gz_buf_fini(&post.buf);
     ix_dictw_fini(&dict);
-    ix_postenc_fini(&enc);
     return st;
 }
 
@@ -506,6 +611,7 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
     g.ms = ix_memseg_open(new_id);
     g.src = gz_calloc(n + 1, sizeof *g.src);
     uint32_t **remap = gz_calloc(n + 1, sizeof *remap);
+    g.mapped_base = mapped_bytes();
     gz_buf_init(&g.text);
     gz_status st = g.ms && g.src && remap ? GZ_OK : GZ_NOMEM;
     size_t docs = 0;
@@ -522,6 +628,14 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
         gz_path_segment(path, sizeof path, dir, m->seg[pos[k]].id);
         st = gz_segment_open(path, &g.src[k].seg, err);
     }
+    /* the merged segment's file: META now, its counts patched at the end,
+     * and DOCS as the tables' pass makes the records */
+    char out_path[4200];
+    gz_path_segment(out_path, sizeof out_path, dir, new_id);
+    if (st == GZ_OK && (st = gz_segw_open(&g.w, out_path, err)) == GZ_OK) {
+        ix_put_meta(g.w, g.ms, 0);
+        gz_segw_section(g.w, GZ_SEC_DOCS);
+    }
     /* the tables: documents, strings, units' widths; the old documents'
      * and units' new numbers */
     for (size_t k = 0; k < n && st == GZ_OK; k++) {
@@ -529,6 +643,11 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
         msrc *src = &g.src[k];
         gz_path_segment(path, sizeof path, dir, gs->id);
         src->del = s->deleted[pos[k]];
+        src->windows_len = ((size_t)(gs->n_units >> IX_UNIT_WINDOW_BITS) + 8) / 8;
+        if (!(src->windows = gz_calloc(src->windows_len, 1))) {
+            st = GZ_NOMEM;
+            break;
+        }
         src->base = ix_memseg_n_units(g.ms);
         remap[k] = gz_alloc(((size_t)gs->n_docs + 1) * sizeof **remap);
         if (src->del && (src->unit_map = gz_alloc(((size_t)gs->n_units + 1) * sizeof *src->unit_map)))
@@ -550,9 +669,11 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
         st = ix_memseg_status(g.ms);
     gz_man_segment out = {0};
     if (st == GZ_OK) {
-        gz_path_segment(path, sizeof path, dir, new_id);
+        snprintf(path, sizeof path, "%s", out_path);
         st = write_merged(&g, m, pos, path, &out, err);
     }
+    if (g.w)
+        gz_segw_abort(g.w);
     if (st != GZ_OK && st != GZ_NOMEM && err && !err->msg[0])
         gz_error_set(err, st, -1, "[indexer][merge] %s: %s", path, gz_status_str(st));
     unsigned char *gone = st == GZ_OK ? gz_calloc(m->n_seg + 1, 1) : NULL;
@@ -581,10 +702,11 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
     for (size_t k = 0; g.src && k < n; k++) {
         gz_segment_close(g.src[k].seg);
         gz_free(g.src[k].unit_map);
+        gz_free(g.src[k].windows);
     }
     gz_free(g.src);
     gz_free(g.docs);
-    gz_free(g.recs);
+    ix_postenc_fini(&g.enc);
     gz_buf_fini(&g.text);
     gz_textctx_close(g.tctx);
     ix_memseg_close(g.ms);

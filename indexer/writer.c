@@ -22,6 +22,9 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -822,6 +825,11 @@ gz_status ix_index(const ix_options *o, char **paths, size_t n_paths, ix_report 
             }
         for (int i = 0; i < n_threads; i++)
             pthread_join(th[i], NULL);
+#ifdef __GLIBC__
+        /* the workers' freed segments back to the system: the merges
+         * that follow would otherwise run on top of their arenas */
+        malloc_trim(0);
+#endif
         if (o->progress || o->on_progress)
             progress(&w, t0, 1);
         man.next_segment_id = w.next_seg_id;
