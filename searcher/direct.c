@@ -95,17 +95,31 @@ static gz_status count_one(const gz_segment *seg, const gz_terminfo *ti, const s
 /* One word: block-max. A block of its postings whose bound (BM25 at the
  * block's highest tf and shortest unit, plus the title boost only if a
  * document it spans has the word in its title, plus the label and
- * whole-word maxima) cannot enter the page is skipped undecoded. */
+ * whole-word maxima) cannot enter the page is skipped undecoded.
+ *
+ * The page fills best from the best blocks: before the segments are
+ * walked in order, the WORD_SEEDS blocks of highest bound over every
+ * segment are visited first (each from cursors of its own: cursors only
+ * move forward), so that the page's worst is high from the start and the
+ * walk skips what cannot beat it. Copies of a text tie: the page keeps
+ * the earliest of the equal scores, and a block whose bound only equals
+ * the page's worst is skipped when it begins after the worst's place
+ * (cannot_enter), so the later copies are not decoded. */
+#define WORD_SEEDS 16
+
 /* With the page full: the largest tf (up to 16) at which a unit of the
  * shortest length, with the label and title boosts added to its BM25 and
- * `other` on top, still cannot enter it; 0 if none. The same expression,
- * summed in the same order, as a unit's own bound, at length 1, where BM25
- * is highest. */
-static uint32_t tf_cannot_enter(const scorer *sc, double idf, double label, double title, double other)
+ * `other` on top, at place (s, u) or later, still cannot enter it; 0 if
+ * none. The same expression, summed in the same order, as a unit's own
+ * bound, at length 1, where BM25 is highest. */
+static uint32_t tf_cannot_enter(const scorer *sc, double idf, double label, double title, double other, size_t s,
+                                uint32_t u)
 {
     uint32_t tf = 0;
     while (tf < 16) {
         hit h = {0};
+        h.seg = (uint32_t)s;
+        h.unit = u;
         h.score = combine(bm25(idf, tf + 1, 1, sc->ix->avg_len) + label + title, other, 1, 1, 0);
         if (!cannot_enter(sc, &h))
             break;
@@ -114,85 +128,239 @@ static uint32_t tf_cannot_enter(const scorer *sc, double idf, double label, doub
     return tf;
 }
 
-static gz_status direct_one(scorer *sc, size_t s, const gz_terminfo *ti)
+/* The constant parts of one word's bounds. */
+typedef struct word_bounds {
+    double idf, label_max, other_max;
+} word_bounds;
+
+/* Block b's bound without the title check (the title boost counted). */
+static double block_bound(const scorer *sc, const gz_post *p, uint32_t b, const word_bounds *wb, double title)
+{
+    const uint32_t *imp;
+    uint32_t n_imp = gz_post_impacts(p, b, &imp);
+    double best = 0;
+    for (uint32_t k = 0; k < n_imp; k++) {
+        double v = bm25(wb->idf, imp[2 * k], imp[2 * k + 1], sc->ix->avg_len);
+        if (v > best)
+            best = v;
+    }
+    return combine(best + wb->label_max + title, wb->other_max, 1, 1, 0);
+}
+
+/* Visits block b of the word's postings in segment s through p (which
+ * must not be past the block's first unit): skipped whole if its bound
+ * cannot enter the page (the title boost counted only when a document
+ * it spans has the word in its title, asked through probe when it spans a
+ * few), else each of its units scored whose own bound can enter. */
+static gz_status word_block(scorer *sc, size_t s, gz_post *p, title_cursor *probe, title_cursor *tc, uint32_t b,
+                            const word_bounds *wb)
 {
     const sr_segtab *t = &sc->ix->tab[s];
-    const gz_segment *seg = sc->ix->snap->seg[s];
     const uint8_t *deleted = sc->ix->snap->deleted[s];
-    const q_leaf *lf = &sc->plan->leaf[0];
-    double idf = sc->idf[0];
-    gz_post p;
-    title_cursor probe = {.doc = UINT32_MAX}, tc = {.doc = UINT32_MAX};
-    gz_status st = gz_post_open(&p, seg, ti);
-    if (st == GZ_OK)
-        st = gz_post_share(&probe.p, &p);
-    if (st == GZ_OK)
-        st = gz_post_share(&tc.p, &p);
-    double other_max = W_WORD * idf * (BM25_K1 + 1) * (double)lf->n_words;
-    double label_max = sc->label_num[0] >= 0 ? W_LABEL * idf : 0;
-    for (uint32_t b = 0; st == GZ_OK && b < p.n_blocks; b++) {
-        uint32_t lo = b ? p.blk_last[b - 1] + 1 : 0, hi = p.blk_last[b];
-        int full = !sc->keep_all && sc->n_hits == sc->o->want;
-        if (full) {
-            /* the title boost: only if a document the block spans has the
-             * word in its title (asked when it spans a few) */
-            uint32_t d0 = t->doc[lo], d1 = t->doc[hi];
-            int title = d1 - d0 > 8;
-            for (uint32_t d = d0; d <= d1 && !title; d++)
-                title = title_holds(&probe, t, d);
-            /* BM25 at its highest over the block's impacts */
-            const uint32_t *imp;
-            uint32_t n_imp = gz_post_impacts(&p, b, &imp);
-            double best = 0;
-            for (uint32_t k = 0; k < n_imp; k++) {
-                double v = bm25(idf, imp[2 * k], imp[2 * k + 1], sc->ix->avg_len);
-                if (v > best)
-                    best = v;
-            }
-            double cheap = best + label_max + (title ? W_TITLE * idf : 0);
-            hit h = {combine(cheap, other_max, 1, 1, 0), (uint32_t)s, lo, 0, 0, {0, 0}, 0, 0};
-            sc->r->blocks++;
+    double idf = wb->idf, w_title = W_TITLE * idf;
+    uint32_t lo = b ? p->blk_last[b - 1] + 1 : 0, hi = p->blk_last[b];
+    int full = !sc->keep_all && sc->n_hits == sc->o->want;
+    if (full) {
+        sc->r->blocks++;
+        /* first with the title boost: most blocks end here, before the
+         * documents' tables are read; then without it: when only the
+         * title boost could lift the block in, whether a document it
+         * spans has the word in its title decides. The first one's title
+         * unit may lie before the block (probe asks); the others' lie in
+         * it, among its units if they hold the word. */
+        hit h = {block_bound(sc, p, b, wb, w_title), (uint32_t)s, lo, 0, 0, {0, 0}, 0, 0};
+        int skip = cannot_enter(sc, &h);
+        if (!skip) {
+            h.score = block_bound(sc, p, b, wb, 0);
             if (cannot_enter(sc, &h)) {
-                sc->r->skipped++;
-                continue;
+                uint32_t d0 = t->doc[lo], d1 = t->doc[hi];
+                int title = title_holds(probe, t, d0);
+                if (!title && d1 > d0) {
+                    gz_status st = gz_post_seek(p, lo);
+                    if (st != GZ_OK)
+                        return st == GZ_EOF ? GZ_OK : st;
+                    /* the title units in the block's units: both ascend */
+                    for (uint32_t d = d0 + 1, j = p->i; d <= d1 && !title; d++) {
+                        uint32_t f = t->first_unit[d];
+                        while (j < p->n && p->units[j] < f)
+                            j++;
+                        if (j == p->n)
+                            break;
+                        title = p->units[j] == f;
+                    }
+                }
+                skip = !title;
             }
         }
-        if ((st = gz_post_seek(&p, lo)) != GZ_OK)
-            break;
-        /* the block's units, read off its decoded arrays (the next block
-         * may be skipped: it is not decoded until entered). With the page
-         * full, a unit whose tf cannot lift it in at the shortest length
-         * and with every boost is passed over on its tf alone. */
-        uint32_t skip_tf = full ? tf_cannot_enter(sc, idf, label_max, W_TITLE * idf, other_max) : 0;
-        if ((st = sr_spend(p.n - p.i)) != GZ_OK)
-            break;
-        for (uint32_t i = p.i; i < p.n; i++) {
-            if (p.tfs[i] <= skip_tf)
-                continue;
-            uint32_t u = p.units[i], doc = t->doc[u];
-            if (gz_bit(deleted, doc))
-                continue;
-            sc->tf[0] = p.tfs[i];
-            sc->title[0] = (uint8_t)title_holds(&tc, t, doc);
-            /* the unit's own bound first, without the scorer's call */
-            hit h = {0, (uint32_t)s, u, 0, 0, {0, 0}, 0, 0};
-            if (full)
-                h.score = combine(bm25(idf, p.tfs[i], t->len[u], sc->ix->avg_len) + label_max +
-                                      (sc->title[0] ? W_TITLE * idf : 0),
-                                  other_max, 1, 1, 0);
-            if (full && cannot_enter(sc, &h))
-                continue;
-            if ((st = sr_score_unit(sc, s, u, doc, 1, 0)) != GZ_OK)
-                break;
-            if (!sc->keep_all && sc->n_hits == sc->o->want) {
-                full = 1;
-                skip_tf = tf_cannot_enter(sc, idf, label_max, W_TITLE * idf, other_max);
-            }
+        if (skip) {
+            sc->r->skipped++;
+            return GZ_OK;
         }
     }
-    gz_post_fini(&probe.p); /* they read p's tables */
+    gz_status st = gz_post_seek(p, lo);
+    if (st != GZ_OK)
+        return st == GZ_EOF ? GZ_OK : st;
+    /* the block's units, read off its decoded arrays (the next block may
+     * be skipped: it is not decoded until entered). With the page full, a
+     * unit whose tf cannot lift it in at the shortest length and with
+     * every boost is passed over on its tf alone. */
+    uint32_t skip_tf = full ? tf_cannot_enter(sc, idf, wb->label_max, w_title, wb->other_max, s, lo) : 0;
+    if ((st = sr_spend(p->n - p->i)) != GZ_OK)
+        return st;
+    for (uint32_t i = p->i; i < p->n; i++) {
+        if (p->tfs[i] <= skip_tf)
+            continue;
+        /* the unit's own bound first, without the scorer's call: with the
+         * title boost from its length alone, then without it when its
+         * document's title does not hold the word */
+        uint32_t u = p->units[i];
+        hit h = {0, (uint32_t)s, u, 0, 0, {0, 0}, 0, 0};
+        double cheap = 0;
+        if (full) {
+            cheap = bm25(idf, p->tfs[i], t->len[u], sc->ix->avg_len) + wb->label_max;
+            h.score = combine(cheap + w_title, wb->other_max, 1, 1, 0);
+            if (cannot_enter(sc, &h))
+                continue;
+        }
+        uint32_t doc = t->doc[u];
+        if (gz_bit(deleted, doc))
+            continue;
+        sc->tf[0] = p->tfs[i];
+        sc->title[0] = (uint8_t)title_holds(tc, t, doc);
+        if (full && !sc->title[0]) {
+            h.score = combine(cheap, wb->other_max, 1, 1, 0);
+            if (cannot_enter(sc, &h))
+                continue;
+        }
+        if ((st = sr_score_unit(sc, s, u, doc, 1, 0)) != GZ_OK)
+            return st;
+        if (!sc->keep_all && sc->n_hits == sc->o->want) {
+            full = 1;
+            skip_tf = tf_cannot_enter(sc, idf, wb->label_max, w_title, wb->other_max, s, lo);
+        }
+    }
+    return GZ_OK;
+}
+
+/* A block in the seeds' heap: its bound and place. */
+typedef struct seed {
+    double bound;
+    uint32_t s, b;
+} seed;
+
+/* a before b: the higher bound, then the earlier place */
+static int seed_before(const seed *a, const seed *b)
+{
+    if (a->bound != b->bound)
+        return a->bound > b->bound;
+    return a->s != b->s ? a->s < b->s : a->b < b->b;
+}
+
+/* Keeps the best n_max seeds in a heap whose root is the weakest. */
+static void seed_offer(seed *h, size_t *n, size_t n_max, seed x)
+{
+    size_t c;
+    if (*n < n_max) {
+        for (c = (*n)++; c && seed_before(&h[(c - 1) / 2], &x); c = (c - 1) / 2)
+            h[c] = h[(c - 1) / 2];
+        h[c] = x;
+        return;
+    }
+    if (!seed_before(&x, &h[0]))
+        return;
+    for (c = 0;;) {
+        size_t l = 2 * c + 1, r = l + 1, m = c;
+        const seed *mv = &x;
+        if (l < *n && seed_before(mv, &h[l]))
+            m = l, mv = &h[l];
+        if (r < *n && seed_before(mv, &h[r]))
+            m = r, mv = &h[r];
+        if (m == c)
+            break;
+        h[c] = h[m];
+        c = m;
+    }
+    h[c] = x;
+}
+
+static int seed_cmp_place(const void *a, const void *b)
+{
+    const seed *x = a, *y = b;
+    return x->s != y->s ? (x->s > y->s) - (x->s < y->s) : (x->b > y->b) - (x->b < y->b);
+}
+
+static int seed_cmp_bound(const void *a, const void *b) { return seed_before(b, a) - seed_before(a, b); }
+
+/* One block visited through cursors of its own (shared tables of p). */
+static gz_status seed_visit(scorer *sc, size_t s, const gz_post *p, uint32_t b, const word_bounds *wb)
+{
+    gz_post q;
+    title_cursor probe = {.doc = UINT32_MAX}, tc = {.doc = UINT32_MAX};
+    gz_status st = gz_post_share(&q, p);
+    if (st == GZ_OK)
+        st = gz_post_share(&probe.p, p);
+    if (st == GZ_OK)
+        st = gz_post_share(&tc.p, p);
+    if (st == GZ_OK) {
+        sr_scorer_segment_begin(sc);
+        st = word_block(sc, s, &q, &probe, &tc, b, wb);
+        sr_scorer_segment_end(sc);
+    }
+    gz_post_fini(&probe.p);
     gz_post_fini(&tc.p);
-    gz_post_fini(&p);
+    gz_post_fini(&q);
+    return st;
+}
+
+/* One word over every segment holding it (found[s]; its terms ti[s]):
+ * the seeds, then every segment in order, each block skipped or visited
+ * (the seeds passed over). */
+static gz_status direct_one(scorer *sc, const gz_terminfo *ti, const uint8_t *found)
+{
+    size_t n_seg = sc->ix->snap->man.n_seg;
+    const q_leaf *lf = &sc->plan->leaf[0];
+    word_bounds wb = {sc->idf[0], sc->label_num[0] >= 0 ? W_LABEL * sc->idf[0] : 0,
+                      W_WORD * sc->idf[0] * (BM25_K1 + 1) * (double)lf->n_words};
+    gz_post *p = gz_calloc(n_seg + 1, sizeof *p);
+    seed heap[WORD_SEEDS];
+    size_t n_seeds = 0;
+    gz_status st = p ? GZ_OK : GZ_NOMEM;
+    for (size_t s = 0; st == GZ_OK && s < n_seg; s++) {
+        if (!found[s])
+            continue;
+        st = gz_post_open(&p[s], sc->ix->snap->seg[s], &ti[s]);
+        for (uint32_t b = 0; st == GZ_OK && !sc->keep_all && b < p[s].n_blocks; b++)
+            seed_offer(heap, &n_seeds, WORD_SEEDS, (seed){block_bound(sc, &p[s], b, &wb, W_TITLE * wb.idf), (uint32_t)s, b});
+    }
+    /* the seeds, best first; then in their places' order, to pass over */
+    qsort(heap, n_seeds, sizeof *heap, seed_cmp_bound);
+    for (size_t k = 0; st == GZ_OK && k < n_seeds; k++)
+        st = seed_visit(sc, heap[k].s, &p[heap[k].s], heap[k].b, &wb);
+    qsort(heap, n_seeds, sizeof *heap, seed_cmp_place);
+    size_t next_seed = 0;
+    for (size_t s = 0; st == GZ_OK && s < n_seg; s++) {
+        if (!found[s])
+            continue;
+        title_cursor probe = {.doc = UINT32_MAX}, tc = {.doc = UINT32_MAX};
+        st = gz_post_share(&probe.p, &p[s]);
+        if (st == GZ_OK)
+            st = gz_post_share(&tc.p, &p[s]);
+        sr_scorer_segment_begin(sc);
+        for (uint32_t b = 0; st == GZ_OK && b < p[s].n_blocks; b++) {
+            if (next_seed < n_seeds && heap[next_seed].s == s && heap[next_seed].b == b) {
+                next_seed++;
+                continue;
+            }
+            st = word_block(sc, s, &p[s], &probe, &tc, b, &wb);
+        }
+        sr_scorer_segment_end(sc);
+        gz_post_fini(&probe.p); /* they read p's tables */
+        gz_post_fini(&tc.p);
+    }
+    for (size_t s = 0; p && s < n_seg; s++)
+        if (found[s])
+            gz_post_fini(&p[s]);
+    gz_free(p);
     return st;
 }
 
@@ -283,10 +451,11 @@ gz_status sr_run_direct(sr_index *ix, const q_plan *plan, const run_opts *o, run
     gz_status st2 = sr_scorer_init(&sc, ix, plan, o, r, df);
     if (st == GZ_OK)
         st = st2;
+    /* one word: its total (and facets) per segment, then the page over
+     * every segment at once; an AND: segment by segment */
     for (size_t s = 0; st == GZ_OK && s < n_seg; s++) {
         if (!found[s])
             continue;
-        sr_scorer_segment_begin(&sc);
         if (n_leaf == 1) {
             if (o->year_n) {
                 /* facets need every unit: their ids only, no tf, no score */
@@ -299,13 +468,14 @@ gz_status sr_run_direct(sr_index *ix, const q_plan *plan, const run_opts *o, run
                     r->total -= in_deleted(snap->seg[s], &ti[s], &ix->tab[s], snap->deleted[s], ss.n_docs);
                 }
             }
-            if (st == GZ_OK)
-                st = direct_one(&sc, s, &ti[s]);
         } else {
+            sr_scorer_segment_begin(&sc);
             st = direct_and(&sc, s, &ti[s * n_leaf]);
+            sr_scorer_segment_end(&sc);
         }
-        sr_scorer_segment_end(&sc);
     }
+    if (st == GZ_OK && n_leaf == 1)
+        st = direct_one(&sc, ti, found);
     if (st == GZ_LIMIT) { /* every hit kept so far is a real match */
         r->partial = 1;
         st = GZ_OK;

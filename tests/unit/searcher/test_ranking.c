@@ -244,6 +244,38 @@ Test(ranking, pruned_equals_exhaustive_with_deletions)
     pruning_equals_exhaustive_on(dir, "sample with two laws deleted", 300);
 }
 
+/* Exact copies of the sample's laws, in several segments: every score
+ * ties four ways, and the page must hold the earliest of the equal units
+ * (sr_cmp_hit_score: the earlier segment, then the earlier unit), as the
+ * exhaustive ranking does, whatever order the pruned paths visit them in
+ * (block-max visits its best blocks first). Fails if a tie with the page's
+ * worst is let in or kept out by the order of the visit rather than by
+ * place. */
+Test(ranking, pruned_equals_exhaustive_when_copies_tie)
+{
+    char src[] = "/tmp/gz-prune-tie-src-XXXXXX", dir[] = "/tmp/gz-prune-tie-XXXXXX", cmd[600];
+    cr_assert_not_null(mkdtemp(src));
+    for (int k = 0; k < 4; k++) {
+        snprintf(cmd, sizeof cmd, "mkdir '%s/%d' && cp -r '%s/laws' '%s/%d/'", src, k, GZ_SAMPLE_DIR, src, k);
+        cr_assert_eq(system(cmd), 0);
+    }
+    build_index_threads(dir, src, 3);
+    gz_snapshot *snap;
+    gz_error err = {0};
+    cr_assert_eq(gz_snapshot_open(dir, &snap, &err), GZ_OK, "%s", err.msg);
+    cr_assert_gt(snap->man.n_seg, 1, "one segment: the ties would not cross segments");
+    gz_snapshot_close(snap);
+    /* the ties are there: a word's best four are one unit's copies */
+    sr_index *ix;
+    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
+    sr_top e = top(ix, "个体工商户", 4, 0, 1);
+    cr_assert_eq(e.n, 4);
+    cr_assert(e.hit[0].score == e.hit[3].score, "no four-way tie at the top: %g, %g", e.hit[0].score, e.hit[3].score);
+    sr_top_fini(&e);
+    sr_index_close(ix);
+    pruning_equals_exhaustive_on(dir, "four copies of the sample's laws", 400);
+}
+
 Test(ranking, laws_pruned_top_k_equals_exhaustive)
 {
     char laws[4200];
