@@ -70,23 +70,39 @@ static size_t in_deleted(const gz_segment *seg, const gz_terminfo *ti, const sr_
     return n;
 }
 
+/* How the direct path counts matches (total and facets): those of every
+ * block of the driving word (stride 1), or, past run_opts.count_exact
+ * postings, of one block in stride, spread over the whole index, the
+ * total then estimated from the share of the driver's postings those
+ * blocks hold (as Elasticsearch's track_total_hits bounds counting; the
+ * page says 约N条). counted: the matches counted; seen: the driver's
+ * postings in the counted blocks. */
+typedef struct sr_count {
+    uint32_t stride;
+    size_t counted, seen;
+} sr_count;
+
 /* A word's live units, counted and (when asked) their facets, from its
- * postings' units alone. */
+ * postings' units alone: those of every block, or of one block in
+ * `stride` (a sample, sr_count): *counted the units counted, *seen the
+ * postings of the blocks read. */
 static gz_status count_one(const gz_segment *seg, const gz_terminfo *ti, const sr_segtab *t, const uint8_t *deleted,
-                           const run_opts *o, size_t *total)
+                           const run_opts *o, uint32_t stride, size_t *counted, size_t *seen)
 {
     gz_post p;
     gz_status st = gz_post_open(&p, seg, ti);
-    while (st == GZ_OK && p.unit != GZ_POST_END) {
+    for (uint32_t b = 0; st == GZ_OK && b < p.n_blocks; b += stride) {
+        if ((st = gz_post_seek(&p, b ? p.blk_last[b - 1] + 1 : 0)) != GZ_OK)
+            break;
+        *seen += p.n - p.i;
         for (uint32_t i = p.i; i < p.n; i++) {
             uint32_t u = p.units[i], doc = t->doc[u];
             if (gz_bit(deleted, doc))
                 continue;
-            ++*total;
+            ++*counted;
             sr_count_facets(o, t, u, doc);
         }
-        if ((st = sr_spend(p.n - p.i)) == GZ_OK)
-            st = gz_post_next_block(&p);
+        st = sr_spend(p.n - p.i);
     }
     gz_post_fini(&p);
     return st == GZ_EOF ? GZ_OK : st;
@@ -364,62 +380,149 @@ static gz_status direct_one(scorer *sc, const gz_terminfo *ti, const uint8_t *fo
     return st;
 }
 
+/* The most BM25 gives a term over units [lo, hi]: its highest over the
+ * impacts of the blocks of p that overlap them (0 when none does). */
+static double range_bm25(const scorer *sc, const gz_post *p, double idf, uint32_t lo, uint32_t hi)
+{
+    uint32_t a = 0, z = p->n_blocks;
+    while (a < z) {
+        uint32_t mid = (a + z) / 2;
+        if (p->blk_last[mid] < lo)
+            a = mid + 1;
+        else
+            z = mid;
+    }
+    double best = 0;
+    for (uint32_t b = a; b < p->n_blocks && (b == 0 || p->blk_last[b - 1] < hi); b++) {
+        const uint32_t *imp;
+        uint32_t n_imp = gz_post_impacts(p, b, &imp);
+        for (uint32_t k = 0; k < n_imp; k++) {
+            double v = bm25(idf, imp[2 * k], imp[2 * k + 1], sc->ix->avg_len);
+            if (v > best)
+                best = v;
+        }
+    }
+    return best;
+}
+
+/* An upper bound of the score of a unit in [lo, hi] holding every word:
+ * each word's BM25 at its most over its blocks there, with every boost
+ * (label, whole words, proximity) at its most and the title boost of the
+ * words title[] says a title there may hold (NULL: every word); as
+ * sr_score_unit sums them, with a margin for the order of the sums. */
+static double and_bound(const scorer *sc, const gz_post *c, uint32_t lo, uint32_t hi, const uint8_t *title)
+{
+    const q_plan *plan = sc->plan;
+    double cheap = 0, costly = 0;
+    for (size_t l = 0; l < sc->n_leaf; l++) {
+        double idf = sc->idf[l];
+        cheap += range_bm25(sc, &c[l], idf, lo, hi) + (sc->label_num[l] >= 0 ? W_LABEL * idf : 0) +
+                 (!title || title[l] ? sc->w_title * idf : 0);
+        costly += W_WORD * idf * (BM25_K1 + 1) * (double)plan->leaf[l].n_words +
+                  (plan->leaf[l].whole_len ? W_WHOLE * idf * (BM25_K1 + 1) : 0);
+        if (l + 1 < sc->n_leaf)
+            costly += W_PROX * (idf < sc->idf[l + 1] ? idf : sc->idf[l + 1]);
+    }
+    return combine(cheap, costly, 1, 1, 0) * (1 + 1e-9);
+}
+
 /* An AND of words: the rarest drives, the others seek to it; no list is
- * built. Every unit holding all of them is counted and scored. */
-static gz_status direct_and(scorer *sc, size_t s, const gz_terminfo *ti)
+ * built. The driver's blocks are walked in order; every unit of a counted
+ * block (all of them, or one block in cnt->stride: sr_count) that holds
+ * every word is counted; a block not counted whose bound cannot enter the
+ * page is passed over undecoded, and the units of the others are scored
+ * only. */
+static gz_status direct_and(scorer *sc, size_t s, const gz_terminfo *ti, sr_count *cnt)
 {
     size_t n = sc->n_leaf, drive = 0;
     const sr_segtab *t = &sc->ix->tab[s];
     const gz_segment *seg = sc->ix->snap->seg[s];
     const uint8_t *deleted = sc->ix->snap->deleted[s];
     gz_post *c = gz_calloc(n, sizeof *c);
-    title_cursor *tc = gz_calloc(n, sizeof *tc);
-    gz_status st = c && tc ? GZ_OK : GZ_NOMEM;
+    title_cursor *tc = gz_calloc(2 * n, sizeof *tc), *probe = tc ? tc + n : NULL;
+    uint8_t *held = gz_calloc(n, 1);
+    gz_status st = c && tc && held ? GZ_OK : GZ_NOMEM;
     for (size_t l = 0; st == GZ_OK && l < n; l++) {
-        tc[l].doc = UINT32_MAX;
+        tc[l].doc = probe[l].doc = UINT32_MAX;
         if ((st = gz_post_open(&c[l], seg, &ti[l])) == GZ_OK)
             st = gz_post_share(&tc[l].p, &c[l]);
+        if (st == GZ_OK)
+            st = gz_post_share(&probe[l].p, &c[l]);
         if (ti[l].df < ti[drive].df)
             drive = l;
     }
-    while (st == GZ_OK && c[drive].unit != GZ_POST_END) {
-        uint32_t u = c[drive].unit;
-        int all = 1;
-        if ((st = sr_spend(n)) != GZ_OK)
-            break;
-        for (size_t l = 0; l < n && all; l++) {
-            if (l == drive)
+    gz_post *d = c ? &c[drive] : NULL;
+    for (uint32_t b = 0; st == GZ_OK && b < d->n_blocks; b++) {
+        uint32_t lo = b ? d->blk_last[b - 1] + 1 : 0, hi = d->blk_last[b];
+        int counted = b % cnt->stride == 0;
+        if (counted) {
+            cnt->seen += b + 1 < d->n_blocks ? GZ_BLOCK : d->n_last;
+        } else if (!sc->keep_all && sc->n_hits == sc->o->want) {
+            /* with every title boost; else with those of the words a
+             * title of a document of the range holds (asked through the
+             * probes) */
+            hit h = {and_bound(sc, c, lo, hi, NULL), (uint32_t)s, lo, 0, 0, {0, 0}, 0, 0};
+            sc->r->blocks++;
+            int skip = cannot_enter(sc, &h);
+            if (!skip && (memset(held, 0, n), h.score = and_bound(sc, c, lo, hi, held), cannot_enter(sc, &h))) {
+                uint32_t d0 = t->doc[lo], d1 = t->doc[hi];
+                for (size_t l = 0; l < n; l++) {
+                    held[l] = 0;
+                    for (uint32_t doc = d0; doc <= d1 && !held[l]; doc++)
+                        held[l] = (uint8_t)title_holds(&probe[l], t, doc);
+                }
+                h.score = and_bound(sc, c, lo, hi, held);
+                skip = cannot_enter(sc, &h);
+            }
+            if (skip) {
+                sc->r->skipped++;
                 continue;
-            if ((st = gz_post_seek(&c[l], u)) != GZ_OK)
+            }
+        }
+        if ((st = gz_post_seek(d, lo)) != GZ_OK)
+            break;
+        while (st == GZ_OK && d->unit <= hi) {
+            uint32_t u = d->unit;
+            int all = 1;
+            if ((st = sr_spend(n)) != GZ_OK)
                 break;
-            if (c[l].unit != u) {
-                all = 0;
-                st = gz_post_seek(&c[drive], c[l].unit); /* jump the driver */
+            for (size_t l = 0; l < n && all; l++) {
+                if (l == drive)
+                    continue;
+                if ((st = gz_post_seek(&c[l], u)) != GZ_OK)
+                    break;
+                if (c[l].unit != u) {
+                    all = 0;
+                    st = gz_post_seek(d, c[l].unit); /* jump the driver */
+                }
             }
-        }
-        if (st != GZ_OK || !all)
-            continue;
-        uint32_t doc = t->doc[u];
-        if (!gz_bit(deleted, doc)) {
-            sc->r->total++;
-            sr_count_facets(sc->o, t, u, doc);
-            for (size_t l = 0; l < n; l++) {
-                sc->tf[l] = c[l].tf;
-                sc->title[l] = (uint8_t)title_holds(&tc[l], t, doc);
+            if (st != GZ_OK || !all)
+                continue;
+            uint32_t doc = t->doc[u];
+            if (!gz_bit(deleted, doc)) {
+                if (counted) {
+                    cnt->counted++;
+                    sr_count_facets(sc->o, t, u, doc);
+                }
+                for (size_t l = 0; l < n; l++) {
+                    sc->tf[l] = c[l].tf;
+                    sc->title[l] = (uint8_t)title_holds(&tc[l], t, doc);
+                }
+                st = sr_score_unit(sc, s, u, doc, 1, 0);
             }
-            st = sr_score_unit(sc, s, u, doc, 1, 0);
+            if (st == GZ_OK)
+                st = gz_post_next(d);
         }
-        if (st == GZ_OK)
-            st = gz_post_next(&c[drive]);
     }
     if (st == GZ_EOF)
         st = GZ_OK;
-    for (size_t l = 0; tc && l < n; l++)
+    for (size_t l = 0; tc && l < 2 * n; l++)
         gz_post_fini(&tc[l].p); /* they read c's tables */
     for (size_t l = 0; c && l < n; l++)
         gz_post_fini(&c[l]);
     gz_free(c);
     gz_free(tc);
+    gz_free(held);
     return st;
 }
 
@@ -451,29 +554,57 @@ gz_status sr_run_direct(sr_index *ix, const q_plan *plan, const run_opts *o, run
     gz_status st2 = sr_scorer_init(&sc, ix, plan, o, r, df);
     if (st == GZ_OK)
         st = st2;
-    /* one word: its total (and facets) per segment, then the page over
-     * every segment at once; an AND: segment by segment */
+    /* how matches are counted: every one, or, when the driving word's
+     * postings are more than o->count_exact, the units of one block in
+     * `stride` of its (sr_count) */
+    sr_count cnt = {1, 0, 0};
+    uint64_t drive_df = 0;
+    for (size_t s = 0; s < n_seg; s++) {
+        uint64_t least = UINT64_MAX;
+        for (size_t l = 0; found[s] && l < n_leaf; l++)
+            if (ti[s * n_leaf + l].df < least)
+                least = ti[s * n_leaf + l].df;
+        drive_df += found[s] ? least : 0;
+    }
+    if (o->prune && o->want && o->count_exact && !plan->prior && drive_df > o->count_exact)
+        cnt.stride = (uint32_t)((drive_df + o->count_exact - 1) / o->count_exact);
+    /* one word: its total (exact: its df less its deleted units) and
+     * facets per segment, then the page over every segment at once; an
+     * AND: segment by segment */
     for (size_t s = 0; st == GZ_OK && s < n_seg; s++) {
         if (!found[s])
             continue;
         if (n_leaf == 1) {
-            if (o->year_n) {
-                /* facets need every unit: their ids only, no tf, no score */
-                st = count_one(snap->seg[s], &ti[s], &ix->tab[s], snap->deleted[s], o, &r->total);
-            } else {
-                r->total += ti[s].df;
-                if (snap->deleted[s]) {
-                    gz_seg_stats ss;
-                    gz_segment_stats(snap->seg[s], &ss);
-                    r->total -= in_deleted(snap->seg[s], &ti[s], &ix->tab[s], snap->deleted[s], ss.n_docs);
-                }
+            if (o->year_n) /* facets need units: their ids only, no tf, no score */
+                st = count_one(snap->seg[s], &ti[s], &ix->tab[s], snap->deleted[s], o, cnt.stride, &cnt.counted,
+                               &cnt.seen);
+            if (cnt.stride == 1 && o->year_n)
+                continue;
+            r->total += ti[s].df;
+            if (snap->deleted[s]) {
+                gz_seg_stats ss;
+                gz_segment_stats(snap->seg[s], &ss);
+                r->total -= in_deleted(snap->seg[s], &ti[s], &ix->tab[s], snap->deleted[s], ss.n_docs);
             }
         } else {
             sr_scorer_segment_begin(&sc);
-            st = direct_and(&sc, s, &ti[s * n_leaf]);
+            st = direct_and(&sc, s, &ti[s * n_leaf], &cnt);
             sr_scorer_segment_end(&sc);
         }
     }
+    if (n_leaf == 1 && cnt.stride == 1 && o->year_n)
+        r->total = cnt.counted;
+    else if (n_leaf > 1 && cnt.stride == 1)
+        r->total = cnt.counted;
+    else if (n_leaf > 1 && cnt.seen) { /* the sample's share of the driver's postings, to two digits */
+        double est = (double)cnt.counted * (double)drive_df / (double)cnt.seen, unit = 1;
+        while (est >= 100 * unit)
+            unit *= 10;
+        r->total = (size_t)(floor(est / unit + 0.5) * unit);
+        r->total_estimated = 1;
+    }
+    if (cnt.stride > 1 && o->year_n)
+        r->facet_scale = cnt.counted ? (double)r->total / (double)cnt.counted : 1;
     if (st == GZ_OK && n_leaf == 1)
         st = direct_one(&sc, ti, found);
     if (st == GZ_LIMIT) { /* every hit kept so far is a real match */
