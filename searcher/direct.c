@@ -80,6 +80,7 @@ static size_t in_deleted(const gz_segment *seg, const gz_terminfo *ti, const sr_
 typedef struct sr_count {
     uint32_t stride;
     size_t counted, seen;
+    size_t found; /* matches met outside the sample (the total is at least counted + found) */
 } sr_count;
 
 /* A word's live units, counted and (when asked) their facets, from its
@@ -426,6 +427,48 @@ static double and_bound(const scorer *sc, const gz_post *c, uint32_t lo, uint32_
     return combine(cheap, costly, 1, 1, 0) * (1 + 1e-9);
 }
 
+/* The bound of and_bound for one unit u of the driver (tf, length len):
+ * the driver's BM25 exact, each other word's at the impacts of its block
+ * that would hold u, found in its skip table without decoding (at[l]:
+ * that block, moving forward; best[l]: its BM25, or -1 until computed).
+ * -1 when a word has no unit from u on. */
+static double and_unit_bound(const scorer *sc, const gz_post *c, size_t drive, uint32_t u, uint32_t tf, double len,
+                             uint32_t *at, double *best)
+{
+    const q_plan *plan = sc->plan;
+    double cheap = 0, costly = 0;
+    for (size_t l = 0; l < sc->n_leaf; l++) {
+        double idf = sc->idf[l], v;
+        if (l == drive) {
+            v = bm25(idf, tf, len, sc->ix->avg_len);
+        } else {
+            while (at[l] < c[l].n_blocks && c[l].blk_last[at[l]] < u) {
+                at[l]++;
+                best[l] = -1;
+            }
+            if (at[l] == c[l].n_blocks)
+                return -1;
+            if (best[l] < 0) {
+                const uint32_t *imp;
+                uint32_t n_imp = gz_post_impacts(&c[l], at[l], &imp);
+                best[l] = 0;
+                for (uint32_t k = 0; k < n_imp; k++) {
+                    double b = bm25(idf, imp[2 * k], imp[2 * k + 1], sc->ix->avg_len);
+                    if (b > best[l])
+                        best[l] = b;
+                }
+            }
+            v = best[l];
+        }
+        cheap += v + (sc->label_num[l] >= 0 ? W_LABEL * idf : 0) + sc->w_title * idf;
+        costly += W_WORD * idf * (BM25_K1 + 1) * (double)plan->leaf[l].n_words +
+                  (plan->leaf[l].whole_len ? W_WHOLE * idf * (BM25_K1 + 1) : 0);
+        if (l + 1 < sc->n_leaf)
+            costly += W_PROX * (idf < sc->idf[l + 1] ? idf : sc->idf[l + 1]);
+    }
+    return combine(cheap, costly, 1, 1, 0) * (1 + 1e-9);
+}
+
 /* An AND of words: the rarest drives, the others seek to it; no list is
  * built. The driver's blocks are walked in order; every unit of a counted
  * block (all of them, or one block in cnt->stride: sr_count) that holds
@@ -441,7 +484,11 @@ static gz_status direct_and(scorer *sc, size_t s, const gz_terminfo *ti, sr_coun
     gz_post *c = gz_calloc(n, sizeof *c);
     title_cursor *tc = gz_calloc(2 * n, sizeof *tc), *probe = tc ? tc + n : NULL;
     uint8_t *held = gz_calloc(n, 1);
-    gz_status st = c && tc && held ? GZ_OK : GZ_NOMEM;
+    uint32_t *at = gz_calloc(n, sizeof *at);
+    double *best = gz_calloc(n, sizeof *best);
+    gz_status st = c && tc && held && at && best ? GZ_OK : GZ_NOMEM;
+    for (size_t l = 0; st == GZ_OK && l < n; l++)
+        best[l] = -1;
     for (size_t l = 0; st == GZ_OK && l < n; l++) {
         tc[l].doc = probe[l].doc = UINT32_MAX;
         if ((st = gz_post_open(&c[l], seg, &ti[l])) == GZ_OK)
@@ -452,12 +499,14 @@ static gz_status direct_and(scorer *sc, size_t s, const gz_terminfo *ti, sr_coun
             drive = l;
     }
     gz_post *d = c ? &c[drive] : NULL;
+    /* the driver's postings in the counted blocks, however far the walk
+     * goes (it stops where a word has no more units) */
+    for (uint32_t b = 0; st == GZ_OK && b < d->n_blocks; b += cnt->stride)
+        cnt->seen += b + 1 < d->n_blocks ? GZ_BLOCK : d->n_last;
     for (uint32_t b = 0; st == GZ_OK && b < d->n_blocks; b++) {
         uint32_t lo = b ? d->blk_last[b - 1] + 1 : 0, hi = d->blk_last[b];
         int counted = b % cnt->stride == 0;
-        if (counted) {
-            cnt->seen += b + 1 < d->n_blocks ? GZ_BLOCK : d->n_last;
-        } else if (!sc->keep_all && sc->n_hits == sc->o->want) {
+        if (!counted && !sc->keep_all && sc->n_hits == sc->o->want) {
             /* with every title boost; else with those of the words a
              * title of a document of the range holds (asked through the
              * probes) */
@@ -486,6 +535,17 @@ static gz_status direct_and(scorer *sc, size_t s, const gz_terminfo *ti, sr_coun
             int all = 1;
             if ((st = sr_spend(n)) != GZ_OK)
                 break;
+            if (!counted && !sc->keep_all && sc->n_hits == sc->o->want) {
+                /* not counted: the others are sought only if the unit's
+                 * bound from their skip tables can enter */
+                hit h = {and_unit_bound(sc, c, drive, u, d->tf, t->len[u], at, best), (uint32_t)s, u, 0, 0, {0, 0}, 0, 0};
+                if (h.score < 0)
+                    break;
+                if (cannot_enter(sc, &h)) {
+                    st = gz_post_next(d);
+                    continue;
+                }
+            }
             for (size_t l = 0; l < n && all; l++) {
                 if (l == drive)
                     continue;
@@ -503,6 +563,8 @@ static gz_status direct_and(scorer *sc, size_t s, const gz_terminfo *ti, sr_coun
                 if (counted) {
                     cnt->counted++;
                     sr_count_facets(sc->o, t, u, doc);
+                } else {
+                    cnt->found++;
                 }
                 for (size_t l = 0; l < n; l++) {
                     sc->tf[l] = c[l].tf;
@@ -523,6 +585,8 @@ static gz_status direct_and(scorer *sc, size_t s, const gz_terminfo *ti, sr_coun
     gz_free(c);
     gz_free(tc);
     gz_free(held);
+    gz_free(at);
+    gz_free(best);
     return st;
 }
 
@@ -557,7 +621,7 @@ gz_status sr_run_direct(sr_index *ix, const q_plan *plan, const run_opts *o, run
     /* how matches are counted: every one, or, when the driving word's
      * postings are more than o->count_exact, the units of one block in
      * `stride` of its (sr_count) */
-    sr_count cnt = {1, 0, 0};
+    sr_count cnt = {1, 0, 0, 0};
     uint64_t drive_df = 0;
     for (size_t s = 0; s < n_seg; s++) {
         uint64_t least = UINT64_MAX;
@@ -601,6 +665,8 @@ gz_status sr_run_direct(sr_index *ix, const q_plan *plan, const run_opts *o, run
         while (est >= 100 * unit)
             unit *= 10;
         r->total = (size_t)(floor(est / unit + 0.5) * unit);
+        if (r->total < cnt.counted + cnt.found) /* a small sample may miss what the page found */
+            r->total = cnt.counted + cnt.found;
         r->total_estimated = 1;
     }
     if (cnt.stride > 1 && o->year_n)
