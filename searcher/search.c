@@ -531,11 +531,17 @@ static gz_status fill_page(sr_index *ix, const sr_request *rq, const char *q, co
         o.want = ranked;
         q_plan_fini(&plan);
         gz_free(r.hits);
-        memset(year_n, 0, 10000 * sizeof *year_n);
-        memset(iss_n, 0, (ix->n_issuers + 1) * sizeof *iss_n);
-        memset(kind_n, 0, sizeof kind_n);
-        memset(vstat_n, 0, sizeof vstat_n);
+        /* the same matches again: the first run's total and facets stand,
+         * and are not counted again (copies of a law, versions of one
+         * work, collapse many hits and may take several runs) */
+        o.year_n = o.iss_n = o.kind_n = o.vstat_n = NULL;
+        size_t total = r.total;
+        int estimated = r.total_estimated;
+        double scale = r.facet_scale;
         st = search(ix, rq, &o, &plan, &r, &question, &any, &missed);
+        r.total = total;
+        r.total_estimated = estimated;
+        r.facet_scale = scale;
     }
     if (st == GZ_OK && !by_doc)
         r.n_hits = grouped;
