@@ -427,12 +427,13 @@ static double and_bound(const scorer *sc, const gz_post *c, uint32_t lo, uint32_
     return combine(cheap, costly, 1, 1, 0) * (1 + 1e-9);
 }
 
-/* The bound of and_bound for one unit u of the driver (tf, length len):
- * the driver's BM25 exact, each other word's at the impacts of its block
- * that would hold u, found in its skip table without decoding (at[l]:
- * that block, moving forward; best[l]: its BM25, or -1 until computed).
- * -1 when a word has no unit from u on. */
-static double and_unit_bound(const scorer *sc, const gz_post *c, size_t drive, uint32_t u, uint32_t tf, double len,
+/* The bound of and_bound for one unit u of the driver: the driver's BM25
+ * at its block's most (drive_best), each other word's at the impacts of
+ * its block that would hold u, found in its skip table without decoding
+ * (at[l]: that block, moving forward; best[l]: its BM25, or -1 until
+ * computed); no table of units is read. -1 when a word has no unit from
+ * u on. */
+static double and_unit_bound(const scorer *sc, const gz_post *c, size_t drive, uint32_t u, double drive_best,
                              uint32_t *at, double *best)
 {
     const q_plan *plan = sc->plan;
@@ -440,7 +441,7 @@ static double and_unit_bound(const scorer *sc, const gz_post *c, size_t drive, u
     for (size_t l = 0; l < sc->n_leaf; l++) {
         double idf = sc->idf[l], v;
         if (l == drive) {
-            v = bm25(idf, tf, len, sc->ix->avg_len);
+            v = drive_best;
         } else {
             while (at[l] < c[l].n_blocks && c[l].blk_last[at[l]] < u) {
                 at[l]++;
@@ -530,6 +531,7 @@ static gz_status direct_and(scorer *sc, size_t s, const gz_terminfo *ti, sr_coun
         }
         if ((st = gz_post_seek(d, lo)) != GZ_OK)
             break;
+        double drive_best = counted ? 0 : range_bm25(sc, d, sc->idf[drive], lo, hi);
         while (st == GZ_OK && d->unit <= hi) {
             uint32_t u = d->unit;
             int all = 1;
@@ -538,7 +540,7 @@ static gz_status direct_and(scorer *sc, size_t s, const gz_terminfo *ti, sr_coun
             if (!counted && !sc->keep_all && sc->n_hits == sc->o->want) {
                 /* not counted: the others are sought only if the unit's
                  * bound from their skip tables can enter */
-                hit h = {and_unit_bound(sc, c, drive, u, d->tf, t->len[u], at, best), (uint32_t)s, u, 0, 0, {0, 0}, 0, 0};
+                hit h = {and_unit_bound(sc, c, drive, u, drive_best, at, best), (uint32_t)s, u, 0, 0, {0, 0}, 0, 0};
                 if (h.score < 0)
                     break;
                 if (cannot_enter(sc, &h)) {
