@@ -115,8 +115,8 @@ static gz_status count_one(const gz_segment *seg, const gz_terminfo *ti, const s
  * whole-word maxima) cannot enter the page is skipped undecoded.
  *
  * The page fills best from the best blocks: before the segments are
- * walked in order, the WORD_SEEDS blocks of highest bound over every
- * segment are visited first (each from cursors of its own: cursors only
+ * walked in order, the blocks of highest bound over every segment (one
+ * for each 32 blocks, at most WORD_SEEDS) are visited first (each from cursors of its own: cursors only
  * move forward), so that the page's worst is high from the start and the
  * walk skips what cannot beat it. Copies of a text tie: the page keeps
  * the earliest of the equal scores, and a block whose bound only equals
@@ -150,17 +150,23 @@ typedef struct word_bounds {
     double idf, label_max, other_max;
 } word_bounds;
 
-/* Block b's bound without the title check (the title boost counted). */
-static double block_bound(const scorer *sc, const gz_post *p, uint32_t b, const word_bounds *wb, double title)
+/* Block b's BM25 at its most, over its impacts. */
+static double block_best(const scorer *sc, const gz_post *p, uint32_t b, double idf)
 {
     const uint32_t *imp;
     uint32_t n_imp = gz_post_impacts(p, b, &imp);
     double best = 0;
     for (uint32_t k = 0; k < n_imp; k++) {
-        double v = bm25(wb->idf, imp[2 * k], imp[2 * k + 1], sc->ix->avg_len);
+        double v = bm25(idf, imp[2 * k], imp[2 * k + 1], sc->ix->avg_len);
         if (v > best)
             best = v;
     }
+    return best;
+}
+
+/* A block's bound from its BM25 at its most, with the title boost given. */
+static double block_bound(double best, const word_bounds *wb, double title)
+{
     return combine(best + wb->label_max + title, wb->other_max, 1, 1, 0);
 }
 
@@ -185,10 +191,11 @@ static gz_status word_block(scorer *sc, size_t s, gz_post *p, title_cursor *prob
          * spans has the word in its title decides. The first one's title
          * unit may lie before the block (probe asks); the others' lie in
          * it, among its units if they hold the word. */
-        hit h = {block_bound(sc, p, b, wb, w_title), (uint32_t)s, lo, 0, 0, {0, 0}, 0, 0};
+        double best = block_best(sc, p, b, idf);
+        hit h = {block_bound(best, wb, w_title), (uint32_t)s, lo, 0, 0, {0, 0}, 0, 0};
         int skip = cannot_enter(sc, &h);
         if (!skip) {
-            h.score = block_bound(sc, p, b, wb, 0);
+            h.score = block_bound(best, wb, 0);
             if (cannot_enter(sc, &h)) {
                 uint32_t d0 = t->doc[lo], d1 = t->doc[hi];
                 int title = title_holds(probe, t, d0);
@@ -340,15 +347,17 @@ static gz_status direct_one(scorer *sc, const gz_terminfo *ti, const uint8_t *fo
                       W_WORD * sc->idf[0] * (BM25_K1 + 1) * (double)lf->n_words};
     gz_post *p = gz_calloc(n_seg + 1, sizeof *p);
     seed heap[WORD_SEEDS];
-    size_t n_seeds = 0;
+    size_t n_seeds = 0, n_blocks = 0, want_seeds;
     gz_status st = p ? GZ_OK : GZ_NOMEM;
-    for (size_t s = 0; st == GZ_OK && s < n_seg; s++) {
-        if (!found[s])
-            continue;
-        st = gz_post_open(&p[s], sc->ix->snap->seg[s], &ti[s]);
-        for (uint32_t b = 0; st == GZ_OK && !sc->keep_all && b < p[s].n_blocks; b++)
-            seed_offer(heap, &n_seeds, WORD_SEEDS, (seed){block_bound(sc, &p[s], b, &wb, W_TITLE * wb.idf), (uint32_t)s, b});
-    }
+    for (size_t s = 0; st == GZ_OK && s < n_seg; s++)
+        if (found[s] && (st = gz_post_open(&p[s], sc->ix->snap->seg[s], &ti[s])) == GZ_OK)
+            n_blocks += p[s].n_blocks;
+    /* a seed costs cursors of its own: one for each 32 blocks, at most
+     * WORD_SEEDS (a word of a few blocks is walked in order alone) */
+    want_seeds = sc->keep_all ? 0 : n_blocks / 32 < WORD_SEEDS ? n_blocks / 32 : WORD_SEEDS;
+    for (size_t s = 0; st == GZ_OK && want_seeds && s < n_seg; s++)
+        for (uint32_t b = 0; found[s] && b < p[s].n_blocks; b++)
+            seed_offer(heap, &n_seeds, want_seeds, (seed){block_bound(block_best(sc, &p[s], b, wb.idf), &wb, W_TITLE * wb.idf), (uint32_t)s, b});
     /* the seeds, best first; then in their places' order, to pass over */
     qsort(heap, n_seeds, sizeof *heap, seed_cmp_bound);
     for (size_t k = 0; st == GZ_OK && k < n_seeds; k++)
