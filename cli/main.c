@@ -416,7 +416,7 @@ static void print_snippet(const gazette_hit *h)
 /* A page of hits for people. */
 static void print_page(const gazette_page *p, size_t offset)
 {
-    printf("%zu hits for ", p->total);
+    printf("%s%zu hits for ", p->total_estimated ? "about " : "", p->total);
     print_safe(p->query, 0);
     printf(" (read as ");
     print_safe(p->read_as, 0);

@@ -157,6 +157,7 @@ typedef struct gazette_query {
 } gazette_query;
 
 #define GAZETTE_MAX_RANK 10000      /* hits past this rank are not kept */
+#define GAZETTE_COUNT_EXACT 10000   /* matches counted one by one up to about this many (total_estimated) */
 #define GAZETTE_DEFAULT_CPU_MS 100u /* the CLI's and the server's time budget */
 
 /* Sets every field to its default: no text, 10 hits, by unit, by score, no
@@ -292,6 +293,15 @@ typedef struct gazette_page {
     const char *const *notes; /* how odd syntax was read; in English */
     size_t n_notes;
     size_t total;        /* matching units (by document: documents) */
+    /* 1: total is an estimate (约N条): past GAZETTE_COUNT_EXACT postings
+     * of the word that drives a word or an AND of words, the matches of a
+     * sample of its postings spread over the index are counted, and the
+     * total is their count over the sample's share (docs/query.md,
+     * "Totals"); 0: every match was counted. */
+    int total_estimated;
+    /* 1: the facets' counts are estimates, from the same sample, scaled
+     * to the whole (the values listed are those the sample met). */
+    int facets_estimated;
     int partial;         /* 1: a budget ran out or the query was cut */
     const char *limit;   /* when partial: "work", "memory", "time" or "query"; else NULL */
     const gazette_hit *hits;

@@ -70,23 +70,40 @@ static size_t in_deleted(const gz_segment *seg, const gz_terminfo *ti, const sr_
     return n;
 }
 
+/* How the direct path counts matches (total and facets): those of every
+ * block of the driving word (stride 1), or, past run_opts.count_exact
+ * postings, of one block in stride, spread over the whole index, the
+ * total then estimated from the share of the driver's postings those
+ * blocks hold (as Elasticsearch's track_total_hits bounds counting; the
+ * page says 约N条). counted: the matches counted; seen: the driver's
+ * postings in the counted blocks. */
+typedef struct sr_count {
+    uint32_t stride;
+    size_t counted, seen;
+    size_t found; /* matches met outside the sample (the total is at least counted + found) */
+} sr_count;
+
 /* A word's live units, counted and (when asked) their facets, from its
- * postings' units alone. */
+ * postings' units alone: those of every block, or of one block in
+ * `stride` (a sample, sr_count): *counted the units counted, *seen the
+ * postings of the blocks read. */
 static gz_status count_one(const gz_segment *seg, const gz_terminfo *ti, const sr_segtab *t, const uint8_t *deleted,
-                           const run_opts *o, size_t *total)
+                           const run_opts *o, uint32_t stride, size_t *counted, size_t *seen)
 {
     gz_post p;
     gz_status st = gz_post_open(&p, seg, ti);
-    while (st == GZ_OK && p.unit != GZ_POST_END) {
+    for (uint32_t b = 0; st == GZ_OK && b < p.n_blocks; b += stride) {
+        if ((st = gz_post_seek(&p, b ? p.blk_last[b - 1] + 1 : 0)) != GZ_OK)
+            break;
+        *seen += p.n - p.i;
         for (uint32_t i = p.i; i < p.n; i++) {
             uint32_t u = p.units[i], doc = t->doc[u];
             if (gz_bit(deleted, doc))
                 continue;
-            ++*total;
+            ++*counted;
             sr_count_facets(o, t, u, doc);
         }
-        if ((st = sr_spend(p.n - p.i)) == GZ_OK)
-            st = gz_post_next_block(&p);
+        st = sr_spend(p.n - p.i);
     }
     gz_post_fini(&p);
     return st == GZ_EOF ? GZ_OK : st;
@@ -95,17 +112,31 @@ static gz_status count_one(const gz_segment *seg, const gz_terminfo *ti, const s
 /* One word: block-max. A block of its postings whose bound (BM25 at the
  * block's highest tf and shortest unit, plus the title boost only if a
  * document it spans has the word in its title, plus the label and
- * whole-word maxima) cannot enter the page is skipped undecoded. */
+ * whole-word maxima) cannot enter the page is skipped undecoded.
+ *
+ * The page fills best from the best blocks: before the segments are
+ * walked in order, the blocks of highest bound over every segment (one
+ * for each 32 blocks, at most WORD_SEEDS) are visited first (each from cursors of its own: cursors only
+ * move forward), so that the page's worst is high from the start and the
+ * walk skips what cannot beat it. Copies of a text tie: the page keeps
+ * the earliest of the equal scores, and a block whose bound only equals
+ * the page's worst is skipped when it begins after the worst's place
+ * (cannot_enter), so the later copies are not decoded. */
+#define WORD_SEEDS 16
+
 /* With the page full: the largest tf (up to 16) at which a unit of the
  * shortest length, with the label and title boosts added to its BM25 and
- * `other` on top, still cannot enter it; 0 if none. The same expression,
- * summed in the same order, as a unit's own bound, at length 1, where BM25
- * is highest. */
-static uint32_t tf_cannot_enter(const scorer *sc, double idf, double label, double title, double other)
+ * `other` on top, at place (s, u) or later, still cannot enter it; 0 if
+ * none. The same expression, summed in the same order, as a unit's own
+ * bound, at length 1, where BM25 is highest. */
+static uint32_t tf_cannot_enter(const scorer *sc, double idf, double label, double title, double other, size_t s,
+                                uint32_t u)
 {
     uint32_t tf = 0;
     while (tf < 16) {
         hit h = {0};
+        h.seg = (uint32_t)s;
+        h.unit = u;
         h.score = combine(bm25(idf, tf + 1, 1, sc->ix->avg_len) + label + title, other, 1, 1, 0);
         if (!cannot_enter(sc, &h))
             break;
@@ -114,144 +145,459 @@ static uint32_t tf_cannot_enter(const scorer *sc, double idf, double label, doub
     return tf;
 }
 
-static gz_status direct_one(scorer *sc, size_t s, const gz_terminfo *ti)
+/* The constant parts of one word's bounds. */
+typedef struct word_bounds {
+    double idf, label_max, other_max;
+} word_bounds;
+
+/* Block b's BM25 at its most, over its impacts. */
+static double block_best(const scorer *sc, const gz_post *p, uint32_t b, double idf)
+{
+    const uint32_t *imp;
+    uint32_t n_imp = gz_post_impacts(p, b, &imp);
+    double best = 0;
+    for (uint32_t k = 0; k < n_imp; k++) {
+        double v = bm25(idf, imp[2 * k], imp[2 * k + 1], sc->ix->avg_len);
+        if (v > best)
+            best = v;
+    }
+    return best;
+}
+
+/* A block's bound from its BM25 at its most, with the title boost given. */
+static double block_bound(double best, const word_bounds *wb, double title)
+{
+    return combine(best + wb->label_max + title, wb->other_max, 1, 1, 0);
+}
+
+/* Visits block b of the word's postings in segment s through p (which
+ * must not be past the block's first unit): skipped whole if its bound
+ * cannot enter the page (the title boost counted only when a document
+ * it spans has the word in its title, asked through probe when it spans a
+ * few), else each of its units scored whose own bound can enter. */
+static gz_status word_block(scorer *sc, size_t s, gz_post *p, title_cursor *probe, title_cursor *tc, uint32_t b,
+                            const word_bounds *wb)
 {
     const sr_segtab *t = &sc->ix->tab[s];
-    const gz_segment *seg = sc->ix->snap->seg[s];
     const uint8_t *deleted = sc->ix->snap->deleted[s];
-    const q_leaf *lf = &sc->plan->leaf[0];
-    double idf = sc->idf[0];
-    gz_post p;
-    title_cursor probe = {.doc = UINT32_MAX}, tc = {.doc = UINT32_MAX};
-    gz_status st = gz_post_open(&p, seg, ti);
-    if (st == GZ_OK)
-        st = gz_post_share(&probe.p, &p);
-    if (st == GZ_OK)
-        st = gz_post_share(&tc.p, &p);
-    double other_max = W_WORD * idf * (BM25_K1 + 1) * (double)lf->n_words;
-    double label_max = sc->label_num[0] >= 0 ? W_LABEL * idf : 0;
-    for (uint32_t b = 0; st == GZ_OK && b < p.n_blocks; b++) {
-        uint32_t lo = b ? p.blk_last[b - 1] + 1 : 0, hi = p.blk_last[b];
-        int full = !sc->keep_all && sc->n_hits == sc->o->want;
-        if (full) {
-            /* the title boost: only if a document the block spans has the
-             * word in its title (asked when it spans a few) */
-            uint32_t d0 = t->doc[lo], d1 = t->doc[hi];
-            int title = d1 - d0 > 8;
-            for (uint32_t d = d0; d <= d1 && !title; d++)
-                title = title_holds(&probe, t, d);
-            /* BM25 at its highest over the block's impacts */
-            const uint32_t *imp;
-            uint32_t n_imp = gz_post_impacts(&p, b, &imp);
-            double best = 0;
-            for (uint32_t k = 0; k < n_imp; k++) {
-                double v = bm25(idf, imp[2 * k], imp[2 * k + 1], sc->ix->avg_len);
-                if (v > best)
-                    best = v;
-            }
-            double cheap = best + label_max + (title ? W_TITLE * idf : 0);
-            hit h = {combine(cheap, other_max, 1, 1, 0), (uint32_t)s, lo, 0, 0, {0, 0}, 0, 0};
-            sc->r->blocks++;
+    double idf = wb->idf, w_title = W_TITLE * idf;
+    uint32_t lo = b ? p->blk_last[b - 1] + 1 : 0, hi = p->blk_last[b];
+    int full = !sc->keep_all && sc->n_hits == sc->o->want;
+    if (full) {
+        sc->r->blocks++;
+        /* first with the title boost: most blocks end here, before the
+         * documents' tables are read; then without it: when only the
+         * title boost could lift the block in, whether a document it
+         * spans has the word in its title decides. The first one's title
+         * unit may lie before the block (probe asks); the others' lie in
+         * it, among its units if they hold the word. */
+        double best = block_best(sc, p, b, idf);
+        hit h = {block_bound(best, wb, w_title), (uint32_t)s, lo, 0, 0, {0, 0}, 0, 0};
+        int skip = cannot_enter(sc, &h);
+        if (!skip) {
+            h.score = block_bound(best, wb, 0);
             if (cannot_enter(sc, &h)) {
-                sc->r->skipped++;
-                continue;
+                uint32_t d0 = t->doc[lo], d1 = t->doc[hi];
+                int title = title_holds(probe, t, d0);
+                if (!title && d1 > d0) {
+                    gz_status st = gz_post_seek(p, lo);
+                    if (st != GZ_OK)
+                        return st == GZ_EOF ? GZ_OK : st;
+                    /* the title units in the block's units: both ascend */
+                    for (uint32_t d = d0 + 1, j = p->i; d <= d1 && !title; d++) {
+                        uint32_t f = t->first_unit[d];
+                        while (j < p->n && p->units[j] < f)
+                            j++;
+                        if (j == p->n)
+                            break;
+                        title = p->units[j] == f;
+                    }
+                }
+                skip = !title;
             }
         }
-        if ((st = gz_post_seek(&p, lo)) != GZ_OK)
-            break;
-        /* the block's units, read off its decoded arrays (the next block
-         * may be skipped: it is not decoded until entered). With the page
-         * full, a unit whose tf cannot lift it in at the shortest length
-         * and with every boost is passed over on its tf alone. */
-        uint32_t skip_tf = full ? tf_cannot_enter(sc, idf, label_max, W_TITLE * idf, other_max) : 0;
-        if ((st = sr_spend(p.n - p.i)) != GZ_OK)
-            break;
-        for (uint32_t i = p.i; i < p.n; i++) {
-            if (p.tfs[i] <= skip_tf)
-                continue;
-            uint32_t u = p.units[i], doc = t->doc[u];
-            if (gz_bit(deleted, doc))
-                continue;
-            sc->tf[0] = p.tfs[i];
-            sc->title[0] = (uint8_t)title_holds(&tc, t, doc);
-            /* the unit's own bound first, without the scorer's call */
-            hit h = {0, (uint32_t)s, u, 0, 0, {0, 0}, 0, 0};
-            if (full)
-                h.score = combine(bm25(idf, p.tfs[i], t->len[u], sc->ix->avg_len) + label_max +
-                                      (sc->title[0] ? W_TITLE * idf : 0),
-                                  other_max, 1, 1, 0);
-            if (full && cannot_enter(sc, &h))
-                continue;
-            if ((st = sr_score_unit(sc, s, u, doc, 1, 0)) != GZ_OK)
-                break;
-            if (!sc->keep_all && sc->n_hits == sc->o->want) {
-                full = 1;
-                skip_tf = tf_cannot_enter(sc, idf, label_max, W_TITLE * idf, other_max);
-            }
+        if (skip) {
+            sc->r->skipped++;
+            return GZ_OK;
         }
     }
-    gz_post_fini(&probe.p); /* they read p's tables */
+    gz_status st = gz_post_seek(p, lo);
+    if (st != GZ_OK)
+        return st == GZ_EOF ? GZ_OK : st;
+    /* the block's units, read off its decoded arrays (the next block may
+     * be skipped: it is not decoded until entered). With the page full, a
+     * unit whose tf cannot lift it in at the shortest length and with
+     * every boost is passed over on its tf alone. */
+    uint32_t skip_tf = full ? tf_cannot_enter(sc, idf, wb->label_max, w_title, wb->other_max, s, lo) : 0;
+    if ((st = sr_spend(p->n - p->i)) != GZ_OK)
+        return st;
+    for (uint32_t i = p->i; i < p->n; i++) {
+        if (p->tfs[i] <= skip_tf)
+            continue;
+        /* the unit's own bound first, without the scorer's call: with the
+         * title boost from its length alone, then without it when its
+         * document's title does not hold the word */
+        uint32_t u = p->units[i];
+        hit h = {0, (uint32_t)s, u, 0, 0, {0, 0}, 0, 0};
+        double cheap = 0;
+        if (full) {
+            cheap = bm25(idf, p->tfs[i], t->len[u], sc->ix->avg_len) + wb->label_max;
+            h.score = combine(cheap + w_title, wb->other_max, 1, 1, 0);
+            if (cannot_enter(sc, &h))
+                continue;
+        }
+        uint32_t doc = t->doc[u];
+        if (gz_bit(deleted, doc))
+            continue;
+        sc->tf[0] = p->tfs[i];
+        sc->title[0] = (uint8_t)title_holds(tc, t, doc);
+        if (full && !sc->title[0]) {
+            h.score = combine(cheap, wb->other_max, 1, 1, 0);
+            if (cannot_enter(sc, &h))
+                continue;
+        }
+        if ((st = sr_score_unit(sc, s, u, doc, 1, 0)) != GZ_OK)
+            return st;
+        if (!sc->keep_all && sc->n_hits == sc->o->want) {
+            full = 1;
+            skip_tf = tf_cannot_enter(sc, idf, wb->label_max, w_title, wb->other_max, s, lo);
+        }
+    }
+    return GZ_OK;
+}
+
+/* A block in the seeds' heap: its bound and place. */
+typedef struct seed {
+    double bound;
+    uint32_t s, b;
+} seed;
+
+/* a before b: the higher bound, then the earlier place */
+static int seed_before(const seed *a, const seed *b)
+{
+    if (a->bound != b->bound)
+        return a->bound > b->bound;
+    return a->s != b->s ? a->s < b->s : a->b < b->b;
+}
+
+/* Keeps the best n_max seeds in a heap whose root is the weakest. */
+static void seed_offer(seed *h, size_t *n, size_t n_max, seed x)
+{
+    size_t c;
+    if (*n < n_max) {
+        for (c = (*n)++; c && seed_before(&h[(c - 1) / 2], &x); c = (c - 1) / 2)
+            h[c] = h[(c - 1) / 2];
+        h[c] = x;
+        return;
+    }
+    if (!seed_before(&x, &h[0]))
+        return;
+    for (c = 0;;) {
+        size_t l = 2 * c + 1, r = l + 1, m = c;
+        const seed *mv = &x;
+        if (l < *n && seed_before(mv, &h[l]))
+            m = l, mv = &h[l];
+        if (r < *n && seed_before(mv, &h[r]))
+            m = r, mv = &h[r];
+        if (m == c)
+            break;
+        h[c] = h[m];
+        c = m;
+    }
+    h[c] = x;
+}
+
+static int seed_cmp_place(const void *a, const void *b)
+{
+    const seed *x = a, *y = b;
+    return x->s != y->s ? (x->s > y->s) - (x->s < y->s) : (x->b > y->b) - (x->b < y->b);
+}
+
+static int seed_cmp_bound(const void *a, const void *b) { return seed_before(b, a) - seed_before(a, b); }
+
+/* One block visited through cursors of its own (shared tables of p). */
+static gz_status seed_visit(scorer *sc, size_t s, const gz_post *p, uint32_t b, const word_bounds *wb)
+{
+    gz_post q;
+    title_cursor probe = {.doc = UINT32_MAX}, tc = {.doc = UINT32_MAX};
+    gz_status st = gz_post_share(&q, p);
+    if (st == GZ_OK)
+        st = gz_post_share(&probe.p, p);
+    if (st == GZ_OK)
+        st = gz_post_share(&tc.p, p);
+    if (st == GZ_OK) {
+        sr_scorer_segment_begin(sc);
+        st = word_block(sc, s, &q, &probe, &tc, b, wb);
+        sr_scorer_segment_end(sc);
+    }
+    gz_post_fini(&probe.p);
     gz_post_fini(&tc.p);
-    gz_post_fini(&p);
+    gz_post_fini(&q);
     return st;
 }
 
+/* One word over every segment holding it (found[s]; its terms ti[s]):
+ * the seeds, then every segment in order, each block skipped or visited
+ * (the seeds passed over). */
+static gz_status direct_one(scorer *sc, const gz_terminfo *ti, const uint8_t *found)
+{
+    size_t n_seg = sc->ix->snap->man.n_seg;
+    const q_leaf *lf = &sc->plan->leaf[0];
+    word_bounds wb = {sc->idf[0], sc->label_num[0] >= 0 ? W_LABEL * sc->idf[0] : 0,
+                      W_WORD * sc->idf[0] * (BM25_K1 + 1) * (double)lf->n_words};
+    gz_post *p = gz_calloc(n_seg + 1, sizeof *p);
+    seed heap[WORD_SEEDS];
+    size_t n_seeds = 0, n_blocks = 0, want_seeds;
+    gz_status st = p ? GZ_OK : GZ_NOMEM;
+    for (size_t s = 0; st == GZ_OK && s < n_seg; s++)
+        if (found[s] && (st = gz_post_open(&p[s], sc->ix->snap->seg[s], &ti[s])) == GZ_OK)
+            n_blocks += p[s].n_blocks;
+    /* a seed costs cursors of its own: one for each 32 blocks, at most
+     * WORD_SEEDS (a word of a few blocks is walked in order alone) */
+    want_seeds = sc->keep_all ? 0 : n_blocks / 32 < WORD_SEEDS ? n_blocks / 32 : WORD_SEEDS;
+    for (size_t s = 0; st == GZ_OK && want_seeds && s < n_seg; s++)
+        for (uint32_t b = 0; found[s] && b < p[s].n_blocks; b++)
+            seed_offer(heap, &n_seeds, want_seeds, (seed){block_bound(block_best(sc, &p[s], b, wb.idf), &wb, W_TITLE * wb.idf), (uint32_t)s, b});
+    /* the seeds, best first; then in their places' order, to pass over */
+    qsort(heap, n_seeds, sizeof *heap, seed_cmp_bound);
+    for (size_t k = 0; st == GZ_OK && k < n_seeds; k++)
+        st = seed_visit(sc, heap[k].s, &p[heap[k].s], heap[k].b, &wb);
+    qsort(heap, n_seeds, sizeof *heap, seed_cmp_place);
+    size_t next_seed = 0;
+    for (size_t s = 0; st == GZ_OK && s < n_seg; s++) {
+        if (!found[s])
+            continue;
+        title_cursor probe = {.doc = UINT32_MAX}, tc = {.doc = UINT32_MAX};
+        st = gz_post_share(&probe.p, &p[s]);
+        if (st == GZ_OK)
+            st = gz_post_share(&tc.p, &p[s]);
+        sr_scorer_segment_begin(sc);
+        for (uint32_t b = 0; st == GZ_OK && b < p[s].n_blocks; b++) {
+            if (next_seed < n_seeds && heap[next_seed].s == s && heap[next_seed].b == b) {
+                next_seed++;
+                continue;
+            }
+            st = word_block(sc, s, &p[s], &probe, &tc, b, &wb);
+        }
+        sr_scorer_segment_end(sc);
+        gz_post_fini(&probe.p); /* they read p's tables */
+        gz_post_fini(&tc.p);
+    }
+    for (size_t s = 0; p && s < n_seg; s++)
+        if (found[s])
+            gz_post_fini(&p[s]);
+    gz_free(p);
+    return st;
+}
+
+/* The most BM25 gives a term over units [lo, hi]: its highest over the
+ * impacts of the blocks of p that overlap them (0 when none does). */
+static double range_bm25(const scorer *sc, const gz_post *p, double idf, uint32_t lo, uint32_t hi)
+{
+    uint32_t a = 0, z = p->n_blocks;
+    while (a < z) {
+        uint32_t mid = (a + z) / 2;
+        if (p->blk_last[mid] < lo)
+            a = mid + 1;
+        else
+            z = mid;
+    }
+    double best = 0;
+    for (uint32_t b = a; b < p->n_blocks && (b == 0 || p->blk_last[b - 1] < hi); b++) {
+        const uint32_t *imp;
+        uint32_t n_imp = gz_post_impacts(p, b, &imp);
+        for (uint32_t k = 0; k < n_imp; k++) {
+            double v = bm25(idf, imp[2 * k], imp[2 * k + 1], sc->ix->avg_len);
+            if (v > best)
+                best = v;
+        }
+    }
+    return best;
+}
+
+/* An upper bound of the score of a unit in [lo, hi] holding every word:
+ * each word's BM25 at its most over its blocks there, with every boost
+ * (label, whole words, proximity) at its most and the title boost of the
+ * words title[] says a title there may hold (NULL: every word); as
+ * sr_score_unit sums them, with a margin for the order of the sums. */
+static double and_bound(const scorer *sc, const gz_post *c, uint32_t lo, uint32_t hi, const uint8_t *title)
+{
+    const q_plan *plan = sc->plan;
+    double cheap = 0, costly = 0;
+    for (size_t l = 0; l < sc->n_leaf; l++) {
+        double idf = sc->idf[l];
+        cheap += range_bm25(sc, &c[l], idf, lo, hi) + (sc->label_num[l] >= 0 ? W_LABEL * idf : 0) +
+                 (!title || title[l] ? sc->w_title * idf : 0);
+        costly += W_WORD * idf * (BM25_K1 + 1) * (double)plan->leaf[l].n_words +
+                  (plan->leaf[l].whole_len ? W_WHOLE * idf * (BM25_K1 + 1) : 0);
+        if (l + 1 < sc->n_leaf)
+            costly += W_PROX * (idf < sc->idf[l + 1] ? idf : sc->idf[l + 1]);
+    }
+    return combine(cheap, costly, 1, 1, 0) * (1 + 1e-9);
+}
+
+/* The bound of and_bound for one unit u of the driver: the driver's BM25
+ * at its block's most (drive_best), each other word's at the impacts of
+ * its block that would hold u, found in its skip table without decoding
+ * (at[l]: that block, moving forward; best[l]: its BM25, or -1 until
+ * computed); no table of units is read. -1 when a word has no unit from
+ * u on. */
+static double and_unit_bound(const scorer *sc, const gz_post *c, size_t drive, uint32_t u, double drive_best,
+                             uint32_t *at, double *best)
+{
+    const q_plan *plan = sc->plan;
+    double cheap = 0, costly = 0;
+    for (size_t l = 0; l < sc->n_leaf; l++) {
+        double idf = sc->idf[l], v;
+        if (l == drive) {
+            v = drive_best;
+        } else {
+            while (at[l] < c[l].n_blocks && c[l].blk_last[at[l]] < u) {
+                at[l]++;
+                best[l] = -1;
+            }
+            if (at[l] == c[l].n_blocks)
+                return -1;
+            if (best[l] < 0) {
+                const uint32_t *imp;
+                uint32_t n_imp = gz_post_impacts(&c[l], at[l], &imp);
+                best[l] = 0;
+                for (uint32_t k = 0; k < n_imp; k++) {
+                    double b = bm25(idf, imp[2 * k], imp[2 * k + 1], sc->ix->avg_len);
+                    if (b > best[l])
+                        best[l] = b;
+                }
+            }
+            v = best[l];
+        }
+        cheap += v + (sc->label_num[l] >= 0 ? W_LABEL * idf : 0) + sc->w_title * idf;
+        costly += W_WORD * idf * (BM25_K1 + 1) * (double)plan->leaf[l].n_words +
+                  (plan->leaf[l].whole_len ? W_WHOLE * idf * (BM25_K1 + 1) : 0);
+        if (l + 1 < sc->n_leaf)
+            costly += W_PROX * (idf < sc->idf[l + 1] ? idf : sc->idf[l + 1]);
+    }
+    return combine(cheap, costly, 1, 1, 0) * (1 + 1e-9);
+}
+
 /* An AND of words: the rarest drives, the others seek to it; no list is
- * built. Every unit holding all of them is counted and scored. */
-static gz_status direct_and(scorer *sc, size_t s, const gz_terminfo *ti)
+ * built. The driver's blocks are walked in order; every unit of a counted
+ * block (all of them, or one block in cnt->stride: sr_count) that holds
+ * every word is counted; a block not counted whose bound cannot enter the
+ * page is passed over undecoded, and the units of the others are scored
+ * only. */
+static gz_status direct_and(scorer *sc, size_t s, const gz_terminfo *ti, sr_count *cnt)
 {
     size_t n = sc->n_leaf, drive = 0;
     const sr_segtab *t = &sc->ix->tab[s];
     const gz_segment *seg = sc->ix->snap->seg[s];
     const uint8_t *deleted = sc->ix->snap->deleted[s];
     gz_post *c = gz_calloc(n, sizeof *c);
-    title_cursor *tc = gz_calloc(n, sizeof *tc);
-    gz_status st = c && tc ? GZ_OK : GZ_NOMEM;
+    title_cursor *tc = gz_calloc(2 * n, sizeof *tc), *probe = tc ? tc + n : NULL;
+    uint8_t *held = gz_calloc(n, 1);
+    uint32_t *at = gz_calloc(n, sizeof *at);
+    double *best = gz_calloc(n, sizeof *best);
+    gz_status st = c && tc && held && at && best ? GZ_OK : GZ_NOMEM;
+    for (size_t l = 0; st == GZ_OK && l < n; l++)
+        best[l] = -1;
     for (size_t l = 0; st == GZ_OK && l < n; l++) {
-        tc[l].doc = UINT32_MAX;
+        tc[l].doc = probe[l].doc = UINT32_MAX;
         if ((st = gz_post_open(&c[l], seg, &ti[l])) == GZ_OK)
             st = gz_post_share(&tc[l].p, &c[l]);
+        if (st == GZ_OK)
+            st = gz_post_share(&probe[l].p, &c[l]);
         if (ti[l].df < ti[drive].df)
             drive = l;
     }
-    while (st == GZ_OK && c[drive].unit != GZ_POST_END) {
-        uint32_t u = c[drive].unit;
-        int all = 1;
-        if ((st = sr_spend(n)) != GZ_OK)
-            break;
-        for (size_t l = 0; l < n && all; l++) {
-            if (l == drive)
+    gz_post *d = c ? &c[drive] : NULL;
+    /* the driver's postings in the counted blocks, however far the walk
+     * goes (it stops where a word has no more units) */
+    for (uint32_t b = 0; st == GZ_OK && b < d->n_blocks; b += cnt->stride)
+        cnt->seen += b + 1 < d->n_blocks ? GZ_BLOCK : d->n_last;
+    for (uint32_t b = 0; st == GZ_OK && b < d->n_blocks; b++) {
+        uint32_t lo = b ? d->blk_last[b - 1] + 1 : 0, hi = d->blk_last[b];
+        int counted = b % cnt->stride == 0;
+        if (!counted && !sc->keep_all && sc->n_hits == sc->o->want) {
+            /* with every title boost; else with those of the words a
+             * title of a document of the range holds (asked through the
+             * probes) */
+            hit h = {and_bound(sc, c, lo, hi, NULL), (uint32_t)s, lo, 0, 0, {0, 0}, 0, 0};
+            sc->r->blocks++;
+            int skip = cannot_enter(sc, &h);
+            if (!skip && (memset(held, 0, n), h.score = and_bound(sc, c, lo, hi, held), cannot_enter(sc, &h))) {
+                uint32_t d0 = t->doc[lo], d1 = t->doc[hi];
+                for (size_t l = 0; l < n; l++) {
+                    held[l] = 0;
+                    for (uint32_t doc = d0; doc <= d1 && !held[l]; doc++)
+                        held[l] = (uint8_t)title_holds(&probe[l], t, doc);
+                }
+                h.score = and_bound(sc, c, lo, hi, held);
+                skip = cannot_enter(sc, &h);
+            }
+            if (skip) {
+                sc->r->skipped++;
                 continue;
-            if ((st = gz_post_seek(&c[l], u)) != GZ_OK)
+            }
+        }
+        if ((st = gz_post_seek(d, lo)) != GZ_OK)
+            break;
+        double drive_best = counted ? 0 : range_bm25(sc, d, sc->idf[drive], lo, hi);
+        while (st == GZ_OK && d->unit <= hi) {
+            uint32_t u = d->unit;
+            int all = 1;
+            if ((st = sr_spend(n)) != GZ_OK)
                 break;
-            if (c[l].unit != u) {
-                all = 0;
-                st = gz_post_seek(&c[drive], c[l].unit); /* jump the driver */
+            if (!counted && !sc->keep_all && sc->n_hits == sc->o->want) {
+                /* not counted: the others are sought only if the unit's
+                 * bound from their skip tables can enter */
+                hit h = {and_unit_bound(sc, c, drive, u, drive_best, at, best), (uint32_t)s, u, 0, 0, {0, 0}, 0, 0};
+                if (h.score < 0)
+                    break;
+                if (cannot_enter(sc, &h)) {
+                    st = gz_post_next(d);
+                    continue;
+                }
             }
-        }
-        if (st != GZ_OK || !all)
-            continue;
-        uint32_t doc = t->doc[u];
-        if (!gz_bit(deleted, doc)) {
-            sc->r->total++;
-            sr_count_facets(sc->o, t, u, doc);
-            for (size_t l = 0; l < n; l++) {
-                sc->tf[l] = c[l].tf;
-                sc->title[l] = (uint8_t)title_holds(&tc[l], t, doc);
+            for (size_t l = 0; l < n && all; l++) {
+                if (l == drive)
+                    continue;
+                if ((st = gz_post_seek(&c[l], u)) != GZ_OK)
+                    break;
+                if (c[l].unit != u) {
+                    all = 0;
+                    st = gz_post_seek(d, c[l].unit); /* jump the driver */
+                }
             }
-            st = sr_score_unit(sc, s, u, doc, 1, 0);
+            if (st != GZ_OK || !all)
+                continue;
+            uint32_t doc = t->doc[u];
+            if (!gz_bit(deleted, doc)) {
+                if (counted) {
+                    cnt->counted++;
+                    sr_count_facets(sc->o, t, u, doc);
+                } else {
+                    cnt->found++;
+                }
+                for (size_t l = 0; l < n; l++) {
+                    sc->tf[l] = c[l].tf;
+                    sc->title[l] = (uint8_t)title_holds(&tc[l], t, doc);
+                }
+                st = sr_score_unit(sc, s, u, doc, 1, 0);
+            }
+            if (st == GZ_OK)
+                st = gz_post_next(d);
         }
-        if (st == GZ_OK)
-            st = gz_post_next(&c[drive]);
     }
     if (st == GZ_EOF)
         st = GZ_OK;
-    for (size_t l = 0; tc && l < n; l++)
+    for (size_t l = 0; tc && l < 2 * n; l++)
         gz_post_fini(&tc[l].p); /* they read c's tables */
     for (size_t l = 0; c && l < n; l++)
         gz_post_fini(&c[l]);
     gz_free(c);
     gz_free(tc);
+    gz_free(held);
+    gz_free(at);
+    gz_free(best);
     return st;
 }
 
@@ -283,29 +629,61 @@ gz_status sr_run_direct(sr_index *ix, const q_plan *plan, const run_opts *o, run
     gz_status st2 = sr_scorer_init(&sc, ix, plan, o, r, df);
     if (st == GZ_OK)
         st = st2;
+    /* how matches are counted: every one, or, when the driving word's
+     * postings are more than o->count_exact, the units of one block in
+     * `stride` of its (sr_count) */
+    sr_count cnt = {1, 0, 0, 0};
+    uint64_t drive_df = 0;
+    for (size_t s = 0; s < n_seg; s++) {
+        uint64_t least = UINT64_MAX;
+        for (size_t l = 0; found[s] && l < n_leaf; l++)
+            if (ti[s * n_leaf + l].df < least)
+                least = ti[s * n_leaf + l].df;
+        drive_df += found[s] ? least : 0;
+    }
+    if (o->prune && o->want && o->count_exact && !plan->prior && drive_df > o->count_exact)
+        cnt.stride = (uint32_t)((drive_df + o->count_exact - 1) / o->count_exact);
+    /* one word: its total (exact: its df less its deleted units) and
+     * facets per segment, then the page over every segment at once; an
+     * AND: segment by segment */
     for (size_t s = 0; st == GZ_OK && s < n_seg; s++) {
         if (!found[s])
             continue;
-        sr_scorer_segment_begin(&sc);
         if (n_leaf == 1) {
-            if (o->year_n) {
-                /* facets need every unit: their ids only, no tf, no score */
-                st = count_one(snap->seg[s], &ti[s], &ix->tab[s], snap->deleted[s], o, &r->total);
-            } else {
-                r->total += ti[s].df;
-                if (snap->deleted[s]) {
-                    gz_seg_stats ss;
-                    gz_segment_stats(snap->seg[s], &ss);
-                    r->total -= in_deleted(snap->seg[s], &ti[s], &ix->tab[s], snap->deleted[s], ss.n_docs);
-                }
+            if (o->year_n) /* facets need units: their ids only, no tf, no score */
+                st = count_one(snap->seg[s], &ti[s], &ix->tab[s], snap->deleted[s], o, cnt.stride, &cnt.counted,
+                               &cnt.seen);
+            if (cnt.stride == 1 && o->year_n)
+                continue;
+            r->total += ti[s].df;
+            if (snap->deleted[s]) {
+                gz_seg_stats ss;
+                gz_segment_stats(snap->seg[s], &ss);
+                r->total -= in_deleted(snap->seg[s], &ti[s], &ix->tab[s], snap->deleted[s], ss.n_docs);
             }
-            if (st == GZ_OK)
-                st = direct_one(&sc, s, &ti[s]);
         } else {
-            st = direct_and(&sc, s, &ti[s * n_leaf]);
+            sr_scorer_segment_begin(&sc);
+            st = direct_and(&sc, s, &ti[s * n_leaf], &cnt);
+            sr_scorer_segment_end(&sc);
         }
-        sr_scorer_segment_end(&sc);
     }
+    if (n_leaf == 1 && cnt.stride == 1 && o->year_n)
+        r->total = cnt.counted;
+    else if (n_leaf > 1 && cnt.stride == 1)
+        r->total = cnt.counted;
+    else if (n_leaf > 1 && cnt.seen) { /* the sample's share of the driver's postings, to two digits */
+        double est = (double)cnt.counted * (double)drive_df / (double)cnt.seen, unit = 1;
+        while (est >= 100 * unit)
+            unit *= 10;
+        r->total = (size_t)(floor(est / unit + 0.5) * unit);
+        if (r->total < cnt.counted + cnt.found) /* a small sample may miss what the page found */
+            r->total = cnt.counted + cnt.found;
+        r->total_estimated = 1;
+    }
+    if (cnt.stride > 1 && o->year_n)
+        r->facet_scale = cnt.counted ? (double)r->total / (double)cnt.counted : 1;
+    if (st == GZ_OK && n_leaf == 1)
+        st = direct_one(&sc, ti, found);
     if (st == GZ_LIMIT) { /* every hit kept so far is a real match */
         r->partial = 1;
         st = GZ_OK;

@@ -172,7 +172,9 @@ void sr_page_json(const gazette_page *p, gz_buf *out)
     }
     gz_buf_printf(out, ",\"unit\":\"%s\",\"notes\":", p->by == GAZETTE_BY_DOCUMENT ? "document" : "article");
     str_list(out, p->notes, p->n_notes);
-    gz_buf_printf(out, ",\"total\":%zu,\"partial\":%s,", p->total, p->partial ? "true" : "false");
+    gz_buf_printf(out, ",\"total\":%zu,\"total_estimated\":%s,\"facets_estimated\":%s,\"partial\":%s,", p->total,
+                  p->total_estimated ? "true" : "false", p->facets_estimated ? "true" : "false",
+                  p->partial ? "true" : "false");
     if (p->limit)
         gz_buf_printf(out, "\"limit\":\"%s\",", p->limit);
     gz_buf_puts(out, "\"hits\":[");

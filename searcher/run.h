@@ -12,12 +12,17 @@ typedef struct run_opts {
     int prune;      /* with want: skip units whose bound cannot enter the best */
     size_t *year_n, *iss_n, *kind_n; /* facet counters over every match, or NULL */
     size_t *vstat_n; /* with them: matches by SR_VS_* of their document (versions.h), or NULL */
+    /* with prune: past this many postings of the driving word, the direct
+     * path counts a sample of the matches (direct.c, sr_count); 0: all */
+    size_t count_exact;
 } run_opts;
 
 typedef struct run_out {
     hit *hits;      /* every hit, or the best `want` in no order */
     size_t n_hits;
     size_t total;   /* live matching units */
+    int total_estimated; /* total is an estimate from a sample (run_opts.count_exact) */
+    double facet_scale;  /* the facets counted a sample: their counts times this; 0: every match */
     size_t scored;  /* units scored in full */
     size_t blocks, skipped; /* direct path: postings blocks met, skipped undecoded */
     int partial;    /* the budget ran out: hits and total are what was found */

@@ -83,11 +83,21 @@ typedef struct scorer {
 } scorer;
 
 /* The page is full and x cannot enter it. Pruning orders by score (by
- * date nothing is pruned), and x comes after every unit in the page, so a
- * tie with the page's worst loses. */
+ * date nothing is pruned), ties broken by place (sr_cmp_hit_score: the
+ * earlier segment, then the earlier unit, wins), so a tie with the page's
+ * worst enters only from an earlier place: x may be a bound, at the first
+ * place of the units it bounds, and the units may be visited in any order.
+ * The comparison is strict on the score and the place alike, so that many
+ * equal scores (copies of a text) are skipped once the page holds the
+ * earliest of them. */
 static inline int cannot_enter(const scorer *sc, const hit *x)
 {
-    return !sc->keep_all && sc->o->prune && sc->n_hits == sc->o->want && x->score <= sc->hits[0].score;
+    if (sc->keep_all || !sc->o->prune || sc->n_hits != sc->o->want)
+        return 0;
+    const hit *w = &sc->hits[0];
+    if (x->score != w->score)
+        return x->score < w->score;
+    return x->seg != w->seg ? x->seg > w->seg : x->unit >= w->unit;
 }
 
 gz_status sr_scorer_init(scorer *sc, sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r,

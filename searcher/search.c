@@ -373,7 +373,7 @@ gz_status sr_search_ids(sr_index *ix, const char *query, uint64_t **ids, size_t 
 {
     q_plan plan;
     run_out r = {0};
-    run_opts o = {0, sr_cmp_hit_score, 0, NULL, NULL, NULL, NULL};
+    run_opts o = {0, sr_cmp_hit_score, 0, NULL, NULL, NULL, NULL, 0};
     gz_status st = q_parse(ix->an, query, Q_READ_KEYWORDS, NULL, &plan);
     if (st == GZ_OK)
         st = sr_run(ix, &plan, &o, &r);
@@ -475,7 +475,8 @@ gz_status sr_search_top(sr_index *ix, const sr_request *rq, sr_top *top, gz_erro
         return st;
     size_t want = rq->offset + (rq->n ? rq->n : 10);
     int by_date = rq->sort == SR_SORT_DATE;
-    run_opts o = {want, by_date ? sr_cmp_hit_date : sr_cmp_hit_score, !rq->exhaustive && !by_date, NULL, NULL, NULL, NULL};
+    run_opts o = {want, by_date ? sr_cmp_hit_date : sr_cmp_hit_score, !rq->exhaustive && !by_date, NULL, NULL, NULL, NULL,
+                  SR_COUNT_EXACT};
     q_plan plan;
     run_out r;
     int question, any, missed;
@@ -503,6 +504,7 @@ gz_status sr_search_top(sr_index *ix, const sr_request *rq, sr_top *top, gz_erro
     }
     top->n = n;
     top->total = r.total;
+    top->total_estimated = r.total_estimated;
     top->scored = r.scored;
     top->blocks = r.blocks;
     top->skipped = r.skipped;
@@ -568,7 +570,7 @@ static gz_status fill_page(sr_index *ix, const sr_request *rq, const char *q, co
     /* by document, every unit's score is needed to rank documents by their
      * best units; by unit, the best `want` are kept (pruned unless asked) */
     size_t ranked = sr_group_want(rq, want); /* grouping leaves some out */
-    run_opts o = {by_doc ? 0 : ranked, cmp, !rq->exhaustive && !by_date, year_n, iss_n, kind_n, vstat_n};
+    run_opts o = {by_doc ? 0 : ranked, cmp, !rq->exhaustive && !by_date, year_n, iss_n, kind_n, vstat_n, SR_COUNT_EXACT};
     run_out r;
     gz_status st = search(ix, rq, &o, &plan, &r, &question, &any, &missed);
     /* by unit, the page is grouped from the best `ranked`; when grouping
@@ -586,14 +588,30 @@ static gz_status fill_page(sr_index *ix, const sr_request *rq, const char *q, co
         o.want = ranked;
         q_plan_fini(&plan);
         gz_free(r.hits);
-        memset(year_n, 0, 10000 * sizeof *year_n);
-        memset(iss_n, 0, (ix->n_issuers + 1) * sizeof *iss_n);
-        memset(kind_n, 0, sizeof kind_n);
-        memset(vstat_n, 0, sizeof vstat_n);
+        /* the same matches again: the first run's total and facets stand,
+         * and are not counted again (copies of a law, versions of one
+         * work, collapse many hits and may take several runs) */
+        o.year_n = o.iss_n = o.kind_n = o.vstat_n = NULL;
+        size_t total = r.total;
+        int estimated = r.total_estimated;
+        double scale = r.facet_scale;
         st = search(ix, rq, &o, &plan, &r, &question, &any, &missed);
+        r.total = total;
+        r.total_estimated = estimated;
+        r.facet_scale = scale;
     }
     if (st == GZ_OK && !by_doc)
         r.n_hits = grouped;
+    if (st == GZ_OK && r.facet_scale > 0) { /* counted on a sample: scaled to the whole */
+        for (int y = 0; y < 10000; y++)
+            year_n[y] = (size_t)((double)year_n[y] * r.facet_scale + 0.5);
+        for (size_t k = 0; k <= ix->n_issuers; k++)
+            iss_n[k] = (size_t)((double)iss_n[k] * r.facet_scale + 0.5);
+        for (int k = 0; k < GZ_KIND__COUNT; k++)
+            kind_n[k] = (size_t)((double)kind_n[k] * r.facet_scale + 0.5);
+        for (int k = 0; k < 8; k++)
+            vstat_n[k] = (size_t)((double)vstat_n[k] * r.facet_scale + 0.5);
+    }
     /* (an any-word second reading follows a first that matched nothing,
      * so the facets count the matches of the query as finally read) */
     hit *hits = r.hits;
@@ -720,6 +738,8 @@ static gz_status fill_page(sr_index *ix, const sr_request *rq, const char *q, co
     out->by = rq->unit == SR_BY_DOCUMENT ? GAZETTE_BY_DOCUMENT : GAZETTE_BY_UNIT;
     out->notes = sr_list_array(a, &plan.notes, &out->n_notes);
     out->total = total;
+    out->total_estimated = !by_doc && r.total_estimated;
+    out->facets_estimated = r.facet_scale > 0;
     out->partial = r.partial;
     if (r.partial) {
         static const char *const why[] = {"query", "work", "memory", "time", "query"};

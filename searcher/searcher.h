@@ -82,6 +82,12 @@ typedef struct sr_limits {
 #define SR_MAX_WORDS 32
 /* offset + n beyond this is refused (GZ_INVALID): deep pages are not kept */
 #define SR_MAX_RANK 10000
+/* Matches are counted one by one (total, facets) while the word that
+ * drives a word or an AND of words has at most this many postings; past
+ * it, a pruned search counts those of a sample of its blocks spread over
+ * the index and the total and facets are estimates (docs/query.md,
+ * "Totals"); an exhaustive one counts every match. */
+#define SR_COUNT_EXACT GAZETTE_COUNT_EXACT
 
 typedef struct sr_request {
     const char *query;
@@ -153,6 +159,7 @@ typedef struct sr_ranked {
 typedef struct sr_top {
     sr_ranked *hit;
     size_t n, total, scored;
+    int total_estimated;    /* total is an estimate (SR_COUNT_EXACT) */
     size_t blocks, skipped; /* block-max: postings blocks bounded, skipped */
     int partial;            /* the budget was spent, or the query cut */
     uint64_t work;          /* units of work spent (sr_limits) */

@@ -222,10 +222,11 @@ static int year_desc(const void *a, const void *b)
     return strcmp(((const gazette_facet_value *)b)->value, ((const gazette_facet_value *)a)->value);
 }
 
-/* Values with their counts, linked to the search narrowed to each; every
- * year (in year order), the first 12 of the rest. */
+/* Values with their counts (约N when estimated: gazette_page's
+ * facets_estimated), linked to the search narrowed to each; every year
+ * (in year order), the first 12 of the rest. */
 static void facet_block(gz_buf *b, const page_params *p, const gazette_facet *f, const char *name, const char *label,
-                        const char *current)
+                        const char *current, int about)
 {
     if (!f->n)
         return;
@@ -252,7 +253,7 @@ static void facet_block(gz_buf *b, const page_params *p, const gazette_facet *f,
         search_link(b, p, name, v[i].value, 1);
         gz_buf_printf(b, "\"%s>", current && strcmp(current, v[i].value) == 0 ? " class=\"on\"" : "");
         esc(b, strcmp(name, "kind") == 0 ? kind_label(v[i].value) : v[i].value);
-        gz_buf_printf(b, "</a> (%zu)</li>", v[i].count);
+        gz_buf_printf(b, "</a> (%s%zu)</li>", about ? "约" : "", v[i].count);
     }
     gz_buf_puts(b, "</ul>");
 }
@@ -260,8 +261,9 @@ static void facet_block(gz_buf *b, const page_params *p, const gazette_facet *f,
 /* 时效: how many matches are in current versions (现行, what the page
  * shows by default, older versions folded into them), in historical ones
  * (历史: shown with all_versions=1) and in repealed works (已废止). */
-static void validity_block(gz_buf *b, const page_params *p, const gazette_facet *f)
+static void validity_block(gz_buf *b, const page_params *p, const gazette_facet *f, int about)
 {
+    const char *approx = about ? "约" : "";
     if (!f->n)
         return;
     int all = p->all_versions && strcmp(p->all_versions, "1") == 0;
@@ -271,14 +273,14 @@ static void validity_block(gz_buf *b, const page_params *p, const gazette_facet 
         if (!hist && strcmp(f->v[i].value, "现行") != 0) { /* 已废止: shown with the rest, said */
             gz_buf_puts(b, "<li>");
             esc(b, f->v[i].value);
-            gz_buf_printf(b, " (%zu)</li>", f->v[i].count);
+            gz_buf_printf(b, " (%s%zu)</li>", approx, f->v[i].count);
             continue;
         }
         gz_buf_puts(b, "<li><a href=\"");
         search_link(b, p, "all_versions", hist ? "1" : "", 1);
         gz_buf_printf(b, "\"%s>", hist == all ? " class=\"on\"" : "");
         esc(b, hist ? "含历史版本" : "现行有效");
-        gz_buf_printf(b, "</a> (%zu)</li>", f->v[i].count);
+        gz_buf_printf(b, "</a> (%s%zu)</li>", approx, f->v[i].count);
     }
     gz_buf_puts(b, "</ul>");
 }
@@ -297,10 +299,10 @@ static void filters(gz_buf *b, const gazette_page *ans, const page_params *p)
             esc(b, i == 2 ? kind_label(on[i]) : on[i]);
         }
     gz_buf_puts(b, n ? "）</summary>" : "</summary>");
-    facet_block(b, p, &ans->year, "year", "年份", p->year);
-    facet_block(b, p, &ans->issuer, "issuer", "发文机关", p->issuer);
-    facet_block(b, p, &ans->kind, "kind", "类型", p->kind);
-    validity_block(b, p, &ans->validity);
+    facet_block(b, p, &ans->year, "year", "年份", p->year, ans->facets_estimated);
+    facet_block(b, p, &ans->issuer, "issuer", "发文机关", p->issuer, ans->facets_estimated);
+    facet_block(b, p, &ans->kind, "kind", "类型", p->kind, ans->facets_estimated);
+    validity_block(b, p, &ans->validity, ans->facets_estimated);
     gz_buf_puts(b, "</details></aside>");
 }
 
@@ -377,7 +379,8 @@ void html_search_page(gz_buf *b, const gazette_page *ans, const page_params *p)
     if (ans->partial)
         gz_buf_printf(b, "<p class=\"notes\"><b>部分结果</b>：查询过长或过于宽泛，超出单次查询的计算限额，"
                          "以下只是已找到的 %zu 条结果，并非全部；请减少或细化关键词。</p>", total);
-    gz_buf_printf(b, "<p class=\"notes\">共 %zu 条结果", total);
+    /* an estimate past GAZETTE_COUNT_EXACT matches: 约N条 */
+    gz_buf_printf(b, "<p class=\"notes\">%s %zu 条结果", ans->total_estimated ? "约" : "共", total);
     /* how the query was read, in Chinese (docs/api.md) */
     gz_buf_puts(b, "（");
     esc(b, ans->reading.text);
