@@ -311,3 +311,24 @@ Test(page, clause_marked_in_its_article)
     has(&b, "<mark class=\"clause\" title=\"第一款第（二）项\">（二）严重违反规章制度的；\n</mark>");
     gz_buf_fini(&b);
 }
+
+/* A total estimated from a sample (past GAZETTE_COUNT_EXACT) reads 约N条,
+ * and so do the facets' counts; an exact one reads 共N条. */
+Test(page, an_estimated_total_says_about)
+{
+    gazette_facet_value years[] = {{"2023", 1200}};
+    gazette_hit h = hit_of("中华人民共和国公司法", "laws/公司法.md", 0, 0);
+    gazette_page pg = {.year = {years, 1}, .hits = &h, .n_hits = 1, .total = 45000, .total_estimated = 1,
+                       .facets_estimated = 1, .reading = {.text = "按关键词查找"}};
+    gz_buf b;
+    render_search(&b, &pg);
+    has(&b, "约 45000 条结果");
+    has(&b, ">2023</a> (约1200)");
+    gz_buf_fini(&b);
+    pg.total_estimated = pg.facets_estimated = 0;
+    render_search(&b, &pg);
+    has(&b, "共 45000 条结果");
+    has(&b, ">2023</a> (1200)");
+    cr_assert_null(strstr(b.data, "约"), "%s", b.data);
+    gz_buf_fini(&b);
+}
