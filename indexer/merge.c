@@ -17,6 +17,7 @@
 #include "indexer/memseg_impl.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -603,9 +604,32 @@ done:
     return st;
 }
 
-gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, uint32_t new_id, gz_error *err)
+/* A merge written and not yet applied to the state: the new segment, the
+ * ids of the segments it replaces and their documents' new numbers. */
+typedef struct merge_done {
+    gz_man_segment out;
+    uint32_t new_id;
+    size_t n;
+    uint32_t *ids;    /* the merged segments' ids */
+    uint32_t **remap; /* per merged segment: old document -> new, UINT32_MAX: deleted */
+} merge_done;
+
+static void merge_done_fini(merge_done *d)
 {
-    gz_manifest *m = s->man;
+    for (size_t k = 0; d->remap && k < d->n; k++)
+        gz_free(d->remap[k]);
+    gz_free(d->remap);
+    gz_free(d->ids);
+    memset(d, 0, sizeof *d);
+}
+
+/* Writes the merge of the segments at pos[0..n) of s as segment new_id,
+ * reading s only (two merges of disjoint segments may write at once). */
+static gz_status merge_write(const char *dir, const ix_state *s, const size_t *pos, size_t n, uint32_t new_id,
+                             merge_done *done, gz_error *err)
+{
+    const gz_manifest *m = s->man;
+    memset(done, 0, sizeof *done);
     merge g = {0};
     g.n = n;
     g.ms = ix_memseg_open(new_id);
@@ -676,29 +700,14 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
         gz_segw_abort(g.w);
     if (st != GZ_OK && st != GZ_NOMEM && err && !err->msg[0])
         gz_error_set(err, st, -1, "[indexer][merge] %s: %s", path, gz_status_str(st));
-    unsigned char *gone = st == GZ_OK ? gz_calloc(m->n_seg + 1, 1) : NULL;
-    if (st == GZ_OK && (!gone || (st = ix_state_add(s, &out)) != GZ_OK))
+    done->n = n;
+    done->new_id = new_id;
+    done->out = out;
+    done->remap = remap;
+    if (st == GZ_OK && !(done->ids = gz_alloc((n + 1) * sizeof *done->ids)))
         st = GZ_NOMEM;
-    if (st == GZ_OK) {
-        /* the sources of the merged segments now point into the new one
-         * (a source of no documents too: it must not name a segment that
-         * is gone) */
-        for (size_t i = 0; i < m->n_src; i++)
-            for (size_t k = 0; k < n; k++)
-                if (m->src[i].segment == m->seg[pos[k]].id) {
-                    m->src[i].segment = new_id;
-                    m->src[i].first_doc = m->src[i].n_docs ? remap[k][m->src[i].first_doc] : 0;
-                    break;
-                }
-        /* the merged segments leave; the new one joined at the end */
-        for (size_t k = 0; k < n; k++)
-            gone[pos[k]] = 1;
-        ix_state_drop(s, gone);
-    }
-    gz_free(gone);
-    for (size_t k = 0; remap && k < n; k++)
-        gz_free(remap[k]);
-    gz_free(remap);
+    for (size_t k = 0; st == GZ_OK && k < n; k++)
+        done->ids[k] = m->seg[pos[k]].id;
     for (size_t k = 0; g.src && k < n; k++) {
         gz_segment_close(g.src[k].seg);
         gz_free(g.src[k].unit_map);
@@ -715,11 +724,105 @@ gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, ui
     return st;
 }
 
+/* Applies a merge written by merge_write to s: the new segment joins at
+ * the end, the merged ones leave (found by id: another merge applied
+ * first moves their places). */
+static gz_status merge_apply(ix_state *s, const merge_done *d)
+{
+    gz_manifest *m = s->man;
+    unsigned char *gone = gz_calloc(m->n_seg + 1, 1);
+    if (!gone || ix_state_add(s, &d->out) != GZ_OK) {
+        gz_free(gone);
+        return GZ_NOMEM;
+    }
+    /* the sources of the merged segments now point into the new one (a
+     * source of no documents too: it must not name a segment that is gone) */
+    for (size_t i = 0; i < m->n_src; i++)
+        for (size_t k = 0; k < d->n; k++)
+            if (m->src[i].segment == d->ids[k]) {
+                m->src[i].segment = d->new_id;
+                m->src[i].first_doc = m->src[i].n_docs ? d->remap[k][m->src[i].first_doc] : 0;
+                break;
+            }
+    for (size_t i = 0; i < m->n_seg; i++)
+        for (size_t k = 0; k < d->n; k++)
+            if (m->seg[i].id == d->ids[k])
+                gone[i] = 1;
+    ix_state_drop(s, gone);
+    gz_free(gone);
+    return GZ_OK;
+}
+
+gz_status ix_merge(const char *dir, ix_state *s, const size_t *pos, size_t n, uint32_t new_id, gz_error *err)
+{
+    merge_done d;
+    gz_status st = merge_write(dir, s, pos, n, new_id, &d, err);
+    if (st == GZ_OK && (st = merge_apply(s, &d)) == GZ_NOMEM)
+        gz_error_set(err, st, -1, "[indexer][merge] out of memory");
+    merge_done_fini(&d);
+    return st;
+}
+
+/* A second merge written on another thread while the first is written on
+ * this one. */
+typedef struct merge_job {
+    const char *dir;
+    const ix_state *s;
+    const size_t *pos;
+    size_t n;
+    uint32_t new_id;
+    merge_done done;
+    gz_error err;
+    gz_status st;
+} merge_job;
+
+static void *merge_job_run(void *arg)
+{
+    merge_job *j = arg;
+    j->st = merge_write(j->dir, j->s, j->pos, j->n, j->new_id, &j->done, &j->err);
+    return NULL;
+}
+
+/* Two merges of disjoint segments at once (one a core), applied in
+ * order: the same segments, ids and bytes as one after the other. */
+static gz_status merge_two(const char *dir, ix_state *s, const size_t *a, size_t na, const size_t *b, size_t nb,
+                           gz_error *err)
+{
+    gz_manifest *m = s->man;
+    merge_job j = {.dir = dir, .s = s, .pos = b, .n = nb};
+    ix_merges_at_once++;
+    uint32_t id_a = m->next_segment_id++;
+    j.new_id = m->next_segment_id++;
+    pthread_t t;
+    int threaded = pthread_create(&t, NULL, merge_job_run, &j) == 0;
+    merge_done da;
+    gz_status st = merge_write(dir, s, a, na, id_a, &da, err);
+    if (threaded)
+        pthread_join(t, NULL);
+    else
+        merge_job_run(&j);
+    if (st == GZ_OK)
+        st = merge_apply(s, &da);
+    if (st == GZ_OK && (st = j.st) != GZ_OK && err)
+        *err = j.err;
+    if (st == GZ_OK)
+        st = merge_apply(s, &j.done);
+    if (st == GZ_NOMEM && err && !err->msg[0])
+        gz_error_set(err, st, -1, "[indexer][merge] out of memory");
+    merge_done_fini(&da);
+    merge_done_fini(&j.done);
+    return st;
+}
+
 /* A tier with this many segments is merged; more than IX_MAX_SEGMENTS in
  * all merges the smallest. One bulk run writes a segment per memory budget
  * and worker, so these leave a first build alone. */
 #define IX_TIER_MERGE 8
 #define IX_MAX_SEGMENTS 24
+
+size_t ix_tier_merge = IX_TIER_MERGE;
+int ix_merge_parallel = 1;
+size_t ix_merges_at_once;
 
 static unsigned tier(uint64_t bytes)
 {
@@ -731,28 +834,40 @@ static unsigned tier(uint64_t bytes)
 
 gz_status ix_merge_policy(const char *dir, ix_state *s, size_t *merged, gz_error *err)
 {
-    for (int round = 0; round < 8; round++) {
+    for (int round = 0; round < 8;) { /* at most 8 merges a run */
         gz_manifest *m = s->man;
         size_t pick[16], n = 0;
-        for (unsigned t = 0; t < 32 && n < IX_TIER_MERGE; t++) {
+        for (unsigned t = 0; t < 32 && n < ix_tier_merge; t++) {
             n = 0;
-            for (size_t i = 0; i < m->n_seg && n < 10; i++)
+            for (size_t i = 0; i < m->n_seg && n < ix_tier_merge + 2; i++)
                 if (tier(m->seg[i].bytes) == t)
                     pick[n++] = i;
         }
-        if (n < IX_TIER_MERGE && m->n_seg > IX_MAX_SEGMENTS) {
+        if (n < ix_tier_merge && m->n_seg > IX_MAX_SEGMENTS) {
             /* too many segments across tiers: merge the smallest ones */
             n = 0;
             for (size_t i = 0; i < m->n_seg && n < 4; i++)
                 if (tier(m->seg[i].bytes) <= 1)
                     pick[n++] = i;
         }
-        if (n < 2 || (n < IX_TIER_MERGE && m->n_seg <= IX_MAX_SEGMENTS))
+        if (n < 2 || (n < ix_tier_merge && m->n_seg <= IX_MAX_SEGMENTS))
             return GZ_OK;
-        gz_status st = ix_merge(dir, s, pick, n, m->next_segment_id++, err);
+        /* the next segments of the same tier, when they make a whole merge
+         * too: written at the same time (the round after would pick them,
+         * and only them: the first merge's segment joins after them) */
+        size_t pick2[16], n2 = 0;
+        if (n >= ix_tier_merge && ix_merge_parallel && round < 7)
+            for (size_t i = pick[n - 1] + 1; i < m->n_seg && n2 < ix_tier_merge + 2; i++)
+                if (tier(m->seg[i].bytes) == tier(m->seg[pick[0]].bytes))
+                    pick2[n2++] = i;
+        if (n2 < ix_tier_merge + 2)
+            n2 = 0;
+        gz_status st = n2 ? merge_two(dir, s, pick, n, pick2, n2, err)
+                          : ix_merge(dir, s, pick, n, m->next_segment_id++, err);
         if (st != GZ_OK)
             return st;
-        *merged += n;
+        *merged += n + n2;
+        round += n2 ? 2 : 1;
     }
     return GZ_OK;
 }
