@@ -20,8 +20,8 @@ static gz_status seg_fail(gz_error *err, gz_status st, const char *path, const c
 }
 
 /* XXH3-64 of [p, p + len) of a mapping, read 16 MiB at a time, each
- * piece's pages given back once hashed: verifying a large segment does not
- * make it all resident at once. */
+ * piece's pages given back once hashed (a damaged body's sections, hashed
+ * to name the damaged one, do not stay resident). */
 static uint64_t hash_released(const void *base, size_t len)
 {
     const uint8_t *p = base;
@@ -202,10 +202,6 @@ gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
             goto fail;
         }
     }
-    /* the checksums read every page: give them back, so that opening (a
-     * writer's verification, a snapshot) does not keep the whole file
-     * resident; what is used is mapped again from the page cache */
-    gz_segment_release(s);
     *out = s;
     return GZ_OK;
 fail:
