@@ -22,6 +22,8 @@
  *      features word; DOCS records of 72 bytes (VERSION_DATE, STATUS);
  *      packed units with PAGE and PAGE_END (12 fields); the MANIFEST's
  *      moved table (GZ_FLAG_MOVED)
+ *   4  a postings block's skip entry says whether the block holds the first
+ *      unit of a document (its title line): n_impacts << 1 | that bit
  *
  * Files of an index directory:
  *   MANIFEST          kind MANIFEST: the committed state (replaced by rename)
@@ -68,7 +70,7 @@
 #include <stdbool.h>
 
 #define GZ_MAGIC "\x89GZT\r\n\x1a\n"
-#define GZ_FORMAT_VERSION 3
+#define GZ_FORMAT_VERSION 4
 #define GZ_HEADER_LEN 40
 #define GZ_META_LEN 32
 
@@ -366,8 +368,11 @@ enum { GZ_TERM_SPANS = 1, GZ_TERM_NOPOS = 2 };
 /* A term's postings. A rare term (df <= GZ_SMALL_DF): gz_rare_pack's bits.
  * Other terms: varint n_blocks, then per block a skip entry: varint
  * last_unit_delta (the first block's last unit absolute, then gap - 1)
- * | varint byte_len | varint n_impacts (1..GZ_IMPACTS_MAX) | per impact
- * varint tf - 1, varint unit length (the block's score bound, see
+ * | varint byte_len | varint n_impacts (1..GZ_IMPACTS_MAX) << 1 | first
+ * (1 if the block holds the first unit of a document, its title line: a
+ * document's title words lift its other units, so a block without one
+ * cannot be lifted by a document that begins in it) | per impact varint
+ * tf - 1, varint unit length (the block's score bound, see
  * gz_post_impacts) | varint positions count | u32 low 32 bits of the
  * block's XXH3-64; then the blocks. A block of GZ_BLOCK units (the last
  * one fewer): a patched run of unit gaps (each unit - (the previous unit
@@ -589,6 +594,8 @@ typedef struct gz_post {
                                 * imp[2 * blk_imp[b] .. 2 * blk_imp[b + 1]) */
     uint64_t *blk_off;         /* from base */
     uint32_t *blk_len, *blk_sum, *blk_xxh;
+    uint8_t *blk_first;        /* per block: it holds a document's first unit
+                                * (a rare term's one block: 1, not stored) */
     const uint8_t *pos_data;   /* the current block's positions */
     uint32_t units[GZ_BLOCK], tfs[GZ_BLOCK], n, i;
     bool pos_ready;                /* the block's position layout is read */
@@ -637,6 +644,10 @@ static inline uint32_t gz_post_impacts(const gz_post *p, uint32_t b, const uint3
     *pairs = p->imp + 2 * (size_t)p->blk_imp[b];
     return p->blk_imp[b + 1] - p->blk_imp[b];
 }
+
+/* Whether block b may hold the first unit of a document (its title line):
+ * 0 only when it holds none. */
+static inline int gz_post_block_first(const gz_post *p, uint32_t b) { return p->blk_first[b]; }
 
 /* ============================================================ snapshot */
 

@@ -72,7 +72,7 @@ static gz_status open_small(gz_post *p, const gz_terminfo *ti, uint32_t n_units)
         return corrupt(p);
     p->n_blocks = 1;
     p->n_last = p->n = ti->df;
-    uint32_t *mem = gz_alloc(4 * sizeof(uint32_t) + sizeof(uint64_t));
+    uint32_t *mem = gz_alloc(4 * sizeof(uint32_t) + sizeof(uint64_t) + 1);
     p->imp = gz_alloc(2 * sizeof *p->imp);
     p->blk_imp = gz_alloc(2 * sizeof *p->blk_imp);
     if (!mem || !p->imp || !p->blk_imp) {
@@ -84,6 +84,8 @@ static gz_status open_small(gz_post *p, const gz_terminfo *ti, uint32_t n_units)
     p->blk_sum = mem + 2;
     p->blk_xxh = mem + 3;
     p->blk_off = (uint64_t *)(void *)(mem + 4);
+    p->blk_first = (uint8_t *)(p->blk_off + 1);
+    p->blk_first[0] = 1; /* not stored: it may */
     gz_bitr br = {p->base, p->end, 0, 0, GZ_OK};
     if (gz_rare_unpack_units(&br, n_units, p->n, p->units, p->tfs) != GZ_OK)
         return corrupt(p);
@@ -157,7 +159,7 @@ gz_status gz_post_open(gz_post *p, const gz_segment *s, const gz_terminfo *ti)
     p->n_last = ti->df - (p->n_blocks - 1) * GZ_BLOCK;
     /* one allocation for the skip arrays, one for the impacts */
     size_t n = p->n_blocks;
-    uint32_t *mem = gz_alloc(n * (4 * sizeof(uint32_t) + sizeof(uint64_t)));
+    uint32_t *mem = gz_alloc(n * (4 * sizeof(uint32_t) + sizeof(uint64_t) + 1));
     p->imp = gz_alloc(2 * GZ_IMPACTS_MAX * n * sizeof *p->imp);
     p->blk_imp = gz_alloc((n + 1) * sizeof *p->blk_imp);
     if (!mem || !p->imp || !p->blk_imp) {
@@ -169,6 +171,7 @@ gz_status gz_post_open(gz_post *p, const gz_segment *s, const gz_terminfo *ti)
     p->blk_sum = mem + 2 * n;
     p->blk_xxh = mem + 3 * n;
     p->blk_off = (uint64_t *)(void *)(mem + 4 * n);
+    p->blk_first = (uint8_t *)(p->blk_off + n);
     uint64_t last = 0, off = 0;
     uint32_t k = 0;
     for (size_t b = 0; b < n; b++) {
@@ -177,6 +180,8 @@ gz_status gz_post_open(gz_post *p, const gz_segment *s, const gz_terminfo *ti)
         p->blk_last[b] = (uint32_t)last;
         p->blk_len[b] = (uint32_t)gz_rd_varint(&r);
         uint64_t n_imp = gz_rd_varint(&r);
+        p->blk_first[b] = (uint8_t)(n_imp & 1);
+        n_imp >>= 1;
         if (n_imp == 0 || n_imp > GZ_IMPACTS_MAX)
             return corrupt(p);
         p->blk_imp[b] = k;

@@ -45,7 +45,8 @@ static int cmp_impact(const void *a, const void *b)
 
 /* The block's impacts (format.h): the Pareto front of its (tf, length)
  * pairs, tf falling and length falling, merged into at most
- * GZ_IMPACTS_MAX groups, each (its first tf, its last length). */
+ * GZ_IMPACTS_MAX groups, each (its first tf, its last length); their
+ * count with the bit of a document's first unit held. */
 static void write_impacts(const ix_postenc *e, gz_buf *skips)
 {
     uint32_t pair[2 * GZ_BLOCK], front[2 * GZ_BLOCK];
@@ -83,7 +84,7 @@ static void write_impacts(const ix_postenc *e, gz_buf *skips)
             }
     }
     size_t groups = k < GZ_IMPACTS_MAX ? k : GZ_IMPACTS_MAX;
-    gz_buf_varint(skips, groups);
+    gz_buf_varint(skips, groups << 1 | (e->first != 0));
     for (size_t g = 0; g < groups; g++) {
         size_t a = g * k / groups, z = (g + 1) * k / groups - 1;
         gz_buf_varint(skips, front[2 * a] - 1);
@@ -148,6 +149,7 @@ static void emit_block(ix_postenc *e)
     e->prev_last = last;
     e->n_blocks++;
     e->n = 0;
+    e->first = 0;
     e->n_pos = 0;
     if (e->mode == IX_ENC_WRITE) {
         ix_postout_spill(e->out);
@@ -183,6 +185,7 @@ static void push_pos(ix_postenc *e, uint32_t pos, uint32_t span)
 static void enc_restart(ix_postenc *e)
 {
     e->n = 0;
+    e->first = 0;
     e->n_pos = 0;
     e->n_blocks = 0;
     e->prev_last = 0;
@@ -208,11 +211,12 @@ void ix_postenc_begin(ix_postenc *e, uint8_t flags, uint32_t seg_units, ix_posto
     enc_restart(e);
 }
 
-void ix_postenc_occ(ix_postenc *e, uint32_t unit, uint32_t len, uint32_t pos, uint32_t span)
+void ix_postenc_occ(ix_postenc *e, uint32_t unit, uint32_t len, int first, uint32_t pos, uint32_t span)
 {
     if (e->n == 0 || e->units[e->n - 1] != unit) {
         if (e->n == GZ_BLOCK)
             emit_block(e);
+        e->first |= first;
         e->units[e->n] = unit;
         e->tfs[e->n] = 0;
         e->lens[e->n] = len;

@@ -44,6 +44,7 @@ void ix_memseg_close(ix_memseg *m)
     gz_free(m->pool);
     gz_free(m->unit_len);
     gz_free(m->unit_words);
+    gz_free(m->unit_first);
     gz_free(m);
 }
 
@@ -121,6 +122,7 @@ uint32_t ix_memseg_doc(ix_memseg *m, const ix_docmeta *d, const char *text, size
     gz_put64(r + GZ_DOC_TEXT_OFF, m->text_len);
     gz_put32(r + GZ_DOC_TEXT_LEN, (uint32_t)len);
     gz_put32(r + GZ_DOC_FIRST_UNIT, m->n_units);
+    m->doc_first = m->n_units;
     gz_put32(r + GZ_DOC_N_UNITS, 0);
     gz_put32(r + GZ_DOC_SOURCE, ix_str(m, d->source));
     gz_put32(r + GZ_DOC_ISSUE, ix_str(m, d->issue));
@@ -269,7 +271,7 @@ size_t ix_term_read(const ix_memseg *m, const ix_term *t, ix_rec *out)
 void ix_term_feed(const ix_memseg *m, const ix_term *t, ix_postenc *e)
 {
     const uint32_t *lens = t->flags & GZ_TERM_NOPOS ? m->unit_words : m->unit_len;
-    TERM_WALK(m, t, ix_postenc_occ(e, unit, lens[unit], pos, span));
+    TERM_WALK(m, t, ix_postenc_occ(e, unit, lens[unit], m->unit_first[unit], pos, span));
 }
 
 /* Doubles the term table when it is half full. */
@@ -355,12 +357,14 @@ static void unit_record(ix_memseg *m, const ix_unitmeta *u, uint32_t len, uint32
     uint32_t unit = m->n_units;
     if (!m->stream_units) {
         if (gz_grow(&m->unit_len, &m->cap_unit_len, unit + 1, sizeof *m->unit_len, 1024) != GZ_OK ||
-        gz_grow(&m->unit_words, &m->cap_unit_words, unit + 1, sizeof *m->unit_words, 1024) != GZ_OK) {
+            gz_grow(&m->unit_words, &m->cap_unit_words, unit + 1, sizeof *m->unit_words, 1024) != GZ_OK ||
+            gz_grow(&m->unit_first, &m->cap_unit_first, unit + 1, sizeof *m->unit_first, 1024) != GZ_OK) {
             m->status = GZ_NOMEM;
             return;
         }
         m->unit_len[unit] = len;
         m->unit_words[unit] = words;
+        m->unit_first[unit] = unit == m->doc_first;
     }
     m->n_positions += len;
     m->n_words += words;

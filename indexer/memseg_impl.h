@@ -50,10 +50,12 @@ struct ix_memseg {
     size_t pool_len, pool_cap;
     uint64_t n_occ;
     uint32_t *unit_len, *unit_words;
+    uint8_t *unit_first; /* 1: the first unit of its document */
+    uint32_t doc_first;  /* the first unit of the last document */
     struct pending *pend; /* scratch of ix_memseg_unit: the unit's tokens */
     size_t cap_pend;
     gz_buf keys; /* and their keys */
-    size_t cap_unit_len, cap_unit_words;
+    size_t cap_unit_len, cap_unit_words, cap_unit_first;
     uint64_t text_len; /* the documents' texts (held in text unless a merge's) */
     /* a merge's: units are not held, only their fields' maxima (the
      * records are made again as they are written: ix_memseg_unit_rec) */
@@ -122,6 +124,7 @@ typedef struct ix_postenc {
      * absolute) and spans - 1 */
     uint32_t units[GZ_BLOCK], tfs[GZ_BLOCK], lens[GZ_BLOCK];
     uint32_t n;
+    int first; /* the block holds the first unit of a document */
     uint32_t *pos, *span;
     size_t n_pos, cap_pos;
     uint32_t df, n_blocks, prev_last;
@@ -131,8 +134,9 @@ typedef struct ix_postenc {
 /* Begins a term of flags (GZ_TERM_*) in a segment of seg_units units. */
 void ix_postenc_begin(ix_postenc *e, uint8_t flags, uint32_t seg_units, ix_postout *out);
 /* One occurrence, in order of unit and position; len: the unit's length
- * (its words, for a term without positions); span from 1. */
-void ix_postenc_occ(ix_postenc *e, uint32_t unit, uint32_t len, uint32_t pos, uint32_t span);
+ * (its words, for a term without positions); first: the unit is the
+ * first of its document (its title line); span from 1. */
+void ix_postenc_occ(ix_postenc *e, uint32_t unit, uint32_t len, int first, uint32_t pos, uint32_t span);
 /* Ends the term: 0 when its postings are in the output (*df: its units);
  * 1 when the caller must give its occurrences again, from the first (a
  * second pass, or the first again with the spans corrected). */

@@ -74,6 +74,7 @@ typedef struct msrc {
     int has; /* it holds this source's next term */
     uint8_t *windows; /* of its units table read since its pages were given back: a bit each */
     size_t windows_len;
+    uint8_t *first; /* a bit a unit: the first of a live document (its title line) */
 } msrc;
 
 static inline uint32_t new_unit(const msrc *s, uint32_t u)
@@ -169,7 +170,8 @@ static gz_status carry(merge *g, msrc *s, const gz_terminfo *ti, int nopos)
             if (!nopos && (st = gz_post_positions(&p, &pos, &span, &n)) != GZ_OK)
                 break;
             for (uint32_t i = 0; i < n; i++)
-                ix_postenc_occ(&g->enc, nu, nopos ? words : len, pos ? pos[i] : 0, span ? span[i] : 1);
+                ix_postenc_occ(&g->enc, nu, nopos ? words : len, gz_bit(s->first, p.unit), pos ? pos[i] : 0,
+                               span ? span[i] : 1);
         }
         if (st == GZ_OK)
             st = gz_post_next(&p);
@@ -333,7 +335,7 @@ static gz_status source_matches(merge *g, msrc *s, const gz_terminfo *ti, size_t
                 if (k == ng) {
                     uint32_t len, words;
                     unit_len(g, s, u, &len, &words);
-                    ix_postenc_occ(&g->enc, nu, words, 0, 1);
+                    ix_postenc_occ(&g->enc, nu, words, gz_bit(s->first, u), 0, 1);
                     st = g->enc.status;
                 }
             }
@@ -442,6 +444,8 @@ static gz_status units_pass(merge *g, size_t k, const gz_man_segment *gs, uint32
             break;
         touch(g, IX_TOUCH_DOC);
         if (walk == 0) {
+            if (di.n_units)
+                s->first[di.first_unit / 8] |= (uint8_t)(1u << (di.first_unit % 8));
             ix_docmeta dm = {di.title, di.docno_raw, di.issuer, di.docno, di.body, di.source, di.issue,
                              di.date, di.year, di.serial, di.kind, di.version_date, di.status};
             ix_memseg_doc(g->ms, &dm, NULL, di.text_len);
@@ -668,7 +672,8 @@ static gz_status merge_write(const char *dir, const ix_state *s, const size_t *p
         gz_path_segment(path, sizeof path, dir, gs->id);
         src->del = s->deleted[pos[k]];
         src->windows_len = ((size_t)(gs->n_units >> IX_UNIT_WINDOW_BITS) + 8) / 8;
-        if (!(src->windows = gz_calloc(src->windows_len, 1))) {
+        if (!(src->windows = gz_calloc(src->windows_len, 1)) ||
+            !(src->first = gz_calloc(((size_t)gs->n_units + 8) / 8, 1))) {
             st = GZ_NOMEM;
             break;
         }
@@ -712,6 +717,7 @@ static gz_status merge_write(const char *dir, const ix_state *s, const size_t *p
         gz_segment_close(g.src[k].seg);
         gz_free(g.src[k].unit_map);
         gz_free(g.src[k].windows);
+        gz_free(g.src[k].first);
     }
     gz_free(g.src);
     gz_free(g.docs);

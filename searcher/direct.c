@@ -109,21 +109,21 @@ static gz_status count_one(const gz_segment *seg, const gz_terminfo *ti, const s
     return st == GZ_EOF ? GZ_OK : st;
 }
 
-/* One word: block-max. A block of its postings whose bound (BM25 at the
- * block's highest tf and shortest unit, plus the title boost only if a
- * document it spans has the word in its title, plus the label and
- * whole-word maxima) cannot enter the page is skipped undecoded.
- *
- * The page fills best from the best blocks: before the segments are
- * walked in order, the blocks of highest bound over every segment (one
- * for each 32 blocks, at most WORD_SEEDS) are visited first (each from cursors of its own: cursors only
- * move forward), so that the page's worst is high from the start and the
- * walk skips what cannot beat it. Copies of a text tie: the page keeps
- * the earliest of the equal scores, and a block whose bound only equals
- * the page's worst is skipped when it begins after the worst's place
- * (cannot_enter), so the later copies are not decoded. */
-#define WORD_SEEDS 16
-
+/* One word: block-max, best blocks first. Every block of its postings
+ * over every segment has a bound (BM25 at the block's highest tf and
+ * shortest unit, plus the label and whole-word maxima and the title boost):
+ * the blocks are visited from the highest bound down, and the walk ends at
+ * the first block whose bound cannot enter the page, since none after it
+ * can. The page thus fills from the best blocks, its worst is the final
+ * one after the few blocks that hold the best units, and the cost grows
+ * with the blocks that can enter, not with the postings: an archive of
+ * sixteen copies decodes a few more blocks than one copy does, not sixteen
+ * times as many. In a block visited, the title boost is counted only if a
+ * document it spans has the word in its title, and each unit is scored
+ * only if its own bound can enter. Copies of a text tie: the page keeps
+ * the earliest of the equal scores, blocks of equal bounds are visited in
+ * place order, and a block whose bound only equals the page's worst is
+ * not entered when it begins after the worst's place (cannot_enter). */
 /* With the page full: the largest tf (up to 16) at which a unit of the
  * shortest length, with the label and title boosts added to its BM25 and
  * `other` on top, at place (s, u) or later, still cannot enter it; 0 if
@@ -164,6 +164,42 @@ static double block_best(const scorer *sc, const gz_post *p, uint32_t b, double 
     return best;
 }
 
+/* The block of p that would hold unit u: the first whose last unit is u or
+ * after (n_blocks when none is). */
+static uint32_t block_of(const gz_post *p, uint32_t u)
+{
+    uint32_t a = 0, z = p->n_blocks;
+    while (a < z) {
+        uint32_t mid = (a + z) / 2;
+        if (p->blk_last[mid] < u)
+            a = mid + 1;
+        else
+            z = mid;
+    }
+    return a;
+}
+
+/* Whether a document with units in block b of p may have the word in its
+ * title, as the skip entries say: one that begins in the block has its
+ * title unit there, and the block's first document's may lie before it. */
+static int title_may(const sr_segtab *t, const gz_post *p, uint32_t b)
+{
+    uint32_t lo = b ? p->blk_last[b - 1] + 1 : 0, f0 = t->first_unit[t->doc[lo]];
+    return gz_post_block_first(p, b) || (f0 < lo && gz_post_block_first(p, block_of(p, f0)));
+}
+
+/* Whether a block of p over units [lo, hi] holds a document's first unit. */
+static int firsts_in(const gz_post *p, uint32_t lo, uint32_t hi)
+{
+    for (uint32_t b = block_of(p, lo); b < p->n_blocks; b++) {
+        if (gz_post_block_first(p, b))
+            return 1;
+        if (p->blk_last[b] >= hi)
+            break;
+    }
+    return 0;
+}
+
 /* A block's bound from its BM25 at its most, with the title boost given. */
 static double block_bound(double best, const word_bounds *wb, double title)
 {
@@ -197,9 +233,14 @@ static gz_status word_block(scorer *sc, size_t s, gz_post *p, title_cursor *prob
         if (!skip) {
             h.score = block_bound(best, wb, 0);
             if (cannot_enter(sc, &h)) {
-                uint32_t d0 = t->doc[lo], d1 = t->doc[hi];
-                int title = title_holds(probe, t, d0);
-                if (!title && d1 > d0) {
+                /* a document that begins in the block has its title
+                 * unit there: none unless the block holds a document's
+                 * first unit; the first unit's document may begin before
+                 * it, in a block that must hold one too */
+                uint32_t d0 = t->doc[lo], d1 = t->doc[hi], f0 = t->first_unit[d0];
+                int firsts = gz_post_block_first(p, b);
+                int title = (f0 >= lo ? firsts : gz_post_block_first(p, block_of(p, f0))) && title_holds(probe, t, d0);
+                if (!title && d1 > d0 && firsts) {
                     gz_status st = gz_post_seek(p, lo);
                     if (st != GZ_OK)
                         return st == GZ_EOF ? GZ_OK : st;
@@ -266,38 +307,30 @@ static gz_status word_block(scorer *sc, size_t s, gz_post *p, title_cursor *prob
     return GZ_OK;
 }
 
-/* A block in the seeds' heap: its bound and place. */
-typedef struct seed {
+/* A block among a word's blocks: its bound and place. */
+typedef struct wblock {
     double bound;
     uint32_t s, b;
-} seed;
+} wblock;
 
 /* a before b: the higher bound, then the earlier place */
-static int seed_before(const seed *a, const seed *b)
+static int wblock_before(const wblock *a, const wblock *b)
 {
     if (a->bound != b->bound)
         return a->bound > b->bound;
     return a->s != b->s ? a->s < b->s : a->b < b->b;
 }
 
-/* Keeps the best n_max seeds in a heap whose root is the weakest. */
-static void seed_offer(seed *h, size_t *n, size_t n_max, seed x)
+/* Restores the heap (the best block at the root) below node c. */
+static void wblock_sift(wblock *h, size_t n, size_t c)
 {
-    size_t c;
-    if (*n < n_max) {
-        for (c = (*n)++; c && seed_before(&h[(c - 1) / 2], &x); c = (c - 1) / 2)
-            h[c] = h[(c - 1) / 2];
-        h[c] = x;
-        return;
-    }
-    if (!seed_before(&x, &h[0]))
-        return;
-    for (c = 0;;) {
+    wblock x = h[c];
+    for (;;) {
         size_t l = 2 * c + 1, r = l + 1, m = c;
-        const seed *mv = &x;
-        if (l < *n && seed_before(mv, &h[l]))
+        const wblock *mv = &x;
+        if (l < n && wblock_before(&h[l], mv))
             m = l, mv = &h[l];
-        if (r < *n && seed_before(mv, &h[r]))
+        if (r < n && wblock_before(&h[r], mv))
             m = r, mv = &h[r];
         if (m == c)
             break;
@@ -307,38 +340,68 @@ static void seed_offer(seed *h, size_t *n, size_t n_max, seed x)
     h[c] = x;
 }
 
-static int seed_cmp_place(const void *a, const void *b)
+/* Where the blocks of one word are visited from: per segment, cursors
+ * shared from the segment's own (which stays at its first block, so that
+ * sharing decodes nothing), moved forward while the blocks visited in a
+ * segment ascend and shared again when one lies before the last; and the
+ * segment the scorer's own cursors are in. */
+typedef struct visit_cursors {
+    gz_post q;
+    title_cursor probe, tc;
+    uint32_t last; /* the last block visited + 1; 0: not shared */
+} visit_cursors;
+
+typedef struct visitor {
+    visit_cursors *v; /* per segment */
+    size_t scorer_seg; /* SIZE_MAX: none */
+    uint32_t scorer_last;
+} visitor;
+
+static void visit_drop(visit_cursors *v)
 {
-    const seed *x = a, *y = b;
-    return x->s != y->s ? (x->s > y->s) - (x->s < y->s) : (x->b > y->b) - (x->b < y->b);
+    if (!v->last)
+        return;
+    gz_post_fini(&v->probe.p);
+    gz_post_fini(&v->tc.p);
+    gz_post_fini(&v->q);
+    v->last = 0;
 }
 
-static int seed_cmp_bound(const void *a, const void *b) { return seed_before(b, a) - seed_before(a, b); }
-
-/* One block visited through cursors of its own (shared tables of p). */
-static gz_status seed_visit(scorer *sc, size_t s, const gz_post *p, uint32_t b, const word_bounds *wb)
+/* Block b of segment s, through the visitor's cursors of s (p: the
+ * segment's own). */
+static gz_status block_visit(scorer *sc, visitor *vi, size_t s, const gz_post *p, uint32_t b, const word_bounds *wb)
 {
-    gz_post q;
-    title_cursor probe = {.doc = UINT32_MAX}, tc = {.doc = UINT32_MAX};
-    gz_status st = gz_post_share(&q, p);
-    if (st == GZ_OK)
-        st = gz_post_share(&probe.p, p);
-    if (st == GZ_OK)
-        st = gz_post_share(&tc.p, p);
-    if (st == GZ_OK) {
-        sr_scorer_segment_begin(sc);
-        st = word_block(sc, s, &q, &probe, &tc, b, wb);
-        sr_scorer_segment_end(sc);
+    visit_cursors *v = &vi->v[s];
+    gz_status st = GZ_OK;
+    if (v->last > b) /* behind the cursors: shared again */
+        visit_drop(v);
+    if (!v->last) {
+        v->probe.doc = v->tc.doc = UINT32_MAX;
+        st = gz_post_share(&v->q, p);
+        if (st == GZ_OK && (st = gz_post_share(&v->probe.p, p)) != GZ_OK)
+            gz_post_fini(&v->q);
+        if (st == GZ_OK && (st = gz_post_share(&v->tc.p, p)) != GZ_OK) {
+            gz_post_fini(&v->probe.p);
+            gz_post_fini(&v->q);
+        }
+        if (st != GZ_OK)
+            return st;
     }
-    gz_post_fini(&probe.p);
-    gz_post_fini(&tc.p);
-    gz_post_fini(&q);
-    return st;
+    v->last = b + 1;
+    /* the scorer's cursors only move forward in one segment too */
+    if (vi->scorer_seg != s || vi->scorer_last > b) {
+        if (vi->scorer_seg != SIZE_MAX)
+            sr_scorer_segment_end(sc);
+        sr_scorer_segment_begin(sc);
+        vi->scorer_seg = s;
+    }
+    vi->scorer_last = b + 1;
+    return word_block(sc, s, &v->q, &v->probe, &v->tc, b, wb);
 }
 
 /* One word over every segment holding it (found[s]; its terms ti[s]):
- * the seeds, then every segment in order, each block skipped or visited
- * (the seeds passed over). */
+ * with pruning, its blocks from the best bound down, until one cannot
+ * enter; keeping every hit, every segment's blocks in order. */
 static gz_status direct_one(scorer *sc, const gz_terminfo *ti, const uint8_t *found)
 {
     size_t n_seg = sc->ix->snap->man.n_seg;
@@ -346,25 +409,45 @@ static gz_status direct_one(scorer *sc, const gz_terminfo *ti, const uint8_t *fo
     word_bounds wb = {sc->idf[0], sc->label_num[0] >= 0 ? W_LABEL * sc->idf[0] : 0,
                       W_WORD * sc->idf[0] * (BM25_K1 + 1) * (double)lf->n_words};
     gz_post *p = gz_calloc(n_seg + 1, sizeof *p);
-    seed heap[WORD_SEEDS];
-    size_t n_seeds = 0, n_blocks = 0, want_seeds;
+    wblock *heap = NULL;
+    size_t n_blocks = 0;
     gz_status st = p ? GZ_OK : GZ_NOMEM;
     for (size_t s = 0; st == GZ_OK && s < n_seg; s++)
         if (found[s] && (st = gz_post_open(&p[s], sc->ix->snap->seg[s], &ti[s])) == GZ_OK)
             n_blocks += p[s].n_blocks;
-    /* a seed costs cursors of its own: one for each 32 blocks, at most
-     * WORD_SEEDS (a word of a few blocks is walked in order alone) */
-    want_seeds = sc->keep_all ? 0 : n_blocks / 32 < WORD_SEEDS ? n_blocks / 32 : WORD_SEEDS;
-    for (size_t s = 0; st == GZ_OK && want_seeds && s < n_seg; s++)
-        for (uint32_t b = 0; found[s] && b < p[s].n_blocks; b++)
-            seed_offer(heap, &n_seeds, want_seeds, (seed){block_bound(block_best(sc, &p[s], b, wb.idf), &wb, W_TITLE * wb.idf), (uint32_t)s, b});
-    /* the seeds, best first; then in their places' order, to pass over */
-    qsort(heap, n_seeds, sizeof *heap, seed_cmp_bound);
-    for (size_t k = 0; st == GZ_OK && k < n_seeds; k++)
-        st = seed_visit(sc, heap[k].s, &p[heap[k].s], heap[k].b, &wb);
-    qsort(heap, n_seeds, sizeof *heap, seed_cmp_place);
-    size_t next_seed = 0;
-    for (size_t s = 0; st == GZ_OK && s < n_seg; s++) {
+    if (st == GZ_OK && !sc->keep_all && sc->o->prune) {
+        size_t n = 0;
+        if (!(heap = gz_alloc((n_blocks + 1) * sizeof *heap)))
+            st = GZ_NOMEM;
+        for (size_t s = 0; st == GZ_OK && s < n_seg; s++)
+            for (uint32_t b = 0; found[s] && b < p[s].n_blocks; b++) {
+                double title = title_may(&sc->ix->tab[s], &p[s], b) ? W_TITLE * wb.idf : 0;
+                heap[n++] = (wblock){block_bound(block_best(sc, &p[s], b, wb.idf), &wb, title), (uint32_t)s, b};
+            }
+        for (size_t c = n / 2; st == GZ_OK && c-- > 0;)
+            wblock_sift(heap, n, c);
+        visitor vi = {gz_calloc(n_seg + 1, sizeof *vi.v), SIZE_MAX, 0};
+        if (!vi.v)
+            st = GZ_NOMEM;
+        while (st == GZ_OK && n) {
+            wblock x = heap[0];
+            hit h = {x.bound, x.s, x.b ? p[x.s].blk_last[x.b - 1] + 1 : 0, 0, 0, {0, 0}, 0, 0};
+            if (cannot_enter(sc, &h)) { /* nor can any block after it */
+                sc->r->blocks += n;
+                sc->r->skipped += n;
+                break;
+            }
+            heap[0] = heap[--n];
+            wblock_sift(heap, n, 0);
+            st = block_visit(sc, &vi, x.s, &p[x.s], x.b, &wb);
+        }
+        if (vi.scorer_seg != SIZE_MAX)
+            sr_scorer_segment_end(sc);
+        for (size_t s = 0; vi.v && s < n_seg; s++)
+            visit_drop(&vi.v[s]);
+        gz_free(vi.v);
+    }
+    for (size_t s = 0; st == GZ_OK && !heap && s < n_seg; s++) {
         if (!found[s])
             continue;
         title_cursor probe = {.doc = UINT32_MAX}, tc = {.doc = UINT32_MAX};
@@ -372,13 +455,8 @@ static gz_status direct_one(scorer *sc, const gz_terminfo *ti, const uint8_t *fo
         if (st == GZ_OK)
             st = gz_post_share(&tc.p, &p[s]);
         sr_scorer_segment_begin(sc);
-        for (uint32_t b = 0; st == GZ_OK && b < p[s].n_blocks; b++) {
-            if (next_seed < n_seeds && heap[next_seed].s == s && heap[next_seed].b == b) {
-                next_seed++;
-                continue;
-            }
+        for (uint32_t b = 0; st == GZ_OK && b < p[s].n_blocks; b++)
             st = word_block(sc, s, &p[s], &probe, &tc, b, &wb);
-        }
         sr_scorer_segment_end(sc);
         gz_post_fini(&probe.p); /* they read p's tables */
         gz_post_fini(&tc.p);
@@ -386,6 +464,7 @@ static gz_status direct_one(scorer *sc, const gz_terminfo *ti, const uint8_t *fo
     for (size_t s = 0; p && s < n_seg; s++)
         if (found[s])
             gz_post_fini(&p[s]);
+    gz_free(heap);
     gz_free(p);
     return st;
 }
@@ -394,14 +473,7 @@ static gz_status direct_one(scorer *sc, const gz_terminfo *ti, const uint8_t *fo
  * impacts of the blocks of p that overlap them (0 when none does). */
 static double range_bm25(const scorer *sc, const gz_post *p, double idf, uint32_t lo, uint32_t hi)
 {
-    uint32_t a = 0, z = p->n_blocks;
-    while (a < z) {
-        uint32_t mid = (a + z) / 2;
-        if (p->blk_last[mid] < lo)
-            a = mid + 1;
-        else
-            z = mid;
-    }
+    uint32_t a = block_of(p, lo);
     double best = 0;
     for (uint32_t b = a; b < p->n_blocks && (b == 0 || p->blk_last[b - 1] < hi); b++) {
         const uint32_t *imp;
@@ -527,6 +599,8 @@ static gz_status direct_and(scorer *sc, size_t s, const gz_terminfo *ti, sr_coun
                 uint32_t d0 = t->doc[lo], d1 = t->doc[hi];
                 for (size_t l = 0; l < n; l++) {
                     held[l] = 0;
+                    if (!firsts_in(&c[l], t->first_unit[d0], hi))
+                        continue; /* no title unit of the range holds it */
                     for (uint32_t doc = d0; doc <= d1 && !held[l]; doc++)
                         held[l] = (uint8_t)title_holds(&probe[l], t, doc);
                 }
@@ -540,21 +614,26 @@ static gz_status direct_and(scorer *sc, size_t s, const gz_terminfo *ti, sr_coun
         }
         if ((st = gz_post_seek(d, lo)) != GZ_OK)
             break;
-        double drive_best = counted ? 0 : range_bm25(sc, d, sc->idf[drive], lo, hi);
+        double drive_best = range_bm25(sc, d, sc->idf[drive], lo, hi);
         while (st == GZ_OK && d->unit <= hi) {
             uint32_t u = d->unit;
-            int all = 1;
+            int all = 1, score = 1;
             if ((st = sr_spend(n)) != GZ_OK)
                 break;
-            if (!counted && !sc->keep_all && sc->n_hits == sc->o->want) {
-                /* not counted: the others are sought only if the unit's
-                 * bound from their skip tables can enter */
+            if (!sc->keep_all && sc->n_hits == sc->o->want) {
+                /* the unit's bound from the others' skip tables: when it
+                 * cannot enter, the others are not sought (not counted)
+                 * or sought only to count it (no table of units read,
+                 * no title asked, nothing scored) */
                 hit h = {and_unit_bound(sc, c, drive, u, drive_best, at, best), (uint32_t)s, u, 0, 0, {0, 0}, 0, 0};
                 if (h.score < 0)
                     break;
                 if (cannot_enter(sc, &h)) {
-                    st = gz_post_next(d);
-                    continue;
+                    if (!counted) {
+                        st = gz_post_next(d);
+                        continue;
+                    }
+                    score = 0;
                 }
             }
             for (size_t l = 0; l < n && all; l++) {
@@ -569,7 +648,7 @@ static gz_status direct_and(scorer *sc, size_t s, const gz_terminfo *ti, sr_coun
             }
             if (st != GZ_OK || !all)
                 continue;
-            uint32_t doc = t->doc[u];
+            uint32_t doc = score || deleted || sc->o->year_n ? t->doc[u] : 0;
             if (!gz_bit(deleted, doc)) {
                 if (counted) {
                     cnt->counted++;
@@ -577,11 +656,12 @@ static gz_status direct_and(scorer *sc, size_t s, const gz_terminfo *ti, sr_coun
                 } else {
                     cnt->found++;
                 }
-                for (size_t l = 0; l < n; l++) {
+                for (size_t l = 0; score && l < n; l++) {
                     sc->tf[l] = c[l].tf;
                     sc->title[l] = (uint8_t)title_holds(&tc[l], t, doc);
                 }
-                st = sr_score_unit(sc, s, u, doc, 1, 0);
+                if (score)
+                    st = sr_score_unit(sc, s, u, doc, 1, 0);
             }
             if (st == GZ_OK)
                 st = gz_post_next(d);

@@ -266,6 +266,8 @@ static uint32_t check_unit(gz_post *p, const occur *exp, size_t n_exp, size_t *k
     return n;
 }
 
+#define DOC_UNITS 150
+
 Test(codec, postings_roundtrip_through_a_segment_file)
 {
     char dir[] = "/tmp/gz-codec-XXXXXX";
@@ -306,6 +308,8 @@ Test(codec, postings_roundtrip_through_a_segment_file)
                 tok[j - 1] = x;
             }
         ix_unitmeta um = {.kind = GZ_KIND_PARAGRAPH, .number = -1, .start = 0, .end = 1};
+        if (u && u % DOC_UNITS == 0) /* a document begins every DOC_UNITS units */
+            ix_memseg_doc(m, &dm, "x", 1);
         ix_memseg_unit(m, &um, tok, n);
     }
     char path[4200];
@@ -343,6 +347,16 @@ Test(codec, postings_roundtrip_through_a_segment_file)
             /* and they are a front: tf falling, length falling */
             for (uint32_t j = 1; j < n_imp; j++)
                 cr_assert(imp[2 * j] < imp[2 * j - 2] && imp[2 * j + 1] < imp[2 * j - 1], "df %u: not a front", dfs[t]);
+            /* the block says it holds a document's first unit when one
+             * of its units is one, and only then (a rare term's one block
+             * says it may) */
+            if (p.i == 0) {
+                int firsts = 0;
+                for (uint32_t j = 0; j < p.n; j++)
+                    firsts |= p.units[j] % DOC_UNITS == 0;
+                cr_assert_eq(gz_post_block_first(&p, p.block), p.small || firsts,
+                             "df %u block %u: holds a first unit: %d", dfs[t], p.block, firsts);
+            }
             gz_status st = gz_post_next(&p);
             cr_assert(st == GZ_OK || st == GZ_EOF);
         }
