@@ -367,7 +367,8 @@ gz_status gz_unpack_patched(gz_reader *r, uint32_t *v, size_t n)
 
 static const int unit_field[GZ_UNIT_FIELDS] = {GZ_UNIT_DOC,   GZ_UNIT_KIND,  GZ_UNIT_NUMBER, GZ_UNIT_SUB,
                                                GZ_UNIT_LABEL, GZ_UNIT_PATH,  GZ_UNIT_START,  GZ_UNIT_END,
-                                               GZ_UNIT_LEN,   GZ_UNIT_WORDS, GZ_UNIT_PAGE,   GZ_UNIT_PAGE_END};
+                                               GZ_UNIT_LEN,   GZ_UNIT_WORDS, GZ_UNIT_PAGE,   GZ_UNIT_PAGE_END,
+                                               GZ_UNIT_HASH};
 
 static uint32_t unit_value(const uint8_t *r, int f)
 {

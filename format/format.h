@@ -23,7 +23,8 @@
  *      packed units with PAGE and PAGE_END (12 fields); the MANIFEST's
  *      moved table (GZ_FLAG_MOVED)
  *   4  a postings block's skip entry says whether the block holds the first
- *      unit of a document (its title line): n_impacts << 1 | that bit
+ *      unit of a document (its title line): n_impacts << 1 | that bit;
+ *      packed units with HASH, their text's (13 fields)
  *
  * Files of an index directory:
  *   MANIFEST          kind MANIFEST: the committed state (replaced by rename)
@@ -283,24 +284,27 @@ enum { GZ_DOCSTAT_UNKNOWN = 0 };
 /* A unit as the writer stages it for gz_units_pack: GZ_UNIT_FIELDS u32s,
  * at these offsets of a GZ_UNIT_REC-byte record (never written as is).
  * start/end are byte offsets in the document's text. */
-#define GZ_UNIT_REC 48
+#define GZ_UNIT_REC 52
 enum {
     GZ_UNIT_DOC = 0, GZ_UNIT_KIND = 4, GZ_UNIT_NUMBER = 8, GZ_UNIT_SUB = 12, GZ_UNIT_LABEL = 16,
     GZ_UNIT_PATH = 20, GZ_UNIT_START = 24, GZ_UNIT_END = 28, GZ_UNIT_LEN = 32, GZ_UNIT_WORDS = 36,
-    GZ_UNIT_PAGE = 40, GZ_UNIT_PAGE_END = 44
+    GZ_UNIT_PAGE = 40, GZ_UNIT_PAGE_END = 44, GZ_UNIT_HASH = 48
 };
 /* DOC: its document; KIND: gz_kind; NUMBER: 46 for 第四十六条, -1 none;
  * SUB: 1 for 第十条之一; LABEL: STRINGS offset of 第四十六条; PATH: STRINGS
  * offset of the unit's place, "第七章 管理监督" (chapter/section titles
  * joined by " / "); LEN: positions in the unit (BM25 length); WORDS:
  * words in the unit; PAGE, PAGE_END: the pages (1-based) of a paged source
- * the unit starts and ends on, 0 unknown. */
+ * the unit starts and ends on, 0 unknown; HASH: the low 32 bits of the
+ * XXH3-64 of the unit's text (bytes START to END), so that units of the
+ * same text (an article unchanged between two versions of a law) are
+ * known without decompressing either. */
 
 /* UNITS section: u8 widths[GZ_UNIT_FIELDS], then the records, each the
  * fields above in their order, with NUMBER + 1 (0: none) and END - START,
  * at those widths (at most 32 bits each), least significant bit first;
  * record u starts at bit u x the sum of the widths; then 8 zero bytes. */
-#define GZ_UNIT_FIELDS 12
+#define GZ_UNIT_FIELDS 13
 /* Packs n records of GZ_UNIT_REC bytes into out. */
 void gz_units_pack(const uint8_t *recs, uint32_t n, gz_buf *out);
 /* The same, streamed: every record's values first through gz_units_most
@@ -513,6 +517,7 @@ typedef struct gz_unitinfo {
     int32_t number; /* -1: none */
     const char *label, *path;
     uint32_t page, page_end; /* 1-based, 0: unknown */
+    uint32_t hash;           /* of its text (GZ_UNIT_HASH) */
 } gz_unitinfo;
 
 /* Table access; the strings point into the mapping (valid until close).

@@ -302,6 +302,7 @@ gz_status gz_segment_unit(const gz_segment *s, uint32_t unit, gz_unitinfo *o)
     o->words = F(9);
     o->page = F(10);
     o->page_end = F(11);
+    o->hash = F(12);
 #undef F
     if (o->doc >= s->n_docs || o->end < o->start || o->page_end < o->page)
         st = GZ_CORRUPT;

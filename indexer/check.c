@@ -172,6 +172,9 @@ gz_status ix_check(const char *dir, FILE *out, gz_error *err)
                 if (gz_segment_unit(seg, u, &ui) != GZ_OK || ui.doc != d || ui.end > di.text_len) {
                     fprintf(out, "BAD  %s: unit %u of document %u out of place\n", path, u, d);
                     problems++;
+                } else if (ui.hash != (uint32_t)gz_xxh3(text.data + ui.start, ui.end - ui.start)) {
+                    fprintf(out, "BAD  %s: unit %u of document %u: its text's hash differs\n", path, u, d);
+                    problems++;
                 }
             }
         }

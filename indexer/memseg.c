@@ -129,6 +129,8 @@ uint32_t ix_memseg_doc(ix_memseg *m, const ix_docmeta *d, const char *text, size
     gz_put32(r + GZ_DOC_VERSION_DATE, d->version_date);
     gz_put32(r + GZ_DOC_STATUS, d->status);
     gz_buf_put(&m->docs, r, sizeof r);
+    m->doc_text = text ? m->text.len : SIZE_MAX;
+    m->doc_text_len = len;
     if (text)
         gz_buf_put(&m->text, text, len);
     m->text_len += len;
@@ -399,6 +401,7 @@ void ix_memseg_unit_rec(ix_memseg *m, const ix_unitmeta *u, uint32_t doc, uint32
     gz_put32(r + GZ_UNIT_WORDS, words);
     gz_put32(r + GZ_UNIT_PAGE, u->page);
     gz_put32(r + GZ_UNIT_PAGE_END, u->page_end);
+    gz_put32(r + GZ_UNIT_HASH, u->hash);
 }
 
 /* The Han character where token i ends (the first of the gram or
@@ -421,10 +424,16 @@ static const char *han_after(const an_token *t, size_t n, size_t i, size_t *len)
     return NULL;
 }
 
-void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *u, const an_token *t, size_t n)
+void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *um, const an_token *t, size_t n)
 {
     if (m->status != GZ_OK || m->n_docs == 0)
         return;
+    /* its text's hash, from the document's text held */
+    ix_unitmeta with_hash = *um;
+    const ix_unitmeta *u = &with_hash;
+    with_hash.hash = m->doc_text != SIZE_MAX && um->start <= um->end && um->end <= m->doc_text_len
+                         ? (uint32_t)gz_xxh3(m->text.data + m->doc_text + um->start, um->end - um->start)
+                         : 0;
     uint32_t unit = m->n_units;
     if (gz_grow(&m->pend, &m->cap_pend, 2 * n, sizeof *m->pend, 256) != GZ_OK) {
         m->status = GZ_NOMEM;

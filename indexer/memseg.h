@@ -22,6 +22,8 @@ typedef struct ix_unitmeta {
     const char *label, *path;
     uint32_t start, end; /* in the document's text */
     uint32_t page, page_end; /* of a paged source, 1-based; 0: unknown */
+    uint32_t hash; /* of its text: given to ix_memseg_unit_as (a merge's);
+                    * ix_memseg_unit computes it from the document's text */
 } ix_unitmeta;
 
 ix_memseg *ix_memseg_open(uint32_t segment_id);

@@ -57,6 +57,8 @@ struct ix_memseg {
     gz_buf keys; /* and their keys */
     size_t cap_unit_len, cap_unit_words, cap_unit_first;
     uint64_t text_len; /* the documents' texts (held in text unless a merge's) */
+    size_t doc_text;   /* where the last document's text begins in text (SIZE_MAX: not held) */
+    size_t doc_text_len;
     /* a merge's: units are not held, only their fields' maxima (the
      * records are made again as they are written: ix_memseg_unit_rec) */
     int stream_units;

@@ -464,7 +464,7 @@ static gz_status units_pass(merge *g, size_t k, const gz_man_segment *gs, uint32
                 break;
             }
             ix_unitmeta um = {ui.kind, ui.sub, ui.number, ui.label, ui.path, ui.start, ui.end,
-                              ui.page, ui.page_end};
+                              ui.page, ui.page_end, ui.hash};
             if (walk == 0) {
                 if (s->unit_map)
                     s->unit_map[u] = ix_memseg_n_units(g->ms);

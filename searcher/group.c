@@ -34,24 +34,19 @@ static uint32_t same_unit(const sr_index *ix, size_t s, uint32_t doc, const gz_u
 }
 
 /* Does a current document (cur) of h's work hold h's unit u with the
- * same text? a and b are scratch buffers. */
-static int same_text(sr_index *ix, const hit *h, const gz_unitinfo *u, const sr_version *cur, gz_buf *a, gz_buf *b)
+ * same text? Known from the units' lengths and their texts' hashes
+ * (GZ_UNIT_HASH), without decompressing either. */
+static int same_text(sr_index *ix, const gz_unitinfo *u, const sr_version *cur)
 {
     gz_unitinfo v;
     uint32_t k = same_unit(ix, cur->seg, cur->doc, u);
-    if (k == UINT32_MAX || gz_segment_unit(ix->snap->seg[cur->seg], k, &v) != GZ_OK ||
-        v.end - v.start != u->end - u->start)
-        return 0;
-    a->len = b->len = 0;
-    if (gz_segment_text_range(ix->snap->seg[h->seg], h->doc, u->start, u->end, a, &ix->tctx) != GZ_OK ||
-        gz_segment_text_range(ix->snap->seg[cur->seg], cur->doc, v.start, v.end, b, &ix->tctx) != GZ_OK)
-        return 0;
-    return a->len == b->len && (!a->len || memcmp(a->data, b->data, a->len) == 0);
+    return k != UINT32_MAX && gz_segment_unit(ix->snap->seg[cur->seg], k, &v) == GZ_OK &&
+           v.end - v.start == u->end - u->start && v.len == u->len && v.hash == u->hash;
 }
 
 /* Is h in an older version of a law whose current version (any of the
  * documents of its date) holds the same unit with the same text? */
-static int collapses(sr_index *ix, const hit *h, gz_buf *a, gz_buf *b)
+static int collapses(sr_index *ix, const hit *h)
 {
     uint32_t w = ix->tab[h->seg].work[h->doc];
     gz_unitinfo u;
@@ -60,7 +55,7 @@ static int collapses(sr_index *ix, const hit *h, gz_buf *a, gz_buf *b)
         return 0;
     const sr_work *k = &ix->works[w];
     for (uint32_t j = 0; j < k->n && ix->vers[k->first + j].date == ix->vers[k->first].date; j++)
-        if (same_text(ix, h, &u, &ix->vers[k->first + j], a, b))
+        if (same_text(ix, &u, &ix->vers[k->first + j]))
             return 1;
     return 0;
 }
@@ -81,14 +76,11 @@ size_t sr_group_hits(sr_index *ix, const sr_request *rq, hit *hits, size_t n)
         gz_free(seen);
         per_doc = 0;
     }
-    gz_buf a, b;
-    gz_buf_init(&a);
-    gz_buf_init(&b);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         hit h = hits[i];
         uint8_t vs = ix->tab[h.seg].vstat[h.doc];
-        if (!rq->all_versions && vs != SR_VS_NONE && vs != SR_VS_CURRENT && collapses(ix, &h, &a, &b))
+        if (!rq->all_versions && vs != SR_VS_NONE && vs != SR_VS_CURRENT && collapses(ix, &h))
             continue;
         if (per_doc) {
             uint64_t id = (uint64_t)h.seg << 32 | h.doc, hk = (id + 1) * 0x9E3779B97F4A7C15ull;
@@ -109,8 +101,6 @@ size_t sr_group_hits(sr_index *ix, const sr_request *rq, hit *hits, size_t n)
         }
         hits[k++] = h;
     }
-    gz_buf_fini(&a);
-    gz_buf_fini(&b);
     gz_free(key);
     gz_free(seen);
     return k;
