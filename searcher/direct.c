@@ -124,20 +124,20 @@ static gz_status count_one(const gz_segment *seg, const gz_terminfo *ti, const s
  * the earliest of the equal scores, blocks of equal bounds are visited in
  * place order, and a block whose bound only equals the page's worst is
  * not entered when it begins after the worst's place (cannot_enter). */
-/* With the page full: the largest tf (up to 16) at which a unit of the
- * shortest length, with the label and title boosts added to its BM25 and
- * `other` on top, at place (s, u) or later, still cannot enter it; 0 if
- * none. The same expression, summed in the same order, as a unit's own
- * bound, at length 1, where BM25 is highest. */
+/* With the page full: the largest tf (up to 16) at which a unit of length
+ * len (the shortest of its block), with the label and title boosts added
+ * to its BM25 and `other` on top, at place (s, u) or later, still cannot
+ * enter it; 0 if none. The same expression, summed in the same order, as
+ * a unit's own bound. */
 static uint32_t tf_cannot_enter(const scorer *sc, double idf, double label, double title, double other, size_t s,
-                                uint32_t u)
+                                uint32_t u, uint32_t len)
 {
     uint32_t tf = 0;
     while (tf < 16) {
         hit h = {0};
         h.seg = (uint32_t)s;
         h.unit = u;
-        h.score = combine(bm25(idf, tf + 1, 1, sc->ix->avg_len) + label + title, other, 1, 1, 0);
+        h.score = combine(bm25(idf, tf + 1, len, sc->ix->avg_len) + label + title, other, 1, 1, 0);
         if (!cannot_enter(sc, &h))
             break;
         tf++;
@@ -149,6 +149,17 @@ static uint32_t tf_cannot_enter(const scorer *sc, double idf, double label, doub
 typedef struct word_bounds {
     double idf, label_max, other_max;
 } word_bounds;
+
+/* The shortest unit of block b, as its impacts say. */
+static uint32_t block_shortest(const gz_post *p, uint32_t b)
+{
+    const uint32_t *imp;
+    uint32_t n_imp = gz_post_impacts(p, b, &imp), len = UINT32_MAX;
+    for (uint32_t k = 0; k < n_imp; k++)
+        if (imp[2 * k + 1] < len)
+            len = imp[2 * k + 1];
+    return len;
+}
 
 /* Block b's BM25 at its most, over its impacts. */
 static double block_best(const scorer *sc, const gz_post *p, uint32_t b, double idf)
@@ -266,10 +277,15 @@ static gz_status word_block(scorer *sc, size_t s, gz_post *p, title_cursor *prob
     if (st != GZ_OK)
         return st == GZ_EOF ? GZ_OK : st;
     /* the block's units, read off its decoded arrays (the next block may
-     * be skipped: it is not decoded until entered). With the page full, a
-     * unit whose tf cannot lift it in at the shortest length and with
-     * every boost is passed over on its tf alone. */
-    uint32_t skip_tf = full ? tf_cannot_enter(sc, idf, wb->label_max, w_title, wb->other_max, s, lo) : 0;
+     * be skipped: it is not decoded until entered). No unit of it has a
+     * title boost unless its skip entries say a title may hold the word.
+     * With the page full, a unit whose tf cannot lift it in at the
+     * block's shortest length and with every boost is passed over on its
+     * tf alone, before its length is read. */
+    int may = title_may(t, p, b);
+    double w_may = may ? w_title : 0;
+    uint32_t shortest = block_shortest(p, b);
+    uint32_t skip_tf = full ? tf_cannot_enter(sc, idf, wb->label_max, w_may, wb->other_max, s, lo, shortest) : 0;
     if ((st = sr_spend(p->n - p->i)) != GZ_OK)
         return st;
     for (uint32_t i = p->i; i < p->n; i++) {
@@ -283,7 +299,7 @@ static gz_status word_block(scorer *sc, size_t s, gz_post *p, title_cursor *prob
         double cheap = 0;
         if (full) {
             cheap = bm25(idf, p->tfs[i], t->len[u], sc->ix->avg_len) + wb->label_max;
-            h.score = combine(cheap + w_title, wb->other_max, 1, 1, 0);
+            h.score = combine(cheap + w_may, wb->other_max, 1, 1, 0);
             if (cannot_enter(sc, &h))
                 continue;
         }
@@ -291,7 +307,7 @@ static gz_status word_block(scorer *sc, size_t s, gz_post *p, title_cursor *prob
         if (gz_bit(deleted, doc))
             continue;
         sc->tf[0] = p->tfs[i];
-        sc->title[0] = (uint8_t)title_holds(tc, t, doc);
+        sc->title[0] = (uint8_t)(may && title_holds(tc, t, doc));
         if (full && !sc->title[0]) {
             h.score = combine(cheap, wb->other_max, 1, 1, 0);
             if (cannot_enter(sc, &h))
@@ -301,7 +317,7 @@ static gz_status word_block(scorer *sc, size_t s, gz_post *p, title_cursor *prob
             return st;
         if (!sc->keep_all && sc->n_hits == sc->o->want) {
             full = 1;
-            skip_tf = tf_cannot_enter(sc, idf, wb->label_max, w_title, wb->other_max, s, lo);
+            skip_tf = tf_cannot_enter(sc, idf, wb->label_max, w_may, wb->other_max, s, lo, shortest);
         }
     }
     return GZ_OK;
@@ -419,11 +435,27 @@ static gz_status direct_one(scorer *sc, const gz_terminfo *ti, const uint8_t *fo
         size_t n = 0;
         if (!(heap = gz_alloc((n_blocks + 1) * sizeof *heap)))
             st = GZ_NOMEM;
-        for (size_t s = 0; st == GZ_OK && s < n_seg; s++)
+        for (size_t s = 0; st == GZ_OK && s < n_seg; s++) {
+            /* whether a title may hold the word, as title_may says, or a
+             * little more, with a table read a flagged block: a block not
+             * flagged may take the title of the last flagged one's last
+             * document only while that document goes on */
+            const sr_segtab *t = &sc->ix->tab[s];
+            uint32_t carry_doc = UINT32_MAX;
             for (uint32_t b = 0; found[s] && b < p[s].n_blocks; b++) {
-                double title = title_may(&sc->ix->tab[s], &p[s], b) ? W_TITLE * wb.idf : 0;
-                heap[n++] = (wblock){block_bound(block_best(sc, &p[s], b, wb.idf), &wb, title), (uint32_t)s, b};
+                int may = gz_post_block_first(&p[s], b);
+                if (!may && carry_doc != UINT32_MAX) {
+                    if (t->doc[b ? p[s].blk_last[b - 1] + 1 : 0] == carry_doc)
+                        may = 1;
+                    else
+                        carry_doc = UINT32_MAX;
+                }
+                if (gz_post_block_first(&p[s], b))
+                    carry_doc = t->doc[p[s].blk_last[b]];
+                heap[n++] = (wblock){block_bound(block_best(sc, &p[s], b, wb.idf), &wb, may ? W_TITLE * wb.idf : 0),
+                                     (uint32_t)s, b};
             }
+        }
         for (size_t c = n / 2; st == GZ_OK && c-- > 0;)
             wblock_sift(heap, n, c);
         visitor vi = {gz_calloc(n_seg + 1, sizeof *vi.v), SIZE_MAX, 0};
