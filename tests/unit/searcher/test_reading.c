@@ -407,6 +407,20 @@ Test(reading, a_question_keeps_a_lone_character_with_the_word_after_it)
     json_object_put(o);
 }
 
+Test(reading, a_question_makes_no_gram_across_a_joined_character_or_a_question_word)
+{
+    /* ICU cuts 侵权诉讼 into 侵 权 诉讼: 侵权 is searched, and 权, already
+     * joined to 侵, makes no gram 权诉 with the word after it; 由 makes
+     * none with 哪一, a word a question word begins, which is a frame */
+    json_object *o = search("产品侵权诉讼中由哪一方提供证据？");
+    const char *read = str(o, "read_as");
+    cr_assert(strstr(read, "\"侵权\"") && strstr(read, "\"诉讼\"") && strstr(read, "\"证据\""), "%s", read);
+    const char *never[] = {"\"权诉\"", "\"由哪\"", "\"哪一\"", "\"哪一方\""};
+    for (size_t i = 0; i < sizeof never / sizeof never[0]; i++)
+        cr_assert_null(strstr(read, never[i]), "%s searched: %s", never[i], read);
+    json_object_put(o);
+}
+
 /* Whether the answer to q says the thesaurus added pair ("房租→租金"). */
 static int expanded_with(const char *q, const char *pair)
 {
