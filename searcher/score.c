@@ -51,6 +51,41 @@ float sr_title_prior(const char *title)
     return PRIOR_OTHER;
 }
 
+size_t sr_law_depth(size_t want)
+{
+    if (!want)
+        return 0;
+    return want < SR_MAX_RANK / SR_LAW_DEPTH ? want * SR_LAW_DEPTH : SR_MAX_RANK;
+}
+
+/* By document, the best first within it. */
+static int cmp_hit_doc(const void *a, const void *b)
+{
+    const hit *x = a, *y = b;
+    if (x->seg != y->seg)
+        return x->seg < y->seg ? -1 : 1;
+    if (x->doc != y->doc)
+        return x->doc < y->doc ? -1 : 1;
+    return sr_cmp_hit_score(a, b);
+}
+
+size_t sr_law_rerank(hit *hits, size_t n, size_t want)
+{
+    if (n < 2)
+        return n;
+    qsort(hits, n, sizeof *hits, cmp_hit_doc);
+    double best = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || hits[i].seg != hits[i - 1].seg || hits[i].doc != hits[i - 1].doc)
+            best = hits[i].score;
+        hits[i].score += W_LAW * best;
+    }
+    if (n <= want)
+        return n;
+    qsort(hits, n, sizeof *hits, sr_cmp_hit_score);
+    return want;
+}
+
 /* 第N条 as a whole leaf: units labelled so get a boost over mentions. */
 static int leaf_article_number(const char *text, int64_t *num)
 {

@@ -129,6 +129,22 @@ static inline void sr_count_facets(const run_opts *o, const sr_segtab *t, uint32
         o->vstat_n[t->vstat[doc]]++;
 }
 
+/* A question's law-level evidence: the best SR_LAW_DEPTH x want units by
+ * score are ranked again, each with W_LAW x the best score of its
+ * document among them added, and the best want kept: the articles of a
+ * law that answers the question well rise above a lone match in another
+ * (the article judged to answer is more often in the law of the best hit
+ * than in a law that matches as weakly as it). */
+#define SR_LAW_DEPTH 5
+#define W_LAW 0.4
+
+/* The depth a question's run ranks before sr_law_rerank: want x
+ * SR_LAW_DEPTH, at most SR_MAX_RANK; 0 (every hit) stays 0. */
+size_t sr_law_depth(size_t want);
+/* Adds W_LAW x its document's best score to each of hits[0..n) and keeps
+ * the best want of them, in no order; returns how many are kept. */
+size_t sr_law_rerank(hit *hits, size_t n, size_t want);
+
 /* A document's weight for questions, from its title: 1 for a national law
  * (中华人民共和国…) or a judicial interpretation (最高人民法院…), which a
  * question from the public asks about first; less for a local regulation

@@ -421,8 +421,14 @@ static gz_status search(sr_index *ix, const sr_request *rq, run_opts *o, q_plan 
         return st;
     }
     gz_status st = q_parse(ix->an, q, *question ? Q_READ_QUESTION : Q_READ_KEYWORDS, &rq->filters, plan);
+    /* a question by score: the best units of the best laws rise (score.h) */
+    int by_law = *question && o->want && o->cmp == sr_cmp_hit_score;
+    run_opts deep = *o;
+    deep.want = by_law ? sr_law_depth(o->want) : o->want;
     if (st == GZ_OK)
-        st = sr_run(ix, plan, o, r);
+        st = sr_run(ix, plan, &deep, r);
+    if (st == GZ_OK && by_law)
+        r->n_hits = sr_law_rerank(r->hits, r->n_hits, o->want);
     *missed = st == GZ_OK && !*question && !r->partial && r->total == 0 && plan->root;
     /* one keyword of words run together (工伤赔偿标准) that no unit holds
      * as typed: by its words (several keywords: any word, below) */
