@@ -159,14 +159,14 @@ static size_t content_words(const char *text, const an_token *t, size_t n, char 
         int prev_single = prev && prev->span == 1 && prev->end == t[i].start && !is_frame(prev->text, prev->len);
         int next_frame = next && next->pos == t[i].pos + 1 && next->span == 1 && next->start == t[i].end &&
                          in_chars(frame_ends, next->text, next->len);
-        if (next_single)
+        int ends_word = prev && prev->span >= 2 && prev->end == t[i].start && prev->pos + prev->span == t[i].pos &&
+                        !is_frame(prev->text, prev->len) && in_chars(suffix_chars, t[i].text, t[i].len);
+        if (ends_word) /* before a lone character after it: 手续 费 应: 手续费 */
+            add_word(words, &nw, text, prev->start, t[i].end, cut);
+        else if (next_single)
             add_word(words, &nw, text, t[i].start, next->end, cut);
         else if (next_frame && !prev_single && !(prev && prev->span >= 2 && prev->end == t[i].start))
             add_word(words, &nw, text, t[i].start, next->end, cut);
-        else if (!prev_single && prev && prev->span >= 2 && prev->end == t[i].start &&
-                 prev->pos + prev->span == t[i].pos && !is_frame(prev->text, prev->len) &&
-                 in_chars(suffix_chars, t[i].text, t[i].len))
-            add_word(words, &nw, text, prev->start, t[i].end, cut);
         else if (!prev_single && next && next->span >= 2 && next->start == t[i].end &&
                  !is_frame(next->text, next->len) && !is_frame(next->text, first_char_len(next))) {
             const char *c = next->text;
