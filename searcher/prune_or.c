@@ -186,10 +186,12 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
     uint64_t *lifted = sc->o->law ? gz_calloc(n_words + 1, sizeof *lifted) : NULL, none = 0;
     if (st == GZ_OK && sc->o->law && !lifted)
         st = GZ_NOMEM;
-    for (uint32_t doc = 0; st == GZ_OK && lifted && doc < n_docs; doc++)
-        for (uint32_t u = t->first_unit[doc], e = u + t->n_units[doc]; sr_doc_add(sc->o, s, doc) > 0 && u < e && u < n_units;
-             u++)
+    for (uint32_t doc = 0; st == GZ_OK && lifted && doc < n_docs; doc++) {
+        if (sr_doc_add(sc->o, s, doc) <= 0)
+            continue;
+        for (uint32_t u = t->first_unit[doc], e = u + t->n_units[doc]; u < e && u < n_units; u++)
             lifted[u >> 6] |= 1ull << (u & 63);
+    }
     /* the page's worst score once it is full: cannot_enter() below it */
     int full = sc->n_hits == sc->o->want;
     double worst = full ? sc->hits[0].score : 0;
