@@ -9,7 +9,11 @@
  * questions of the library on stderr] [--dump: each question's figures]
  * [--misses: where the judged articles of the questions with none in the
  * top 100 are] [--expansions: the thesaurus pairs used, in how many
- * questions each]. */
+ * questions each] [--wasted: how many of the top 100 have the same text as
+ * a hit ranked above them] [--page: the figures of the page too (sr_search,
+ * every hit of a document: a law's older versions collapsed into the
+ * current one where the text is the same)]. Beside the whole, the library's figures on the
+ * questions of even and of odd id. */
 #include "analysis/analysis.h"
 #include "format/format.h"
 #include "searcher/searcher.h"
@@ -184,26 +188,34 @@ typedef struct figures {
     double mrr, r10, r100;
 } figures;
 
-/* The figures of one ranked list of ids for question qid's judged
- * articles j[0..nj). */
-static figures judge(const gz_snapshot *snap, const uint64_t *ids, size_t n, const judged *j, size_t nj)
+/* The figures of one ranked list for question qid's judged articles
+ * j[0..nj): the ids of units (ids), or the hits of a page (hits). */
+static figures judge(const gz_snapshot *snap, const uint64_t *ids, const gazette_hit *hits, size_t n,
+                     const judged *j, size_t nj)
 {
     figures f = {0, 0, 0};
     char found10[64] = {0}, found100[64] = {0};
     for (size_t r = 0; r < n && r < TOP; r++) {
-        uint32_t seg_id = (uint32_t)(ids[r] >> 32), unit = (uint32_t)ids[r];
-        const gz_segment *seg = NULL;
-        for (size_t s = 0; s < snap->man.n_seg && !seg; s++)
-            if (snap->man.seg[s].id == seg_id)
-                seg = snap->seg[s];
-        gz_unitinfo ui;
-        gz_docinfo di;
+        const char *source, *label;
+        if (hits) {
+            source = hits[r].doc.source, label = hits[r].unit.label;
+        } else {
+            uint32_t seg_id = (uint32_t)(ids[r] >> 32), unit = (uint32_t)ids[r];
+            const gz_segment *seg = NULL;
+            for (size_t s = 0; s < snap->man.n_seg && !seg; s++)
+                if (snap->man.seg[s].id == seg_id)
+                    seg = snap->seg[s];
+            gz_unitinfo ui;
+            gz_docinfo di;
+            if (!seg || gz_segment_unit(seg, unit, &ui) != GZ_OK || gz_segment_doc(seg, ui.doc, &di) != GZ_OK)
+                continue;
+            source = di.source, label = ui.label;
+        }
         int64_t num, sub;
-        if (!seg || gz_segment_unit(seg, unit, &ui) != GZ_OK || gz_segment_doc(seg, ui.doc, &di) != GZ_OK ||
-            !article_key(ui.label, &num, &sub))
+        if (!source || !label || !article_key(label, &num, &sub))
             continue;
         for (size_t k = 0; k < nj && k < 64; k++) {
-            if (j[k].number != num || j[k].sub != sub || strcmp(j[k].file, di.source) != 0)
+            if (j[k].number != num || j[k].sub != sub || strcmp(j[k].file, source) != 0)
                 continue;
             if (r < 10 && !f.mrr)
                 f.mrr = 1.0 / (double)(r + 1);
@@ -276,6 +288,58 @@ static void fired_print(fired *f)
     }
     free(f->pair);
     free(f->count);
+}
+
+/* ------------------------------------------------------------ --wasted */
+
+static size_t law_stem(const char *path, char *out, size_t cap);
+
+/* How many of ids[0..n) have the same text as a hit ranked above them (a
+ * version of the law, the law in another collection, repeated words): the
+ * slots of the top 100 that show nothing new. */
+static size_t wasted_slots(const gz_snapshot *snap, const uint64_t *ids, size_t n, gz_textctx **ctx,
+                           size_t *same_article)
+{
+    uint64_t h[TOP], a[TOP];
+    size_t wasted = 0;
+    gz_buf t;
+    gz_buf_init(&t);
+    for (size_t r = 0; r < n && r < TOP; r++) {
+        uint32_t seg_id = (uint32_t)(ids[r] >> 32), unit = (uint32_t)ids[r];
+        h[r] = r + 1; /* unreadable: unique */
+        for (size_t s = 0; s < snap->man.n_seg; s++) {
+            gz_unitinfo ui;
+            if (snap->man.seg[s].id != seg_id || gz_segment_unit(snap->seg[s], unit, &ui) != GZ_OK ||
+                gz_segment_text_range(snap->seg[s], ui.doc, ui.start, ui.end, &t, ctx) != GZ_OK)
+                continue;
+            uint64_t x = 1469598103934665603ull; /* FNV-1a */
+            for (size_t k = 0; k < t.len; k++)
+                x = (x ^ (unsigned char)t.data[k]) * 1099511628211ull;
+            h[r] = x | 1ull << 63;
+            gz_docinfo di;
+            char stem[256];
+            a[r] = r + 1;
+            if (ui.number >= 0 && gz_segment_doc(snap->seg[s], ui.doc, &di) == GZ_OK) {
+                size_t sl = law_stem(di.source, stem, sizeof stem);
+                x = 1469598103934665603ull;
+                for (size_t k = 0; k < sl; k++)
+                    x = (x ^ (unsigned char)stem[k]) * 1099511628211ull;
+                a[r] = (x ^ (uint64_t)ui.number * 0x9E3779B97F4A7C15ull ^ ui.sub) | 1ull << 63;
+            }
+        }
+        for (size_t k = 0; k < r; k++)
+            if (h[k] == h[r]) {
+                wasted++;
+                break;
+            }
+        for (size_t k = 0; k < r; k++)
+            if (a[k] == a[r]) {
+                ++*same_article;
+                break;
+            }
+    }
+    gz_buf_fini(&t);
+    return wasted;
 }
 
 /* ------------------------------------------------------------ --misses */
@@ -363,7 +427,10 @@ static void miss_classify(const gz_snapshot *snap, const uint64_t *ids, size_t n
 int main(int argc, char **argv)
 {
     const char *dir = NULL, *eval = getenv("GAZETTE_EVAL") ? getenv("GAZETTE_EVAL") : "../shared/eval/stard-dev";
-    int show = 0, dump = 0, misses = 0, expansions = 0;
+    int show = 0, dump = 0, misses = 0, expansions = 0, wasted = 0, page = 0;
+    figures pg = {0, 0, 0};
+    size_t n_wasted = 0, most_wasted = 0, n_same_article = 0;
+    gz_textctx *tctx = NULL;
     fired fi = {0};
     miss_counts mc = {0};
     for (int i = 1; i < argc; i++) {
@@ -379,13 +446,17 @@ int main(int argc, char **argv)
             misses = 1;
         else if (strcmp(argv[i], "--expansions") == 0)
             expansions = 1;
+        else if (strcmp(argv[i], "--wasted") == 0)
+            wasted = 1;
+        else if (strcmp(argv[i], "--page") == 0)
+            page = 1;
         else {
-            fprintf(stderr, "usage: bench_quality --index DIR [--eval DIR] [--show K] [--dump] [--misses] [--expansions]\n");
+            fprintf(stderr, "usage: bench_quality --index DIR [--eval DIR] [--show K] [--dump] [--misses] [--expansions] [--wasted] [--page]\n");
             return 2;
         }
     }
     if (!dir) {
-        fprintf(stderr, "usage: bench_quality --index DIR [--eval DIR] [--show K] [--dump] [--misses] [--expansions]\n");
+        fprintf(stderr, "usage: bench_quality --index DIR [--eval DIR] [--show K] [--dump] [--misses] [--expansions] [--wasted] [--page]\n");
         return 2;
     }
     char path[4096];
@@ -424,6 +495,10 @@ int main(int argc, char **argv)
         }
     }
     figures lib = {0, 0, 0}, base = {0, 0, 0};
+    /* the same figures on the questions of odd and of even id: a gain seen
+     * on both halves is not one half's luck */
+    figures half[2] = {{0, 0, 0}, {0, 0, 0}};
+    size_t n_half[2] = {0, 0};
     double *lib_mrr = calloc(nq + 1, sizeof *lib_mrr), *ms = calloc(nq + 1, sizeof *ms);
     size_t used = 0;
     scored bs[TOP];
@@ -448,18 +523,38 @@ int main(int argc, char **argv)
         ms[used] = (bu_now() - t0) * 1e3;
         for (size_t k = 0; k < top.n && k < TOP; k++)
             ids[k] = top.hit[k].id;
-        figures fl = judge(b.snap, ids, top.n < TOP ? top.n : TOP, j + first, cnt);
+        figures fl = judge(b.snap, ids, NULL, top.n < TOP ? top.n : TOP, j + first, cnt);
         if (expansions)
             fired_add(&fi, ix, text);
+        if (page) { /* the page a person reads, every hit of a document */
+            sr_request prq = {.query = text, .n = TOP, .all_in_document = 1};
+            sr_arena a;
+            gazette_page pp;
+            sr_arena_init(&a);
+            if (sr_search(ix, &prq, &a, &pp, &err) != GZ_OK) {
+                fprintf(stderr, "bench_quality: %s: %s\n", text, err.msg);
+                return 1;
+            }
+            figures fp = judge(b.snap, NULL, pp.hits, pp.n_hits, j + first, cnt);
+            pg.mrr += fp.mrr, pg.r10 += fp.r10, pg.r100 += fp.r100;
+            sr_arena_fini(&a);
+        }
+        if (wasted) {
+            size_t w = wasted_slots(b.snap, ids, top.n < TOP ? top.n : TOP, &tctx, &n_same_article);
+            n_wasted += w;
+            most_wasted = w > most_wasted ? w : most_wasted;
+        }
         if (misses && fl.r100 == 0)
             miss_classify(b.snap, ids, top.n < TOP ? top.n : TOP, j + first, cnt, &mc);
         sr_top_fini(&top);
         size_t nb = baseline(&b, an, text, bs);
         for (size_t k = 0; k < nb; k++)
             ids[k] = bs[k].id;
-        figures fb = judge(b.snap, ids, nb, j + first, cnt);
+        figures fb = judge(b.snap, ids, NULL, nb, j + first, cnt);
         lib.mrr += fl.mrr, lib.r10 += fl.r10, lib.r100 += fl.r100;
         base.mrr += fb.mrr, base.r10 += fb.r10, base.r100 += fb.r100;
+        half[id & 1].mrr += fl.mrr, half[id & 1].r10 += fl.r10, half[id & 1].r100 += fl.r100;
+        n_half[id & 1]++;
         lib_mrr[q] = fl.mrr - fb.mrr;
         if (dump)
             printf("# %d\t%.3f\t%.3f\t%.3f\t%.3f\t%s\n", id, fl.mrr, fl.r100, fb.mrr, fb.r100, text);
@@ -481,10 +576,24 @@ int main(int argc, char **argv)
     printf("system\tMRR@10\tR@10\tR@100\n");
     printf("gazette\t%.3f\t%.3f\t%.3f\n", lib.mrr / d, lib.r10 / d, lib.r100 / d);
     printf("baseline_bm25_bigrams\t%.3f\t%.3f\t%.3f\n", base.mrr / d, base.r10 / d, base.r100 / d);
+    if (page)
+        printf("gazette_page\t%.3f\t%.3f\t%.3f\n", pg.mrr / d, pg.r10 / d, pg.r100 / d);
+    for (int h = 0; h < 2; h++) {
+        double dh = n_half[h] ? (double)n_half[h] : 1;
+        printf("gazette_%s_ids\t%.3f\t%.3f\t%.3f\n", h ? "odd" : "even", half[h].mrr / dh, half[h].r10 / dh,
+               half[h].r100 / dh);
+    }
     printf("# gazette/baseline MRR@10: %.2fx; gazette top-100 latency p50 %.2f ms, p99 %.2f ms\n",
            base.mrr > 0 ? lib.mrr / base.mrr : 0, p50, p99);
     if (expansions)
         fired_print(&fi);
+    if (wasted)
+        printf("# wasted: %.1f of the top 100 a question (at most %zu) have the text of a hit above them\n",
+               (double)n_wasted / d, most_wasted);
+    if (wasted)
+        printf("# wasted: %.1f of the top 100 a question are an article (law by file name, number) above them\n",
+               (double)n_same_article / d);
+    gz_textctx_close(tctx);
     if (misses)
         printf("# misses: %zu questions with no judged article in the top 100, %zu judged articles: %zu not in "
                "the index, %zu in the top 100 in another version of the law, %zu whose file is in the top 100\n",

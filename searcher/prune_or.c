@@ -181,20 +181,37 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
             docf_most = docf[doc];
     }
     gz_free(dmask);
+    /* a question's law evidence: the units of the documents it lifts,
+     * visited whatever their words (the essential words bound the rest) */
+    uint64_t *lifted = sc->o->law ? gz_calloc(n_words + 1, sizeof *lifted) : NULL, none = 0;
+    if (st == GZ_OK && sc->o->law && !lifted)
+        st = GZ_NOMEM;
+    for (uint32_t doc = 0; st == GZ_OK && lifted && doc < n_docs; doc++) {
+        if (sr_doc_add(sc->o, s, doc) <= 0)
+            continue;
+        for (uint32_t u = t->first_unit[doc], e = u + t->n_units[doc]; u < e && u < n_units; u++)
+            lifted[u >> 6] |= 1ull << (u & 63);
+    }
     /* the page's worst score once it is full: cannot_enter() below it */
     int full = sc->n_hits == sc->o->want;
     double worst = full ? sc->hits[0].score : 0;
     uint32_t all = n_leaf < 32 ? (1u << n_leaf) - 1 : UINT32_MAX;
     uint32_t ess = full ? or_essential(by_most, most, qf, n_leaf, title_most, worst / docf_most) : all;
-    for (size_t wi = 0; st == GZ_OK && wi < n_words && ess; wi++) {
+    if (lifted) /* the others were ranked, and offered again (score.h) */
+        ess = 0;
+    for (size_t wi = 0; st == GZ_OK && wi < n_words && (ess || lifted); wi++) {
         /* only units holding a word: those below a heading that hold none
          * are in the words' bitsets for the bounds alone */
-        for (uint64_t bits = or_units(bs, n_words, ess, wi) & any[wi]; bits && st == GZ_OK; bits &= bits - 1) {
+        const uint64_t *lift = lifted ? &lifted[wi] : &none;
+        for (uint64_t bits = (or_units(bs, n_words, ess, wi) | *lift) & any[wi]; bits && st == GZ_OK; bits &= bits - 1) {
             unsigned bit = (unsigned)__builtin_ctzll(bits);
             uint32_t u = (uint32_t)(wi * 64 + bit), m = or_mask(bs, n_words, n_leaf, wi, bit);
             if ((st = sr_spend(1 + n_leaf)) != GZ_OK)
                 break;
             uint32_t doc = t->doc[u];
+            double add = sr_doc_add(sc->o, s, doc);
+            if (lifted && sr_law_ranked(sc->o->law, s, u))
+                continue; /* offered already */
             if (full) {
                 double bound = 0, f;
                 if (sum) {
@@ -206,7 +223,10 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
                         bound += most[__builtin_ctz(b)];
                     f = qf[held];
                 }
-                if ((bound + titles[doc]) * f * docf[doc] * (1 + 1e-9) <= worst)
+                /* a unit the first scoring did not rank scored at most its
+                 * least there (ties enter from an earlier place: strict) */
+                if ((bound + titles[doc]) * f * docf[doc] * (1 + 1e-9) + add <= worst ||
+                    (lifted && sc->o->law->floor + add < worst))
                     continue; /* cannot enter the page */
             }
             for (size_t l = 0; l < n_leaf; l++) {
@@ -219,14 +239,14 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
                 }
             }
             sr_scorer_head(sc, u);
-            st = sr_score_unit(sc, s, u, doc, docf[doc], 0);
+            st = sr_score_unit(sc, s, u, doc, docf[doc], add);
             if (sc->n_hits == sc->o->want && (!full || sc->hits[0].score != worst)) {
                 full = 1;
                 worst = sc->hits[0].score;
-                ess = or_essential(by_most, most, qf, n_leaf, title_most, worst / docf_most);
+                ess = lifted ? 0 : or_essential(by_most, most, qf, n_leaf, title_most, worst / docf_most);
                 /* the units of this word left to visit: those of the
-                 * words still essential */
-                bits &= or_units(bs, n_words, ess, wi) | 1ull << bit;
+                 * words still essential, and those lifted */
+                bits &= or_units(bs, n_words, ess, wi) | *lift | 1ull << bit;
             }
         }
     }
@@ -239,5 +259,6 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
     gz_free(title_mask);
     gz_free(titles);
     gz_free(docf);
+    gz_free(lifted);
     return st;
 }

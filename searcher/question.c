@@ -26,6 +26,9 @@ static const char *const frame_words[] = {
 static const char frame_chars[] = "的了吗呢吧啊呀是在和与或及等我你他她它要有能会被把给让对向从就还也都又而但"
                                   "该个么怎啥谁哪几多请问这那之其已将可以为于得着过很再才去来上下里中后前说想"
                                   "不无没未非";
+/* Question words of one character: a word they begin asks, and says
+ * nothing of what about. */
+static const char question_chars[] = "哪怎啥谁";
 /* Characters that end a word as its kind (保管人, 抚养费, 盗窃罪, 地役权): one
  * alone after a word makes a longer word with it. */
 static const char suffix_chars[] = "人费罪权物金款户者方税证书园率额案法员院所厂店险单价息";
@@ -42,6 +45,13 @@ static int in_chars(const char *set, const char *c, size_t len)
     return 0;
 }
 
+static size_t first_char_len(const an_token *t)
+{
+    const char *c = t->text;
+    gz_utf8_next(&c, t->text + t->len);
+    return (size_t)(c - t->text);
+}
+
 static int is_frame(const char *text, size_t len)
 {
     for (size_t k = 0; k < sizeof frame_words / sizeof frame_words[0]; k++)
@@ -52,7 +62,8 @@ static int is_frame(const char *text, size_t len)
             if (memcmp(text, c, 3) == 0)
                 return 1;
     }
-    return 0;
+    /* a word a question word begins (哪一, 怎么着, 谁家): how it asks */
+    return len > 3 && in_chars(question_chars, text, 3);
 }
 
 static const char *const question_marks[] = {"？", "?", "吗", "呢", "谁", "什么", "如何", "怎么", "怎样", "哪",
@@ -148,15 +159,16 @@ static size_t content_words(const char *text, const an_token *t, size_t n, char 
         int prev_single = prev && prev->span == 1 && prev->end == t[i].start && !is_frame(prev->text, prev->len);
         int next_frame = next && next->pos == t[i].pos + 1 && next->span == 1 && next->start == t[i].end &&
                          in_chars(frame_ends, next->text, next->len);
-        if (next_single)
+        int ends_word = prev && prev->span >= 2 && prev->end == t[i].start && prev->pos + prev->span == t[i].pos &&
+                        !is_frame(prev->text, prev->len) && in_chars(suffix_chars, t[i].text, t[i].len);
+        if (ends_word) /* before a lone character after it: 手续 费 应: 手续费 */
+            add_word(words, &nw, text, prev->start, t[i].end, cut);
+        else if (next_single)
             add_word(words, &nw, text, t[i].start, next->end, cut);
         else if (next_frame && !prev_single && !(prev && prev->span >= 2 && prev->end == t[i].start))
             add_word(words, &nw, text, t[i].start, next->end, cut);
-        else if (!prev_single && prev && prev->span >= 2 && prev->end == t[i].start &&
-                 prev->pos + prev->span == t[i].pos && !is_frame(prev->text, prev->len) &&
-                 in_chars(suffix_chars, t[i].text, t[i].len))
-            add_word(words, &nw, text, prev->start, t[i].end, cut);
-        else if (next && next->span >= 2 && next->start == t[i].end && !is_frame(next->text, next->len)) {
+        else if (!prev_single && next && next->span >= 2 && next->start == t[i].end &&
+                 !is_frame(next->text, next->len) && !is_frame(next->text, first_char_len(next))) {
             const char *c = next->text;
             gz_utf8_next(&c, next->text + next->len);
             add_word(words, &nw, text, t[i].start, next->start + (uint32_t)(c - next->text), cut);

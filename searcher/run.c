@@ -93,8 +93,11 @@ static gz_status score_lists(scorer *sc, size_t s, seg_eval *se, gz_buf *scratch
                 tcur[l]++;
             sc->title[l] = tcur[l] < ll->n && ll->unit[tcur[l]] == first_unit;
         }
+        double lift = sr_doc_add(sc->o, s, doc);
+        if (sc->o->law && (lift <= 0 || sr_law_ranked(sc->o->law, s, u)))
+            continue; /* offered already, or cannot enter (score.h) */
         sr_scorer_head(sc, u);
-        st = sr_score_unit(sc, s, u, doc, am, add);
+        st = sr_score_unit(sc, s, u, doc, am, add + lift);
     }
     gz_free(cur);
     ul_fini(&evaluated);
@@ -154,10 +157,53 @@ gz_status sr_run(sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r
         }
     }
     sr_budget_phase_end();
+    /* a question's law evidence (score.h): a first scoring of the same
+     * matches ranks the best max(SR_LAW_UNITS, want) and counts them;
+     * the second offers them again with what their documents add, and
+     * scores only the other units of the documents lifted */
     scorer sc;
+    run_law law = {0};
+    run_opts second = *o;
+    int by_law = st == GZ_OK && o->by_law && o->want && plan->root;
+    if (by_law) {
+        run_opts first = *o;
+        first.want = o->want > SR_LAW_UNITS ? o->want : SR_LAW_UNITS;
+        first.by_law = 0;
+        st = sr_scorer_init(&sc, ix, plan, &first, r, df);
+        for (size_t s = 0; st == GZ_OK && s < n_ready; s++) {
+            sr_scorer_segment_begin(&sc);
+            st = score_lists(&sc, s, &se[s], &scratch);
+            sr_scorer_segment_end(&sc);
+        }
+        int cut = st == GZ_LIMIT || n_ready < n_seg;
+        st = sr_scorer_finish(&sc, st == GZ_LIMIT ? GZ_OK : st);
+        if (st == GZ_OK && !cut)
+            st = sr_law_init(&law, ix, r->hits, r->n_hits, first.want);
+        if (st != GZ_OK || cut) { /* the budget ran out: the first ranking */
+            if (st == GZ_OK && r->n_hits > o->want) {
+                qsort(r->hits, r->n_hits, sizeof *r->hits, sr_cmp_hit_score);
+                r->n_hits = o->want;
+            }
+            r->partial |= cut;
+            goto done;
+        }
+        second.law = &law;
+        second.year_n = second.iss_n = second.kind_n = second.vstat_n = NULL;
+        o = &second;
+    }
+    hit *ranked = by_law ? r->hits : NULL;
+    size_t n_ranked = by_law ? r->n_hits : 0;
     gz_status st2 = sr_scorer_init(&sc, ix, plan, o, r, df);
     if (st == GZ_OK)
         st = st2;
+    for (size_t i = 0; st == GZ_OK && i < n_ranked; i++) {
+        hit h = ranked[i];
+        h.score += sr_doc_add(o, h.seg, h.doc);
+        sr_heap_offer(sc.hits, &sc.n_hits, o->want, &h, o->cmp);
+    }
+    gz_free(ranked);
+    if (by_law)
+        r->total = 0; /* counted again */
     for (size_t s = 0; st == GZ_OK && plan->root && s < n_ready; s++) {
         sr_scorer_segment_begin(&sc);
         st = score_lists(&sc, s, &se[s], &scratch);
@@ -167,6 +213,8 @@ gz_status sr_run(sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r
         r->partial = 1;
         st = GZ_OK;
     }
+    st = sr_scorer_finish(&sc, st);
+done:
     for (size_t s = 0; se && s < n_seg; s++) {
         for (size_t l = 0; se[s].leaf && l < n_leaf; l++)
             ul_fini(&se[s].leaf[l]);
@@ -175,5 +223,6 @@ gz_status sr_run(sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r
     gz_free(se);
     gz_free(df);
     gz_buf_fini(&scratch);
-    return sr_scorer_finish(&sc, st);
+    sr_law_fini(&law, ix);
+    return st;
 }

@@ -15,7 +15,22 @@ typedef struct run_opts {
     /* with prune: past this many postings of the driving word, the direct
      * path counts a sample of the matches (direct.c, sr_count); 0: all */
     size_t count_exact;
+    /* a question's law evidence (score.h): by_law asks sr_run for it,
+     * which scores with it (law; NULL: none) */
+    int by_law;
+    const struct run_law *law;
 } run_opts;
+
+/* A question's law evidence from a first scoring (score.h): per segment,
+ * per document, what is added to each of its units' scores; the units it
+ * ranked (segment << 32 | unit, in order); and the least score it ranked,
+ * which no unit it did not rank exceeds (-HUGE_VAL: it ranked them all). */
+typedef struct run_law {
+    double **add;
+    uint64_t *ranked;
+    size_t n_ranked;
+    double floor;
+} run_law;
 
 typedef struct run_out {
     hit *hits;      /* every hit, or the best `want` in no order */

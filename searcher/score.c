@@ -51,6 +51,53 @@ float sr_title_prior(const char *title)
     return PRIOR_OTHER;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+gz_status sr_law_init(run_law *law, const sr_index *ix, hit *hits, size_t n, size_t k)
+{
+    size_t n_seg = ix->snap->man.n_seg;
+    memset(law, 0, sizeof *law);
+    law->add = gz_calloc(n_seg + 1, sizeof *law->add);
+    law->ranked = gz_alloc((n + 1) * sizeof *law->ranked);
+    for (size_t s = 0; law->add && s < n_seg; s++)
+        if (!(law->add[s] = gz_calloc((size_t)ix->snap->man.seg[s].n_docs + 1, sizeof **law->add)))
+            break;
+    if (!law->add || !law->ranked || (n_seg && !law->add[n_seg - 1])) {
+        sr_law_fini(law, ix);
+        return GZ_NOMEM;
+    }
+    qsort(hits, n, sizeof *hits, sr_cmp_hit_score);
+    law->floor = n < k ? -HUGE_VAL : hits[n - 1].score;
+    for (size_t i = 0; i < n; i++) {
+        double *a = &law->add[hits[i].seg][hits[i].doc];
+        if (i < SR_LAW_UNITS && *a == 0)
+            *a = W_LAW * hits[i].score; /* the document's best: the first met */
+        law->ranked[i] = (uint64_t)hits[i].seg << 32 | hits[i].unit;
+    }
+    qsort(law->ranked, n, sizeof *law->ranked, cmp_u64);
+    law->n_ranked = n;
+    return GZ_OK;
+}
+
+void sr_law_fini(run_law *law, const sr_index *ix)
+{
+    for (size_t s = 0; law->add && s < ix->snap->man.n_seg; s++)
+        gz_free(law->add[s]);
+    gz_free(law->add);
+    gz_free(law->ranked);
+    memset(law, 0, sizeof *law);
+}
+
+int sr_law_ranked(const run_law *law, size_t s, uint32_t u)
+{
+    uint64_t key = (uint64_t)s << 32 | u;
+    return bsearch(&key, law->ranked, law->n_ranked, sizeof key, cmp_u64) != NULL;
+}
+
 /* 第N条 as a whole leaf: units labelled so get a boost over mentions. */
 static int leaf_article_number(const char *text, int64_t *num)
 {

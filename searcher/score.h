@@ -129,6 +129,34 @@ static inline void sr_count_facets(const run_opts *o, const sr_segtab *t, uint32
         o->vstat_n[t->vstat[doc]]++;
 }
 
+/* A question's law evidence: each document holding one of the best
+ * SR_LAW_UNITS units by score adds W_LAW x the best of their scores to
+ * every one of its units. The articles of a law whose best article
+ * answers the question well rise above a lone match in a law that answers
+ * it weakly. The order is a function of the question alone, the same for
+ * every page and depth (sr_run: a first scoring ranks the best K =
+ * max(SR_LAW_UNITS, want) units; the second offers them again with what
+ * their documents add, and scores only the other units of the documents
+ * lifted, each at most the first's least score plus that). */
+#define SR_LAW_UNITS 50
+#define W_LAW 0.4
+
+/* The law evidence of a first scoring that ranked hits[0..n) (any order;
+ * sorted here) of at most k: the documents of the best SR_LAW_UNITS, the
+ * units ranked and the least score (none past it if n < k). Free with
+ * sr_law_fini. */
+gz_status sr_law_init(run_law *law, const sr_index *ix, hit *hits, size_t n, size_t k);
+void sr_law_fini(run_law *law, const sr_index *ix);
+
+/* What run_opts.law adds to the units of document doc of segment s. */
+static inline double sr_doc_add(const run_opts *o, size_t s, uint32_t doc)
+{
+    return o->law ? o->law->add[s][doc] : 0;
+}
+
+/* Did the first scoring rank unit u of segment s? */
+int sr_law_ranked(const run_law *law, size_t s, uint32_t u);
+
 /* A document's weight for questions, from its title: 1 for a national law
  * (中华人民共和国…) or a judicial interpretation (最高人民法院…), which a
  * question from the public asks about first; less for a local regulation

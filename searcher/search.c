@@ -373,7 +373,7 @@ gz_status sr_search_ids(sr_index *ix, const char *query, uint64_t **ids, size_t 
 {
     q_plan plan;
     run_out r = {0};
-    run_opts o = {0, sr_cmp_hit_score, 0, NULL, NULL, NULL, NULL, 0};
+    run_opts o = {0, sr_cmp_hit_score, 0, NULL, NULL, NULL, NULL, 0, 0, NULL};
     gz_status st = q_parse(ix->an, query, Q_READ_KEYWORDS, NULL, &plan);
     if (st == GZ_OK)
         st = sr_run(ix, &plan, &o, &r);
@@ -421,8 +421,12 @@ static gz_status search(sr_index *ix, const sr_request *rq, run_opts *o, q_plan 
         return st;
     }
     gz_status st = q_parse(ix->an, q, *question ? Q_READ_QUESTION : Q_READ_KEYWORDS, &rq->filters, plan);
+    /* a question by score: the units of the laws that answer it best
+     * rise (score.h) */
+    run_opts final = *o;
+    final.by_law = *question && o->want && o->cmp == sr_cmp_hit_score;
     if (st == GZ_OK)
-        st = sr_run(ix, plan, o, r);
+        st = sr_run(ix, plan, &final, r);
     *missed = st == GZ_OK && !*question && !r->partial && r->total == 0 && plan->root;
     /* one keyword of words run together (工伤赔偿标准) that no unit holds
      * as typed: by its words (several keywords: any word, below) */
@@ -476,7 +480,7 @@ gz_status sr_search_top(sr_index *ix, const sr_request *rq, sr_top *top, gz_erro
     size_t want = rq->offset + (rq->n ? rq->n : 10);
     int by_date = rq->sort == SR_SORT_DATE;
     run_opts o = {want, by_date ? sr_cmp_hit_date : sr_cmp_hit_score, !rq->exhaustive && !by_date, NULL, NULL, NULL, NULL,
-                  SR_COUNT_EXACT};
+                  SR_COUNT_EXACT, 0, NULL};
     q_plan plan;
     run_out r;
     int question, any, missed;
@@ -570,7 +574,8 @@ static gz_status fill_page(sr_index *ix, const sr_request *rq, const char *q, co
     /* by document, every unit's score is needed to rank documents by their
      * best units; by unit, the best `want` are kept (pruned unless asked) */
     size_t ranked = sr_group_want(rq, want); /* grouping leaves some out */
-    run_opts o = {by_doc ? 0 : ranked, cmp, !rq->exhaustive && !by_date, year_n, iss_n, kind_n, vstat_n, SR_COUNT_EXACT};
+    run_opts o = {by_doc ? 0 : ranked, cmp, !rq->exhaustive && !by_date, year_n, iss_n, kind_n, vstat_n, SR_COUNT_EXACT,
+                  0, NULL};
     run_out r;
     gz_status st = search(ix, rq, &o, &plan, &r, &question, &any, &missed);
     /* by unit, the page is grouped from the best `ranked`; when grouping

@@ -81,6 +81,105 @@ Test(ranking, a_question_counts_the_heading_above_an_article)
     sr_index_close(ix);
 }
 
+/* The rank (from 0) of the article labelled label of the law titled title
+ * in q's top 10 (every hit of a document), or -1. */
+static int rank_in(sr_index *ix, const char *q, const char *title, const char *label)
+{
+    sr_request rq = {.query = q, .n = 10, .all_in_document = 1};
+    gz_buf out;
+    gz_buf_init(&out);
+    gz_error err = {0};
+    cr_assert_eq(sr_search_json(ix, &rq, &out, &err), GZ_OK, "%s", err.msg);
+    json_object *o = json_tokener_parse(gz_buf_cstr(&out)), *hits, *unit, *l, *t;
+    gz_buf_fini(&out);
+    int rank = -1;
+    cr_assert(json_object_object_get_ex(o, "hits", &hits));
+    for (size_t i = 0; rank < 0 && i < json_object_array_length(hits); i++) {
+        json_object *h = json_object_array_get_idx(hits, i);
+        if (json_object_object_get_ex(h, "title", &t) && strcmp(json_object_get_string(t), title) == 0 &&
+            json_object_object_get_ex(h, "unit", &unit) && json_object_object_get_ex(unit, "label", &l) &&
+            strcmp(json_object_get_string(l), label) == 0)
+            rank = (int)i;
+    }
+    json_object_put(o);
+    return rank;
+}
+
+Test(ranking, a_question_lifts_the_articles_of_the_law_that_answers_it_best)
+{
+    char src[] = "/tmp/gz-law-src-XXXXXX", dir[] = "/tmp/gz-law-XXXXXX";
+    /* both laws hold every word of the question, so their document
+     * factors are the same; 甲法's 第一条 holds them all, 乙法's articles
+     * one each. 甲法's 第二条 holds 承租人 in a longer article than 乙法's
+     * 第一条: alone it ranks below it, but its law's best article lifts it */
+    const char *a = "# 中华人民共和国甲法\n\n第一条 承租人经出租人同意，可以将房屋转租给第三人。\n\n"
+                    "第二条 承租人应当按照约定的方法使用房屋，并且按照房屋的性质合理使用，不得擅自改变用途。\n";
+    th_write_corpus(src, "甲法.md", a);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/乙法.md", src);
+    FILE *f = fopen(path, "w");
+    cr_assert(f && fputs("# 中华人民共和国乙法\n\n第一条 承租人应当妥善保管房屋。\n\n第二条 转租的，应当告知。\n\n"
+                         "第三条 第三人可以参加。\n\n第四条 当事人同意的除外。\n\n第五条 出租人可以参加。\n",
+                         f) >= 0 && fclose(f) == 0);
+    build_index(dir, src);
+    sr_index *ix;
+    gz_error err = {0};
+    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
+    const char *q = "承租人转租给第三人要出租人同意吗？";
+    int a2 = rank_in(ix, q, "中华人民共和国甲法", "第二条"), b1 = rank_in(ix, q, "中华人民共和国乙法", "第一条");
+    cr_assert_eq(rank_in(ix, q, "中华人民共和国甲法", "第一条"), 0);
+    cr_assert(a2 >= 0 && b1 >= 0, "%s: 甲法 第二条 at %d, 乙法 第一条 at %d", q, a2, b1);
+    cr_assert_lt(a2, b1, "%s: 甲法 第二条 at %d, 乙法 第一条 at %d", q, a2, b1);
+    /* keywords are not questions: the shorter article first */
+    cr_assert_lt(rank_in(ix, "承租人", "中华人民共和国乙法", "第一条"),
+                 rank_in(ix, "承租人", "中华人民共和国甲法", "第二条"));
+    sr_index_close(ix);
+}
+
+Test(ranking, a_questions_order_is_the_same_on_every_page_and_depth)
+{
+    char src[] = "/tmp/gz-lawpage-src-XXXXXX", dir[] = "/tmp/gz-lawpage-XXXXXX";
+    /* 甲法: one article holding every word, then 60 long ones holding
+     * 承租人; 乙法: 60 short ones holding 承租人 (each above 甲法's alone),
+     * and the other words one an article. 甲法's law evidence lifts its
+     * long articles above 乙法's: whether the top 10 or the top 100 is
+     * asked, and page by page, the order is the same */
+    gz_buf a, b;
+    gz_buf_init(&a);
+    gz_buf_init(&b);
+    gz_buf_puts(&a, "# 中华人民共和国甲法\n\n第1条 承租人经出租人同意，可以将房屋转租给第三人。\n\n");
+    gz_buf_puts(&b, "# 中华人民共和国乙法\n\n");
+    for (int i = 2; i <= 61; i++)
+        gz_buf_printf(&a, "第%d条 承租人应当按照约定的方法使用房屋，并且按照房屋的性质合理使用，不得擅自改变用途。\n\n", i);
+    for (int i = 1; i <= 60; i++)
+        gz_buf_printf(&b, "第%d条 承租人应当妥善保管房屋。\n\n", i);
+    gz_buf_puts(&b, "第61条 转租的，应当告知。\n\n第62条 第三人可以参加。\n\n第63条 当事人同意的除外。\n\n"
+                    "第64条 出租人可以参加。\n");
+    th_write_corpus(src, "甲法.md", gz_buf_cstr(&a));
+    char path[4200];
+    snprintf(path, sizeof path, "%s/乙法.md", src);
+    FILE *f = fopen(path, "w");
+    cr_assert(f && fputs(gz_buf_cstr(&b), f) >= 0 && fclose(f) == 0);
+    gz_buf_fini(&a);
+    gz_buf_fini(&b);
+    build_index(dir, src);
+    sr_index *ix;
+    gz_error err = {0};
+    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
+    const char *q = "承租人转租给第三人要出租人同意吗？";
+    sr_top deep = top(ix, q, 100, 0, 0), p1 = top(ix, q, 10, 0, 0), p2 = top(ix, q, 10, 10, 0);
+    cr_assert_eq(deep.n, 100);
+    cr_assert(p1.n == 10 && p2.n == 10);
+    for (size_t i = 0; i < 10; i++) {
+        cr_assert_eq(p1.hit[i].id, deep.hit[i].id, "%s: rank %zu of the top 10 is not the top 100's", q, i + 1);
+        cr_assert_eq(p2.hit[i].id, deep.hit[10 + i].id, "%s: rank %zu on page 2 is not the top 100's", q, 11 + i);
+    }
+    sr_top_fini(&deep);
+    sr_top_fini(&p1);
+    sr_top_fini(&p2);
+    sr_index_close(ix);
+}
+
 /* ------------------------------------------------------------ proximity */
 
 Test(ranking, words_close_together_rank_first)

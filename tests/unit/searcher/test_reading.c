@@ -407,6 +407,36 @@ Test(reading, a_question_keeps_a_lone_character_with_the_word_after_it)
     json_object_put(o);
 }
 
+Test(reading, a_question_makes_no_gram_across_a_joined_character_or_a_question_word)
+{
+    /* ICU cuts 侵权诉讼 into 侵 权 诉讼: 侵权 is searched, and 权, already
+     * joined to 侵, makes no gram 权诉 with the word after it; 由 makes
+     * none with 哪一, a word a question word begins, which is a frame */
+    json_object *o = search("产品侵权诉讼中由哪一方提供证据？");
+    const char *read = str(o, "read_as");
+    cr_assert(strstr(read, "\"侵权\"") && strstr(read, "\"诉讼\"") && strstr(read, "\"证据\""), "%s", read);
+    const char *never[] = {"\"权诉\"", "\"由哪\"", "\"哪一\"", "\"哪一方\""};
+    for (size_t i = 0; i < sizeof never / sizeof never[0]; i++)
+        cr_assert_null(strstr(read, never[i]), "%s searched: %s", never[i], read);
+    json_object_put(o);
+}
+
+Test(reading, a_question_ends_a_word_with_its_kind_before_pairing_characters)
+{
+    /* ICU cuts 抚养费由谁 into 抚养 费 由 谁 and 手续费应从 into 手续 费 应
+     * 从: 费 ends the word before it (抚养费, 手续费), rather than making a
+     * gram with the lone character after it (费由, 费应) */
+    const char *cases[][3] = {{"离婚后孩子的抚养费由谁承担？", "\"抚养费\"", "\"费由\""},
+                              {"金融机构预扣的手续费应从本金中扣除吗？", "\"手续费\"", "\"费应\""}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_object *o = search(cases[i][0]);
+        const char *read = str(o, "read_as");
+        cr_assert(strstr(read, cases[i][1]), "%s: no %s: %s", cases[i][0], cases[i][1], read);
+        cr_assert_null(strstr(read, cases[i][2]), "%s: %s searched: %s", cases[i][0], cases[i][2], read);
+        json_object_put(o);
+    }
+}
+
 /* Whether the answer to q says the thesaurus added pair ("房租→租金"). */
 static int expanded_with(const char *q, const char *pair)
 {
