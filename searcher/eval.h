@@ -11,6 +11,7 @@ typedef struct seg_eval {
     const gz_segment *seg;
     const uint8_t *deleted;
     ulist *leaf; /* per leaf */
+    struct or_setup *or_setup; /* kept between two scorings (prune_or.h) */
 } seg_eval;
 
 /* Evaluates n over one segment into out (sorted units). */

@@ -71,24 +71,46 @@ static uint32_t or_essential(const size_t *by_most, const double *most, const do
     return ess;
 }
 
-gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
+void sr_or_setup_free(or_setup *u)
+{
+    if (!u)
+        return;
+    gz_free(u->by_most);
+    gz_free(u->most);
+    gz_free(u->qf);
+    gz_free(u->bs);
+    gz_free(u->any);
+    gz_free(u->sum);
+    gz_free(u->title_mask);
+    gz_free(u->titles);
+    gz_free(u->docf);
+    gz_free(u);
+}
+
+/* What scoring the OR over segment s needs before any unit is visited
+ * (the words' bitsets and bounds, the titles' masks, the documents'
+ * factors); the heading bits must be in sc already. */
+static gz_status or_setup_build(scorer *sc, size_t s, const seg_eval *se, or_setup **out)
 {
     const q_plan *plan = sc->plan;
     size_t n_leaf = sc->n_leaf;
     const sr_segtab *t = &sc->ix->tab[s];
     uint32_t n_units = sc->ix->snap->man.seg[s].n_units, n_docs = sc->ix->snap->man.seg[s].n_docs;
     size_t n_words = ((size_t)n_units + 63) / 64;
+    or_setup *u = gz_calloc(1, sizeof *u);
+    if (!u)
+        return GZ_NOMEM;
+    *out = u;
     /* per leaf the bitset of the units it holds, and their union, with the
      * deleted documents' units taken out */
-    size_t *cur = gz_calloc(2 * n_leaf + 1, sizeof *cur), *by_most = cur + n_leaf;
-    double *most = gz_calloc(n_leaf + 1, sizeof *most), *qf = gz_calloc(n_leaf + 2, sizeof *qf);
-    uint64_t *bs = gz_calloc(n_leaf * n_words + 1, sizeof *bs);
-    uint64_t *any = gz_calloc(n_words + 1, sizeof *any);
+    u->by_most = gz_calloc(n_leaf + 1, sizeof *u->by_most);
+    double *most = u->most = gz_calloc(n_leaf + 1, sizeof *most), *qf = u->qf = gz_calloc(n_leaf + 2, sizeof *qf);
+    uint64_t *bs = u->bs = gz_calloc(n_leaf * n_words + 1, sizeof *bs);
+    uint64_t *any = u->any = gz_calloc(n_words + 1, sizeof *any);
+    size_t *by_most = u->by_most;
     /* with few words, the bound of every mask ahead of time */
-    double *sum = n_leaf <= OR_TABLE_LEAVES ? gz_alloc(((size_t)2 << n_leaf) * sizeof *sum) : NULL, *qfm = NULL;
-    gz_status st = cur && most && qf && bs && any && (sum || n_leaf > OR_TABLE_LEAVES) ? GZ_OK : GZ_NOMEM;
-    if (st == GZ_OK)
-        st = sr_scorer_headings(sc, s, se);
+    double *sum = u->sum = n_leaf <= OR_TABLE_LEAVES ? gz_alloc(((size_t)2 << n_leaf) * sizeof *sum) : NULL;
+    gz_status st = by_most && most && qf && bs && any && (sum || n_leaf > OR_TABLE_LEAVES) ? GZ_OK : GZ_NOMEM;
     for (size_t l = 0; st == GZ_OK && l < n_leaf; l++) {
         double idf = sc->idf[l];
         most[l] = idf * (BM25_K1 + 1) + (sc->label_num[l] >= 0 ? W_LABEL * idf : 0) +
@@ -98,10 +120,10 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
         const ulist *ll = &se->leaf[l];
         uint64_t *b = bs + l * n_words;
         for (size_t i = 0; i < ll->n; i++) {
-            uint32_t u = ll->unit[i];
-            if (u >= n_units)
+            uint32_t v = ll->unit[i];
+            if (v >= n_units)
                 break;
-            b[u >> 6] |= 1ull << (u & 63);
+            b[v >> 6] |= 1ull << (v & 63);
         }
         for (size_t w = 0; w < n_words; w++)
             any[w] |= b[w];
@@ -120,17 +142,17 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
     for (uint32_t doc = 0; st == GZ_OK && deleted && doc < n_docs; doc++) {
         if (!gz_bit(deleted, doc))
             continue;
-        for (uint32_t u = t->first_unit[doc], e = u + t->n_units[doc]; u < e && u < n_units; u++) {
-            uint64_t keep = ~(1ull << (u & 63));
-            any[u >> 6] &= keep;
+        for (uint32_t v = t->first_unit[doc], e = v + t->n_units[doc]; v < e && v < n_units; v++) {
+            uint64_t keep = ~(1ull << (v & 63));
+            any[v >> 6] &= keep;
             for (size_t l = 0; l < n_leaf; l++)
-                bs[l * n_words + (u >> 6)] &= keep;
+                bs[l * n_words + (v >> 6)] &= keep;
         }
     }
     for (size_t h = 0; st == GZ_OK && h <= n_leaf; h++)
         qf[h] = plan->question ? (1.0 + (double)h) / (1.0 + (double)n_leaf) : 1.0;
-    if (sum) { /* and the question factor of each */
-        qfm = sum + ((size_t)1 << n_leaf);
+    if (st == GZ_OK && sum) { /* and the question factor of each */
+        double *qfm = u->qfm = sum + ((size_t)1 << n_leaf);
         uint8_t held[1u << OR_TABLE_LEAVES];
         sum[0] = 0;
         held[0] = 0;
@@ -141,19 +163,10 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
             qfm[m] = qf[held[m]];
         }
     }
-    /* every match is counted (and faceted), visited or not */
-    for (size_t wi = 0; st == GZ_OK && wi < n_words; wi++)
-        sc->r->total += (uint64_t)__builtin_popcountll(any[wi]);
-    if (st == GZ_OK && sc->o->year_n)
-        for (size_t wi = 0; wi < n_words; wi++)
-            for (uint64_t bits = any[wi]; bits; bits &= bits - 1) {
-                uint32_t u = (uint32_t)(wi * 64 + (size_t)__builtin_ctzll(bits));
-                sr_count_facets(sc->o, t, u, t->doc[u]);
-            }
     /* per document the words its title holds and what they add, and the
      * most any title adds */
-    uint32_t *title_mask = gz_calloc((size_t)n_docs + 1, sizeof *title_mask);
-    double *titles = gz_calloc((size_t)n_docs + 1, sizeof *titles), title_most = 0;
+    uint32_t *title_mask = u->title_mask = gz_calloc((size_t)n_docs + 1, sizeof *title_mask);
+    double *titles = u->titles = gz_calloc((size_t)n_docs + 1, sizeof *titles);
     if (st == GZ_OK && (!title_mask || !titles))
         st = GZ_NOMEM;
     for (uint32_t doc = 0; st == GZ_OK && doc < n_docs; doc++) {
@@ -163,13 +176,13 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
         title_mask[doc] = or_mask(bs, n_words, n_leaf, fu >> 6, fu & 63);
         for (size_t l = 0; l < n_leaf; l++)
             titles[doc] += title_mask[doc] >> l & 1 ? sc->w_title * sc->idf[l] : 0;
-        if (titles[doc] > title_most)
-            title_most = titles[doc];
+        if (titles[doc] > u->title_most)
+            u->title_most = titles[doc];
     }
     /* a question's document factor: the words each document holds */
-    double *docf = gz_alloc(((size_t)n_docs + 1) * sizeof *docf);
+    double *docf = u->docf = gz_alloc(((size_t)n_docs + 1) * sizeof *docf);
     uint32_t *dmask = plan->prior ? gz_calloc((size_t)n_docs + 1, sizeof *dmask) : NULL;
-    double docf_most = 1;
+    u->docf_most = 1;
     if (st == GZ_OK && (!docf || (plan->prior && !dmask)))
         st = GZ_NOMEM;
     for (size_t l = 0; st == GZ_OK && dmask && l < n_leaf; l++)
@@ -177,10 +190,52 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
             dmask[t->doc[se->leaf[l].unit[i]]] |= 1u << l;
     for (uint32_t doc = 0; st == GZ_OK && doc < n_docs; doc++) {
         docf[doc] = dmask ? cover((size_t)__builtin_popcount(dmask[doc]), n_leaf) : 1.0;
-        if (docf[doc] > docf_most)
-            docf_most = docf[doc];
+        if (docf[doc] > u->docf_most)
+            u->docf_most = docf[doc];
     }
     gz_free(dmask);
+    return st;
+}
+
+gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
+{
+    size_t n_leaf = sc->n_leaf;
+    const sr_segtab *t = &sc->ix->tab[s];
+    uint32_t n_units = sc->ix->snap->man.seg[s].n_units, n_docs = sc->ix->snap->man.seg[s].n_docs;
+    size_t n_words = ((size_t)n_units + 63) / 64;
+    size_t *cur = gz_calloc(n_leaf + 1, sizeof *cur);
+    gz_status st = cur ? GZ_OK : GZ_NOMEM;
+    if (st == GZ_OK)
+        st = sr_scorer_headings(sc, s, se);
+    /* the setup: a law evidence's first scoring keeps it for the second
+     * (the same words, bounds and masks: only what the law adds differs) */
+    or_setup *su = se->or_setup;
+    if (st == GZ_OK && !su) {
+        st = or_setup_build(sc, s, se, &su);
+        if (st == GZ_OK && sc->o->by_law && !sc->o->law)
+            se->or_setup = su;
+    }
+    if (st != GZ_OK) {
+        if (su != se->or_setup)
+            sr_or_setup_free(su);
+        gz_free(cur);
+        return st;
+    }
+    const size_t *by_most = su->by_most;
+    const double *most = su->most, *qf = su->qf, *sum = su->sum, *qfm = su->qfm, *titles = su->titles,
+                 *docf = su->docf;
+    const uint64_t *bs = su->bs, *any = su->any;
+    const uint32_t *title_mask = su->title_mask;
+    double title_most = su->title_most, docf_most = su->docf_most;
+    /* every match is counted (and faceted), visited or not */
+    for (size_t wi = 0; wi < n_words; wi++)
+        sc->r->total += (uint64_t)__builtin_popcountll(any[wi]);
+    if (sc->o->year_n)
+        for (size_t wi = 0; wi < n_words; wi++)
+            for (uint64_t bits = any[wi]; bits; bits &= bits - 1) {
+                uint32_t v = (uint32_t)(wi * 64 + (size_t)__builtin_ctzll(bits));
+                sr_count_facets(sc->o, t, v, t->doc[v]);
+            }
     /* a question's law evidence: the units of the documents it lifts,
      * visited whatever their words (the essential words bound the rest) */
     uint64_t *lifted = sc->o->law ? gz_calloc(n_words + 1, sizeof *lifted) : NULL, none = 0;
@@ -251,14 +306,8 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
         }
     }
     gz_free(cur);
-    gz_free(most);
-    gz_free(qf);
-    gz_free(bs);
-    gz_free(any);
-    gz_free(sum);
-    gz_free(title_mask);
-    gz_free(titles);
-    gz_free(docf);
     gz_free(lifted);
+    if (su != se->or_setup)
+        sr_or_setup_free(su);
     return st;
 }

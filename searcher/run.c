@@ -168,7 +168,6 @@ gz_status sr_run(sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r
     if (by_law) {
         run_opts first = *o;
         first.want = o->want > SR_LAW_UNITS ? o->want : SR_LAW_UNITS;
-        first.by_law = 0;
         st = sr_scorer_init(&sc, ix, plan, &first, r, df);
         for (size_t s = 0; st == GZ_OK && s < n_ready; s++) {
             sr_scorer_segment_begin(&sc);
@@ -219,6 +218,7 @@ done:
         for (size_t l = 0; se[s].leaf && l < n_leaf; l++)
             ul_fini(&se[s].leaf[l]);
         gz_free(se[s].leaf);
+        sr_or_setup_free(se[s].or_setup);
     }
     gz_free(se);
     gz_free(df);
