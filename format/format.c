@@ -12,7 +12,7 @@ const char *gz_section_name(int id)
     static const char *const names[GZ_SEC__COUNT] = {
         [GZ_SEC_META] = "meta",     [GZ_SEC_DOCS] = "docs",       [GZ_SEC_UNITS] = "units",
         [GZ_SEC_STRINGS] = "strings", [GZ_SEC_DICT] = "dictionary", [GZ_SEC_POSTINGS] = "postings",
-        [GZ_SEC_ZDICT] = "zstd-dictionary", [GZ_SEC_TEXT] = "stored-text",
+        [GZ_SEC_ZDICT] = "zstd-dictionary", [GZ_SEC_TEXT] = "stored-text", [GZ_SEC_HASHES] = "unit-hashes",
     };
     return id > 0 && id < GZ_SEC__COUNT ? names[id] : "unknown";
 }
@@ -367,8 +367,7 @@ gz_status gz_unpack_patched(gz_reader *r, uint32_t *v, size_t n)
 
 static const int unit_field[GZ_UNIT_FIELDS] = {GZ_UNIT_DOC,   GZ_UNIT_KIND,  GZ_UNIT_NUMBER, GZ_UNIT_SUB,
                                                GZ_UNIT_LABEL, GZ_UNIT_PATH,  GZ_UNIT_START,  GZ_UNIT_END,
-                                               GZ_UNIT_LEN,   GZ_UNIT_WORDS, GZ_UNIT_PAGE,   GZ_UNIT_PAGE_END,
-                                               GZ_UNIT_HASH};
+                                               GZ_UNIT_LEN,   GZ_UNIT_WORDS, GZ_UNIT_PAGE,   GZ_UNIT_PAGE_END};
 
 static uint32_t unit_value(const uint8_t *r, int f)
 {

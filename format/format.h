@@ -24,7 +24,7 @@
  *      moved table (GZ_FLAG_MOVED)
  *   4  a postings block's skip entry says whether the block holds the first
  *      unit of a document (its title line): n_impacts << 1 | that bit;
- *      packed units with HASH, their text's (13 fields)
+ *      the HASHES section, each unit's text's hash
  *
  * Files of an index directory:
  *   MANIFEST          kind MANIFEST: the committed state (replaced by rename)
@@ -62,6 +62,7 @@
  *     ZDICT    the zstd dictionary for TEXT (may be empty)
  *     TEXT     stored text: u32 n_blocks, then n_blocks x (u64 offset u32 clen u32 ulen),
  *              then the zstd frames; documents' cleaned texts concatenated
+ *     HASHES   n_units x u32: each unit's text's hash (GZ_UNIT_HASH)
  */
 #ifndef GZ_FORMAT_FORMAT_H
 #define GZ_FORMAT_FORMAT_H
@@ -86,6 +87,7 @@ enum gz_section {
     GZ_SEC_POSTINGS,
     GZ_SEC_ZDICT,
     GZ_SEC_TEXT,
+    GZ_SEC_HASHES,
     GZ_SEC__COUNT
 };
 
@@ -298,13 +300,15 @@ enum {
  * the unit starts and ends on, 0 unknown; HASH: the low 32 bits of the
  * XXH3-64 of the unit's text (bytes START to END), so that units of the
  * same text (an article unchanged between two versions of a law) are
- * known without decompressing either. */
+ * known without decompressing either. HASH is staged here but not packed:
+ * it goes to the HASHES section (a u32 a unit), which keeps the packed
+ * records that a merge reads for every posting as narrow as they were. */
 
 /* UNITS section: u8 widths[GZ_UNIT_FIELDS], then the records, each the
  * fields above in their order, with NUMBER + 1 (0: none) and END - START,
  * at those widths (at most 32 bits each), least significant bit first;
  * record u starts at bit u x the sum of the widths; then 8 zero bytes. */
-#define GZ_UNIT_FIELDS 13
+#define GZ_UNIT_FIELDS 12
 /* Packs n records of GZ_UNIT_REC bytes into out. */
 void gz_units_pack(const uint8_t *recs, uint32_t n, gz_buf *out);
 /* The same, streamed: every record's values first through gz_units_most
@@ -527,6 +531,8 @@ gz_status gz_segment_unit(const gz_segment *s, uint32_t unit, gz_unitinfo *out);
 /* Only a unit's length in positions and its words (0s for an id out of
  * range): what a merge reads of a unit for its postings' block impacts. */
 void gz_segment_unit_len(const gz_segment *s, uint32_t unit, uint32_t *len, uint32_t *words);
+/* Only a unit's text's hash (GZ_UNIT_HASH; 0 for an id out of range). */
+uint32_t gz_segment_unit_hash(const gz_segment *s, uint32_t unit);
 /* A decompression context for stored text: one per thread of use, created
  * by the first gz_segment_text that gets a NULL *ctx, freed by its owner. */
 typedef struct gz_textctx gz_textctx;

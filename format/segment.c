@@ -170,6 +170,7 @@ gz_status gz_segment_open(const char *path, gz_segment **out, gz_error *err)
                                    s->unit_at, &s->unit_bits) == GZ_OK;
     if (mr.status != GZ_OK || s->sec_len[GZ_SEC_META] != GZ_META_LEN ||
         s->sec_len[GZ_SEC_DOCS] != (uint64_t)s->n_docs * GZ_DOC_REC || !units_ok || s->zblock == 0 ||
+        s->sec_len[GZ_SEC_HASHES] != 4 * (uint64_t)s->n_units ||
         s->sec_len[GZ_SEC_STRINGS] == 0 || s->sec[GZ_SEC_STRINGS][s->sec_len[GZ_SEC_STRINGS] - 1] != 0) {
         rc = seg_fail(err, GZ_CORRUPT, path, "bad meta, docs, units or strings section");
         goto fail;
@@ -302,7 +303,7 @@ gz_status gz_segment_unit(const gz_segment *s, uint32_t unit, gz_unitinfo *o)
     o->words = F(9);
     o->page = F(10);
     o->page_end = F(11);
-    o->hash = F(12);
+    o->hash = gz_get32(s->sec[GZ_SEC_HASHES] + 4 * (size_t)unit);
 #undef F
     if (o->doc >= s->n_docs || o->end < o->start || o->page_end < o->page)
         st = GZ_CORRUPT;
@@ -318,6 +319,11 @@ void gz_segment_unit_len(const gz_segment *s, uint32_t unit, uint32_t *len, uint
     uint64_t base = (uint64_t)unit * s->unit_bits;
     *len = gz_units_field(p, s->unit_w, s->unit_at, base, 8);
     *words = gz_units_field(p, s->unit_w, s->unit_at, base, 9);
+}
+
+uint32_t gz_segment_unit_hash(const gz_segment *s, uint32_t unit)
+{
+    return unit < s->n_units ? gz_get32(s->sec[GZ_SEC_HASHES] + 4 * (size_t)unit) : 0;
 }
 
 /* A decompression context and the last blocks it decompressed: a snippet

@@ -586,6 +586,10 @@ gz_status ix_memseg_flush(ix_memseg *m, const char *path, gz_man_segment *out, g
     }
     gz_segw_put(w, packed.data, packed.len);
     gz_buf_fini(&packed);
+    /* each unit's text's hash, from the staged records */
+    gz_segw_section(w, GZ_SEC_HASHES);
+    for (uint32_t u = 0; u < m->n_units; u++)
+        gz_segw_put(w, (const uint8_t *)m->units.data + (size_t)u * GZ_UNIT_REC + GZ_UNIT_HASH, 4);
     gz_segw_section(w, GZ_SEC_STRINGS);
     gz_segw_put(w, m->strings.data, m->strings.len);
     gz_segw_section(w, GZ_SEC_POSTINGS);

@@ -429,6 +429,27 @@ static gz_status merged_text(void *ctx, uint64_t off, char *dst, size_t n)
     return st;
 }
 
+/* The hashes of source k's live documents' units, to w in order. */
+static gz_status hashes_pass(merge *g, size_t k, const gz_man_segment *gs, gz_segw *w)
+{
+    msrc *s = &g->src[k];
+    for (uint32_t d = 0; d < gs->n_docs; d++) {
+        if (gz_bit(s->del, d))
+            continue;
+        gz_docinfo di;
+        gz_status st = gz_segment_doc(s->seg, d, &di);
+        if (st != GZ_OK)
+            return st;
+        touch(g, IX_TOUCH_DOC);
+        for (uint32_t u = di.first_unit; u < di.first_unit + di.n_units; u++) {
+            uint8_t h[4];
+            gz_put32(h, gz_segment_unit_hash(s->seg, u));
+            gz_segw_put(w, h, 4);
+        }
+    }
+    return GZ_OK;
+}
+
 /* The units of source s's live documents (the tables pass: walk 0; the
  * writing pass: walk 1, each record packed into u). */
 static gz_status units_pass(merge *g, size_t k, const gz_man_segment *gs, uint32_t *new_doc, int walk,
@@ -518,6 +539,10 @@ static gz_status write_merged(merge *g, const gz_manifest *m, const size_t *pos,
     gz_unitw_end(&uw);
     gz_segw_put(w, buf.data, buf.len);
     buf.len = 0;
+    /* the live units' hashes, read from the sources in the same order */
+    gz_segw_section(w, GZ_SEC_HASHES);
+    for (size_t k = 0; k < g->n && st == GZ_OK; k++)
+        st = hashes_pass(g, k, &m->seg[pos[k]], w);
     gz_segw_section(w, GZ_SEC_STRINGS);
     gz_segw_put(w, g->ms->strings.data, g->ms->strings.len);
 
