@@ -656,6 +656,21 @@ static inline uint32_t gz_post_impacts(const gz_post *p, uint32_t b, const uint3
     return p->blk_imp[b + 1] - p->blk_imp[b];
 }
 
+/* The first block of p in [lo, hi) whose last unit is u or after (hi when
+ * none is): the block that would hold u, by binary search of the skip
+ * table. */
+static inline uint32_t gz_post_block_at(const gz_post *p, uint32_t lo, uint32_t hi, uint32_t u)
+{
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (p->blk_last[mid] < u)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* Whether block b may hold the first unit of a document (its title line):
  * 0 only when it holds none. */
 static inline int gz_post_block_first(const gz_post *p, uint32_t b) { return p->blk_first[b]; }

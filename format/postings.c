@@ -285,19 +285,7 @@ gz_status gz_post_seek(gz_post *p, uint32_t target)
         }
         if (hi >= p->n_blocks)
             hi = p->n_blocks - 1;
-        if (lo > hi || p->blk_last[hi] < target) {
-            if (lo >= p->n_blocks) {
-                p->unit = GZ_POST_END;
-                return GZ_EOF;
-            }
-        }
-        while (lo < hi) {
-            uint32_t mid = (lo + hi) / 2;
-            if (p->blk_last[mid] < target)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
+        lo = lo <= hi ? gz_post_block_at(p, lo, hi + 1, target) : p->n_blocks;
         if (lo >= p->n_blocks || p->blk_last[lo] < target) {
             p->unit = GZ_POST_END;
             return GZ_EOF;

@@ -175,20 +175,8 @@ static double block_best(const scorer *sc, const gz_post *p, uint32_t b, double 
     return best;
 }
 
-/* The block of p that would hold unit u: the first whose last unit is u or
- * after (n_blocks when none is). */
-static uint32_t block_of(const gz_post *p, uint32_t u)
-{
-    uint32_t a = 0, z = p->n_blocks;
-    while (a < z) {
-        uint32_t mid = (a + z) / 2;
-        if (p->blk_last[mid] < u)
-            a = mid + 1;
-        else
-            z = mid;
-    }
-    return a;
-}
+/* The block of p that would hold unit u (n_blocks when none would). */
+static uint32_t block_of(const gz_post *p, uint32_t u) { return gz_post_block_at(p, 0, p->n_blocks, u); }
 
 /* Whether a document with units in block b of p may have the word in its
  * title, as the skip entries say: one that begins in the block has its
@@ -416,8 +404,8 @@ static gz_status block_visit(scorer *sc, visitor *vi, size_t s, const gz_post *p
 }
 
 /* One word over every segment holding it (found[s]; its terms ti[s]):
- * with pruning, its blocks from the best bound down, until one cannot
- * enter; keeping every hit, every segment's blocks in order. */
+ * its blocks from the best bound down, until one cannot enter (the
+ * direct path always prunes: sr_direct_plan). */
 static gz_status direct_one(scorer *sc, const gz_terminfo *ti, const uint8_t *found)
 {
     size_t n_seg = sc->ix->snap->man.n_seg;
@@ -431,7 +419,7 @@ static gz_status direct_one(scorer *sc, const gz_terminfo *ti, const uint8_t *fo
     for (size_t s = 0; st == GZ_OK && s < n_seg; s++)
         if (found[s] && (st = gz_post_open(&p[s], sc->ix->snap->seg[s], &ti[s])) == GZ_OK)
             n_blocks += p[s].n_blocks;
-    if (st == GZ_OK && !sc->keep_all && sc->o->prune) {
+    if (st == GZ_OK) {
         size_t n = 0;
         if (!(heap = gz_alloc((n_blocks + 1) * sizeof *heap)))
             st = GZ_NOMEM;
@@ -478,20 +466,6 @@ static gz_status direct_one(scorer *sc, const gz_terminfo *ti, const uint8_t *fo
         for (size_t s = 0; vi.v && s < n_seg; s++)
             visit_drop(&vi.v[s]);
         gz_free(vi.v);
-    }
-    for (size_t s = 0; st == GZ_OK && !heap && s < n_seg; s++) {
-        if (!found[s])
-            continue;
-        title_cursor probe = {.doc = UINT32_MAX}, tc = {.doc = UINT32_MAX};
-        st = gz_post_share(&probe.p, &p[s]);
-        if (st == GZ_OK)
-            st = gz_post_share(&tc.p, &p[s]);
-        sr_scorer_segment_begin(sc);
-        for (uint32_t b = 0; st == GZ_OK && b < p[s].n_blocks; b++)
-            st = word_block(sc, s, &p[s], &probe, &tc, b, &wb);
-        sr_scorer_segment_end(sc);
-        gz_post_fini(&probe.p); /* they read p's tables */
-        gz_post_fini(&tc.p);
     }
     for (size_t s = 0; p && s < n_seg; s++)
         if (found[s])
