@@ -84,6 +84,7 @@ void sr_or_setup_free(or_setup *u)
     gz_free(u->title_mask);
     gz_free(u->titles);
     gz_free(u->docf);
+    gz_free(u->head_bits);
     gz_free(u);
 }
 
@@ -205,15 +206,24 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
     size_t n_words = ((size_t)n_units + 63) / 64;
     size_t *cur = gz_calloc(n_leaf + 1, sizeof *cur);
     gz_status st = cur ? GZ_OK : GZ_NOMEM;
-    if (st == GZ_OK)
-        st = sr_scorer_headings(sc, s, se);
-    /* the setup: a law evidence's first scoring keeps it for the second
-     * (the same words, bounds and masks: only what the law adds differs) */
+    /* the setup: a law evidence's first scoring keeps it, with the
+     * heading bits, for the second (the same words, bounds and masks:
+     * only what the law adds differs) */
     or_setup *su = se->or_setup;
-    if (st == GZ_OK && !su) {
-        st = or_setup_build(sc, s, se, &su);
-        if (st == GZ_OK && sc->o->by_law && !sc->o->law)
+    if (st == GZ_OK && su) {
+        sc->head_bits = su->head_bits;
+        sc->n_bits = su->n_bits;
+        sc->head_kept = 1;
+    } else if (st == GZ_OK) {
+        st = sr_scorer_headings(sc, s, se);
+        if (st == GZ_OK)
+            st = or_setup_build(sc, s, se, &su);
+        if (st == GZ_OK && sc->o->by_law && !sc->o->law) {
             se->or_setup = su;
+            su->head_bits = sc->head_bits;
+            su->n_bits = sc->n_bits;
+            sc->head_kept = 1;
+        }
     }
     if (st != GZ_OK) {
         if (su != se->or_setup)

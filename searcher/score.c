@@ -269,8 +269,10 @@ void sr_scorer_head(scorer *sc, uint32_t u)
 
 void sr_scorer_segment_end(scorer *sc)
 {
-    gz_free(sc->head_bits);
+    if (!sc->head_kept)
+        gz_free(sc->head_bits);
     sc->head_bits = NULL;
+    sc->head_kept = 0;
     wc_fini(&sc->wc);
     for (size_t l = 0; sc->mt && l < sc->n_leaf; l++) {
         sr_matcher_close(sc->mt[l]);

@@ -71,6 +71,7 @@ typedef struct scorer {
      * (n_bits 64-bit words) of the articles below a heading holding it */
     uint64_t *head_bits;
     size_t n_bits;
+    int head_kept; /* head_bits belong to a kept OR setup (prune_or.h), not freed here */
     /* costly parts, per segment */
     word_cursors wc;
     size_t *pl, *n_at;
