@@ -137,45 +137,12 @@ static long optimize_peak_kb(const char *dir)
  * the dictionary and the largest term's occurrences, with sampled text
  * pages left mapped; 78 MB since. */
 #define IX_MERGE_PEAK_MB 96
-Test(merge, the_laws_merged_equal_a_fresh_build_in_bounded_memory)
+/* The one segment of index dir (merged) equals, byte for byte, the one
+ * segment a fresh build of its live files, in its order, writes. */
+static void merged_equals_fresh_build(const char *dir, const char *what)
 {
-    char laws[4200];
-    TH_LAWS_OR_SKIP(laws);
-    char **files = NULL;
-    size_t cap = 0, n = list_md(laws, &files, 0, &cap);
-    qsort(files, n, sizeof *files, cmp_str);
-    cr_assert_gt(n, 1000);
-    /* three files of our own among them, to change */
-    char src[] = "/tmp/gz-mg-laws-XXXXXX", dir[] = "/tmp/gz-mg-lix-XXXXXX";
-    cr_assert_not_null(mkdtemp(src));
-    cr_assert_not_null(mkdtemp(dir));
-    char own[3][4200];
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(own[i], sizeof own[i], "%s/own%zu.md", src, i);
-        size_t len;
-        char *t = th_read(files[i * 97], &len);
-        cr_assert_not_null(t);
-        write_text(own[i], t);
-        free(t);
-        files = realloc(files, (n + 1) * sizeof *files);
-        files[n++] = strdup(own[i]);
-    }
-    ix_options o = {.dir = dir, .threads = 2, .ram_mb = 16};
     ix_report r;
     gz_error err = {0};
-    cr_assert_eq(ix_index(&o, files, n, &r, &err), GZ_OK, "%s", err.msg);
-    cr_assert_geq(r.segments_written, 4, "the budget split the build");
-    for (size_t i = 0; i < 3; i++) {
-        FILE *f = fopen(own[i], "a");
-        fputs("\n第九百九十九条 本条为合并测试新增。\n", f);
-        fclose(f);
-    }
-    cr_assert_eq(ix_index(&o, files, n, &r, &err), GZ_OK, "%s", err.msg);
-    cr_assert_eq(r.indexed, 3);
-    long kb = optimize_peak_kb(dir);
-    fprintf(stderr, "merge: gazette optimize of the laws peaked at %ld MB\n", kb >> 10);
-    cr_assert_leq(kb >> 10, IX_MERGE_PEAK_MB, "optimize peaked at %ld MB", kb >> 10);
-
     /* the live files in the merged segment's order */
     gz_snapshot *s;
     only_segment(dir, &s);
@@ -216,13 +183,55 @@ Test(merge, the_laws_merged_equal_a_fresh_build_in_bounded_memory)
     gz_snapshot_close(sb);
     size_t la = 0, lb = 0;
     char *ba = th_read(pa, &la), *bb = th_read(pb, &lb);
-    cr_assert(ba && bb && la == lb && memcmp(ba, bb, la) == 0, "the merged laws equal a fresh build byte for byte");
+    cr_assert(ba && bb && la == lb && memcmp(ba, bb, la) == 0, "%s", what);
     free(ba);
     free(bb);
     for (size_t i = 0; i < k; i++)
         free(order[i]);
     free(order);
     free(first);
+}
+
+Test(merge, the_laws_merged_equal_a_fresh_build_in_bounded_memory)
+{
+    char laws[4200];
+    TH_LAWS_OR_SKIP(laws);
+    char **files = NULL;
+    size_t cap = 0, n = list_md(laws, &files, 0, &cap);
+    qsort(files, n, sizeof *files, cmp_str);
+    cr_assert_gt(n, 1000);
+    /* three files of our own among them, to change */
+    char src[] = "/tmp/gz-mg-laws-XXXXXX", dir[] = "/tmp/gz-mg-lix-XXXXXX";
+    cr_assert_not_null(mkdtemp(src));
+    cr_assert_not_null(mkdtemp(dir));
+    char own[3][4200];
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(own[i], sizeof own[i], "%s/own%zu.md", src, i);
+        size_t len;
+        char *t = th_read(files[i * 97], &len);
+        cr_assert_not_null(t);
+        write_text(own[i], t);
+        free(t);
+        files = realloc(files, (n + 1) * sizeof *files);
+        files[n++] = strdup(own[i]);
+    }
+    ix_options o = {.dir = dir, .threads = 2, .ram_mb = 16};
+    ix_report r;
+    gz_error err = {0};
+    cr_assert_eq(ix_index(&o, files, n, &r, &err), GZ_OK, "%s", err.msg);
+    cr_assert_geq(r.segments_written, 4, "the budget split the build");
+    for (size_t i = 0; i < 3; i++) {
+        FILE *f = fopen(own[i], "a");
+        fputs("\n第九百九十九条 本条为合并测试新增。\n", f);
+        fclose(f);
+    }
+    cr_assert_eq(ix_index(&o, files, n, &r, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(r.indexed, 3);
+    long kb = optimize_peak_kb(dir);
+    fprintf(stderr, "merge: gazette optimize of the laws peaked at %ld MB\n", kb >> 10);
+    cr_assert_leq(kb >> 10, IX_MERGE_PEAK_MB, "optimize peaked at %ld MB", kb >> 10);
+
+    merged_equals_fresh_build(dir, "the merged laws equal a fresh build byte for byte");
     for (size_t i = 0; i < n; i++)
         free(files[i]);
     free(files);
@@ -330,7 +339,7 @@ static char *build_merged(const char *src, int parallel, size_t *merged, size_t 
         if (strncmp(names[i]->d_name, "seg-", 4) == 0) {
             char p[4300];
             snprintf(p, sizeof p, "%s/%s", dir, names[i]->d_name);
-            size_t l;
+            size_t l = 0;
             char *b = th_read(p, &l);
             gz_buf_puts(&all, names[i]->d_name);
             gz_buf_put(&all, b, l);
@@ -364,4 +373,62 @@ Test(merge, two_merges_at_once_write_what_one_after_the_other_writes)
     cr_assert(memcmp(a, b, la) == 0, "the same index both ways");
     free(a);
     free(b);
+}
+
+/* A unit longer than 65,535 tokens (its length wider than the 16 bits a
+ * merge copies lengths into) among short ones: the merge reads that
+ * source's lengths from its table, and writes what a fresh build writes. */
+Test(merge, a_unit_past_16_bits_of_length_merges_as_a_fresh_build)
+{
+    char src[] = "/tmp/gz-mg-long-src-XXXXXX", dir[] = "/tmp/gz-mg-long-XXXXXX";
+    cr_assert_not_null(mkdtemp(src));
+    cr_assert_not_null(mkdtemp(dir));
+    static const char han[] = "国务院各部门应当依照本法规定履行职责保障公民合法权益";
+    gz_buf t;
+    gz_buf_init(&t);
+    gz_buf_puts(&t, "# 长段落测试办法\n\n第一条 ");
+    for (int i = 0; i < 3000; i++) /* 26 characters a time: 78,000 */
+        gz_buf_puts(&t, han);
+    gz_buf_puts(&t, "。\n\n第二条 本办法自公布之日起施行。\n");
+    gz_buf_putc(&t, 0);
+    char files[4][4300], *paths[4];
+    snprintf(files[1], sizeof files[1], "%s/b-long.md", src);
+    write_text(files[1], t.data);
+    gz_buf_fini(&t);
+    /* short ones before and after it, whose articles share its words:
+     * more units than GZ_SMALL_DF hold them, so their blocks have impacts,
+     * where the long unit's length is one of the pairs */
+    static const char *shorts[] = {"# 甲办法\n\n", "# 乙规定\n\n", "# 丙细则\n\n"};
+    for (int i = 0; i < 3; i++) {
+        char *f = files[i ? i + 1 : 0];
+        snprintf(f, sizeof files[0], "%s/%c-short.md", src, i ? 'b' + i : 'a');
+        gz_buf_init(&t);
+        gz_buf_puts(&t, shorts[i]);
+        for (int a = 1; a <= 2 * GZ_SMALL_DF; a++)
+            gz_buf_printf(&t, "第%d条 各部门应当依照本法规定履行职责。\n\n", a);
+        gz_buf_putc(&t, 0);
+        write_text(f, t.data);
+        gz_buf_fini(&t);
+    }
+    for (int i = 0; i < 4; i++)
+        paths[i] = files[i]; /* by path, as the fresh build reads them */
+    ix_options o = {.dir = dir, .threads = 1, .ram_mb = 1};
+    ix_report r;
+    gz_error err = {0};
+    cr_assert_eq(ix_index(&o, paths, 4, &r, &err), GZ_OK, "%s", err.msg);
+    cr_assert_geq(r.segments_written, 2, "the budget split the build");
+    cr_assert_eq(ix_optimize(&o, &r, &err), GZ_OK, "%s", err.msg);
+    gz_snapshot *s;
+    gz_segment *seg = only_segment(dir, &s);
+    gz_seg_stats st;
+    gz_segment_stats(seg, &st);
+    uint32_t longest = 0;
+    for (uint32_t u = 0; u < st.n_units; u++) {
+        uint32_t len, words;
+        gz_segment_unit_len(seg, u, &len, &words);
+        longest = len > longest ? len : longest;
+    }
+    gz_snapshot_close(s);
+    cr_assert_gt(longest, UINT16_MAX, "a unit past 16 bits (longest %u)", longest);
+    merged_equals_fresh_build(dir, "a merge with a unit past 16 bits equals a fresh build");
 }
