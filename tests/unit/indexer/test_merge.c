@@ -237,6 +237,19 @@ Test(merge, the_laws_merged_equal_a_fresh_build_in_bounded_memory)
     free(files);
 }
 
+/* paths indexed into dir in segments of a 1 MB budget (at least two),
+ * then optimized: the one segment, mapped by *s (closed by the caller). */
+static gz_segment *split_and_optimized(const char *dir, char **paths, size_t n, gz_snapshot **s)
+{
+    ix_options o = {.dir = dir, .threads = 1, .ram_mb = 1};
+    ix_report r;
+    gz_error err = {0};
+    cr_assert_eq(ix_index(&o, paths, n, &r, &err), GZ_OK, "%s", err.msg);
+    cr_assert_geq(r.segments_written, 2, "the budget split the build");
+    cr_assert_eq(ix_optimize(&o, &r, &err), GZ_OK, "%s", err.msg);
+    return only_segment(dir, s);
+}
+
 /* The sample laws in several segments, merged into one; the bytes of the
  * merged segment file (caller frees). */
 static char *sample_merged(size_t *len, uint32_t *max_df)
@@ -244,14 +257,8 @@ static char *sample_merged(size_t *len, uint32_t *max_df)
     char dir[] = "/tmp/gz-mg-two-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
     char *paths[] = {GZ_SAMPLE_DIR "/laws"};
-    ix_options o = {.dir = dir, .threads = 1, .ram_mb = 1};
-    ix_report r;
-    gz_error err = {0};
-    cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
-    cr_assert_geq(r.segments_written, 2, "the budget split the build");
-    cr_assert_eq(ix_optimize(&o, &r, &err), GZ_OK, "%s", err.msg);
     gz_snapshot *s;
-    gz_segment *seg = only_segment(dir, &s);
+    gz_segment *seg = split_and_optimized(dir, paths, 1, &s);
     char p[4200];
     gz_path_segment(p, sizeof p, dir, s->man.seg[0].id);
     char *b = th_read(p, len);
@@ -412,14 +419,8 @@ Test(merge, a_unit_past_16_bits_of_length_merges_as_a_fresh_build)
     }
     for (int i = 0; i < 4; i++)
         paths[i] = files[i]; /* by path, as the fresh build reads them */
-    ix_options o = {.dir = dir, .threads = 1, .ram_mb = 1};
-    ix_report r;
-    gz_error err = {0};
-    cr_assert_eq(ix_index(&o, paths, 4, &r, &err), GZ_OK, "%s", err.msg);
-    cr_assert_geq(r.segments_written, 2, "the budget split the build");
-    cr_assert_eq(ix_optimize(&o, &r, &err), GZ_OK, "%s", err.msg);
     gz_snapshot *s;
-    gz_segment *seg = only_segment(dir, &s);
+    gz_segment *seg = split_and_optimized(dir, paths, 4, &s);
     gz_seg_stats st;
     gz_segment_stats(seg, &st);
     uint32_t longest = 0;
