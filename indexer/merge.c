@@ -45,8 +45,11 @@
  * sources' arrays stay within this many bytes: a posting's unit length is
  * then read from 4 bytes a unit, not from a record of the units table
  * (a cache miss for most postings: a 16-copy optimize took 55-63 s
- * reading the table, 45-47 s reading the arrays). */
+ * reading the table, 45-47 s reading the arrays, 35 s asking for each
+ * length IX_LENS_AHEAD postings ahead). */
 #define IX_LENS_MAX (64u << 20)
+/* How many postings ahead a length is asked for (prefetched). */
+#define IX_LENS_AHEAD 8
 #define IX_CHECK_BYTES (1u << 20)
 #define IX_TOUCH_DOC 128
 #define IX_TOUCH_TERM 16
@@ -155,17 +158,17 @@ static void touch_unit(merge *g, msrc *s, uint32_t u)
     touch(g, IX_TOUCH_FAULT);
 }
 
-/* Unit u of source s: its length and words, from its arrays or read
- * from its table. */
-static void unit_len(merge *g, msrc *s, uint32_t u, uint32_t *len, uint32_t *words)
+/* Unit u of source s: its length, or its words (for a term without
+ * positions), from its arrays (only the one asked: each read is a cache
+ * miss for most postings) or read from its table. */
+static uint32_t unit_len(merge *g, msrc *s, uint32_t u, int words)
 {
-    if (s->len16) {
-        *len = s->len16[u];
-        *words = s->words16[u];
-        return;
-    }
+    if (s->len16)
+        return words ? s->words16[u] : s->len16[u];
+    uint32_t len, w;
     touch_unit(g, s, u);
-    gz_segment_unit_len(s->seg, u, len, words);
+    gz_segment_unit_len(s->seg, u, &len, &w);
+    return words ? w : len;
 }
 
 /* Source s's units' lengths and words into its arrays, if they fit 16 bits
@@ -203,17 +206,18 @@ static gz_status carry(merge *g, msrc *s, const gz_terminfo *ti, int nopos)
     gz_post p;
     gz_status st = gz_post_open(&p, s->seg, ti);
     touch(g, ti->len);
+    const uint16_t *lens = nopos ? s->words16 : s->len16;
     while (st == GZ_OK && p.unit != GZ_POST_END) {
         uint32_t nu = new_unit(s, p.unit);
+        if (lens && p.i + IX_LENS_AHEAD < p.n) /* the block's units are decoded: ask for a later one's length */
+            __builtin_prefetch(&lens[p.units[p.i + IX_LENS_AHEAD]]);
         if (nu != UINT32_MAX) {
             const uint32_t *pos = NULL, *span = NULL;
-            uint32_t n = p.tf, len, words;
-            unit_len(g, s, p.unit, &len, &words);
+            uint32_t n = p.tf, len = unit_len(g, s, p.unit, nopos);
             if (!nopos && (st = gz_post_positions(&p, &pos, &span, &n)) != GZ_OK)
                 break;
             for (uint32_t i = 0; i < n; i++)
-                ix_postenc_occ(&g->enc, nu, nopos ? words : len, gz_bit(s->first, p.unit), pos ? pos[i] : 0,
-                               span ? span[i] : 1);
+                ix_postenc_occ(&g->enc, nu, len, gz_bit(s->first, p.unit), pos ? pos[i] : 0, span ? span[i] : 1);
         }
         if (st == GZ_OK)
             st = gz_post_next(&p);
@@ -375,9 +379,7 @@ static gz_status source_matches(merge *g, msrc *s, const gz_terminfo *ti, size_t
                 while (k < ng && has_pos(pos[k], npos[k], p0[i] + (uint32_t)k))
                     k++;
                 if (k == ng) {
-                    uint32_t len, words;
-                    unit_len(g, s, u, &len, &words);
-                    ix_postenc_occ(&g->enc, nu, words, gz_bit(s->first, u), 0, 1);
+                    ix_postenc_occ(&g->enc, nu, unit_len(g, s, u, 1), gz_bit(s->first, u), 0, 1);
                     st = g->enc.status;
                 }
             }
