@@ -6,6 +6,7 @@
 #include "searcher/answer.h"
 #include "searcher/article.h"
 #include "searcher/cache.h"
+#include "searcher/cites.h"
 #include "searcher/docid.h"
 #include "searcher/group.h"
 #include "searcher/hint.h"
@@ -149,7 +150,8 @@ gz_status sr_index_share(sr_index *ix, size_t cache_bytes, sr_index **out, gz_er
     *out = NULL;
     gz_status st;
     /* what is built at first use is built now: shared, it no longer changes */
-    if ((st = sr_articles_ready(ix)) != GZ_OK || (st = sr_links_ready(ix)) != GZ_OK)
+    if ((st = sr_articles_ready(ix)) != GZ_OK || (st = sr_links_ready(ix)) != GZ_OK ||
+        (st = sr_cites_ready(ix)) != GZ_OK)
         return gz_error_set(err, st, -1, "[searcher] %s: cannot read the document table", ix->dir);
     if (!ix->shared) {
         if (!(ix->shared = gz_calloc(1, sizeof *ix->shared)))
@@ -420,7 +422,9 @@ static gz_status search(sr_index *ix, const sr_request *rq, run_opts *o, q_plan 
         r->partial |= plan->cut;
         return st;
     }
-    gz_status st = q_parse(ix->an, q, *question ? Q_READ_QUESTION : Q_READ_KEYWORDS, &rq->filters, plan);
+    gz_status st = *question ? sr_cites_ready(ix) : GZ_OK;
+    if (st == GZ_OK)
+        st = q_parse(ix->an, q, *question ? Q_READ_QUESTION : Q_READ_KEYWORDS, &rq->filters, plan);
     /* a question by score: the units of the laws that answer it best
      * rise (score.h) */
     run_opts final = *o;

@@ -136,6 +136,56 @@ Test(ranking, a_question_lifts_the_articles_of_the_law_that_answers_it_best)
     sr_index_close(ix);
 }
 
+/* Writes text to src/name (src exists). */
+static void write_file(const char *src, const char *name, const char *text)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", src, name);
+    FILE *f = fopen(path, "w");
+    cr_assert(f && fputs(text, f) >= 0 && fclose(f) == 0, "%s", path);
+}
+
+/* 甲法 and 乙法 hold the same article; three other texts name the one
+ * called cited in 《》. The rank in a question's top 10 of 甲法's article
+ * and of 乙法's. */
+static void ranks_when_cited(const char *cited, int *a, int *b)
+{
+    char src[] = "/tmp/gz-cite-src-XXXXXX", dir[] = "/tmp/gz-cite-XXXXXX";
+    const char *article = "第一条 承租人经出租人同意，可以将房屋转租给第三人。\n";
+    char text[512];
+    snprintf(text, sizeof text, "# 中华人民共和国甲法\n\n%s", article);
+    th_write_corpus(src, "甲法(2020-01-01).md", text);
+    snprintf(text, sizeof text, "# 中华人民共和国乙法\n\n%s", article);
+    write_file(src, "乙法(2020-01-01).md", text);
+    for (int i = 0; i < 3; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "丙%d办法.md", i);
+        snprintf(text, sizeof text, "# 丙%d办法\n\n第一条 根据《中华人民共和国%s》，制定本办法。\n", i, cited);
+        write_file(src, name, text);
+    }
+    build_index(dir, src);
+    sr_index *ix;
+    gz_error err = {0};
+    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
+    const char *q = "承租人转租给第三人要出租人同意吗？";
+    *a = rank_in(ix, q, "中华人民共和国甲法", "第一条");
+    *b = rank_in(ix, q, "中华人民共和国乙法", "第一条");
+    sr_index_close(ix);
+}
+
+Test(ranking, a_question_ranks_the_law_other_texts_cite_first)
+{
+    /* the same article in two laws: the one the other texts cite first,
+     * whichever it is */
+    int a, b;
+    ranks_when_cited("乙法", &a, &b);
+    cr_assert(a >= 0 && b >= 0, "乙法 cited: 甲法 at %d, 乙法 at %d", a, b);
+    cr_assert_lt(b, a, "乙法 cited: 甲法 at %d, 乙法 at %d", a, b);
+    ranks_when_cited("甲法", &a, &b);
+    cr_assert(a >= 0 && b >= 0, "甲法 cited: 甲法 at %d, 乙法 at %d", a, b);
+    cr_assert_lt(a, b, "甲法 cited: 甲法 at %d, 乙法 at %d", a, b);
+}
+
 Test(ranking, a_questions_order_is_the_same_on_every_page_and_depth)
 {
     char src[] = "/tmp/gz-lawpage-src-XXXXXX", dir[] = "/tmp/gz-lawpage-XXXXXX";
