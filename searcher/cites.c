@@ -84,11 +84,19 @@ gz_status sr_cites_ready(sr_index *ix)
         for (size_t i = 0; i < n; i++)
             if (!i || cmp_cite(&v[i - 1], &v[i]) != 0)
                 count[v[i].cited]++;
+        /* over the most cited's weight: a prior stays in (0, 1], which
+         * the bounds of pruning (prune_or.c, direct.c) count on; the same
+         * factor on every score keeps their order */
+        uint32_t most = 0;
+        for (size_t w = 0; w < ix->n_works; w++)
+            most = count[w] > most ? count[w] : most;
+        double scale = 1.0 + W_CITED * log1p((double)most);
         for (size_t s = 0; s < ix->snap->man.n_seg; s++) {
             sr_segtab *t = &ix->tab[s];
-            for (uint32_t d = 0; d < ix->snap->man.seg[s].n_docs; d++)
-                if (t->work[d] != SR_NO_WORK)
-                    t->prior[d] *= (float)(1.0 + W_CITED * log1p((double)count[t->work[d]]));
+            for (uint32_t d = 0; d < ix->snap->man.seg[s].n_docs; d++) {
+                double f = t->work[d] != SR_NO_WORK ? 1.0 + W_CITED * log1p((double)count[t->work[d]]) : 1.0;
+                t->prior[d] = (float)(t->prior[d] * f / scale);
+            }
         }
         ix->cites_ready = 1;
     }

@@ -13,8 +13,10 @@
 
 /* Counts the citations of every work once per snapshot, from the stored
  * texts, and multiplies each document's question prior (sr_segtab.prior)
- * by its work's weight. Run at the first question, or when the index is
- * shared (the tables no longer change then). */
+ * by its work's weight over the most cited work's: the priors stay in
+ * (0, 1], and their order is that of the weights. Run at the first
+ * question, or when the index is shared (the tables no longer change
+ * then). */
 gz_status sr_cites_ready(sr_index *ix);
 
 #endif
