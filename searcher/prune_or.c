@@ -294,7 +294,7 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
                 }
             }
             sr_scorer_head(sc, u);
-            st = sr_score_unit(sc, s, u, doc, docf[doc], add);
+            st = sr_score_unit(sc, s, u, doc, docf[doc], sr_unit_add(sc->o, s, doc, u));
             if (sc->n_hits == sc->o->want && (!full || sc->hits[0].score != worst)) {
                 full = 1;
                 worst = sc->hits[0].score;

@@ -57,37 +57,89 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-gz_status sr_law_init(run_law *law, const sr_index *ix, hit *hits, size_t n, size_t k)
+/* The units of document doc of segment s (best: its best score) ranked
+ * again among themselves (score.h, W_IN). */
+static gz_status law_ext_init(law_ext *e, const sr_index *ix, size_t s, uint32_t doc, double best,
+                              const q_plan *plan, const seg_eval *se)
+{
+    const sr_segtab *t = &ix->tab[s];
+    e->first = t->first_unit[doc];
+    e->n = t->n_units[doc];
+    e->add = gz_calloc((size_t)e->n + 1, sizeof *e->add);
+    if (!e->add)
+        return GZ_NOMEM;
+    double n_in = (double)e->n, avg = 0;
+    for (uint32_t v = 0; v < e->n; v++)
+        avg += t->len[e->first + v];
+    avg = avg / (n_in ? n_in : 1);
+    for (size_t l = 0; l < plan->n_leaf; l++) {
+        if (!plan->leaf[l].positive)
+            continue;
+        const ulist *ll = &se[s].leaf[l];
+        size_t lo = ul_lower(ll, e->first), hi = ul_lower(ll, e->first + e->n);
+        double df = (double)(hi - lo);
+        double idf = plan->leaf[l].weight * log(1 + (n_in - df + 0.5) / (df + 0.5));
+        for (size_t i = lo; i < hi; i++)
+            e->add[ll->unit[i] - e->first] += bm25(idf, ll->tf[i], t->len[ll->unit[i]], avg);
+    }
+    double most = 0;
+    for (uint32_t v = 0; v < e->n; v++)
+        most = e->add[v] > most ? e->add[v] : most;
+    for (uint32_t v = 0; most > 0 && v < e->n; v++)
+        e->add[v] *= W_IN * best / most;
+    e->most = most > 0 ? W_IN * best : 0;
+    return GZ_OK;
+}
+
+gz_status sr_law_init(run_law *law, const sr_index *ix, hit *hits, size_t n, size_t k, const q_plan *plan,
+                      const seg_eval *se)
 {
     size_t n_seg = ix->snap->man.n_seg;
     memset(law, 0, sizeof *law);
     law->add = gz_calloc(n_seg + 1, sizeof *law->add);
+    law->ext_of = gz_calloc(n_seg + 1, sizeof *law->ext_of);
     law->ranked = gz_alloc((n + 1) * sizeof *law->ranked);
-    for (size_t s = 0; law->add && s < n_seg; s++)
-        if (!(law->add[s] = gz_calloc((size_t)ix->snap->man.seg[s].n_docs + 1, sizeof **law->add)))
+    law->ext = gz_calloc(SR_LAW_DOCS_IN + 1, sizeof *law->ext);
+    for (size_t s = 0; law->add && law->ext_of && s < n_seg; s++)
+        if (!(law->add[s] = gz_calloc((size_t)ix->snap->man.seg[s].n_docs + 1, sizeof **law->add)) ||
+            !(law->ext_of[s] = gz_calloc((size_t)ix->snap->man.seg[s].n_docs + 1, 1)))
             break;
-    if (!law->add || !law->ranked || (n_seg && !law->add[n_seg - 1])) {
+    if (!law->add || !law->ext_of || !law->ranked || !law->ext || (n_seg && !law->ext_of[n_seg - 1])) {
         sr_law_fini(law, ix);
         return GZ_NOMEM;
     }
     qsort(hits, n, sizeof *hits, sr_cmp_hit_score);
     law->floor = n < k ? -HUGE_VAL : hits[n - 1].score;
+    gz_status st = GZ_OK;
     for (size_t i = 0; i < n; i++) {
         double *a = &law->add[hits[i].seg][hits[i].doc];
-        if (i < SR_LAW_UNITS && *a == 0)
+        if (i < SR_LAW_UNITS && *a == 0) {
             *a = W_LAW * hits[i].score; /* the document's best: the first met */
+            if (law->n_ext < SR_LAW_DOCS_IN && st == GZ_OK) {
+                st = law_ext_init(&law->ext[law->n_ext], ix, hits[i].seg, hits[i].doc, hits[i].score, plan, se);
+                law->ext_of[hits[i].seg][hits[i].doc] = (uint8_t)++law->n_ext;
+            }
+        }
         law->ranked[i] = (uint64_t)hits[i].seg << 32 | hits[i].unit;
     }
     qsort(law->ranked, n, sizeof *law->ranked, cmp_u64);
     law->n_ranked = n;
-    return GZ_OK;
+    if (st != GZ_OK)
+        sr_law_fini(law, ix);
+    return st;
 }
 
 void sr_law_fini(run_law *law, const sr_index *ix)
 {
     for (size_t s = 0; law->add && s < ix->snap->man.n_seg; s++)
         gz_free(law->add[s]);
+    for (size_t s = 0; law->ext_of && s < ix->snap->man.n_seg; s++)
+        gz_free(law->ext_of[s]);
+    for (size_t e = 0; e < law->n_ext; e++)
+        gz_free(law->ext[e].add);
     gz_free(law->add);
+    gz_free(law->ext_of);
+    gz_free(law->ext);
     gz_free(law->ranked);
     memset(law, 0, sizeof *law);
 }

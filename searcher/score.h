@@ -141,17 +141,50 @@ static inline void sr_count_facets(const run_opts *o, const sr_segtab *t, uint32
 #define SR_LAW_UNITS 50
 #define W_LAW 0.4
 
+/* Within a law: the documents of the best SR_LAW_DOCS_IN of those units
+ * (in their order) rank their units again among themselves, by BM25 over
+ * the question's words with each word's IDF within the document (its
+ * units as N, those holding the word as df): a word that most of a law's
+ * articles hold (劳动合同 in the 劳动合同法) tells them apart less than a
+ * word few of them hold, however rare each is across the laws. The unit
+ * scoring most there gets W_IN x the document's best score more, the
+ * others their share of it. */
+#define SR_LAW_DOCS_IN 10
+#define W_IN 0.2
+
 /* The law evidence of a first scoring that ranked hits[0..n) (any order;
  * sorted here) of at most k: the documents of the best SR_LAW_UNITS, the
- * units ranked and the least score (none past it if n < k). Free with
- * sr_law_fini. */
-gz_status sr_law_init(run_law *law, const sr_index *ix, hit *hits, size_t n, size_t k);
+ * units ranked and the least score (none past it if n < k), and the
+ * units of the best SR_LAW_DOCS_IN documents within them, from the
+ * question plan's match lists se (per segment). Free with sr_law_fini. */
+gz_status sr_law_init(run_law *law, const sr_index *ix, hit *hits, size_t n, size_t k, const q_plan *plan,
+                      const seg_eval *se);
 void sr_law_fini(run_law *law, const sr_index *ix);
 
-/* What run_opts.law adds to the units of document doc of segment s. */
+/* A document's units ranked again among themselves (W_IN): the first
+ * unit, how many, what each adds, and the most it adds to one. */
+typedef struct law_ext {
+    uint32_t first, n;
+    double most;
+    double *add;
+} law_ext;
+
+/* The most run_opts.law adds to a unit of document doc of segment s. */
 static inline double sr_doc_add(const run_opts *o, size_t s, uint32_t doc)
 {
-    return o->law ? o->law->add[s][doc] : 0;
+    if (!o->law)
+        return 0;
+    uint8_t e = o->law->ext_of[s][doc];
+    return o->law->add[s][doc] + (e ? o->law->ext[e - 1].most : 0);
+}
+
+/* What run_opts.law adds to unit u of document doc of segment s. */
+static inline double sr_unit_add(const run_opts *o, size_t s, uint32_t doc, uint32_t u)
+{
+    if (!o->law)
+        return 0;
+    uint8_t e = o->law->ext_of[s][doc];
+    return o->law->add[s][doc] + (e ? o->law->ext[e - 1].add[u - o->law->ext[e - 1].first] : 0);
 }
 
 /* Did the first scoring rank unit u of segment s? */

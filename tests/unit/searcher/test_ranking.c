@@ -145,6 +145,21 @@ static void write_file(const char *src, const char *name, const char *text)
     cr_assert(f && fputs(text, f) >= 0 && fclose(f) == 0, "%s", path);
 }
 
+/* Indexes 甲法.md and 乙法.md of the texts a and b (freed here) into
+ * dir, from src, and opens it. */
+static sr_index *open_two_laws(char *src, char *dir, gz_buf *a, gz_buf *b)
+{
+    th_write_corpus(src, "甲法.md", gz_buf_cstr(a));
+    write_file(src, "乙法.md", gz_buf_cstr(b));
+    gz_buf_fini(a);
+    gz_buf_fini(b);
+    build_index(dir, src);
+    sr_index *ix;
+    gz_error err = {0};
+    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
+    return ix;
+}
+
 /* 甲法 and 乙法 hold the same article; three other texts name the one
  * called cited in 《》. The rank in a question's top 10 of 甲法's article
  * and of 乙法's. */
@@ -211,6 +226,34 @@ Test(ranking, a_questions_citations_are_counted_outside_its_budget)
     sr_index_close(ix);
 }
 
+Test(ranking, a_question_weighs_words_by_how_rare_they_are_in_the_law)
+{
+    char src[] = "/tmp/gz-inlaw-src-XXXXXX", dir[] = "/tmp/gz-inlaw-XXXXXX";
+    /* 甲法: eight articles hold 承租人, one 押金, as long; 乙法: eight
+     * longer ones hold 押金. Across the laws 承租人 is the rarer word, and
+     * its articles rank above 第9条 by it; within 甲法 押金 is the rare
+     * one, and tells 第9条 apart */
+    gz_buf a, b;
+    gz_buf_init(&a);
+    gz_buf_init(&b);
+    gz_buf_puts(&a, "# 中华人民共和国甲法\n\n");
+    for (int i = 1; i <= 8; i++)
+        gz_buf_printf(&a, "第%d条 承租人应当按时交纳租金。\n\n", i);
+    gz_buf_puts(&a, "第9条 押金应当按时交纳租金。\n");
+    gz_buf_puts(&b, "# 中华人民共和国乙法\n\n");
+    for (int i = 1; i <= 8; i++)
+        gz_buf_printf(&b, "第%d条 押金由银行按照国家有关规定统一保管并且定期公布保管情况。\n\n", i);
+    sr_index *ix = open_two_laws(src, dir, &a, &b);
+    const char *q = "承租人的押金怎么处理？";
+    int x = rank_in(ix, q, "中华人民共和国甲法", "第1条"), y = rank_in(ix, q, "中华人民共和国甲法", "第9条");
+    cr_assert(x >= 0 && y >= 0, "%s: 第1条 at %d, 第9条 at %d", q, x, y);
+    cr_assert_lt(y, x, "%s: 第1条 at %d, 第9条 at %d", q, x, y);
+    /* keywords are not questions: by the words' rarity across the laws */
+    cr_assert_lt(rank_in(ix, "承租人 OR 押金", "中华人民共和国甲法", "第1条"),
+                 rank_in(ix, "承租人 OR 押金", "中华人民共和国甲法", "第9条"));
+    sr_index_close(ix);
+}
+
 Test(ranking, a_questions_order_is_the_same_on_every_page_and_depth)
 {
     char src[] = "/tmp/gz-lawpage-src-XXXXXX", dir[] = "/tmp/gz-lawpage-XXXXXX";
@@ -230,17 +273,7 @@ Test(ranking, a_questions_order_is_the_same_on_every_page_and_depth)
         gz_buf_printf(&b, "第%d条 承租人应当妥善保管房屋。\n\n", i);
     gz_buf_puts(&b, "第61条 转租的，应当告知。\n\n第62条 第三人可以参加。\n\n第63条 当事人同意的除外。\n\n"
                     "第64条 出租人可以参加。\n");
-    th_write_corpus(src, "甲法.md", gz_buf_cstr(&a));
-    char path[4200];
-    snprintf(path, sizeof path, "%s/乙法.md", src);
-    FILE *f = fopen(path, "w");
-    cr_assert(f && fputs(gz_buf_cstr(&b), f) >= 0 && fclose(f) == 0);
-    gz_buf_fini(&a);
-    gz_buf_fini(&b);
-    build_index(dir, src);
-    sr_index *ix;
-    gz_error err = {0};
-    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
+    sr_index *ix = open_two_laws(src, dir, &a, &b);
     const char *q = "承租人转租给第三人要出租人同意吗？";
     sr_top deep = top(ix, q, 100, 0, 0), p1 = top(ix, q, 10, 0, 0), p2 = top(ix, q, 10, 10, 0);
     cr_assert_eq(deep.n, 100);
