@@ -50,6 +50,15 @@ static inline uint64_t or_units(const uint64_t *bs, size_t n_words, uint32_t lea
     return bits;
 }
 
+/* What W_HEAD_FIRST adds to unit u at most, over its words' bounds. */
+static double or_first_add(const scorer *sc, uint32_t u)
+{
+    double add = 0;
+    for (uint64_t m = sr_scorer_first(sc, u); m; m &= m - 1)
+        add += W_HEAD_FIRST * sc->idf[__builtin_ctzll(m)];
+    return add;
+}
+
 /* MaxScore over the masks: the words sorted by their bound, a unit that
  * holds only words of the weakest k of them is bounded by their bounds'
  * sum, the most any title adds and the question factor of k words; while
@@ -254,11 +263,18 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
     uint32_t ess = full ? or_essential(by_most, most, qf, n_leaf, title_most, worst / docf_most) : all;
     if (lifted) /* the others were ranked, and offered again (score.h) */
         ess = 0;
-    for (size_t wi = 0; st == GZ_OK && wi < n_words && (ess || lifted); wi++) {
+    size_t fc = 0;
+    for (size_t wi = 0; st == GZ_OK && wi < n_words && (ess || lifted || fc < sc->n_firsts); wi++) {
         /* only units holding a word: those below a heading that hold none
          * are in the words' bitsets for the bounds alone */
         const uint64_t *lift = lifted ? &lifted[wi] : &none;
-        for (uint64_t bits = (or_units(bs, n_words, ess, wi) | *lift) & any[wi]; bits && st == GZ_OK; bits &= bits - 1) {
+        /* the first articles below a heading holding a word: visited
+         * whatever their words' bounds, which leave W_HEAD_FIRST out */
+        uint64_t firsts = 0;
+        for (; fc < sc->n_firsts && sc->firsts[fc].unit < (wi + 1) * 64; fc++)
+            firsts |= 1ull << (sc->firsts[fc].unit & 63);
+        for (uint64_t bits = (or_units(bs, n_words, ess, wi) | *lift | firsts) & any[wi]; bits && st == GZ_OK;
+             bits &= bits - 1) {
             unsigned bit = (unsigned)__builtin_ctzll(bits);
             uint32_t u = (uint32_t)(wi * 64 + bit), m = or_mask(bs, n_words, n_leaf, wi, bit);
             if ((st = sr_spend(1 + n_leaf)) != GZ_OK)
@@ -280,6 +296,8 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
                 }
                 /* a unit the first scoring did not rank scored at most its
                  * least there (ties enter from an earlier place: strict) */
+                if (firsts >> bit & 1)
+                    bound += or_first_add(sc, u);
                 if ((bound + titles[doc]) * f * docf[doc] * (1 + 1e-9) + add <= worst ||
                     (lifted && sc->o->law->floor + add < worst))
                     continue; /* cannot enter the page */
@@ -300,8 +318,8 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
                 worst = sc->hits[0].score;
                 ess = lifted ? 0 : or_essential(by_most, most, qf, n_leaf, title_most, worst / docf_most);
                 /* the units of this word left to visit: those of the
-                 * words still essential, and those lifted */
-                bits &= or_units(bs, n_words, ess, wi) | *lift | 1ull << bit;
+                 * words still essential, those lifted and first articles */
+                bits &= or_units(bs, n_words, ess, wi) | *lift | firsts | 1ull << bit;
             }
         }
     }

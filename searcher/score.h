@@ -41,6 +41,18 @@ static inline double cover(size_t held, size_t n) { return 1.0 + W_COVER * (doub
  * the articles that hold some word of the question themselves: the
  * heading says what they are about (转租 under 租赁合同). */
 #define W_HEAD 1.0
+/* The first article below such a heading states what the heading is
+ * about (仓储合同是保管人储存存货人交付的仓储物…的合同: the definition, or
+ * the scope, that the articles after it take as read): the heading's word
+ * counts W_HEAD_FIRST x its IDF more there. */
+#define W_HEAD_FIRST 1.0
+
+/* The first article below a heading holding some of a question's words
+ * (the leaves, bit l for leaf l < 64). */
+typedef struct head_first {
+    uint32_t unit;
+    uint64_t leaves;
+} head_first;
 
 /* Word-field cursors of one segment, per leaf and word, opened lazily. */
 typedef struct word_cursors {
@@ -66,11 +78,15 @@ typedef struct scorer {
      * absent), and whether the unit's document title holds it */
     uint32_t *tf;
     uint8_t *title;
-    uint8_t *head; /* a heading above the unit holds the word */
+    uint8_t *head; /* a heading above the unit holds the word: 1, and the
+                    * unit is the first article below it: 2 */
     /* per segment being scored, for a question: per leaf, the bitset
      * (n_bits 64-bit words) of the articles below a heading holding it */
     uint64_t *head_bits;
     size_t n_bits;
+    /* and the first article below each such heading, by unit */
+    struct head_first *firsts;
+    size_t n_firsts;
     /* costly parts, per segment */
     word_cursors wc;
     size_t *pl, *n_at;
@@ -102,9 +118,11 @@ static inline int cannot_enter(const scorer *sc, const hit *x)
 
 gz_status sr_scorer_init(scorer *sc, sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r,
                           const double *df);
-/* For a question, sc->head_bits of segment s from its leaves' match
- * lists (sr_scorer_segment_end frees them). */
+/* For a question, sc->head_bits and sc->firsts of segment s from its
+ * leaves' match lists (sr_scorer_segment_end frees them). */
 gz_status sr_scorer_headings(scorer *sc, size_t s, const seg_eval *se);
+/* The leaves of the headings unit u is the first article below (0: none). */
+uint64_t sr_scorer_first(const scorer *sc, uint32_t u);
 /* Sets sc->head for unit u of the segment being scored. */
 void sr_scorer_head(scorer *sc, uint32_t u);
 /* Hands the page to the run's output if st is GZ_OK; frees the rest. */

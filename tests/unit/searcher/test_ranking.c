@@ -81,6 +81,28 @@ Test(ranking, a_question_counts_the_heading_above_an_article)
     sr_index_close(ix);
 }
 
+Test(ranking, a_question_counts_a_heading_most_in_the_first_article_below_it)
+{
+    char src[] = "/tmp/gz-headfirst-src-XXXXXX", dir[] = "/tmp/gz-headfirst-XXXXXX";
+    /* under 第二章 仓储合同, 第三条 and 第四条 hold 保管人 once, 第三条 in a
+     * longer text: by its words alone 第四条 ranks first, but 第三条, the
+     * first article below the heading, says what the chapter is about */
+    th_write_corpus(src, "法.md",
+                    "# 中华人民共和国测试法\n\n## 第一章 一般规定\n\n第一条 为了规范交易，制定本法。\n\n"
+                    "第二条 当事人应当遵循诚信原则。\n\n## 第二章 仓储合同\n\n"
+                    "第三条 保管人储存存货人交付的货物，存货人支付费用，适用本章的规定。\n\n"
+                    "第四条 保管人应当按照约定储存存货人交付的货物。\n");
+    build_index(dir, src);
+    sr_index *ix;
+    gz_error err = {0};
+    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
+    const char *q = "仓储合同的保管人有什么义务？";
+    int third = rank_of(ix, q, "第三条"), fourth = rank_of(ix, q, "第四条");
+    cr_assert(third >= 0 && fourth >= 0, "%s: 第三条 at %d, 第四条 at %d", q, third, fourth);
+    cr_assert_lt(third, fourth, "%s: 第三条 at %d, 第四条 at %d", q, third, fourth);
+    sr_index_close(ix);
+}
+
 /* The rank (from 0) of the article labelled label of the law titled title
  * in q's top 10 (every hit of a document), or -1. */
 static int rank_in(sr_index *ix, const char *q, const char *title, const char *label)
