@@ -263,16 +263,13 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
     uint32_t ess = full ? or_essential(by_most, most, qf, n_leaf, title_most, worst / docf_most) : all;
     if (lifted) /* the others were ranked, and offered again (score.h) */
         ess = 0;
-    size_t fc = 0;
-    for (size_t wi = 0; st == GZ_OK && wi < n_words && (ess || lifted || fc < sc->n_firsts); wi++) {
+    for (size_t wi = 0; st == GZ_OK && wi < n_words && (ess || lifted || sc->head_bits); wi++) {
         /* only units holding a word: those below a heading that hold none
          * are in the words' bitsets for the bounds alone */
         const uint64_t *lift = lifted ? &lifted[wi] : &none;
         /* the first articles below a heading holding a word: visited
          * whatever their words' bounds, which leave W_HEAD_FIRST out */
-        uint64_t firsts = 0;
-        for (; fc < sc->n_firsts && sc->firsts[fc].unit < (wi + 1) * 64; fc++)
-            firsts |= 1ull << (sc->firsts[fc].unit & 63);
+        uint64_t firsts = sc->head_bits ? sc->head_bits[n_leaf * n_words + wi] : 0;
         for (uint64_t bits = (or_units(bs, n_words, ess, wi) | *lift | firsts) & any[wi]; bits && st == GZ_OK;
              bits &= bits - 1) {
             unsigned bit = (unsigned)__builtin_ctzll(bits);

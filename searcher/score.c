@@ -279,12 +279,6 @@ gz_status sr_scorer_finish(scorer *sc, gz_status st)
 
 void sr_scorer_segment_begin(scorer *sc) { wc_init(&sc->wc, sc->plan); }
 
-static int cmp_head_first(const void *a, const void *b)
-{
-    uint32_t x = ((const head_first *)a)->unit, y = ((const head_first *)b)->unit;
-    return (x > y) - (x < y);
-}
-
 static int is_heading(uint8_t kind) { return kind >= GZ_KIND_PART && kind <= GZ_KIND_SECTION; }
 
 gz_status sr_scorer_headings(scorer *sc, size_t s, const seg_eval *se)
@@ -294,16 +288,19 @@ gz_status sr_scorer_headings(scorer *sc, size_t s, const seg_eval *se)
     const sr_segtab *t = &sc->ix->tab[s];
     uint32_t n_units = sc->ix->snap->man.seg[s].n_units;
     size_t n_leaf = sc->n_leaf, n_bits = ((size_t)n_units + 63) / 64;
-    uint64_t *hb = gz_calloc(n_leaf * n_bits + 1, sizeof *hb);
-    head_first *hf = NULL;
-    size_t n_hf = 0, cap = 0;
-    gz_status st = hb ? GZ_OK : GZ_NOMEM;
+    uint64_t *hb = gz_calloc((n_leaf + 1) * n_bits + 1, sizeof *hb);
+    size_t *at = gz_calloc(n_leaf + 2, sizeof *at), cap = 0;
+    uint32_t *firsts = NULL;
+    gz_status st = hb && at ? GZ_OK : GZ_NOMEM;
     /* a heading (第X编, 第X章, 第X节 or a plan's) covers the units after
      * it up to the next heading of its rank or above; the first article
-     * it covers is listed */
+     * it covers is listed, per leaf in order, and marked in the last
+     * plane */
+    uint64_t *any_first = hb ? hb + n_leaf * n_bits : NULL;
     for (size_t l = 0; st == GZ_OK && l < n_leaf; l++) {
         const ulist *ll = &se->leaf[l];
         uint64_t *b = hb + l * n_bits;
+        at[l] = at[l + 1] = l ? at[l] : 0;
         for (size_t i = 0; sc->plan->leaf[l].positive && i < ll->n && ll->unit[i] < n_units; i++) {
             uint32_t h = ll->unit[i];
             if (!is_heading(t->kind[h]))
@@ -315,50 +312,54 @@ gz_status sr_scorer_headings(scorer *sc, size_t s, const seg_eval *se)
                 if (t->kind[v] != GZ_KIND_ARTICLE)
                     continue;
                 b[v >> 6] |= 1ull << (v & 63);
-                if (first && l < 64 && (st = gz_grow(&hf, &cap, n_hf + 1, sizeof *hf, 16)) == GZ_OK)
-                    hf[n_hf++] = (head_first){v, 1ull << l};
+                /* the same article may be first below nested headings */
+                if (first && (at[l + 1] == at[l] || firsts[at[l + 1] - 1] != v)) {
+                    if ((st = gz_grow(&firsts, &cap, at[l + 1] + 1, sizeof *firsts, 64)) != GZ_OK)
+                        break;
+                    firsts[at[l + 1]++] = v;
+                    any_first[v >> 6] |= 1ull << (v & 63);
+                }
                 first = 0;
             }
         }
+        if (l + 1 < n_leaf)
+            at[l + 2] = at[l + 1];
     }
     if (st != GZ_OK) {
         gz_free(hb);
-        gz_free(hf);
+        gz_free(at);
+        gz_free(firsts);
         return st;
-    }
-    /* by unit, one entry a unit */
-    if (n_hf)
-        qsort(hf, n_hf, sizeof *hf, cmp_head_first);
-    size_t k = 0;
-    for (size_t i = 0; i < n_hf; i++) {
-        if (k && hf[k - 1].unit == hf[i].unit)
-            hf[k - 1].leaves |= hf[i].leaves;
-        else
-            hf[k++] = hf[i];
     }
     sc->head_bits = hb;
     sc->n_bits = n_bits;
-    sc->firsts = hf;
-    sc->n_firsts = k;
+    sc->firsts = firsts;
+    sc->first_at = at;
     return GZ_OK;
 }
 
 uint64_t sr_scorer_first(const scorer *sc, uint32_t u)
 {
-    size_t lo = 0, hi = sc->n_firsts;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (sc->firsts[mid].unit < u)
-            lo = mid + 1;
-        else
-            hi = mid;
+    if (!sc->head_bits || !(sc->head_bits[sc->n_leaf * sc->n_bits + (u >> 6)] >> (u & 63) & 1))
+        return 0;
+    uint64_t leaves = 0;
+    for (size_t l = 0; l < sc->n_leaf && l < 64; l++) {
+        size_t lo = sc->first_at[l], hi = sc->first_at[l + 1];
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (sc->firsts[mid] < u)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        leaves |= (uint64_t)(lo < sc->first_at[l + 1] && sc->firsts[lo] == u) << l;
     }
-    return lo < sc->n_firsts && sc->firsts[lo].unit == u ? sc->firsts[lo].leaves : 0;
+    return leaves;
 }
 
 void sr_scorer_head(scorer *sc, uint32_t u)
 {
-    uint64_t first = sc->n_firsts ? sr_scorer_first(sc, u) : 0;
+    uint64_t first = sr_scorer_first(sc, u);
     for (size_t l = 0; l < sc->n_leaf; l++)
         sc->head[l] = (uint8_t)((sc->head_bits && (sc->head_bits[l * sc->n_bits + (u >> 6)] >> (u & 63) & 1)) +
                                 (l < 64 && (first >> l & 1)));
@@ -369,8 +370,9 @@ void sr_scorer_segment_end(scorer *sc)
     gz_free(sc->head_bits);
     sc->head_bits = NULL;
     gz_free(sc->firsts);
+    gz_free(sc->first_at);
     sc->firsts = NULL;
-    sc->n_firsts = 0;
+    sc->first_at = NULL;
     wc_fini(&sc->wc);
     for (size_t l = 0; sc->mt && l < sc->n_leaf; l++) {
         sr_matcher_close(sc->mt[l]);

@@ -47,13 +47,6 @@ static inline double cover(size_t held, size_t n) { return 1.0 + W_COVER * (doub
  * counts W_HEAD_FIRST x its IDF more there. */
 #define W_HEAD_FIRST 1.0
 
-/* The first article below a heading holding some of a question's words
- * (the leaves, bit l for leaf l < 64). */
-typedef struct head_first {
-    uint32_t unit;
-    uint64_t leaves;
-} head_first;
-
 /* Word-field cursors of one segment, per leaf and word, opened lazily. */
 typedef struct word_cursors {
     gz_post *p;
@@ -84,9 +77,11 @@ typedef struct scorer {
      * (n_bits 64-bit words) of the articles below a heading holding it */
     uint64_t *head_bits;
     size_t n_bits;
-    /* and the first article below each such heading, by unit */
-    struct head_first *firsts;
-    size_t n_firsts;
+    /* and per leaf the first article below each such heading, in order,
+     * at firsts[first_at[l], first_at[l + 1]); head_bits' plane n_leaf
+     * marks them all */
+    uint32_t *firsts;
+    size_t *first_at;
     /* costly parts, per segment */
     word_cursors wc;
     size_t *pl, *n_at;
