@@ -301,7 +301,7 @@ gz_status sr_scorer_headings(scorer *sc, size_t s, const seg_eval *se)
         const ulist *ll = &se->leaf[l];
         uint64_t *b = hb + l * n_bits;
         at[l] = at[l + 1] = l ? at[l] : 0;
-        for (size_t i = 0; sc->plan->leaf[l].positive && i < ll->n && ll->unit[i] < n_units; i++) {
+        for (size_t i = 0; st == GZ_OK && sc->plan->leaf[l].positive && i < ll->n && ll->unit[i] < n_units; i++) {
             uint32_t h = ll->unit[i];
             if (!is_heading(t->kind[h]))
                 continue;
