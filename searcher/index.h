@@ -63,6 +63,7 @@ struct sr_index {
     int articles_ready;       /* built at the first article lookup */
     struct sr_link *links;    /* live documents by stable id (docid.c), */
     size_t n_links;           /* built at the first stable id resolved */
+    int cites_ready;          /* the priors hold the citations (cites.c) */
     int refs_busy;            /* refs.c is looking a named work's article up */
     /* the searchers sharing the fields above (sr_index_share), counted
      * once for each; NULL while ix shares with none. Each has its own

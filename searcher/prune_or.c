@@ -50,6 +50,15 @@ static inline uint64_t or_units(const uint64_t *bs, size_t n_words, uint32_t lea
     return bits;
 }
 
+/* What W_HEAD_FIRST adds to unit u at most, over its words' bounds. */
+static double or_first_add(const scorer *sc, uint32_t u)
+{
+    double add = 0;
+    for (uint64_t m = sr_scorer_first(sc, u); m; m &= m - 1)
+        add += W_HEAD_FIRST * sc->idf[__builtin_ctzll(m)];
+    return add;
+}
+
 /* MaxScore over the masks: the words sorted by their bound, a unit that
  * holds only words of the weakest k of them is bounded by their bounds'
  * sum, the most any title adds and the question factor of k words; while
@@ -85,6 +94,8 @@ void sr_or_setup_free(or_setup *u)
     gz_free(u->titles);
     gz_free(u->docf);
     gz_free(u->head_bits);
+    gz_free(u->firsts);
+    gz_free(u->first_at);
     gz_free(u);
 }
 
@@ -213,6 +224,8 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
     if (st == GZ_OK && su) {
         sc->head_bits = su->head_bits;
         sc->n_bits = su->n_bits;
+        sc->firsts = su->firsts;
+        sc->first_at = su->first_at;
         sc->head_kept = 1;
     } else if (st == GZ_OK) {
         st = sr_scorer_headings(sc, s, se);
@@ -222,6 +235,8 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
             se->or_setup = su;
             su->head_bits = sc->head_bits;
             su->n_bits = sc->n_bits;
+            su->firsts = sc->firsts;
+            su->first_at = sc->first_at;
             sc->head_kept = 1;
         }
     }
@@ -264,11 +279,15 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
     uint32_t ess = full ? or_essential(by_most, most, qf, n_leaf, title_most, worst / docf_most) : all;
     if (lifted) /* the others were ranked, and offered again (score.h) */
         ess = 0;
-    for (size_t wi = 0; st == GZ_OK && wi < n_words && (ess || lifted); wi++) {
+    for (size_t wi = 0; st == GZ_OK && wi < n_words && (ess || lifted || sc->head_bits); wi++) {
         /* only units holding a word: those below a heading that hold none
          * are in the words' bitsets for the bounds alone */
         const uint64_t *lift = lifted ? &lifted[wi] : &none;
-        for (uint64_t bits = (or_units(bs, n_words, ess, wi) | *lift) & any[wi]; bits && st == GZ_OK; bits &= bits - 1) {
+        /* the first articles below a heading holding a word: visited
+         * whatever their words' bounds, which leave W_HEAD_FIRST out */
+        uint64_t firsts = sc->head_bits ? sc->head_bits[n_leaf * n_words + wi] : 0;
+        for (uint64_t bits = (or_units(bs, n_words, ess, wi) | *lift | firsts) & any[wi]; bits && st == GZ_OK;
+             bits &= bits - 1) {
             unsigned bit = (unsigned)__builtin_ctzll(bits);
             uint32_t u = (uint32_t)(wi * 64 + bit), m = or_mask(bs, n_words, n_leaf, wi, bit);
             if ((st = sr_spend(1 + n_leaf)) != GZ_OK)
@@ -290,6 +309,8 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
                 }
                 /* a unit the first scoring did not rank scored at most its
                  * least there (ties enter from an earlier place: strict) */
+                if (firsts >> bit & 1)
+                    bound += or_first_add(sc, u);
                 if ((bound + titles[doc]) * f * docf[doc] * (1 + 1e-9) + add <= worst ||
                     (lifted && sc->o->law->floor + add < worst))
                     continue; /* cannot enter the page */
@@ -304,14 +325,14 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
                 }
             }
             sr_scorer_head(sc, u);
-            st = sr_score_unit(sc, s, u, doc, docf[doc], add);
+            st = sr_score_unit(sc, s, u, doc, docf[doc], sr_unit_add(sc->o, s, doc, u));
             if (sc->n_hits == sc->o->want && (!full || sc->hits[0].score != worst)) {
                 full = 1;
                 worst = sc->hits[0].score;
                 ess = lifted ? 0 : or_essential(by_most, most, qf, n_leaf, title_most, worst / docf_most);
                 /* the units of this word left to visit: those of the
-                 * words still essential, and those lifted */
-                bits &= or_units(bs, n_words, ess, wi) | *lift | 1ull << bit;
+                 * words still essential, those lifted and first articles */
+                bits &= or_units(bs, n_words, ess, wi) | *lift | firsts | 1ull << bit;
             }
         }
     }

@@ -22,8 +22,10 @@ typedef struct or_setup {
     uint32_t *title_mask; /* per document the words its title holds */
     double *titles, title_most;
     double *docf, docf_most; /* per document its question factor */
-    uint64_t *head_bits;     /* the scorer's heading bits (score.h), kept with it */
+    uint64_t *head_bits;     /* the scorer's heading bits and first articles (score.h), kept with it */
     size_t n_bits;
+    uint32_t *firsts;
+    size_t *first_at;
 } or_setup;
 void sr_or_setup_free(or_setup *u);
 

@@ -101,6 +101,23 @@ int q_is_question(const char *text)
     return (has_mark && han >= 5) || (han >= 16 && blanks == 0) || (clauses >= 1 && han >= 12 && blanks == 0);
 }
 
+/* Is token t inside a frame of several words as text holds it (怎么 处理
+ * is the frame 怎么处理: 处理 says how it asks, not what about)? */
+static int in_frame(const char *text, const an_token *t)
+{
+    size_t len = strlen(text);
+    for (size_t k = 0; k < sizeof frame_words / sizeof frame_words[0]; k++) {
+        size_t fl = strlen(frame_words[k]);
+        if (fl <= t->end - t->start)
+            continue;
+        /* an occurrence of the frame covering the token */
+        for (size_t a = t->end >= fl ? t->end - fl : 0; a <= t->start && a + fl <= len; a++)
+            if (memcmp(text + a, frame_words[k], fl) == 0)
+                return 1;
+    }
+    return 0;
+}
+
 /* Adds text[start, end) to words unless it is there already, up to
  * SR_MAX_WORDS words (past them *cut is set). */
 static void add_word(char **words, size_t *nw, const char *text, uint32_t start, uint32_t end, int *cut)
@@ -138,7 +155,7 @@ static size_t content_words(const char *text, const an_token *t, size_t n, char 
             add_word(words, &nw, text, label->start, label->end, cut);
             continue;
         }
-        if (is_frame(t[i].text, t[i].len))
+        if (is_frame(t[i].text, t[i].len) || in_frame(text, &t[i]))
             continue;
         if (!han_word || t[i].span >= 2) {
             add_word(words, &nw, text, t[i].start, t[i].end, cut);

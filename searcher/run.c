@@ -97,7 +97,7 @@ static gz_status score_lists(scorer *sc, size_t s, seg_eval *se, gz_buf *scratch
         if (sc->o->law && (lift <= 0 || sr_law_ranked(sc->o->law, s, u)))
             continue; /* offered already, or cannot enter (score.h) */
         sr_scorer_head(sc, u);
-        st = sr_score_unit(sc, s, u, doc, am, add + lift);
+        st = sr_score_unit(sc, s, u, doc, am, add + sr_unit_add(sc->o, s, doc, u));
     }
     gz_free(cur);
     ul_fini(&evaluated);
@@ -177,7 +177,7 @@ gz_status sr_run(sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r
         int cut = st == GZ_LIMIT || n_ready < n_seg;
         st = sr_scorer_finish(&sc, st == GZ_LIMIT ? GZ_OK : st);
         if (st == GZ_OK && !cut)
-            st = sr_law_init(&law, ix, r->hits, r->n_hits, first.want);
+            st = sr_law_init(&law, ix, r->hits, r->n_hits, first.want, plan, se);
         if (st != GZ_OK || cut) { /* the budget ran out: the first ranking */
             if (st == GZ_OK && r->n_hits > o->want) {
                 qsort(r->hits, r->n_hits, sizeof *r->hits, sr_cmp_hit_score);
@@ -197,7 +197,7 @@ gz_status sr_run(sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r
         st = st2;
     for (size_t i = 0; st == GZ_OK && i < n_ranked; i++) {
         hit h = ranked[i];
-        h.score += sr_doc_add(o, h.seg, h.doc);
+        h.score += sr_unit_add(o, h.seg, h.doc, h.unit);
         sr_heap_offer(sc.hits, &sc.n_hits, o->want, &h, o->cmp);
     }
     gz_free(ranked);

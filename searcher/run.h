@@ -27,6 +27,10 @@ typedef struct run_opts {
  * which no unit it did not rank exceeds (-HUGE_VAL: it ranked them all). */
 typedef struct run_law {
     double **add;
+    /* per segment, per document: 1 + its entry in ext, 0: none */
+    uint8_t **ext_of;
+    struct law_ext *ext;
+    size_t n_ext;
     uint64_t *ranked;
     size_t n_ranked;
     double floor;

@@ -57,37 +57,89 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-gz_status sr_law_init(run_law *law, const sr_index *ix, hit *hits, size_t n, size_t k)
+/* The units of document doc of segment s (best: its best score) ranked
+ * again among themselves (score.h, W_IN). */
+static gz_status law_ext_init(law_ext *e, const sr_index *ix, size_t s, uint32_t doc, double best,
+                              const q_plan *plan, const seg_eval *se)
+{
+    const sr_segtab *t = &ix->tab[s];
+    e->first = t->first_unit[doc];
+    e->n = t->n_units[doc];
+    e->add = gz_calloc((size_t)e->n + 1, sizeof *e->add);
+    if (!e->add)
+        return GZ_NOMEM;
+    double n_in = (double)e->n, avg = 0;
+    for (uint32_t v = 0; v < e->n; v++)
+        avg += t->len[e->first + v];
+    avg = avg / (n_in ? n_in : 1);
+    for (size_t l = 0; l < plan->n_leaf; l++) {
+        if (!plan->leaf[l].positive)
+            continue;
+        const ulist *ll = &se[s].leaf[l];
+        size_t lo = ul_lower(ll, e->first), hi = ul_lower(ll, e->first + e->n);
+        double df = (double)(hi - lo);
+        double idf = plan->leaf[l].weight * log(1 + (n_in - df + 0.5) / (df + 0.5));
+        for (size_t i = lo; i < hi; i++)
+            e->add[ll->unit[i] - e->first] += bm25(idf, ll->tf[i], t->len[ll->unit[i]], avg);
+    }
+    double most = 0;
+    for (uint32_t v = 0; v < e->n; v++)
+        most = e->add[v] > most ? e->add[v] : most;
+    for (uint32_t v = 0; most > 0 && v < e->n; v++)
+        e->add[v] *= W_IN * best / most;
+    e->most = most > 0 ? W_IN * best : 0;
+    return GZ_OK;
+}
+
+gz_status sr_law_init(run_law *law, const sr_index *ix, hit *hits, size_t n, size_t k, const q_plan *plan,
+                      const seg_eval *se)
 {
     size_t n_seg = ix->snap->man.n_seg;
     memset(law, 0, sizeof *law);
     law->add = gz_calloc(n_seg + 1, sizeof *law->add);
+    law->ext_of = gz_calloc(n_seg + 1, sizeof *law->ext_of);
     law->ranked = gz_alloc((n + 1) * sizeof *law->ranked);
-    for (size_t s = 0; law->add && s < n_seg; s++)
-        if (!(law->add[s] = gz_calloc((size_t)ix->snap->man.seg[s].n_docs + 1, sizeof **law->add)))
+    law->ext = gz_calloc(SR_LAW_DOCS_IN + 1, sizeof *law->ext);
+    for (size_t s = 0; law->add && law->ext_of && s < n_seg; s++)
+        if (!(law->add[s] = gz_calloc((size_t)ix->snap->man.seg[s].n_docs + 1, sizeof **law->add)) ||
+            !(law->ext_of[s] = gz_calloc((size_t)ix->snap->man.seg[s].n_docs + 1, 1)))
             break;
-    if (!law->add || !law->ranked || (n_seg && !law->add[n_seg - 1])) {
+    if (!law->add || !law->ext_of || !law->ranked || !law->ext || (n_seg && !law->ext_of[n_seg - 1])) {
         sr_law_fini(law, ix);
         return GZ_NOMEM;
     }
     qsort(hits, n, sizeof *hits, sr_cmp_hit_score);
     law->floor = n < k ? -HUGE_VAL : hits[n - 1].score;
+    gz_status st = GZ_OK;
     for (size_t i = 0; i < n; i++) {
         double *a = &law->add[hits[i].seg][hits[i].doc];
-        if (i < SR_LAW_UNITS && *a == 0)
+        if (i < SR_LAW_UNITS && *a == 0) {
             *a = W_LAW * hits[i].score; /* the document's best: the first met */
+            if (law->n_ext < SR_LAW_DOCS_IN && st == GZ_OK) {
+                st = law_ext_init(&law->ext[law->n_ext], ix, hits[i].seg, hits[i].doc, hits[i].score, plan, se);
+                law->ext_of[hits[i].seg][hits[i].doc] = (uint8_t)++law->n_ext;
+            }
+        }
         law->ranked[i] = (uint64_t)hits[i].seg << 32 | hits[i].unit;
     }
     qsort(law->ranked, n, sizeof *law->ranked, cmp_u64);
     law->n_ranked = n;
-    return GZ_OK;
+    if (st != GZ_OK)
+        sr_law_fini(law, ix);
+    return st;
 }
 
 void sr_law_fini(run_law *law, const sr_index *ix)
 {
     for (size_t s = 0; law->add && s < ix->snap->man.n_seg; s++)
         gz_free(law->add[s]);
+    for (size_t s = 0; law->ext_of && s < ix->snap->man.n_seg; s++)
+        gz_free(law->ext_of[s]);
+    for (size_t e = 0; e < law->n_ext; e++)
+        gz_free(law->ext[e].add);
     gz_free(law->add);
+    gz_free(law->ext_of);
+    gz_free(law->ext);
     gz_free(law->ranked);
     memset(law, 0, sizeof *law);
 }
@@ -236,42 +288,93 @@ gz_status sr_scorer_headings(scorer *sc, size_t s, const seg_eval *se)
     const sr_segtab *t = &sc->ix->tab[s];
     uint32_t n_units = sc->ix->snap->man.seg[s].n_units;
     size_t n_leaf = sc->n_leaf, n_bits = ((size_t)n_units + 63) / 64;
-    uint64_t *hb = gz_calloc(n_leaf * n_bits + 1, sizeof *hb);
-    if (!hb)
-        return GZ_NOMEM;
+    uint64_t *hb = gz_calloc((n_leaf + 1) * n_bits + 1, sizeof *hb);
+    size_t *at = gz_calloc(n_leaf + 2, sizeof *at), cap = 0;
+    uint32_t *firsts = NULL;
+    gz_status st = hb && at ? GZ_OK : GZ_NOMEM;
     /* a heading (第X编, 第X章, 第X节 or a plan's) covers the units after
-     * it up to the next heading of its rank or above */
-    for (size_t l = 0; l < n_leaf; l++) {
+     * it up to the next heading of its rank or above; the first article
+     * it covers is listed, per leaf in order, and marked in the last
+     * plane */
+    uint64_t *any_first = hb ? hb + n_leaf * n_bits : NULL;
+    for (size_t l = 0; st == GZ_OK && l < n_leaf; l++) {
         const ulist *ll = &se->leaf[l];
         uint64_t *b = hb + l * n_bits;
-        for (size_t i = 0; sc->plan->leaf[l].positive && i < ll->n && ll->unit[i] < n_units; i++) {
+        at[l] = at[l + 1] = l ? at[l] : 0;
+        for (size_t i = 0; st == GZ_OK && sc->plan->leaf[l].positive && i < ll->n && ll->unit[i] < n_units; i++) {
             uint32_t h = ll->unit[i];
             if (!is_heading(t->kind[h]))
                 continue;
+            int first = 1;
             for (uint32_t v = h + 1; v < n_units && t->doc[v] == t->doc[h]; v++) {
                 if (is_heading(t->kind[v]) && t->kind[v] <= t->kind[h])
                     break;
-                if (t->kind[v] == GZ_KIND_ARTICLE)
-                    b[v >> 6] |= 1ull << (v & 63);
+                if (t->kind[v] != GZ_KIND_ARTICLE)
+                    continue;
+                b[v >> 6] |= 1ull << (v & 63);
+                /* the same article may be first below nested headings */
+                if (first && (at[l + 1] == at[l] || firsts[at[l + 1] - 1] != v)) {
+                    if ((st = gz_grow(&firsts, &cap, at[l + 1] + 1, sizeof *firsts, 64)) != GZ_OK)
+                        break;
+                    firsts[at[l + 1]++] = v;
+                    any_first[v >> 6] |= 1ull << (v & 63);
+                }
+                first = 0;
             }
         }
+        if (l + 1 < n_leaf)
+            at[l + 2] = at[l + 1];
+    }
+    if (st != GZ_OK) {
+        gz_free(hb);
+        gz_free(at);
+        gz_free(firsts);
+        return st;
     }
     sc->head_bits = hb;
     sc->n_bits = n_bits;
+    sc->firsts = firsts;
+    sc->first_at = at;
     return GZ_OK;
+}
+
+uint64_t sr_scorer_first(const scorer *sc, uint32_t u)
+{
+    if (!sc->head_bits || !(sc->head_bits[sc->n_leaf * sc->n_bits + (u >> 6)] >> (u & 63) & 1))
+        return 0;
+    uint64_t leaves = 0;
+    for (size_t l = 0; l < sc->n_leaf && l < 64; l++) {
+        size_t lo = sc->first_at[l], hi = sc->first_at[l + 1];
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (sc->firsts[mid] < u)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        leaves |= (uint64_t)(lo < sc->first_at[l + 1] && sc->firsts[lo] == u) << l;
+    }
+    return leaves;
 }
 
 void sr_scorer_head(scorer *sc, uint32_t u)
 {
+    uint64_t first = sr_scorer_first(sc, u);
     for (size_t l = 0; l < sc->n_leaf; l++)
-        sc->head[l] = sc->head_bits && (sc->head_bits[l * sc->n_bits + (u >> 6)] >> (u & 63) & 1);
+        sc->head[l] = (uint8_t)((sc->head_bits && (sc->head_bits[l * sc->n_bits + (u >> 6)] >> (u & 63) & 1)) +
+                                (l < 64 && (first >> l & 1)));
 }
 
 void sr_scorer_segment_end(scorer *sc)
 {
-    if (!sc->head_kept)
+    if (!sc->head_kept) {
         gz_free(sc->head_bits);
+        gz_free(sc->firsts);
+        gz_free(sc->first_at);
+    }
     sc->head_bits = NULL;
+    sc->firsts = NULL;
+    sc->first_at = NULL;
     sc->head_kept = 0;
     wc_fini(&sc->wc);
     for (size_t l = 0; sc->mt && l < sc->n_leaf; l++) {
@@ -330,7 +433,7 @@ gz_status sr_score_unit(scorer *sc, size_t s, uint32_t u, uint32_t doc, double a
         }
         /* a heading above the unit holds the word */
         if (sc->head[l])
-            cheap += W_HEAD * sc->idf[l];
+            cheap += (W_HEAD + (sc->head[l] == 2 ? W_HEAD_FIRST : 0)) * sc->idf[l];
         /* the document's title line holds the word too */
         if (sc->title[l])
             cheap += sc->w_title * sc->idf[l];

@@ -41,6 +41,11 @@ static inline double cover(size_t held, size_t n) { return 1.0 + W_COVER * (doub
  * the articles that hold some word of the question themselves: the
  * heading says what they are about (转租 under 租赁合同). */
 #define W_HEAD 1.0
+/* The first article below such a heading states what the heading is
+ * about (仓储合同是保管人储存存货人交付的仓储物…的合同: the definition, or
+ * the scope, that the articles after it take as read): the heading's word
+ * counts W_HEAD_FIRST x its IDF more there. */
+#define W_HEAD_FIRST 1.0
 
 /* Word-field cursors of one segment, per leaf and word, opened lazily. */
 typedef struct word_cursors {
@@ -66,12 +71,19 @@ typedef struct scorer {
      * absent), and whether the unit's document title holds it */
     uint32_t *tf;
     uint8_t *title;
-    uint8_t *head; /* a heading above the unit holds the word */
+    uint8_t *head; /* a heading above the unit holds the word: 1, and the
+                    * unit is the first article below it: 2 */
     /* per segment being scored, for a question: per leaf, the bitset
      * (n_bits 64-bit words) of the articles below a heading holding it */
     uint64_t *head_bits;
     size_t n_bits;
-    int head_kept; /* head_bits belong to a kept OR setup (prune_or.h), not freed here */
+    /* and per leaf the first article below each such heading, in order,
+     * at firsts[first_at[l], first_at[l + 1]); head_bits' plane n_leaf
+     * marks them all */
+    uint32_t *firsts;
+    size_t *first_at;
+    int head_kept; /* head_bits, firsts and first_at belong to a kept OR
+                    * setup (prune_or.h), not freed here */
     /* costly parts, per segment */
     word_cursors wc;
     size_t *pl, *n_at;
@@ -103,9 +115,11 @@ static inline int cannot_enter(const scorer *sc, const hit *x)
 
 gz_status sr_scorer_init(scorer *sc, sr_index *ix, const q_plan *plan, const run_opts *o, run_out *r,
                           const double *df);
-/* For a question, sc->head_bits of segment s from its leaves' match
- * lists (sr_scorer_segment_end frees them). */
+/* For a question, sc->head_bits and sc->firsts of segment s from its
+ * leaves' match lists (sr_scorer_segment_end frees them). */
 gz_status sr_scorer_headings(scorer *sc, size_t s, const seg_eval *se);
+/* The leaves of the headings unit u is the first article below (0: none). */
+uint64_t sr_scorer_first(const scorer *sc, uint32_t u);
 /* Sets sc->head for unit u of the segment being scored. */
 void sr_scorer_head(scorer *sc, uint32_t u);
 /* Hands the page to the run's output if st is GZ_OK; frees the rest. */
@@ -142,17 +156,50 @@ static inline void sr_count_facets(const run_opts *o, const sr_segtab *t, uint32
 #define SR_LAW_UNITS 50
 #define W_LAW 0.4
 
+/* Within a law: the documents of the best SR_LAW_DOCS_IN of those units
+ * (in their order) rank their units again among themselves, by BM25 over
+ * the question's words with each word's IDF within the document (its
+ * units as N, those holding the word as df): a word that most of a law's
+ * articles hold (劳动合同 in the 劳动合同法) tells them apart less than a
+ * word few of them hold, however rare each is across the laws. The unit
+ * scoring most there gets W_IN x the document's best score more, the
+ * others their share of it. */
+#define SR_LAW_DOCS_IN 10
+#define W_IN 0.2
+
 /* The law evidence of a first scoring that ranked hits[0..n) (any order;
  * sorted here) of at most k: the documents of the best SR_LAW_UNITS, the
- * units ranked and the least score (none past it if n < k). Free with
- * sr_law_fini. */
-gz_status sr_law_init(run_law *law, const sr_index *ix, hit *hits, size_t n, size_t k);
+ * units ranked and the least score (none past it if n < k), and the
+ * units of the best SR_LAW_DOCS_IN documents within them, from the
+ * question plan's match lists se (per segment). Free with sr_law_fini. */
+gz_status sr_law_init(run_law *law, const sr_index *ix, hit *hits, size_t n, size_t k, const q_plan *plan,
+                      const seg_eval *se);
 void sr_law_fini(run_law *law, const sr_index *ix);
 
-/* What run_opts.law adds to the units of document doc of segment s. */
+/* A document's units ranked again among themselves (W_IN): the first
+ * unit, how many, what each adds, and the most it adds to one. */
+typedef struct law_ext {
+    uint32_t first, n;
+    double most;
+    double *add;
+} law_ext;
+
+/* The most run_opts.law adds to a unit of document doc of segment s. */
 static inline double sr_doc_add(const run_opts *o, size_t s, uint32_t doc)
 {
-    return o->law ? o->law->add[s][doc] : 0;
+    if (!o->law)
+        return 0;
+    uint8_t e = o->law->ext_of[s][doc];
+    return o->law->add[s][doc] + (e ? o->law->ext[e - 1].most : 0);
+}
+
+/* What run_opts.law adds to unit u of document doc of segment s. */
+static inline double sr_unit_add(const run_opts *o, size_t s, uint32_t doc, uint32_t u)
+{
+    if (!o->law)
+        return 0;
+    uint8_t e = o->law->ext_of[s][doc];
+    return o->law->add[s][doc] + (e ? o->law->ext[e - 1].add[u - o->law->ext[e - 1].first] : 0);
 }
 
 /* Did the first scoring rank unit u of segment s? */

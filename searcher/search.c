@@ -6,6 +6,7 @@
 #include "searcher/answer.h"
 #include "searcher/article.h"
 #include "searcher/cache.h"
+#include "searcher/cites.h"
 #include "searcher/docid.h"
 #include "searcher/group.h"
 #include "searcher/hint.h"
@@ -149,7 +150,8 @@ gz_status sr_index_share(sr_index *ix, size_t cache_bytes, sr_index **out, gz_er
     *out = NULL;
     gz_status st;
     /* what is built at first use is built now: shared, it no longer changes */
-    if ((st = sr_articles_ready(ix)) != GZ_OK || (st = sr_links_ready(ix)) != GZ_OK)
+    if ((st = sr_articles_ready(ix)) != GZ_OK || (st = sr_links_ready(ix)) != GZ_OK ||
+        (st = sr_cites_ready(ix)) != GZ_OK)
         return gz_error_set(err, st, -1, "[searcher] %s: cannot read the document table", ix->dir);
     if (!ix->shared) {
         if (!(ix->shared = gz_calloc(1, sizeof *ix->shared)))
@@ -458,6 +460,14 @@ static gz_status search(sr_index *ix, const sr_request *rq, run_opts *o, q_plan 
     return st;
 }
 
+/* What a question needs once per snapshot, built before its budget
+ * starts: the works' citations (cites.c), read from every stored text. */
+static gz_status ready_for(sr_index *ix, const sr_request *rq, gz_error *err)
+{
+    gz_status st = q_is_question(rq->query ? rq->query : "") ? sr_cites_ready(ix) : GZ_OK;
+    return st == GZ_OK ? GZ_OK : gz_error_set(err, st, -1, "[searcher] %s: cannot read the stored texts", ix->dir);
+}
+
 /* What every search checks before it runs: the filters, and that the page
  * lies within the ranks kept. */
 static gz_status check_request(const sr_request *rq, gz_error *err)
@@ -475,6 +485,8 @@ gz_status sr_search_top(sr_index *ix, const sr_request *rq, sr_top *top, gz_erro
 {
     memset(top, 0, sizeof *top);
     gz_status st = check_request(rq, err);
+    if (st == GZ_OK)
+        st = ready_for(ix, rq, err);
     if (st != GZ_OK)
         return st;
     size_t want = rq->offset + (rq->n ? rq->n : 10);
@@ -531,9 +543,12 @@ gz_status sr_search(sr_index *ix, const sr_request *rq, sr_arena *a, gazette_pag
     const char *q = rq->query ? rq->query : "";
     if (check_request(rq, err) != GZ_OK)
         return GZ_INVALID;
+    gz_status st = ready_for(ix, rq, err);
+    if (st != GZ_OK)
+        return st;
     sr_budget b;
     sr_budget_begin(&b, &rq->limits);
-    gz_status st = fill_page(ix, rq, q, &b, a, out, err);
+    st = fill_page(ix, rq, q, &b, a, out, err);
     sr_budget_end(&b);
     if (st == GZ_OK && a->failed)
         st = gz_error_set(err, GZ_NOMEM, -1, "out of memory");

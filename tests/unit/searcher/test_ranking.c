@@ -81,6 +81,28 @@ Test(ranking, a_question_counts_the_heading_above_an_article)
     sr_index_close(ix);
 }
 
+Test(ranking, a_question_counts_a_heading_most_in_the_first_article_below_it)
+{
+    char src[] = "/tmp/gz-headfirst-src-XXXXXX", dir[] = "/tmp/gz-headfirst-XXXXXX";
+    /* under 第二章 仓储合同, 第三条 and 第四条 hold 保管人 once, 第三条 in a
+     * longer text: by its words alone 第四条 ranks first, but 第三条, the
+     * first article below the heading, says what the chapter is about */
+    th_write_corpus(src, "法.md",
+                    "# 中华人民共和国测试法\n\n## 第一章 一般规定\n\n第一条 为了规范交易，制定本法。\n\n"
+                    "第二条 当事人应当遵循诚信原则。\n\n## 第二章 仓储合同\n\n"
+                    "第三条 保管人储存存货人交付的货物，存货人支付费用，适用本章的规定。\n\n"
+                    "第四条 保管人应当按照约定储存存货人交付的货物。\n");
+    build_index(dir, src);
+    sr_index *ix;
+    gz_error err = {0};
+    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
+    const char *q = "仓储合同的保管人有什么义务？";
+    int third = rank_of(ix, q, "第三条"), fourth = rank_of(ix, q, "第四条");
+    cr_assert(third >= 0 && fourth >= 0, "%s: 第三条 at %d, 第四条 at %d", q, third, fourth);
+    cr_assert_lt(third, fourth, "%s: 第三条 at %d, 第四条 at %d", q, third, fourth);
+    sr_index_close(ix);
+}
+
 /* The rank (from 0) of the article labelled label of the law titled title
  * in q's top 10 (every hit of a document), or -1. */
 static int rank_in(sr_index *ix, const char *q, const char *title, const char *label)
@@ -136,6 +158,124 @@ Test(ranking, a_question_lifts_the_articles_of_the_law_that_answers_it_best)
     sr_index_close(ix);
 }
 
+/* Writes text to src/name (src exists). */
+static void write_file(const char *src, const char *name, const char *text)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", src, name);
+    FILE *f = fopen(path, "w");
+    cr_assert(f && fputs(text, f) >= 0 && fclose(f) == 0, "%s", path);
+}
+
+/* Indexes 甲法.md and 乙法.md of the texts a and b (freed here) into
+ * dir, from src, and opens it. */
+static sr_index *open_two_laws(char *src, char *dir, gz_buf *a, gz_buf *b)
+{
+    th_write_corpus(src, "甲法.md", gz_buf_cstr(a));
+    write_file(src, "乙法.md", gz_buf_cstr(b));
+    gz_buf_fini(a);
+    gz_buf_fini(b);
+    build_index(dir, src);
+    sr_index *ix;
+    gz_error err = {0};
+    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
+    return ix;
+}
+
+/* 甲法 and 乙法 hold the same article; three other texts name the one
+ * called cited in 《》. The rank in a question's top 10 of 甲法's article
+ * and of 乙法's. */
+static void ranks_when_cited(const char *cited, int *a, int *b)
+{
+    char src[] = "/tmp/gz-cite-src-XXXXXX", dir[] = "/tmp/gz-cite-XXXXXX";
+    const char *article = "第一条 承租人经出租人同意，可以将房屋转租给第三人。\n";
+    char text[512];
+    snprintf(text, sizeof text, "# 中华人民共和国甲法\n\n%s", article);
+    th_write_corpus(src, "甲法(2020-01-01).md", text);
+    snprintf(text, sizeof text, "# 中华人民共和国乙法\n\n%s", article);
+    write_file(src, "乙法(2020-01-01).md", text);
+    for (int i = 0; i < 3; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "丙%d办法.md", i);
+        snprintf(text, sizeof text, "# 丙%d办法\n\n第一条 根据《中华人民共和国%s》，制定本办法。\n", i, cited);
+        write_file(src, name, text);
+    }
+    build_index(dir, src);
+    sr_index *ix;
+    gz_error err = {0};
+    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
+    const char *q = "承租人转租给第三人要出租人同意吗？";
+    *a = rank_in(ix, q, "中华人民共和国甲法", "第一条");
+    *b = rank_in(ix, q, "中华人民共和国乙法", "第一条");
+    sr_index_close(ix);
+}
+
+Test(ranking, a_question_ranks_the_law_other_texts_cite_first)
+{
+    /* the same article in two laws: the one the other texts cite first,
+     * whichever it is */
+    int a, b;
+    ranks_when_cited("乙法", &a, &b);
+    cr_assert(a >= 0 && b >= 0, "乙法 cited: 甲法 at %d, 乙法 at %d", a, b);
+    cr_assert_lt(b, a, "乙法 cited: 甲法 at %d, 乙法 at %d", a, b);
+    ranks_when_cited("甲法", &a, &b);
+    cr_assert(a >= 0 && b >= 0, "甲法 cited: 甲法 at %d, 乙法 at %d", a, b);
+    cr_assert_lt(a, b, "甲法 cited: 甲法 at %d, 乙法 at %d", a, b);
+}
+
+Test(ranking, a_questions_citations_are_counted_outside_its_budget)
+{
+    /* the first question of a snapshot counts the works' citations from
+     * every stored text: not within the question's budget, which a
+     * command line's 100 ms the laws' texts alone would spend. So the
+     * first answer holds what the second does, at the same peak memory */
+    char dir[] = "/tmp/gz-citebudget-XXXXXX";
+    build_index(dir, GZ_SAMPLE_DIR);
+    sr_index *ix;
+    gz_error err = {0};
+    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
+    const char *q = "国有企业领导人员如何管理？";
+    /* what a first query by words builds (the thesaurus among them) */
+    sr_top words = top(ix, "领导人员国有企业", 10, 0, 0);
+    sr_top_fini(&words);
+    sr_top first = top(ix, q, 10, 0, 0), second = top(ix, q, 10, 0, 0);
+    cr_assert_gt(second.n, 0);
+    cr_assert(!first.partial && first.n == second.n, "%s: %zu hits, then %zu", q, first.n, second.n);
+    cr_assert_leq(first.peak_bytes, second.peak_bytes + 4096, "%s: first at %zu bytes, then %zu", q,
+                  first.peak_bytes, second.peak_bytes);
+    sr_top_fini(&first);
+    sr_top_fini(&second);
+    sr_index_close(ix);
+}
+
+Test(ranking, a_question_weighs_words_by_how_rare_they_are_in_the_law)
+{
+    char src[] = "/tmp/gz-inlaw-src-XXXXXX", dir[] = "/tmp/gz-inlaw-XXXXXX";
+    /* 甲法: eight articles hold 承租人, one 押金, as long; 乙法: eight
+     * longer ones hold 押金. Across the laws 承租人 is the rarer word, and
+     * its articles rank above 第9条 by it; within 甲法 押金 is the rare
+     * one, and tells 第9条 apart */
+    gz_buf a, b;
+    gz_buf_init(&a);
+    gz_buf_init(&b);
+    gz_buf_puts(&a, "# 中华人民共和国甲法\n\n");
+    for (int i = 1; i <= 8; i++)
+        gz_buf_printf(&a, "第%d条 承租人应当按时交纳租金。\n\n", i);
+    gz_buf_puts(&a, "第9条 押金应当按时交纳租金。\n");
+    gz_buf_puts(&b, "# 中华人民共和国乙法\n\n");
+    for (int i = 1; i <= 8; i++)
+        gz_buf_printf(&b, "第%d条 押金由银行按照国家有关规定统一保管并且定期公布保管情况。\n\n", i);
+    sr_index *ix = open_two_laws(src, dir, &a, &b);
+    const char *q = "承租人的押金怎么处理？";
+    int x = rank_in(ix, q, "中华人民共和国甲法", "第1条"), y = rank_in(ix, q, "中华人民共和国甲法", "第9条");
+    cr_assert(x >= 0 && y >= 0, "%s: 第1条 at %d, 第9条 at %d", q, x, y);
+    cr_assert_lt(y, x, "%s: 第1条 at %d, 第9条 at %d", q, x, y);
+    /* keywords are not questions: by the words' rarity across the laws */
+    cr_assert_lt(rank_in(ix, "承租人 OR 押金", "中华人民共和国甲法", "第1条"),
+                 rank_in(ix, "承租人 OR 押金", "中华人民共和国甲法", "第9条"));
+    sr_index_close(ix);
+}
+
 Test(ranking, a_questions_order_is_the_same_on_every_page_and_depth)
 {
     char src[] = "/tmp/gz-lawpage-src-XXXXXX", dir[] = "/tmp/gz-lawpage-XXXXXX";
@@ -155,17 +295,7 @@ Test(ranking, a_questions_order_is_the_same_on_every_page_and_depth)
         gz_buf_printf(&b, "第%d条 承租人应当妥善保管房屋。\n\n", i);
     gz_buf_puts(&b, "第61条 转租的，应当告知。\n\n第62条 第三人可以参加。\n\n第63条 当事人同意的除外。\n\n"
                     "第64条 出租人可以参加。\n");
-    th_write_corpus(src, "甲法.md", gz_buf_cstr(&a));
-    char path[4200];
-    snprintf(path, sizeof path, "%s/乙法.md", src);
-    FILE *f = fopen(path, "w");
-    cr_assert(f && fputs(gz_buf_cstr(&b), f) >= 0 && fclose(f) == 0);
-    gz_buf_fini(&a);
-    gz_buf_fini(&b);
-    build_index(dir, src);
-    sr_index *ix;
-    gz_error err = {0};
-    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
+    sr_index *ix = open_two_laws(src, dir, &a, &b);
     const char *q = "承租人转租给第三人要出租人同意吗？";
     sr_top deep = top(ix, q, 100, 0, 0), p1 = top(ix, q, 10, 0, 0), p2 = top(ix, q, 10, 10, 0);
     cr_assert_eq(deep.n, 100);

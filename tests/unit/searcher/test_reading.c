@@ -421,6 +421,28 @@ Test(reading, a_question_makes_no_gram_across_a_joined_character_or_a_question_w
     json_object_put(o);
 }
 
+/* Each question cases[i][0] searches cases[i][1] and not cases[i][2]
+ * (quoted, as read_as shows words). */
+static void reads_with_and_without(const char *const cases[][3], size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        json_object *o = search(cases[i][0]);
+        const char *read = str(o, "read_as");
+        cr_assert(strstr(read, cases[i][1]), "%s: no %s: %s", cases[i][0], cases[i][1], read);
+        cr_assert_null(strstr(read, cases[i][2]), "%s: %s searched: %s", cases[i][0], cases[i][2], read);
+        json_object_put(o);
+    }
+}
+
+Test(reading, a_question_leaves_out_a_frame_the_segmenter_cuts)
+{
+    /* ICU cuts 怎么处理 into 怎么 处理 and 多长时间 into 多长 时间: each is
+     * a frame as the text holds it, and none of its words is searched */
+    const char *cases[][3] = {{"押金怎么处理？", "\"押金\"", "\"处理\""},
+                              {"工伤认定需要多长时间？", "\"工伤\"", "\"时间\""}};
+    reads_with_and_without(cases, sizeof cases / sizeof cases[0]);
+}
+
 Test(reading, a_question_ends_a_word_with_its_kind_before_pairing_characters)
 {
     /* ICU cuts 抚养费由谁 into 抚养 费 由 谁 and 手续费应从 into 手续 费 应
@@ -428,13 +450,7 @@ Test(reading, a_question_ends_a_word_with_its_kind_before_pairing_characters)
      * gram with the lone character after it (费由, 费应) */
     const char *cases[][3] = {{"离婚后孩子的抚养费由谁承担？", "\"抚养费\"", "\"费由\""},
                               {"金融机构预扣的手续费应从本金中扣除吗？", "\"手续费\"", "\"费应\""}};
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        json_object *o = search(cases[i][0]);
-        const char *read = str(o, "read_as");
-        cr_assert(strstr(read, cases[i][1]), "%s: no %s: %s", cases[i][0], cases[i][1], read);
-        cr_assert_null(strstr(read, cases[i][2]), "%s: %s searched: %s", cases[i][0], cases[i][2], read);
-        json_object_put(o);
-    }
+    reads_with_and_without(cases, sizeof cases / sizeof cases[0]);
 }
 
 /* Whether the answer to q says the thesaurus added pair ("房租→租金"). */
