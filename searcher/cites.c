@@ -69,9 +69,13 @@ gz_status sr_cites_ready(sr_index *ix)
     gz_status st = GZ_OK;
     for (size_t s = 0; st == GZ_OK && s < ix->snap->man.n_seg; s++) {
         const gz_segment *seg = ix->snap->seg[s];
-        for (uint32_t d = 0; st == GZ_OK && d < ix->snap->man.seg[s].n_docs; d++)
+        for (uint32_t d = 0; st == GZ_OK && d < ix->snap->man.seg[s].n_docs; d++) {
             if (!gz_bit(ix->snap->deleted[s], d) && (st = gz_segment_text(seg, d, &text, &ix->tctx)) == GZ_OK)
                 st = cites_of(ix, s, d, &text, &v, &n, &cap);
+            if (d % 4096 == 4095) /* the text read so far: its pages back (they stay in the page cache) */
+                gz_segment_release_section(seg, GZ_SEC_TEXT);
+        }
+        gz_segment_release_section(seg, GZ_SEC_TEXT);
     }
     gz_buf_fini(&text);
     uint32_t *count = st == GZ_OK ? gz_calloc(ix->n_works + 1, sizeof *count) : NULL;
