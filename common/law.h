@@ -26,6 +26,12 @@
  * out[0..cap) and returns its byte length. Borrowed strings only. */
 size_t gz_law_work_key(const char *title, size_t len, char *out, size_t cap);
 
+/* The next name text[*at, len) cites in 《》 (on one line, at most
+ * GZ_LAW_CITED_MAX bytes): its work key (gz_law_work_key) into out[0..cap),
+ * *at moved past it; its length, or 0 when no name is left. */
+#define GZ_LAW_CITED_MAX 240
+size_t gz_law_next_cited(const char *text, size_t len, size_t *at, char *out, size_t cap);
+
 /* The same, but keeping 中华人民共和国: the title as a person would type it
  * in full, for "exact title" matches. */
 size_t gz_law_title_clean(const char *title, size_t len, char *out, size_t cap);

@@ -257,6 +257,32 @@ size_t gz_law_work_key(const char *title, size_t len, char *out, size_t cap)
     return key_write(title, len, out, cap, 1);
 }
 
+#define OPEN_QUOTE "\xE3\x80\x8A"  /* 《 */
+#define CLOSE_QUOTE "\xE3\x80\x8B" /* 》 */
+
+size_t gz_law_next_cited(const char *text, size_t len, size_t *at, char *out, size_t cap)
+{
+    const char *end = text + len, *p = text + *at;
+    while (p < end && (p = memmem(p, (size_t)(end - p), OPEN_QUOTE, 3))) {
+        p += 3;
+        const char *q = memmem(p, (size_t)(end - p), CLOSE_QUOTE, 3);
+        if (!q)
+            break;
+        const char *nl = memchr(p, '\n', (size_t)(q - p));
+        if (nl || q - p > GZ_LAW_CITED_MAX) { /* no name: a 《 left open */
+            p = nl ? nl : q;
+            continue;
+        }
+        *at = (size_t)(q + 3 - text);
+        size_t n = gz_law_work_key(p, (size_t)(q - p), out, cap);
+        if (n)
+            return n;
+        p = q + 3;
+    }
+    *at = len;
+    return 0;
+}
+
 size_t gz_law_title_clean(const char *title, size_t len, char *out, size_t cap)
 {
     return key_write(title, len, out, cap, 0);

@@ -25,6 +25,7 @@
  *   4  a postings block's skip entry says whether the block holds the first
  *      unit of a document (its title line): n_impacts << 1 | that bit;
  *      the HASHES section, each unit's text's hash
+ *   5  field 'c': the works each document names in 《》 (GZ_FIELD_CITES)
  *
  * Files of an index directory:
  *   MANIFEST          kind MANIFEST: the committed state (replaced by rename)
@@ -72,7 +73,7 @@
 #include <stdbool.h>
 
 #define GZ_MAGIC "\x89GZT\r\n\x1a\n"
-#define GZ_FORMAT_VERSION 4
+#define GZ_FORMAT_VERSION 5
 #define GZ_HEADER_LEN 40
 #define GZ_META_LEN 32
 
@@ -370,6 +371,18 @@ enum { GZ_TERM_SPANS = 1, GZ_TERM_NOPOS = 2 };
  * number and a one-character prefix over every gram that begins with c
  * find, as one term (三年 -> "n3年"). */
 #define GZ_FIELD_NUMCHAR 'n'
+/* A work a document's text names in 《》 (gz_law_next_cited): 'c' + the
+ * work key, one posting a document that names it, at the document's first
+ * unit, no positions. Counted by the searcher for a question's prior
+ * (how many other texts cite a law), never searched. */
+#define GZ_FIELD_CITES 'c'
+
+/* Whether a term of this key has no positions (GZ_TERM_NOPOS): its
+ * postings' unit lengths are the units' word counts. */
+static inline int gz_key_nopos(const char *key)
+{
+    return key[0] == GZ_FIELD_WORD || key[0] == GZ_FIELD_PHRASE || key[0] == GZ_FIELD_CITES;
+}
 
 /* ------------------------------------------------------------- postings */
 

@@ -2,6 +2,7 @@
  * open-addressing table keyed by XXH3; each term's occurrences go as
  * varints into its own chain of slices (memseg_impl.h). Flushing is in
  * flush.c. */
+#include "common/law.h"
 #include "common/probe.h"
 #include "indexer/memseg_impl.h"
 
@@ -333,7 +334,7 @@ static uint32_t intern(ix_memseg *m, const char *key, size_t klen, uint64_t h)
     t->hash = h;
     t->off = (uint32_t)m->term_text.len;
     t->len = (uint16_t)klen;
-    t->flags = key[0] == GZ_FIELD_WORD || key[0] == GZ_FIELD_PHRASE ? GZ_TERM_NOPOS : 0;
+    t->flags = gz_key_nopos(key) ? GZ_TERM_NOPOS : 0;
     t->head = t->at = head;
     t->end = head + IX_SLICE_FIRST - 4;
     gz_buf_put(&m->term_text, key, klen);
@@ -424,6 +425,35 @@ static const char *han_after(const an_token *t, size_t n, size_t i, size_t *len)
     return NULL;
 }
 
+/* The works the document's text names (GZ_FIELD_CITES), each once, at
+ * its first unit. */
+static void cited_terms(ix_memseg *m, uint32_t unit)
+{
+    if (m->doc_text == SIZE_MAX)
+        return;
+    const char *text = m->text.data + m->doc_text;
+    size_t at = 0, n, seen = m->keys.len;
+    char key[GZ_TERM_MAX + 1];
+    key[0] = GZ_FIELD_CITES;
+    while ((n = gz_law_next_cited(text, m->doc_text_len, &at, key + 1, sizeof key - 1))) {
+        /* the keys named already (after the unit's own in m->keys): a
+         * byte of length then the key */
+        int again = 0;
+        for (size_t k = seen; k < m->keys.len && !again; k += 1 + (uint8_t)m->keys.data[k])
+            again = (uint8_t)m->keys.data[k] == n + 1 && memcmp(m->keys.data + k + 1, key, n + 1) == 0;
+        if (again)
+            continue;
+        gz_buf_putc(&m->keys, (char)(n + 1));
+        gz_buf_put(&m->keys, key, n + 1);
+        uint32_t term = m->keys.status == GZ_OK ? intern(m, key, n + 1, gz_xxh3(key, n + 1)) : UINT32_MAX;
+        if (term == UINT32_MAX) {
+            m->status = m->status == GZ_OK ? GZ_NOMEM : m->status;
+            return;
+        }
+        add_occ(m, &m->terms[term], unit, 0, 1);
+    }
+}
+
 void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *um, const an_token *t, size_t n)
 {
     if (m->status != GZ_OK || m->n_docs == 0)
@@ -508,6 +538,8 @@ void ix_memseg_unit(ix_memseg *m, const ix_unitmeta *um, const an_token *t, size
             return;
         add_occ(m, &m->terms[term], unit, q->pos, q->span);
     }
+    if (unit == m->doc_first)
+        cited_terms(m, unit);
     if (m->status != GZ_OK)
         return;
     unit_record(m, u, len, words);

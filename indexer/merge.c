@@ -621,7 +621,7 @@ static gz_status write_merged(merge *g, const gz_manifest *m, const size_t *pos,
             len = g->src[at].it.term_len;
             memcpy(key, g->src[at].it.term, len);
         }
-        int nopos = key[0] == GZ_FIELD_WORD || key[0] == GZ_FIELD_PHRASE;
+        int nopos = gz_key_nopos((const char *)key);
         uint8_t flags = nopos ? GZ_TERM_NOPOS : 0;
         for (size_t k = is_phrase ? g->n : (size_t)at; k < g->n; k++)
             if (g->src[k].has && cmp_key(g->src[k].it.term, g->src[k].it.term_len, key, len) == 0)

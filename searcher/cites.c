@@ -1,7 +1,6 @@
 /* searcher/cites.c: the works each text names in 《》, counted once per
- * snapshot from the stored texts: a work named by many others weighs more
- * for a question (cites.h). */
-#include "common/law.h"
+ * snapshot from the index's terms of field 'c': a work named by many
+ * others weighs more for a question (cites.h). */
 #include "searcher/cites.h"
 #include "searcher/versions.h"
 
@@ -24,38 +23,27 @@ static int cmp_cite(const void *a, const void *b)
     return (x->by > y->by) - (x->by < y->by);
 }
 
-#define OPEN_QUOTE "\xE3\x80\x8A"  /* 《 */
-#define CLOSE_QUOTE "\xE3\x80\x8B" /* 》 */
-#define NAME_MAX_BYTES 240
-
-/* Adds the works the text of document doc of segment s names to *v. */
-static gz_status cites_of(sr_index *ix, size_t s, uint32_t doc, const gz_buf *text, cite **v, size_t *n,
+/* Adds the citations of the work whose key is a 'c' term of segment s
+ * (ti: its postings, one a citing document, at its first unit) to *v. */
+static gz_status cites_of(sr_index *ix, size_t s, uint32_t cited, const gz_terminfo *ti, cite **v, size_t *n,
                           size_t *cap)
 {
-    uint32_t self = ix->tab[s].work[doc];
-    uint64_t by = self != SR_NO_WORK ? self : (1ull << 63 | (uint64_t)s << 32 | doc);
-    const char *p = text->data, *end = text->data + text->len;
-    while (p && (p = memmem(p, (size_t)(end - p), OPEN_QUOTE, 3))) {
-        p += 3;
-        const char *q = memmem(p, (size_t)(end - p), CLOSE_QUOTE, 3);
-        if (!q)
+    const gz_segment *seg = ix->snap->seg[s];
+    const sr_segtab *t = &ix->tab[s];
+    gz_post p;
+    gz_status st = gz_post_open(&p, seg, ti);
+    for (; st == GZ_OK && p.unit != GZ_POST_END; st = gz_post_next(&p)) {
+        uint32_t doc = t->doc[p.unit], self = t->work[doc];
+        if (gz_bit(ix->snap->deleted[s], doc) || self == cited)
+            continue;
+        if (gz_grow(v, cap, *n + 1, sizeof **v, 1024) != GZ_OK) {
+            st = GZ_NOMEM;
             break;
-        const char *nl = memchr(p, '\n', (size_t)(q - p));
-        if (nl || q - p > NAME_MAX_BYTES) { /* no name: a 《 left open */
-            p = nl ? nl : q;
-            continue;
         }
-        char key[NAME_MAX_BYTES + 1];
-        gz_law_work_key(p, (size_t)(q - p), key, sizeof key);
-        uint32_t w = sr_work_find(ix, key);
-        p = q + 3;
-        if (w == SR_NO_WORK || w == self)
-            continue;
-        if (gz_grow(v, cap, *n + 1, sizeof **v, 1024) != GZ_OK)
-            return GZ_NOMEM;
-        (*v)[(*n)++] = (cite){w, by};
+        (*v)[(*n)++] = (cite){cited, self != SR_NO_WORK ? self : (1ull << 63 | (uint64_t)s << 32 | doc)};
     }
-    return GZ_OK;
+    gz_post_fini(&p);
+    return st == GZ_EOF ? GZ_OK : st;
 }
 
 gz_status sr_cites_ready(sr_index *ix)
@@ -64,20 +52,25 @@ gz_status sr_cites_ready(sr_index *ix)
         return GZ_OK;
     cite *v = NULL;
     size_t n = 0, cap = 0;
-    gz_buf text;
-    gz_buf_init(&text);
     gz_status st = GZ_OK;
+    /* the works each document names, from the terms of field 'c' the
+     * indexer wrote (format.h: GZ_FIELD_CITES) */
     for (size_t s = 0; st == GZ_OK && s < ix->snap->man.n_seg; s++) {
-        const gz_segment *seg = ix->snap->seg[s];
-        for (uint32_t d = 0; st == GZ_OK && d < ix->snap->man.seg[s].n_docs; d++) {
-            if (!gz_bit(ix->snap->deleted[s], d) && (st = gz_segment_text(seg, d, &text, &ix->tctx)) == GZ_OK)
-                st = cites_of(ix, s, d, &text, &v, &n, &cap);
-            if (d % 4096 == 4095) /* the text read so far: its pages back (they stay in the page cache) */
-                gz_segment_release_section(seg, GZ_SEC_TEXT);
+        gz_term_iter it;
+        char from[1] = {GZ_FIELD_CITES};
+        gz_term_iter_init(&it, ix->snap->seg[s], from, 1);
+        int rc = 0;
+        while (st == GZ_OK && (rc = gz_term_iter_next(&it)) == 1 && it.term[0] == GZ_FIELD_CITES) {
+            char key[GZ_TERM_MAX + 1];
+            memcpy(key, it.term + 1, it.term_len - 1);
+            key[it.term_len - 1] = 0;
+            uint32_t w = sr_work_find(ix, key);
+            if (w != SR_NO_WORK)
+                st = cites_of(ix, s, w, &it.ti, &v, &n, &cap);
         }
-        gz_segment_release_section(seg, GZ_SEC_TEXT);
+        if (st == GZ_OK && rc < 0)
+            st = GZ_CORRUPT;
     }
-    gz_buf_fini(&text);
     uint32_t *count = st == GZ_OK ? gz_calloc(ix->n_works + 1, sizeof *count) : NULL;
     if (st == GZ_OK && !count)
         st = GZ_NOMEM;

@@ -33,14 +33,20 @@ static void write_text(const char *path, const char *text)
     fclose(f);
 }
 
-Test(merge, a_term_only_deleted_documents_held_leaves)
+/* New folders for the sources and the index (mkdtemp templates), and the
+ * paths of two sources in the first, a.md and b.md (4200 bytes each). */
+static void two_sources(char *src, char *dir, char *a, char *b)
 {
-    char src[] = "/tmp/gz-mg-src-XXXXXX", dir[] = "/tmp/gz-mg-ix-XXXXXX";
     cr_assert_not_null(mkdtemp(src));
     cr_assert_not_null(mkdtemp(dir));
-    char a[4200], b[4200];
-    snprintf(a, sizeof a, "%s/a.md", src);
-    snprintf(b, sizeof b, "%s/b.md", src);
+    snprintf(a, 4200, "%s/a.md", src);
+    snprintf(b, 4200, "%s/b.md", src);
+}
+
+Test(merge, a_term_only_deleted_documents_held_leaves)
+{
+    char src[] = "/tmp/gz-mg-src-XXXXXX", dir[] = "/tmp/gz-mg-ix-XXXXXX", a[4200], b[4200];
+    two_sources(src, dir, a, b);
     write_text(a, "# 甲办法\n\n第一条 鑫淼焱垚的规定适用于本办法。\n\n第二条 本办法自公布之日起施行。\n");
     write_text(b, "# 乙办法\n\n第一条 本办法所称企业。\n");
     ix_options o = {.dir = dir, .threads = 1};
@@ -432,4 +438,46 @@ Test(merge, a_unit_past_16_bits_of_length_merges_as_a_fresh_build)
     gz_snapshot_close(s);
     cr_assert_gt(longest, UINT16_MAX, "a unit past 16 bits (longest %u)", longest);
     merged_equals_fresh_build(dir, "a merge with a unit past 16 bits equals a fresh build");
+}
+
+/* The works a document's text names in 《》 are terms of field 'c' (its
+ * work key): one posting a document, at its first unit, however often it
+ * names the work; a merge carries them as a flush writes them. */
+Test(merge, the_works_a_text_names_are_terms_at_its_first_unit)
+{
+    char src[] = "/tmp/gz-mg-cite-src-XXXXXX", dir[] = "/tmp/gz-mg-cite-XXXXXX", a[4200], b[4200];
+    two_sources(src, dir, a, b);
+    write_text(a, "# 甲办法\n\n第一条 根据《中华人民共和国劳动法》，制定本办法。\n\n"
+                  "第二条 依照《劳动法》和《中华人民共和国民法典》的规定。\n\n第三条 《未闭合\n的名称》不算。\n");
+    write_text(b, "# 乙办法\n\n第一条 依据《中华人民共和国劳动法》。\n");
+    ix_options o = {.dir = dir, .threads = 1, .ram_mb = 1};
+    ix_report r;
+    gz_error err = {0};
+    char *paths[] = {a, b};
+    cr_assert_eq(ix_index(&o, paths, 1, &r, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(ix_index(&o, paths, 2, &r, &err), GZ_OK, "%s", err.msg);
+    cr_assert_eq(ix_optimize(&o, &r, &err), GZ_OK, "%s", err.msg);
+    gz_snapshot *s;
+    gz_segment *seg = only_segment(dir, &s);
+    gz_terminfo ti;
+    int found;
+    cr_assert_eq(gz_segment_term(seg, "c劳动法", strlen("c劳动法"), &found, &ti), GZ_OK);
+    cr_assert_eq(found, 1, "劳动法, named by both");
+    cr_assert_eq(ti.df, 2, "one posting a document");
+    gz_post p;
+    cr_assert_eq(gz_post_open(&p, seg, &ti), GZ_OK);
+    for (uint32_t doc = 0; doc < 2; doc++, gz_post_next(&p)) {
+        gz_docinfo di;
+        cr_assert_eq(gz_segment_doc(seg, doc, &di), GZ_OK);
+        cr_assert_eq(p.unit, di.first_unit, "at the document's first unit");
+        cr_assert_eq(p.tf, 1, "once, though a names it twice");
+    }
+    gz_post_fini(&p);
+    cr_assert_eq(gz_segment_term(seg, "c民法典", strlen("c民法典"), &found, &ti), GZ_OK);
+    cr_assert_eq(found, 1);
+    cr_assert_eq(ti.df, 1);
+    cr_assert_eq(gz_segment_term(seg, "c未闭合", strlen("c未闭合"), &found, &ti), GZ_OK);
+    cr_assert_eq(found, 0, "a 《 whose name runs past the line names nothing");
+    gz_snapshot_close(s);
+    merged_equals_fresh_build(dir, "the cited works merge as a fresh build writes them");
 }
