@@ -161,6 +161,19 @@ static uint32_t block_shortest(const gz_post *p, uint32_t b)
     return len;
 }
 
+/* Block b's BM25 at its highest tf and shortest length: above block_best,
+ * for one division instead of one an impact. */
+static double block_loose(const scorer *sc, const gz_post *p, uint32_t b, double idf)
+{
+    const uint32_t *imp;
+    uint32_t n_imp = gz_post_impacts(p, b, &imp), tf = 0, len = UINT32_MAX;
+    for (uint32_t k = 0; k < n_imp; k++) {
+        tf = imp[2 * k] > tf ? imp[2 * k] : tf;
+        len = imp[2 * k + 1] < len ? imp[2 * k + 1] : len;
+    }
+    return n_imp ? bm25(idf, tf, len, sc->ix->avg_len) : 0;
+}
+
 /* Block b's BM25 at its most, over its impacts. */
 static double block_best(const scorer *sc, const gz_post *p, uint32_t b, double idf)
 {
@@ -311,10 +324,13 @@ static gz_status word_block(scorer *sc, size_t s, gz_post *p, title_cursor *prob
     return GZ_OK;
 }
 
-/* A block among a word's blocks: its bound and place. */
+/* A block among a word's blocks: its bound (from its highest tf at its
+ * shortest length until `exact`: then from its impacts, block_best), its
+ * place, and whether a title may hold the word there. */
 typedef struct wblock {
     double bound;
     uint32_t s, b;
+    uint8_t may, exact;
 } wblock;
 
 /* a before b: the higher bound, then the earlier place */
@@ -440,8 +456,8 @@ static gz_status direct_one(scorer *sc, const gz_terminfo *ti, const uint8_t *fo
                 }
                 if (gz_post_block_first(&p[s], b))
                     carry_doc = t->doc[p[s].blk_last[b]];
-                heap[n++] = (wblock){block_bound(block_best(sc, &p[s], b, wb.idf), &wb, may ? W_TITLE * wb.idf : 0),
-                                     (uint32_t)s, b};
+                heap[n++] = (wblock){block_bound(block_loose(sc, &p[s], b, wb.idf), &wb, may ? W_TITLE * wb.idf : 0),
+                                     (uint32_t)s, b, (uint8_t)may, 0};
             }
         }
         for (size_t c = n / 2; st == GZ_OK && c-- > 0;)
@@ -456,6 +472,12 @@ static gz_status direct_one(scorer *sc, const gz_terminfo *ti, const uint8_t *fo
                 sc->r->blocks += n;
                 sc->r->skipped += n;
                 break;
+            }
+            if (!x.exact) { /* its bound from its impacts, and its place again */
+                heap[0].bound = block_bound(block_best(sc, &p[x.s], x.b, wb.idf), &wb, x.may ? W_TITLE * wb.idf : 0);
+                heap[0].exact = 1;
+                wblock_sift(heap, n, 0);
+                continue;
             }
             heap[0] = heap[--n];
             wblock_sift(heap, n, 0);
