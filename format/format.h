@@ -136,11 +136,17 @@ typedef struct gz_reader {
 uint32_t gz_rd_u32(gz_reader *r);
 uint64_t gz_rd_u64(gz_reader *r);
 uint64_t gz_rd_varint_any(gz_reader *r);
-/* A varint; one byte (most of a skip table's and a dictionary's) inline. */
+/* A varint; one or two bytes (most of a skip table's and a dictionary's)
+ * inline. */
 static inline uint64_t gz_rd_varint(gz_reader *r)
 {
     if (r->status == GZ_OK && r->p < r->end && *r->p < 0x80)
         return *r->p++;
+    if (r->status == GZ_OK && r->end - r->p >= 2 && r->p[1] < 0x80) {
+        uint64_t v = (uint64_t)(r->p[0] & 0x7f) | (uint64_t)r->p[1] << 7;
+        r->p += 2;
+        return v;
+    }
     return gz_rd_varint_any(r);
 }
 /* A string: u32 length + bytes; returns a pointer into the buffer (not
