@@ -156,15 +156,15 @@ static inline void sr_count_facets(const run_opts *o, const sr_segtab *t, uint32
 #define SR_LAW_UNITS 50
 #define W_LAW 0.4
 
-/* Within a law: the documents of the best SR_LAW_DOCS_IN of those units
- * (in their order) rank their units again among themselves, by BM25 over
+/* Within a law: the first SR_LAW_DOCS_IN documents of those units (in
+ * their order) rank their units again among themselves, by BM25 over
  * the question's words with each word's IDF within the document (its
  * units as N, those holding the word as df): a word that most of a law's
  * articles hold (劳动合同 in the 劳动合同法) tells them apart less than a
  * word few of them hold, however rare each is across the laws. The unit
  * scoring most there gets W_IN x the document's best score more, the
  * others their share of it. */
-#define SR_LAW_DOCS_IN 10
+#define SR_LAW_DOCS_IN 15
 #define W_IN 0.2
 
 /* The law evidence of a first scoring that ranked hits[0..n) (any order;

@@ -104,10 +104,10 @@ Test(ranking, a_question_counts_a_heading_most_in_the_first_article_below_it)
 }
 
 /* The rank (from 0) of the article labelled label of the law titled title
- * in q's top 10 (every hit of a document), or -1. */
-static int rank_in(sr_index *ix, const char *q, const char *title, const char *label)
+ * in q's top n (every hit of a document), or -1. */
+static int rank_in_top(sr_index *ix, const char *q, const char *title, const char *label, size_t n)
 {
-    sr_request rq = {.query = q, .n = 10, .all_in_document = 1};
+    sr_request rq = {.query = q, .n = n, .all_in_document = 1};
     gz_buf out;
     gz_buf_init(&out);
     gz_error err = {0};
@@ -125,6 +125,12 @@ static int rank_in(sr_index *ix, const char *q, const char *title, const char *l
     }
     json_object_put(o);
     return rank;
+}
+
+/* The rank of a law's article in a question's top 10 (-1: not there). */
+static int rank_in(sr_index *ix, const char *q, const char *title, const char *label)
+{
+    return rank_in_top(ix, q, title, label, 10);
 }
 
 Test(ranking, a_question_lifts_the_articles_of_the_law_that_answers_it_best)
@@ -167,19 +173,26 @@ static void write_file(const char *src, const char *name, const char *text)
     cr_assert(f && fputs(text, f) >= 0 && fclose(f) == 0, "%s", path);
 }
 
-/* Indexes 甲法.md and 乙法.md of the texts a and b (freed here) into
- * dir, from src, and opens it. */
-static sr_index *open_two_laws(char *src, char *dir, gz_buf *a, gz_buf *b)
+/* Writes b (freed here) to src/name, then indexes src into dir and
+ * opens it. */
+static sr_index *open_with(const char *src, char *dir, const char *name, gz_buf *b)
 {
-    th_write_corpus(src, "甲法.md", gz_buf_cstr(a));
-    write_file(src, "乙法.md", gz_buf_cstr(b));
-    gz_buf_fini(a);
+    write_file(src, name, gz_buf_cstr(b));
     gz_buf_fini(b);
     build_index(dir, src);
     sr_index *ix;
     gz_error err = {0};
     cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
     return ix;
+}
+
+/* Indexes 甲法.md and 乙法.md of the texts a and b (freed here) into
+ * dir, from src, and opens it. */
+static sr_index *open_two_laws(char *src, char *dir, gz_buf *a, gz_buf *b)
+{
+    th_write_corpus(src, "甲法.md", gz_buf_cstr(a));
+    gz_buf_fini(a);
+    return open_with(src, dir, "乙法.md", b);
 }
 
 /* 甲法 and 乙法 hold the same article; three other texts name the one
@@ -248,6 +261,21 @@ Test(ranking, a_questions_citations_are_counted_outside_its_budget)
     sr_index_close(ix);
 }
 
+/* 甲法: eight articles hold 承租人, one 押金, as long; 乙法: eight longer
+ * ones hold 押金 (a and b, initialised here). */
+static void deposit_laws(gz_buf *a, gz_buf *b)
+{
+    gz_buf_init(a);
+    gz_buf_init(b);
+    gz_buf_puts(a, "# 中华人民共和国甲法\n\n");
+    for (int i = 1; i <= 8; i++)
+        gz_buf_printf(a, "第%d条 承租人应当按时交纳租金。\n\n", i);
+    gz_buf_puts(a, "第9条 押金应当按时交纳租金。\n");
+    gz_buf_puts(b, "# 中华人民共和国乙法\n\n");
+    for (int i = 1; i <= 8; i++)
+        gz_buf_printf(b, "第%d条 押金由银行按照国家有关规定统一保管并且定期公布保管情况。\n\n", i);
+}
+
 Test(ranking, a_question_weighs_words_by_how_rare_they_are_in_the_law)
 {
     char src[] = "/tmp/gz-inlaw-src-XXXXXX", dir[] = "/tmp/gz-inlaw-XXXXXX";
@@ -256,15 +284,7 @@ Test(ranking, a_question_weighs_words_by_how_rare_they_are_in_the_law)
      * its articles rank above 第9条 by it; within 甲法 押金 is the rare
      * one, and tells 第9条 apart */
     gz_buf a, b;
-    gz_buf_init(&a);
-    gz_buf_init(&b);
-    gz_buf_puts(&a, "# 中华人民共和国甲法\n\n");
-    for (int i = 1; i <= 8; i++)
-        gz_buf_printf(&a, "第%d条 承租人应当按时交纳租金。\n\n", i);
-    gz_buf_puts(&a, "第9条 押金应当按时交纳租金。\n");
-    gz_buf_puts(&b, "# 中华人民共和国乙法\n\n");
-    for (int i = 1; i <= 8; i++)
-        gz_buf_printf(&b, "第%d条 押金由银行按照国家有关规定统一保管并且定期公布保管情况。\n\n", i);
+    deposit_laws(&a, &b);
     sr_index *ix = open_two_laws(src, dir, &a, &b);
     const char *q = "承租人的押金怎么处理？";
     int x = rank_in(ix, q, "中华人民共和国甲法", "第1条"), y = rank_in(ix, q, "中华人民共和国甲法", "第9条");
@@ -273,6 +293,31 @@ Test(ranking, a_question_weighs_words_by_how_rare_they_are_in_the_law)
     /* keywords are not questions: by the words' rarity across the laws */
     cr_assert_lt(rank_in(ix, "承租人 OR 押金", "中华人民共和国甲法", "第1条"),
                  rank_in(ix, "承租人 OR 押金", "中华人民共和国甲法", "第9条"));
+    sr_index_close(ix);
+}
+
+Test(ranking, a_question_weighs_words_by_their_rarity_in_a_lesser_law_too)
+{
+    char src[] = "/tmp/gz-inlaw12-src-XXXXXX", dir[] = "/tmp/gz-inlaw12-XXXXXX";
+    /* as above, but eleven laws hold an article with both words, above
+     * 甲法's: 甲法 is the twelfth document of the question's best units,
+     * and within it 押金 still tells 第9条 apart */
+    gz_buf a, b;
+    deposit_laws(&a, &b);
+    th_write_corpus(src, "甲法.md", gz_buf_cstr(&a));
+    gz_buf_fini(&a);
+    for (int k = 1; k <= 11; k++) {
+        char name[64], text[256];
+        snprintf(name, sizeof name, "丙法%d.md", k);
+        snprintf(text, sizeof text, "# 中华人民共和国丙法%d\n\n第1条 承租人的押金应当退还。\n", k);
+        write_file(src, name, text);
+    }
+    sr_index *ix = open_with(src, dir, "乙法.md", &b);
+    const char *q = "承租人的押金怎么处理？";
+    int x = rank_in_top(ix, q, "中华人民共和国甲法", "第1条", 40),
+        y = rank_in_top(ix, q, "中华人民共和国甲法", "第9条", 40);
+    cr_assert(x >= 11 && y >= 11, "%s: 第1条 at %d, 第9条 at %d", q, x, y);
+    cr_assert_lt(y, x, "%s: 第1条 at %d, 第9条 at %d", q, x, y);
     sr_index_close(ix);
 }
 
