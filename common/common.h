@@ -145,6 +145,20 @@ size_t gz_utf8_valid_prefix(const char *s, size_t len);
 /* True for CJK ideographs (URO, extensions A-G, compatibility). */
 int gz_is_han(int32_t cp);
 /* True if s[0..len) is one or more ASCII digits. */
+/* The first index in [lo, hi) of the ascending a whose value is v or more
+ * (hi if none): a binary search. */
+static inline size_t gz_lower_u32(const uint32_t *a, size_t lo, size_t hi, uint32_t v)
+{
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static inline int gz_all_digits(const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++)

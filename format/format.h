@@ -680,14 +680,7 @@ static inline uint32_t gz_post_impacts(const gz_post *p, uint32_t b, const uint3
  * table. */
 static inline uint32_t gz_post_block_at(const gz_post *p, uint32_t lo, uint32_t hi, uint32_t u)
 {
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (p->blk_last[mid] < u)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return (uint32_t)gz_lower_u32(p->blk_last, lo, hi, u);
 }
 
 /* Whether block b may hold the first unit of a document (its title line):

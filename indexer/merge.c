@@ -323,14 +323,7 @@ static gz_status any_live(const msrc *s, const gz_terminfo *ti, int *yes)
 
 static int has_pos(const uint32_t *pos, uint32_t n, uint32_t want)
 {
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        if (pos[mid] < want)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = gz_lower_u32(pos, 0, n, want);
     return lo < n && pos[lo] == want;
 }
 

@@ -38,14 +38,7 @@ gz_status ul_reserve(ulist *l, size_t n)
 /* The first index in [lo, hi) whose unit is >= unit (hi if none). */
 static size_t ul_lower_in(const ulist *l, size_t lo, size_t hi, uint32_t unit)
 {
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (l->unit[mid] < unit)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return gz_lower_u32(l->unit, lo, hi, unit);
 }
 
 size_t ul_lower(const ulist *l, uint32_t unit) { return ul_lower_in(l, 0, l->n, unit); }

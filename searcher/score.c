@@ -344,15 +344,8 @@ uint64_t sr_scorer_first(const scorer *sc, uint32_t u)
         return 0;
     uint64_t leaves = 0;
     for (size_t l = 0; l < sc->n_leaf && l < 64; l++) {
-        size_t lo = sc->first_at[l], hi = sc->first_at[l + 1];
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (sc->firsts[mid] < u)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        leaves |= (uint64_t)(lo < sc->first_at[l + 1] && sc->firsts[lo] == u) << l;
+        size_t hi = sc->first_at[l + 1], lo = gz_lower_u32(sc->firsts, sc->first_at[l], hi, u);
+        leaves |= (uint64_t)(lo < hi && sc->firsts[lo] == u) << l;
     }
     return leaves;
 }
