@@ -93,6 +93,7 @@ void sr_or_setup_free(or_setup *u)
     gz_free(u->title_mask);
     gz_free(u->titles);
     gz_free(u->docf);
+    gz_free(u->docb);
     gz_free(u->head_bits);
     gz_free(u->firsts);
     gz_free(u->first_at);
@@ -191,19 +192,22 @@ static gz_status or_setup_build(scorer *sc, size_t s, const seg_eval *se, or_set
         if (titles[doc] > u->title_most)
             u->title_most = titles[doc];
     }
-    /* a question's document factor: the words each document holds */
+    /* a question's document factor: the words each document holds; the
+     * bounds take its prior too (sr_score_unit's question factor) */
     double *docf = u->docf = gz_alloc(((size_t)n_docs + 1) * sizeof *docf);
+    double *docb = u->docb = gz_alloc(((size_t)n_docs + 1) * sizeof *docb);
     uint32_t *dmask = plan->prior ? gz_calloc((size_t)n_docs + 1, sizeof *dmask) : NULL;
-    u->docf_most = 1;
-    if (st == GZ_OK && (!docf || (plan->prior && !dmask)))
+    u->docb_most = 0;
+    if (st == GZ_OK && (!docf || !docb || (plan->prior && !dmask)))
         st = GZ_NOMEM;
     for (size_t l = 0; st == GZ_OK && dmask && l < n_leaf; l++)
         for (size_t i = 0; i < se->leaf[l].n && se->leaf[l].unit[i] < n_units; i++)
             dmask[t->doc[se->leaf[l].unit[i]]] |= 1u << l;
     for (uint32_t doc = 0; st == GZ_OK && doc < n_docs; doc++) {
         docf[doc] = dmask ? cover((size_t)__builtin_popcount(dmask[doc]), n_leaf) : 1.0;
-        if (docf[doc] > u->docf_most)
-            u->docf_most = docf[doc];
+        docb[doc] = plan->prior ? docf[doc] * (double)t->prior[doc] : docf[doc];
+        if (docb[doc] > u->docb_most)
+            u->docb_most = docb[doc];
     }
     gz_free(dmask);
     return st;
@@ -248,10 +252,10 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
     }
     const size_t *by_most = su->by_most;
     const double *most = su->most, *qf = su->qf, *sum = su->sum, *qfm = su->qfm, *titles = su->titles,
-                 *docf = su->docf;
+                 *docf = su->docf, *docb = su->docb;
     const uint64_t *bs = su->bs, *any = su->any;
     const uint32_t *title_mask = su->title_mask;
-    double title_most = su->title_most, docf_most = su->docf_most;
+    double title_most = su->title_most, docb_most = su->docb_most;
     /* every match is counted (and faceted), visited or not */
     for (size_t wi = 0; wi < n_words; wi++)
         sc->r->total += (uint64_t)__builtin_popcountll(any[wi]);
@@ -276,7 +280,7 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
     int full = sc->n_hits == sc->o->want;
     double worst = full ? sc->hits[0].score : 0;
     uint32_t all = n_leaf < 32 ? (1u << n_leaf) - 1 : UINT32_MAX;
-    uint32_t ess = full ? or_essential(by_most, most, qf, n_leaf, title_most, worst / docf_most) : all;
+    uint32_t ess = full ? or_essential(by_most, most, qf, n_leaf, title_most, worst / docb_most) : all;
     if (lifted) /* the others were ranked, and offered again (score.h) */
         ess = 0;
     for (size_t wi = 0; st == GZ_OK && wi < n_words && (ess || lifted || sc->head_bits); wi++) {
@@ -311,7 +315,7 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
                  * least there (ties enter from an earlier place: strict) */
                 if (firsts >> bit & 1)
                     bound += or_first_add(sc, u);
-                if ((bound + titles[doc]) * f * docf[doc] * (1 + 1e-9) + add <= worst ||
+                if ((bound + titles[doc]) * f * docb[doc] * (1 + 1e-9) + add <= worst ||
                     (lifted && sc->o->law->floor + add < worst))
                     continue; /* cannot enter the page */
             }
@@ -329,7 +333,7 @@ gz_status sr_score_or(scorer *sc, size_t s, seg_eval *se)
             if (sc->n_hits == sc->o->want && (!full || sc->hits[0].score != worst)) {
                 full = 1;
                 worst = sc->hits[0].score;
-                ess = lifted ? 0 : or_essential(by_most, most, qf, n_leaf, title_most, worst / docf_most);
+                ess = lifted ? 0 : or_essential(by_most, most, qf, n_leaf, title_most, worst / docb_most);
                 /* the units of this word left to visit: those of the
                  * words still essential, those lifted and first articles */
                 bits &= or_units(bs, n_words, ess, wi) | *lift | firsts | 1ull << bit;

@@ -21,7 +21,8 @@ typedef struct or_setup {
     uint64_t *bs, *any;   /* per leaf the bitset of its units (headings too); their union */
     uint32_t *title_mask; /* per document the words its title holds */
     double *titles, title_most;
-    double *docf, docf_most; /* per document its question factor */
+    double *docf;            /* per document its question factor */
+    double *docb, docb_most; /* and that times its prior: what bounds its units */
     uint64_t *head_bits;     /* the scorer's heading bits and first articles (score.h), kept with it */
     size_t n_bits;
     uint32_t *firsts;

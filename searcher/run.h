@@ -42,6 +42,7 @@ typedef struct run_out {
     size_t total;   /* live matching units */
     int total_estimated; /* total is an estimate from a sample (run_opts.count_exact) */
     double facet_scale;  /* the facets counted a sample: their counts times this; 0: every match */
+    size_t bounded; /* units whose own bound was taken (their cheap parts) */
     size_t scored;  /* units scored in full */
     size_t blocks, skipped; /* direct path: postings blocks met, skipped undecoded */
     int partial;    /* the budget ran out: hits and total are what was found */

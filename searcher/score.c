@@ -409,6 +409,7 @@ gz_status sr_score_unit(scorer *sc, size_t s, uint32_t u, uint32_t doc, double a
         have_ui = 1;
     }
     /* the cheap parts, and the bounds of the costly ones */
+    sc->r->bounded++;
     double cheap = 0, costly_max = 0, len = t->len[u];
     size_t matched = 0, n_pl = 0;
     for (size_t l = 0; l < n_leaf; l++) {

@@ -521,6 +521,7 @@ gz_status sr_search_top(sr_index *ix, const sr_request *rq, sr_top *top, gz_erro
     top->n = n;
     top->total = r.total;
     top->total_estimated = r.total_estimated;
+    top->bounded = r.bounded;
     top->scored = r.scored;
     top->blocks = r.blocks;
     top->skipped = r.skipped;

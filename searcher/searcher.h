@@ -150,15 +150,16 @@ gz_status sr_search_json(sr_index *ix, const sr_request *rq, gz_buf *out, gz_err
 /* The ranked page of rq's query without the JSON: the same hits, in the
  * same order and with the same scores as sr_search_json by unit (read the
  * same way: question, keywords, any word), and the number of live matching
- * units. scored counts the units scored in full: with pruning, those whose
- * score bound could enter the page. Free with sr_top_fini. */
+ * units. bounded counts the units whose own bound was taken (the cheap
+ * parts of their score), scored those scored in full: with pruning, those
+ * whose bound could enter the page. Free with sr_top_fini. */
 typedef struct sr_ranked {
     uint64_t id; /* segment id << 32 | unit */
     double score;
 } sr_ranked;
 typedef struct sr_top {
     sr_ranked *hit;
-    size_t n, total, scored;
+    size_t n, total, bounded, scored;
     int total_estimated;    /* total is an estimate (SR_COUNT_EXACT) */
     size_t blocks, skipped; /* block-max: postings blocks bounded, skipped */
     int partial;            /* the budget was spent, or the query cut */

@@ -603,6 +603,47 @@ Test(ranking, pruned_equals_exhaustive_when_copies_tie)
     pruning_equals_exhaustive_on(dir, "four copies of the sample's laws", 400);
 }
 
+/* A question's bound of a unit takes its document's prior: 60 articles of
+ * a national law (prior 1) fill the first scoring's page of 50, and the
+ * same article in 40 local regulations (prior 0.3), visited after them, can
+ * never enter it. Their units are passed over on their words' bounds, not
+ * bounded one by one; fails if the prior is left out of those bounds. */
+Test(ranking, a_questions_prior_keeps_units_that_cannot_enter_unbounded)
+{
+    char src[] = "/tmp/gz-prior-src-XXXXXX", dir[] = "/tmp/gz-prior-XXXXXX";
+    const char *article = "承租人经出租人同意，可以将房屋转租给第三人。";
+    gz_buf law;
+    gz_buf_init(&law);
+    gz_buf_puts(&law, "# 中华人民共和国甲法\n\n");
+    for (int i = 1; i <= 60; i++)
+        gz_buf_printf(&law, "第%d条 %s\n\n", i, article);
+    th_write_corpus(src, "a.md", gz_buf_cstr(&law));
+    gz_buf_fini(&law);
+    for (int k = 0; k < 40; k++) {
+        char name[32], text[512];
+        snprintf(name, sizeof name, "b%02d.md", k);
+        snprintf(text, sizeof text, "# 长宁市房屋规定\n\n第一条 %s\n\n第二条 %s\n\n第三条 %s\n", article, article,
+                 article);
+        write_file(src, name, text);
+    }
+    build_index_threads(dir, src, 1);
+    sr_index *ix;
+    gz_error err = {0};
+    cr_assert_eq(sr_index_open(dir, &ix, &err), GZ_OK, "%s", err.msg);
+    const char *q = "承租人转租给第三人要出租人同意吗？";
+    sr_top p = top(ix, q, 10, 0, 0), e = top(ix, q, 10, 0, 1);
+    cr_assert_eq(p.n, 10);
+    for (size_t k = 0; k < p.n; k++)
+        cr_assert(p.hit[k].id == e.hit[k].id && p.hit[k].score == e.hit[k].score, "%s: rank %zu differs", q, k + 1);
+    /* the law's 61 units (its title line too), and of the 160 others at
+     * most the few met before the page was full */
+    cr_assert_gt(e.bounded, (size_t)61 + 120, "%s: exhaustive bounded %zu", q, e.bounded);
+    cr_assert_leq(p.bounded, (size_t)61 + 10, "%s: pruned bounded %zu units", q, p.bounded);
+    sr_top_fini(&p);
+    sr_top_fini(&e);
+    sr_index_close(ix);
+}
+
 Test(ranking, laws_pruned_top_k_equals_exhaustive)
 {
     char laws[4200];
