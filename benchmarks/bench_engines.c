@@ -32,54 +32,30 @@ static uint64_t rng = 0x5DEECE66Dull;
 static uint64_t rnd(void) { return bu_rnd(&rng); }
 typedef struct units {
     char **text;
-    size_t n;
+    size_t n, cap;
     char **article; /* "title 第N条" of article units */
     size_t n_article;
 } units;
 
-/* The units of Gazette's index, with newlines as blanks. */
-static void export_units(const char *dir, units *u)
+/* One unit into u, and its reference if it is a numbered article. */
+static void keep_unit(void *arg, const gz_docinfo *di, const gz_unitinfo *ui, char *text)
 {
-    gz_snapshot *snap;
-    gz_error err;
-    if (gz_snapshot_open(dir, &snap, &err) != GZ_OK) {
-        fprintf(stderr, "%s\n", err.msg);
-        exit(1);
+    units *u = arg;
+    if (u->n == u->cap) {
+        u->cap = u->cap ? 2 * u->cap : 4096;
+        u->text = realloc(u->text, u->cap * sizeof *u->text);
+        u->article = realloc(u->article, u->cap * sizeof *u->article);
     }
-    u->text = calloc(snap->n_units + 1, sizeof *u->text);
-    u->article = calloc(snap->n_units + 1, sizeof *u->article);
-    gz_buf doc;
-    gz_buf_init(&doc);
-    gz_textctx *tc = NULL;
-    for (size_t s = 0; s < snap->man.n_seg; s++) {
-        gz_seg_stats ss;
-        gz_segment_stats(snap->seg[s], &ss);
-        for (uint32_t d = 0; d < ss.n_docs; d++) {
-            gz_docinfo di;
-            if (gz_bit(snap->deleted[s], d) || gz_segment_doc(snap->seg[s], d, &di) != GZ_OK ||
-                gz_segment_text(snap->seg[s], d, &doc, &tc) != GZ_OK)
-                continue;
-            for (uint32_t k = di.first_unit; k < di.first_unit + di.n_units; k++) {
-                gz_unitinfo ui;
-                if (gz_segment_unit(snap->seg[s], k, &ui) != GZ_OK)
-                    continue;
-                if (ui.kind == GZ_KIND_ARTICLE && ui.number > 0) {
-                    char ref[512];
-                    snprintf(ref, sizeof ref, "%s %s", di.title, ui.label);
-                    u->article[u->n_article++] = strdup(ref);
-                }
-                char *t = strndup(doc.data + ui.start, ui.end - ui.start);
-                for (char *p = t; *p; p++)
-                    if (*p == '\n' || *p == '\t')
-                        *p = ' ';
-                u->text[u->n++] = t;
-            }
-        }
+    if (ui->kind == GZ_KIND_ARTICLE && ui->number > 0) {
+        char ref[512];
+        snprintf(ref, sizeof ref, "%s %s", di->title, ui->label);
+        u->article[u->n_article++] = strdup(ref);
     }
-    gz_textctx_close(tc);
-    gz_buf_fini(&doc);
-    gz_snapshot_close(snap);
+    u->text[u->n++] = text;
 }
+
+/* The units of Gazette's index, with newlines as blanks. */
+static void export_units(const char *dir, units *u) { bu_each_unit(dir, keep_unit, u); }
 
 /* ICU words separated by blanks (for FTS5 unicode61). */
 static char *segment(UBreakIterator *bi, const char *s)

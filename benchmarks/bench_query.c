@@ -13,12 +13,16 @@
  * [--cache: keep the words' match-list cache on, as a server does]
  * [--slowest K: print each class's K slowest queries on stderr]
  * [--query Q: run Q alone, n times, as a class of its own, to profile it]
- * [--pruned-only: skip the exhaustive runs and their check, to profile]. */
+ * [--pruned-only: skip the exhaustive runs and their check, to profile]
+ * [--export DIR: write the index's units (DIR/units.txt, one a line) and
+ * the queries of the first five classes (DIR/queries.tsv) in the format
+ * bench_xapian reads, for a peer engine on the same units and queries]. */
 #include "common/testing.h"
 #include "format/format.h"
 #include "searcher/searcher.h"
 #include "bench_util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +42,17 @@ static size_t han_run(const char *text, size_t len, size_t chars, char *out)
     return 0;
 }
 
+/* One unit's text as a line of the file arg. */
+static void write_unit(void *arg, const gz_docinfo *di, const gz_unitinfo *ui, char *text)
+{
+    (void)di, (void)ui;
+    fprintf(arg, "%s\n", text);
+    free(text);
+}
+
 int main(int argc, char **argv)
 {
-    const char *dir = NULL, *only = NULL, *given = NULL;
+    const char *dir = NULL, *only = NULL, *given = NULL, *export = NULL;
     int n = 200, slowest = 0, cache = 0, pruned_only = 0, no_json = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--index") == 0 && i + 1 < argc)
@@ -59,6 +71,8 @@ int main(int argc, char **argv)
             cache = 1;
         else if (strcmp(argv[i], "--no-json") == 0)
             no_json = 1;
+        else if (strcmp(argv[i], "--export") == 0 && i + 1 < argc)
+            export = argv[++i];
     }
     if (!dir) {
         fprintf(stderr, "usage: bench_query --index DIR [--n 200]\n");
@@ -100,6 +114,22 @@ int main(int argc, char **argv)
     if (sr_index_open(dir, &ix, &err) != GZ_OK) {
         fprintf(stderr, "bench_query: %s\n", err.msg);
         return 1;
+    }
+    FILE *xq = NULL;
+    if (export) { /* the same units and queries for bench_xapian */
+        char path[4200];
+        snprintf(path, sizeof path, "%s/units.txt", export);
+        FILE *xu = fopen(path, "w");
+        if (!xu) {
+            fprintf(stderr, "bench_query: %s: %s\n", path, strerror(errno));
+            return 1;
+        }
+        bu_each_unit(dir, write_unit, xu);
+        snprintf(path, sizeof path, "%s/queries.tsv", export);
+        if (fclose(xu) != 0 || !(xq = fopen(path, "w"))) {
+            fprintf(stderr, "bench_query: %s: %s\n", path, strerror(errno));
+            return 1;
+        }
     }
     /* each query runs three times (JSON, pruned, exhaustive): without
      * --cache, the words' match-list cache is off, so every run of every
@@ -148,6 +178,8 @@ int main(int argc, char **argv)
             }
             default: snprintf(q, sizeof q, "%s", given);
             }
+            if (xq && c < 5) /* class, grep count (none), a, b, the text */
+                fprintf(xq, "%d\t0\t%s\t\t%s\n", c, q, q);
             int ambiguous;
             sr_request rq = {.query = q, .n = 10};
             if (qs)
@@ -246,5 +278,9 @@ int main(int argc, char **argv)
     free(t_top);
     free(t_exh);
     free(articles);
+    if (xq && fclose(xq) != 0) {
+        fprintf(stderr, "bench_query: %s/queries.tsv: %s\n", export, strerror(errno));
+        return 1;
+    }
     return mismatches ? 1 : 0;
 }

@@ -17,6 +17,10 @@
 # 1 GB); `make bench` runs it, CI does not. Needs perl and GNU time (/usr/bin/time). The copies are
 # made in a temporary directory, or kept in $BENCH_SCALE_COPIES and reused
 # from there when it holds them (so that two builds compare on one set).
+# With BENCH_SCALE_XAPIAN=1 (and bench_xapian built), Xapian with CJK
+# n-grams indexes the same units and answers the same queries at each size
+# (bench_query --export), as a peer's growth beside Gazette's: a second
+# table of its build seconds per MB of units and its top-10 p50 by class.
 set -eu
 B=${1:-build}
 shift || true
@@ -82,7 +86,23 @@ for n in $SIZES; do
     peak=$(( $(rss_kb "$T/time.txt") / 1024 ))
     wrote=$(out_mb "$T/time.txt")
     ixmb=$(du -sm --apparent-size "$T/ix" | awk '{print $1}')
-    "$B/bench_query" --index "$T/ix" --n 200 --pruned-only > "$T/q.txt" 2>/dev/null || true
+    xp=""
+    if [ -n "${BENCH_SCALE_XAPIAN:-}" ] && [ -x "$B/bench_xapian" ]; then
+        rm -rf "$T/xp" && mkdir -p "$T/xp"
+        xp="--export $T/xp"
+    fi
+    # shellcheck disable=SC2086
+    "$B/bench_query" --index "$T/ix" --n 200 --pruned-only $xp > "$T/q.txt" 2>/dev/null || true
+    if [ -n "$xp" ]; then
+        "$B/bench_xapian" "$T/xp/units.txt" "$T/xp/queries.tsv" "$T/xp/db" > "$T/xq.txt" 2>/dev/null || true
+        umb=$(du -sm --apparent-size "$T/xp/units.txt" | awk '{print $1}')
+        xline=$(awk -F'\t' -v n="$n" -v mb="$umb" 'NF >= 12 {printf "%d\t%s\t%.3f\t%s\t%s\t%s\t%s\t%s", n, mb, $1 / mb, $3, $5, $7, $9, $11}' "$T/xq.txt")
+        [ -n "${xfirst:-}" ] || xfirst=$xline
+        xlast=$xline
+        xall="${xall:-}$xline
+"
+        rm -rf "$T/xp"
+    fi
     q=$(awk -F'\t' '!/^#/ && $1 != "class" {printf "\t%s\t%s", $2, $3}' "$T/q.txt")
     # gazette serve: anonymous and file-backed RSS idle, then after 1,000 requests
     srv=$(python3 "$(dirname "$0")/serve_rss.py" "$B/gazette" "$T/ix" 1000 2>/dev/null || printf '0\t0\t0\t0')
@@ -113,3 +133,14 @@ echo "$first" | awk -F'\t' -v last="$last" 'BEGIN {OFS = "\t"} {
     for (i = 2; i <= n; i++) printf "\t%.2f", ($i > 0 ? l[i] / $i : 0);
     printf "\n"
 }'
+if [ -n "${xfirst:-}" ]; then
+    echo "# xapian_cjk_ngram on the same units and queries"
+    printf 'copies\tunits_MB\tbuild_s_per_MB\tword_p50_ms\tand2_p50_ms\tphrase_p50_ms\tquestion_p50_ms\tarticle_p50_ms\n'
+    printf '%s' "$xall"
+    echo "$xfirst" | awk -F'\t' -v last="$xlast" '{
+        n = split(last, l, "\t");
+        printf "ratio %s/%s", l[1], $1;
+        for (i = 2; i <= n; i++) printf "\t%.2f", ($i > 0 ? l[i] / $i : 0);
+        printf "\n"
+    }'
+fi

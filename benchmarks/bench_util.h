@@ -6,6 +6,7 @@
 
 #include "common/common.h"
 #include "corpus/corpus.h"
+#include "format/format.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,46 @@ static inline void bu_percentiles(double *t, size_t n, double *p50, double *p99)
     qsort(t, n, sizeof *t, bu_cmp_double);
     *p50 = n ? t[n / 2] : 0;
     *p99 = n ? t[n * 99 / 100] : 0;
+}
+
+/* Calls each(arg, di, ui, text) for every unit of every live document of
+ * the index at dir, its text with newlines and tabs as blanks (each's to
+ * keep: it frees it). Exits with a message if the index cannot be read. */
+typedef void (*bu_unit_fn)(void *arg, const gz_docinfo *di, const gz_unitinfo *ui, char *text);
+static inline void bu_each_unit(const char *dir, bu_unit_fn each, void *arg)
+{
+    gz_snapshot *snap;
+    gz_error err;
+    if (gz_snapshot_open(dir, &snap, &err) != GZ_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        exit(1);
+    }
+    gz_buf doc;
+    gz_buf_init(&doc);
+    gz_textctx *tc = NULL;
+    for (size_t s = 0; s < snap->man.n_seg; s++) {
+        gz_seg_stats ss;
+        gz_segment_stats(snap->seg[s], &ss);
+        for (uint32_t d = 0; d < ss.n_docs; d++) {
+            gz_docinfo di;
+            if (gz_bit(snap->deleted[s], d) || gz_segment_doc(snap->seg[s], d, &di) != GZ_OK ||
+                gz_segment_text(snap->seg[s], d, &doc, &tc) != GZ_OK)
+                continue;
+            for (uint32_t k = di.first_unit; k < di.first_unit + di.n_units; k++) {
+                gz_unitinfo ui;
+                if (gz_segment_unit(snap->seg[s], k, &ui) != GZ_OK)
+                    continue;
+                char *t = strndup(doc.data + ui.start, ui.end - ui.start);
+                for (char *p = t; *p; p++)
+                    if (*p == '\n' || *p == '\t')
+                        *p = ' ';
+                each(arg, &di, &ui, t);
+            }
+        }
+    }
+    gz_textctx_close(tc);
+    gz_buf_fini(&doc);
+    gz_snapshot_close(snap);
 }
 
 #endif
