@@ -14,6 +14,8 @@
  * [--slowest K: print each class's K slowest queries on stderr]
  * [--query Q: run Q alone, n times, as a class of its own, to profile it]
  * [--pruned-only: skip the exhaustive runs and their check, to profile]
+ * [--cpu-time: time each query in its thread's CPU time, not wall time,
+ * to compare two builds on a loaded machine]
  * [--export DIR: write the index's units (DIR/units.txt, one a line) and
  * the queries of the first five classes (DIR/queries.tsv) in the format
  * bench_xapian reads, for a peer engine on the same units and queries]. */
@@ -29,6 +31,8 @@
 #include <time.h>
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
+static int cpu_time; /* --cpu-time */
+static double now(void) { return cpu_time ? bu_cpu_now() : bu_now(); }
 static uint64_t rnd(void) { return bu_rnd(&rng); }
 
 /* A run of `chars` Han characters from the text, or 0. */
@@ -71,6 +75,8 @@ int main(int argc, char **argv)
             cache = 1;
         else if (strcmp(argv[i], "--no-json") == 0)
             no_json = 1;
+        else if (strcmp(argv[i], "--cpu-time") == 0)
+            cpu_time = 1;
         else if (strcmp(argv[i], "--export") == 0 && i + 1 < argc)
             export = argv[++i];
     }
@@ -192,7 +198,7 @@ int main(int argc, char **argv)
                 else
                     sr_search_json(ix, &rq, &out, &err);
             }
-            double t0 = bu_now();
+            double t0 = now();
             out.len = 0;
             if (no_json && c != 4)
                 t_json[i] = 0;
@@ -201,7 +207,7 @@ int main(int argc, char **argv)
             else
                 sr_search_json(ix, &rq, &out, &err);
             if (!no_json || c == 4)
-                t_json[i] = (bu_now() - t0) * 1e3;
+                t_json[i] = (now() - t0) * 1e3;
             if (c == 4) {
                 t_top[i] = t_exh[i] = t_json[i];
                 continue;
@@ -218,12 +224,12 @@ int main(int argc, char **argv)
                     continue;
                 }
                 rq.exhaustive = !pruned;
-                t0 = bu_now();
+                t0 = now();
                 if (pruned)
                     s1 = sr_search_top(ix, &rq, &top, &err);
                 else
                     s2 = sr_search_top(ix, &rq, &exh, &err);
-                (pruned ? t_top : t_exh)[i] = (bu_now() - t0) * 1e3;
+                (pruned ? t_top : t_exh)[i] = (now() - t0) * 1e3;
             }
             if (s1 == GZ_OK && s2 == GZ_OK) {
                 int same = top.n == exh.n;
