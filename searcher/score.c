@@ -3,6 +3,7 @@
  * first and the costly ones only when their bound lets the unit into the
  * page; and the title prior of a document for questions. */
 #include "searcher/score.h"
+#include "searcher/versions.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -57,8 +58,33 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The documents of doc's work and version date: a code's parts (民法典's
+ * 总则, 物权编 …, one file each) or copies; doc alone (*alone) when it
+ * is no version of a work. */
+static const sr_version *law_parts(const sr_index *ix, size_t s, uint32_t doc, sr_version *alone, size_t *n)
+{
+    const sr_segtab *t = &ix->tab[s];
+    uint32_t w = t->work[doc], date = t->vdate[doc];
+    *alone = (sr_version){(uint32_t)s, doc, date};
+    *n = 1;
+    if (w == SR_NO_WORK || w >= ix->n_works || !date)
+        return alone;
+    const sr_work *k = &ix->works[w];
+    size_t i = k->first, e = (size_t)k->first + k->n;
+    while (i < e && ix->vers[i].date != date)
+        i++;
+    size_t j = i;
+    while (j < e && ix->vers[j].date == date)
+        j++;
+    if (j == i)
+        return alone;
+    *n = j - i;
+    return &ix->vers[i];
+}
+
 /* The units of document doc of segment s (best: its best score) ranked
- * again among themselves (score.h, W_IN). */
+ * again among themselves (score.h, W_IN), by the words' IDF within its
+ * work: the units of all its parts as N, those holding the word as df. */
 static gz_status law_ext_init(law_ext *e, const sr_index *ix, size_t s, uint32_t doc, double best,
                               const q_plan *plan, const seg_eval *se)
 {
@@ -66,22 +92,37 @@ static gz_status law_ext_init(law_ext *e, const sr_index *ix, size_t s, uint32_t
     e->first = t->first_unit[doc];
     e->n = t->n_units[doc];
     e->add = gz_calloc((size_t)e->n + 1, sizeof *e->add);
-    if (!e->add)
+    double *df = gz_calloc(plan->n_leaf + 1, sizeof *df);
+    if (!e->add || !df) {
+        gz_free(df);
         return GZ_NOMEM;
-    double n_in = (double)e->n, avg = 0;
-    for (uint32_t v = 0; v < e->n; v++)
-        avg += t->len[e->first + v];
+    }
+    sr_version alone;
+    size_t n_parts;
+    const sr_version *parts = law_parts(ix, s, doc, &alone, &n_parts);
+    double n_in = 0, avg = 0;
+    for (size_t p = 0; p < n_parts; p++) {
+        const sr_segtab *pt = &ix->tab[parts[p].seg];
+        uint32_t first = pt->first_unit[parts[p].doc], n = pt->n_units[parts[p].doc];
+        n_in += n;
+        for (uint32_t v = 0; v < n; v++)
+            avg += pt->len[first + v];
+        for (size_t l = 0; l < plan->n_leaf; l++) {
+            const ulist *ll = &se[parts[p].seg].leaf[l];
+            df[l] += (double)(ul_lower(ll, first + n) - ul_lower(ll, first));
+        }
+    }
     avg = avg / (n_in ? n_in : 1);
     for (size_t l = 0; l < plan->n_leaf; l++) {
         if (!plan->leaf[l].positive)
             continue;
         const ulist *ll = &se[s].leaf[l];
         size_t lo = ul_lower(ll, e->first), hi = ul_lower(ll, e->first + e->n);
-        double df = (double)(hi - lo);
-        double idf = plan->leaf[l].weight * log(1 + (n_in - df + 0.5) / (df + 0.5));
+        double idf = plan->leaf[l].weight * log(1 + (n_in - df[l] + 0.5) / (df[l] + 0.5));
         for (size_t i = lo; i < hi; i++)
             e->add[ll->unit[i] - e->first] += bm25(idf, ll->tf[i], t->len[ll->unit[i]], avg);
     }
+    gz_free(df);
     double most = 0;
     for (uint32_t v = 0; v < e->n; v++)
         most = e->add[v] > most ? e->add[v] : most;

@@ -158,8 +158,9 @@ static inline void sr_count_facets(const run_opts *o, const sr_segtab *t, uint32
 
 /* Within a law: the first SR_LAW_DOCS_IN documents of those units (in
  * their order) rank their units again among themselves, by BM25 over
- * the question's words with each word's IDF within the document (its
- * units as N, those holding the word as df): a word that most of a law's
+ * the question's words with each word's IDF within the document's work
+ * (the units of its parts, 民法典's books, as N, those holding the word
+ * as df): a word that most of a law's
  * articles hold (劳动合同 in the 劳动合同法) tells them apart less than a
  * word few of them hold, however rare each is across the laws. The unit
  * scoring most there gets W_IN x the document's best score more, the

@@ -276,6 +276,19 @@ static void deposit_laws(gz_buf *a, gz_buf *b)
         gz_buf_printf(b, "第%d条 押金由银行按照国家有关规定统一保管并且定期公布保管情况。\n\n", i);
 }
 
+/* Asserts that in the top n of 承租人的押金怎么处理？ (every hit of a
+ * document) the article labelled above of the law titled title ranks
+ * above the one labelled below, both at rank from or lower; closes ix. */
+static void deposit_ranks(sr_index *ix, const char *title, const char *above, const char *below, size_t n,
+                          int from)
+{
+    const char *q = "承租人的押金怎么处理？";
+    int x = rank_in_top(ix, q, title, above, n), y = rank_in_top(ix, q, title, below, n);
+    cr_assert(x >= from && y >= from, "%s: %s at %d, %s at %d", q, above, x, below, y);
+    cr_assert_lt(x, y, "%s: %s at %d, %s at %d", q, above, x, below, y);
+    sr_index_close(ix);
+}
+
 Test(ranking, a_question_weighs_words_by_how_rare_they_are_in_the_law)
 {
     char src[] = "/tmp/gz-inlaw-src-XXXXXX", dir[] = "/tmp/gz-inlaw-XXXXXX";
@@ -312,13 +325,37 @@ Test(ranking, a_question_weighs_words_by_their_rarity_in_a_lesser_law_too)
         snprintf(text, sizeof text, "# 中华人民共和国丙法%d\n\n第1条 承租人的押金应当退还。\n", k);
         write_file(src, name, text);
     }
-    sr_index *ix = open_with(src, dir, "乙法.md", &b);
-    const char *q = "承租人的押金怎么处理？";
-    int x = rank_in_top(ix, q, "中华人民共和国甲法", "第1条", 40),
-        y = rank_in_top(ix, q, "中华人民共和国甲法", "第9条", 40);
-    cr_assert(x >= 11 && y >= 11, "%s: 第1条 at %d, 第9条 at %d", q, x, y);
-    cr_assert_lt(y, x, "%s: 第1条 at %d, 第9条 at %d", q, x, y);
-    sr_index_close(ix);
+    deposit_ranks(open_with(src, dir, "乙法.md", &b), "中华人民共和国甲法", "第9条", "第1条", 40, 11);
+}
+
+Test(ranking, a_question_weighs_words_by_their_rarity_in_the_whole_code)
+{
+    char src[] = "/tmp/gz-inwork-src-XXXXXX", dir[] = "/tmp/gz-inwork-XXXXXX";
+    /* 甲典 in two parts (one title, one version date, a file each, as
+     * 民法典's books): its first part's articles hold 承租人 or 押金, four
+     * each, and its second part twenty more 押金; 乙法 holds 承租人 in
+     * twenty-one. Across the laws 押金 is the rarer word, and within the
+     * first part alone neither is; within the code 承租人 is, and tells
+     * the first part's 第1条 apart */
+    const char *date = "2020年5月28日 第十三届全国人民代表大会第三次会议通过\n\n";
+    gz_buf a, b, c;
+    gz_buf_init(&a);
+    gz_buf_init(&b);
+    gz_buf_init(&c);
+    gz_buf_printf(&a, "# 中华人民共和国甲典\n\n# 甲编\n\n%s", date);
+    for (int i = 1; i <= 8; i++)
+        gz_buf_printf(&a, "第%d条 %s应当按时交纳租金。\n\n", i, i <= 4 ? "承租人" : "押金人");
+    gz_buf_printf(&b, "# 中华人民共和国甲典\n\n# 乙编\n\n%s", date);
+    for (int i = 9; i <= 28; i++)
+        gz_buf_printf(&b, "第%d条 押金由银行统一保管。\n\n", i);
+    gz_buf_puts(&c, "# 中华人民共和国乙法\n\n");
+    for (int i = 1; i <= 21; i++)
+        gz_buf_printf(&c, "第%d条 承租人由银行统一登记。\n\n", i);
+    th_write_corpus(src, "甲典第一编.md", gz_buf_cstr(&a));
+    gz_buf_fini(&a);
+    write_file(src, "甲典第二编.md", gz_buf_cstr(&b));
+    gz_buf_fini(&b);
+    deposit_ranks(open_with(src, dir, "乙法.md", &c), "中华人民共和国甲典", "第1条", "第5条", 60, 0);
 }
 
 Test(ranking, a_questions_order_is_the_same_on_every_page_and_depth)
