@@ -70,6 +70,31 @@ static const char *const question_marks[] = {"？", "?", "吗", "呢", "谁", "�
                                              "是否", "多少", "能否", "几", "可以", "可不可以", "能不能", "应该",
                                              "要不要", "算不算", "会不会", "有没有", "为什么"};
 
+/* Does text ask outside its quotes ("…" or “…”): a question mark or word
+ * there, and two Han characters or more? */
+static int asks_outside_quotes(const char *text)
+{
+    const char *p = text, *end = text + strlen(text);
+    int inside = 0, mark = 0;
+    size_t han = 0;
+    while (p < end) {
+        const char *at = p;
+        int32_t c = gz_utf8_next(&p, end);
+        if (c < 0)
+            break;
+        if (c == '"' || c == 0x201C || c == 0x201D) { /* " “ ” */
+            inside = c == '"' ? !inside : c == 0x201C;
+            continue;
+        }
+        if (inside)
+            continue;
+        han += gz_is_han(c) != 0;
+        for (size_t i = 0; !mark && i < sizeof question_marks / sizeof question_marks[0]; i++)
+            mark = strncmp(at, question_marks[i], strlen(question_marks[i])) == 0;
+    }
+    return mark && han >= 2;
+}
+
 int q_is_question(const char *text)
 {
     int has_mark = 0, blanks = 0, clauses = 0;
@@ -94,8 +119,9 @@ int q_is_question(const char *text)
     }
     if (strstr(text, " OR ") || strstr(text, " NOT ") || strchr(text, '|') || strchr(text, '('))
         return 0;
-    /* quotes: a phrase, unless in a sentence (名为“个体工商户”实为“合伙”…) */
-    if ((strchr(text, '"') || strstr(text, "“")) && han < 16)
+    /* quotes: a phrase, unless in a sentence: a long one (名为“个体工商户”
+     * 实为“合伙”…), or one asking about what it quotes (“一房多租”有效吗？) */
+    if ((strchr(text, '"') || strstr(text, "“")) && han < 16 && !asks_outside_quotes(text))
         return 0;
     /* a question word in a sentence, a long unspaced sentence, or clauses */
     return (has_mark && han >= 5) || (han >= 16 && blanks == 0) || (clauses >= 1 && han >= 12 && blanks == 0);
