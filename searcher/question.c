@@ -295,12 +295,44 @@ static gz_status words_of(an_analyzer *an, const char *text, size_t len, int as_
     return p->st;
 }
 
+/* Each span text quotes ("…", “…”) of two to twelve characters as a leaf
+ * of or, the person's word as they marked it (“一房多租”有效吗？: 一房多租,
+ * beside the content words 一房, 有效), unless a leaf already. */
+static void quoted_words(const char *text, parser *p, q_node *or)
+{
+    const char *s = text, *end = text + strlen(text), *open = NULL;
+    size_t chars = 0;
+    while (s < end) {
+        const char *at = s;
+        int32_t c = gz_utf8_next(&s, end);
+        if (c < 0)
+            break;
+        int is_open = c == 0x201C || (c == '"' && !open), is_close = c == 0x201D || (c == '"' && open);
+        if (is_close && open && chars >= 2 && chars <= 12 && or->n_kid < SR_MAX_WORDS) {
+            size_t len = (size_t)(at - open);
+            int dup = 0;
+            for (size_t j = 0; j < or->n_kid && !dup; j++)
+                dup = or->kid[j]->text && strlen(or->kid[j]->text) == len && memcmp(or->kid[j]->text, open, len) == 0;
+            if (!dup)
+                add_leaf(p, or, gz_strndup(open, len), 1.0);
+        }
+        if (is_open || is_close) {
+            open = is_open ? s : NULL;
+            chars = 0;
+        } else {
+            chars++;
+        }
+    }
+}
+
 /* A question becomes an OR of its content words and their thesaurus
- * words, each matched as a substring. */
+ * words, each matched as a substring, and the spans it quotes. */
 gz_status q_question_tree(an_analyzer *an, const char *text, parser *p)
 {
     q_node *or = q_node_new(p, Q_OR);
     gz_status st = or ? words_of(an, text, strlen(text), 0, p, or) : GZ_NOMEM;
+    if (st == GZ_OK)
+        quoted_words(text, p, or);
     if (or && !or->n_kid) {
         gz_free(or);
         or = NULL;
