@@ -52,6 +52,8 @@ float sr_title_prior(const char *title)
     return PRIOR_OTHER;
 }
 
+static int is_heading(uint8_t kind) { return kind >= GZ_KIND_PART && kind <= GZ_KIND_SECTION; }
+
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -132,6 +134,27 @@ static gz_status law_ext_init(law_ext *e, const sr_index *ix, size_t s, uint32_t
     return GZ_OK;
 }
 
+/* The share of the question's words, by weight, that the title or a
+ * heading of document doc of segment s holds (score.h, W_LAW_HEADS). */
+static double law_heads(const sr_index *ix, size_t s, uint32_t doc, const q_plan *plan, const seg_eval *se)
+{
+    const sr_segtab *t = &ix->tab[s];
+    uint32_t first = t->first_unit[doc], end = first + t->n_units[doc];
+    double held = 0, all = 0;
+    for (size_t l = 0; l < plan->n_leaf; l++) {
+        if (!plan->leaf[l].positive)
+            continue;
+        all += plan->leaf[l].weight;
+        const ulist *ll = &se[s].leaf[l];
+        for (size_t i = ul_lower(ll, first); i < ll->n && ll->unit[i] < end; i++)
+            if (ll->unit[i] == first || is_heading(t->kind[ll->unit[i]])) {
+                held += plan->leaf[l].weight;
+                break;
+            }
+    }
+    return all > 0 ? held / all : 0;
+}
+
 gz_status sr_law_init(run_law *law, const sr_index *ix, hit *hits, size_t n, size_t k, const q_plan *plan,
                       const seg_eval *se)
 {
@@ -155,7 +178,9 @@ gz_status sr_law_init(run_law *law, const sr_index *ix, hit *hits, size_t n, siz
     for (size_t i = 0; i < n; i++) {
         double *a = &law->add[hits[i].seg][hits[i].doc];
         if (i < SR_LAW_UNITS && *a == 0) {
-            *a = W_LAW * hits[i].score; /* the document's best: the first met */
+            /* the document's best (the first met), more if its title
+             * and headings say what the question is about */
+            *a = W_LAW * hits[i].score * (1 + W_LAW_HEADS * law_heads(ix, hits[i].seg, hits[i].doc, plan, se));
             if (law->n_ext < SR_LAW_DOCS_IN && st == GZ_OK) {
                 st = law_ext_init(&law->ext[law->n_ext], ix, hits[i].seg, hits[i].doc, hits[i].score, plan, se);
                 law->ext_of[hits[i].seg][hits[i].doc] = (uint8_t)++law->n_ext;
@@ -319,8 +344,6 @@ gz_status sr_scorer_finish(scorer *sc, gz_status st)
 }
 
 void sr_scorer_segment_begin(scorer *sc) { wc_init(&sc->wc, sc->plan); }
-
-static int is_heading(uint8_t kind) { return kind >= GZ_KIND_PART && kind <= GZ_KIND_SECTION; }
 
 gz_status sr_scorer_headings(scorer *sc, size_t s, const seg_eval *se)
 {

@@ -155,6 +155,11 @@ static inline void sr_count_facets(const run_opts *o, const sr_segtab *t, uint32
  * lifted, each at most the first's least score plus that). */
 #define SR_LAW_UNITS 50
 #define W_LAW 0.4
+/* A law whose title and headings hold the question's words is about what
+ * it asks (第六章 房屋租赁 for a tenant's question), wherever its articles
+ * rank: its evidence is 1 + W_LAW_HEADS x their share of the question's
+ * words (by weight: a thesaurus word counts less) times more. */
+#define W_LAW_HEADS 0.1
 
 /* Within a law: the first SR_LAW_DOCS_IN documents of those units (in
  * their order) rank their units again among themselves, by BM25 over

@@ -358,6 +358,29 @@ Test(ranking, a_question_weighs_words_by_their_rarity_in_the_whole_code)
     deposit_ranks(open_with(src, dir, "乙法.md", &c), "中华人民共和国甲典", "第1条", "第5条", 60, 0);
 }
 
+Test(ranking, a_question_lifts_the_law_whose_title_says_what_it_asks)
+{
+    char src[] = "/tmp/gz-lawhead-src-XXXXXX", dir[] = "/tmp/gz-lawhead-XXXXXX";
+    /* two laws of the same articles, but for where 押金 is: in 甲法's
+     * title, in 乙法's 第3条 (titles of one length). Their best articles
+     * score the same, but 甲法 is about deposits: its other articles rank
+     * above 乙法's (乙法 is indexed first, and wins a tie) */
+    const char *body = "第1条 承租人的押金应当退还。\n\n第2条 承租人应当按时交纳租金。\n\n";
+    char a[512], b[512];
+    snprintf(a, sizeof a, "# 中华人民共和国押金法\n\n%s第3条 出租人应当按时维修房屋。\n", body);
+    snprintf(b, sizeof b, "# 中华人民共和国乙丙法\n\n%s第3条 押金人应当按时维修房屋。\n", body);
+    th_write_corpus(src, "甲法.md", a);
+    gz_buf c;
+    gz_buf_init(&c);
+    gz_buf_puts(&c, b);
+    sr_index *ix = open_with(src, dir, "乙法.md", &c);
+    const char *q = "承租人的押金怎么处理？";
+    int x = rank_in(ix, q, "中华人民共和国押金法", "第2条"), y = rank_in(ix, q, "中华人民共和国乙丙法", "第2条");
+    cr_assert(x >= 0 && y >= 0, "%s: 甲法 第2条 at %d, 乙法 第2条 at %d", q, x, y);
+    cr_assert_lt(x, y, "%s: 甲法 第2条 at %d, 乙法 第2条 at %d", q, x, y);
+    sr_index_close(ix);
+}
+
 Test(ranking, a_questions_order_is_the_same_on_every_page_and_depth)
 {
     char src[] = "/tmp/gz-lawpage-src-XXXXXX", dir[] = "/tmp/gz-lawpage-XXXXXX";
