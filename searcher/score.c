@@ -500,6 +500,8 @@ gz_status sr_score_unit(scorer *sc, size_t s, uint32_t u, uint32_t doc, double a
     double qf = plan->question && n_leaf ? (1.0 + (double)matched) / (1.0 + (double)n_leaf) : 1.0;
     if (plan->prior)
         qf *= t->prior[doc];
+    if (plan->question && len < SHORT_LEN)
+        qf *= W_SHORT;
     hit h = {0, (uint32_t)s, u, doc, t->date[doc], {UINT32_MAX, UINT32_MAX}, 1, t->kind[u]};
     h.score = combine(cheap, costly_max, qf, am, add);
     if (cannot_enter(sc, &h))

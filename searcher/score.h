@@ -36,6 +36,12 @@ static inline double combine(double cheap, double costly, double qf, double am, 
 
 static inline double cover(size_t held, size_t n) { return 1.0 + W_COVER * (double)held / (double)(n ? n : 1); }
 
+/* A question's unit shorter than SHORT_LEN positions (a heading, 本法自
+ * 公布之日起施行) answers no question, however BM25's length norm
+ * favours it: its score is W_SHORT times less. */
+#define SHORT_LEN 20
+#define W_SHORT 0.5
+
 /* A question's word held by a heading (第二章 合同的订立, 第四节 房屋租赁, a
  * plan's 一、…) counts for the articles below it, at W_HEAD x its IDF, in
  * the articles that hold some word of the question themselves: the
