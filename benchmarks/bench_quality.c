@@ -10,7 +10,8 @@
  * [--misses: where the judged articles of the questions with none in the
  * top 100 are] [--expansions: the thesaurus pairs used, in how many
  * questions each] [--wasted: how many of the top 100 have the same text as
- * a hit ranked above them] [--page: the figures of the page too (sr_search,
+ * a hit ranked above them] [--ranks: where the judged articles rank in the
+ * top 300, and what ranks at 61-100] [--page: the figures of the page too (sr_search,
  * every hit of a document: a law's older versions collapsed into the
  * current one where the text is the same)]. Beside the whole, the library's figures on the
  * questions of even and of odd id. */
@@ -424,15 +425,112 @@ static void miss_classify(const gz_snapshot *snap, const uint64_t *ids, size_t n
     }
 }
 
+/* ------------------------------------------------------------- --ranks */
+
+#define RANKS_N 300
+
+/* Where the judged articles rank in the top 300, and what the units at
+ * ranks 61-100 are (kind, length, whether their file holds a judged
+ * article) beside the judged ones at 101-150: what keeps a judged article
+ * just out of the top 100. */
+typedef struct rank_stats {
+    size_t at[8]; /* judged at 1-10, 11-50, 51-100, 101-120, 121-150, 151-200, 201-300, further */
+    size_t kind60[GZ_KIND__COUNT], kindj[GZ_KIND__COUNT];
+    size_t n60, jfile60, short60, nj, short_j, jfile_j;
+    double len60, lenj;
+} rank_stats;
+
+/* A ranked unit's file, article key, kind and length. */
+typedef struct rank_unit {
+    char src[160];
+    int64_t num, sub;
+    uint32_t kind, len;
+} rank_unit;
+
+static void rank_unit_read(const gz_snapshot *snap, uint64_t id, rank_unit *x)
+{
+    uint32_t seg_id = (uint32_t)(id >> 32), unit = (uint32_t)id;
+    memset(x, 0, sizeof *x);
+    x->num = -1;
+    for (size_t s = 0; s < snap->man.n_seg; s++) {
+        gz_unitinfo ui;
+        gz_docinfo di;
+        if (snap->man.seg[s].id != seg_id || gz_segment_unit(snap->seg[s], unit, &ui) != GZ_OK ||
+            gz_segment_doc(snap->seg[s], ui.doc, &di) != GZ_OK)
+            continue;
+        snprintf(x->src, sizeof x->src, "%s", di.source);
+        if (!article_key(ui.label, &x->num, &x->sub))
+            x->num = -1;
+        x->kind = ui.kind < GZ_KIND__COUNT ? ui.kind : 0, x->len = ui.len;
+    }
+}
+
+/* Question id's judged articles j[0..nj) in its top 300: counted, and
+ * each at 101-300 printed with the rank of its file's first unit
+ * and its score over the 100th's (up to 300). */
+static void ranks_one(sr_index *ix, const gz_snapshot *snap, const char *text, int id, const judged *j, size_t nj,
+                      rank_stats *rs)
+{
+    sr_request rq = {.query = text, .n = RANKS_N};
+    sr_top top;
+    gz_error err;
+    static rank_unit u[RANKS_N];
+    if (sr_search_top(ix, &rq, &top, &err) != GZ_OK)
+        return;
+    size_t n = top.n < RANKS_N ? top.n : RANKS_N;
+    for (size_t r = 0; r < n; r++)
+        rank_unit_read(snap, top.hit[r].id, &u[r]);
+    for (size_t k = 0; k < nj; k++) {
+        size_t r = 0, fr = 0;
+        while (r < n && !(u[r].num == j[k].number && u[r].sub == j[k].sub && strcmp(u[r].src, j[k].file) == 0))
+            r++;
+        while (fr < n && strcmp(u[fr].src, j[k].file) != 0)
+            fr++;
+        int b = r >= n ? 7 : r < 10 ? 0 : r < 50 ? 1 : r < 100 ? 2 : r < 120 ? 3 : r < 150 ? 4 : r < 200 ? 5 : 6;
+        rs->at[b]++;
+        if (b == 3 || b == 4) {
+            rs->nj++, rs->kindj[u[r].kind]++, rs->lenj += u[r].len, rs->short_j += u[r].len < 30;
+            rs->jfile_j += fr < 100;
+        }
+        if (b >= 3 && b < 7)
+            printf("# ranks\t%d\t%s\t%lld\tat %zu\tfile at %zu\tscore/100th %.3f\t%s\n", id, j[k].file,
+                   (long long)j[k].number, r + 1, fr + 1, n >= 100 ? top.hit[r].score / top.hit[99].score : 0,
+                   text);
+    }
+    for (size_t r = 60; r < n && r < 100; r++) {
+        int jf = 0;
+        for (size_t k = 0; k < nj && !jf; k++)
+            jf = strcmp(u[r].src, j[k].file) == 0;
+        rs->n60++, rs->kind60[u[r].kind]++, rs->len60 += u[r].len, rs->short60 += u[r].len < 30, rs->jfile60 += jf;
+    }
+    sr_top_fini(&top);
+}
+
+static void ranks_print(const rank_stats *rs)
+{
+    printf("# ranks: judged at 1-10 %zu, 11-50 %zu, 51-100 %zu, 101-120 %zu, 121-150 %zu, 151-200 %zu, 201-300 %zu, "
+           "further %zu\n",
+           rs->at[0], rs->at[1], rs->at[2], rs->at[3], rs->at[4], rs->at[5], rs->at[6], rs->at[7]);
+    printf("# ranks 61-100: %zu units, mean length %.1f, %zu shorter than 30, %zu in a judged article's file\n", rs->n60,
+           rs->len60 / (double)(rs->n60 ? rs->n60 : 1), rs->short60, rs->jfile60);
+    printf("# judged at 101-150: %zu, mean length %.1f, %zu shorter than 30, %zu whose file is in the top 100\n",
+           rs->nj, rs->lenj / (double)(rs->nj ? rs->nj : 1), rs->short_j, rs->jfile_j);
+    for (int k = 0; k < GZ_KIND__COUNT; k++)
+        if (rs->kind60[k] || rs->kindj[k])
+            printf("# ranks 61-100 of kind %s: %zu (judged at 101-150: %zu)\n", gz_kind_name(k), rs->kind60[k],
+                   rs->kindj[k]);
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = NULL, *eval = getenv("GAZETTE_EVAL") ? getenv("GAZETTE_EVAL") : "../shared/eval/stard-dev";
-    int show = 0, dump = 0, misses = 0, expansions = 0, wasted = 0, page = 0;
+    int show = 0, dump = 0, ranks = 0, misses = 0, expansions = 0, wasted = 0, page = 0;
     figures pg = {0, 0, 0};
     size_t n_wasted = 0, most_wasted = 0, n_same_article = 0;
     gz_textctx *tctx = NULL;
     fired fi = {0};
     miss_counts mc = {0};
+    rank_stats rs = {0};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--index") == 0 && i + 1 < argc)
             dir = argv[++i];
@@ -442,6 +540,8 @@ int main(int argc, char **argv)
             show = atoi(argv[++i]);
         else if (strcmp(argv[i], "--dump") == 0)
             dump = 1;
+        else if (strcmp(argv[i], "--ranks") == 0)
+            ranks = 1;
         else if (strcmp(argv[i], "--misses") == 0)
             misses = 1;
         else if (strcmp(argv[i], "--expansions") == 0)
@@ -451,12 +551,12 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--page") == 0)
             page = 1;
         else {
-            fprintf(stderr, "usage: bench_quality --index DIR [--eval DIR] [--show K] [--dump] [--misses] [--expansions] [--wasted] [--page]\n");
+            fprintf(stderr, "usage: bench_quality --index DIR [--eval DIR] [--show K] [--dump] [--ranks] [--misses] [--expansions] [--wasted] [--page]\n");
             return 2;
         }
     }
     if (!dir) {
-        fprintf(stderr, "usage: bench_quality --index DIR [--eval DIR] [--show K] [--dump] [--misses] [--expansions] [--wasted] [--page]\n");
+        fprintf(stderr, "usage: bench_quality --index DIR [--eval DIR] [--show K] [--dump] [--ranks] [--misses] [--expansions] [--wasted] [--page]\n");
         return 2;
     }
     char path[4096];
@@ -544,6 +644,8 @@ int main(int argc, char **argv)
             n_wasted += w;
             most_wasted = w > most_wasted ? w : most_wasted;
         }
+        if (ranks)
+            ranks_one(ix, b.snap, text, id, j + first, cnt, &rs);
         if (misses && fl.r100 == 0)
             miss_classify(b.snap, ids, top.n < TOP ? top.n : TOP, j + first, cnt, &mc);
         sr_top_fini(&top);
@@ -587,6 +689,8 @@ int main(int argc, char **argv)
            base.mrr > 0 ? lib.mrr / base.mrr : 0, p50, p99);
     if (expansions)
         fired_print(&fi);
+    if (ranks)
+        ranks_print(&rs);
     if (wasted)
         printf("# wasted: %.1f of the top 100 a question (at most %zu) have the text of a hit above them\n",
                (double)n_wasted / d, most_wasted);

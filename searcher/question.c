@@ -70,6 +70,31 @@ static const char *const question_marks[] = {"？", "?", "吗", "呢", "谁", "�
                                              "是否", "多少", "能否", "几", "可以", "可不可以", "能不能", "应该",
                                              "要不要", "算不算", "会不会", "有没有", "为什么"};
 
+/* Does text ask outside its quotes ("…" or “…”): a question mark or word
+ * there, and two Han characters or more? */
+static int asks_outside_quotes(const char *text)
+{
+    const char *p = text, *end = text + strlen(text);
+    int inside = 0, mark = 0;
+    size_t han = 0;
+    while (p < end) {
+        const char *at = p;
+        int32_t c = gz_utf8_next(&p, end);
+        if (c < 0)
+            break;
+        if (c == '"' || c == 0x201C || c == 0x201D) { /* " “ ” */
+            inside = c == '"' ? !inside : c == 0x201C;
+            continue;
+        }
+        if (inside)
+            continue;
+        han += gz_is_han(c) != 0;
+        for (size_t i = 0; !mark && i < sizeof question_marks / sizeof question_marks[0]; i++)
+            mark = strncmp(at, question_marks[i], strlen(question_marks[i])) == 0;
+    }
+    return mark && han >= 2;
+}
+
 int q_is_question(const char *text)
 {
     int has_mark = 0, blanks = 0, clauses = 0;
@@ -94,8 +119,9 @@ int q_is_question(const char *text)
     }
     if (strstr(text, " OR ") || strstr(text, " NOT ") || strchr(text, '|') || strchr(text, '('))
         return 0;
-    /* quotes: a phrase, unless in a sentence (名为“个体工商户”实为“合伙”…) */
-    if ((strchr(text, '"') || strstr(text, "“")) && han < 16)
+    /* quotes: a phrase, unless in a sentence: a long one (名为“个体工商户”
+     * 实为“合伙”…), or one asking about what it quotes (“一房多租”有效吗？) */
+    if ((strchr(text, '"') || strstr(text, "“")) && han < 16 && !asks_outside_quotes(text))
         return 0;
     /* a question word in a sentence, a long unspaced sentence, or clauses */
     return (has_mark && han >= 5) || (han >= 16 && blanks == 0) || (clauses >= 1 && han >= 12 && blanks == 0);
@@ -269,12 +295,44 @@ static gz_status words_of(an_analyzer *an, const char *text, size_t len, int as_
     return p->st;
 }
 
+/* Each span text quotes ("…", “…”) of two to twelve characters as a leaf
+ * of or, the person's word as they marked it (“一房多租”有效吗？: 一房多租,
+ * beside the content words 一房, 有效), unless a leaf already. */
+static void quoted_words(const char *text, parser *p, q_node *or)
+{
+    const char *s = text, *end = text + strlen(text), *open = NULL;
+    size_t chars = 0;
+    while (s < end) {
+        const char *at = s;
+        int32_t c = gz_utf8_next(&s, end);
+        if (c < 0)
+            break;
+        int is_open = c == 0x201C || (c == '"' && !open), is_close = c == 0x201D || (c == '"' && open);
+        if (is_close && open && chars >= 2 && chars <= 12 && or->n_kid < SR_MAX_WORDS) {
+            size_t len = (size_t)(at - open);
+            int dup = 0;
+            for (size_t j = 0; j < or->n_kid && !dup; j++)
+                dup = or->kid[j]->text && strlen(or->kid[j]->text) == len && memcmp(or->kid[j]->text, open, len) == 0;
+            if (!dup)
+                add_leaf(p, or, gz_strndup(open, len), 1.0);
+        }
+        if (is_open || is_close) {
+            open = is_open ? s : NULL;
+            chars = 0;
+        } else {
+            chars++;
+        }
+    }
+}
+
 /* A question becomes an OR of its content words and their thesaurus
- * words, each matched as a substring. */
+ * words, each matched as a substring, and the spans it quotes. */
 gz_status q_question_tree(an_analyzer *an, const char *text, parser *p)
 {
     q_node *or = q_node_new(p, Q_OR);
     gz_status st = or ? words_of(an, text, strlen(text), 0, p, or) : GZ_NOMEM;
+    if (st == GZ_OK)
+        quoted_words(text, p, or);
     if (or && !or->n_kid) {
         gz_free(or);
         or = NULL;

@@ -3,6 +3,7 @@
  * first and the costly ones only when their bound lets the unit into the
  * page; and the title prior of a document for questions. */
 #include "searcher/score.h"
+#include "searcher/versions.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -51,14 +52,41 @@ float sr_title_prior(const char *title)
     return PRIOR_OTHER;
 }
 
+static int is_heading(uint8_t kind) { return kind >= GZ_KIND_PART && kind <= GZ_KIND_SECTION; }
+
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return (x > y) - (x < y);
 }
 
+/* The documents of doc's work and version date: a code's parts (民法典's
+ * 总则, 物权编 …, one file each) or copies; doc alone (*alone) when it
+ * is no version of a work. */
+static const sr_version *law_parts(const sr_index *ix, size_t s, uint32_t doc, sr_version *alone, size_t *n)
+{
+    const sr_segtab *t = &ix->tab[s];
+    uint32_t w = t->work[doc], date = t->vdate[doc];
+    *alone = (sr_version){(uint32_t)s, doc, date};
+    *n = 1;
+    if (w == SR_NO_WORK || w >= ix->n_works || !date)
+        return alone;
+    const sr_work *k = &ix->works[w];
+    size_t i = k->first, e = (size_t)k->first + k->n;
+    while (i < e && ix->vers[i].date != date)
+        i++;
+    size_t j = i;
+    while (j < e && ix->vers[j].date == date)
+        j++;
+    if (j == i)
+        return alone;
+    *n = j - i;
+    return &ix->vers[i];
+}
+
 /* The units of document doc of segment s (best: its best score) ranked
- * again among themselves (score.h, W_IN). */
+ * again among themselves (score.h, W_IN), by the words' IDF within its
+ * work: the units of all its parts as N, those holding the word as df. */
 static gz_status law_ext_init(law_ext *e, const sr_index *ix, size_t s, uint32_t doc, double best,
                               const q_plan *plan, const seg_eval *se)
 {
@@ -66,22 +94,37 @@ static gz_status law_ext_init(law_ext *e, const sr_index *ix, size_t s, uint32_t
     e->first = t->first_unit[doc];
     e->n = t->n_units[doc];
     e->add = gz_calloc((size_t)e->n + 1, sizeof *e->add);
-    if (!e->add)
+    double *df = gz_calloc(plan->n_leaf + 1, sizeof *df);
+    if (!e->add || !df) {
+        gz_free(df);
         return GZ_NOMEM;
-    double n_in = (double)e->n, avg = 0;
-    for (uint32_t v = 0; v < e->n; v++)
-        avg += t->len[e->first + v];
+    }
+    sr_version alone;
+    size_t n_parts;
+    const sr_version *parts = law_parts(ix, s, doc, &alone, &n_parts);
+    double n_in = 0, avg = 0;
+    for (size_t p = 0; p < n_parts; p++) {
+        const sr_segtab *pt = &ix->tab[parts[p].seg];
+        uint32_t first = pt->first_unit[parts[p].doc], n = pt->n_units[parts[p].doc];
+        n_in += n;
+        for (uint32_t v = 0; v < n; v++)
+            avg += pt->len[first + v];
+        for (size_t l = 0; l < plan->n_leaf; l++) {
+            const ulist *ll = &se[parts[p].seg].leaf[l];
+            df[l] += (double)(ul_lower(ll, first + n) - ul_lower(ll, first));
+        }
+    }
     avg = avg / (n_in ? n_in : 1);
     for (size_t l = 0; l < plan->n_leaf; l++) {
         if (!plan->leaf[l].positive)
             continue;
         const ulist *ll = &se[s].leaf[l];
         size_t lo = ul_lower(ll, e->first), hi = ul_lower(ll, e->first + e->n);
-        double df = (double)(hi - lo);
-        double idf = plan->leaf[l].weight * log(1 + (n_in - df + 0.5) / (df + 0.5));
+        double idf = plan->leaf[l].weight * log(1 + (n_in - df[l] + 0.5) / (df[l] + 0.5));
         for (size_t i = lo; i < hi; i++)
             e->add[ll->unit[i] - e->first] += bm25(idf, ll->tf[i], t->len[ll->unit[i]], avg);
     }
+    gz_free(df);
     double most = 0;
     for (uint32_t v = 0; v < e->n; v++)
         most = e->add[v] > most ? e->add[v] : most;
@@ -89,6 +132,27 @@ static gz_status law_ext_init(law_ext *e, const sr_index *ix, size_t s, uint32_t
         e->add[v] *= W_IN * best / most;
     e->most = most > 0 ? W_IN * best : 0;
     return GZ_OK;
+}
+
+/* The share of the question's words, by weight, that the title or a
+ * heading of document doc of segment s holds (score.h, W_LAW_HEADS). */
+static double law_heads(const sr_index *ix, size_t s, uint32_t doc, const q_plan *plan, const seg_eval *se)
+{
+    const sr_segtab *t = &ix->tab[s];
+    uint32_t first = t->first_unit[doc], end = first + t->n_units[doc];
+    double held = 0, all = 0;
+    for (size_t l = 0; l < plan->n_leaf; l++) {
+        if (!plan->leaf[l].positive)
+            continue;
+        all += plan->leaf[l].weight;
+        const ulist *ll = &se[s].leaf[l];
+        for (size_t i = ul_lower(ll, first); i < ll->n && ll->unit[i] < end; i++)
+            if (ll->unit[i] == first || is_heading(t->kind[ll->unit[i]])) {
+                held += plan->leaf[l].weight;
+                break;
+            }
+    }
+    return all > 0 ? held / all : 0;
 }
 
 gz_status sr_law_init(run_law *law, const sr_index *ix, hit *hits, size_t n, size_t k, const q_plan *plan,
@@ -114,7 +178,9 @@ gz_status sr_law_init(run_law *law, const sr_index *ix, hit *hits, size_t n, siz
     for (size_t i = 0; i < n; i++) {
         double *a = &law->add[hits[i].seg][hits[i].doc];
         if (i < SR_LAW_UNITS && *a == 0) {
-            *a = W_LAW * hits[i].score; /* the document's best: the first met */
+            /* the document's best (the first met), more if its title
+             * and headings say what the question is about */
+            *a = W_LAW * hits[i].score * (1 + W_LAW_HEADS * law_heads(ix, hits[i].seg, hits[i].doc, plan, se));
             if (law->n_ext < SR_LAW_DOCS_IN && st == GZ_OK) {
                 st = law_ext_init(&law->ext[law->n_ext], ix, hits[i].seg, hits[i].doc, hits[i].score, plan, se);
                 law->ext_of[hits[i].seg][hits[i].doc] = (uint8_t)++law->n_ext;
@@ -279,8 +345,6 @@ gz_status sr_scorer_finish(scorer *sc, gz_status st)
 
 void sr_scorer_segment_begin(scorer *sc) { wc_init(&sc->wc, sc->plan); }
 
-static int is_heading(uint8_t kind) { return kind >= GZ_KIND_PART && kind <= GZ_KIND_SECTION; }
-
 gz_status sr_scorer_headings(scorer *sc, size_t s, const seg_eval *se)
 {
     if (!sc->plan->question)
@@ -437,6 +501,8 @@ gz_status sr_score_unit(scorer *sc, size_t s, uint32_t u, uint32_t doc, double a
     double qf = plan->question && n_leaf ? (1.0 + (double)matched) / (1.0 + (double)n_leaf) : 1.0;
     if (plan->prior)
         qf *= t->prior[doc];
+    if (plan->question && len < SHORT_LEN)
+        qf *= W_SHORT;
     hit h = {0, (uint32_t)s, u, doc, t->date[doc], {UINT32_MAX, UINT32_MAX}, 1, t->kind[u]};
     h.score = combine(cheap, costly_max, qf, am, add);
     if (cannot_enter(sc, &h))

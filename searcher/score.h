@@ -36,6 +36,12 @@ static inline double combine(double cheap, double costly, double qf, double am, 
 
 static inline double cover(size_t held, size_t n) { return 1.0 + W_COVER * (double)held / (double)(n ? n : 1); }
 
+/* A question's unit shorter than SHORT_LEN positions (a heading, 本法自
+ * 公布之日起施行) answers no question, however BM25's length norm
+ * favours it: its score is W_SHORT times less. */
+#define SHORT_LEN 20
+#define W_SHORT 0.5
+
 /* A question's word held by a heading (第二章 合同的订立, 第四节 房屋租赁, a
  * plan's 一、…) counts for the articles below it, at W_HEAD x its IDF, in
  * the articles that hold some word of the question themselves: the
@@ -155,11 +161,17 @@ static inline void sr_count_facets(const run_opts *o, const sr_segtab *t, uint32
  * lifted, each at most the first's least score plus that). */
 #define SR_LAW_UNITS 50
 #define W_LAW 0.4
+/* A law whose title and headings hold the question's words is about what
+ * it asks (第六章 房屋租赁 for a tenant's question), wherever its articles
+ * rank: its evidence is 1 + W_LAW_HEADS x their share of the question's
+ * words (by weight: a thesaurus word counts less) times more. */
+#define W_LAW_HEADS 0.1
 
 /* Within a law: the first SR_LAW_DOCS_IN documents of those units (in
  * their order) rank their units again among themselves, by BM25 over
- * the question's words with each word's IDF within the document (its
- * units as N, those holding the word as df): a word that most of a law's
+ * the question's words with each word's IDF within the document's work
+ * (the units of its parts, 民法典's books, as N, those holding the word
+ * as df): a word that most of a law's
  * articles hold (劳动合同 in the 劳动合同法) tells them apart less than a
  * word few of them hold, however rare each is across the laws. The unit
  * scoring most there gets W_IN x the document's best score more, the

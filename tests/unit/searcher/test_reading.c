@@ -108,6 +108,36 @@ Test(reading, a_question_without_a_question_mark_is_a_question)
     json_object_put(o);
 }
 
+Test(reading, a_question_about_a_quoted_word_is_a_question)
+{
+    /* quotes in a sentence asking about what they quote mark the
+     * person's word, not a phrase of the whole: 0 hits read so */
+    json_object *o = search("“会计账簿”股东可以查阅吗？");
+    cr_assert_str_eq(str(o, "mode"), "question", "%s", str(o, "read_as"));
+    cr_assert_gt(total(o), 0);
+    cr_assert(strstr(str(o, "read_as"), "查阅") && strstr(str(o, "read_as"), "股东"), "%s", str(o, "read_as"));
+    json_object_put(o);
+    /* quotes alone, or a question inside them, stay a phrase */
+    const char *phrases[] = {"“会计账簿”", "\"股东可以查阅吗\"", "“股东可以查阅吗？”"};
+    for (size_t i = 0; i < sizeof phrases / sizeof *phrases; i++) {
+        o = search(phrases[i]);
+        cr_assert_str_neq(str(o, "mode"), "question", "%s: %s", phrases[i], str(o, "read_as"));
+        json_object_put(o);
+    }
+}
+
+Test(reading, a_question_searches_what_it_quotes_as_one_word)
+{
+    /* beside its content words (会计, 账簿), the word the person marked */
+    const char *qs[] = {"“会计账簿”股东可以查阅吗？", "\"会计账簿\"股东可以查阅吗？"};
+    for (size_t i = 0; i < 2; i++) {
+        json_object *o = search(qs[i]);
+        cr_assert(strstr(str(o, "read_as"), "\"会计账簿\"") && strstr(str(o, "read_as"), "\"股东\""), "%s: %s", qs[i],
+                  str(o, "read_as"));
+        json_object_put(o);
+    }
+}
+
 Test(reading, a_question_keeps_words_the_segmenter_does_not_know)
 {
     /* ICU cuts 酒驾 into 酒 驾: kept as a gram, and joined to the law's
