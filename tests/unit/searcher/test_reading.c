@@ -163,6 +163,22 @@ Test(reading, a_question_keeps_every_content_word)
     json_object_put(o);
 }
 
+Test(reading, a_question_asking_what_a_word_means_searches_the_word)
+{
+    /* X指的是什么 / X是指什么: 指的是 and 是指 ask, and leave no gram
+     * behind (的是, 是指) to match every unit that says 的是 */
+    const char *qs[] = {"工伤指的是什么？", "工伤是指什么？"};
+    for (size_t i = 0; i < 2; i++) {
+        json_object *o = search(qs[i]);
+        const char *r = str(o, "read_as");
+        cr_assert(strstr(r, "\"工伤\""), "%s: %s", qs[i], r);
+        cr_assert_null(strstr(r, "\"的是\""), "%s: %s", qs[i], r);
+        cr_assert_null(strstr(r, "是指"), "%s: %s", qs[i], r);
+        cr_assert_null(strstr(r, "\"指\""), "%s: %s", qs[i], r);
+        json_object_put(o);
+    }
+}
+
 Test(reading, a_quoted_field_value_is_the_value)
 {
     json_object *q = search("title:\"公司法\""), *plain = search("title:公司法");
