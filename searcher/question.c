@@ -25,7 +25,7 @@ static const char *const frame_words[] = {
  * a gram. */
 static const char frame_chars[] = "的了吗呢吧啊呀是在和与或及等我你他她它要有能会被把给让对向从就还也都又而但"
                                   "该个么怎啥谁哪几多请问这那之其已将可以为于得着过很再才去来上下里中后前说想"
-                                  "不无没未非";
+                                  "不无没未非时到";
 /* Question words of one character: a word they begin asks, and says
  * nothing of what about. */
 static const char question_chars[] = "哪怎啥谁";

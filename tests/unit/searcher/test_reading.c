@@ -179,6 +179,21 @@ Test(reading, a_question_asking_what_a_word_means_searches_the_word)
     }
 }
 
+Test(reading, a_question_makes_no_gram_of_when_or_a_verbs_ending)
+{
+    /* 离婚时 房子: 时 says when, and 买到 假货: 到 ends the verb; neither
+     * makes a gram with the word after it (时房, 到假 match nothing the
+     * person asked about) */
+    json_object *o = search("离婚时房子怎么分");
+    cr_assert(strstr(str(o, "read_as"), "\"房子\""), "%s", str(o, "read_as"));
+    cr_assert_null(strstr(str(o, "read_as"), "时房"), "%s", str(o, "read_as"));
+    json_object_put(o);
+    o = search("网购买到假货怎么维权");
+    cr_assert(strstr(str(o, "read_as"), "\"假货\""), "%s", str(o, "read_as"));
+    cr_assert_null(strstr(str(o, "read_as"), "到假"), "%s", str(o, "read_as"));
+    json_object_put(o);
+}
+
 Test(reading, a_quoted_field_value_is_the_value)
 {
     json_object *q = search("title:\"公司法\""), *plain = search("title:公司法");
