@@ -447,6 +447,16 @@ gz_status sr_show_json(sr_index *ix, const char *id, uint64_t from, const char *
 
 /* ------------------------------------------- references in the search box */
 
+/* Past 第<numeral><unit> at p (第一款, 第2项), or p when it is not one. */
+static const char *past_part(const char *p, const char *unit)
+{
+    int64_t v;
+    if (strncmp(p, "第", 3) != 0)
+        return p;
+    size_t m = gz_numeral_parse(p + 3, strlen(p + 3), &v);
+    return m && strncmp(p + 3 + m, unit, 3) == 0 ? p + 3 + m + 3 : p;
+}
+
 int sr_reference(sr_index *ix, const char *query, uint64_t **ids, size_t *n_ids, char *cited, size_t cap)
 {
     *ids = NULL;
@@ -464,19 +474,27 @@ int sr_reference(sr_index *ix, const char *query, uint64_t **ids, size_t *n_ids,
     gz_lawref r;
     if (gz_lawref_parse(q, len, &r, NULL) != GZ_OK || !r.name[0])
         return 0;
+    /* the last article label (the search box takes a full label: 第十
+     * alone is a keyword), then at most a clause and an item of it
+     * (第十七条第一款第二项: the article holds them) */
     const char *label = NULL;
-    for (const char *p = strstr(q, "第"); p; p = strstr(p + 3, "第"))
-        label = p;
+    size_t nl = 0;
     int64_t v;
-    size_t nl = label ? gz_numeral_parse(label + 3, strlen(label + 3), &v) : 0;
-    if (!label || !nl || strncmp(label + 3 + nl, "条", 3) != 0)
-        return 0; /* the search box takes a full label: 第十 alone is a keyword */
+    for (const char *p = strstr(q, "第"); p; p = strstr(p + 3, "第")) {
+        size_t m = gz_numeral_parse(p + 3, strlen(p + 3), &v);
+        if (m && strncmp(p + 3 + m, "条", 3) == 0)
+            label = p, nl = m;
+    }
+    if (!label)
+        return 0;
     const char *after = label + 3 + nl + 3;
-    if (label && strncmp(after, "之", 3) == 0) {
+    if (strncmp(after, "之", 3) == 0) {
         size_t m = gz_numeral_parse(after + 3, strlen(after + 3), &v);
         after += m ? 3 + m : 0;
     }
-    if (!label || *after || label - q > 120)
+    size_t label_len = (size_t)(after - label);
+    after = past_part(past_part(after, "款"), "项");
+    if (*after || label - q > 120)
         return 0;
     for (const char *p = q; p < label;) {
         int32_t c = gz_utf8_next(&p, label);
@@ -501,7 +519,7 @@ int sr_reference(sr_index *ix, const char *query, uint64_t **ids, size_t *n_ids,
      * citations leave out) and its label, as keywords */
     char key[GZ_LAW_KEY_MAX];
     gz_law_work_key(r.name, strlen(r.name), key, sizeof key);
-    snprintf(cited, cap, "%s %s", key, label);
+    snprintf(cited, cap, "%s %.*s", key, (int)label_len, label);
     *ids = v2;
     *n_ids = k;
     return 1;

@@ -318,6 +318,20 @@ Test(reading, an_article_reference_puts_that_article_first)
     }
 }
 
+Test(reading, a_reference_to_a_clause_puts_its_article_first)
+{
+    /* a clerk's 公司法第17条第一款: the article holds the clause (and an
+     * item of it), so the article is first, as for 第232条 alone */
+    const char *refs[] = {"刑法第二百三十二条第一款", "刑法第232条第一款第二项", "刑法 第232条第2款"};
+    for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
+        json_object *o = search(refs[i]);
+        cr_assert_str_eq(str(o, "mode"), "reference", "%s: %s", refs[i], str(o, "read_as"));
+        cr_assert_str_eq(hit_label(o, 0), "第二百三十二条", "%s", refs[i]);
+        cr_assert(strstr(hit_title(o, 0), "刑法"), "%s: %s", refs[i], hit_title(o, 0));
+        json_object_put(o);
+    }
+}
+
 /* Indexes a corpus of law files {name, text} into a fresh index. */
 static sr_index *small_index(char *tmpl, const char *const files[][2], size_t n)
 {
