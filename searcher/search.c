@@ -409,11 +409,14 @@ static gz_status search(sr_index *ix, const sr_request *rq, run_opts *o, q_plan 
     *question = q_is_question(q);
     *any = 0;
     memset(r, 0, sizeof *r);
-    /* an article reference: that article first, then the units citing it */
+    /* an article reference: that article first, then the units citing it
+     * (a long title, 《伊金霍洛旗属国有企业领导人员管理办法》第四十六条, reads
+     * as a sentence, but a text that is a title and a label is not asked) */
     uint64_t *refs;
     size_t n_refs;
     char cited[512];
-    if (!*question && sr_reference(ix, q, &refs, &n_refs, cited, sizeof cited)) {
+    if (sr_reference(ix, q, &refs, &n_refs, cited, sizeof cited)) {
+        *question = 0;
         gz_status st = q_parse(ix->an, cited, Q_READ_KEYWORDS, &rq->filters, plan);
         if (st == GZ_OK && (st = sr_run(ix, plan, o, r)) == GZ_OK)
             st = sr_hits_first(ix, r, refs, n_refs, o->want);

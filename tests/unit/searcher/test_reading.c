@@ -332,6 +332,21 @@ Test(reading, a_reference_to_a_clause_puts_its_article_first)
     }
 }
 
+Test(reading, a_reference_with_a_long_title_is_no_question)
+{
+    /* sixteen Han characters or more unspaced read as a sentence; a long
+     * title and a label (《伊金霍洛旗属国有企业领导人员管理办法》第四十六条) are a
+     * clerk's reference all the same */
+    const char *refs[] = {"《中华人民共和国个人独资企业法》第十条", "中华人民共和国个人独资企业法第10条"};
+    for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
+        json_object *o = search(refs[i]);
+        cr_assert_str_eq(str(o, "mode"), "reference", "%s: %s", refs[i], str(o, "read_as"));
+        cr_assert_str_eq(hit_label(o, 0), "第十条", "%s", refs[i]);
+        cr_assert(strstr(hit_title(o, 0), "个人独资企业法"), "%s: %s", refs[i], hit_title(o, 0));
+        json_object_put(o);
+    }
+}
+
 /* Indexes a corpus of law files {name, text} into a fresh index. */
 static sr_index *small_index(char *tmpl, const char *const files[][2], size_t n)
 {
