@@ -305,17 +305,24 @@ static const char *hit_title(json_object *o, size_t i)
     return str(json_object_array_get_idx(get(o, "hits"), i), "title");
 }
 
+/* Each of refs reads as a reference whose first hit is the article
+ * labelled label of a document whose title holds title. */
+static void assert_references(const char *const *refs, size_t n, const char *label, const char *title)
+{
+    for (size_t i = 0; i < n; i++) {
+        json_object *o = search(refs[i]);
+        cr_assert_gt(total(o), 0, "%s: 0 hits", refs[i]);
+        cr_assert_str_eq(str(o, "mode"), "reference", "%s: %s", refs[i], str(o, "read_as"));
+        cr_assert_str_eq(hit_label(o, 0), label, "%s", refs[i]);
+        cr_assert(strstr(hit_title(o, 0), title), "%s: %s", refs[i], hit_title(o, 0));
+        json_object_put(o);
+    }
+}
+
 Test(reading, an_article_reference_puts_that_article_first)
 {
     const char *refs[] = {"刑法第二百三十二条", "《中华人民共和国刑法》第232条", "刑法 第232条", "刑法第232条"};
-    for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
-        json_object *o = search(refs[i]);
-        cr_assert_gt(total(o), 0, "%s: 0 hits", refs[i]);
-        cr_assert_str_eq(str(o, "mode"), "reference", "%s", refs[i]);
-        cr_assert_str_eq(hit_label(o, 0), "第二百三十二条", "%s", refs[i]);
-        cr_assert(strstr(hit_title(o, 0), "刑法"), "%s: %s", refs[i], hit_title(o, 0));
-        json_object_put(o);
-    }
+    assert_references(refs, sizeof refs / sizeof refs[0], "第二百三十二条", "刑法");
 }
 
 Test(reading, a_reference_to_a_clause_puts_its_article_first)
@@ -323,13 +330,7 @@ Test(reading, a_reference_to_a_clause_puts_its_article_first)
     /* a clerk's 公司法第17条第一款: the article holds the clause (and an
      * item of it), so the article is first, as for 第232条 alone */
     const char *refs[] = {"刑法第二百三十二条第一款", "刑法第232条第一款第二项", "刑法 第232条第2款"};
-    for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
-        json_object *o = search(refs[i]);
-        cr_assert_str_eq(str(o, "mode"), "reference", "%s: %s", refs[i], str(o, "read_as"));
-        cr_assert_str_eq(hit_label(o, 0), "第二百三十二条", "%s", refs[i]);
-        cr_assert(strstr(hit_title(o, 0), "刑法"), "%s: %s", refs[i], hit_title(o, 0));
-        json_object_put(o);
-    }
+    assert_references(refs, sizeof refs / sizeof refs[0], "第二百三十二条", "刑法");
 }
 
 Test(reading, a_reference_with_a_long_title_is_no_question)
@@ -338,13 +339,7 @@ Test(reading, a_reference_with_a_long_title_is_no_question)
      * title and a label (《伊金霍洛旗属国有企业领导人员管理办法》第四十六条) are a
      * clerk's reference all the same */
     const char *refs[] = {"《中华人民共和国个人独资企业法》第十条", "中华人民共和国个人独资企业法第10条"};
-    for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
-        json_object *o = search(refs[i]);
-        cr_assert_str_eq(str(o, "mode"), "reference", "%s: %s", refs[i], str(o, "read_as"));
-        cr_assert_str_eq(hit_label(o, 0), "第十条", "%s", refs[i]);
-        cr_assert(strstr(hit_title(o, 0), "个人独资企业法"), "%s: %s", refs[i], hit_title(o, 0));
-        json_object_put(o);
-    }
+    assert_references(refs, sizeof refs / sizeof refs[0], "第十条", "个人独资企业法");
 }
 
 /* Indexes a corpus of law files {name, text} into a fresh index. */
