@@ -91,7 +91,9 @@ size_t gz_law_version_pick(const uint32_t *dates, size_t n, uint32_t as_of);
  * Compare scores over every candidate title and keep the highest: */
 enum {
     GZ_LAW_NAME_NONE = 0,
-    GZ_LAW_NAME_CONTAINS = 1, /* the title's key merely contains the name's key */
+    GZ_LAW_NAME_CONTAINS = 1, /* the title's key contains the name's key; a short law name
+                               * (合同法) only at its start or after 适用, 实施 …, not as
+                               * the end of a longer name (劳动合同法) */
     GZ_LAW_NAME_SHORT = 2,    /* a known short name of the title (民诉法解释) */
     GZ_LAW_NAME_WORK = 3,     /* same work key: 公司法 for 中华人民共和国公司法 */
     GZ_LAW_NAME_EXACT = 4,    /* the title itself, blanks, 《》 and version notes aside */

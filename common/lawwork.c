@@ -359,6 +359,34 @@ const char *gz_law_abbrev(const char *key)
     return NULL;
 }
 
+/* Words after which a work's name begins inside a title's key (《》 and
+ * 中华人民共和国 gone): 关于适用公司法…, 山东省实施村民委员会组织法办法. */
+static const char *const name_leads[] = {"适用", "实施", "关于", "执行", "贯彻", "修改", "修订", "废止", "施行"};
+
+/* Does title_key hold name_key? A short law name (three or four
+ * characters ending in 法: 合同法, 民法总则 is not one) only as a whole
+ * name: at the key's start or after one of name_leads, not as the end of
+ * a longer name (合同法 in 劳动合同法, 劳动合同法实施条例: another work). A
+ * longer name anywhere (国有企业领导人员管理办法 in 伊金霍洛旗属国有企业领导人员管理办法),
+ * and a kind alone (办法) too. */
+static int holds_name(const char *title_key, const char *name_key)
+{
+    size_t n = strlen(name_key), chars = 0;
+    for (const char *p = name_key; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    int short_law = chars >= 3 && chars <= 4 && n >= 3 && strcmp(name_key + n - 3, "法") == 0;
+    for (const char *at = strstr(title_key, name_key); at; at = strstr(at + 1, name_key)) {
+        if (at == title_key || !short_law)
+            return 1;
+        for (size_t i = 0; i < sizeof name_leads / sizeof name_leads[0]; i++) {
+            size_t lead = strlen(name_leads[i]);
+            if ((size_t)(at - title_key) >= lead && memcmp(at - lead, name_leads[i], lead) == 0)
+                return 1;
+        }
+    }
+    return 0;
+}
+
 int gz_law_name_score_keys(const char *name_clean, const char *name_key, const char *title_clean,
                            const char *title_key)
 {
@@ -371,7 +399,7 @@ int gz_law_name_score_keys(const char *name_clean, const char *name_key, const c
     const char *ab = gz_law_abbrev(name_key);
     if (ab && strcmp(ab, title_key) == 0)
         return GZ_LAW_NAME_SHORT;
-    return strstr(title_key, name_key) ? GZ_LAW_NAME_CONTAINS : GZ_LAW_NAME_NONE;
+    return holds_name(title_key, name_key) ? GZ_LAW_NAME_CONTAINS : GZ_LAW_NAME_NONE;
 }
 
 int gz_law_name_score(const char *name, size_t name_len, const char *title, size_t title_len)

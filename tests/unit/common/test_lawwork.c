@@ -158,6 +158,13 @@ Test(lawwork, name_scores_rank_the_law_above_titles_that_contain_it)
     cr_assert_eq(score("宪法", "中华人民共和国宪法"), GZ_LAW_NAME_WORK);
     cr_assert_eq(score("宪法", "宪法修正案（2018年）"), GZ_LAW_NAME_CONTAINS);
     cr_assert_eq(score("公司法", "中华人民共和国合伙企业法"), GZ_LAW_NAME_NONE);
+    /* the end of a longer name is another work: 合同法 (repealed, not in
+     * the corpus) is not 劳动合同法, nor its 实施条例 */
+    cr_assert_eq(score("合同法", "中华人民共和国劳动合同法"), GZ_LAW_NAME_NONE);
+    cr_assert_eq(score("合同法", "中华人民共和国劳动合同法实施条例"), GZ_LAW_NAME_NONE);
+    cr_assert_eq(score("合同法", "最高人民法院关于适用《中华人民共和国合同法》若干问题的解释（二）"),
+                 GZ_LAW_NAME_CONTAINS);
+    cr_assert_eq(score("劳动合同法", "中华人民共和国劳动合同法实施条例"), GZ_LAW_NAME_CONTAINS);
     cr_assert_eq(score("", law), GZ_LAW_NAME_NONE);
 }
 
