@@ -447,6 +447,15 @@ gz_status sr_show_json(sr_index *ix, const char *id, uint64_t from, const char *
 
 /* ------------------------------------------- references in the search box */
 
+/* Does q[0, len) end with one of the (three-byte) characters of set? */
+static int ends_with_any(const char *q, size_t len, const char *set)
+{
+    for (const char *c = set; len >= 3 && *c; c += 3)
+        if (memcmp(q + len - 3, c, 3) == 0)
+            return 1;
+    return 0;
+}
+
 /* Past 第<numeral><unit> at p (第一款, 第2项), or p when it is not one. */
 static const char *past_part(const char *p, const char *unit)
 {
@@ -471,6 +480,17 @@ int sr_reference(sr_index *ix, const char *query, uint64_t **ids, size_t *n_ids,
         return 0;
     memcpy(q, query, len);
     q[len] = 0;
+    /* 第三十九条规定, 第三十九条的规定: the article all the same */
+    static const char *const tails[] = {"的规定", "规定"};
+    for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+        size_t tl = strlen(tails[i]);
+        if (len > tl + 3 && strcmp(q + len - tl, tails[i]) == 0 &&
+            (ends_with_any(q, len - tl, "条款项"))) {
+            len -= tl;
+            q[len] = 0;
+            break;
+        }
+    }
     gz_lawref r;
     if (gz_lawref_parse(q, len, &r, NULL) != GZ_OK || !r.name[0])
         return 0;

@@ -325,11 +325,13 @@ Test(reading, an_article_reference_puts_that_article_first)
     assert_references(refs, sizeof refs / sizeof refs[0], "第二百三十二条", "刑法");
 }
 
-Test(reading, a_reference_to_a_clause_puts_its_article_first)
+Test(reading, a_reference_to_a_clause_or_a_provision_puts_its_article_first)
 {
     /* a clerk's 公司法第17条第一款: the article holds the clause (and an
-     * item of it), so the article is first, as for 第232条 alone */
-    const char *refs[] = {"刑法第二百三十二条第一款", "刑法第232条第一款第二项", "刑法 第232条第2款"};
+     * item of it), so the article is first, as for 第232条 alone; and for
+     * 第232条规定 */
+    const char *refs[] = {"刑法第二百三十二条第一款", "刑法第232条第一款第二项", "刑法 第232条第2款",
+                          "刑法第二百三十二条规定", "刑法第232条的规定"};
     assert_references(refs, sizeof refs / sizeof refs[0], "第二百三十二条", "刑法");
 }
 
