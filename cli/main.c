@@ -456,6 +456,10 @@ static void print_page(const gazette_page *p, size_t offset)
 /* An article, or the candidates, for people. */
 static void print_article(const gazette_article *a)
 {
+    if (!a->found && !a->n_candidates) {
+        printf("no such article: %s\n", a->note ? a->note : "nothing matches the reference");
+        return;
+    }
     if (!a->found) {
         printf("%zu candidates:\n", a->n_candidates);
         for (size_t i = 0; i < a->n_candidates; i++) {

@@ -317,6 +317,8 @@ gz_status sr_article(sr_index *ix, const char *text, sr_arena *a, gazette_articl
         out->total = rv.n;
         if (!rv.n && r.date)
             out->note = "no version of a work so named is in force on that date";
+        else if (!rv.n)
+            out->note = "no work so named in this index holds that article";
     }
     gz_buf_fini(&t);
     gz_free(rv.at);

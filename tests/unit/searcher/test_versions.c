@@ -143,6 +143,19 @@ Test(versions, a_clause_and_an_item_carry_their_range)
     gz_buf_fini(&out);
 }
 
+Test(versions, a_reference_to_no_article_says_why)
+{
+    /* no work so named (合同法: not 劳动合同法), or no such article in the
+     * work: nothing found, no candidate, and a note saying so */
+    const char *refs[] = {"合同法第五十二条", "公司法第九百九十九条"};
+    for (size_t i = 0; i < 2; i++) {
+        gazette_article a = lookup(refs[i]);
+        cr_assert_not(a.found, "%s: found %s", refs[i], a.title);
+        cr_assert_eq(a.n_candidates, 0, "%s: %zu candidates", refs[i], a.n_candidates);
+        cr_assert_not_null(a.note, "%s: no note", refs[i]);
+    }
+}
+
 Test(versions, candidates_only_when_two_works_match)
 {
     /* 办法 is only part of titles: every work holding it that has a 第一条,
