@@ -144,7 +144,6 @@ size_t gz_utf8_put(char *out, int32_t cp);
 size_t gz_utf8_valid_prefix(const char *s, size_t len);
 /* True for CJK ideographs (URO, extensions A-G, compatibility). */
 int gz_is_han(int32_t cp);
-/* True if s[0..len) is one or more ASCII digits. */
 /* The first index in [lo, hi) of the ascending a whose value is v or more
  * (hi if none): a binary search. */
 static inline size_t gz_lower_u32(const uint32_t *a, size_t lo, size_t hi, uint32_t v)
@@ -159,6 +158,7 @@ static inline size_t gz_lower_u32(const uint32_t *a, size_t lo, size_t hi, uint3
     return lo;
 }
 
+/* True if s[0..len) is one or more ASCII digits. */
 static inline int gz_all_digits(const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++)

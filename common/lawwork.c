@@ -371,10 +371,9 @@ static const char *const name_leads[] = {"适用", "实施", "关于", "执行",
  * and a kind alone (办法) too. */
 static int holds_name(const char *title_key, const char *name_key)
 {
-    size_t n = strlen(name_key), chars = 0;
-    for (const char *p = name_key; *p; p++)
-        chars += ((unsigned char)*p & 0xC0) != 0x80;
-    int short_law = chars >= 3 && chars <= 4 && n >= 3 && strcmp(name_key + n - 3, "法") == 0;
+    /* three or four Han characters: 9 to 12 bytes */
+    size_t n = strlen(name_key);
+    int short_law = n >= 9 && n <= 12 && strcmp(name_key + n - 3, "法") == 0;
     for (const char *at = strstr(title_key, name_key); at; at = strstr(at + 1, name_key)) {
         if (at == title_key || !short_law)
             return 1;

@@ -70,6 +70,16 @@ static const char *const question_marks[] = {"？", "?", "吗", "呢", "谁", "�
                                              "是否", "多少", "能否", "几", "可以", "可不可以", "能不能", "应该",
                                              "要不要", "算不算", "会不会", "有没有", "为什么"};
 
+/* Whether c is a quote mark (" “ ”), *inside set to whether the text
+ * after it is quoted: " opens or closes, “ opens, ” closes. */
+static int quote_mark(int32_t c, int *inside)
+{
+    if (c != '"' && c != 0x201C && c != 0x201D)
+        return 0;
+    *inside = c == '"' ? !*inside : c == 0x201C;
+    return 1;
+}
+
 /* Does text ask outside its quotes ("…" or “…”): a question mark or word
  * there, and two Han characters or more? */
 static int asks_outside_quotes(const char *text)
@@ -82,11 +92,7 @@ static int asks_outside_quotes(const char *text)
         int32_t c = gz_utf8_next(&p, end);
         if (c < 0)
             break;
-        if (c == '"' || c == 0x201C || c == 0x201D) { /* " “ ” */
-            inside = c == '"' ? !inside : c == 0x201C;
-            continue;
-        }
-        if (inside)
+        if (quote_mark(c, &inside) || inside)
             continue;
         han += gz_is_han(c) != 0;
         for (size_t i = 0; !mark && i < sizeof question_marks / sizeof question_marks[0]; i++)
@@ -302,13 +308,17 @@ static void quoted_words(const char *text, parser *p, q_node *or)
 {
     const char *s = text, *end = text + strlen(text), *open = NULL;
     size_t chars = 0;
+    int inside = 0;
     while (s < end) {
         const char *at = s;
         int32_t c = gz_utf8_next(&s, end);
         if (c < 0)
             break;
-        int is_open = c == 0x201C || (c == '"' && !open), is_close = c == 0x201D || (c == '"' && open);
-        if (is_close && open && chars >= 2 && chars <= 12 && or->n_kid < SR_MAX_WORDS) {
+        if (!quote_mark(c, &inside)) {
+            chars++;
+            continue;
+        }
+        if (!inside && open && chars >= 2 && chars <= 12 && or->n_kid < SR_MAX_WORDS) {
             size_t len = (size_t)(at - open);
             int dup = 0;
             for (size_t j = 0; j < or->n_kid && !dup; j++)
@@ -316,12 +326,8 @@ static void quoted_words(const char *text, parser *p, q_node *or)
             if (!dup)
                 add_leaf(p, or, gz_strndup(open, len), 1.0);
         }
-        if (is_open || is_close) {
-            open = is_open ? s : NULL;
-            chars = 0;
-        } else {
-            chars++;
-        }
+        open = inside ? s : NULL;
+        chars = 0;
     }
 }
 
